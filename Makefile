@@ -1,0 +1,22 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both install everything first.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+
+.PHONY: setup demo test lint types unit postgres
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(UV) run --frozen racedesk demo
+
+test: setup
+	@bash scripts/test.sh
+
+lint:
+	$(UV) run --frozen ruff check src tests benchmarks
+	$(UV) run --frozen ruff format --check src tests benchmarks
+
+types:
+	$(UV) run --frozen mypy

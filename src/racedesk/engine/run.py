@@ -1,0 +1,81 @@
+"""The desk's step: from the releases so far to every contest's state, projection and call.
+
+``advance`` is the one function the store, the CLI, the web app and the backtest call after each
+release. It is pure: a function of (election, releases so far, outstanding reports, the ledger
+so far, parameters, seed), so that replaying the same releases gives the same answers.
+
+Steps, each in its own module:
+
+1. ``checks``: the release's identities; a release with a blocking problem is kept but not used
+   (every contest keeps the state of the last usable release).
+2. ``votes_left``: the county's ballots left (registrar's estimate, else the model, else the
+   bound from registration) and each contest's votes left.
+3. ``standing``: shares, leaders, margin and each choice's standing (clinched, eliminated, or
+   the share it needs of the votes left).
+4. ``projection``: the distribution of each final share and each outcome's probability.
+5. ``calls``: new ledger events (calls, rescinds) and each contest's call status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from racedesk.engine import calls as calls_mod
+from racedesk.engine import projection as projection_mod
+from racedesk.engine.params import ModelParams
+from racedesk.engine.standing import contest_state
+from racedesk.engine.types import (
+    CallEvent,
+    ContestState,
+    Problem,
+    Snapshot,
+)
+from racedesk.engine.votes_left import county_ballots_left, contest_votes_left
+from racedesk.model import Election, OutstandingReport, Release
+
+
+def advance(
+    election: Election,
+    history: Sequence[Release],
+    usable: Sequence[bool],
+    reports: Sequence[OutstandingReport],
+    ledger: Sequence[CallEvent],
+    params: ModelParams,
+    seed: int = 0,
+    problems: tuple[Problem, ...] = (),
+) -> Snapshot:
+    """The desk's answers after the last release of ``history``.
+
+    ``usable[i]`` says whether ``history[i]`` passed its identities (see ``engine.checks``);
+    ``problems`` are the last release's problems. ``reports`` are the outstanding reports known
+    at the last release's feed time; ``ledger`` is every call event before this release.
+    """
+    if not history:
+        raise ValueError("advance needs at least one release")
+    latest = history[-1]
+    good = [r for r, ok in zip(history, usable, strict=True) if ok]
+    basis = good[-1] if good else latest
+    ballots_left = county_ballots_left(election, good, reports, params)
+    states: list[ContestState] = []
+    for contest in election.contests:
+        count = basis.count(contest.id)
+        left = contest_votes_left(election, contest, good, ballots_left, params)
+        states.append(contest_state(contest, count, basis, left))
+    projections = projection_mod.project_all(election, good, states, ballots_left, params, seed)
+    new_events, contest_calls = calls_mod.decide_all(
+        election, basis, states, projections, ledger, params, usable=bool(good) and usable[-1]
+    )
+    return Snapshot(
+        election_id=election.id,
+        release_sequence=latest.sequence if latest.sequence is not None else len(history) - 1,
+        feed_time=latest.feed_time,
+        release_hash=latest.content_hash,
+        usable=usable[-1],
+        problems=problems,
+        ballots_left=ballots_left,
+        states=tuple(states),
+        projections=projections,
+        calls=contest_calls,
+        new_events=tuple(new_events),
+        model_version=params.version,
+    )

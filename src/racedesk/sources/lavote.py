@@ -1,0 +1,434 @@
+"""Los Angeles County Registrar-Recorder/County Clerk (RR/CC) results feed, 2022 onward.
+
+Two payloads (layout in ``../shared/data/README.md``):
+
+- ``GetElectionData?electionID=N`` (``election_data.json``): the election, its contests with
+  ``VoteFor``, ``MeasurePassRate``, ``Type``, ``NonPartisan``, ``VoterNominated`` and candidates;
+- ``GetCounterData?electionID=N`` (one release): ``TimeStamp`` and ``Data``, a list of counters
+  ``{Number, ReferenceID, ReferenceType, Value}``.
+
+This module is the only code that knows that layout. It reads bytes into the release model and
+rejects anything it cannot read with an :class:`~racedesk.errors.InputError` naming the file and
+the problem; it never guesses a count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from racedesk.errors import InputError, UnknownReferenceError
+from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
+
+SOURCE = "lavote"
+JURISDICTION = "Los Angeles County, CA"
+LA_TIME = ZoneInfo("America/Los_Angeles")
+BASE_URL = "https://results.lavote.gov/ElectionResults"
+
+# Groups and titles of offices decided by majority-or-runoff in a primary (EC §8140–8142 for
+# county and judicial offices; city charters for "PRIMARY NOMINATING" elections and the school
+# boards consolidated with them).
+_MAJORITY_GROUPS = {"district attorney", "board of supervisors", "judge superior court", "sheriff", "assessor"}
+_MAJORITY_TITLE = re.compile(
+    r"\bPRIMARY\b|^LOS ANGELES UNIFIED SCHOOL DISTRICT|^LONG BEACH UNIFIED SCHOOL DISTRICT",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_THRESHOLDS = {
+    "majority of votes cast": "1/2",
+    "55% of votes cast": "11/20",
+    "2/3 of votes cast": "2/3",
+}
+_CONDITIONAL = re.compile(r"^\s*2/3 votes?,\s*55% if (?P<cond>.+)$", re.IGNORECASE)
+
+
+# --- payload shapes ------------------------------------------------------------------------
+
+
+class _Candidate(msgspec.Struct):
+    ID: int
+    Name: str
+    Party: str | None = None
+
+
+class _Contest(msgspec.Struct):
+    ID: int
+    Title: str
+    Type: str
+    Candidates: list[_Candidate]
+    VoteFor: str | None = ""
+    MeasurePassRate: str | None = ""
+    NonPartisan: bool = False
+    VoterNominated: bool = False
+
+
+class _Group(msgspec.Struct):
+    Name: str
+    Contests: list[_Contest]
+
+
+class _ElectionData(msgspec.Struct):
+    ID: int
+    Date: str
+    Title: str
+    ContestGroups: list[_Group]
+    RegistrationCount: int | None = None
+    Primary: bool = False
+
+
+class _ElectionPayload(msgspec.Struct):
+    Data: _ElectionData
+
+
+class _Counter(msgspec.Struct):
+    ReferenceID: int
+    ReferenceType: str
+    Value: int | float
+    Number: int | None = None
+
+
+class _CounterPayload(msgspec.Struct):
+    TimeStamp: str
+    Data: list[_Counter]
+
+
+_election_decoder = msgspec.json.Decoder(_ElectionPayload)
+_counter_decoder = msgspec.json.Decoder(_CounterPayload)
+
+
+def _decode(decoder: msgspec.json.Decoder, data: bytes, where: str, what: str):  # type: ignore[no-untyped-def]
+    try:
+        return decoder.decode(data)
+    except msgspec.DecodeError as exc:
+        text = str(exc)
+        if "truncated" in text.lower() or "unexpected end" in text.lower():
+            problem = f"the file is cut short: not a whole {what} ({text})"
+        else:
+            problem = f"not a valid {what}: {text}"
+        raise InputError(problem, where=where) from None
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def votes_allowed(vote_for: str | None, where: str = "") -> int:
+    """Votes each ballot may give: ``""`` is one, "Vote for no more than two" is two."""
+    text = (vote_for or "").strip().lower()
+    if not text:
+        return 1
+    match = re.search(r"(\d+)|\b(" + "|".join(_NUMBER_WORDS) + r")\b", text)
+    if not match:
+        raise InputError(f"cannot read how many votes are allowed from {vote_for!r}", where=where)
+    return int(match.group(1)) if match.group(1) else _NUMBER_WORDS[match.group(2)]
+
+
+def measure_rule(pass_rate: str | None, *, recall: bool = False) -> Rule:
+    """The rule of a measure from the feed's ``MeasurePassRate``, kept verbatim in ``text``.
+
+    Known texts: "Majority of votes cast" (more than half), "55% of votes cast",
+    "2/3 of votes cast", and conditional ones such as "2/3 votes, 55% if prop 5 passes"
+    (threshold 2/3, 55% under the condition). An empty text is a simple majority (California
+    Constitution art. II §10(a)); any other text keeps no threshold and the engine reports the
+    measure's standing as unknown rather than guess.
+    """
+    text = (pass_rate or "").strip()
+    if recall:
+        return Rule(kind="recall", threshold="1/2", text=text or "Majority of votes cast")
+    if not text:
+        return Rule(kind="measure", threshold="1/2", text="(none given: simple majority)")
+    known = _THRESHOLDS.get(text.lower())
+    if known:
+        return Rule(kind="measure", threshold=known, text=text)
+    cond = _CONDITIONAL.match(text)
+    if cond:
+        return Rule(
+            kind="measure",
+            threshold="2/3",
+            alt_threshold="11/20",
+            condition=cond.group("cond").strip(),
+            text=text,
+        )
+    return Rule(kind="measure", threshold=None, text=text)
+
+
+def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
+                   voter_nominated: bool, vote_for: int) -> Rule:  # fmt: skip
+    """The rule of a candidate contest.
+
+    In a primary: voter-nominated offices are top-two (Prop 14); nonpartisan county, judicial
+    and city-primary offices are majority-or-runoff with 2 × seats advancing (EC §8140–8142);
+    everything else on a primary ballot (party contests, consolidated city and district general
+    elections) is plurality. In a general election every candidate contest is plurality,
+    vote for N electing N (EC §15452).
+    """
+    if primary and voter_nominated:
+        return Rule(kind="top_two", seats=1, votes_allowed=vote_for, advance=2, text="top two advance")
+    if primary and nonpartisan and (
+        group.strip().lower() in _MAJORITY_GROUPS or _MAJORITY_TITLE.search(title)
+    ):
+        return Rule(
+            kind="majority_or_runoff",
+            seats=vote_for,
+            votes_allowed=vote_for,
+            advance=2 * vote_for,
+            text="majority of votes cast elects; otherwise the top two go to the November runoff",
+        )
+    return Rule(kind="plurality", seats=vote_for, votes_allowed=vote_for,
+                text=f"the {vote_for} with the most votes win" if vote_for > 1 else "most votes wins")  # fmt: skip
+
+
+# --- election -----------------------------------------------------------------------------------
+
+
+def read_election(data: bytes, where: str = "election_data.json",
+                  rules: Mapping[str, Rule] | None = None) -> Election:  # fmt: skip
+    """Read ``GetElectionData`` into an :class:`Election` with every contest's rule.
+
+    ``rules`` overrides the derived rule of the contests it names (a contest-rules file).
+    """
+    payload = _decode(_election_decoder, data, where, "LA County election definition")
+    d = payload.Data
+    try:
+        day = date.fromisoformat(d.Date[:10])
+    except ValueError:
+        raise InputError(f"cannot read the election date {d.Date!r}", where=where) from None
+    overrides = dict(rules or {})
+    contests: list[Contest] = []
+    seen: set[str] = set()
+    for group in d.ContestGroups:
+        for c in group.Contests:
+            cid = str(c.ID)
+            if cid in seen:
+                raise InputError(f"contest {cid} appears twice", where=where)
+            seen.add(cid)
+            here = f"{where}, contest {cid} ({c.Title})"
+            choices = tuple(
+                Choice(id=str(k.ID), name=" ".join(k.Name.split()), party=k.Party or "")
+                for k in c.Candidates
+            )
+            kind_text = c.Type.strip().lower()
+            is_recall = kind_text == "measure" and "recall" in c.Title.lower()
+            if kind_text == "measure":
+                rule = measure_rule(c.MeasurePassRate, recall=is_recall)
+                kind = "recall" if is_recall else "measure"
+            elif kind_text in ("candidate", "presidential"):
+                rule = candidate_rule(
+                    primary=d.Primary,
+                    group=group.Name,
+                    title=c.Title,
+                    nonpartisan=c.NonPartisan,
+                    voter_nominated=c.VoterNominated,
+                    vote_for=votes_allowed(c.VoteFor, here),
+                )
+                kind = "candidate"
+            else:
+                raise InputError(f"unknown contest type {c.Type!r}", where=here)
+            contests.append(
+                Contest(
+                    id=cid,
+                    title=" ".join(c.Title.split()),
+                    kind=kind,  # type: ignore[arg-type]
+                    rule=overrides.pop(cid, rule),
+                    choices=choices,
+                    group=group.Name,
+                )
+            )
+    if overrides:
+        raise InputError(f"the rules file names contests the election does not have: {sorted(overrides)}", where=where)
+    return Election(
+        id=f"{SOURCE}:{d.ID}",
+        title=d.Title,
+        date=day,
+        jurisdiction=JURISDICTION,
+        kind="primary" if d.Primary else "general",
+        contests=tuple(contests),
+        registration=d.RegistrationCount,
+        source=SOURCE,
+    )
+
+
+# --- releases ---------------------------------------------------------------------------------
+
+
+def parse_timestamp(text: str, where: str = "") -> datetime:
+    """The feed's ``TimeStamp`` ("11/5/2024 8:36:34 PM", Los Angeles time) as an aware datetime."""
+    try:
+        naive = datetime.strptime(text.strip(), "%m/%d/%Y %I:%M:%S %p")
+    except (ValueError, AttributeError):
+        raise InputError(f"cannot read the feed time {text!r} (expected like '11/5/2024 8:36:34 PM')", where=where) from None
+    return naive.replace(tzinfo=LA_TIME)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class _ContestIndex:
+    """Where each feed id belongs in an election, built once per election."""
+
+    def __init__(self, election: Election) -> None:
+        self.election_feed_id = int(election.id.split(":", 1)[1])
+        self.contest_ids = {int(c.id) for c in election.contests}
+        self.choice_contest = {int(k.id): c.id for c in election.contests for k in c.choices}
+        self.votes_allowed = {c.id: c.rule.votes_allowed for c in election.contests}
+
+
+_INDEX_CACHE: dict[str, tuple[Election, _ContestIndex]] = {}
+
+
+def _index(election: Election) -> _ContestIndex:
+    cached = _INDEX_CACHE.get(election.id)
+    if cached is not None and cached[0] is election:
+        return cached[1]
+    idx = _ContestIndex(election)
+    _INDEX_CACHE[election.id] = (election, idx)
+    return idx
+
+
+_ELECTION_COUNTERS = {"MBLT", "DBLT", "EBLT", "MCRD", "DCRD", "ECRD"}
+_CONTEST_COUNTERS = {"CBLT": "ballots", "CFV": "full", "CPV": "partial", "CUV": "undervotes", "COV": "overvotes"}
+
+
+def read_release(data: bytes, election: Election, *, where: str = "release",
+                 received_at: datetime | None = None) -> Release:  # fmt: skip
+    """Read one ``GetCounterData`` payload of ``election`` into a :class:`Release`.
+
+    Rejected with an :class:`InputError` naming ``where``: JSON that is cut short or not the
+    feed's layout, a feed time that cannot be read, a counter that is negative or not a whole
+    number, an id the election does not have (an unknown contest or candidate, or another
+    election's counters), a counter given twice, a contest with no counters.
+    """
+    payload = _decode(_counter_decoder, data, where, "LA County counter release")
+    feed_time = parse_timestamp(payload.TimeStamp, where)
+    idx = _index(election)
+    votes: dict[str, dict[str, int]] = {c.id: {} for c in election.contests}
+    counters: dict[str, dict[str, int]] = {c.id: {} for c in election.contests}
+    write_ins: dict[str, int] = {}
+    unused: dict[str, dict[int, int]] = {}
+    county: dict[str, int] = {}
+    for row in payload.Data:
+        value = row.Value
+        kind = row.ReferenceType
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise InputError(f"counter {kind} of {row.ReferenceID} is {value}, not a whole number", where=where)
+            value = int(value)
+        if value < 0:
+            raise InputError(f"counter {kind} of {row.ReferenceID} is negative ({value})", where=where)
+        ref = row.ReferenceID
+        if kind == "CAND":
+            cid = idx.choice_contest.get(ref)
+            if cid is None:
+                raise UnknownReferenceError(f"candidate {ref} is not in election {election.id}", where=where)
+            if str(ref) in votes[cid]:
+                raise InputError(f"candidate {ref} is counted twice", where=where)
+            votes[cid][str(ref)] = value
+        elif kind in _CONTEST_COUNTERS or kind.startswith(("WRTN-", "NSEL-")):
+            if ref not in idx.contest_ids:
+                raise UnknownReferenceError(f"contest {ref} ({kind}) is not in election {election.id}", where=where)
+            cid = str(ref)
+            if kind.startswith("WRTN-"):
+                write_ins[cid] = write_ins.get(cid, 0) + value
+            elif kind.startswith("NSEL-"):
+                try:
+                    k = int(kind[5:])
+                except ValueError:
+                    raise InputError(f"unknown counter {kind!r}", where=where) from None
+                unused.setdefault(cid, {})[k] = value
+            else:
+                if kind in counters[cid]:
+                    raise InputError(f"counter {kind} of contest {cid} is given twice", where=where)
+                counters[cid][kind] = value
+        elif kind in _ELECTION_COUNTERS:
+            if ref != idx.election_feed_id:
+                raise UnknownReferenceError(
+                    f"counter {kind} is for election {ref}, not {election.id}", where=where
+                )
+            county[kind] = value
+        elif kind == "PBLT":
+            county[kind] = value
+        else:
+            raise InputError(f"unknown counter type {kind!r} (reference {ref})", where=where)
+    contests: list[ContestCount] = []
+    for c in election.contests:
+        got = counters[c.id]
+        if not got and not votes[c.id]:
+            raise InputError(f"contest {c.id} ({c.title}) has no counters in this release", where=where)
+        missing = [k for k in c.choices if k.id not in votes[c.id]]
+        if missing:
+            raise InputError(
+                f"contest {c.id} ({c.title}) has no count for {', '.join(k.name for k in missing)}",
+                where=where,
+            )
+        nsel = unused.get(c.id, {})
+        contests.append(
+            ContestCount(
+                contest_id=c.id,
+                votes=votes[c.id],
+                write_ins=write_ins.get(c.id, 0),
+                ballots=got.get("CBLT"),
+                full=got.get("CFV"),
+                partial=got.get("CPV"),
+                undervotes=got.get("CUV"),
+                overvotes=got.get("COV"),
+                unused=tuple(nsel[k] for k in sorted(nsel)),
+            )
+        )
+    return Release(
+        election_id=election.id,
+        source=SOURCE,
+        feed_time=feed_time,
+        received_at=received_at or datetime.now(tz=LA_TIME),
+        content_hash=content_hash(data),
+        contests=tuple(contests),
+        ballots_counted=county.get("EBLT"),
+        ballots_mail=county.get("MBLT"),
+        ballots_in_person=county.get("DBLT"),
+    )
+
+
+# --- folders -----------------------------------------------------------------------------------
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", where=str(path)) from None
+
+
+def is_feed_folder(path: Path) -> bool:
+    """A folder laid out like ``../shared/data/lavote/*``: election_data.json + releases/."""
+    return path.is_dir() and (path / "election_data.json").is_file()
+
+
+def release_files(folder: Path) -> list[Path]:
+    """The release files of a feed folder, in file-name order (their names are local times)."""
+    rel = folder / "releases"
+    if not rel.is_dir():
+        raise InputError("no releases/ folder beside election_data.json", where=str(folder))
+    return sorted(p for p in rel.iterdir() if p.suffix == ".json")
+
+
+def load_folder(folder: Path, rules: Mapping[str, Rule] | None = None) -> tuple[Election, list[tuple[Path, bytes]]]:
+    """The election of a feed folder and the bytes of its releases, in order."""
+    meta = folder / "election_data.json"
+    election = read_election(read_file(meta), str(meta), rules)
+    return election, [(p, read_file(p)) for p in release_files(folder)]
+
+
+def endpoints(election_feed_id: int, base: str = BASE_URL) -> tuple[str, str]:
+    """The live feed's election-definition and counter URLs for an election id."""
+    return (
+        f"{base}/GetElectionData?electionID={election_feed_id}",
+        f"{base}/GetCounterData?electionID={election_feed_id}",
+    )
