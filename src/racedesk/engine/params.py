@@ -35,6 +35,39 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     version: str = "default-0"
     turnout: dict[str, TurnoutPrior] = msgspec.field(default_factory=_default_turnout)
     calibrated_on: tuple[str, ...] = ()
+    # votes left (see engine/votes_left.py and docs/hurdles.md; figures measured on the 2024
+    # LA primary and general: how far the registrar's estimates and each contest's share of the
+    # ballots left strayed from what was actually counted afterwards)
+    report_rise: float = 0.8  # an estimate may rise by this share while mail still arrives
+    report_rise_late: float = 0.25  # ... and by this share after the mail deadline
+    report_fall: float = 0.8  # an estimate may overstate what is left by this share
+    mail_arrival_days: int = 7  # mail postmarked by election day counts if it arrives by then
+    coverage_low: float = 0.5  # a contest's share of the ballots left, relative to its share
+    coverage_high: float = 2.0  # of the ballots counted so far (CBLT / EBLT)
+    rolloff_low: float = 0.6  # votes per ballot left, relative to votes per ballot so far
+    rolloff_high: float = 1.1
+    rolloff_prior: float = 0.9  # votes per ballot and seat when nothing is counted yet
+    recent_releases: int = 3  # recent batches that widen those intervals
+    recent_min_batch: float = 0.01  # ... when a batch holds at least this share of the count
+    # projection and calls (see engine/projection.py, engine/calls.py and docs/method.md)
+    draws: int = 1000
+    level: float = 0.9
+    fraction_edges: tuple[float, ...] = (0.5, 0.7, 0.85, 0.95)
+    trend_weight: tuple[float, ...] = (0.1, 0.1, 0.3, 0.5, 0.5)
+    late_spread: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25, 0.25)
+    sampling_spread: float = 4.0
+    recent_batches: int = 3
+    trend_prior_votes: float = 200.0
+    late_shift_max: float = 0.25
+    late_noise_z: float = 4.0
+    late_design_effect: float = 50.0
+    call_probability: float = 0.995
+    close_probability: float = 0.9
+    rescind_probability: float = 0.5
+    recount_guard: float = 0.005
+    min_votes: int = 100
+    min_releases: int = 2
+    calibration: dict[str, float] = {}
 
 
 def default_params() -> ModelParams:

@@ -63,7 +63,7 @@ def advance(
         states.append(contest_state(contest, count, basis, left))
     projections = projection_mod.project_all(election, good, states, ballots_left, params, seed)
     new_events, contest_calls = calls_mod.decide_all(
-        election, basis, states, projections, ledger, params, usable=bool(good) and usable[-1]
+        election, basis, states, projections, ledger, params, usable=bool(good) and usable[-1], good=good
     )
     return Snapshot(
         election_id=election.id,

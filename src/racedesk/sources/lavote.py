@@ -298,6 +298,30 @@ _ELECTION_COUNTERS = {"MBLT", "DBLT", "EBLT", "MCRD", "DCRD", "ECRD"}
 _CONTEST_COUNTERS = {"CBLT": "ballots", "CFV": "full", "CPV": "partial", "CUV": "undervotes", "COV": "overvotes"}
 
 
+_TAGS: dict[str, str] = {k: "contest" for k in _CONTEST_COUNTERS} | {
+    k: "county" for k in (*_ELECTION_COUNTERS, "PBLT")
+}
+
+
+def _counter_tag(kind: str, where: str) -> str:
+    """What a counter type counts: ``contest`` counters, ``county`` counters, ``write-in``
+    votes (``WRTN-0k``) or ``unused`` selections (``NSEL-0k``)."""
+    tag = _TAGS.get(kind)
+    if tag is not None:
+        return tag
+    if kind[:5] in ("WRTN-", "NSEL-") and kind[5:].isdigit():
+        tag = "write-in" if kind.startswith("WRTN-") else "unused"
+        _TAGS[kind] = tag
+        return tag
+    raise InputError(f"unknown counter type {kind!r}", where=where)
+
+
+def _whole(value: float, kind: str, ref: int, where: str) -> int:
+    if not float(value).is_integer():
+        raise InputError(f"counter {kind} of {ref} is {value}, not a whole number", where=where)
+    return int(value)
+
+
 def read_release(data: bytes, election: Election, *, where: str = "release",
                  received_at: datetime | None = None) -> Release:  # fmt: skip
     """Read one ``GetCounterData`` payload of ``election`` into a :class:`Release`.
@@ -318,46 +342,39 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
     for row in payload.Data:
         value = row.Value
         kind = row.ReferenceType
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise InputError(f"counter {kind} of {row.ReferenceID} is {value}, not a whole number", where=where)
-            value = int(value)
-        if value < 0:
-            raise InputError(f"counter {kind} of {row.ReferenceID} is negative ({value})", where=where)
         ref = row.ReferenceID
+        if type(value) is not int:
+            value = _whole(value, kind, ref, where)
+        if value < 0:
+            raise InputError(f"counter {kind} of {ref} is negative ({value})", where=where)
         if kind == "CAND":
             cid = idx.choice_contest.get(ref)
             if cid is None:
                 raise UnknownReferenceError(f"candidate {ref} is not in election {election.id}", where=where)
-            if str(ref) in votes[cid]:
+            key = str(ref)
+            if key in votes[cid]:
                 raise InputError(f"candidate {ref} is counted twice", where=where)
-            votes[cid][str(ref)] = value
-        elif kind in _CONTEST_COUNTERS or kind.startswith(("WRTN-", "NSEL-")):
-            if ref not in idx.contest_ids:
-                raise UnknownReferenceError(f"contest {ref} ({kind}) is not in election {election.id}", where=where)
-            cid = str(ref)
-            if kind.startswith("WRTN-"):
-                write_ins[cid] = write_ins.get(cid, 0) + value
-            elif kind.startswith("NSEL-"):
-                try:
-                    k = int(kind[5:])
-                except ValueError:
-                    raise InputError(f"unknown counter {kind!r}", where=where) from None
-                unused.setdefault(cid, {})[k] = value
-            else:
-                if kind in counters[cid]:
-                    raise InputError(f"counter {kind} of contest {cid} is given twice", where=where)
-                counters[cid][kind] = value
-        elif kind in _ELECTION_COUNTERS:
-            if ref != idx.election_feed_id:
+            votes[cid][key] = value
+            continue
+        tag = _counter_tag(kind, where)
+        if tag == "county":
+            if kind != "PBLT" and ref != idx.election_feed_id:
                 raise UnknownReferenceError(
                     f"counter {kind} is for election {ref}, not {election.id}", where=where
                 )
             county[kind] = value
-        elif kind == "PBLT":
-            county[kind] = value
+            continue
+        if ref not in idx.contest_ids:
+            raise UnknownReferenceError(f"contest {ref} ({kind}) is not in election {election.id}", where=where)
+        cid = str(ref)
+        if tag == "write-in":
+            write_ins[cid] = write_ins.get(cid, 0) + value
+        elif tag == "unused":
+            unused.setdefault(cid, {})[int(kind[5:])] = value
         else:
-            raise InputError(f"unknown counter type {kind!r} (reference {ref})", where=where)
+            if kind in counters[cid]:
+                raise InputError(f"counter {kind} of contest {cid} is given twice", where=where)
+            counters[cid][kind] = value
     contests: list[ContestCount] = []
     for c in election.contests:
         got = counters[c.id]

@@ -12,13 +12,14 @@ As-of semantics: "as of T" means what the desk knew at feed time T: releases who
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
 import msgspec
 
 from racedesk.engine.types import CallEvent, ContestState, Problem, Snapshot
+from racedesk.errors import StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release
 
 
@@ -44,7 +45,13 @@ class Quarantined(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SequenceConflict(Exception):
-    """Another writer committed a release with this sequence first: recompute and retry."""
+    """Another writer committed a release with this sequence (or a call event with this event
+    id) first: recompute and retry."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached (a server restarting, a file locked for too long).
+    Nothing was written; the same call can be retried."""
 
 
 class Store(Protocol):
@@ -53,11 +60,16 @@ class Store(Protocol):
     url: str
 
     # elections -------------------------------------------------------------------------
-    def put_election(self, election: Election) -> None:
-        """Store an election's definition; storing the same definition again does nothing."""
+    def put_election(self, election: Election) -> int:
+        """Store an election's definition and return its version (1, 2, …).
 
-    def election(self, election_id: str) -> Election:
-        """The election, or ``StoreError`` naming the id when it is unknown."""
+        Storing the definition the election already has changes nothing; a different one (a
+        rules file changed, the feed corrected a name) is kept as the next version and becomes
+        the current one. Earlier versions are kept."""
+
+    def election(self, election_id: str, version: int | None = None) -> Election:
+        """The election's current definition (or the given version), or ``StoreError``
+        naming the id when it is unknown."""
 
     def elections(self) -> list[Election]: ...
 
@@ -120,5 +132,16 @@ class Store(Protocol):
         """Append call events made outside a release (an editor's approval, AP's call)."""
 
     # change notification ----------------------------------------------------------------------
-    def changes(self, election_id: str, after_sequence: int | None) -> Iterator[int]:
-        """Sequences of releases committed after ``after_sequence`` (any process)."""
+    def latest_sequence(self, election_id: str) -> int | None:
+        """The sequence of the election's latest committed release (None before any); one
+        indexed lookup, cheap enough to call on every request."""
+
+    def wait_for_release(
+        self, election_id: str, after: int | None, timeout: float
+    ) -> int | None:
+        """Wait until a release with a sequence above ``after`` (any, when None) is committed
+        by any process, and return the latest sequence; None when ``timeout`` seconds pass
+        first. PostgreSQL wakes on ``LISTEN/NOTIFY``; SQLite polls :meth:`latest_sequence`."""
+
+    def close(self) -> None:
+        """Release the store's connections."""

@@ -1,0 +1,143 @@
+"""How long the store takes to commit one release of the LA 2024 general with its snapshot.
+
+    uv run --frozen python benchmarks/store_commit.py [--db URL] [--rounds N]
+
+Each round commits the 32 releases of ``../shared/data/lavote/4324-2024-general`` (373
+contests, ~900 choice counts each) into a fresh database, each with a snapshot of the engine's
+shape (a state, a projection and a call per contest). Prints the median and 90th percentile of
+``commit_release`` per release, the part spent encoding before the transaction, the reads
+(``releases``, ``snapshot``, ``contest_history``), and the machine. Default database: a SQLite
+file in a temporary folder; ``--db postgresql+psycopg://…`` measures PostgreSQL (each round
+in a fresh schema). Snapshots come from ``engine.run.advance`` when the engine is complete,
+else from the test builder in ``tests/store/snapshots.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+import zlib
+from pathlib import Path
+
+import msgspec
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "store"))
+
+from racedesk.engine.types import Snapshot  # noqa: E402
+from racedesk.model import Election, Release  # noqa: E402
+from racedesk.settings import shared_data_dir  # noqa: E402
+from racedesk.sources.lavote import load_folder, read_release  # noqa: E402
+from racedesk.store.base import StoredRelease  # noqa: E402
+from racedesk.store.sql import SqlStore  # noqa: E402
+
+
+def snapshots_for(election: Election, releases: list[Release]) -> tuple[list[Snapshot], str]:
+    try:
+        from racedesk.engine.params import default_params
+        from racedesk.engine.run import advance
+
+        out: list[Snapshot] = []
+        ledger: list = []
+        for i in range(len(releases)):
+            snap = advance(election, releases[: i + 1], [True] * (i + 1), [], ledger, default_params())
+            ledger.extend(snap.new_events)
+            out.append(snap)
+        return out, "engine.run.advance"
+    except ImportError:
+        import snapshots  # tests/store/snapshots.py
+
+        return [snapshots.snapshot(election, r) for r in releases], "tests/store/snapshots.py"
+
+
+def ms(values: list[float]) -> str:
+    values = sorted(values)
+    p90 = values[int(0.9 * (len(values) - 1))]
+    return f"median {1e3 * statistics.median(values):6.2f} ms   p90 {1e3 * p90:6.2f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="", help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    folder = shared_data_dir() / "lavote" / "4324-2024-general"
+    election, files = load_folder(folder)
+    releases = [
+        msgspec.structs.replace(read_release(data, election, where=str(p)), sequence=i)
+        for i, (p, data) in enumerate(files)
+    ]
+    snaps, made_by = snapshots_for(election, releases)
+
+    commit: list[float] = []
+    encode: list[float] = []
+    reads: dict[str, list[float]] = {"releases()": [], "snapshot()": [], "contest_history()": []}
+    pack = msgspec.msgpack.Encoder()
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(args.rounds):
+            schema = ""
+            if args.db:
+                url = args.db
+                if url.startswith("postgres"):
+                    schema = f"bench_{uuid.uuid4().hex[:10]}"
+                    admin = SqlStore(url, migrate=False)
+                    with admin.engine.begin() as conn:
+                        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+                    admin.close()
+                    sep = "&" if "?" in url else "?"
+                    url = f"{url}{sep}options=-csearch_path%3D{schema}"
+            else:
+                url = f"sqlite:///{tmp}/round{n}.sqlite"
+            store = SqlStore(url)
+            store.put_election(election)
+            for release, snap in zip(releases, snaps, strict=True):
+                t0 = time.perf_counter()
+                zlib.compress(pack.encode(msgspec.structs.replace(snap, states=())), 1)
+                for s in snap.states:
+                    pack.encode(s)
+                t1 = time.perf_counter()
+                if store.commit_release(StoredRelease(release=release), snap) is None:
+                    raise SystemExit("a release was refused as a duplicate")
+                t2 = time.perf_counter()
+                encode.append(t1 - t0)
+                commit.append(t2 - t1)
+            for name, call in (
+                ("releases()", lambda: store.releases(election.id)),
+                ("snapshot()", lambda: store.snapshot(election.id)),
+                ("contest_history()", lambda: store.contest_history(election.id, "9547")),
+            ):
+                t0 = time.perf_counter()
+                call()
+                reads[name].append(time.perf_counter() - t0)
+            store.close()
+            if schema:
+                admin = SqlStore(args.db, migrate=False)
+                with admin.engine.begin() as conn:
+                    conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+                admin.close()
+
+    backend = "PostgreSQL" if args.db.startswith("postgres") else "SQLite"
+    print(f"racedesk store benchmark: {backend}, LA 2024 general, {len(releases)} releases × "
+          f"{args.rounds} rounds, snapshots from {made_by}")
+    print(f"  commit_release per release   {ms(commit)}")
+    print(f"    of which encoding (before the transaction) {ms(encode)}")
+    for name, values in reads.items():
+        print(f"  {name:28} {ms(values)}")
+    if backend == "SQLite":
+        import sqlite3
+
+        print(f"  SQLite {sqlite3.sqlite_version}, WAL, synchronous=NORMAL")
+    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

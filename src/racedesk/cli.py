@@ -1,0 +1,472 @@
+"""racedesk's commands, one per task of a desk, thin over ``racedesk.desk`` and the engine.
+
+Every command that reads outside data goes through ``racedesk.sources``; every command that
+answers goes through ``racedesk.views`` (``--json``) or ``racedesk.publish.terminal`` (tables).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import msgspec
+import typer
+from rich.progress import Progress
+
+from racedesk import views
+from racedesk.desk import Desk, load_params, open_desk
+from racedesk.engine.replay import replay as replay_canvass
+from racedesk.engine.types import Snapshot
+from racedesk.errors import RacedeskError
+from racedesk.model import Contest, Election, OutstandingReport
+from racedesk.publish import terminal
+from racedesk.sources.loader import Canvass, load_canvasses
+
+app = typer.Typer(
+    help="racedesk: a decision desk in a box. Reads an election's results release by release, "
+    "keeps every release, knows each contest's rule, projects and calls races.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: RACEDESK_DB or sqlite:///var/racedesk.sqlite)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the versioned JSON document instead of tables.")]
+OutstandingOption = Annotated[
+    Path | None,
+    typer.Option("--outstanding", help="The registrar's estimates of ballots left (CSV or JSON)."),
+]
+ParamsOption = Annotated[
+    Path | None, typer.Option("--params", help="Model parameter file (default: the one shipped).")
+]
+FormatOption = Annotated[
+    str | None, typer.Option("--format", help="Source format when it cannot be told from the file.")
+]
+ElectionOption = Annotated[
+    str | None, typer.Option("--election", help="Election id (default: the only or latest one).")
+]
+
+
+def _fail(exc: RacedeskError) -> None:
+    typer.secho(f"racedesk: {exc.message}", fg="red", err=True)
+    raise typer.Exit(2)
+
+
+def _print_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"cannot read the time {text!r}: use ISO 8601, e.g. 2024-11-06T01:15-08:00") from None
+    if value.tzinfo is None:
+        from racedesk.sources.lavote import LA_TIME
+
+        value = value.replace(tzinfo=LA_TIME)
+    return value
+
+
+def _reports_for(canvass: Canvass, outstanding: Path | None) -> list[OutstandingReport]:
+    if outstanding is None:
+        return canvass.reports
+    from racedesk.sources.outstanding import load_reports
+
+    return load_reports(outstanding, election_date=canvass.election.date)
+
+
+def _match_contests(election: Election, wanted: str | None) -> list[Contest]:
+    if wanted is None:
+        return list(election.contests)
+    exact = [c for c in election.contests if c.id == wanted]
+    if exact:
+        return exact
+    text = wanted.lower()
+    found = [c for c in election.contests if text in c.title.lower()]
+    if not found:
+        raise typer.BadParameter(f"no contest with id or title {wanted!r} in {election.id}")
+    return found
+
+
+def _pick_election(desk: Desk, election_id: str | None) -> Election:
+    if election_id:
+        return desk.election(election_id)
+    elections = desk.elections()
+    if not elections:
+        typer.secho("racedesk: the database holds no election yet: run `racedesk ingest SOURCE` first", err=True, fg="red")
+        raise typer.Exit(2)
+    return max(elections, key=lambda e: e.date)
+
+
+# ---- commands -------------------------------------------------------------------------------
+
+
+@app.command()
+def ingest(
+    source: Annotated[str, typer.Argument(help="A feed folder, a results file, or scenario:NAME.")],
+    db: DbOption = None,
+    fmt: FormatOption = None,
+    outstanding: OutstandingOption = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Contest-rules file.")] = None,
+) -> None:
+    """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
+    try:
+        canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
+        desk = open_desk(db)
+        out = terminal.console()
+        for canvass in canvasses:
+            _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+def _ingest_canvass(desk: Desk, canvass: Canvass, reports: Iterable[OutstandingReport], out: Any) -> None:
+    election = canvass.election
+    desk.add_election(election)
+    added = sum(desk.add_outstanding(election.id, r) for r in reports)
+    stored = skipped = flagged = 0
+    payloads = canvass.payloads or [None] * len(canvass.releases)
+    with Progress(console=out, transient=True) as progress:
+        task = progress.add_task(f"{election.id}", total=len(canvass.releases))
+        for release, data in zip(canvass.releases, payloads, strict=True):
+            if data is not None and election.source == "lavote":
+                result = desk.ingest(election.id, data, origin=release.content_hash[:12], received_at=release.received_at)
+            else:
+                result = desk.ingest_release(release)
+            if result.status == "stored":
+                stored += 1
+                flagged += not result.usable
+            else:
+                skipped += 1
+            progress.advance(task)
+        for call in canvass.calls:
+            desk.store.append_calls(election.id, [call])
+    out.print(
+        f"{election.id} · {election.title}: {stored} releases stored, {skipped} already known or unchanged, "
+        f"{flagged} flagged, {added} outstanding reports · {len(election.contests)} contests"
+    )
+
+
+@app.command()
+def replay(
+    source: Annotated[str, typer.Argument(help="A feed folder, a results file, or scenario:NAME.")],
+    contest: Annotated[str | None, typer.Option("--contest", help="Contest id or part of its title.")] = None,
+    outstanding: OutstandingOption = None,
+    as_json: JsonOption = False,
+    params: ParamsOption = None,
+    fmt: FormatOption = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the projection.")] = 0,
+) -> None:
+    """Replay SOURCE release by release: a table per release for each contest chosen."""
+    try:
+        canvasses = load_canvasses(source, fmt=fmt)
+        model = load_params(str(params) if params else None)
+        docs = []
+        out = terminal.console(as_json)
+        for canvass in canvasses:
+            election = canvass.election
+            contests = _match_contests(election, contest) if contest else []
+            snapshots: list[Snapshot] = []
+            with Progress(console=out, transient=True, disable=len(canvass.releases) < 10) as progress:
+                task = progress.add_task(f"replaying {election.id}", total=len(canvass.releases))
+                for snap in replay_canvass(election, canvass.releases, _reports_for(canvass, outstanding), model, seed):
+                    snapshots.append(snap)
+                    progress.advance(task)
+            per_contest = []
+            for c in contests:
+                rows = []
+                for i, snap in enumerate(snapshots):
+                    recent = [s.state(c.id) for s in snapshots[max(0, i - 3) : i + 1]]
+                    rows.append(views.contest_view(election, snap, c.id, [r for r in recent if r]))
+                per_contest.append({"id": c.id, "title": c.title, "releases": rows})
+                if not as_json:
+                    out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", rows))
+                    out.print(f"[bold]{rows[-1]['contest']['sentence']}[/bold]\n")
+            if not contests and not as_json:
+                _print_summary(out, election, snapshots)
+            docs.append(
+                {
+                    "election": views.election_info(election),
+                    "releases": len(snapshots),
+                    "contests": per_contest,
+                    "final": views.election_view(election, snapshots[-1]) if snapshots and not contests else None,
+                }
+            )
+        if as_json:
+            _print_json({"schema": "racedesk.replay/1", "elections": docs})
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+def _print_summary(out: Any, election: Election, snapshots: list[Snapshot]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{election.title} ({election.id})", title_justify="left")
+    for name in ("release", "ballots counted", "ballots left", "called", "flagged"):
+        table.add_column(name, justify="right" if name != "release" else "left")
+    for snap in snapshots:
+        called = sum(1 for c in snap.calls.values() if c.status not in ("too early", "too close", "leading"))
+        left = snap.ballots_left.ballots
+        table.add_row(
+            terminal.local_time(snap.feed_time),
+            terminal.count(_ballots_counted(snap)),
+            terminal.about(left),
+            f"{called}/{len(snap.states)}",
+            "" if snap.usable else "not used",
+        )
+    out.print(table)
+
+
+def _ballots_counted(snap: Snapshot) -> int | None:
+    counts = [s.ballots for s in snap.states if s.ballots is not None]
+    return max(counts) if counts else None
+
+
+@app.command()
+def status(
+    db: DbOption = None,
+    election: ElectionOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Show what was known at this time (ISO 8601).")] = None,
+    contest: Annotated[str | None, typer.Option("--contest", help="Contest id or part of its title.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every contest's state after the latest release in the database (or as of a time)."""
+    try:
+        desk = open_desk(db)
+        chosen = _pick_election(desk, election)
+        snap = desk.snapshot(chosen.id, _parse_time(as_of))
+        if snap is None:
+            typer.secho(f"racedesk: no release of {chosen.id} is stored{' by ' + as_of if as_of else ''}", err=True, fg="red")
+            raise typer.Exit(2)
+        contests = _match_contests(chosen, contest)
+        if as_json:
+            if contest:
+                _print_json({"schema": "racedesk.states/1", "contests": [views.contest_view(chosen, snap, c.id) for c in contests]})
+            else:
+                _print_json(views.election_view(chosen, snap))
+            return
+        out = terminal.console()
+        if contest:
+            for c in contests:
+                history = desk.contest_history(chosen.id, c.id)
+                recent = [s for s in history if s.release_sequence <= snap.release_sequence][-4:]
+                view = views.contest_view(chosen, snap, c.id, recent)
+                out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", [view]))
+                out.print(f"[bold]{view['contest']['sentence']}[/bold]\n")
+            return
+        out.print(terminal.status_table(chosen, snap, [views.contest_summary(chosen, snap, c.id) for c in contests]))
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+@app.command()
+def contests(
+    source: Annotated[str | None, typer.Argument(help="A source to read (default: the database).")] = None,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    search: Annotated[str | None, typer.Option("--search", help="Part of a title.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List contests with their rules."""
+    try:
+        if source:
+            elections = [c.election for c in load_canvasses(source)]
+        else:
+            elections = [_pick_election(open_desk(db), election)]
+        rows = []
+        for e in elections:
+            for c in _match_contests(e, search) if search else e.contests:
+                rows.append({"election": e.id, "id": c.id, "title": c.title, "group": c.group, "kind": c.kind,
+                             "rule": views.rule_info(c), "choices": [ch.name for ch in c.choices]})  # fmt: skip
+        if as_json:
+            _print_json({"schema": "racedesk.contests/1", "contests": rows})
+            return
+        from rich.table import Table
+
+        table = Table(title=f"{len(rows)} contests", title_justify="left")
+        for name in ("id", "contest", "rule", "choices"):
+            table.add_column(name)
+        for r in rows:
+            rule = r["rule"]
+            detail = rule["name"]
+            if rule["votes_allowed"] > 1:
+                detail += f", vote for {rule['votes_allowed']}"
+            if rule["threshold"]:
+                detail = f"{rule['text']}"
+            table.add_row(r["id"], r["title"], detail, str(len(r["choices"])))
+        terminal.console().print(table)
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+@app.command()
+def watch(
+    source: Annotated[str, typer.Argument(help="A live feed: lavote:ELECTION_ID or clarity:URL.")],
+    db: DbOption = None,
+    interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 30.0,
+    max_polls: Annotated[int | None, typer.Option("--max-polls", help="Stop after this many polls.")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Feed base URL (for a mirror or a test server).")] = None,
+) -> None:
+    """Poll a live feed and store each new release as it is published."""
+    from racedesk.sources.poll import watch_source
+
+    try:
+        desk = open_desk(db)
+        watch_source(desk, source, interval=interval, max_polls=max_polls, base_url=base_url,
+                     say=terminal.console().print)  # fmt: skip
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    token: Annotated[str | None, typer.Option(help="Token for writes (default: RACEDESK_TOKEN).")] = None,
+) -> None:
+    """Serve the dashboard and the JSON API over the database."""
+    from racedesk.publish.app import serve as serve_app
+    from racedesk.settings import write_token
+
+    serve_app(open_desk(db), host=host, port=port, token=token or write_token())
+
+
+@app.command()
+def backtest(
+    source: Annotated[str, typer.Argument(help="A whole canvass: feed folder or scenario:NAME.")],
+    outstanding: OutstandingOption = None,
+    report_json: Annotated[Path | None, typer.Option("--report-json", help="Write the racedesk.backtest/1 report here.")] = None,
+    report_md: Annotated[Path | None, typer.Option("--report-md", help="Write the Markdown report (with its plot) here.")] = None,
+    params: ParamsOption = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the projection.")] = 0,
+) -> None:
+    """Replay a whole canvass knowing only what was known at each release, and score the calls."""
+    from racedesk.engine.backtest import run_backtest
+
+    try:
+        model = load_params(str(params) if params else None)
+        out = terminal.console()
+        for canvass in load_canvasses(source):
+            report = run_backtest(canvass.election, canvass.releases, _reports_for(canvass, outstanding), model, seed)
+            s = report.summary
+            out.print(
+                f"{canvass.election.id}: {s.contests} contests, {s.called} called, "
+                f"[bold]{s.wrong_calls} wrong calls[/bold], 90% intervals held {terminal.pct(s.coverage_90, 1)} "
+                f"of (contest, release) pairs"
+            )
+            if report_json or report_md:
+                from racedesk.publish.backtest_report import write_report
+
+                write_report(report, report_json, report_md)
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+@app.command()
+def calibrate(
+    sources: Annotated[list[str], typer.Argument(help="Past canvasses (feed folders).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the parameter file.")],
+    outstanding: OutstandingOption = None,
+) -> None:
+    """Learn the model's parameters from replays of past canvasses."""
+    from racedesk.engine.calibrate import calibrate as fit
+
+    try:
+        canvasses = [c for s in sources for c in load_canvasses(s)]
+        fitted = fit([(c.election, c.releases, _reports_for(c, outstanding)) for c in canvasses])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(msgspec.json.format(msgspec.json.encode(fitted), indent=2) + b"\n")
+        terminal.console().print(f"wrote {out} (version {fitted.version}, from {', '.join(fitted.calibrated_on)})")
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="cdf-json, cdf-xml, csv or parquet.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    db: DbOption = None,
+    election: ElectionOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Export what was known at this time.")] = None,
+) -> None:
+    """Export an election's results as of a time."""
+    try:
+        desk = open_desk(db)
+        chosen = _pick_election(desk, election)
+        when = _parse_time(as_of)
+        stored = desk.releases(chosen.id, when)
+        if not stored:
+            typer.secho("racedesk: no release to export", err=True, fg="red")
+            raise typer.Exit(2)
+        release = stored[-1].release
+        snap = desk.snapshot(chosen.id, when)
+        if fmt in ("cdf-json", "cdf-xml"):
+            from racedesk.publish import cdf_export
+
+            data = (cdf_export.to_json if fmt == "cdf-json" else cdf_export.to_xml)(chosen, release, snap)
+            out.write_bytes(data)
+        elif fmt == "csv":
+            from racedesk.publish import tabular_export
+
+            out.write_bytes(tabular_export.to_csv(chosen, release, snap))
+        elif fmt == "parquet":
+            from racedesk.publish import tabular_export
+
+            tabular_export.to_parquet(chosen, release, snap, out)
+        else:
+            raise typer.BadParameter(f"unknown format {fmt!r}: use cdf-json, cdf-xml, csv or parquet")
+        terminal.console().print(f"wrote {out} ({fmt}, release {release.sequence} of {chosen.id})")
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+@app.command("export-site")
+def export_site(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the static site into.")],
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Write the dashboard's pages and JSON as static files for any static host."""
+    from racedesk.publish.site import export_site as write_site
+
+    try:
+        desk = open_desk(db)
+        chosen = _pick_election(desk, election)
+        write_site(desk, chosen.id, directory)
+        terminal.console().print(f"wrote the site of {chosen.id} to {directory}/ (open {directory}/index.html)")
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+@app.command()
+def demo(
+    serve_dashboard: Annotated[bool, typer.Option("--serve/--no-serve", help="Open the live dashboard after the terminal replay.")] = True,
+    pace: Annotated[float, typer.Option(help="Seconds between releases in the live replay.")] = 3.0,
+    port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8000,
+) -> None:
+    """Replay the 2020 Los Angeles District Attorney race as it was reported, update by update."""
+    from racedesk.demo import run_demo
+
+    try:
+        run_demo(serve_dashboard=serve_dashboard, pace=pace, port=port)
+    except RacedeskError as exc:
+        _fail(exc)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,301 @@
+"""The desk: the one core that the CLI, the web app and the poller share.
+
+``Desk.ingest`` is the path of every release: keep the raw bytes, parse them with the election's
+adapter, check the release's identities, compute every contest (``engine.run.advance``) and commit
+the release, its snapshot and any calls in one transaction. Nothing else writes releases.
+
+A release is kept only when it is new: the same bytes again are a *duplicate*; a payload whose feed
+time is not after the latest release's is *stale* (a CDN serving an older copy); one whose counts
+equal the latest release's is *unchanged*. Their bytes are still kept (raw payloads), so nothing that
+arrived is ever lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+import msgspec
+
+from racedesk.engine.checks import check_release, is_usable
+from racedesk.engine.params import ModelParams
+from racedesk.engine.run import advance
+from racedesk.engine.types import CallEvent, ContestState, Problem, Snapshot
+from racedesk.errors import InputError, StoreError
+from racedesk.model import Election, OutstandingReport, RawPayload, Release
+from racedesk.store import open_store
+from racedesk.store.base import SequenceConflict, Store, StoredRelease
+
+IngestStatus = Literal["stored", "duplicate", "stale", "unchanged"]
+
+
+class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What became of a payload: stored as release ``sequence``, or why it was not."""
+
+    status: IngestStatus
+    election_id: str
+    content_hash: str
+    feed_time: datetime | None = None
+    sequence: int | None = None
+    usable: bool = True
+    problems: tuple[Problem, ...] = ()
+    new_events: tuple[CallEvent, ...] = ()
+    message: str = ""
+
+
+@dataclass
+class _History:
+    """The stored releases of one election, cached in order (sequence = index)."""
+
+    stored: list[StoredRelease] = field(default_factory=list)
+
+
+def load_params(path: str | None = None) -> ModelParams:
+    """The model parameters: a file given by the user, else the file shipped with racedesk."""
+    from racedesk.engine import params as params_mod
+
+    loader = getattr(params_mod, "load_params", None)
+    if loader is not None:
+        return loader(path)  # type: ignore[no-any-return]
+    return params_mod.default_params()
+
+
+class Desk:
+    """Releases in, answers out, over one store."""
+
+    def __init__(self, store: Store, params: ModelParams | None = None, seed: int = 0) -> None:
+        self.store = store
+        self.params = params if params is not None else load_params()
+        self.seed = seed
+        self._elections: dict[str, Election] = {}
+        self._histories: dict[str, _History] = {}
+
+    # elections ----------------------------------------------------------------------------
+    def add_election(self, election: Election) -> None:
+        self.store.put_election(election)
+        self._elections[election.id] = election
+
+    def election(self, election_id: str) -> Election:
+        found = self._elections.get(election_id)
+        if found is None:
+            found = self.store.election(election_id)
+            self._elections[election_id] = found
+        return found
+
+    def elections(self) -> list[Election]:
+        return self.store.elections()
+
+    # ingest --------------------------------------------------------------------------------
+    def ingest(
+        self,
+        election_id: str,
+        data: bytes,
+        *,
+        origin: str = "",
+        received_at: datetime | None = None,
+    ) -> IngestResult:
+        """Keep ``data`` (a release payload of a known election), parse it with the election's
+        adapter and, when it is new, commit it with every contest recomputed.
+
+        Bad bytes raise :class:`InputError` after a quarantined copy is kept; nothing else of
+        them is stored.
+        """
+        election = self.election(election_id)
+        received = received_at or datetime.now(tz=UTC)
+        digest = hashlib.sha256(data).hexdigest()
+        raw = RawPayload(
+            content_hash=digest,
+            source=election.source,
+            received_at=received,
+            data=data,
+            origin=origin,
+        )
+        self.store.put_raw(raw)
+        if self.store.has_release(election_id, digest):
+            return IngestResult(
+                status="duplicate",
+                election_id=election_id,
+                content_hash=digest,
+                message="the same payload is already stored",
+            )
+        try:
+            release = parse_release(election, data, where=origin or "payload", received_at=received)
+        except InputError as exc:
+            self.store.quarantine(raw, exc.message)
+            raise
+        return self.ingest_release(release)
+
+    def ingest_release(self, release: Release, *, attempts: int = 8) -> IngestResult:
+        """Commit a parsed release (see :meth:`ingest`); retries when another writer committed
+        the same sequence first."""
+        election = self.election(release.election_id)
+        for _ in range(attempts):
+            history = self._history(election.id)
+            if any(s.release.content_hash == release.content_hash for s in history):
+                return _not_stored(release, "duplicate", "the same payload is already stored")
+            latest = history[-1].release if history else None
+            if latest is not None and release.feed_time <= latest.feed_time:
+                return _not_stored(
+                    release,
+                    "stale",
+                    f"feed time {release.feed_time.isoformat()} is not after the latest release's "
+                    f"{latest.feed_time.isoformat()}: an older copy, kept as raw bytes only",
+                )
+            if latest is not None and _same_counts(latest, release):
+                return _not_stored(release, "unchanged", "the counts did not change")
+            previous = next((s.release for s in reversed(history) if s.usable), None)
+            problems = check_release(election, release, previous)
+            usable = is_usable(problems)
+            sequence = len(history)
+            release = msgspec.structs.replace(release, sequence=sequence)
+            snapshot = self._advance(election, history, release, usable, problems)
+            stored = StoredRelease(
+                release=release,
+                problems=problems,
+                usable=usable,
+                correction=any(p.code == "count-went-down" for p in problems),
+            )
+            try:
+                committed = self.store.commit_release(stored, snapshot)
+            except SequenceConflict:
+                self._histories.pop(election.id, None)
+                continue
+            if committed is None:
+                self._histories.pop(election.id, None)
+                return _not_stored(release, "duplicate", "the same payload is already stored")
+            self._histories.setdefault(election.id, _History()).stored.append(committed)
+            return IngestResult(
+                status="stored",
+                election_id=election.id,
+                content_hash=release.content_hash,
+                feed_time=release.feed_time,
+                sequence=sequence,
+                usable=usable,
+                problems=problems,
+                new_events=snapshot.new_events,
+            )
+        raise StoreError(
+            f"could not commit release {release.content_hash[:12]}: other writers kept taking its place",
+            where=release.election_id,
+        )
+
+    def _advance(
+        self,
+        election: Election,
+        history: Sequence[StoredRelease],
+        release: Release,
+        usable: bool,
+        problems: tuple[Problem, ...],
+    ) -> Snapshot:
+        reports = self.store.outstanding(election.id, as_of=release.feed_time)
+        ledger = self.store.ledger(election.id)
+        return advance(
+            election,
+            [s.release for s in history] + [release],
+            [s.usable for s in history] + [usable],
+            reports,
+            ledger,
+            self.params,
+            self.seed,
+            problems,
+        )
+
+    def _history(self, election_id: str) -> list[StoredRelease]:
+        cached = self._histories.get(election_id)
+        latest = self.store.latest_sequence(election_id)
+        if cached is not None and (
+            (latest is None and not cached.stored)
+            or (cached.stored and cached.stored[-1].release.sequence == latest)
+        ):
+            return cached.stored
+        stored = self.store.releases(election_id)
+        self._histories[election_id] = _History(stored=list(stored))
+        return self._histories[election_id].stored
+
+    # outstanding reports and calls ---------------------------------------------------------------
+    def add_outstanding(self, election_id: str, report: OutstandingReport) -> bool:
+        """Keep a registrar's estimate of ballots left; it counts from the next release on."""
+        self.election(election_id)
+        return self.store.put_outstanding(election_id, report)
+
+    def approve_call(self, election_id: str, event_id: int, approver: str) -> CallEvent:
+        """Record an editor's approval of a call as a new ledger event (calls are never edited)."""
+        ledger = self.store.ledger(election_id)
+        target = next((e for e in ledger if e.event_id == event_id), None)
+        if target is None:
+            raise StoreError(f"no call event {event_id}", where=election_id)
+        if target.status == "rescinded":
+            raise StoreError(f"event {event_id} is a rescind, not a call", where=election_id)
+        event = msgspec.structs.replace(
+            target,
+            event_id=max(e.event_id for e in ledger) + 1,
+            approved_by=approver,
+            reason=f"Approved by {approver}: {target.reason}",
+        )
+        self.store.append_calls(election_id, [event])
+        return event
+
+    # reads ---------------------------------------------------------------------------------------
+    def snapshot(self, election_id: str, as_of: datetime | None = None) -> Snapshot | None:
+        return self.store.snapshot(election_id, as_of)
+
+    def snapshot_at(self, election_id: str, sequence: int) -> Snapshot | None:
+        return self.store.snapshot_at(election_id, sequence)
+
+    def releases(self, election_id: str, as_of: datetime | None = None) -> list[StoredRelease]:
+        return self.store.releases(election_id, as_of)
+
+    def contest_history(self, election_id: str, contest_id: str) -> list[ContestState]:
+        return self.store.contest_history(election_id, contest_id)
+
+    def ledger(self, election_id: str, as_of: datetime | None = None) -> list[CallEvent]:
+        return self.store.ledger(election_id, as_of)
+
+
+def parse_release(
+    election: Election, data: bytes, *, where: str, received_at: datetime | None = None
+) -> Release:
+    """Parse one release payload of ``election`` with the adapter of its source."""
+    if election.source == "lavote":
+        from racedesk.sources import lavote
+
+        return lavote.read_release(data, election, where=where, received_at=received_at)
+    from racedesk.sources.registry import adapter_for
+
+    parsed = adapter_for(where, data, election.source).parse(
+        data, where=where, received_at=received_at
+    )
+    if parsed.election.id != election.id:
+        raise InputError(
+            f"the payload is for election {parsed.election.id}, not {election.id}", where=where
+        )
+    if len(parsed.releases) != 1:
+        raise InputError(f"expected one release, found {len(parsed.releases)}", where=where)
+    return parsed.releases[0]
+
+
+def _same_counts(a: Release, b: Release) -> bool:
+    return (
+        a.contests == b.contests
+        and a.ballots_counted == b.ballots_counted
+        and a.ballots_mail == b.ballots_mail
+        and a.ballots_in_person == b.ballots_in_person
+    )
+
+
+def _not_stored(release: Release, status: IngestStatus, message: str) -> IngestResult:
+    return IngestResult(
+        status=status,
+        election_id=release.election_id,
+        content_hash=release.content_hash,
+        feed_time=release.feed_time,
+        message=message,
+    )
+
+
+def open_desk(db_url: str | None = None, params_path: str | None = None, seed: int = 0) -> Desk:
+    """A desk over the store at ``db_url`` (default: ``RACEDESK_DB`` or the local SQLite file)."""
+    return Desk(open_store(db_url), load_params(params_path), seed)

@@ -1,0 +1,344 @@
+"""Backtest: replay a whole canvass release by release and score the desk against the final count.
+
+At each release the desk knows only what was known then: the releases so far and the
+outstanding reports published by that release's feed time (``engine.replay``). The final
+release is the truth. The report (``racedesk.backtest/1``, ``docs/backtest.md``) gives:
+
+- per contest: the final outcome (winners named exactly as in the source), the first call
+  (status, choices, release time and index) and whether it was right, the number of call and
+  rescind events, and the share of its (release, choice) intervals that held the final share;
+- per release: how many contests were called by then and the coverage of that release's 90%
+  intervals;
+- a summary: contests, contests called, **wrong calls** (every call event whose outcome differs
+  from the final one, rescinded or not), coverage of the 90% intervals over (contest, release)
+  pairs, the share of contests called by the end of election night and by each release, and the
+  median release of the first call.
+
+Coverage is scored on each usable release before the final one, for each contest projected on
+it: a pair's coverage is the share of the contest's choices whose interval held the choice's
+final share (of the named choices' votes), and ``coverage_90`` is the mean over pairs.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+from fractions import Fraction
+
+import msgspec
+
+from racedesk.engine.calls import CALL_STATUSES
+from racedesk.engine.params import ModelParams
+from racedesk.engine.replay import replay
+from racedesk.engine.types import CallEvent, Snapshot
+from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
+
+SCHEMA = "racedesk.backtest/1"
+#: Slack for comparing a final share with an interval's bounds (floating point only).
+TOLERANCE = 1e-9
+
+
+class BacktestElection(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    date: str
+    kind: str
+    source: str
+
+
+class BacktestCall(msgspec.Struct, frozen=True, kw_only=True):
+    """A call as the report shows it: choices named as in the source."""
+
+    status: str
+    choices: list[str]
+    release_time: str
+    release_index: int
+    probability: float | None = None
+    reason: str = ""
+
+
+class BacktestContest(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    rule: str
+    final_winners: list[str]
+    call: BacktestCall | None
+    correct: bool | None
+    final_status: str = ""
+    call_events: int = 0
+    wrong_call_events: int = 0
+    rescinds: int = 0
+    coverage_90: float | None = None
+    pairs: int = 0
+
+
+class BacktestRelease(msgspec.Struct, frozen=True, kw_only=True):
+    index: int
+    time: str
+    usable: bool
+    election_night: bool
+    called: int
+    called_share: float
+    coverage_90: float | None
+    pairs: int
+
+
+class BacktestSummary(msgspec.Struct, frozen=True, kw_only=True):
+    contests: int
+    called: int
+    wrong_calls: int
+    coverage_90: float | None
+    pairs: int = 0
+    rescinds: int = 0
+    called_election_night: float = 0.0
+    called_by_release: list[float] = []
+    median_call_release: float | None = None
+    coverage_90_election_night: float | None = None
+    coverage_90_after: float | None = None
+    contests_wrong: int = 0
+
+
+class BacktestReport(msgspec.Struct, frozen=True, kw_only=True):
+    """The ``racedesk.backtest/1`` report (``docs/backtest.md``)."""
+
+    schema: str = SCHEMA
+    election: BacktestElection
+    releases: int
+    summary: BacktestSummary
+    contests: list[BacktestContest]
+    model_version: str = ""
+    seed: int = 0
+    outstanding_reports: int = 0
+    timeline: list[BacktestRelease] = []
+
+
+def _ranked(contest: Contest, count: ContestCount) -> list[str]:
+    ids = [c.id for c in contest.choices]
+    return sorted(ids, key=lambda c: (-count.votes.get(c, 0), ids.index(c)))
+
+
+def _places_with_ties(contest: Contest, count: ContestCount, places: int) -> list[str]:
+    """The top ``places`` choices, and every choice tied with the last of them (EC §8142)."""
+    ranked = _ranked(contest, count)
+    if places >= len(ranked):
+        return ranked
+    cut = count.votes.get(ranked[places - 1], 0)
+    return [c for c in ranked if count.votes.get(c, 0) >= cut]
+
+
+def final_outcome(contest: Contest, count: ContestCount | None) -> tuple[str, list[str]]:
+    """The final outcome of a contest from its final count: a status and the winning choice ids.
+
+    Statuses match the calls': ``called`` (plurality winners; a majority), ``runoff``,
+    ``advanced``, ``passed``/``failed`` (winner: the YES or NO choice); ``too close`` when the
+    last place is tied in a plurality contest (decided by lot, EC §15651) or a measure ends
+    between its two conditional thresholds; ``too early`` when nothing was counted.
+    """
+    if count is None or count.choice_votes == 0:
+        return "too early", []
+    rule = contest.rule
+    total = count.choice_votes
+    if rule.kind in ("measure", "recall"):
+        yes = next((c.id for c in contest.choices if c.name.strip().upper().startswith("YES")), contest.choices[0].id)
+        no = next((c.id for c in contest.choices if c.id != yes), yes)
+        thresholds = [t for t in (rule.threshold_fraction(), rule.alt_threshold_fraction()) if t is not None]
+        if not thresholds:
+            return "too close", []
+        share = Fraction(count.votes.get(yes, 0), total)
+        verdicts = {share > t if (t == Fraction(1, 2) and rule.strict) else share >= t for t in thresholds}
+        if len(verdicts) > 1:
+            return "too close", []
+        return ("passed", [yes]) if verdicts.pop() else ("failed", [no])
+    if rule.kind == "majority_or_runoff":
+        seats = max(1, rule.seats)
+        ranked = _ranked(contest, count)
+        if seats == 1 and Fraction(count.votes.get(ranked[0], 0), total) > Fraction(1, 2):
+            return "called", [ranked[0]]
+        return "runoff", _places_with_ties(contest, count, max(1, rule.advance or 2))
+    if rule.kind == "top_two":
+        return "advanced", _places_with_ties(contest, count, max(1, rule.advance or 2))
+    seats = max(1, rule.seats)
+    winners = _places_with_ties(contest, count, seats)
+    return ("too close" if len(winners) > seats else "called"), winners
+
+
+def final_shares(contest: Contest, count: ContestCount | None) -> dict[str, float]:
+    """Each choice's final share of the named choices' votes."""
+    if count is None or count.choice_votes == 0:
+        return {}
+    total = count.choice_votes
+    return {c.id: count.votes.get(c.id, 0) / total for c in contest.choices}
+
+
+def is_election_night(election: Election, feed_time: datetime) -> bool:
+    """Releases up to noon (local) the day after election day are election night's."""
+    end = datetime.combine(election.date + timedelta(days=1), time(12, 0), tzinfo=feed_time.tzinfo)
+    return feed_time.astimezone(end.tzinfo) < end if feed_time.tzinfo else feed_time < end.replace(tzinfo=None)
+
+
+def event_correct(event: CallEvent, status: str, winners: Sequence[str]) -> bool:
+    return event.status == status and set(event.choices) == set(winners)
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def run_backtest(
+    election: Election,
+    releases: Sequence[Release],
+    reports: Sequence[OutstandingReport],
+    params: ModelParams,
+    seed: int = 0,
+) -> BacktestReport:
+    """Replay ``releases`` (the whole canvass) and score every call and interval against the
+    final release (module docstring)."""
+    ordered = sorted(releases, key=lambda r: r.feed_time)
+    if not ordered:
+        raise ValueError("a backtest needs at least one release")
+    final = ordered[-1]
+    finals = final.counts_by_contest()
+    truth = {c.id: final_outcome(c, finals.get(c.id)) for c in election.contests}
+    shares = {c.id: final_shares(c, finals.get(c.id)) for c in election.contests}
+    contests = {c.id: c for c in election.contests}
+    events: list[CallEvent] = []
+    covered: dict[str, list[float]] = {c.id: [] for c in election.contests}
+    timeline: list[BacktestRelease] = []
+    night_cover: list[float] = []
+    after_cover: list[float] = []
+    first_calls: dict[str, CallEvent] = {}
+    last = len(ordered) - 1
+    snapshot: Snapshot
+    for index, snapshot in enumerate(replay(election, ordered, reports, params, seed)):
+        events.extend(snapshot.new_events)
+        for event in snapshot.new_events:
+            if event.status in CALL_STATUSES and event.contest_id not in first_calls:
+                first_calls[event.contest_id] = event
+        night = is_election_night(election, snapshot.feed_time)
+        here: list[float] = []
+        if snapshot.usable and index < last:
+            for cid, projection in snapshot.projections.items():
+                target = shares.get(cid)
+                if not target:
+                    continue
+                held = [
+                    1.0 if c.share_low - TOLERANCE <= target[c.choice_id] <= c.share_high + TOLERANCE else 0.0
+                    for c in projection.choices
+                    if c.choice_id in target
+                ]
+                if held:
+                    value = sum(held) / len(held)
+                    here.append(value)
+                    covered[cid].append(value)
+            (night_cover if night else after_cover).extend(here)
+        timeline.append(
+            BacktestRelease(
+                index=index,
+                time=snapshot.feed_time.isoformat(),
+                usable=snapshot.usable,
+                election_night=night,
+                called=len(first_calls),
+                called_share=len(first_calls) / len(contests) if contests else 0.0,
+                coverage_90=_mean(here),
+                pairs=len(here),
+            )
+        )
+    rows: list[BacktestContest] = []
+    wrong = 0
+    contests_wrong = 0
+    rescinds = 0
+    for contest in election.contests:
+        status, winners = truth[contest.id]
+        mine = [e for e in events if e.contest_id == contest.id]
+        calls = [e for e in mine if e.status in CALL_STATUSES]
+        bad = [e for e in calls if not event_correct(e, status, winners)]
+        wrong += len(bad)
+        contests_wrong += 1 if bad else 0
+        n_rescinds = sum(1 for e in mine if e.status == "rescinded")
+        rescinds += n_rescinds
+        first = first_calls.get(contest.id)
+        pairs = covered[contest.id]
+        rows.append(
+            BacktestContest(
+                id=contest.id,
+                title=contest.title,
+                rule=contest.rule.kind,
+                final_winners=[contest.choice(c).name for c in winners],
+                call=None
+                if first is None
+                else BacktestCall(
+                    status=first.status,
+                    choices=[contest.choice(c).name for c in first.choices],
+                    release_time=first.release_time.isoformat(),
+                    release_index=first.release_sequence,
+                    probability=first.probability,
+                    reason=first.reason,
+                ),
+                correct=None if first is None else event_correct(first, status, winners),
+                final_status=status,
+                call_events=len(calls),
+                wrong_call_events=len(bad),
+                rescinds=n_rescinds,
+                coverage_90=_mean(pairs),
+                pairs=len(pairs),
+            )
+        )
+    all_pairs = [v for values in covered.values() for v in values]
+    night_called = 0
+    for entry in timeline:
+        if entry.election_night:
+            night_called = entry.called
+    first_indexes = [float(e.release_sequence) for e in first_calls.values()]
+    summary = BacktestSummary(
+        contests=len(contests),
+        called=len(first_calls),
+        wrong_calls=wrong,
+        coverage_90=_mean(all_pairs),
+        pairs=len(all_pairs),
+        rescinds=rescinds,
+        called_election_night=night_called / len(contests) if contests else 0.0,
+        called_by_release=[entry.called_share for entry in timeline],
+        median_call_release=statistics.median(first_indexes) if first_indexes else None,
+        coverage_90_election_night=_mean(night_cover),
+        coverage_90_after=_mean(after_cover),
+        contests_wrong=contests_wrong,
+    )
+    return BacktestReport(
+        election=BacktestElection(
+            id=election.id,
+            title=election.title,
+            date=election.date.isoformat(),
+            kind=election.kind,
+            source=election.source,
+        ),
+        releases=len(ordered),
+        summary=summary,
+        contests=rows,
+        model_version=params.version,
+        seed=seed,
+        outstanding_reports=len(reports),
+        timeline=timeline,
+    )
+
+
+def encode(report: BacktestReport) -> bytes:
+    """The report as ``racedesk.backtest/1`` JSON."""
+    return msgspec.json.encode(report)
+
+
+__all__ = [
+    "SCHEMA",
+    "BacktestCall",
+    "BacktestContest",
+    "BacktestElection",
+    "BacktestRelease",
+    "BacktestReport",
+    "BacktestSummary",
+    "encode",
+    "event_correct",
+    "final_outcome",
+    "final_shares",
+    "is_election_night",
+    "run_backtest",
+]

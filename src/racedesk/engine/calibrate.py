@@ -1,0 +1,344 @@
+"""Calibration: learning the projection's parameters from replays of past canvasses.
+
+Each past canvass is replayed release by release exactly as the desk saw it (``engine.replay``:
+the releases so far, the outstanding reports known then, the votes-left model), and every
+(contest, usable release) before the last gives a row: the count then, the votes left the desk
+assumed, the recent batches, and, in hindsight, how the votes still to come actually split and
+the final shares. From the rows (``docs/method.md``):
+
+1. ``trend_weight`` (β) per share-of-count-done bucket: the least-squares slope of the late
+   share's departure from the share so far (``s − p``) on the recent batches' departure
+   (``w·(b − p)``), clipped to [0, 1];
+2. ``sampling_spread`` (κ): from the moments of the late share around its centre, the part of
+   its variance that grows as the votes left shrink (``(m(1−m))²·κ/(R·m)``);
+3. ``late_spread`` (τ_f) per bucket: found by bisection so that the 90% intervals of the
+   projection hold the final shares in 90% of the bucket's (contest, release) pairs, with the
+   same draws at every step;
+4. ``late_shift_max`` and ``late_design_effect``: the envelope of every late swing seen (a
+   leader's share of all votes, or the two-way share between adjacent choices):
+   ``A + late_noise_z · sqrt(q(1−q)·d / R)``, ``A`` the largest swing in large contests and ``d``
+   the smallest factor that covers every smaller one, each with a margin (``SAFETY`` on ``A``,
+   its square on ``d``): the allowance the call rule gives a trailing choice.
+
+The result keeps every other parameter of ``base`` and records what it was calibrated on, its
+training coverage and the figures of each step in ``calibration``; its ``version`` names the
+canvasses and a digest of the fitted numbers. Pure and deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import msgspec
+import numpy as np
+import numpy.typing as npt
+
+from racedesk.engine import projection as proj
+from racedesk.engine.params import ModelParams, default_params
+from racedesk.engine.replay import replay
+from racedesk.model import Election, OutstandingReport, Release
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Draws per row while calibrating (the desk itself uses ``params.draws``).
+CALIBRATION_DRAWS = 200
+#: Bisection steps for each bucket's spread, and the largest spread tried.
+BISECTION_STEPS = 14
+SPREAD_MAX = 3.0
+#: Margin on the largest late swing seen, for the call rule.
+SAFETY = 1.25
+#: The coverage the intervals are calibrated to.
+TARGET = 0.9
+
+
+@dataclass(frozen=True)
+class Row:
+    """One (contest, usable release) of a past canvass, with its hindsight."""
+
+    prepared: proj.Prepared
+    batch: FloatArray | None
+    batch_weight: float
+    late: FloatArray | None
+    late_votes: float
+    final: FloatArray
+
+
+def canvass_rows(
+    election: Election,
+    releases: Sequence[Release],
+    reports: Sequence[OutstandingReport],
+    base: ModelParams,
+) -> list[Row]:
+    """The rows of one canvass, replayed with ``base`` (its votes-left model)."""
+    ordered = sorted(releases, key=lambda r: r.feed_time)
+    if len(ordered) < 2:
+        return []
+    finals = ordered[-1].counts_by_contest()
+    contests = {c.id: c for c in election.contests}
+    flat = msgspec.structs.replace(base, trend_weight=(0.0,) * (len(base.fraction_edges) + 1), draws=20)
+    good: list[Release] = []
+    rows: list[Row] = []
+    last = len(ordered) - 1
+    for index, snapshot in enumerate(replay(election, ordered, reports, flat, seed=0)):
+        if not snapshot.usable:
+            continue
+        release = ordered[index]
+        good.append(release)
+        if index == last:
+            break
+        back = min(base.recent_batches, len(good) - 1)
+        earlier_counts = good[-1 - back].counts_by_contest() if back > 0 else {}
+        for state in snapshot.states:
+            contest = contests.get(state.contest_id)
+            final = finals.get(state.contest_id)
+            if contest is None or final is None or final.choice_votes == 0:
+                continue
+            earlier = earlier_counts.get(state.contest_id)
+            prep = proj.prepare(contest, state, earlier.votes if earlier else None, flat)
+            if prep is None:
+                continue
+            ids = [c.id for c in contest.choices]
+            final_votes = np.array([final.votes.get(c, 0) for c in ids], dtype=np.float64)
+            added = final_votes - prep.votes
+            late_votes = float(added.sum())
+            late = added / late_votes if late_votes > 0 and bool((added >= 0).all()) else None
+            batch, size = proj.batch_shares(state.votes, earlier.votes if earlier else None, ids)
+            weight = size / (size + base.trend_prior_votes) if batch is not None else 0.0
+            rows.append(
+                Row(
+                    prepared=prep,
+                    batch=batch,
+                    batch_weight=weight,
+                    late=late,
+                    late_votes=late_votes,
+                    final=final_votes / final_votes.sum(),
+                )
+            )
+    return rows
+
+
+def fit_trend(rows: Sequence[Row], buckets: int) -> list[float]:
+    """β per bucket: slope of ``s − p`` on ``w(b − p)`` through the origin, clipped to [0, 1]."""
+    sxy = np.zeros(buckets)
+    sxx = np.zeros(buckets)
+    for row in rows:
+        if row.batch is None or row.late is None:
+            continue
+        p = row.prepared.shares
+        x = row.batch_weight * (row.batch - p)
+        y = row.late - p
+        sxy[row.prepared.bucket] += float(x @ y)
+        sxx[row.prepared.bucket] += float(x @ x)
+    return [float(min(max(sxy[b] / sxx[b], 0.0), 1.0)) if sxx[b] > 0 else 0.0 for b in range(buckets)]
+
+
+def centred(row: Row, trend: Sequence[float]) -> proj.Prepared:
+    """The row's inputs with its late-share centre moved by the fitted trend weight."""
+    p = row.prepared.shares
+    centre = p if row.batch is None else p + trend[row.prepared.bucket] * row.batch_weight * (row.batch - p)
+    return replace(row.prepared, centre=centre)
+
+
+def fit_sampling(rows: Sequence[Row], prepared: Sequence[proj.Prepared]) -> tuple[float, float]:
+    """(τ², κ) by least squares of the squared late-share error on ``(m(1−m))²`` and
+    ``(m(1−m))²/(R·m)`` (the model's variance, by the delta method), both kept ≥ 0."""
+    a_cols: list[FloatArray] = []
+    c_cols: list[FloatArray] = []
+    ys: list[FloatArray] = []
+    for row, prep in zip(rows, prepared, strict=True):
+        if row.late is None or row.late_votes <= 0:
+            continue
+        m = np.maximum(prep.centre, proj.SHARE_FLOOR)
+        g = (m * (1 - m)) ** 2
+        a_cols.append(g)
+        c_cols.append(g / (row.late_votes * m))
+        ys.append((row.late - m) ** 2)
+    if not ys:
+        return 0.0, 0.0
+    a = np.concatenate(a_cols)
+    c = np.concatenate(c_cols)
+    y = np.concatenate(ys)
+    design = np.stack([a, c], axis=1)
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    tau2, kappa = float(coef[0]), float(coef[1])
+    if kappa < 0:
+        kappa = 0.0
+        tau2 = float((a @ y) / (a @ a))
+    if tau2 < 0:
+        tau2 = 0.0
+        kappa = float(max((c @ y) / (c @ c), 0.0))
+    return tau2, kappa
+
+
+class _Group:
+    """Rows with the same number of choices, stacked, with fixed draws."""
+
+    def __init__(self, items: list[tuple[int, proj.Prepared, FloatArray]], rng: np.random.Generator) -> None:
+        self.pair_ids = np.array([i for i, _, _ in items])
+        preps = [p for _, p, _ in items]
+        self.votes = np.stack([p.votes for p in preps])
+        self.centre = np.stack([p.centre for p in preps])
+        self.low = np.array([p.left_low for p in preps])
+        self.mid = np.array([p.left_mid for p in preps])
+        self.high = np.array([p.left_high for p in preps])
+        self.bucket = np.array([p.bucket for p in preps])
+        self.final = np.stack([f for _, _, f in items])
+        c, k = self.votes.shape
+        self.u = rng.random((c, CALIBRATION_DRAWS))
+        self.eps = rng.standard_normal((c, k, CALIBRATION_DRAWS))
+
+    def covered(self, spreads: FloatArray, sampling: float, level: float) -> FloatArray:
+        """Each row's share of choices whose interval held the final share."""
+        out = np.empty(len(self.pair_ids))
+        step = max(1, 2_000_000 // (self.votes.shape[1] * CALIBRATION_DRAWS))
+        lo_rank = round((1 - level) / 2 * (CALIBRATION_DRAWS - 1))
+        hi_rank = round((1 + level) / 2 * (CALIBRATION_DRAWS - 1))
+        for start in range(0, len(self.pair_ids), step):
+            s = slice(start, start + step)
+            final = proj.simulate(
+                self.votes[s], self.centre[s], self.low[s], self.mid[s], self.high[s],
+                spreads[self.bucket[s]], sampling, self.u[s], self.eps[s],
+            )  # fmt: skip
+            part = np.partition(final, (lo_rank, hi_rank), axis=2)
+            lo = part[:, :, lo_rank] - 1e-9
+            hi = part[:, :, hi_rank] + 1e-9
+            held = (self.final[s] >= lo) & (self.final[s] <= hi)
+            out[s] = held.mean(axis=1)
+        return out
+
+
+def fit_spread(
+    prepared: Sequence[proj.Prepared], finals: Sequence[FloatArray], sampling: float, buckets: int,
+    level: float,
+) -> tuple[list[float], list[float], list[int]]:  # fmt: skip
+    """τ_f per bucket by bisection to ``TARGET`` coverage; also each bucket's coverage and size."""
+    rng = np.random.default_rng(0)
+    by_k: dict[int, list[tuple[int, proj.Prepared, FloatArray]]] = {}
+    for i, (prep, final) in enumerate(zip(prepared, finals, strict=True)):
+        by_k.setdefault(len(prep.votes), []).append((i, prep, final))
+    groups = [_Group(by_k[k], rng) for k in sorted(by_k)]
+    bucket_of = np.array([p.bucket for p in prepared], dtype=np.int64)
+    sizes = np.bincount(bucket_of, minlength=buckets)
+
+    def coverage(spreads: FloatArray) -> FloatArray:
+        held = np.zeros(len(prepared))
+        for g in groups:
+            held[g.pair_ids] = g.covered(spreads, sampling, level)
+        sums = np.bincount(bucket_of, weights=held, minlength=buckets)
+        return np.divide(sums, sizes, out=np.full(buckets, math.nan), where=sizes > 0)
+
+    low = np.zeros(buckets)
+    high = np.full(buckets, SPREAD_MAX)
+    for _ in range(BISECTION_STEPS):
+        mid = (low + high) / 2
+        cov = coverage(mid)
+        enough = np.nan_to_num(cov, nan=1.0) >= TARGET
+        high = np.where(enough, mid, high)
+        low = np.where(enough, low, mid)
+    spreads = high
+    final_cov = coverage(spreads)
+    return (
+        [float(round(s, 4)) for s in spreads],
+        [float(c) if not math.isnan(c) else -1.0 for c in final_cov],
+        [int(n) for n in sizes],
+    )
+
+
+#: Two-way votes left above which a contest counts as large for the late-swing envelope.
+LARGE = 100_000
+
+
+def late_swings(rows: Sequence[Row]) -> list[tuple[float, float, float]]:
+    """Every late swing of the rows, as (swing, share so far q, votes left): the leader's share of
+    all votes, and the two-way share between adjacent choices down to the first loser."""
+    swings: list[tuple[float, float, float]] = []
+    for row in rows:
+        if row.late is None or row.late_votes <= 0:
+            continue
+        prep = row.prepared
+        order = np.argsort(-prep.votes, kind="stable")
+        lead = int(order[0])
+        q = float(prep.shares[lead])
+        swings.append((abs(float(row.late[lead]) - q), q, row.late_votes))
+        places = max(prep.contest.rule.seats, prep.contest.rule.advance, 1) + 1
+        for a, b in itertools.pairwise(order[: places + 1]):
+            va, vb = float(prep.votes[a]), float(prep.votes[b])
+            la, lb = float(row.late[a]) * row.late_votes, float(row.late[b]) * row.late_votes
+            if va + vb <= 0 or la + lb <= 0:
+                continue
+            q2 = vb / (va + vb)
+            swings.append((abs(lb / (la + lb) - q2), q2, la + lb))
+    return swings
+
+
+def swing_envelope(swings: Sequence[tuple[float, float, float]], z: float) -> tuple[float, float]:
+    """(A, d): the smallest envelope ``A + z·sqrt(q(1−q)·d / R)`` over every swing seen, with ``A``
+    the largest swing among large contests (``LARGE`` votes left or more; all if none)."""
+    if not swings:
+        return 0.0, 1.0
+    large = [s for s, _, r in swings if r >= LARGE]
+    shift = max(large) if large else max(s for s, _, _ in swings)
+    design = 1.0
+    for s, q, r in swings:
+        spread = z * math.sqrt(max(q * (1 - q), 1e-6) / r)
+        if s > shift and spread > 0:
+            design = max(design, ((s - shift) / spread) ** 2)
+    return float(shift), float(design)
+
+
+def calibrate(
+    canvasses: Sequence[tuple[Election, Sequence[Release], Sequence[OutstandingReport]]],
+    base: ModelParams | None = None,
+) -> ModelParams:
+    """Parameters learned from replays of ``canvasses`` (module docstring)."""
+    base = base or default_params()
+    buckets = len(base.fraction_edges) + 1
+    rows: list[Row] = []
+    for election, releases, reports in canvasses:
+        rows.extend(canvass_rows(election, releases, reports, base))
+    if not rows:
+        raise ValueError("nothing to calibrate on: the canvasses have no counted contests")
+    trend = fit_trend(rows, buckets)
+    prepared = [centred(row, trend) for row in rows]
+    tau2, kappa = fit_sampling(rows, prepared)
+    spreads, coverage, sizes = fit_spread(prepared, [r.final for r in rows], kappa, buckets, base.level)
+    shift, design = swing_envelope(late_swings(rows), base.late_noise_z)
+    overall = sum(c * n for c, n in zip(coverage, sizes, strict=True) if c >= 0) / max(1, sum(sizes))
+    figures: dict[str, float] = {
+        "rows": float(len(rows)),
+        "training_coverage_90": round(overall, 4),
+        "moment_spread": round(math.sqrt(tau2), 4),
+        "late_swing_large_seen": round(shift, 4),
+        "late_design_effect_seen": round(design, 2),
+    }
+    for b in range(buckets):
+        figures[f"bucket_{b}_rows"] = float(sizes[b])
+        figures[f"bucket_{b}_coverage_90"] = round(coverage[b], 4)
+    names = tuple(election.id for election, _, _ in canvasses)
+    fitted = {
+        "trend_weight": [round(t, 4) for t in trend],
+        "late_spread": spreads,
+        "sampling_spread": round(kappa, 4),
+        "late_shift_max": round(SAFETY * shift, 4),
+        "late_design_effect": round(SAFETY**2 * design, 2),
+    }
+    digest = hashlib.sha256(json.dumps([names, fitted], sort_keys=True).encode()).hexdigest()[:10]
+    return msgspec.structs.replace(
+        base,
+        version=f"racedesk-cal-{'+'.join(n.replace(':', '-') for n in names)}-{digest}",
+        calibrated_on=names,
+        trend_weight=tuple(fitted["trend_weight"]),  # type: ignore[arg-type]
+        late_spread=tuple(fitted["late_spread"]),  # type: ignore[arg-type]
+        sampling_spread=float(fitted["sampling_spread"]),  # type: ignore[arg-type]
+        late_shift_max=float(fitted["late_shift_max"]),  # type: ignore[arg-type]
+        late_design_effect=float(fitted["late_design_effect"]),  # type: ignore[arg-type]
+        calibration=figures,
+    )
+
+
+__all__ = ["SAFETY", "TARGET", "Row", "calibrate", "canvass_rows", "fit_spread", "fit_trend", "late_swings", "swing_envelope"]

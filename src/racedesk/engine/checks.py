@@ -1,0 +1,389 @@
+"""A release's own identities, checked before the engine uses it.
+
+A release that breaks them is kept (the store has it) but flagged, and the engine does not use
+it: its batch shares would be garbage ("a candidate getting 0% of a batch") and a call resting on
+it could be wrong (``../shared/domain/calls-and-hurdles.md``, "Feeds misbehave too"). The
+identities are the LA feed's (``../shared/data/README.md``), with N the votes allowed:
+
+- county-wide: EBLT = MBLT + DBLT (``ballots-split``);
+- per contest: CBLT = CFV + CPV + CUV + COV (``contest-counters``); votes + write-ins =
+  N·CBLT − Σ_k NSEL-0k, and for vote-for-one CFV = votes + write-ins (``contest-votes``);
+  NSEL-01 = CPV + CUV + COV, NSEL-0N = CUV + COV, each NSEL-0k at most the one before, and
+  CPV = 0 when N = 1 (``contest-unused``). Checked on every contest of the 61 real releases.
+- county coherence (``county-coverage``), which catches a release mixing whole contests from two
+  releases: no contest counts more than ``COVERAGE_TOLERANCE`` above the county's ballots (EBLT),
+  the contest with the most ballots is within it of EBLT, and, against the last usable release,
+  every contest that covered the county (CBLT ≥ ``COUNTY_WIDE`` × EBLT) and every group of
+  district contests that together covered it (the U.S. Representative districts, the Assembly
+  districts) must still do so.
+
+Measured on the 2024 general and primary (61 releases): county-wide contests hold 99.93% to
+100.34% of EBLT, the district groups 99.99% to 100.01%, and the next-largest contest about 60%;
+hence a 1% tolerance (three times the largest spread) and 98% for "covers the county".
+
+Notes that do not block (``blocking=False``):
+
+- ``counter-missing``: a counter reported as 0 while the choices have votes (contests 9915 and
+  9916 of the 2024 general report CFV 0 and NSEL-01 0 on every release), when the other
+  identities hold with the counter derived from them;
+- ``count-went-down``: a count lower than in the last usable release (a correction, or a stale
+  copy of an older release; a tear may show it too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from racedesk.engine.types import Problem
+from racedesk.model import ContestCount, Election, Release
+
+#: How far a contest's ballots (CBLT) may stray from the county's (EBLT), as a share of EBLT.
+COVERAGE_TOLERANCE: Final = 0.01
+#: A contest (or a group of district contests) with at least this share of EBLT covers the county.
+COUNTY_WIDE: Final = 0.98
+#: How far, as a share of EBLT (plus COVERAGE_TOLERANCE of the ballots added), the ballots a
+#: contest gained since the last usable release may exceed what the county gained (or, for a
+#: contest or group covering the county, differ from it).
+DELTA_TOLERANCE: Final = 0.002
+
+
+def is_usable(problems: Iterable[Problem]) -> bool:
+    """False when any problem is blocking: the engine then keeps the last usable release."""
+    return not any(p.blocking for p in problems)
+
+
+class _ElectionInfo:
+    __slots__ = ("allowed", "election", "groups", "titles")
+
+    def __init__(self, election: Election) -> None:
+        self.election = election
+        self.allowed = {c.id: c.rule.votes_allowed for c in election.contests}
+        self.titles = {c.id: c.title for c in election.contests}
+        groups: dict[str, list[str]] = {}
+        for c in election.contests:
+            if c.group:
+                groups.setdefault(c.group, []).append(c.id)
+        self.groups = {g: ids for g, ids in groups.items() if len(ids) > 1}
+
+
+_INFO: dict[int, _ElectionInfo] = {}
+
+
+def _info(election: Election) -> _ElectionInfo:
+    hit = _INFO.get(id(election))
+    if hit is not None and hit.election is election:
+        return hit
+    if len(_INFO) > 64:
+        _INFO.clear()
+    info = _ElectionInfo(election)
+    _INFO[id(election)] = info
+    return info
+
+
+def check_release(
+    election: Election, release: Release, previous: Release | None
+) -> tuple[Problem, ...]:
+    """Every broken identity of ``release``; ``previous`` is the last usable release before it
+    (None for the first). See the module docstring for the identities and the tolerances."""
+    info = _info(election)
+    problems: list[Problem] = []
+    e, m, d = release.ballots_counted, release.ballots_mail, release.ballots_in_person
+    if e is not None and m is not None and d is not None and e != m + d:
+        problems.append(
+            Problem(
+                code="ballots-split",
+                message=f"ballots counted (EBLT {e:,}) ≠ by mail (MBLT {m:,}) + in person (DBLT {d:,})",
+            )
+        )
+    for count in release.contests:
+        if count.ballots is not None:
+            _check_contest(count, info.allowed.get(count.contest_id, 1), info, problems)
+    if e is not None:
+        _check_coverage(release, e, previous, info, problems)
+    if previous is not None:
+        if release.feed_time < previous.feed_time:
+            problems.append(
+                Problem(
+                    code="out-of-order",
+                    message=(
+                        f"feed time {release.feed_time:%Y-%m-%d %H:%M:%S} is before the last "
+                        f"usable release's ({previous.feed_time:%Y-%m-%d %H:%M:%S}): a stale copy?"
+                    ),
+                )
+            )
+        _check_went_down(release, previous, info, problems)
+    return tuple(problems)
+
+
+def _check_contest(c: ContestCount, n: int, info: _ElectionInfo, out: list[Problem]) -> None:
+    """The per-contest identities (module docstring), deriving a counter reported as 0."""
+    cid = c.contest_id
+    votes = c.total_votes
+    cblt = c.ballots or 0
+    full, partial, under, over = c.full, c.partial, c.undervotes, c.overvotes
+    missing: list[str] = []
+    if full is not None and partial is not None and under is not None and over is not None:
+        if cblt != full + partial + under + over:
+            derived = cblt - partial - under - over
+            if full == 0 and votes > 0 and derived >= 0:
+                full = derived
+                missing.append(f"CFV (taken as CBLT − CPV − CUV − COV = {derived:,})")
+            else:
+                out.append(
+                    _problem(
+                        "contest-counters",
+                        f"ballots (CBLT {cblt:,}) ≠ full {full:,} + partial {partial:,} + blank "
+                        f"{under:,} + overvoted {over:,} (CFV + CPV + CUV + COV)",
+                        cid,
+                        info,
+                    )
+                )
+        unused = c.unused
+        blank = under + over
+        if unused and not any(unused) and votes > 0 and (blank or partial):
+            # Derivable: NSEL-01 = CPV + CUV + COV and NSEL-0N = CUV + COV; the ones between
+            # lie between those two.
+            missing.append("NSEL (taken from CPV, CUV and COV)")
+            first, last = partial + blank, blank
+            if n == 1:
+                lo = hi = first
+            else:
+                lo = first + (n - 1) * last
+                hi = (n - 1) * first + last
+            if not n * cblt - hi <= votes <= n * cblt - lo:
+                out.append(
+                    _problem(
+                        "contest-votes",
+                        f"votes + write-ins ({votes:,}) do not fit N·CBLT − ΣNSEL with NSEL taken "
+                        f"from the other counters ({n * cblt - hi:,}–{n * cblt - lo:,})",
+                        cid,
+                        info,
+                    )
+                )
+        elif unused:
+            _check_unused(c, n, unused, partial, blank, votes, cblt, cid, info, out)
+        if n == 1:
+            if partial:
+                out.append(
+                    _problem(
+                        "contest-unused",
+                        f"{partial:,} partly used ballots (CPV) in a vote-for-one contest",
+                        cid,
+                        info,
+                    )
+                )
+            if full != votes:
+                out.append(
+                    _problem(
+                        "contest-votes",
+                        f"ballots with a vote (CFV {full:,}) ≠ votes + write-ins ({votes:,})",
+                        cid,
+                        info,
+                    )
+                )
+    elif c.unused and len(c.unused) == n and votes != n * cblt - sum(c.unused):
+        out.append(
+            _problem(
+                "contest-votes",
+                f"votes + write-ins ({votes:,}) ≠ N·CBLT − ΣNSEL ({n * cblt - sum(c.unused):,})",
+                cid,
+                info,
+            )
+        )
+    if missing:
+        out.append(
+            Problem(
+                code="counter-missing",
+                message=(
+                    f"{info.titles.get(cid, cid)}: reported as 0 while the choices have "
+                    f"{c.total_votes:,} votes: {'; '.join(missing)}"
+                ),
+                contest_id=cid,
+                blocking=False,
+            )
+        )
+
+
+def _check_unused(c: ContestCount, n: int, unused: Sequence[int], partial: int, blank: int,
+                  votes: int, cblt: int, cid: str, info: _ElectionInfo,
+                  out: list[Problem]) -> None:  # fmt: skip
+    if len(unused) != n:
+        out.append(
+            _problem(
+                "contest-unused",
+                f"{len(unused)} NSEL counters for a vote-for-{n} contest",
+                cid,
+                info,
+            )
+        )
+        return
+    expected = n * cblt - sum(unused)
+    if votes != expected:
+        out.append(
+            _problem(
+                "contest-votes",
+                f"votes + write-ins ({votes:,}) ≠ N·CBLT − ΣNSEL ({n} × {cblt:,} − {sum(unused):,} = {expected:,})",
+                cid,
+                info,
+            )
+        )
+    if (
+        unused[0] != partial + blank
+        or unused[-1] != blank
+        or any(unused[k] < unused[k + 1] for k in range(n - 1))
+    ):
+        out.append(
+            _problem(
+                "contest-unused",
+                f"unused selections (NSEL {', '.join(f'{u:,}' for u in unused)}) do not match "
+                f"partial {partial:,}, blank {c.undervotes:,} and overvoted {c.overvotes:,} ballots",
+                cid,
+                info,
+            )
+        )
+
+
+def _problem(code: str, message: str, cid: str, info: _ElectionInfo) -> Problem:
+    return Problem(code=code, message=f"{info.titles.get(cid, cid)}: {message}", contest_id=cid)
+
+
+def _check_coverage(release: Release, e: int, previous: Release | None, info: _ElectionInfo,
+                    out: list[Problem]) -> None:  # fmt: skip
+    """County coherence: contests against the county's ballots (EBLT), now and as before."""
+    ballots = {c.contest_id: c.ballots for c in release.contests if c.ballots is not None}
+    if not ballots:
+        return
+    top = e * (1 + COVERAGE_TOLERANCE)
+    over = [cid for cid, b in ballots.items() if b > top]
+    if over:
+        worst = max(over, key=lambda cid: ballots[cid])
+        out.append(
+            Problem(
+                code="county-coverage",
+                message=(
+                    f"{len(over)} contest(s) count more ballots than the county (EBLT {e:,}), "
+                    f"e.g. {info.titles.get(worst, worst)} with {ballots[worst]:,}: contests and "
+                    f"county counters from different releases?"
+                ),
+            )
+        )
+    most = max(ballots.values())
+    if e > 0 and most < e * (1 - COVERAGE_TOLERANCE):
+        out.append(
+            Problem(
+                code="county-coverage",
+                message=(
+                    f"no contest covers the county: the most ballots in any contest is {most:,}, "
+                    f"{most / e:.2%} of the county's {e:,} (EBLT): counters from an older release?"
+                ),
+            )
+        )
+    e0 = previous.ballots_counted if previous is not None else None
+    if previous is None or e0 is None or e <= 0:
+        return
+    # Against the last usable release: the ballots a contest gained were counted in the county
+    # too, and a contest (or a group of district contests) that covered the county gained what
+    # the county gained.
+    grown = e - e0
+    # The level tolerance applies to the ballots added too (a first release after the zero
+    # release is all new ballots, and a contest may hold 0.34% more than the county).
+    slack = DELTA_TOLERANCE * e + COVERAGE_TOLERANCE * abs(grown)
+    covered = e0 > 0
+    before = {c.contest_id: c.ballots for c in previous.contests if c.ballots is not None}
+    ahead: list[str] = []
+    lagging: list[str] = []
+    for cid, b in ballots.items():
+        b0 = before.get(cid)
+        if b0 is None:
+            continue
+        gained = b - b0
+        if gained - grown > slack:
+            ahead.append(cid)
+        elif covered and b0 >= COUNTY_WIDE * e0 and abs(gained - grown) > slack:
+            lagging.append(cid)
+    if ahead:
+        worst = max(ahead, key=lambda cid: ballots[cid] - before[cid])
+        out.append(
+            Problem(
+                code="county-coverage",
+                message=(
+                    f"{len(ahead)} contest(s) gained more ballots than the county ({grown:+,}) "
+                    f"since the last usable release, e.g. {info.titles.get(worst, worst)} "
+                    f"({ballots[worst] - before[worst]:+,}): a mix of two releases?"
+                ),
+            )
+        )
+    if lagging:
+        worst = max(lagging, key=lambda cid: abs(ballots[cid] - before[cid] - grown))
+        out.append(
+            Problem(
+                code="county-coverage",
+                message=(
+                    f"{len(lagging)} contest(s) that cover the county did not gain what the "
+                    f"county gained ({grown:+,}) since the last usable release, e.g. "
+                    f"{info.titles.get(worst, worst)} ({ballots[worst] - before[worst]:+,}): "
+                    f"a mix of two releases?"
+                ),
+            )
+        )
+    for group, ids in info.groups.items():
+        if not covered or not all(cid in before and cid in ballots for cid in ids):
+            continue
+        was = sum(before[cid] for cid in ids)
+        if abs(was - e0) > COVERAGE_TOLERANCE * e0:
+            continue
+        gained = sum(ballots[cid] for cid in ids) - was
+        if abs(gained - grown) > slack:
+            out.append(
+                Problem(
+                    code="county-coverage",
+                    message=(
+                        f"the {group} contests together cover the county, but gained "
+                        f"{gained:+,} ballots while the county gained {grown:+,}: "
+                        f"a mix of two releases?"
+                    ),
+                )
+            )
+
+
+def _check_went_down(
+    release: Release, previous: Release, info: _ElectionInfo, out: list[Problem]
+) -> None:
+    """Counts lower than in the last usable release: notes, not blocking."""
+    e, e0 = release.ballots_counted, previous.ballots_counted
+    if e is not None and e0 is not None and e < e0:
+        out.append(
+            Problem(
+                code="count-went-down",
+                message=f"ballots counted went down from {e0:,} to {e:,}",
+                blocking=False,
+            )
+        )
+    before = {c.contest_id: c for c in previous.contests}
+    for c in release.contests:
+        b = before.get(c.contest_id)
+        if b is None:
+            continue
+        down = [k for k, v in c.votes.items() if v < b.votes.get(k, 0)]
+        if down or (c.ballots is not None and b.ballots is not None and c.ballots < b.ballots):
+            lost = sum(b.votes.get(k, 0) - c.votes[k] for k in down)
+            out.append(
+                Problem(
+                    code="count-went-down",
+                    message=(
+                        f"{info.titles.get(c.contest_id, c.contest_id)}: "
+                        + (
+                            f"{len(down)} choice(s) lost {lost:,} votes"
+                            if down
+                            else "ballots went down"
+                        )
+                        + " since the last usable release (a correction?)"
+                    ),
+                    contest_id=c.contest_id,
+                    blocking=False,
+                )
+            )
+
+
+__all__ = ["COUNTY_WIDE", "COVERAGE_TOLERANCE", "DELTA_TOLERANCE", "check_release", "is_usable"]

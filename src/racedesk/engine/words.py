@@ -1,0 +1,189 @@
+"""Plain-language sentences about a contest: what the trailing side needs, how the recent batches
+went, how the contest is projected to end and whether it is called.
+
+For example: "Gascón would need 61.6% (60.2–63.6%) of about 2,210,000 votes left; Gascón has had
+38% of the last three batches. Hochman is projected at 60.4% (59.0–61.9%). Called for Hochman."
+
+The hurdle is the one of ``calls-and-hurdles.md`` on the denominator the batch share beside it
+uses: the two-way vote of the two choices when a contest has more than two, all votes
+otherwise. Shares are shown as percentages here only, for people; the engine keeps fractions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from racedesk.engine.calls import Count, need_interval, read_count
+from racedesk.engine.types import ContestCall, ContestState, Interval, Projection
+from racedesk.model import Contest
+
+_SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def short_name(name: str) -> str:
+    """A candidate's surname as people write it ("NATHAN HOCHMAN" → "Hochman"); measures'
+    answers as words ("YES" → "Yes")."""
+    parts = [p for p in name.replace(",", " ").split() if p]
+    if not parts:
+        return name
+    while len(parts) > 1 and parts[-1].upper() in _SUFFIXES:
+        parts.pop()
+    last = parts[-1]
+    return "-".join(w[:1].upper() + w[1:].lower() for w in last.split("-"))
+
+
+def about(value: float) -> str:
+    """A count rounded to three significant figures: 721,344 → "about 721,000"."""
+    if value <= 0:
+        return "no"
+    drop = math.floor(math.log10(value)) - 2
+    rounded = round(value, -drop) if drop > 0 else round(value)
+    return f"about {int(rounded):,}"
+
+
+def pct(x: float, places: int = 1) -> str:
+    return f"{100 * x:.{places}f}%"
+
+
+def pct_range(interval: Interval) -> str:
+    """ "64.7% (63.9–65.6%)", or one figure when the interval is a point."""
+    if abs(interval.high - interval.low) < 5e-4:
+        return pct(interval.mid)
+    return f"{pct(interval.mid)} ({100 * interval.low:.1f}–{pct(interval.high)})"
+
+
+def batch_share(
+    state: ContestState, earlier: ContestState | None, choice: str, rival: str | None
+) -> float | None:
+    """``choice``'s share of the votes added since ``earlier`` (two-way with ``rival`` if given)."""
+    if earlier is None:
+        return None
+    ids = [choice, rival] if rival is not None else list(state.votes)
+    added = {c: state.votes.get(c, 0) - earlier.votes.get(c, 0) for c in ids}
+    total = sum(added.values())
+    if total <= 0 or any(v < 0 for v in added.values()):
+        return None
+    return added[choice] / total
+
+
+def _call_words(contest: Contest, call: ContestCall | None) -> str:
+    if call is None:
+        return ""
+    names = [short_name(contest.choice(c).name) for c in call.choices if _has(contest, c)]
+    joined = " and ".join(names)
+    return {
+        "called": f"Called for {joined}.",
+        "runoff": f"Runoff: {joined} advance.",
+        "advanced": f"{joined} advance.",
+        "passed": "Passed.",
+        "failed": "Failed.",
+        "winner not leading": f"Called for {joined}, who is not leading the count now.",
+        "rescinded": "The call was rescinded.",
+        "too close": "Too close to call.",
+        "leading": "Not called yet.",
+        "too early": "Too early to call.",
+    }[call.status]
+
+
+def _has(contest: Contest, choice_id: str) -> bool:
+    return any(c.id == choice_id for c in contest.choices)
+
+
+def _need_clause(who: str, need: Interval, left: float, denominator: str) -> str:
+    if need.low > 1:
+        return f"{who} cannot catch up: even every one of the votes left would not be enough"
+    if need.high <= 0:
+        return f"{who} has clinched it whatever the votes left do"
+    return f"{who} would need {pct_range(need)} of {denominator}{about(left)} votes left"
+
+
+def _two_way_need(count: Count, ahead: int, behind: int, mid: float) -> Interval:
+    """The trailing choice's two-way hurdle at the low, middle and high votes left, unclipped."""
+
+    def at(left: float) -> float:
+        va, vb = count.votes[ahead], count.votes[behind]
+        two_way = left * (va + vb) / count.counted if count.counted else 0.0
+        if two_way <= 0:
+            return math.inf
+        return (va - vb + two_way) / (2 * two_way)
+
+    return Interval(low=at(count.left_high), high=at(count.left_low), mid=at(mid))
+
+
+def contest_sentence(
+    contest: Contest,
+    state: ContestState,
+    projection: Projection | None,
+    call: ContestCall | None,
+    recent: Sequence[ContestState],
+) -> str:
+    """One short paragraph on a contest after a release.
+
+    ``recent`` are the contest's states on earlier usable releases, oldest first; the batch share
+    is read across the last three of them ("the last three batches").
+    """
+    count = read_count(contest, state)
+    parts: list[str] = []
+    earlier = recent[-3] if len(recent) >= 3 else (recent[0] if recent else None)
+    batches = min(3, len(recent))
+    batch_words = f"the last {_NUMBER_WORDS.get(batches, str(batches))} batches" if batches > 1 else "the last batch"
+    if count is None or count.counted == 0:
+        parts.append("No votes counted yet." if state.total_votes == 0 else "The votes left are unknown.")
+    else:
+        mid_left = (count.left_low + count.left_high) / 2
+        order = count.order()
+        rule = contest.rule
+        if rule.kind in ("measure", "recall"):
+            threshold = rule.threshold_fraction()
+            yes = next((i for i, n in enumerate(count.names) if n.upper().startswith("YES")), 0)
+            share = count.votes[yes] / count.counted
+            if threshold is None:
+                parts.append(f"Yes has {pct(share)}; the pass rate {rule.text!r} cannot be read as a threshold.")
+            else:
+                need = need_interval(count, yes, float(threshold))
+                text = f"Yes has {pct(share)} and needs {pct_range(need)} of {about(mid_left)} votes left to pass at {pct(float(threshold), 0)}"
+                b = batch_share(state, earlier, count.ids[yes], None)
+                if b is not None:
+                    text += f"; it has had {pct(b, 0)} of {batch_words}"
+                parts.append(text + ".")
+        elif len(order) >= 2:
+            places = {"plurality": rule.seats, "top_two": rule.advance or 2}.get(rule.kind, rule.advance or 2)
+            places = max(1, places)
+            if rule.kind == "majority_or_runoff" and count.votes[order[0]] / count.counted >= 0.4:
+                leader = order[0]
+                need = need_interval(count, leader, 0.5)
+                who = short_name(count.names[leader])
+                text = _need_clause(who, need, mid_left, "") + " for a majority"
+                b = batch_share(state, earlier, count.ids[leader], None)
+                if b is not None:
+                    text += f"; {who} has had {pct(b, 0)} of {batch_words}"
+                parts.append(text + ".")
+            elif places < len(order):
+                ahead, behind = order[places - 1], order[places]
+                who = short_name(count.names[behind])
+                need = _two_way_need(count, ahead, behind, mid_left)
+                denominator = "the two-way vote of " if len(order) > 2 else ""
+                text = _need_clause(who, need, mid_left, denominator)
+                b = batch_share(state, earlier, count.ids[behind], count.ids[ahead] if len(order) > 2 else None)
+                if b is not None:
+                    text += f"; {who} has had {pct(b, 0)} of {batch_words}"
+                parts.append(text + ".")
+        if projection is not None:
+            proj = {c.choice_id: c for c in projection.choices}
+            lead = order[0] if contest.rule.kind not in ("measure", "recall") else next(
+                (i for i, n in enumerate(count.names) if n.upper().startswith("YES")), 0
+            )
+            cp = proj.get(count.ids[lead])
+            if cp is not None:
+                who = short_name(count.names[lead])
+                interval = Interval(low=cp.share_low, high=cp.share_high, mid=cp.share_mid)
+                parts.append(f"{who} is projected at {pct_range(interval)}.")
+    words = _call_words(contest, call)
+    if words:
+        parts.append(words)
+    return " ".join(parts)
+
+
+__all__ = ["about", "batch_share", "contest_sentence", "pct", "pct_range", "short_name"]

@@ -1,0 +1,228 @@
+/* racedesk pages: contest filter, time slider, charts (uPlot) and live-update glue (htmx).
+ *
+ * Works in two modes, read from <body data-mode>:
+ *   live   — served by `racedesk serve`; htmx swaps #live when a release event arrives
+ *            (server-sent events), and the slider asks the server for the page as of a release;
+ *   static — a static export opened from file:// or any static host; every release's part of
+ *            a contest page is embedded as <template id="part-N">, so nothing is fetched.
+ * Names from feeds are only ever inserted as text (textContent), never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var COLORS = ["#1f5fbf", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#4b5563"];
+  var FILLS = ["rgba(31,95,191,0.15)", "rgba(194,65,12,0.15)"];
+
+  function $(id) { return document.getElementById(id); }
+  function live() { return document.body.dataset.mode === "live"; }
+  function readJSON(id) {
+    var el = $(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  function pct(v, digits) {
+    return v == null ? "–" : (v * 100).toFixed(digits == null ? 1 : digits) + "%";
+  }
+
+  /* Is the contest page showing the latest release? (htmx trigger filter on #live) */
+  function following() {
+    var main = $("live");
+    if (!main || !main.dataset.latest) return true;
+    return main.dataset.selected === main.dataset.latest;
+  }
+  window.rdFollowing = following;
+
+  /* --- the contests index: search and status filter ----------------------------------- */
+  function applyFilter() {
+    var table = $("contests"), q = $("q"), st = $("status");
+    if (!table || !q) return;
+    var words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var status = st ? st.value : "";
+    var rows = table.tBodies[0].rows, shown = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var row = rows[i], text = row.dataset.search || "";
+      var ok = (!status || row.dataset.status === status) &&
+        words.every(function (w) { return text.indexOf(w) >= 0; });
+      row.hidden = !ok;
+      if (ok) shown++;
+    }
+    var note = $("shown");
+    if (note) note.textContent = shown + " of " + rows.length + " contests";
+    if (live()) {
+      var params = new URLSearchParams();
+      if (q.value) params.set("q", q.value);
+      if (status) params.set("status", status);
+      var query = params.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+    }
+  }
+
+  function initFilter() {
+    var form = $("filters");
+    if (!form || form.dataset.ready) return;
+    form.dataset.ready = "1";
+    form.addEventListener("submit", function (e) { e.preventDefault(); applyFilter(); });
+    $("q").addEventListener("input", applyFilter);
+    if ($("status")) $("status").addEventListener("change", applyFilter);
+  }
+
+  /* --- charts --------------------------------------------------------------------------- */
+  var plots = [];
+
+  function cut(values, upto) {
+    return values.map(function (v, i) { return i <= upto ? v : null; });
+  }
+
+  function xAxis(labels) {
+    return {
+      space: 70,
+      incrs: [1, 2, 4, 8, 16, 32, 64],
+      values: function (u, splits) {
+        return splits.map(function (i) { return labels[i] == null ? "" : labels[i]; });
+      },
+    };
+  }
+
+  function yAxis() {
+    return { values: function (u, splits) { return splits.map(function (v) { return pct(v, 0); }); }, size: 50 };
+  }
+
+  function releaseSeries(labels) {
+    return { label: "Release", value: function (u, v) { return v == null ? "–" : labels[v]; } };
+  }
+
+  function sharesChart(el, chart, upto, width) {
+    var labels = chart.labels, x = labels.map(function (_, i) { return i; });
+    var data = [x], series = [releaseSeries(labels)], bands = [];
+    chart.series.forEach(function (s, k) {
+      data.push(cut(s.shares, upto));
+      series.push({ label: s.name, stroke: COLORS[k % COLORS.length], width: 2, value: function (u, v) { return pct(v, 2); } });
+    });
+    chart.series.slice(0, 2).forEach(function (s, k) {
+      if (!s.high.some(function (v) { return v != null; })) return;
+      data.push(cut(s.high, upto));
+      var hi = data.length - 1;
+      series.push({ label: s.name + " projected high", stroke: COLORS[k], width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); } });
+      data.push(cut(s.low, upto));
+      series.push({ label: s.name + " projected low", stroke: COLORS[k], width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); } });
+      bands.push({ series: [hi, hi + 1], fill: FILLS[k] });
+    });
+    return new uPlot({
+      width: width, height: 260, series: series, bands: bands,
+      scales: { x: { time: false, range: [0, Math.max(labels.length - 1, 1)] } },
+      axes: [xAxis(labels), yAxis()],
+      legend: { live: true },
+    }, data, el);
+  }
+
+  function batchChart(el, chart, upto, width) {
+    var b = chart.batch, labels = chart.labels, x = labels.map(function (_, i) { return i; });
+    var data = [x, cut(b.shares, upto), cut(b.need_mid, upto), cut(b.need_high, upto), cut(b.need_low, upto)];
+    var fmt = function (u, v) { return pct(v, 1); };
+    var series = [
+      releaseSeries(labels),
+      { label: b.name + "'s batch share", stroke: COLORS[1], width: 0, paths: function () { return null; },
+        points: { show: true, size: 7, fill: COLORS[1] }, value: fmt },
+      { label: "needed", stroke: COLORS[0], width: 2, value: fmt },
+      { label: "needed (high)", stroke: COLORS[0], width: 1, dash: [4, 4], value: fmt },
+      { label: "needed (low)", stroke: COLORS[0], width: 1, dash: [4, 4], value: fmt },
+    ];
+    return new uPlot({
+      width: width, height: 220, series: series, bands: [{ series: [3, 4], fill: FILLS[0] }],
+      scales: { x: { time: false, range: [0, Math.max(labels.length - 1, 1)] } },
+      axes: [xAxis(labels), yAxis()],
+      legend: { live: true },
+    }, data, el);
+  }
+
+  function drawCharts() {
+    plots.forEach(function (p) { p.destroy(); });
+    plots = [];
+    var main = $("live"), chart = readJSON("chart-data");
+    if (!main || !chart || typeof uPlot === "undefined") return;
+    var upto = parseInt(main.dataset.selected, 10);
+    var shares = $("chart-shares"), batch = $("chart-batch");
+    if (shares) plots.push(sharesChart(shares, chart, upto, Math.max(shares.clientWidth, 240)));
+    if (batch && chart.batch) plots.push(batchChart(batch, chart, upto, Math.max(batch.clientWidth, 240)));
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(drawCharts, 150);
+  });
+
+  /* --- the time slider --------------------------------------------------------------------- */
+  var partTimer = null;
+
+  function showRelease(n) {
+    var main = $("live"), slider = $("release-slider"), marks = readJSON("release-marks");
+    if (!main || !slider || !marks || !marks[n]) return;
+    main.dataset.selected = String(n);
+    slider.value = String(n);
+    $("release-label").textContent = marks[n].label;
+    var latest = main.dataset.selected === main.dataset.latest;
+    $("to-latest").hidden = latest;
+    if (latest) $("pending").hidden = true;
+    var template = $("part-" + n);
+    if (template) {
+      $("asof").replaceChildren(template.content.cloneNode(true));
+      if (!live()) history.replaceState(null, "", "#release-" + n);
+    } else if (live() && typeof htmx !== "undefined") {
+      clearTimeout(partTimer);
+      var url = main.dataset.partUrl + (latest ? "" : "?release=" + n);
+      partTimer = setTimeout(function () {
+        htmx.ajax("GET", url, { target: "#asof", select: "#asof", swap: "outerHTML" });
+        history.replaceState(null, "", url);
+      }, 80);
+    }
+    drawCharts();
+  }
+
+  function initSlider() {
+    var slider = $("release-slider");
+    if (!slider || slider.dataset.ready) return;
+    slider.dataset.ready = "1";
+    slider.addEventListener("input", function () { showRelease(parseInt(slider.value, 10)); });
+    $("to-latest").addEventListener("click", function () {
+      showRelease(parseInt($("live").dataset.latest, 10));
+    });
+    document.querySelectorAll("details.releases a[data-release]").forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        e.preventDefault();
+        showRelease(parseInt(a.dataset.release, 10));
+      });
+    });
+    var m = /^#release-(\d+)$/.exec(location.hash);
+    if (m) showRelease(parseInt(m[1], 10));
+  }
+
+  /* --- live updates ---------------------------------------------------------------------- */
+  function onRelease() {
+    // The page is pinned to an earlier release: say that a new one is in, keep the view.
+    if (!following() && $("pending")) $("pending").hidden = false;
+  }
+
+  function init() {
+    initFilter();
+    applyFilter();
+    initSlider();
+    drawCharts();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init();
+    var body = document.body;
+    body.addEventListener("htmx:afterSettle", init);
+    body.addEventListener("htmx:sseOpen", function () {
+      var c = $("connection");
+      if (c) { c.textContent = "live"; c.className = "connection on"; }
+    });
+    body.addEventListener("htmx:sseError", function () {
+      var c = $("connection");
+      if (c) { c.textContent = "reconnecting"; c.className = "connection off"; }
+    });
+    body.addEventListener("htmx:sseMessage", function (e) {
+      if (e.detail && e.detail.type === "release") onRelease();
+    });
+  });
+})();

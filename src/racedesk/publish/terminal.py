@@ -1,0 +1,118 @@
+"""What the CLI prints: tables and sentences in plain words, from the same views as the API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from racedesk.engine.types import Interval, Snapshot
+from racedesk.model import Election
+
+
+def pct(share: float | None, digits: int = 2) -> str:
+    """A share in [0, 1] as a percentage for people: 0.598877 → "59.89%"."""
+    if share is None:
+        return "–"
+    return f"{share * 100:.{digits}f}%"
+
+
+def count(n: float | None) -> str:
+    """A count with thousands separators; an unknown count is a dash."""
+    if n is None:
+        return "–"
+    return f"{round(n):,}"
+
+
+def about(interval: Interval | dict[str, Any] | None) -> str:
+    """Votes or ballots left in words: "about 721,000 (690,000–790,000)"."""
+    if interval is None:
+        return "unknown"
+    low, mid, high = (
+        (interval.low, interval.mid, interval.high)
+        if isinstance(interval, Interval)
+        else (interval["low"], interval["mid"], interval["high"])
+    )
+    if round(low) == round(high):
+        return count(mid)
+    return f"about {count(_round_sig(mid))} ({count(_round_sig(low))}–{count(_round_sig(high))})"
+
+
+def _round_sig(value: float) -> float:
+    if value < 1000:
+        return round(value)
+    return round(value, -3) if value >= 10_000 else round(value, -2)
+
+
+def local_time(value: datetime | str | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.strftime("%b %d %H:%M").replace(" 0", " ")
+
+
+def contest_table(title: str, rows: Sequence[dict[str, Any]]) -> Table:
+    """A contest release by release: time, votes counted, votes left, shares, outcome and call.
+
+    ``rows`` are ``racedesk.state/1`` contest views (see ``racedesk.views.contest_view``).
+    """
+    table = Table(title=title, title_justify="left", show_lines=False, expand=False)
+    table.add_column("release", no_wrap=True)
+    table.add_column("votes counted", justify="right")
+    table.add_column("votes left", justify="right")
+    first = rows[-1]["contest"] if rows else {"choices": []}
+    ranked = sorted(first["choices"], key=lambda c: -c["votes"])[:4]
+    for choice in ranked:
+        table.add_column(_short(choice["name"]), justify="right")
+    table.add_column("standing and call")
+    for view in rows:
+        c = view["contest"]
+        shares = {ch["id"]: ch["share"] for ch in c["choices"]}
+        left = c["votes_left"]["votes"] if c["votes_left"] else None
+        call = c["call"]
+        status = call["status"] if call else "too early"
+        table.add_row(
+            local_time(view["release"]["feed_time"]),
+            count(c["total_votes"]),
+            about(left) if left else "unknown",
+            *[pct(shares.get(ch["id"])) for ch in ranked],
+            f"{c['outcome']} · {status}"
+            + ("" if view["release"]["usable"] else " · release not used (see problems)"),
+        )
+    return table
+
+
+def _short(name: str) -> str:
+    parts = name.split()
+    return parts[-1].title() if parts else name
+
+
+def status_table(election: Election, snapshot: Snapshot, views: Sequence[dict[str, Any]]) -> Table:
+    table = Table(
+        title=f"{election.title} · after the release of {local_time(snapshot.feed_time)}",
+        title_justify="left",
+    )
+    table.add_column("contest")
+    table.add_column("leading", overflow="fold")
+    table.add_column("share", justify="right")
+    table.add_column("votes", justify="right")
+    table.add_column("status")
+    for v in views:
+        leaders = v["leaders"]
+        top = leaders[0] if leaders else ""
+        table.add_row(
+            f"{v['title']} [dim]({v['id']})[/dim]",
+            ", ".join(leaders),
+            pct(v["shares"].get(top)) if top else "–",
+            count(v["total_votes"]),
+            v["status"] + (f": {', '.join(v['called_for'])}" if v["called_for"] else ""),
+        )
+    return table
+
+
+def console(json_mode: bool = False) -> Console:
+    return Console(stderr=json_mode, highlight=False)

@@ -1,0 +1,233 @@
+"""A contest-rules file: how each contest is decided, for formats that do not say.
+
+Clarity, AP, OpenElections and the .ets feed name their contests but not always their rules (a
+primary's majority-or-runoff condition, a measure's 55% or two-thirds threshold). A user states
+them in a small TOML or JSON file, keyed by contest id or by contest title (case and spacing
+ignored); the adapters apply it with :func:`apply_rules`::
+
+    format = "racedesk.rules/1"          # optional
+
+    [contests."DISTRICT ATTORNEY"]
+    rule = "majority_or_runoff"          # plurality | majority_or_runoff | top_two | measure | recall
+    seats = 1                            # optional: default 1
+    advance = 2                          # optional: default 2 × seats for the runoff rules
+
+    [contests."107"]
+    rule = "measure"
+    threshold = "2/3"                    # "1/2" (more than half), "11/20" or "55%", "2/3" …
+
+The JSON form is the same mapping: ``{"contests": {"107": {"rule": "measure", "threshold":
+"2/3"}}}``. Rules are those of ``docs/`` and ``../shared/domain/california-canvass.md``
+(EC §15452 plurality, §8140–8142 majority or runoff, Prop 14 top two, measures at their
+threshold, EC §11000 ff. recalls).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from racedesk.errors import ConfigError, InputError
+from racedesk.model import Contest, ContestKind, Rule
+
+FORMAT = "racedesk.rules/1"
+_KINDS = ("plurality", "majority_or_runoff", "top_two", "measure", "recall")
+_KEYS = {
+    "rule",
+    "seats",
+    "votes_allowed",
+    "advance",
+    "threshold",
+    "alt_threshold",
+    "condition",
+    "text",
+}
+_DEFAULT_TEXT = {
+    "plurality": "most votes wins",
+    "majority_or_runoff": "majority of votes cast elects; otherwise the top two go to a runoff",
+    "top_two": "top two advance",
+    "recall": "recall passes with a majority",
+}
+
+
+def title_key(title: str) -> str:
+    """A contest title as rules files match it: case and runs of spaces ignored."""
+    return " ".join(title.split()).casefold()
+
+
+def _threshold(value: Any, where: str) -> str:
+    """A threshold as an exact fraction string: ``"2/3"``, ``"55%"`` → ``"11/20"``, ``0.5`` →
+    ``"1/2"``."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ConfigError(f'threshold {value!r} is not a fraction like "2/3" or "55%"', where=where)
+    text = str(value).strip()
+    try:
+        frac = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise ConfigError(
+            f'threshold {value!r} is not a fraction like "2/3" or "55%"', where=where
+        ) from None
+    if not 0 < frac < 1:
+        raise ConfigError(f"threshold {value!r} is not between 0 and 1", where=where)
+    return f"{frac.numerator}/{frac.denominator}"
+
+
+def _whole(entry: Mapping[str, Any], key: str, default: int, where: str) -> int:
+    value = entry.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{key} must be a whole number of at least 1, not {value!r}", where=where)
+    return value
+
+
+def rule_from_entry(entry: Mapping[str, Any], where: str) -> Rule:
+    """One entry of a rules file (``{"rule": "measure", "threshold": "2/3"}``) as a :class:`Rule`."""
+    if not isinstance(entry, Mapping):
+        raise ConfigError("each contest's entry must be a table of settings", where=where)
+    unknown = sorted(set(entry) - _KEYS)
+    if unknown:
+        raise ConfigError(f"unknown settings {unknown}; known: {sorted(_KEYS)}", where=where)
+    kind = entry.get("rule")
+    if kind not in _KINDS:
+        raise ConfigError(f"rule must be one of {', '.join(_KINDS)}, not {kind!r}", where=where)
+    text = str(entry.get("text", ""))
+    if kind in ("measure", "recall"):
+        threshold = _threshold(entry.get("threshold", "1/2"), where)
+        if kind == "recall" and threshold != "1/2":
+            raise ConfigError(
+                "a recall passes by more than half (EC §11000 ff.): threshold 1/2", where=where
+            )
+        alt = entry.get("alt_threshold")
+        return Rule(
+            kind=kind,
+            threshold=threshold,
+            alt_threshold=_threshold(alt, where) if alt is not None else None,
+            condition=str(entry.get("condition", "")),
+            text=text
+            or (_DEFAULT_TEXT["recall"] if kind == "recall" else f"passes at {threshold}"),
+        )
+    if "threshold" in entry or "alt_threshold" in entry:
+        raise ConfigError(f"a {kind} contest has no threshold", where=where)
+    seats = _whole(entry, "seats", 1, where)
+    votes_allowed = _whole(entry, "votes_allowed", seats, where)
+    if votes_allowed < seats:
+        raise ConfigError(f"votes_allowed ({votes_allowed}) is below seats ({seats})", where=where)
+    advance = 0
+    if kind in ("majority_or_runoff", "top_two"):
+        advance = _whole(entry, "advance", 2 * seats, where)
+    elif "advance" in entry:
+        raise ConfigError(
+            "only majority_or_runoff and top_two contests advance candidates", where=where
+        )
+    return Rule(
+        kind=kind,
+        seats=seats,
+        votes_allowed=votes_allowed,
+        advance=advance,
+        text=text or _DEFAULT_TEXT[kind],
+    )
+
+
+def parse_rules(data: bytes, where: str) -> dict[str, Rule]:
+    """A rules file's bytes (TOML, or JSON when it starts with ``{``) as contest key → Rule."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("the rules file is not UTF-8 text", where=where) from None
+    try:
+        doc: Any = json.loads(text) if text.lstrip().startswith("{") else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"not a readable rules file: {exc}", where=where) from None
+    if not isinstance(doc, dict):
+        raise ConfigError("a rules file is a table with a 'contests' table", where=where)
+    fmt = doc.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise ConfigError(f"unknown rules format {fmt!r} (expected {FORMAT!r})", where=where)
+    extra = sorted(set(doc) - {"format", "contests"})
+    if extra:
+        raise ConfigError(f"unknown top-level keys {extra} (expected 'contests')", where=where)
+    contests = doc.get("contests")
+    if not isinstance(contests, dict) or not contests:
+        raise ConfigError("the rules file names no contests (a 'contests' table)", where=where)
+    rules: dict[str, Rule] = {}
+    for key, entry in contests.items():
+        name = str(key).strip()
+        if not name:
+            raise ConfigError("a contest key is empty", where=where)
+        rules[name] = rule_from_entry(entry, f"{where}, contest {name!r}")
+    return rules
+
+
+def load_rules(path: Path | str) -> dict[str, Rule]:
+    """Read a rules file from disk (see the module's docstring for its layout)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the rules file: {exc.strerror or exc}", where=str(path)
+        ) from None
+    return parse_rules(data, str(path))
+
+
+def apply_rules(
+    contests: Iterable[Contest], rules: Mapping[str, Rule] | None, where: str
+) -> tuple[Contest, ...]:
+    """The contests with the rules a rules file states put in place of the derived ones.
+
+    A key matches a contest's id first, else its title (:func:`title_key`). A key that matches
+    no contest, or a title shared by several contests, is an :class:`InputError`: a rule that
+    silently applies to nothing (or to the wrong contest) would change calls unseen.
+    """
+    items = tuple(contests)
+    if not rules:
+        return items
+    by_id = {c.id: i for i, c in enumerate(items)}
+    by_title: dict[str, list[int]] = {}
+    for i, c in enumerate(items):
+        by_title.setdefault(title_key(c.title), []).append(i)
+    chosen: dict[int, Rule] = {}
+    unknown: list[str] = []
+    for key, rule in rules.items():
+        if key in by_id:
+            chosen[by_id[key]] = rule
+            continue
+        hits = by_title.get(title_key(key), [])
+        if len(hits) > 1:
+            ids = ", ".join(items[i].id for i in hits)
+            raise InputError(
+                f"the rules file names {key!r}, a title shared by contests {ids}: name them by id",
+                where=where,
+            )
+        if not hits:
+            unknown.append(key)
+            continue
+        chosen[hits[0]] = rule
+    if unknown:
+        raise InputError(
+            f"the rules file names contests this election does not have: {sorted(unknown)}",
+            where=where,
+        )
+    out = list(items)
+    for i, rule in chosen.items():
+        c = out[i]
+        kind: ContestKind = "candidate"
+        if rule.kind in ("measure", "recall"):
+            if len(c.choices) != 2:
+                names = ", ".join(k.name for k in c.choices)
+                raise InputError(
+                    f"contest {c.id} ({c.title}) has {len(c.choices)} choices ({names}); a "
+                    f"{rule.kind} rule needs a yes/no question",
+                    where=where,
+                )
+            kind = rule.kind
+        out[i] = Contest(
+            id=c.id, title=c.title, kind=kind, rule=rule, choices=c.choices, group=c.group,
+            party=c.party,
+        )  # fmt: skip
+    return tuple(out)
+
+
+__all__ = ["FORMAT", "apply_rules", "load_rules", "parse_rules", "rule_from_entry", "title_key"]

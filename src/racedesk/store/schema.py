@@ -1,0 +1,252 @@
+"""The store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Every table is append-only: rows are inserted, never updated or deleted (``docs/store.md``).
+Times are kept as whole microseconds since 1970-01-01 UTC (``*_us``, exact and comparable on
+both backends) beside the name of their zone (``*_tz``: an IANA name such as
+``America/Los_Angeles``, ``UTC``, or a fixed offset ``-08:00``), so that a release comes back
+with the very timestamp it was read with. Blobs are compressed with zlib: payload bytes as
+received, snapshots and contest states encoded with msgspec's MessagePack.
+
+The migrations in ``racedesk.store.migrations`` create these tables; a test checks that the
+two agree on both backends.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(referred_table_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    }
+)
+
+#: Elections by id, each with a small integer ``election_key`` (1, 2, …) from which its
+#: releases' keys are made; their definitions are versioned in ``election_definitions``.
+elections = Table(
+    "elections",
+    metadata,
+    Column("election_id", String(200), primary_key=True),
+    Column("election_key", Integer, nullable=False, unique=True),
+    Column("stored_us", BigInteger, nullable=False),
+)
+
+#: A release's key: its election's key × 2²⁴ + its sequence, known before it is written, so
+#: that the count rows can be made outside the write transaction.
+RELEASE_KEY_SHIFT = 24
+
+#: Every distinct definition an election was stored with (msgspec JSON, zlib), version 1, 2, …
+election_definitions = Table(
+    "election_definitions",
+    metadata,
+    Column("election_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    Column("definition", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("election_id", "version"),
+    ForeignKeyConstraint(["election_id"], ["elections.election_id"]),
+)
+
+#: Payload bytes as received, by SHA-256, zlib-compressed; kept before parsing.
+raw_payloads = Table(
+    "raw_payloads",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("source", String(200), nullable=False),
+    Column("received_us", BigInteger, nullable=False),
+    Column("received_tz", String(64), nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+#: Rejected payloads: the bytes stay in ``raw_payloads``, the reason is here.
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("quarantine_id", Integer, primary_key=True, autoincrement=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("received_us", BigInteger, nullable=False),
+    Column("received_tz", String(64), nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    UniqueConstraint("content_hash", "reason"),
+    ForeignKeyConstraint(["content_hash"], ["raw_payloads.content_hash"]),
+)
+
+#: One row per release; ``release_key`` (see :data:`RELEASE_KEY_SHIFT`) is the integer the
+#: count, snapshot and state rows refer to. ``problems`` is the JSON list of its problems.
+releases = Table(
+    "releases",
+    metadata,
+    Column("release_key", BigInteger, primary_key=True, autoincrement=False),
+    Column("election_id", String(200), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("feed_us", BigInteger, nullable=False),
+    Column("feed_tz", String(64), nullable=False),
+    Column("received_us", BigInteger, nullable=False),
+    Column("received_tz", String(64), nullable=False),
+    Column("status", String(64), nullable=False),
+    Column("ballots_counted", BigInteger),
+    Column("ballots_mail", BigInteger),
+    Column("ballots_in_person", BigInteger),
+    Column("usable", Boolean, nullable=False),
+    Column("correction", Boolean, nullable=False),
+    Column("problems", Text, nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    UniqueConstraint("election_id", "sequence"),
+    UniqueConstraint("election_id", "content_hash"),
+    ForeignKeyConstraint(["election_id"], ["elections.election_id"]),
+    Index(None, "election_id", "feed_us"),
+)
+
+#: One row per contest per release: its counters, in the release's contest order
+#: (``position``). ``unused`` is the NSEL list as JSON (``[3171, 549]``); ``votes_by_type``
+#: is JSON or NULL when the format gave none. Small rows, so SQLite keeps them in their key's
+#: order (WITHOUT ROWID).
+contest_counts = Table(
+    "contest_counts",
+    metadata,
+    Column("release_key", BigInteger, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("contest_id", String(200), nullable=False),
+    Column("write_ins", BigInteger, nullable=False),
+    Column("ballots", BigInteger),
+    Column("full_ballots", BigInteger),
+    Column("partial_ballots", BigInteger),
+    Column("undervotes", BigInteger),
+    Column("overvotes", BigInteger),
+    Column("unused", Text, nullable=False),
+    Column("votes_by_type", Text),
+    Column("precincts_reporting", BigInteger),
+    Column("precincts_total", BigInteger),
+    PrimaryKeyConstraint("release_key", "position"),
+    ForeignKeyConstraint(["release_key"], ["releases.release_key"]),
+    sqlite_with_rowid=False,
+)
+
+#: One row per choice per contest per release: the votes, in the contests' order
+#: (``position`` counts across the whole release).
+choice_counts = Table(
+    "choice_counts",
+    metadata,
+    Column("release_key", BigInteger, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("contest_id", String(200), nullable=False),
+    Column("choice_id", String(200), nullable=False),
+    Column("votes", BigInteger, nullable=False),
+    PrimaryKeyConstraint("release_key", "position"),
+    ForeignKeyConstraint(["release_key"], ["releases.release_key"]),
+    sqlite_with_rowid=False,
+)
+
+#: The desk's snapshot after each release (MessagePack, zlib), without its contest states,
+#: which are the rows of ``contest_states`` (kept once, read back in ``position`` order).
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("release_key", BigInteger, nullable=False),
+    Column("election_id", String(200), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("feed_us", BigInteger, nullable=False),
+    Column("feed_tz", String(64), nullable=False),
+    Column("usable", Boolean, nullable=False),
+    Column("model_version", String(200), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("release_key"),
+    UniqueConstraint("election_id", "sequence"),
+    ForeignKeyConstraint(["release_key"], ["releases.release_key"]),
+    Index(None, "election_id", "feed_us"),
+)
+
+#: Each contest's state after each release (MessagePack), for one contest's history.
+contest_states = Table(
+    "contest_states",
+    metadata,
+    Column("release_key", BigInteger, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("contest_id", String(200), nullable=False),
+    Column("usable", Boolean, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("state", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("release_key", "position"),
+    ForeignKeyConstraint(["release_key"], ["snapshots.release_key"]),
+    Index(None, "contest_id", "release_key"),
+)
+
+#: The call ledger: one row per event, never edited (a rescind is a new event).
+call_events = Table(
+    "call_events",
+    metadata,
+    Column("election_id", String(200), nullable=False),
+    Column("event_id", Integer, nullable=False),
+    Column("contest_id", String(200), nullable=False),
+    Column("status", String(64), nullable=False),
+    Column("choices", Text, nullable=False),
+    Column("release_sequence", Integer, nullable=False),
+    Column("release_hash", String(64), nullable=False),
+    Column("release_us", BigInteger, nullable=False),
+    Column("release_tz", String(64), nullable=False),
+    Column("approved_by", String(200), nullable=False),
+    Column("rescinds", Integer),
+    Column("reason", Text, nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("election_id", "event_id"),
+    ForeignKeyConstraint(["election_id"], ["elections.election_id"]),
+    Index(None, "election_id", "release_us"),
+)
+
+#: The registrar's estimates of ballots left; ``digest`` makes storing one twice a no-op.
+outstanding_reports = Table(
+    "outstanding_reports",
+    metadata,
+    Column("report_id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", String(200), nullable=False),
+    Column("as_of_us", BigInteger, nullable=False),
+    Column("as_of_tz", String(64), nullable=False),
+    Column("total", BigInteger),
+    Column("digest", String(64), nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    UniqueConstraint("election_id", "digest"),
+    ForeignKeyConstraint(["election_id"], ["elections.election_id"]),
+    Index(None, "election_id", "as_of_us"),
+)
+
+#: Every table, in the order rows depend on each other (for dumps and counts).
+TABLES: tuple[Table, ...] = (
+    elections,
+    election_definitions,
+    raw_payloads,
+    quarantine,
+    releases,
+    contest_counts,
+    choice_counts,
+    snapshots,
+    contest_states,
+    call_events,
+    outstanding_reports,
+)

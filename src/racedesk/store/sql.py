@@ -1,0 +1,1022 @@
+"""The store on SQLite or PostgreSQL, through SQLAlchemy Core (see ``docs/store.md``).
+
+One implementation serves both backends; the differences are kept to a few places:
+
+- **transactions**: SQLite runs in WAL mode with a busy timeout; writers open ``BEGIN
+  IMMEDIATE`` (one writer at a time, readers never blocked), readers a deferred ``BEGIN`` (a
+  consistent view across their statements). PostgreSQL writers use READ COMMITTED and rely on
+  the unique constraints; readers use REPEATABLE READ.
+- **change notification**: on PostgreSQL a commit sends ``NOTIFY racedesk_releases`` inside its
+  transaction and :meth:`SqlStore.wait_for_release` ``LISTEN``\\s; on SQLite it polls
+  :meth:`SqlStore.latest_sequence`.
+
+Append-only throughout: every method inserts or reads, none updates or deletes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, text
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from racedesk.engine.types import CallEvent, ContestState, Problem, Snapshot
+from racedesk.errors import StoreError
+from racedesk.model import ContestCount, Election, OutstandingReport, RawPayload, Release
+from racedesk.store import schema as t
+from racedesk.store.base import Quarantined, SequenceConflict, StoredRelease, StoreUnavailable
+from racedesk.store.migrations import upgrade
+
+#: PostgreSQL channel that every committed release is announced on (payload ``id\tsequence``).
+CHANNEL = "racedesk_releases"
+
+#: How long a SQLite writer waits for another writer's lock before giving up (seconds).
+SQLITE_BUSY_TIMEOUT = 30.0
+
+#: zlib level for payloads and snapshots: level 1 compresses the LA feed's JSON about 8× at a
+#: fraction of level 6's time (``benchmarks/store_commit.py``).
+ZLIB_LEVEL = 1
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+
+_json = msgspec.json.Encoder()
+_pack = msgspec.msgpack.Encoder()
+_election_dec = msgspec.json.Decoder(Election)
+_problems_dec = msgspec.json.Decoder(tuple[Problem, ...])
+_unused_dec = msgspec.json.Decoder(tuple[int, ...])
+_by_type_dec = msgspec.json.Decoder(dict[str, dict[str, int]])
+_snapshot_dec = msgspec.msgpack.Decoder(Snapshot)
+_state_dec = msgspec.msgpack.Decoder(ContestState)
+_event_dec = msgspec.msgpack.Decoder(CallEvent)
+_report_dec = msgspec.msgpack.Decoder(OutstandingReport)
+
+
+# --- times --------------------------------------------------------------------------------------
+
+
+def to_us(moment: datetime, what: str = "time") -> int:
+    """Whole microseconds since 1970-01-01 UTC; refuses a time without a zone."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise StoreError(f"{what} {moment.isoformat()} has no time zone")
+    return (moment - _EPOCH) // _US
+
+
+def zone_name(moment: datetime) -> str:
+    """The name of a time's zone: an IANA key, ``UTC``, or its offset (``-08:00``)."""
+    tz = moment.tzinfo
+    if isinstance(tz, ZoneInfo) and tz.key:
+        return tz.key
+    offset = moment.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(offset) // timedelta(minutes=1)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo | timezone:
+    if name == "UTC":
+        return UTC
+    if name[:1] in "+-" and ":" in name:
+        hours, minutes = name[1:].split(":")
+        offset = timedelta(hours=int(hours), minutes=int(minutes))
+        return timezone(-offset if name[0] == "-" else offset)
+    return ZoneInfo(name)
+
+
+def from_us(us: int, zone: str) -> datetime:
+    """The time ``us`` microseconds after 1970-01-01 UTC, in the named zone."""
+    return (_EPOCH + timedelta(microseconds=us)).astimezone(_zone(zone))
+
+
+def _now_us() -> int:
+    return to_us(datetime.now(tz=UTC))
+
+
+# --- URLs and engines ----------------------------------------------------------------------------
+
+
+def database_url(url: str) -> URL:
+    """The SQLAlchemy URL for a racedesk database URL: ``sqlite:///path`` (parent folders are
+    created), ``sqlite://`` (in memory, one process), ``postgresql://…`` or
+    ``postgres://…`` (always through psycopg 3)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(
+            f"cannot read the database URL {url!r}",
+            hint="use sqlite:///path/to/file.sqlite or postgresql://user:password@host/dbname",
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        path = parsed.database
+        if path and path != ":memory:" and not path.startswith("file:"):
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        return parsed.set(drivername="sqlite")
+    raise StoreError(
+        f"unsupported database {backend!r} in {parsed.render_as_string(hide_password=True)}",
+        hint="racedesk stores to SQLite (sqlite:///file) or PostgreSQL (postgresql://…)",
+    )
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    memory = not url.database or url.database == ":memory:"
+    if memory:
+        engine = create_engine(
+            url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT, "check_same_thread": False}
+        )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # racedesk opens every transaction itself (see _on_begin), so that a writer can take the
+        # write lock up front with BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("racedesk_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def _postgres_engine(url: URL) -> Engine:
+    return create_engine(url, pool_pre_ping=True)
+
+
+# --- encoding helpers --------------------------------------------------------------------------------
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _localize_snapshot(snapshot: Snapshot, zone: str) -> Snapshot:
+    """MessagePack keeps instants in UTC: put a snapshot's times back in the release's zone."""
+    tz = _zone(zone)
+    replace = msgspec.structs.replace
+    ballots_left = snapshot.ballots_left
+    if ballots_left.as_of is not None:
+        ballots_left = replace(ballots_left, as_of=ballots_left.as_of.astimezone(tz))
+    return replace(
+        snapshot,
+        feed_time=snapshot.feed_time.astimezone(tz),
+        ballots_left=ballots_left,
+        states=tuple(replace(s, feed_time=s.feed_time.astimezone(tz)) for s in snapshot.states),
+        new_events=tuple(
+            replace(e, release_time=e.release_time.astimezone(tz)) for e in snapshot.new_events
+        ),
+    )
+
+
+def counts_went_down(previous: Release, current: Release) -> list[str]:
+    """What went down from ``previous`` to ``current``, in words (empty when nothing did).
+
+    A count that goes down is a correction by the registrar: the release is kept and flagged
+    (``StoredRelease.correction``), never refused (issue 2, the store).
+    """
+    found: list[str] = []
+    for field, label in (
+        ("ballots_counted", "ballots counted"),
+        ("ballots_mail", "mail ballots"),
+        ("ballots_in_person", "in-person ballots"),
+    ):
+        before, after = getattr(previous, field), getattr(current, field)
+        if before is not None and after is not None and after < before:
+            found.append(f"{label} {before:,} → {after:,}")
+    now = current.counts_by_contest()
+    for was in previous.contests:
+        count = now.get(was.contest_id)
+        if count is None:
+            continue
+        for choice_id, before in was.votes.items():
+            after = count.votes.get(choice_id)
+            if after is not None and after < before:
+                found.append(f"contest {was.contest_id}, choice {choice_id}: {before:,} → {after:,}")
+        if count.write_ins < was.write_ins:
+            found.append(f"contest {was.contest_id}, write-ins: {was.write_ins:,} → {count.write_ins:,}")
+        if was.ballots is not None and count.ballots is not None and count.ballots < was.ballots:
+            found.append(f"contest {was.contest_id}, ballots: {was.ballots:,} → {count.ballots:,}")
+    return found
+
+
+def _correction_problem(changes: list[str]) -> Problem:
+    shown = "; ".join(changes[:3])
+    more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+    return Problem(
+        code="count-went-down",
+        message=f"counts went down from the previous release (a correction): {shown}{more}",
+        blocking=False,
+    )
+
+
+# --- the store ------------------------------------------------------------------------------------
+
+
+class SqlStore:
+    """The append-only store over SQLite or PostgreSQL (see :class:`racedesk.store.base.Store`).
+
+    ``url`` is shown with its password hidden. ``migrate`` brings the schema to the newest
+    revision on opening (every process may do so: migrations are serialised). ``poll_interval``
+    is how often :meth:`wait_for_release` polls on SQLite.
+    """
+
+    def __init__(self, url: str, *, migrate: bool = True, poll_interval: float = 0.1) -> None:
+        sa_url = database_url(url)
+        self.url = sa_url.render_as_string(hide_password=True)
+        self.dialect = sa_url.get_backend_name()
+        self.poll_interval = poll_interval
+        self._sa_url = sa_url
+        self._local = threading.local()
+        self._listeners: list[Any] = []
+        self._listeners_lock = threading.Lock()
+        self._previous: dict[str, Release] = {}
+        self._bulk_sql: dict[str, str] = {}
+        if self.dialect == "sqlite":
+            self.engine = _sqlite_engine(sa_url)
+            self._writer = self.engine.execution_options(racedesk_begin="IMMEDIATE")
+            self._reader = self.engine
+        else:
+            self.engine = _postgres_engine(sa_url)
+            self._writer = self.engine
+            self._reader = self.engine.execution_options(isolation_level="REPEATABLE READ")
+        self._insert = sqlite_dialect.insert if self.dialect == "sqlite" else pg_dialect.insert
+        if migrate:
+            with self._write() as conn:
+                upgrade(conn)
+
+    def __repr__(self) -> str:
+        return f"SqlStore({self.url!r})"
+
+    # transactions -------------------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        try:
+            with self._writer.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreUnavailable(
+                f"the database could not complete a write: {exc.orig}", where=self.url
+            ) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self._reader.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreUnavailable(
+                f"the database could not be read: {exc.orig}", where=self.url
+            ) from exc
+
+    def close(self) -> None:
+        with self._listeners_lock:
+            for listener in self._listeners:
+                try:
+                    listener.close()
+                except Exception:  # already broken; closing is all that is left to do
+                    pass
+            self._listeners.clear()
+        self.engine.dispose()
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # elections ------------------------------------------------------------------------------------
+    def put_election(self, election: Election) -> int:
+        definition = _json.encode(election)
+        digest = _digest(definition)
+        d = t.election_definitions
+        for _attempt in range(3):
+            try:
+                with self._write() as conn:
+                    latest = conn.execute(
+                        select(d.c.version, d.c.digest)
+                        .where(d.c.election_id == election.id)
+                        .order_by(d.c.version.desc())
+                        .limit(1)
+                    ).first()
+                    if latest is not None and latest.digest == digest:
+                        return int(latest.version)
+                    now = _now_us()
+                    if latest is None:
+                        conn.execute(
+                            t.elections.insert(), {"election_id": election.id, "stored_us": now}
+                        )
+                    version = 1 if latest is None else int(latest.version) + 1
+                    conn.execute(
+                        d.insert(),
+                        {
+                            "election_id": election.id,
+                            "version": version,
+                            "digest": digest,
+                            "stored_us": now,
+                            "definition": zlib.compress(definition, ZLIB_LEVEL),
+                        },
+                    )
+                    return version
+            except IntegrityError:
+                continue  # another process stored a definition at the same moment: look again
+        raise StoreError("could not store the election definition", where=election.id)
+
+    def election(self, election_id: str, version: int | None = None) -> Election:
+        d = t.election_definitions
+        query = select(d.c.definition).where(d.c.election_id == election_id)
+        if version is not None:
+            query = query.where(d.c.version == version)
+        with self._read() as conn:
+            blob = conn.execute(query.order_by(d.c.version.desc()).limit(1)).scalar()
+        if blob is None:
+            which = f"version {version} of election" if version is not None else "election"
+            raise StoreError(
+                f"no {which} {election_id!r} in the store",
+                where=self.url,
+                hint="ingest its definition first (racedesk ingest)",
+            )
+        return _election_dec.decode(zlib.decompress(blob))
+
+    def elections(self) -> list[Election]:
+        d = t.election_definitions
+        with self._read() as conn:
+            rows = conn.execute(
+                select(d.c.election_id, d.c.definition).order_by(d.c.election_id, d.c.version)
+            ).all()
+        latest: dict[str, bytes] = {}
+        for row in rows:
+            latest[row.election_id] = row.definition
+        return [_election_dec.decode(zlib.decompress(blob)) for blob in latest.values()]
+
+    def election_versions(self, election_id: str) -> list[tuple[int, datetime]]:
+        """Every version of an election's definition with the time it was stored."""
+        d = t.election_definitions
+        with self._read() as conn:
+            rows = conn.execute(
+                select(d.c.version, d.c.stored_us)
+                .where(d.c.election_id == election_id)
+                .order_by(d.c.version)
+            ).all()
+        return [(int(r.version), from_us(r.stored_us, "UTC")) for r in rows]
+
+    # raw payloads ------------------------------------------------------------------------------------
+    def _raw_row(self, raw: RawPayload) -> dict[str, Any]:
+        if _digest(raw.data) != raw.content_hash:
+            raise StoreError(
+                f"the payload's bytes do not have the SHA-256 it claims ({raw.content_hash[:12]}…)",
+                where=raw.origin or raw.source,
+            )
+        return {
+            "content_hash": raw.content_hash,
+            "source": raw.source,
+            "received_us": to_us(raw.received_at, "received_at"),
+            "received_tz": zone_name(raw.received_at),
+            "origin": raw.origin,
+            "size": len(raw.data),
+            "data": zlib.compress(raw.data, ZLIB_LEVEL),
+        }
+
+    def put_raw(self, raw: RawPayload) -> bool:
+        if self.has_raw(raw.content_hash):
+            return False
+        row = self._raw_row(raw)
+        with self._write() as conn:
+            done = conn.execute(self._insert(t.raw_payloads).on_conflict_do_nothing(), row)
+        return bool(done.rowcount)
+
+    def has_raw(self, content_hash: str) -> bool:
+        r = t.raw_payloads
+        with self._read() as conn:
+            return (
+                conn.execute(select(r.c.size).where(r.c.content_hash == content_hash)).first()
+                is not None
+            )
+
+    def raw(self, content_hash: str) -> RawPayload | None:
+        r = t.raw_payloads
+        with self._read() as conn:
+            row = conn.execute(select(r).where(r.c.content_hash == content_hash)).first()
+        if row is None:
+            return None
+        return RawPayload(
+            content_hash=row.content_hash,
+            source=row.source,
+            received_at=from_us(row.received_us, row.received_tz),
+            data=zlib.decompress(row.data),
+            origin=row.origin,
+        )
+
+    def quarantine(self, raw: RawPayload, reason: str) -> None:
+        row = self._raw_row(raw)
+        with self._write() as conn:
+            conn.execute(self._insert(t.raw_payloads).on_conflict_do_nothing(), row)
+            conn.execute(
+                self._insert(t.quarantine).on_conflict_do_nothing(),
+                {
+                    "content_hash": raw.content_hash,
+                    "reason": reason,
+                    "source": raw.source,
+                    "received_us": row["received_us"],
+                    "received_tz": row["received_tz"],
+                    "origin": raw.origin,
+                    "stored_us": _now_us(),
+                },
+            )
+
+    def quarantined(self) -> list[Quarantined]:
+        q = t.quarantine
+        with self._read() as conn:
+            rows = conn.execute(select(q).order_by(q.c.quarantine_id)).all()
+        return [
+            Quarantined(
+                content_hash=r.content_hash,
+                source=r.source,
+                received_at=from_us(r.received_us, r.received_tz),
+                reason=r.reason,
+                origin=r.origin,
+            )
+            for r in rows
+        ]
+
+    # releases --------------------------------------------------------------------------------------------
+    def commit_release(
+        self, stored: StoredRelease, snapshot: Snapshot | None = None
+    ) -> StoredRelease | None:
+        release = stored.release
+        eid = release.election_id
+        seq = release.sequence
+        if seq is None or seq < 0:
+            raise StoreError(
+                "the release has no sequence: set it to the latest sequence plus one", where=eid
+            )
+        if snapshot is not None and (
+            snapshot.election_id != eid
+            or snapshot.release_sequence != seq
+            or snapshot.release_hash != release.content_hash
+        ):
+            raise StoreError(
+                f"the snapshot is for release {snapshot.election_id} #{snapshot.release_sequence} "
+                f"({snapshot.release_hash[:12]}), not {eid} #{seq} ({release.content_hash[:12]})",
+                where=eid,
+            )
+        # The snapshot is encoded before the transaction, so the write lock is held briefly.
+        release_row = self._release_row(stored)
+        snapshot_blob = b""
+        states: list[tuple[str, bool, str, bytes]] = []
+        event_rows: list[dict[str, Any]] = []
+        if snapshot is not None:
+            snapshot_blob = zlib.compress(
+                _pack.encode(msgspec.structs.replace(snapshot, states=())), ZLIB_LEVEL
+            )
+            encode = _pack.encode
+            states = [(s.contest_id, s.usable, s.outcome, encode(s)) for s in snapshot.states]
+            event_rows = [_event_row(eid, e) for e in snapshot.new_events]
+        r = t.releases
+        try:
+            with self._write() as conn:
+                if conn.execute(
+                    select(r.c.sequence).where(
+                        r.c.election_id == eid, r.c.content_hash == release.content_hash
+                    )
+                ).first():
+                    return None
+                latest = conn.execute(
+                    select(func.max(r.c.sequence)).where(r.c.election_id == eid)
+                ).scalar()
+                expected = 0 if latest is None else int(latest) + 1
+                if seq < expected:
+                    raise SequenceConflict(
+                        f"{eid}: release #{seq} is taken (latest is #{latest}); recompute and retry"
+                    )
+                if seq > expected:
+                    raise StoreError(
+                        f"release #{seq} would leave a gap: the next release is #{expected}",
+                        where=eid,
+                    )
+                if latest is None and not self._known(conn, eid):
+                    raise StoreError(
+                        f"no election {eid!r} in the store", hint="store its definition first"
+                    )
+                if seq > 0:
+                    stored = self._flag_correction(conn, stored)
+                    release_row["correction"] = stored.correction
+                    release_row["problems"] = _json.encode(stored.problems).decode()
+                key = conn.execute(r.insert().returning(r.c.release_key), release_row).scalar_one()
+                contest_rows, choice_rows = _count_rows(key, release)
+                self._bulk(conn, t.contest_counts, contest_rows)
+                self._bulk(conn, t.choice_counts, choice_rows)
+                if snapshot is not None:
+                    conn.execute(
+                        t.snapshots.insert(),
+                        {
+                            "release_key": key,
+                            "election_id": eid,
+                            "sequence": seq,
+                            "feed_us": release_row["feed_us"],
+                            "feed_tz": release_row["feed_tz"],
+                            "usable": snapshot.usable,
+                            "model_version": snapshot.model_version,
+                            "data": snapshot_blob,
+                        },
+                    )
+                    self._bulk(
+                        conn,
+                        t.contest_states,
+                        [(key, i, *state) for i, state in enumerate(states)],
+                    )
+                    if event_rows:
+                        conn.execute(t.call_events.insert(), event_rows)
+                if self.dialect == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": CHANNEL, "payload": f"{eid}\t{seq}"},
+                    )
+        except IntegrityError as exc:
+            return self._after_conflict(stored, exc)
+        self._previous[eid] = release
+        return stored
+
+    def _flag_correction(self, conn: Connection, stored: StoredRelease) -> StoredRelease:
+        """``stored``, flagged as a correction when a count went down from the previous
+        release (with a note among its problems unless the caller gave one)."""
+        release = stored.release
+        eid = release.election_id
+        seq = release.sequence or 0
+        previous = self._previous.get(eid)
+        if previous is None or previous.sequence != seq - 1:
+            previous = self._releases(conn, eid, None, seq - 1)[0].release
+        changes = counts_went_down(previous, release)
+        if not changes:
+            return stored
+        problems = stored.problems
+        if not any(p.code == "count-went-down" for p in problems):
+            problems = (*problems, _correction_problem(changes))
+        return msgspec.structs.replace(stored, correction=True, problems=problems)
+
+    def _bulk(self, conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
+        """Insert many rows (tuples in the table's column order) with one executemany of a
+        prepared statement, bypassing per-row parameter processing (the rows are plain ints,
+        strings, bools and bytes)."""
+        if not rows:
+            return
+        sql = self._bulk_sql.get(table.name)
+        if sql is None:
+            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            names = ", ".join(c.name for c in table.columns)
+            marks = ", ".join(mark for _ in table.columns)
+            sql = self._bulk_sql[table.name] = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+
+    def _after_conflict(self, stored: StoredRelease, exc: IntegrityError) -> StoredRelease | None:
+        """A concurrent writer won a unique constraint: say which, in the interface's terms."""
+        release = stored.release
+        eid = release.election_id
+        if self.has_release(eid, release.content_hash):
+            return None
+        latest = self.latest_sequence(eid)
+        if latest is not None and release.sequence is not None and latest >= release.sequence:
+            raise SequenceConflict(
+                f"{eid}: release #{release.sequence} was taken by another writer; recompute and retry"
+            ) from exc
+        if "call_events" in str(exc.orig):
+            raise SequenceConflict(
+                f"{eid}: a call event id was taken by another writer; recompute and retry"
+            ) from exc
+        raise StoreError(f"the release could not be stored: {exc.orig}", where=eid) from exc
+
+    def _known(self, conn: Connection, election_id: str) -> bool:
+        e = t.elections
+        return (
+            conn.execute(select(e.c.stored_us).where(e.c.election_id == election_id)).first()
+            is not None
+        )
+
+    @staticmethod
+    def _release_row(stored: StoredRelease) -> dict[str, Any]:
+        release = stored.release
+        return {
+            "election_id": release.election_id,
+            "sequence": release.sequence,
+            "content_hash": release.content_hash,
+            "source": release.source,
+            "feed_us": to_us(release.feed_time, "feed_time"),
+            "feed_tz": zone_name(release.feed_time),
+            "received_us": to_us(release.received_at, "received_at"),
+            "received_tz": zone_name(release.received_at),
+            "status": release.status,
+            "ballots_counted": release.ballots_counted,
+            "ballots_mail": release.ballots_mail,
+            "ballots_in_person": release.ballots_in_person,
+            "usable": stored.usable,
+            "correction": stored.correction,
+            "problems": _json.encode(stored.problems).decode(),
+            "stored_us": _now_us(),
+        }
+
+    def _releases(
+        self,
+        conn: Connection,
+        election_id: str,
+        as_of: datetime | None,
+        sequence: int | None = None,
+    ) -> list[StoredRelease]:
+        """Rebuild stored releases from their rows, inside the caller's transaction."""
+        r, cc, ch = t.releases, t.contest_counts, t.choice_counts
+        where = [r.c.election_id == election_id]
+        if sequence is not None:
+            where.append(r.c.sequence == sequence)
+        if as_of is not None:
+            where.append(r.c.feed_us <= to_us(as_of, "as_of"))
+        heads = conn.execute(select(r).where(*where).order_by(r.c.sequence)).all()
+        if not heads:
+            return []
+        contest_rows = conn.execute(
+            select(
+                cc.c.release_key,
+                cc.c.contest_id,
+                cc.c.write_ins,
+                cc.c.ballots,
+                cc.c.full_ballots,
+                cc.c.partial_ballots,
+                cc.c.undervotes,
+                cc.c.overvotes,
+                cc.c.unused,
+                cc.c.votes_by_type,
+                cc.c.precincts_reporting,
+                cc.c.precincts_total,
+            )
+            .join(r, r.c.release_key == cc.c.release_key)
+            .where(*where)
+            .order_by(cc.c.release_key, cc.c.position)
+        ).all()
+        choice_rows = conn.execute(
+            select(ch.c.release_key, ch.c.contest_id, ch.c.choice_id, ch.c.votes)
+            .join(r, r.c.release_key == ch.c.release_key)
+            .where(*where)
+            .order_by(ch.c.release_key, ch.c.position)
+        ).all()
+        votes: dict[tuple[int, str], dict[str, int]] = {}
+        for key, contest_id, choice_id, count in choice_rows:
+            into = votes.get((key, contest_id))
+            if into is None:
+                into = votes[key, contest_id] = {}
+            into[choice_id] = count
+        contests: dict[int, list[ContestCount]] = {h.release_key: [] for h in heads}
+        for row in contest_rows:
+            key = row[0]
+            contests[key].append(
+                ContestCount(
+                    contest_id=row[1],
+                    votes=votes.get((key, row[1]), {}),
+                    write_ins=row[2],
+                    ballots=row[3],
+                    full=row[4],
+                    partial=row[5],
+                    undervotes=row[6],
+                    overvotes=row[7],
+                    unused=_unused_dec.decode(row[8]) if row[8] != "[]" else (),
+                    votes_by_type=_by_type_dec.decode(row[9]) if row[9] else {},
+                    precincts_reporting=row[10],
+                    precincts_total=row[11],
+                )
+            )
+        return [
+            StoredRelease(
+                release=Release(
+                    election_id=h.election_id,
+                    source=h.source,
+                    feed_time=from_us(h.feed_us, h.feed_tz),
+                    received_at=from_us(h.received_us, h.received_tz),
+                    content_hash=h.content_hash,
+                    contests=tuple(contests[h.release_key]),
+                    ballots_counted=h.ballots_counted,
+                    ballots_mail=h.ballots_mail,
+                    ballots_in_person=h.ballots_in_person,
+                    status=h.status,
+                    sequence=h.sequence,
+                ),
+                problems=_problems_dec.decode(h.problems),
+                usable=bool(h.usable),
+                correction=bool(h.correction),
+            )
+            for h in heads
+        ]
+
+    def releases(self, election_id: str, as_of: datetime | None = None) -> list[StoredRelease]:
+        with self._read() as conn:
+            return self._releases(conn, election_id, as_of)
+
+    def release(self, election_id: str, sequence: int) -> StoredRelease:
+        with self._read() as conn:
+            found = self._releases(conn, election_id, None, sequence)
+        if not found:
+            raise StoreError(f"no release #{sequence} of {election_id!r} in the store", where=self.url)
+        return found[0]
+
+    def latest_release(self, election_id: str) -> StoredRelease | None:
+        r = t.releases
+        with self._read() as conn:
+            latest = conn.execute(
+                select(func.max(r.c.sequence)).where(r.c.election_id == election_id)
+            ).scalar()
+            if latest is None:
+                return None
+            return self._releases(conn, election_id, None, int(latest))[0]
+
+    def has_release(self, election_id: str, content_hash: str) -> bool:
+        r = t.releases
+        with self._read() as conn:
+            found = conn.execute(
+                select(r.c.sequence).where(
+                    r.c.election_id == election_id, r.c.content_hash == content_hash
+                )
+            ).first()
+        return found is not None
+
+    # derived state ----------------------------------------------------------------------------------------
+    def snapshot(self, election_id: str, as_of: datetime | None = None) -> Snapshot | None:
+        s = t.snapshots
+        query = select(s.c.release_key, s.c.data, s.c.feed_tz).where(
+            s.c.election_id == election_id
+        )
+        if as_of is not None:
+            query = query.where(s.c.feed_us <= to_us(as_of, "as_of"))
+        with self._read() as conn:
+            row = conn.execute(query.order_by(s.c.sequence.desc()).limit(1)).first()
+            if row is None:
+                return None
+            return self._snapshot(conn, row.release_key, row.data, row.feed_tz)
+
+    def snapshot_at(self, election_id: str, sequence: int) -> Snapshot | None:
+        s = t.snapshots
+        with self._read() as conn:
+            row = conn.execute(
+                select(s.c.release_key, s.c.data, s.c.feed_tz).where(
+                    s.c.election_id == election_id, s.c.sequence == sequence
+                )
+            ).first()
+            if row is None:
+                return None
+            return self._snapshot(conn, row.release_key, row.data, row.feed_tz)
+
+    @staticmethod
+    def _snapshot(conn: Connection, key: int, blob: bytes, zone: str) -> Snapshot:
+        cs = t.contest_states
+        states = conn.execute(
+            select(cs.c.state).where(cs.c.release_key == key).order_by(cs.c.position)
+        ).scalars()
+        decode = _state_dec.decode
+        snapshot = msgspec.structs.replace(
+            _snapshot_dec.decode(zlib.decompress(blob)),
+            states=tuple(decode(state) for state in states),
+        )
+        return _localize_snapshot(snapshot, zone)
+
+    def contest_history(self, election_id: str, contest_id: str) -> list[ContestState]:
+        cs, s = t.contest_states, t.snapshots
+        with self._read() as conn:
+            rows = conn.execute(
+                select(cs.c.state, s.c.feed_tz)
+                .join(s, s.c.release_key == cs.c.release_key)
+                .where(s.c.election_id == election_id, cs.c.contest_id == contest_id)
+                .order_by(s.c.sequence)
+            ).all()
+        out = []
+        for row in rows:
+            state = _state_dec.decode(row.state)
+            out.append(
+                msgspec.structs.replace(
+                    state, feed_time=state.feed_time.astimezone(_zone(row.feed_tz))
+                )
+            )
+        return out
+
+    # outstanding reports ------------------------------------------------------------------------------------
+    def put_outstanding(self, election_id: str, report: OutstandingReport) -> bool:
+        data = _pack.encode(report)
+        row = {
+            "election_id": election_id,
+            "as_of_us": to_us(report.as_of, "as_of"),
+            "as_of_tz": zone_name(report.as_of),
+            "total": report.total,
+            "digest": _digest(data),
+            "stored_us": _now_us(),
+            "data": data,
+        }
+        with self._write() as conn:
+            if not self._known(conn, election_id):
+                raise StoreError(f"no election {election_id!r} in the store", where=self.url)
+            done = conn.execute(self._insert(t.outstanding_reports).on_conflict_do_nothing(), row)
+        return bool(done.rowcount)
+
+    def outstanding(
+        self, election_id: str, as_of: datetime | None = None
+    ) -> list[OutstandingReport]:
+        o = t.outstanding_reports
+        query = select(o.c.data, o.c.as_of_tz).where(o.c.election_id == election_id)
+        if as_of is not None:
+            query = query.where(o.c.as_of_us <= to_us(as_of, "as_of"))
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(o.c.as_of_us, o.c.report_id)).all()
+        out = []
+        for row in rows:
+            report = _report_dec.decode(row.data)
+            out.append(
+                msgspec.structs.replace(report, as_of=report.as_of.astimezone(_zone(row.as_of_tz)))
+            )
+        return out
+
+    # the call ledger ---------------------------------------------------------------------------------------
+    def ledger(self, election_id: str, as_of: datetime | None = None) -> list[CallEvent]:
+        c = t.call_events
+        query = select(c.c.data, c.c.release_tz).where(c.c.election_id == election_id)
+        if as_of is not None:
+            query = query.where(c.c.release_us <= to_us(as_of, "as_of"))
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(c.c.event_id)).all()
+        out = []
+        for row in rows:
+            event_ = _event_dec.decode(row.data)
+            out.append(
+                msgspec.structs.replace(
+                    event_, release_time=event_.release_time.astimezone(_zone(row.release_tz))
+                )
+            )
+        return out
+
+    def append_calls(self, election_id: str, events: Sequence[CallEvent]) -> None:
+        if not events:
+            return
+        rows = [_event_row(election_id, e) for e in events]
+        try:
+            with self._write() as conn:
+                if not self._known(conn, election_id):
+                    raise StoreError(f"no election {election_id!r} in the store", where=self.url)
+                conn.execute(t.call_events.insert(), rows)
+        except IntegrityError as exc:
+            raise SequenceConflict(
+                f"{election_id}: call event id {', '.join(str(r['event_id']) for r in rows)} "
+                "is taken; read the ledger again and renumber"
+            ) from exc
+
+    # change notification -----------------------------------------------------------------------------------
+    def latest_sequence(self, election_id: str) -> int | None:
+        r = t.releases
+        with self._read() as conn:
+            latest = conn.execute(
+                select(func.max(r.c.sequence)).where(r.c.election_id == election_id)
+            ).scalar()
+        return None if latest is None else int(latest)
+
+    def wait_for_release(
+        self, election_id: str, after: int | None, timeout: float
+    ) -> int | None:
+        deadline = time.monotonic() + timeout
+        listener = self._listener() if self.dialect == "postgresql" else None
+        while True:
+            latest = self.latest_sequence(election_id)
+            if latest is not None and (after is None or latest > after):
+                return latest
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            if listener is None:
+                time.sleep(min(self.poll_interval, remaining))
+                continue
+            try:
+                for _ in listener.notifies(timeout=remaining, stop_after=1):
+                    pass
+            except Exception:  # the server went away: poll until it is back
+                self._drop_listener()
+                listener = None
+
+    def _listener(self) -> Any:
+        """This thread's PostgreSQL connection that LISTENs for releases (made on first use)."""
+        listener = getattr(self._local, "listener", None)
+        if listener is not None and not listener.closed:
+            return listener
+        import psycopg
+
+        args = self._sa_url.translate_connect_args(username="user", database="dbname")
+        args.update({k: v for k, v in self._sa_url.query.items() if isinstance(v, str)})
+        try:
+            listener = psycopg.connect(autocommit=True, **args)
+            listener.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error:
+            return None
+        self._local.listener = listener
+        with self._listeners_lock:
+            self._listeners.append(listener)
+        return listener
+
+    def _drop_listener(self) -> None:
+        listener = getattr(self._local, "listener", None)
+        self._local.listener = None
+        if listener is not None:
+            try:
+                listener.close()
+            except Exception:  # already broken
+                pass
+
+    # inspection ------------------------------------------------------------------------------------------
+    def row_counts(self) -> dict[str, int]:
+        """Rows in every table (for ``racedesk`` status pages and tests)."""
+        with self._read() as conn:
+            return {
+                table.name: int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+                for table in t.TABLES
+            }
+
+
+def _count_rows(
+    key: int, release: Release
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows of ``contest_counts`` and ``choice_counts`` for a release, in column order."""
+    encode = _json.encode
+    contest_rows: list[tuple[Any, ...]] = []
+    choice_rows: list[tuple[Any, ...]] = []
+    position = 0
+    for i, c in enumerate(release.contests):
+        contest_rows.append(
+            (
+                key,
+                i,
+                c.contest_id,
+                c.write_ins,
+                c.ballots,
+                c.full,
+                c.partial,
+                c.undervotes,
+                c.overvotes,
+                encode(c.unused).decode(),
+                encode(c.votes_by_type).decode() if c.votes_by_type else None,
+                c.precincts_reporting,
+                c.precincts_total,
+            )
+        )
+        cid = c.contest_id
+        for choice_id, votes in c.votes.items():
+            choice_rows.append((key, position, cid, choice_id, votes))
+            position += 1
+    return contest_rows, choice_rows
+
+
+def _event_row(election_id: str, e: CallEvent) -> dict[str, Any]:
+    return {
+        "election_id": election_id,
+        "event_id": e.event_id,
+        "contest_id": e.contest_id,
+        "status": e.status,
+        "choices": " ".join(e.choices),
+        "release_sequence": e.release_sequence,
+        "release_hash": e.release_hash,
+        "release_us": to_us(e.release_time, "release_time"),
+        "release_tz": zone_name(e.release_time),
+        "approved_by": e.approved_by,
+        "rescinds": e.rescinds,
+        "reason": e.reason,
+        "stored_us": _now_us(),
+        "data": _pack.encode(e),
+    }
+
+
+__all__ = [
+    "CHANNEL",
+    "SqlStore",
+    "counts_went_down",
+    "database_url",
+    "from_us",
+    "to_us",
+    "zone_name",
+]

@@ -1,0 +1,189 @@
+"""The LA County RR/CC adapter on the real 2024 feeds, and its errors on bad input."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from racedesk.errors import InputError, UnknownReferenceError
+from racedesk.sources import lavote
+
+
+@pytest.fixture(scope="module")
+def general(general_2024: Path):
+    return lavote.load_folder(general_2024)
+
+
+@pytest.fixture(scope="module")
+def primary(primary_2024: Path):
+    return lavote.load_folder(primary_2024)
+
+
+def _raw_contests(folder: Path) -> list[dict]:
+    data = json.loads((folder / "election_data.json").read_bytes())["Data"]
+    return [c for g in data["ContestGroups"] for c in g["Contests"]]
+
+
+def test_every_general_contest_parses_with_its_rule(general, general_2024: Path) -> None:
+    election, files = general
+    raw = {str(c["ID"]): c for c in _raw_contests(general_2024)}
+    assert election.id == "lavote:4324"
+    assert election.kind == "general"
+    assert election.registration == 5_736_803
+    assert len(election.contests) == 373 == len(raw)
+    assert len(files) == 32
+    for contest in election.contests:
+        source = raw[contest.id]
+        assert [c.id for c in contest.choices] == [str(k["ID"]) for k in source["Candidates"]]
+        if source["Type"] == "Measure":
+            assert contest.rule.kind in ("measure", "recall")
+            assert contest.rule.text == source["MeasurePassRate"]
+        else:
+            assert contest.rule.kind == "plurality"
+            words = {"": 1, "two": 2, "three": 3, "four": 4}
+            expected = words[source["VoteFor"].split()[-1] if source["VoteFor"] else ""]
+            assert contest.rule.seats == contest.rule.votes_allowed == expected
+    kinds = Counter((c.rule.kind, c.rule.threshold, c.rule.alt_threshold) for c in election.contests)
+    assert kinds[("measure", "1/2", None)] == 58
+    assert kinds[("recall", "1/2", None)] == 1
+    assert kinds[("measure", "11/20", None)] == 32
+    assert kinds[("measure", "2/3", None)] == 9
+    assert kinds[("measure", "2/3", "11/20")] == 3
+
+
+def test_conditional_threshold_is_kept_verbatim(general) -> None:
+    election, _ = general
+    pasadena = election.contest("9938")
+    assert pasadena.rule.threshold == "2/3"
+    assert pasadena.rule.alt_threshold == "11/20"
+    assert pasadena.rule.condition == "prop 5 passes"
+    assert pasadena.rule.text == "2/3 votes, 55% if prop 5 passes"
+    assert election.contest("9911").kind == "recall"
+
+
+def test_general_final_release_da(general) -> None:
+    election, files = general
+    path, data = files[-1]
+    release = lavote.read_release(data, election, where=str(path))
+    da = release.count("9547")
+    assert da is not None
+    assert da.votes == {"23483": 1_983_802, "23482": 1_328_710}
+    assert da.write_ins == 8_614
+    assert da.full == 3_321_126 == da.total_votes
+    assert release.ballots_counted == 3_793_106
+    assert release.ballots_mail == 2_732_752
+    assert release.ballots_in_person == 1_060_354
+    assert release.feed_time.isoformat() == "2024-12-02T14:55:01-08:00"
+
+
+def test_primary_rules(primary) -> None:
+    election, files = primary
+    assert election.kind == "primary"
+    assert len(election.contests) == 175
+    da = election.contest("9054")
+    assert da.rule.kind == "majority_or_runoff"
+    assert da.rule.advance == 2
+    assert len(da.choices) == 12
+    senate = election.contest("9021")
+    assert senate.rule.kind == "top_two"
+    committee = election.contest("9297")
+    assert committee.rule.kind == "plurality"
+    assert committee.rule.seats == committee.rule.votes_allowed == 7
+    bell = election.contest("9241")
+    assert (bell.rule.kind, bell.rule.seats) == ("plurality", 3)
+    assert election.contest("9417").rule.threshold == "11/20"
+    two_thirds = [c for c in election.contests if c.rule.threshold == "2/3"]
+    assert len(two_thirds) == 1
+    assert election.contest("9371").rule.kind == "majority_or_runoff"  # LA city primary
+    assert election.contest("9345").rule.kind == "plurality"  # Avalon general municipal
+
+
+def test_primary_final_release_da(primary) -> None:
+    election, files = primary
+    release = lavote.read_release(files[-1][1], election)
+    da = release.count("9054")
+    assert da is not None
+    names = {c.id: c.name for c in election.contest("9054").choices}
+    ranked = sorted(da.votes.items(), key=lambda kv: -kv[1])
+    assert [(names[k], v) for k, v in ranked[:3]] == [
+        ("GEORGE GASCÓN", 370_654),
+        ("NATHAN HOCHMAN", 234_509),
+        ("JONATHAN HATAMI", 194_755),
+    ]
+
+
+# ---- bad input ------------------------------------------------------------------------------
+
+
+def _release_json(general) -> dict:
+    _, files = general
+    return json.loads(files[-1][1])
+
+
+def test_truncated_json(general) -> None:
+    election, files = general
+    with pytest.raises(InputError, match="cut short") as err:
+        lavote.read_release(files[-1][1][:5000], election, where="r.json")
+    assert err.value.where == "r.json"
+
+
+def test_release_of_another_election(general) -> None:
+    election, _ = general
+    doc = _release_json(general)
+    for row in doc["Data"]:
+        if row["ReferenceType"] == "EBLT":
+            row["ReferenceID"] = 4316
+    with pytest.raises(UnknownReferenceError, match="election 4316"):
+        lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
+
+
+@pytest.mark.parametrize(("kind", "bad_id", "message"), [("CAND", 99999999, "candidate 99999999"), ("CBLT", 88888888, "contest 88888888")])
+def test_unknown_contest_or_candidate(general, kind: str, bad_id: int, message: str) -> None:
+    election, _ = general
+    doc = _release_json(general)
+    doc["Data"].append({"Number": 0, "ReferenceID": bad_id, "ReferenceType": kind, "Value": 1})
+    with pytest.raises(UnknownReferenceError, match=message):
+        lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
+
+
+@pytest.mark.parametrize(("value", "message"), [(-5, "negative"), (12.5, "not a whole number"), ("12", "Expected")])
+def test_bad_counts(general, value: object, message: str) -> None:
+    election, _ = general
+    doc = _release_json(general)
+    doc["Data"][0]["Value"] = value
+    with pytest.raises(InputError, match=message) as err:
+        lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
+    assert "r.json" in err.value.message
+
+
+def test_unreadable_timestamp(general) -> None:
+    election, _ = general
+    doc = _release_json(general)
+    doc["TimeStamp"] = "the fifth of November"
+    with pytest.raises(InputError, match="cannot read the feed time"):
+        lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
+
+
+def test_missing_candidate_count(general) -> None:
+    election, _ = general
+    doc = _release_json(general)
+    doc["Data"] = [r for r in doc["Data"] if not (r["ReferenceType"] == "CAND" and r["ReferenceID"] == 23483)]
+    with pytest.raises(InputError, match="NATHAN HOCHMAN"):
+        lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
+
+
+def test_votes_allowed_words() -> None:
+    assert lavote.votes_allowed("") == 1
+    assert lavote.votes_allowed("Vote for no more than seven") == 7
+    assert lavote.votes_allowed("Vote for 3") == 3
+    with pytest.raises(InputError):
+        lavote.votes_allowed("Vote for several")
+
+
+def test_measure_rule_unknown_text_keeps_it() -> None:
+    rule = lavote.measure_rule("Three fifths of the electors")
+    assert rule.threshold is None
+    assert rule.text == "Three fifths of the electors"
