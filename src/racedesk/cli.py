@@ -118,11 +118,15 @@ def ingest(
     fmt: FormatOption = None,
     outstanding: OutstandingOption = None,
     rules: Annotated[Path | None, typer.Option("--rules", help="Contest-rules file.")] = None,
+    patience: Annotated[
+        float,
+        typer.Option(help="Seconds to keep retrying while the database is unavailable (a restart)."),
+    ] = 60.0,
 ) -> None:
     """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
     try:
         canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
-        desk = open_desk(db)
+        desk = open_desk(db, patience=patience)
         out = terminal.console()
         for canvass in canvasses:
             _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
@@ -142,7 +146,7 @@ def _ingest_canvass(desk: Desk, canvass: Canvass, reports: Iterable[OutstandingR
             if data is not None and election.source == "lavote":
                 result = desk.ingest(election.id, data, origin=release.content_hash[:12], received_at=release.received_at)
             else:
-                result = desk.ingest_release(release)
+                result = desk.ingest_parsed(release, data, origin=election.source)
             if result.status == "stored":
                 stored += 1
                 flagged += not result.usable
@@ -228,8 +232,7 @@ def _print_summary(out: Any, election: Election, snapshots: list[Snapshot]) -> N
 
 
 def _ballots_counted(snap: Snapshot) -> int | None:
-    counts = [s.ballots for s in snap.states if s.ballots is not None]
-    return max(counts) if counts else None
+    return snap.ballots_counted
 
 
 @app.command()
@@ -311,7 +314,7 @@ def contests(
 
 @app.command()
 def watch(
-    source: Annotated[str, typer.Argument(help="A live feed: lavote:ELECTION_ID or clarity:URL.")],
+    source: Annotated[str, typer.Argument(help="A live feed: lavote:ELECTION_ID (LA County).")],
     db: DbOption = None,
     interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 30.0,
     max_polls: Annotated[int | None, typer.Option("--max-polls", help="Stop after this many polls.")] = None,

@@ -13,10 +13,12 @@ arrived is ever lost.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import logging
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
 
@@ -27,7 +29,10 @@ from racedesk.engine.types import CallEvent, ContestState, Problem, Snapshot
 from racedesk.errors import InputError, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release
 from racedesk.store import open_store
-from racedesk.store.base import SequenceConflict, Store, StoredRelease
+from racedesk.store.base import SequenceConflict, Store, StoredRelease, StoreUnavailable
+
+log = logging.getLogger("racedesk.desk")
+T = TypeVar("T")
 
 IngestStatus = Literal["stored", "duplicate", "stale", "unchanged"]
 
@@ -66,16 +71,21 @@ def load_params(path: str | None = None) -> ModelParams:
 class Desk:
     """Releases in, answers out, over one store."""
 
-    def __init__(self, store: Store, params: ModelParams | None = None, seed: int = 0) -> None:
+    def __init__(
+        self, store: Store, params: ModelParams | None = None, seed: int = 0, patience: float = 0.0
+    ) -> None:
         self.store = store
         self.params = params if params is not None else load_params()
         self.seed = seed
+        #: Seconds :meth:`ingest` keeps trying while the database is unavailable (a server
+        #: restarting or failing over); 0 gives up at once.
+        self.patience = patience
         self._elections: dict[str, Election] = {}
         self._histories: dict[str, _History] = {}
 
     # elections ----------------------------------------------------------------------------
     def add_election(self, election: Election) -> None:
-        self.store.put_election(election)
+        self._patiently(lambda: self.store.put_election(election))
         self._elections[election.id] = election
 
     def election(self, election_id: str) -> Election:
@@ -101,8 +111,18 @@ class Desk:
         adapter and, when it is new, commit it with every contest recomputed.
 
         Bad bytes raise :class:`InputError` after a quarantined copy is kept; nothing else of
-        them is stored.
+        them is stored. While the database is unavailable the whole ingest is tried again for
+        up to ``patience`` seconds: it is idempotent (the bytes are kept once, a committed
+        release is found as a duplicate), so a commit cut off by a restart is neither lost nor
+        doubled.
         """
+        return self._patiently(
+            lambda: self._ingest(election_id, data, origin=origin, received_at=received_at)
+        )
+
+    def _ingest(
+        self, election_id: str, data: bytes, *, origin: str, received_at: datetime | None
+    ) -> IngestResult:
         election = self.election(election_id)
         received = received_at or datetime.now(tz=UTC)
         digest = hashlib.sha256(data).hexdigest()
@@ -126,6 +146,20 @@ class Desk:
         except InputError as exc:
             self.store.quarantine(raw, exc.message)
             raise
+        return self.ingest_release(release)
+
+    def ingest_parsed(self, release: Release, data: bytes | None, *, origin: str = "") -> IngestResult:
+        """Commit a release an adapter already read, keeping the bytes it came from first."""
+        if data is not None:
+            self.store.put_raw(
+                RawPayload(
+                    content_hash=hashlib.sha256(data).hexdigest(),
+                    source=release.source,
+                    received_at=release.received_at,
+                    data=data,
+                    origin=origin,
+                )
+            )
         return self.ingest_release(release)
 
     def ingest_release(self, release: Release, *, attempts: int = 8) -> IngestResult:
@@ -181,6 +215,21 @@ class Desk:
             f"could not commit release {release.content_hash[:12]}: other writers kept taking its place",
             where=release.election_id,
         )
+
+    def _patiently(self, attempt: Callable[[], T]) -> T:
+        """``attempt()``, tried again while the store is unavailable, waiting 0.1 s, 0.2 s, …
+        (at most 5 s) between tries, until ``patience`` seconds have passed."""
+        deadline = time.monotonic() + self.patience
+        wait = 0.1
+        while True:
+            try:
+                return attempt()
+            except StoreUnavailable as exc:
+                if time.monotonic() + wait > deadline:
+                    raise
+                log.warning("%s; trying again in %.1f s", exc.message, wait)
+                time.sleep(wait)
+                wait = min(wait * 2, 5.0)
 
     def _advance(
         self,
@@ -296,6 +345,9 @@ def _not_stored(release: Release, status: IngestStatus, message: str) -> IngestR
     )
 
 
-def open_desk(db_url: str | None = None, params_path: str | None = None, seed: int = 0) -> Desk:
-    """A desk over the store at ``db_url`` (default: ``RACEDESK_DB`` or the local SQLite file)."""
-    return Desk(open_store(db_url), load_params(params_path), seed)
+def open_desk(
+    db_url: str | None = None, params_path: str | None = None, seed: int = 0, patience: float = 0.0
+) -> Desk:
+    """A desk over the store at ``db_url`` (default: ``RACEDESK_DB`` or the local SQLite file);
+    ``patience``: see :class:`Desk`."""
+    return Desk(open_store(db_url), load_params(params_path), seed, patience)

@@ -109,7 +109,17 @@ def hostile_release(election: Election, sequence: int, a: int, b: int) -> Releas
         feed_time=moment,
         received_at=moment,
         content_hash=f"{sequence:064x}",
-        contests=(ContestCount(contest_id="1", votes={"a": a, "b": b}, ballots=a + b, full=a + b, partial=0, undervotes=0, overvotes=0),),
+        contests=(
+            ContestCount(
+                contest_id="1",
+                votes={"a": a, "b": b},
+                ballots=a + b,
+                full=a + b,
+                partial=0,
+                undervotes=0,
+                overvotes=0,
+            ),
+        ),
         ballots_counted=a + b,
         ballots_mail=a + b,
         ballots_in_person=0,

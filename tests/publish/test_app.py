@@ -52,7 +52,9 @@ def raw_votes(feed: Feed, index: int, contest_id: str) -> dict[str, int]:
 # --- reads --------------------------------------------------------------------------------------------
 
 
-def test_elections_lists_the_general_with_its_latest_release(client: TestClient, general_desk: Desk) -> None:
+def test_elections_lists_the_general_with_its_latest_release(
+    client: TestClient, general_desk: Desk
+) -> None:
     doc = client.get("/api/elections").json()
     assert doc["schema"] == "racedesk.elections/1"
     (general,) = [e for e in doc["elections"] if e["id"] == E]
@@ -93,11 +95,15 @@ def test_contest_as_of_a_release_time_has_that_release_numbers(
 def test_contest_by_release_number(client: TestClient, general_feed: Feed) -> None:
     doc = client.get(f"/api/elections/{E}/contests/{DA}", params={"release": 3}).json()
     assert doc["release"]["sequence"] == 3
-    assert {c["id"]: c["votes"] for c in doc["contest"]["choices"]} == raw_votes(general_feed, 3, DA)
+    assert {c["id"]: c["votes"] for c in doc["contest"]["choices"]} == raw_votes(
+        general_feed, 3, DA
+    )
 
 
 def test_before_the_first_release_there_is_no_state(client: TestClient) -> None:
-    response = client.get(f"/api/elections/{E}/contests/{DA}", params={"as_of": "2024-01-01T00:00:00-08:00"})
+    response = client.get(
+        f"/api/elections/{E}/contests/{DA}", params={"as_of": "2024-01-01T00:00:00-08:00"}
+    )
     assert response.status_code == 404
     assert "no release" in response.json()["error"]["problem"]
     doc = client.get(f"/api/elections/{E}", params={"as_of": "2024-01-01T00:00:00"}).json()
@@ -117,17 +123,23 @@ def test_contests_filter_by_status_and_search(client: TestClient) -> None:
     everything = client.get(f"/api/elections/{E}/contests").json()["contests"]
     statuses = {c["status"] for c in everything}
     for status in statuses:
-        rows = client.get(f"/api/elections/{E}/contests", params={"status": status}).json()["contests"]
+        rows = client.get(f"/api/elections/{E}/contests", params={"status": status}).json()[
+            "contests"
+        ]
         assert rows and all(r["status"] == status for r in rows)
         assert len(rows) == sum(1 for c in everything if c["status"] == status)
-    found = client.get(f"/api/elections/{E}/contests", params={"q": "district ATTORNEY"}).json()["contests"]
+    found = client.get(f"/api/elections/{E}/contests", params={"q": "district ATTORNEY"}).json()[
+        "contests"
+    ]
     assert DA in {r["id"] for r in found}
     assert all("district" in (r["title"] + r["group"]).lower() for r in found)
     none = client.get(f"/api/elections/{E}/contests", params={"q": "no such contest zzz"}).json()
     assert none["contests"] == [] and none["filter"]["q"] == "no such contest zzz"
 
 
-def test_history_release_by_release(client: TestClient, general_desk: Desk, general_feed: Feed) -> None:
+def test_history_release_by_release(
+    client: TestClient, general_desk: Desk, general_feed: Feed
+) -> None:
     doc = client.get(f"/api/elections/{E}/contests/{DA}/history").json()
     assert doc["schema"] == "racedesk.history/1"
     rows = doc["releases"]
@@ -142,7 +154,10 @@ def test_releases_carry_the_hash_of_the_bytes(client: TestClient, general_feed: 
     doc = client.get(f"/api/elections/{E}/releases").json()
     assert doc["schema"] == "racedesk.releases/1"
     hashes = [r["hash"] for r in doc["releases"]]
-    assert hashes == [hashlib.sha256(data).hexdigest() for _, data in general_feed.releases][: len(hashes)]
+    assert (
+        hashes
+        == [hashlib.sha256(data).hexdigest() for _, data in general_feed.releases][: len(hashes)]
+    )
 
 
 def test_ledger_as_of_holds_only_earlier_events(client: TestClient, general_desk: Desk) -> None:
@@ -244,7 +259,10 @@ def test_feed_names_are_escaped_in_pages_and_json(hostile_desk: Desk) -> None:
     assert data and "\\u003cscript\\u003e" in data.group(1)
     assert json.loads(data.group(1))["series"][0]["name"] == HOSTILE_NAME
     index = client.get("/elections/test:1").text
-    assert HOSTILE_TITLE not in index and "Mayor &lt;img src=x onerror=alert(1)&gt; &amp; Council" in index
+    assert (
+        HOSTILE_TITLE not in index
+        and "Mayor &lt;img src=x onerror=alert(1)&gt; &amp; Council" in index
+    )
     doc = client.get("/api/elections/test:1/contests/1").json()
     assert doc["contest"]["title"] == HOSTILE_TITLE
 
@@ -286,7 +304,9 @@ def test_writes_are_refused_without_a_configured_token(general_desk: Desk) -> No
 def test_post_a_release(writer: TestClient, write_desk: Desk, general_feed: Feed) -> None:
     before = write_desk.store.latest_sequence(E)
     path, body = general_feed.releases[3]
-    response = writer.post(f"/api/elections/{E}/releases", content=body, headers=AUTH, params={"origin": path.name})
+    response = writer.post(
+        f"/api/elections/{E}/releases", content=body, headers=AUTH, params={"origin": path.name}
+    )
     assert response.status_code == 201
     doc = response.json()
     assert doc["schema"] == "racedesk.ingest/1"
@@ -294,16 +314,22 @@ def test_post_a_release(writer: TestClient, write_desk: Desk, general_feed: Feed
     assert doc["content_hash"] == hashlib.sha256(body).hexdigest()
     state = writer.get(f"/api/elections/{E}/contests/{DA}").json()
     assert state["release"]["sequence"] == before + 1
-    assert {c["id"]: c["votes"] for c in state["contest"]["choices"]} == raw_votes(general_feed, 3, DA)
+    assert {c["id"]: c["votes"] for c in state["contest"]["choices"]} == raw_votes(
+        general_feed, 3, DA
+    )
     again = writer.post(f"/api/elections/{E}/releases", content=body, headers=AUTH)
     assert again.status_code == 200 and again.json()["status"] == "duplicate"
 
 
-def test_a_bad_release_is_422_and_stores_nothing(writer: TestClient, write_desk: Desk, general_feed: Feed) -> None:
+def test_a_bad_release_is_422_and_stores_nothing(
+    writer: TestClient, write_desk: Desk, general_feed: Feed
+) -> None:
     before = write_desk.store.latest_sequence(E)
     body = general_feed.releases[4][1]
     for bad in (body[: len(body) // 2], b'{"TimeStamp": "not a time", "Data": []}', b"\xff\xfe"):
-        response = writer.post(f"/api/elections/{E}/releases", content=bad, headers=AUTH, params={"origin": "bad.json"})
+        response = writer.post(
+            f"/api/elections/{E}/releases", content=bad, headers=AUTH, params={"origin": "bad.json"}
+        )
         assert response.status_code == 422
         error = response.json()["error"]
         assert error["problem"] and error["where"].startswith("bad.json")
@@ -312,7 +338,12 @@ def test_a_bad_release_is_422_and_stores_nothing(writer: TestClient, write_desk:
 
 
 def test_post_outstanding_reports(writer: TestClient, write_desk: Desk) -> None:
-    report = {"as_of": "2024-11-06T17:00", "total": 1_116_100, "breakdown": {"vbm": 1_000_000, "cvr": 104_000, "provisional": 12_100}, "source": "registrar"}
+    report = {
+        "as_of": "2024-11-06T17:00",
+        "total": 1_116_100,
+        "breakdown": {"vbm": 1_000_000, "cvr": 104_000, "provisional": 12_100},
+        "source": "registrar",
+    }
     url = f"/api/elections/{E}/outstanding"
     response = writer.post(url, content=json.dumps(report), headers=AUTH)
     assert response.status_code == 201
@@ -338,7 +369,9 @@ def test_approve_a_call(writer: TestClient, write_desk: Desk) -> None:
     assert event["event_id"] == max(e.event_id for e in ledger) + 1
     assert event["contest_id"] == target.contest_id
     assert write_desk.ledger(E)[-1].approved_by == "Desk editor <b>"
-    missing = writer.post(f"/api/elections/{E}/calls/999999/approve", json={"approver": "x"}, headers=AUTH)
+    missing = writer.post(
+        f"/api/elections/{E}/calls/999999/approve", json={"approver": "x"}, headers=AUTH
+    )
     assert missing.status_code == 404
 
 

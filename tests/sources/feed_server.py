@@ -69,8 +69,7 @@ class Request:
 def release_steps(folder: Path) -> list[Step]:
     """Every release of a shared feed folder (``releases/*.json``), as steps in file order."""
     return [
-        Step(body=p.read_bytes(), name=p.name)
-        for p in sorted((folder / "releases").glob("*.json"))
+        Step(body=p.read_bytes(), name=p.name) for p in sorted((folder / "releases").glob("*.json"))
     ]
 
 
@@ -103,8 +102,7 @@ class FeedServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/ElectionResults"
+        return f"http://127.0.0.1:{self._server.server_port}/ElectionResults"
 
     def __enter__(self) -> FeedServer:
         self._thread.start()

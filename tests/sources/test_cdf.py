@@ -8,6 +8,7 @@ The round trip of racedesk's own exports on the LA 2024 feeds is in
 from __future__ import annotations
 
 import copy
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from racedesk.errors import InputError, UnknownReferenceError, UnsafeInputError
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
-from racedesk.publish import cdf_export
+from racedesk.publish import cdf_export, cdf_validate
 from racedesk.sources import cdf
 from racedesk.sources.base import Parsed
 
@@ -132,8 +133,18 @@ def other_issuer_report() -> dict[str, Any]:
                             },
                         ],
                         "OtherCounts": [
-                            {"@type": T + "OtherCounts", "GpUnitId": "ru-p1", "Undervotes": 40, "Overvotes": 2},
-                            {"@type": T + "OtherCounts", "GpUnitId": "ru-p2", "Undervotes": 35, "Overvotes": 1},
+                            {
+                                "@type": T + "OtherCounts",
+                                "GpUnitId": "ru-p1",
+                                "Undervotes": 40,
+                                "Overvotes": 2,
+                            },
+                            {
+                                "@type": T + "OtherCounts",
+                                "GpUnitId": "ru-p2",
+                                "Undervotes": 35,
+                                "Overvotes": 1,
+                            },
                         ],
                     },
                     {
@@ -193,7 +204,11 @@ def test_other_issuer_json_counts_sum_over_the_highest_units() -> None:
     parsed = cdf.parse(_json(other_issuer_report()), where="example.json")
     election, release = parsed.election, parsed.releases[0]
     assert election.id == "cdf:ex-2024-11-05"
-    assert (election.title, election.date, election.kind) == ("General Election", date(2024, 11, 5), "general")
+    assert (election.title, election.date, election.kind) == (
+        "General Election",
+        date(2024, 11, 5),
+        "general",
+    )
     assert (election.jurisdiction, election.registration) == ("Example County", 5000)
     mayor = election.contest("cc-mayor")
     assert [(c.id, c.name, c.party) for c in mayor.choices] == [
@@ -315,22 +330,28 @@ HAND_WRITTEN_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_hand_written_xml_reads_like_json(shared_data: Path) -> None:
-    from racedesk.publish import cdf_validate
-
     # the test document is itself valid against the standard's XSD
-    assert cdf_validate.xml_problems(HAND_WRITTEN_XML, shared_data / "formats" / "nist-1500-100") == []
+    assert (
+        cdf_validate.xml_problems(HAND_WRITTEN_XML, shared_data / "formats" / "nist-1500-100") == []
+    )
     assert cdf.sniff(HAND_WRITTEN_XML, "report.xml")
     parsed = cdf.parse(HAND_WRITTEN_XML, where="report.xml")
     election, release = parsed.election, parsed.releases[0]
-    assert (election.id, election.kind, election.jurisdiction) == ("cdf:sos-2021-09-14", "special", "State of Example")
+    assert (election.id, election.kind, election.jurisdiction) == (
+        "cdf:sos-2021-09-14",
+        "special",
+        "State of Example",
+    )
     governor = election.contest("ct-gov")
     assert [c.name for c in governor.choices] == ["Jane Roe", "John Doe"]
     gov = release.count("ct-gov")
     assert gov is not None and gov.votes == {"c1": 510, "c2": 470}
     assert (gov.undervotes, gov.overvotes, gov.write_ins) == (17, 3, 0)
     recall = election.contest("ct-recall")
-    assert recall.kind == "recall" and recall.rule.kind == "recall" and recall.rule.threshold == "1/2"
-    assert release.count("ct-recall").votes == {"ry": 400, "rn": 590}  # type: ignore[union-attr]
+    assert (
+        recall.kind == "recall" and recall.rule.kind == "recall" and recall.rule.threshold == "1/2"
+    )
+    assert release.count("ct-recall").votes == {"ry": 400, "rn": 590}
     assert release.status == "certified" and release.ballots_counted == 1000
     assert release.feed_time == datetime(2021, 9, 15, 8, 0, tzinfo=UTC)
     assert parsed.calls == () and parsed.reports == ()
@@ -349,9 +370,16 @@ def test_hand_written_xml_reads_like_json(shared_data: Path) -> None:
         ("as the charter says", None, None, ""),
     ],
 )
-def test_passage_threshold_texts(text: str, threshold: str | None, alt: str | None, condition: str) -> None:
+def test_passage_threshold_texts(
+    text: str, threshold: str | None, alt: str | None, condition: str
+) -> None:
     rule = cdf.measure_rule_from_text(text)
-    assert (rule.kind, rule.threshold, rule.alt_threshold, rule.condition) == ("measure", threshold, alt, condition)
+    assert (rule.kind, rule.threshold, rule.alt_threshold, rule.condition) == (
+        "measure",
+        threshold,
+        alt,
+        condition,
+    )
 
 
 def test_a_rules_file_overrides_and_must_name_real_contests() -> None:
@@ -359,7 +387,7 @@ def test_a_rules_file_overrides_and_must_name_real_contests() -> None:
     rule = Rule(kind="top_two", seats=1, advance=2, text="top two advance")
     parsed = cdf.parse(data, where="x.json", rules={"cc-mayor": rule})
     assert parsed.election.contest("cc-mayor").rule == rule
-    with pytest.raises(InputError, match="does not have.*nope"):
+    with pytest.raises(InputError, match=r"does not have.*nope"):
         cdf.parse(data, where="x.json", rules={"nope": rule})
 
 
@@ -408,7 +436,9 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 """
 
 
-@pytest.mark.parametrize("payload", [XXE, BOMB, EXTERNAL_DTD], ids=["xxe", "entity-bomb", "external-dtd"])
+@pytest.mark.parametrize(
+    "payload", [XXE, BOMB, EXTERNAL_DTD], ids=["xxe", "entity-bomb", "external-dtd"]
+)
 def test_unsafe_xml_is_refused(payload: bytes) -> None:
     with pytest.raises(UnsafeInputError) as err:
         cdf.parse(payload, where="evil.xml")
@@ -426,14 +456,37 @@ def test_oversize_reports_are_refused_before_reading(monkeypatch: pytest.MonkeyP
     [
         (lambda t: t["Election"].append(copy.deepcopy(t["Election"][0])), "2 elections"),
         (lambda t: t.pop("Election"), "no Election"),
-        (lambda t: t["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"][0].update(Count=-5), "negative"),
-        (lambda t: t["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"][0].update(Count=2.5), "whole"),
-        (lambda t: t["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"][0].update(Count="many"), "not a number"),
-        (lambda t: t["Election"][0]["Contest"][0]["ContestSelection"][1].pop("VoteCounts"), "no VoteCounts for can-b"),
+        (
+            lambda t: t["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"][0].update(
+                Count=-5
+            ),
+            "negative",
+        ),
+        (
+            lambda t: t["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"][0].update(
+                Count=2.5
+            ),
+            "whole",
+        ),
+        (
+            lambda t: t["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"][0].update(
+                Count="many"
+            ),
+            "not a number",
+        ),
+        (
+            lambda t: t["Election"][0]["Contest"][0]["ContestSelection"][1].pop("VoteCounts"),
+            "no VoteCounts for can-b",
+        ),
         (lambda t: t.update(GeneratedDate="2024-11-06T01:30:00"), "no time zone"),
         (lambda t: t["Election"][0].update(StartDate="soon"), "not a date"),
         (lambda t: t["Election"][0]["Contest"][0].update(VoteVariation="rcv"), "ranked-choice"),
-        (lambda t: t["Election"][0]["Contest"].append(copy.deepcopy(t["Election"][0]["Contest"][1])), "appears twice"),
+        (
+            lambda t: t["Election"][0]["Contest"].append(
+                copy.deepcopy(t["Election"][0]["Contest"][1])
+            ),
+            "appears twice",
+        ),
     ],
 )
 def test_bad_reports_say_what_is_wrong(mutate: Any, message: str) -> None:
@@ -493,14 +546,25 @@ def small_election() -> tuple[Election, Release]:
         id="m 2",
         title="Measure T",
         kind="measure",
-        rule=Rule(kind="measure", threshold="2/3", alt_threshold="11/20", condition="prop 5 passes", text="2/3 votes, 55% if prop 5 passes"),
-        choices=(Choice(id="y", name="YES", party="Non Partisan"), Choice(id="n", name="NO", party="Non Partisan")),
+        rule=Rule(
+            kind="measure",
+            threshold="2/3",
+            alt_threshold="11/20",
+            condition="prop 5 passes",
+            text="2/3 votes, 55% if prop 5 passes",
+        ),
+        choices=(
+            Choice(id="y", name="YES", party="Non Partisan"),
+            Choice(id="n", name="NO", party="Non Partisan"),
+        ),
     )
     sheriff = Contest(
         id="3",
         title="Sheriff",
         kind="candidate",
-        rule=Rule(kind="majority_or_runoff", seats=1, votes_allowed=1, advance=2, text="majority elects"),
+        rule=Rule(
+            kind="majority_or_runoff", seats=1, votes_allowed=1, advance=2, text="majority elects"
+        ),
         choices=(Choice(id="a", name="Al"), Choice(id="b", name="Bea"), Choice(id="c", name="Cal")),
         party="Nonpartisan",
     )
@@ -547,7 +611,9 @@ def small_election() -> tuple[Election, Release]:
                 precincts_reporting=12,
                 precincts_total=40,
             ),
-            ContestCount(contest_id="m 2", votes={"y": 1300, "n": 600}, undervotes=100, overvotes=0),
+            ContestCount(
+                contest_id="m 2", votes={"y": 1300, "n": 600}, undervotes=100, overvotes=0
+            ),
             ContestCount(contest_id="3", votes={"a": 900, "b": 800, "c": 250}, write_ins=0),
         ),
         ballots_counted=2000,
@@ -562,13 +628,22 @@ def small_election() -> tuple[Election, Release]:
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_every_field_survives_our_own_export(fmt: str) -> None:
     election, release = small_election()
-    blob = cdf_export.to_json(election, release) if fmt == "json" else cdf_export.to_xml(election, release)
+    blob = (
+        cdf_export.to_json(election, release)
+        if fmt == "json"
+        else cdf_export.to_xml(election, release)
+    )
+    assert cdf_validate.problems(blob, fmt) == []
     parsed = cdf.parse(blob, where=f"small.{fmt}", received_at=release.received_at)
     assert parsed.election == election
     back = parsed.releases[0]
     assert back.contests == release.contests  # the recall had no count and still has none
     assert (back.ballots_counted, back.ballots_mail, back.ballots_in_person) == (2000, 1200, 800)
-    assert (back.feed_time, back.status, back.received_at) == (release.feed_time, "unofficial", release.received_at)
+    assert (back.feed_time, back.status, back.received_at) == (
+        release.feed_time,
+        "unofficial",
+        release.received_at,
+    )
     assert back.feed_time.utcoffset() == release.feed_time.utcoffset()
     assert back.content_hash == cdf.content_hash(blob) != release.content_hash
     assert back.sequence is None  # the store gives the sequence
@@ -587,11 +662,21 @@ def _outcome(data: bytes) -> None:
     assert len(result.releases) == 1
 
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Examples per fuzz test; raise with RACEDESK_FUZZ_EXAMPLES for a longer run.
+FUZZ = settings(
+    max_examples=int(os.environ.get("RACEDESK_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @FUZZ
-@given(st.binary(max_size=400), st.sampled_from([b"", b"{", b"<", b'{"@type": "ElectionResults.ElectionReport",', b"<ElectionReport>"]))
+@given(
+    st.binary(max_size=400),
+    st.sampled_from(
+        [b"", b"{", b"<", b'{"@type": "ElectionResults.ElectionReport",', b"<ElectionReport>"]
+    ),
+)
 def test_fuzz_any_bytes(data: bytes, prefix: bytes) -> None:
     _outcome(prefix + data)
 
@@ -608,11 +693,24 @@ _SCALARS = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
     st.floats(allow_nan=True),
     st.text(max_size=12),
-    st.sampled_from([T + "ElectionReport", T + "CandidateContest", T + "BallotMeasureContest", "total", "other", "racedesk-id", "2024-11-05", "2024-11-05T20:00:00Z"]),
+    st.sampled_from(
+        [
+            T + "ElectionReport",
+            T + "CandidateContest",
+            T + "BallotMeasureContest",
+            "total",
+            "other",
+            "racedesk-id",
+            "2024-11-05",
+            "2024-11-05T20:00:00Z",
+        ]
+    ),
 )
 _JSON = st.recursive(
     _SCALARS,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=5)
+    ),
     max_leaves=30,
 )
 
@@ -640,7 +738,13 @@ _SMALL_PATHS = _paths(_SMALL)[1:]
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.sampled_from(_SMALL_PATHS), st.one_of(st.just("<delete>"), _JSON)), min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_SMALL_PATHS), st.one_of(st.just("<delete>"), _JSON)),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_fuzz_mutated_exports(edits: list[tuple[tuple[Any, ...], Any]]) -> None:
     tree = copy.deepcopy(_SMALL)
     for path, value in edits:
@@ -661,6 +765,10 @@ _SMALL_XML = cdf_export.to_xml(*small_election())
 
 
 @FUZZ
-@given(st.integers(min_value=0, max_value=len(_SMALL_XML)), st.binary(max_size=20), st.integers(min_value=0, max_value=40))
+@given(
+    st.integers(min_value=0, max_value=len(_SMALL_XML)),
+    st.binary(max_size=20),
+    st.integers(min_value=0, max_value=40),
+)
 def test_fuzz_damaged_xml(at: int, insert: bytes, cut: int) -> None:
     _outcome(_SMALL_XML[:at] + insert + _SMALL_XML[at + cut :])

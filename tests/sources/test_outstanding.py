@@ -79,7 +79,9 @@ def test_reports_match_the_csv_row_for_row(shared_csv: Path) -> None:
         assert report.total == (int(row["total"]) if row["total"] else None)
         expected = {k: int(row[k]) for k in ("vbm", "cvr", "provisional", "other") if row[k]}
         assert report.breakdown == expected
-        assert report.counted_so_far == (int(row["counted_so_far"]) if row["counted_so_far"] else None)
+        assert report.counted_so_far == (
+            int(row["counted_so_far"]) if row["counted_so_far"] else None
+        )
         assert report.source == row["source_url"]
         assert report.election_date == date.fromisoformat(row["election_date"])
 
@@ -141,10 +143,22 @@ def test_json_reports() -> None:
         (b'[{"as_of": "2020-11-05T17:00", "total": 791', "left.json", "not valid JSON"),
         (b'{"as_of": "2020-11-05T17:00", "total": 1}', "left.json", "Expected `array`"),
         (b'[{"as_of": "2020-11-05T17:00"}]', "left.json, $[0]", "missing required field `total`"),
-        (b'[{"as_of": "2020-11-05T17:00", "total": 1, "totl": 1}]', "left.json, $[0]", "unknown field `totl`"),
+        (
+            b'[{"as_of": "2020-11-05T17:00", "total": 1, "totl": 1}]',
+            "left.json, $[0]",
+            "unknown field `totl`",
+        ),
         (b'[{"as_of": "2020-11-05T17:00", "total": -5}]', "left.json, $[0].total", ">= 0"),
-        (b'[{"as_of": "2020-11-05T17:00", "total": 1.5}]', "left.json, $[0].total", "Expected `int"),
-        (b'[{"as_of": "2020-11-05T17:00", "total": "791,200"}]', "left.json, $[0].total", "Expected `int"),
+        (
+            b'[{"as_of": "2020-11-05T17:00", "total": 1.5}]',
+            "left.json, $[0].total",
+            "Expected `int",
+        ),
+        (
+            b'[{"as_of": "2020-11-05T17:00", "total": "791,200"}]',
+            "left.json, $[0].total",
+            "Expected `int",
+        ),
         (b'[{"as_of": "Nov 5", "total": 1}]', "left.json, $[0].as_of", "cannot read the time"),
         (b'[{"as_of": "2020-11-05", "total": 1}]', "left.json, $[0].as_of", "no clock time"),
         (b'[{"as_of": "2020-11-05T17:00", "total": null}]', "left.json, $[0].total", "no note"),
@@ -153,8 +167,26 @@ def test_json_reports() -> None:
             "left.json, $[0].breakdown",
             "exceeds the total 10",
         ),
-        (b'[{"as_of": "2020-11-05T17:00", "total": 1, "breakdown": {"v b": 1}}]', "left.json, $[0].breakdown", "not a name"),
-        (b'[{"as_of": "2020-11-05T17:00", "total": 1, "election_date": "Nov 3"}]', "left.json, $[0].election_date", "election date"),
+        (
+            b'[{"as_of": "2020-11-05T17:00", "total": 1, "breakdown": {"v b": 1}}]',
+            "left.json, $[0].breakdown",
+            "not a name",
+        ),
+        (
+            b'[{"as_of": "2020-11-05T17:00", "total": 9, "breakdown": {"vbm": -1}}]',
+            "left.json, $[0].breakdown.vbm",
+            "negative",
+        ),
+        (
+            b'[{"as_of": "2020-11-05T17:00", "total": 9, "breakdown": {"vbm": true}}]',
+            "left.json, $[0].breakdown.vbm",
+            "not a whole number",
+        ),
+        (
+            b'[{"as_of": "2020-11-05T17:00", "total": 1, "election_date": "Nov 3"}]',
+            "left.json, $[0].election_date",
+            "election date",
+        ),
     ],
 )
 def test_bad_json_names_the_file_and_field(payload: bytes, where: str, problem: str) -> None:
@@ -180,12 +212,36 @@ def test_a_minimal_csv_with_thousands_separators_and_a_bom() -> None:
 @pytest.mark.parametrize(
     ("lines", "where", "problem"),
     [
-        ("2020-11-03,2020-11-05T17:00,791k,,,,,,,\n", "left.csv, line 3, column total", "not a whole number"),
-        ("2020-11-03,2020-11-05T17:00,-3,,,,,,,\n", "left.csv, line 3, column total", "not a whole number"),
-        ("2020-11-03,Thursday,791200,,,,,,,\n", "left.csv, line 3, column as_of", "cannot read the time"),
-        ("2020-11-03,2020-11-05T17:00,791200\n", "left.csv, line 3", "3 fields where the header has 10"),
-        ("2020-11-03,2020-11-05T17:00,100,90,20,,,,,\n", "left.csv, line 3, column breakdown", "exceeds the total 100"),
-        ("11/3/2020,2020-11-05T17:00,100,,,,,,,\n", "left.csv, line 3, column election_date", "election date"),
+        (
+            "2020-11-03,2020-11-05T17:00,791k,,,,,,,\n",
+            "left.csv, line 3, column total",
+            "not a whole number",
+        ),
+        (
+            "2020-11-03,2020-11-05T17:00,-3,,,,,,,\n",
+            "left.csv, line 3, column total",
+            "not a whole number",
+        ),
+        (
+            "2020-11-03,Thursday,791200,,,,,,,\n",
+            "left.csv, line 3, column as_of",
+            "cannot read the time",
+        ),
+        (
+            "2020-11-03,2020-11-05T17:00,791200\n",
+            "left.csv, line 3",
+            "3 fields where the header has 10",
+        ),
+        (
+            "2020-11-03,2020-11-05T17:00,100,90,20,,,,,\n",
+            "left.csv, line 3, column breakdown",
+            "exceeds the total 100",
+        ),
+        (
+            "11/3/2020,2020-11-05T17:00,100,,,,,,,\n",
+            "left.csv, line 3, column election_date",
+            "election date",
+        ),
         ("2020-11-03,2020-11-05T17:00,,,,,,,,\n", "left.csv, line 3, column total", "no note"),
         (
             '2020-11-03,2020-11-05T17:00,5,,,,,,"a note\n\n2020-11-03,2020-11-06T17:00,x,,,,,,,\n',

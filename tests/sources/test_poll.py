@@ -15,7 +15,7 @@ import pytest
 from racedesk.errors import InputError, StoreError
 from racedesk.model import Election
 from racedesk.sources import lavote
-from racedesk.sources.poll import Backoff, PollEvent, Poller, feed_id, watch_source
+from racedesk.sources.poll import Backoff, Poller, PollEvent, feed_id, watch_source
 
 from .feed_server import FeedServer, Step, error, release_steps
 
@@ -66,7 +66,9 @@ def with_time(body: bytes, stamp: str) -> bytes:
     return json.dumps(payload).encode()
 
 
-def test_every_shared_release_reaches_the_callback_once_in_order(feed: tuple[bytes, list[Step]]) -> None:
+def test_every_shared_release_reaches_the_callback_once_in_order(
+    feed: tuple[bytes, list[Step]],
+) -> None:
     election_data, steps = feed
     rec = Recorder()
     with FeedServer(election_data, steps) as server:
@@ -83,7 +85,9 @@ def test_every_shared_release_reaches_the_callback_once_in_order(feed: tuple[byt
     assert released[-1].feed_time == datetime(2024, 12, 2, 14, 55, 1, tzinfo=lavote.LA_TIME)
 
 
-def test_conditional_requests_carry_the_last_response_validators(feed: tuple[bytes, list[Step]]) -> None:
+def test_conditional_requests_carry_the_last_response_validators(
+    feed: tuple[bytes, list[Step]],
+) -> None:
     election_data, steps = feed
     rec = Recorder()
     with FeedServer(election_data, steps[:2]) as server:
@@ -142,7 +146,9 @@ def test_repeats_older_copies_errors_and_garbage_are_reported_not_passed_on(
     assert "not a counter release" in garbage[1] or "not a valid" in garbage[1]
 
 
-def test_a_later_feed_time_with_the_same_counts_is_not_a_release(feed: tuple[bytes, list[Step]]) -> None:
+def test_a_later_feed_time_with_the_same_counts_is_not_a_release(
+    feed: tuple[bytes, list[Step]],
+) -> None:
     election_data, steps = feed
     r0 = steps[1]
     shuffled = json.loads(r0.body)
@@ -171,7 +177,9 @@ def test_the_same_feed_time_with_other_counts_is_a_conflict(feed: tuple[bytes, l
 def test_a_release_with_an_unknown_candidate_is_garbage(feed: tuple[bytes, list[Step]]) -> None:
     election_data, steps = feed
     payload = json.loads(steps[1].body)
-    payload["Data"].append({"Number": 0, "ReferenceID": 99999999, "ReferenceType": "CAND", "Value": 5})
+    payload["Data"].append(
+        {"Number": 0, "ReferenceID": 99999999, "ReferenceType": "CAND", "Value": 5}
+    )
     rec = Recorder()
     with FeedServer(election_data, [Step(body=json.dumps(payload).encode()), steps[1]]) as server:
         poll(server, rec, 3)
@@ -180,7 +188,9 @@ def test_a_release_with_an_unknown_candidate_is_garbage(feed: tuple[bytes, list[
     assert "99999999" in rec.events[1].message
 
 
-def test_back_off_grows_is_capped_jittered_seeded_and_resets(feed: tuple[bytes, list[Step]]) -> None:
+def test_back_off_grows_is_capped_jittered_seeded_and_resets(
+    feed: tuple[bytes, list[Step]],
+) -> None:
     election_data, steps = feed
     script = [error(500)] * 5 + [steps[1], error(503), steps[2]]
     backoff = Backoff(first=1.0, cap=8.0, jitter=0.5)
@@ -218,7 +228,9 @@ def test_retry_after_is_honoured_within_the_cap(feed: tuple[bytes, list[Step]]) 
     assert rec.releases == [steps[1].body]
 
 
-def test_the_election_definition_is_retried_until_it_is_read(feed: tuple[bytes, list[Step]]) -> None:
+def test_the_election_definition_is_retried_until_it_is_read(
+    feed: tuple[bytes, list[Step]],
+) -> None:
     election_data, steps = feed
     rec = Recorder()
     elections: list[Election] = []
@@ -230,7 +242,9 @@ def test_the_election_definition_is_retried_until_it_is_read(feed: tuple[bytes, 
     assert len(elections[0].contests) == 373
 
 
-def test_a_definition_for_another_election_is_garbage(feed: tuple[bytes, list[Step]], primary_2024: Path) -> None:
+def test_a_definition_for_another_election_is_garbage(
+    feed: tuple[bytes, list[Step]], primary_2024: Path
+) -> None:
     other = (primary_2024 / "election_data.json").read_bytes()
     rec = Recorder()
     with FeedServer(other, feed[1][:1]) as server:
@@ -303,7 +317,10 @@ def test_connection_errors_are_reported() -> None:
         poller.run(max_polls=2)
     assert [e.kind for e in events] == ["error", "error"]
     assert "ConnectError" in events[0].message
-    assert events[0].url == "https://results.lavote.gov/ElectionResults/GetElectionData?electionID=4324"
+    assert (
+        events[0].url
+        == "https://results.lavote.gov/ElectionResults/GetElectionData?electionID=4324"
+    )
     assert not client.is_closed  # a client passed in is the caller's to close
     client.close()
 
@@ -382,7 +399,42 @@ def test_watch_source_ingests_each_new_release(feed: tuple[bytes, list[Step]]) -
         )
     assert seen == {"election": 1, "release": 2, "error": 1}
     assert [e.id for e in desk.elections] == ["lavote:4324"]
-    assert [(i, d) for i, d, _ in desk.ingested] == [("lavote:4324", steps[1].body), ("lavote:4324", steps[2].body)]
+    assert [(i, d) for i, d, _ in desk.ingested] == [
+        ("lavote:4324", steps[1].body),
+        ("lavote:4324", steps[2].body),
+    ]
     assert desk.ingested[0][2].endswith("/GetCounterData?electionID=4324")
-    assert any("stored as release 1" in line for line in lines)
-    assert any("error: HTTP 500" in line and "next poll in" in line for line in lines)
+    assert [line.split(" ", 3)[3] for line in lines] == [
+        "election: General Election (2024-11-05): 373 contests",
+        "release: new release 2024-11-05 20:36:34 PST · stored as release 0",
+        "error: HTTP 500 Internal Server Error · next poll in 0.0 s",
+        "release: new release 2024-11-05 20:56:08 PST · stored as release 1",
+    ]
+
+
+def test_watch_stores_into_a_desk_and_resumes_after_a_restart(
+    feed: tuple[bytes, list[Step]], tmp_path: Path
+) -> None:
+    from racedesk.desk import open_desk
+
+    election_data, steps = feed
+    url = f"sqlite:///{tmp_path / 'watch.sqlite'}"
+    script = [steps[0], steps[1], Step(body=steps[0].body, conditional=False)]
+    with FeedServer(election_data, script) as server:
+        first = watch_source(
+            open_desk(url), "lavote:4324", interval=0, max_polls=4, base_url=server.base_url,
+            say=lambda _: None,
+        )  # fmt: skip
+    assert first == {"election": 1, "release": 2, "stale": 1}
+    lines: list[str] = []
+    desk = open_desk(url)  # a new process: the poller starts from the stored latest release
+    with FeedServer(election_data, [steps[1], steps[2]]) as server:
+        again = watch_source(
+            desk, "lavote:4324", interval=0, max_polls=3, base_url=server.base_url, say=lines.append
+        )
+    assert again == {"election": 1, "unchanged": 1, "release": 1}
+    stored = desk.releases("lavote:4324")
+    assert [s.release.content_hash for s in stored] == [
+        lavote.content_hash(s.body) for s in steps[:3]
+    ]
+    assert lines[-1].endswith("stored as release 2")

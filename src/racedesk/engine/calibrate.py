@@ -16,9 +16,11 @@ the final shares. From the rows (``docs/method.md``):
    same draws at every step;
 4. ``late_shift_max`` and ``late_design_effect``: the envelope of every late swing seen (a
    leader's share of all votes, or the two-way share between adjacent choices):
-   ``A + late_noise_z · sqrt(q(1−q)·d / R)``, ``A`` the largest swing in large contests and ``d``
-   the smallest factor that covers every smaller one, each with a margin (``SAFETY`` on ``A``,
-   its square on ``d``): the allowance the call rule gives a trailing choice.
+   ``A + late_noise_z · sqrt(q(1−q)·d / R)``, ``A`` the largest swing in large contests (kept
+   apart for two choices holding less than ``minor_pair_share`` of the votes between them, whose
+   two-way split swings further: ``late_shift_max_minor``) and ``d`` the smallest factor that
+   covers every smaller one, each with a margin (``SAFETY`` on ``A``, its square on ``d``): the
+   allowance the call rule gives a trailing choice.
 
 The result keeps every other parameter of ``base`` and records what it was calibrated on, its
 training coverage and the figures of each step in ``calibration``; its ``version`` names the
@@ -54,6 +56,16 @@ SPREAD_MAX = 3.0
 SAFETY = 1.25
 #: The coverage the intervals are calibrated to.
 TARGET = 0.9
+#: The fields ``calibrate`` learns; a shipped parameter file holds these (the rest keep the
+#: code's defaults).
+LEARNED = (
+    "trend_weight",
+    "late_spread",
+    "sampling_spread",
+    "late_shift_max",
+    "late_shift_max_minor",
+    "late_design_effect",
+)
 
 
 @dataclass(frozen=True)
@@ -190,7 +202,7 @@ class _Group:
         self.final = np.stack([f for _, _, f in items])
         c, k = self.votes.shape
         self.u = rng.random((c, CALIBRATION_DRAWS))
-        self.eps = rng.standard_normal((c, k, CALIBRATION_DRAWS))
+        self.eps = rng.standard_normal((c, k, CALIBRATION_DRAWS), dtype=np.float32)
 
     def covered(self, spreads: FloatArray, sampling: float, level: float) -> FloatArray:
         """Each row's share of choices whose interval held the final share."""
@@ -253,10 +265,11 @@ def fit_spread(
 LARGE = 100_000
 
 
-def late_swings(rows: Sequence[Row]) -> list[tuple[float, float, float]]:
-    """Every late swing of the rows, as (swing, share so far q, votes left): the leader's share of
-    all votes, and the two-way share between adjacent choices down to the first loser."""
-    swings: list[tuple[float, float, float]] = []
+def late_swings(rows: Sequence[Row], minor_share: float) -> list[tuple[float, float, float, bool]]:
+    """Every late swing of the rows, as (swing, share so far q, votes left, minor): the leader's
+    share of all votes, and the two-way share between adjacent choices down to the first loser
+    (``minor`` when the two hold less than ``minor_share`` of the votes)."""
+    swings: list[tuple[float, float, float, bool]] = []
     for row in rows:
         if row.late is None or row.late_votes <= 0:
             continue
@@ -264,31 +277,41 @@ def late_swings(rows: Sequence[Row]) -> list[tuple[float, float, float]]:
         order = np.argsort(-prep.votes, kind="stable")
         lead = int(order[0])
         q = float(prep.shares[lead])
-        swings.append((abs(float(row.late[lead]) - q), q, row.late_votes))
-        places = max(prep.contest.rule.seats, prep.contest.rule.advance, 1) + 1
+        swings.append((abs(float(row.late[lead]) - q), q, row.late_votes, False))
+        places = max(prep.contest.rule.seats, prep.contest.rule.advance, 1)
         for a, b in itertools.pairwise(order[: places + 1]):
             va, vb = float(prep.votes[a]), float(prep.votes[b])
             la, lb = float(row.late[a]) * row.late_votes, float(row.late[b]) * row.late_votes
             if va + vb <= 0 or la + lb <= 0:
                 continue
             q2 = vb / (va + vb)
-            swings.append((abs(lb / (la + lb) - q2), q2, la + lb))
+            minor = va + vb < minor_share * prep.counted
+            swings.append((abs(lb / (la + lb) - q2), q2, la + lb, minor))
     return swings
 
 
-def swing_envelope(swings: Sequence[tuple[float, float, float]], z: float) -> tuple[float, float]:
-    """(A, d): the smallest envelope ``A + z·sqrt(q(1−q)·d / R)`` over every swing seen, with ``A``
-    the largest swing among large contests (``LARGE`` votes left or more; all if none)."""
+def swing_envelope(
+    swings: Sequence[tuple[float, float, float, bool]], z: float
+) -> tuple[float, float, float]:
+    """(A, A_minor, d): the smallest envelope ``A + z·sqrt(q(1−q)·d / R)`` over every swing seen,
+    ``A`` the largest swing among large contests (``LARGE`` votes left or more) and ``A_minor``
+    the same for minor pairs (at least ``A``)."""
     if not swings:
-        return 0.0, 1.0
-    large = [s for s, _, r in swings if r >= LARGE]
-    shift = max(large) if large else max(s for s, _, _ in swings)
+        return 0.0, 0.0, 1.0
+
+    def largest(rows: list[float], fallback: float) -> float:
+        return max(rows) if rows else fallback
+
+    everything = max(s for s, _, _, _ in swings)
+    shift = largest([s for s, _, r, minor in swings if r >= LARGE and not minor], everything)
+    shift_minor = max(shift, largest([s for s, _, r, minor in swings if r >= LARGE and minor], everything))
     design = 1.0
-    for s, q, r in swings:
+    for s, q, r, minor in swings:
+        base = shift_minor if minor else shift
         spread = z * math.sqrt(max(q * (1 - q), 1e-6) / r)
-        if s > shift and spread > 0:
-            design = max(design, ((s - shift) / spread) ** 2)
-    return float(shift), float(design)
+        if s > base and spread > 0:
+            design = max(design, ((s - base) / spread) ** 2)
+    return float(shift), float(shift_minor), float(design)
 
 
 def calibrate(
@@ -307,13 +330,14 @@ def calibrate(
     prepared = [centred(row, trend) for row in rows]
     tau2, kappa = fit_sampling(rows, prepared)
     spreads, coverage, sizes = fit_spread(prepared, [r.final for r in rows], kappa, buckets, base.level)
-    shift, design = swing_envelope(late_swings(rows), base.late_noise_z)
+    shift, shift_minor, design = swing_envelope(late_swings(rows, base.minor_pair_share), base.late_noise_z)
     overall = sum(c * n for c, n in zip(coverage, sizes, strict=True) if c >= 0) / max(1, sum(sizes))
     figures: dict[str, float] = {
         "rows": float(len(rows)),
         "training_coverage_90": round(overall, 4),
         "moment_spread": round(math.sqrt(tau2), 4),
         "late_swing_large_seen": round(shift, 4),
+        "late_swing_large_minor_seen": round(shift_minor, 4),
         "late_design_effect_seen": round(design, 2),
     }
     for b in range(buckets):
@@ -325,6 +349,7 @@ def calibrate(
         "late_spread": spreads,
         "sampling_spread": round(kappa, 4),
         "late_shift_max": round(SAFETY * shift, 4),
+        "late_shift_max_minor": round(SAFETY * shift_minor, 4),
         "late_design_effect": round(SAFETY**2 * design, 2),
     }
     digest = hashlib.sha256(json.dumps([names, fitted], sort_keys=True).encode()).hexdigest()[:10]
@@ -337,8 +362,23 @@ def calibrate(
         sampling_spread=float(fitted["sampling_spread"]),  # type: ignore[arg-type]
         late_shift_max=float(fitted["late_shift_max"]),  # type: ignore[arg-type]
         late_design_effect=float(fitted["late_design_effect"]),  # type: ignore[arg-type]
+        late_shift_max_minor=float(fitted["late_shift_max_minor"]),  # type: ignore[arg-type]
         calibration=figures,
     )
 
 
-__all__ = ["SAFETY", "TARGET", "Row", "calibrate", "canvass_rows", "fit_spread", "fit_trend", "late_swings", "swing_envelope"]
+def learned_document(params: ModelParams) -> bytes:
+    """The parameter file of what calibration learned: schema, version, what it was calibrated
+    on, the learned fields and the calibration figures (``racedesk.params/1``, indented JSON)."""
+    fields = msgspec.structs.asdict(params)
+    doc = {
+        "schema": params.schema,
+        "version": params.version,
+        "calibrated_on": list(params.calibrated_on),
+        **{name: fields[name] for name in LEARNED},
+        "calibration": params.calibration,
+    }
+    return msgspec.json.format(msgspec.json.encode(doc), indent=2) + b"\n"
+
+
+__all__ = ["LEARNED", "SAFETY", "TARGET", "learned_document", "Row", "calibrate", "canvass_rows", "fit_spread", "fit_trend", "late_swings", "swing_envelope"]

@@ -101,17 +101,20 @@ def read_count(contest: Contest, state: ContestState) -> Count | None:
     )
 
 
-def late_allowance(share: float, votes_left: float, params: ModelParams) -> float:
+def late_allowance(share: float, votes_left: float, params: ModelParams, minor: bool = False) -> float:
     """How far a late share may plausibly stray from the share so far, for ``votes_left`` votes.
 
     The part every contest shares is the largest late swing seen in calibration in contests
-    with many votes left (``late_shift_max``); the part that shrinks with the votes left is
+    with many votes left (``late_shift_max``; ``late_shift_max_minor`` for the two-way share of
+    two choices that hold less than ``minor_pair_share`` of the votes, ``minor``, whose split
+    swings further); the part that shrinks with the votes left is
     ``late_noise_z`` standard errors of a share of ``votes_left`` votes counted in batches that
     come from a few places at a time (``late_design_effect``, learned too).
     """
     q = min(max(share, 0.0), 1.0)
     spread = math.sqrt(q * (1 - q) * params.late_design_effect / max(votes_left, 1.0))
-    return params.late_shift_max + params.late_noise_z * spread
+    shift = params.late_shift_max_minor if minor else params.late_shift_max
+    return shift + params.late_noise_z * spread
 
 
 def pair_hurdle(ahead: int, behind: int, counted: int, left: float) -> float:
@@ -138,7 +141,9 @@ def pair_safe(count: Count, a: int, b: int, params: ModelParams) -> bool:
     if two_way <= 0:
         return True
     q = vb / (va + vb)
-    return pair_hurdle(va, vb, count.counted, count.left_high) > q + late_allowance(q, two_way, params)
+    minor = (va + vb) < params.minor_pair_share * count.counted
+    allowance = late_allowance(q, two_way, params, minor)
+    return pair_hurdle(va, vb, count.counted, count.left_high) > q + allowance
 
 
 def threshold_need(votes: int, counted: int, left: float, threshold: float) -> float:

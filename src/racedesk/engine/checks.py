@@ -205,9 +205,18 @@ def _check_contest(c: ContestCount, n: int, info: _ElectionInfo, out: list[Probl
         )
 
 
-def _check_unused(c: ContestCount, n: int, unused: Sequence[int], partial: int, blank: int,
-                  votes: int, cblt: int, cid: str, info: _ElectionInfo,
-                  out: list[Problem]) -> None:  # fmt: skip
+def _check_unused(
+    c: ContestCount,
+    n: int,
+    unused: Sequence[int],
+    partial: int,
+    blank: int,
+    votes: int,
+    cblt: int,
+    cid: str,
+    info: _ElectionInfo,
+    out: list[Problem],
+) -> None:
     if len(unused) != n:
         out.append(
             _problem(
@@ -248,8 +257,9 @@ def _problem(code: str, message: str, cid: str, info: _ElectionInfo) -> Problem:
     return Problem(code=code, message=f"{info.titles.get(cid, cid)}: {message}", contest_id=cid)
 
 
-def _check_coverage(release: Release, e: int, previous: Release | None, info: _ElectionInfo,
-                    out: list[Problem]) -> None:  # fmt: skip
+def _check_coverage(
+    release: Release, e: int, previous: Release | None, info: _ElectionInfo, out: list[Problem]
+) -> None:
     """County coherence: contests against the county's ballots (EBLT), now and as before."""
     ballots = {c.contest_id: c.ballots for c in release.contests if c.ballots is not None}
     if not ballots:

@@ -50,17 +50,19 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     recent_releases: int = 3  # recent batches that widen those intervals
     recent_min_batch: float = 0.01  # ... when a batch holds at least this share of the count
     # projection and calls (see engine/projection.py, engine/calls.py and docs/method.md)
-    draws: int = 1000
+    draws: int = 400
     level: float = 0.9
     fraction_edges: tuple[float, ...] = (0.5, 0.7, 0.85, 0.95)
-    trend_weight: tuple[float, ...] = (0.1, 0.1, 0.3, 0.5, 0.5)
-    late_spread: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25, 0.25)
-    sampling_spread: float = 4.0
+    trend_weight: tuple[float, ...] = (0.0, 0.2, 0.8, 0.75, 0.75)
+    late_spread: tuple[float, ...] = (0.12, 0.1, 0.06, 0.05, 0.04)
+    sampling_spread: float = 1.6
     recent_batches: int = 3
     trend_prior_votes: float = 200.0
-    late_shift_max: float = 0.25
+    late_shift_max: float = 0.2
+    late_shift_max_minor: float = 0.25
+    minor_pair_share: float = 2 / 3
     late_noise_z: float = 4.0
-    late_design_effect: float = 50.0
+    late_design_effect: float = 150.0
     call_probability: float = 0.995
     close_probability: float = 0.9
     rescind_probability: float = 0.5

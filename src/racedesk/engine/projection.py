@@ -30,10 +30,10 @@ choices), pure, and deterministic given the seed.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -76,7 +76,7 @@ class Prepared:
 
 def fraction_bucket(fraction: float, params: ModelParams) -> int:
     """The index of the share-of-count-done bucket ``fraction`` falls in."""
-    return int(np.searchsorted(np.asarray(params.fraction_edges), fraction, side="right"))
+    return bisect.bisect_right(params.fraction_edges, fraction)
 
 
 def batch_shares(
@@ -89,11 +89,11 @@ def batch_shares(
     """
     if before is None:
         return None, 0.0
-    added = np.array([now.get(c, 0) - before.get(c, 0) for c in choice_ids], dtype=np.float64)
-    size = float(added.sum())
-    if size <= 0 or bool((added < 0).any()):
+    added = [now.get(c, 0) - before.get(c, 0) for c in choice_ids]
+    size = float(sum(added))
+    if size <= 0 or min(added) < 0:
         return None, 0.0
-    return added / size, size
+    return np.array(added, dtype=np.float64) / size, size
 
 
 def prepare(
@@ -109,11 +109,12 @@ def prepare(
     its votes left are unknown.
     """
     ids = [c.id for c in contest.choices]
-    votes = np.array([state.votes.get(c, 0) for c in ids], dtype=np.float64)
-    counted = float(votes.sum())
+    counts = [state.votes.get(c, 0) for c in ids]
+    counted = float(sum(counts))
     left = state.votes_left.votes
     if counted <= 0 or left is None or not ids:
         return None
+    votes = np.array(counts, dtype=np.float64)
     # Votes left are all votes (write-ins too); the named choices get their share of them.
     named = counted / state.total_votes if state.total_votes > 0 else 1.0
     low = max(0.0, left.low) * named
@@ -140,7 +141,10 @@ def prepare(
     )
 
 
-def triangular(low: FloatArray, mode: FloatArray, high: FloatArray, u: FloatArray) -> FloatArray:
+def triangular(
+    low: npt.NDArray[np.floating], mode: npt.NDArray[np.floating], high: npt.NDArray[np.floating],
+    u: npt.NDArray[np.floating],
+) -> npt.NDArray[np.floating]:
     """Inverse CDF of the triangular distribution, row-wise: ``u`` (rows × draws) in [0, 1)."""
     lo, md, hi = low[:, None], mode[:, None], high[:, None]
     width = hi - lo
@@ -159,48 +163,39 @@ def simulate(
     left_high: FloatArray,
     spread: FloatArray,
     sampling: float,
-    u: FloatArray,
-    eps: FloatArray,
-) -> FloatArray:
+    u: npt.NDArray[np.floating],
+    eps: npt.NDArray[np.floating],
+) -> npt.NDArray[np.floating]:
     """Draws of the final shares of ``C`` contests with ``K`` choices each.
 
     ``votes`` and ``centre`` are (C, K); ``left_*`` and ``spread`` (``τ_f``) are (C,); ``u``
     (C, D) uniform and ``eps`` (C, K, D) standard normal draws. Returns (C, K, D) final shares
-    of the named choices' votes.
+    of the named choices' votes, in the precision of ``eps`` (single precision is plenty for
+    a share; contests with nothing left are projected exactly elsewhere).
     """
+    dtype = eps.dtype
     counted = votes.sum(axis=1)
-    left = triangular(left_low, left_mid, left_high, u)  # (C, D)
+    left = triangular(
+        left_low.astype(dtype), left_mid.astype(dtype), left_high.astype(dtype), u
+    )  # (C, D)
     m = np.maximum(centre, SHARE_FLOOR)
     tau2 = spread[:, None] ** 2 + sampling / (np.maximum(left_mid, 1.0)[:, None] * m)
-    tau = np.minimum(np.sqrt(tau2), SPREAD_CAP)
-    z = np.log(m)[:, :, None] + tau[:, :, None] * eps
-    z -= z.max(axis=1, keepdims=True)
-    ez = np.exp(z)
-    split = ez / ez.sum(axis=1, keepdims=True)
-    total = counted[:, None] + left  # (C, D)
-    result: FloatArray = (votes[:, :, None] + split * left[:, None, :]) / total[:, None, :]
-    return result
+    tau = np.minimum(np.sqrt(tau2), SPREAD_CAP).astype(dtype)
+    split = np.log(m).astype(dtype)[:, :, None] + tau[:, :, None] * eps
+    split -= split.max(axis=1, keepdims=True)
+    np.exp(split, out=split)
+    split *= (left / split.sum(axis=1))[:, None, :]  # votes each choice gets of the votes left
+    split += votes.astype(dtype)[:, :, None]
+    split /= (counted.astype(dtype)[:, None] + left)[:, None, :]
+    return split
 
 
-def _yes_index(contest: Contest) -> int:
+def yes_index(contest: Contest) -> int:
+    """The position of a measure's YES choice (the first choice if none is named so)."""
     for i, c in enumerate(contest.choices):
         if c.name.strip().upper().startswith("YES"):
             return i
     return 0
-
-
-def _beats(share: FloatArray, threshold: Fraction, strict: bool) -> npt.NDArray[np.bool_]:
-    q = float(threshold)
-    return share > q if strict else share >= q
-
-
-def _top(final: FloatArray, n: int) -> npt.NDArray[np.bool_]:
-    """Whether each choice finishes in the top ``n`` in each draw: final is (K, D)."""
-    k = final.shape[0]
-    if n >= k:
-        return np.ones_like(final, dtype=bool)
-    nth = -np.partition(-final, n - 1, axis=0)[n - 1]
-    return final >= nth[None, :]
 
 
 def top_set_key(names: Sequence[str], kind: str) -> str:
@@ -208,67 +203,120 @@ def top_set_key(names: Sequence[str], kind: str) -> str:
     return " and ".join(names) + (" win" if kind == "plurality" else " advance")
 
 
-def _current_top(votes: FloatArray, n: int) -> list[int]:
+def current_top(votes: FloatArray, n: int) -> list[int]:
+    """The ``n`` choices ahead in the count (ballot order among equals)."""
     order = sorted(range(len(votes)), key=lambda i: (-votes[i], i))
     return order[:n]
 
 
-def outcomes(
-    contest: Contest, votes: FloatArray, final: FloatArray
-) -> tuple[FloatArray, dict[str, float]]:
-    """Each choice's probability of the outcome it seeks, and the rule's outcomes' probabilities.
-
-    ``final`` is (K, D). Rules (``calls-and-hurdles.md``): plurality, a seat among the top
-    ``seats``; majority-or-runoff, a majority (more than half, EC §8140) or a runoff place among
-    the top ``advance`` (EC §8141); top-two, a place among the top ``advance``; measures and
-    recalls, yes at the threshold (more than half for a simple majority, at least 55% or 2/3
-    otherwise). Outcome names use the choices' names as the source spells them.
-    """
+def places_sought(contest: Contest) -> int:
+    """How many top places a candidate contest's choices compete for (seats, or runoff places)."""
     rule = contest.rule
-    names = [c.name for c in contest.choices]
-    k = final.shape[0]
-    out: dict[str, float] = {}
-    if rule.kind in ("measure", "recall"):
-        yes = _yes_index(contest)
-        threshold = rule.threshold_fraction()
-        if threshold is None:
-            return np.full(k, math.nan), out
-        passes = _beats(final[yes], threshold, rule.strict)
-        p_pass = float(passes.mean())
-        out["passes"] = p_pass
-        out["fails"] = 1.0 - p_pass
-        alt = rule.alt_threshold_fraction()
-        if alt is not None:
-            out[f"passes at {alt}"] = float(_beats(final[yes], alt, False).mean())
-        probs = np.full(k, 1.0 - p_pass)
-        probs[yes] = p_pass
-        return probs, out
     if rule.kind == "plurality":
-        n = max(1, rule.seats)
-        top = _top(final, n)
-        probs = top.mean(axis=1)
-        leaders = _current_top(votes, n)
-        joint = float(np.all(top[leaders], axis=0).mean())
-        if n == 1:
-            for i in range(k):
-                out[f"{names[i]} wins"] = float(probs[i])
+        return max(1, rule.seats)
+    return max(1, rule.advance or 2)
+
+
+def in_top(final: npt.NDArray[np.floating], n: int) -> FloatArray:
+    """Each choice's share of a place among the top ``n`` in each draw (``final`` is (C, K, D)):
+    1 in, 0 out, and for choices tied for the last places the share of those places each would
+    get by lot (EC §15651; it only matters for a count that is final, one draw)."""
+    c, k, d = final.shape
+    if n >= k:
+        return np.ones(final.shape)
+    if d == 1:
+        shares = final[:, :, 0]
+        ahead = (shares[:, None, :] > shares[:, :, None]).sum(axis=2)
+        tied = (shares[:, None, :] == shares[:, :, None]).sum(axis=2)
+        place = np.clip((n - ahead) / tied, 0.0, 1.0)
+        return place[:, :, None]
+    if n == 1:
+        return (final >= final.max(axis=1, keepdims=True)).astype(np.float64)
+    nth = np.sort(final, axis=1)[:, k - n : k - n + 1, :]  # the n-th largest (numpy's sort is
+    return (final >= nth).astype(np.float64)  # vectorised and faster here than partition)
+
+
+def outcomes(
+    contests: Sequence[Contest], votes: FloatArray, final: npt.NDArray[np.floating]
+) -> tuple[FloatArray, list[dict[str, float]]]:
+    """For contests with the same number of choices (``final`` is (C, K, D)): each choice's
+    probability of the outcome it seeks, and each contest's outcomes with their probabilities.
+
+    Rules (``calls-and-hurdles.md``): plurality, a seat among the top ``seats``;
+    majority-or-runoff, a runoff place among the top ``advance`` (EC §8141), with the chance of
+    a majority (more than half, EC §8140) and of a runoff as outcomes; top-two, a place among
+    the top ``advance``; measures and recalls, yes at the threshold (more than half for a simple
+    majority, at least 55% or 2/3 otherwise), the NO choice seeking the opposite. A measure whose
+    threshold cannot be read has no probabilities (NaN). Outcome names use the choices' names
+    as the source spells them.
+    """
+    c_count, k, _ = final.shape
+    probs = np.full((c_count, k), math.nan)
+    outs: list[dict[str, float]] = [{} for _ in range(c_count)]
+    by_key: dict[tuple[str, int], list[int]] = {}
+    for i, contest in enumerate(contests):
+        if contest.rule.kind in ("measure", "recall"):
+            by_key.setdefault(("measure", 0), []).append(i)
         else:
-            out[top_set_key([names[i] for i in leaders], rule.kind)] = joint
-        return probs, out
-    n = max(1, rule.advance or 2)
-    top = _top(final, n)
-    probs = top.mean(axis=1)
-    leaders = _current_top(votes, n)
-    out[top_set_key([names[i] for i in leaders], rule.kind)] = float(
-        np.all(top[leaders], axis=0).mean()
-    )
-    if rule.kind == "majority_or_runoff":
-        seats = max(1, rule.seats)
-        majority = final > 0.5 / seats
-        for i in range(k):
-            out[f"{names[i]} wins a majority"] = float(majority[i].mean())
-        out["runoff"] = float((~majority.any(axis=0)).mean())
-    return probs, out
+            by_key.setdefault(("places", places_sought(contest)), []).append(i)
+    for (kind, n), members in by_key.items():
+        idx = np.array(members)
+        f = final[idx]
+        if kind == "measure":
+            _measure_outcomes([contests[i] for i in members], f, idx, probs, outs)
+            continue
+        top = in_top(f, n)
+        probs[idx] = top.mean(axis=2)
+        mask = np.zeros((len(members), k), dtype=bool)
+        leaders = [current_top(votes[i], n) for i in members]
+        for j, lead in enumerate(leaders):
+            mask[j, lead] = True
+        joint = np.prod(np.where(mask[:, :, None], top, 1.0), axis=1).mean(axis=1)
+        half = np.array([0.5 / max(1, contests[i].rule.seats) for i in members])
+        majority = f > half[:, None, None]
+        p_majority = majority.mean(axis=2)
+        p_runoff = (~majority.any(axis=1)).mean(axis=1)
+        for j, i in enumerate(members):
+            contest = contests[i]
+            names = [c.name for c in contest.choices]
+            out = outs[i]
+            if contest.rule.kind == "plurality" and n == 1:
+                for q in range(k):
+                    out[f"{names[q]} wins"] = float(probs[i, q])
+            else:
+                out[top_set_key([names[q] for q in leaders[j]], contest.rule.kind)] = float(joint[j])
+            if contest.rule.kind == "majority_or_runoff":
+                for q in range(k):
+                    out[f"{names[q]} wins a majority"] = float(p_majority[j, q])
+                out["runoff"] = float(p_runoff[j])
+    return probs, outs
+
+
+def _measure_outcomes(
+    contests: Sequence[Contest], f: npt.NDArray[np.floating], idx: npt.NDArray[np.intp], probs: FloatArray,
+    outs: list[dict[str, float]],
+) -> None:  # fmt: skip
+    rows = np.arange(len(contests))
+    yes = np.array([yes_index(c) for c in contests])
+    share = f[rows, yes, :]  # (c, D)
+    thresholds = [c.rule.threshold_fraction() for c in contests]
+    q = np.array([float(t) if t is not None else math.nan for t in thresholds])
+    strict = np.array([c.rule.strict for c in contests])
+    passes = np.where(strict[:, None], share > q[:, None], share >= q[:, None]).mean(axis=1)
+    alts = [c.rule.alt_threshold_fraction() for c in contests]
+    q_alt = np.array([float(t) if t is not None else math.nan for t in alts])
+    passes_alt = (share >= q_alt[:, None]).mean(axis=1)
+    for j in range(len(contests)):
+        i = int(idx[j])
+        if thresholds[j] is None:
+            continue
+        p = float(passes[j])
+        probs[i, :] = 1.0 - p
+        probs[i, yes[j]] = p
+        outs[i]["passes"] = p
+        outs[i]["fails"] = 1.0 - p
+        if alts[j] is not None:
+            outs[i][f"passes at {alts[j]}"] = float(passes_alt[j])
 
 
 def _quantile_ranks(draws: int, level: float) -> tuple[int, int, int]:
@@ -277,75 +325,112 @@ def _quantile_ranks(draws: int, level: float) -> tuple[int, int, int]:
     return low, (draws - 1) // 2, high
 
 
-def summarise(
-    prepared: Sequence[Prepared], finals: Sequence[FloatArray], params: ModelParams, seed: int
-) -> dict[str, Projection]:
-    """Projections from the draws: intervals at ``params.level`` and outcome probabilities."""
-    result: dict[str, Projection] = {}
-    for prep, final in zip(prepared, finals, strict=True):
-        draws = final.shape[1]
-        lo, mid, hi = _quantile_ranks(draws, params.level)
-        part = np.partition(final, (lo, mid, hi), axis=1)
-        probs, outs = outcomes(prep.contest, prep.votes, final)
-        choices = tuple(
-            ChoiceProjection(
-                choice_id=c.id,
-                share_mid=float(part[i, mid]),
-                share_low=float(part[i, lo]),
-                share_high=float(part[i, hi]),
-                probability=float(probs[i]),
-            )
-            for i, c in enumerate(prep.contest.choices)
-        )
-        result[prep.contest.id] = Projection(
-            contest_id=prep.contest.id,
-            model_version=params.version,
-            seed=seed,
-            draws=draws,
-            level=params.level,
-            choices=choices,
-            outcomes=outs,
-        )
-    return result
-
-
-def simulate_prepared(
-    prepared: Sequence[Prepared],
-    params: ModelParams,
-    rng: np.random.Generator,
-    draws: int,
-    spread: Sequence[float] | None = None,
-) -> list[FloatArray]:
-    """Draws of the final shares of every prepared contest, (K, D) each, in input order.
-
-    Contests are simulated in groups of equal ``K``, in increasing ``K`` and input order, so the
-    draws depend only on the inputs and the generator. ``spread`` overrides ``τ_f`` per bucket.
-    """
-    taus = np.asarray(spread if spread is not None else params.late_spread, dtype=np.float64)
+def groups_by_size(prepared: Sequence[Prepared]) -> list[list[int]]:
+    """Indexes of the prepared contests grouped by number of choices, in increasing size."""
     groups: dict[int, list[int]] = {}
     for i, prep in enumerate(prepared):
         groups.setdefault(len(prep.votes), []).append(i)
-    finals: list[FloatArray] = [np.empty((0, 0))] * len(prepared)
-    for k in sorted(groups):
-        members = groups[k]
-        items = [prepared[i] for i in members]
-        c = len(items)
-        u = rng.random((c, draws))
-        eps = rng.standard_normal((c, k, draws))
-        final = simulate(
-            np.stack([p.votes for p in items]),
-            np.stack([p.centre for p in items]),
-            np.array([p.left_low for p in items]),
-            np.array([p.left_mid for p in items]),
-            np.array([p.left_high for p in items]),
-            taus[np.array([p.bucket for p in items])],
-            params.sampling_spread,
-            u,
-            eps,
-        )
-        for j, i in enumerate(members):
-            finals[i] = final[j]
-    return finals
+    return [groups[k] for k in sorted(groups)]
+
+
+_NOISE: dict[tuple[int, int, int, int], tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]] = {}
+
+
+def noise(seed: int, contests: int, choices: int, draws: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """The uniform (C, D) and standard normal (C, K, D) draws of a group of contests: a function
+    of the seed and the group's shape only (its own generator), kept for reuse because the same
+    groups come back release after release. The arrays are read-only."""
+    key = (seed, contests, choices, draws)
+    hit = _NOISE.get(key)
+    if hit is not None:
+        return hit
+    rng = np.random.default_rng([seed, contests, choices, draws])
+    u = rng.random((contests, draws), dtype=np.float32)
+    eps = rng.standard_normal((contests, choices, draws), dtype=np.float32)
+    u.flags.writeable = False
+    eps.flags.writeable = False
+    if len(_NOISE) >= 128:
+        _NOISE.clear()
+    _NOISE[key] = (u, eps)
+    return u, eps
+
+
+def simulate_group(
+    items: Sequence[Prepared],
+    params: ModelParams,
+    seed: int,
+    draws: int,
+    spread: Sequence[float] | None = None,
+) -> npt.NDArray[np.floating]:
+    """Draws of the final shares (C, K, D) of contests with the same number of choices.
+    ``spread`` overrides ``τ_f`` per bucket."""
+    taus = np.asarray(spread if spread is not None else params.late_spread, dtype=np.float64)
+    u, eps = noise(seed, len(items), len(items[0].votes), draws)
+    return simulate(
+        np.stack([p.votes for p in items]),
+        np.stack([p.centre for p in items]),
+        np.array([p.left_low for p in items]),
+        np.array([p.left_mid for p in items]),
+        np.array([p.left_high for p in items]),
+        taus[np.array([p.bucket for p in items])],
+        params.sampling_spread,
+        u,
+        eps,
+    )
+
+
+def project_prepared(
+    prepared: Sequence[Prepared], params: ModelParams, seed: int
+) -> dict[str, Projection]:
+    """Projections of prepared contests: draws, intervals at ``params.level``, probabilities.
+
+    Contests with votes left are simulated in groups of equal size (in input order within a
+    group), each group with draws that depend only on ``seed`` and its shape (:func:`noise`): the
+    result depends on nothing else. A contest with nothing left to count is projected exactly:
+    its final shares are its shares now.
+    """
+    draws = params.draws
+    lo, mid, hi = _quantile_ranks(draws, params.level)
+    result: dict[str, Projection] = {}
+    settled = [p for p in prepared if p.left_high <= 0]
+    open_ = [p for p in prepared if p.left_high > 0]
+    batches: list[tuple[list[Prepared], npt.NDArray[np.floating], list[list[list[float]]]]] = []
+    for members in groups_by_size(settled):
+        items = [settled[i] for i in members]
+        final = np.stack([p.shares for p in items])[:, :, None]
+        bounds = np.repeat(final, 3, axis=2).tolist()
+        batches.append((items, final, bounds))
+    for members in groups_by_size(open_):
+        items = [open_[i] for i in members]
+        final = simulate_group(items, params, seed, draws)
+        bounds = np.sort(final, axis=2)[:, :, [lo, mid, hi]].astype(np.float64).tolist()
+        batches.append((items, final, bounds))
+    for items, final, bounds in batches:
+        contests = [p.contest for p in items]
+        probs, outs = outcomes(contests, np.stack([p.votes for p in items]), final)
+        prob_rows = probs.tolist()
+        n_draws = final.shape[2]
+        for j, prep in enumerate(items):
+            choices = tuple(
+                ChoiceProjection(
+                    choice_id=c.id,
+                    share_low=bounds[j][q][0],
+                    share_mid=bounds[j][q][1],
+                    share_high=bounds[j][q][2],
+                    probability=prob_rows[j][q],
+                )
+                for q, c in enumerate(prep.contest.choices)
+            )
+            result[prep.contest.id] = Projection(
+                contest_id=prep.contest.id,
+                model_version=params.version,
+                seed=seed,
+                draws=n_draws,
+                level=params.level,
+                choices=choices,
+                outcomes=outs[j],
+            )
+    return result
 
 
 def project_all(
@@ -365,8 +450,6 @@ def project_all(
     model later without changing callers.
     """
     del ballots_left
-    if not good:
-        return {}
     back = min(params.recent_batches, len(good) - 1)
     earlier_counts = good[-1 - back].counts_by_contest() if back > 0 else {}
     contests = {c.id: c for c in election.contests}
@@ -379,21 +462,26 @@ def project_all(
         prep = prepare(contest, state, earlier.votes if earlier is not None else None, params)
         if prep is not None:
             prepared.append(prep)
-    rng = np.random.default_rng(seed)
-    finals = simulate_prepared(prepared, params, rng, params.draws)
-    return summarise(prepared, finals, params, seed)
+    projections = project_prepared(prepared, params, seed)
+    return {s.contest_id: projections[s.contest_id] for s in states if s.contest_id in projections}
 
 
 __all__ = [
     "Prepared",
     "batch_shares",
+    "current_top",
     "fraction_bucket",
+    "groups_by_size",
+    "in_top",
     "outcomes",
+    "places_sought",
     "prepare",
     "project_all",
+    "project_prepared",
     "simulate",
-    "simulate_prepared",
-    "summarise",
+    "noise",
+    "simulate_group",
     "top_set_key",
     "triangular",
+    "yes_index",
 ]

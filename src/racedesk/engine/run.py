@@ -57,8 +57,9 @@ def advance(
     basis = good[-1] if good else latest
     ballots_left = county_ballots_left(election, good, reports, params)
     states: list[ContestState] = []
+    counts = basis.counts_by_contest()
     for contest in election.contests:
-        count = basis.count(contest.id)
+        count = counts.get(contest.id)
         left = contest_votes_left(election, contest, good, ballots_left, params)
         states.append(contest_state(contest, count, basis, left))
     projections = projection_mod.project_all(election, good, states, ballots_left, params, seed)
@@ -78,4 +79,5 @@ def advance(
         calls=contest_calls,
         new_events=tuple(new_events),
         model_version=params.version,
+        ballots_counted=basis.ballots_counted,
     )

@@ -207,6 +207,7 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     calls: dict[str, ContestCall]
     new_events: tuple[CallEvent, ...]
     model_version: str = ""
+    ballots_counted: int | None = None
 
     def state(self, contest_id: str) -> ContestState | None:
         for s in self.states:

@@ -36,7 +36,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from racedesk import __version__, views
@@ -153,6 +153,9 @@ _AS_OF = Query(
     description="Answer as of this time (ISO 8601): what the desk knew at the last release at or "
     "before it. A time without a zone is the election's local time.",
 )
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+ElectionId = Annotated[str, Path(description="Election id, e.g. `lavote:4324`.")]
+ContestId = Annotated[str, Path(description="Contest id, e.g. `9547`.")]
 _RELEASE = Query(None, ge=0, description="Answer as of this release sequence (0-based).")
 
 
@@ -232,10 +235,6 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
                 hint="send Authorization: Bearer <token>",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-
-    Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-    ElectionId = Annotated[str, Path(description="Election id, e.g. `lavote:4324`.")]
-    ContestId = Annotated[str, Path(description="Contest id, e.g. `9547`.")]
 
     # reads -----------------------------------------------------------------------------------------
     @app.get(
@@ -342,8 +341,21 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         return _json(library.releases_doc(election_id, pick(election_id, as_of)))
 
     # push -----------------------------------------------------------------------------------------
+    def known_election(election_id: ElectionId) -> None:
+        # A dependency runs before the stream starts, so an unknown election is still a 404.
+        library.election(election_id)
+
     @app.get(
-        "/api/elections/{election_id}/events", tags=["push"], response_class=EventSourceResponse
+        "/api/elections/{election_id}/events",
+        tags=["push"],
+        response_class=EventSourceResponse,
+        dependencies=[Depends(known_election)],
+        responses={
+            404: {
+                "description": "Unknown election",
+                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+            }
+        },
     )
     async def events(
         election_id: ElectionId,
@@ -357,7 +369,6 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
     ) -> AsyncIterator[ServerSentEvent]:
         """Server-sent events of the election: ``ready`` (the current cursor), ``release``,
         ``call`` and ``rescind`` (data: ``racedesk.event/1``)."""
-        await run_in_threadpool(library.election, election_id)
         sub = await hub.subscribe(election_id, last_event_id)
         async for message in hub.stream(sub):
             yield message
@@ -524,17 +535,33 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
                 },
             }
         ),
+        openapi_extra={
+            "requestBody": {
+                "required": False,
+                "content": {"application/json": {"schema": Approval.model_json_schema()}},
+            }
+        },
     )
     async def approve_call(
+        request: Request,
         election_id: ElectionId,
         event_id: Annotated[int, Path(ge=0, description="The ledger event to approve.")],
         credentials: Bearer,
-        approval: Approval | None = None,
     ) -> Response:
-        """Approve a call: a new ledger event naming the approver (calls are never edited)."""
+        """Approve a call: a new ledger event naming the approver (calls are never edited).
+        The body, ``{"approver": "name"}``, may be left out (the approver is then "editor")."""
         authorize(credentials)
+        raw = await request.body()
+        try:
+            approval = Approval.model_validate_json(raw) if raw.strip() else Approval()
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = "body" + "".join(f".{part}" for part in first.get("loc", ()))
+            raise ApiError(
+                422, str(first.get("msg", "cannot read the approval")), where=where
+            ) from None
         election = await run_in_threadpool(library.election, election_id)
-        approver = (approval or Approval()).approver
+        approver = approval.approver
 
         def approve() -> Any:
             ledger = library.ledger(election_id)

@@ -144,30 +144,48 @@ def status_class(status: str | None) -> str:
     return "st-" + (status or "too early").replace(" ", "-")
 
 
-def standing_text(standing: dict[str, Any] | None, names: dict[str, str]) -> str:
-    """A choice's standing in words, on the denominator its hurdle is stated on
-    (``calls-and-hurdles.md``: never a share outside 0–100%)."""
+def standing_text(standing: dict[str, Any] | None, names: dict[str, str], leading: bool = False) -> str:
+    """A choice's standing in words, with the denominator its hurdle is stated on
+    (``calls-and-hurdles.md``: never a share outside 0–100%): "clinched", "eliminated",
+    "unknown: no estimate of votes left", or "needs 61.6% (60.2–63.6%) to pass Hochman
+    (two-way share of the votes left for …)"."""
     if not standing:
         return "–"
+    return "".join(_standing_parts(standing, names, leading)).strip()
+
+
+def standing_html(standing: dict[str, Any] | None, names: dict[str, str], leading: bool = False) -> Markup:
+    """:func:`standing_text` as HTML, the share in bold and the denominator small."""
+    if not standing:
+        return Markup("–")
+    parts = _standing_parts(standing, names, leading)
+    if len(parts) == 1:
+        return Markup.escape(parts[0])
+    need, goal, denominator = parts
+    return Markup("needs <strong>{}</strong>{} <small class=\"muted\">{}</small>").format(
+        need.removeprefix("needs "), goal, denominator.strip()
+    )
+
+
+def _standing_parts(standing: dict[str, Any], names: dict[str, str], leading: bool) -> list[str]:
     status = standing["status"]
     goal = standing.get("goal") or ""
     if status == "clinched":
-        return f"clinched {goal.removeprefix('to ')}".strip() if goal else "clinched"
+        return [f"clinched {goal.removeprefix('to ')}".strip() if goal else "clinched"]
     if status == "eliminated":
-        return "eliminated"
+        return ["eliminated"]
     if status == "unknown":
-        return "unknown: no estimate of votes left"
+        return ["unknown: no estimate of votes left"]
     needs = standing.get("needs")
     if needs is None:
-        return "contending"
-    denominator = standing.get("denominator") or "the votes left"
+        return ["contending"]
     rival = standing.get("rival") or ""
-    text = f"needs {pct_interval(needs)} of {denominator}"
-    if rival:
-        text += f" to pass {names.get(rival, rival)}"
-    elif goal:
-        text += f" {goal}"
-    return text
+    if rival and (goal in ("to win", "") or goal.startswith("to win one")):
+        aim = f" to {'stay ahead of' if leading else 'pass'} {names.get(rival, rival)}"
+    else:
+        aim = f" {goal}" if goal else ""
+    denominator = standing.get("denominator") or "of the votes left"
+    return [f"needs {pct_interval(needs)}", aim, f" ({denominator})"]
 
 
 # --- links: live paths or relative files ------------------------------------------------------------
@@ -670,7 +688,9 @@ def _environment() -> Environment:
         chance=chance,
         status_class=status_class,
     )
-    env.globals.update(when=when, standing_text=standing_text, statuses=STATUSES)
+    env.globals.update(
+        when=when, standing_text=standing_text, standing_html=standing_html, statuses=STATUSES
+    )
     return env
 
 

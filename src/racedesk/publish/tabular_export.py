@@ -37,14 +37,14 @@ class Column:
 
 
 def _timestamp(election: Election) -> pa.DataType:
-    return pa.timestamp("s", tz=election.timezone)
+    return pa.timestamp("ms", tz=election.timezone)
 
 
 #: Every column, in order, with its Parquet type (feed_time's zone is the election's).
 COLUMNS: tuple[Column, ...] = (
     Column("election_id", pa.string(), "the election (SOURCE:ID)"),
     Column("release_sequence", pa.int64(), "the release's place in the election's history, from 0"),
-    Column("feed_time", pa.timestamp("s", tz="UTC"), "the feed's own time of the release"),
+    Column("feed_time", pa.timestamp("ms", tz="UTC"), "the feed's own time of the release"),
     Column("release_hash", pa.string(), "SHA-256 of the release's raw bytes"),
     Column("release_status", pa.string(), "the release's status (unofficial, certified …)"),
     Column("contest_id", pa.string(), "the contest"),

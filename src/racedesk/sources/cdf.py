@@ -110,7 +110,6 @@ class Ext:
     CONDITION = "racedesk-condition"
     RULE_TEXT = "racedesk-rule-text"
     GROUP = "racedesk-group"
-    RECALL_REPLACEMENT = "racedesk-recall-replacement"
     # Contest: ballot counters the standard has no place for
     BALLOTS = "racedesk-ballots"
     FULL = "racedesk-full"

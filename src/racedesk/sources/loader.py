@@ -72,7 +72,7 @@ def load_canvasses(spec: str, *, fmt: str | None = None, rules_path: str | None 
             Canvass(
                 election=item.election,
                 releases=list(item.releases),
-                payloads=[None] * len(item.releases),
+                payloads=list(item.payloads),
                 reports=list(item.reports),
             )
             for item in load_scenario(path)

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -51,7 +51,7 @@ class ReportEntry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     as_of: str
     total: _Ballots | None
-    breakdown: dict[str, _Ballots] = {}
+    breakdown: dict[str, Any] = {}  # checked by entry_report, which can name the category
     counted_so_far: _Ballots | None = None
     note: str = ""
     source: str = ""
@@ -72,11 +72,8 @@ def read_reports(
     path of the field (JSON).
     """
     text = _text(data, where)
-    stripped = text.lstrip()
-    if stripped.startswith(("[", "{")):
-        reports = _read_json(data, where)
-    else:
-        reports = _read_csv(text, where)
+    is_json = text.lstrip().startswith(("[", "{"))
+    reports = _read_json(text.encode(), where) if is_json else _read_csv(text, where)
     return _for_election(reports, where, election_date)
 
 
@@ -147,7 +144,7 @@ def entry_report(
                 f"breakdown category {key!r} is not a name like vbm, cvr, provisional, other",
                 where=f"{where}.breakdown",
             )
-        breakdown[name] = value
+        breakdown[name] = whole_count(value, f"{where}.breakdown.{key}")
     _check_sum(entry.total, breakdown, f"{where}.breakdown")
     if entry.total is None and not entry.note.strip():
         raise InputError(
@@ -164,6 +161,15 @@ def entry_report(
         note=_note(entry.note, entry.as_of_reported),
         source=source(entry.source, f"{where}.source") if source else entry.source.strip(),
     )
+
+
+def whole_count(value: Any, where: str) -> int:
+    """A count given in JSON: a whole number, not negative."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"{value!r} is not a whole number", where=where)
+    if value < 0:
+        raise InputError(f"{value} is negative", where=where)
+    return value
 
 
 def validation_where(where: str, exc: msgspec.ValidationError) -> tuple[str, str]:
@@ -269,7 +275,8 @@ def _csv_int(cells: Mapping[str, str], column: str, where: str) -> int | None:
         return None
     if not _NUMBER.match(text):
         raise InputError(
-            f"{column} is {text!r}, not a whole number of ballots", where=f"{where}, column {column}"
+            f"{column} is {text!r}, not a whole number of ballots",
+            where=f"{where}, column {column}",
         )
     return int(text.replace(",", ""))
 
@@ -291,7 +298,9 @@ def _check_sum(total: int | None, breakdown: Mapping[str, int], where: str) -> N
     parts = sum(breakdown.values())
     if parts > total:
         shown = " + ".join(f"{k} {v:,}" for k, v in breakdown.items())
-        raise InputError(f"the breakdown ({shown} = {parts:,}) exceeds the total {total:,}", where=where)
+        raise InputError(
+            f"the breakdown ({shown} = {parts:,}) exceeds the total {total:,}", where=where
+        )
 
 
 def _note(note: str, as_of_reported: str) -> str:
@@ -314,7 +323,9 @@ def _for_election(
                 where=where,
             )
         reports = [
-            r if r.election_date is not None else msgspec.structs.replace(r, election_date=election_date)
+            r
+            if r.election_date is not None
+            else msgspec.structs.replace(r, election_date=election_date)
             for r in chosen
         ]
     return sorted(reports, key=lambda r: r.as_of)
@@ -327,4 +338,5 @@ __all__ = [
     "load_reports",
     "parse_as_of",
     "read_reports",
+    "whole_count",
 ]

@@ -156,7 +156,9 @@ class Poller:
         if interval < 0:
             raise ValueError("interval must not be negative")
         self.feed_id = election_feed_id
-        self.election_url, self.counter_url = lavote.endpoints(election_feed_id, base_url.rstrip("/"))
+        self.election_url, self.counter_url = lavote.endpoints(
+            election_feed_id, base_url.rstrip("/")
+        )
         self.on_release = on_release
         self.on_event = on_event or _log_event
         self.on_election = on_election
@@ -200,7 +202,9 @@ class Poller:
         self.state.counts = _fingerprint(counters)
         return True
 
-    def run(self, *, stop: threading.Event | None = None, max_polls: int | None = None) -> dict[str, int]:
+    def run(
+        self, *, stop: threading.Event | None = None, max_polls: int | None = None
+    ) -> dict[str, int]:
         """Poll until ``stop`` is set or ``max_polls`` requests were made (the election
         definition's included); returns how many polls gave each kind of event."""
         stop = stop or threading.Event()
@@ -254,12 +258,24 @@ class Poller:
             return "garbage", exc.message, got.status, None, None
         wanted = f"{lavote.SOURCE}:{self.feed_id}"
         if election.id != wanted:
-            return "garbage", f"the feed answered with election {election.id}, not {wanted}", got.status, None, None
+            return (
+                "garbage",
+                f"the feed answered with election {election.id}, not {wanted}",
+                got.status,
+                None,
+                None,
+            )
         if self.on_election is not None:
             try:
                 self.on_election(election)
             except RacedeskError as exc:
-                return "rejected", f"the election definition was not taken: {exc.message}", got.status, None, None
+                return (
+                    "rejected",
+                    f"the election definition was not taken: {exc.message}",
+                    got.status,
+                    None,
+                    None,
+                )
         self.election = election
         return (
             "election",
@@ -320,7 +336,13 @@ class Poller:
         try:
             self.on_release(data, url, got.received_at)
         except RacedeskError as exc:
-            return "rejected", f"release {shown} was not taken: {exc.message}", got.status, feed_time, None
+            return (
+                "rejected",
+                f"release {shown} was not taken: {exc.message}",
+                got.status,
+                feed_time,
+                None,
+            )
         state.feed_time = feed_time
         state.counts = counts
         self._take_validators(got)
@@ -417,7 +439,11 @@ def _local(when: datetime) -> str:
 
 
 def _log_event(event: PollEvent) -> None:
-    level = logging.WARNING if event.kind in FAILURES or event.kind in ("stale", "conflict") else logging.INFO
+    level = (
+        logging.WARNING
+        if event.kind in FAILURES or event.kind in ("stale", "conflict")
+        else logging.INFO
+    )
     log.log(level, "%s %s: %s", event.kind, event.url, event.message)
 
 
@@ -469,20 +495,24 @@ def watch_source(
     fid = feed_id(source)
     election_id = f"{lavote.SOURCE}:{fid}"
 
+    outcome: list[str] = []
+
     def on_release(data: bytes, url: str, received_at: datetime) -> None:
         result = desk.ingest(election_id, data, origin=url, received_at=received_at)
         status = getattr(result, "status", "")
-        message = getattr(result, "message", "")
-        sequence = getattr(result, "sequence", None)
         if status == "stored":
-            say(f"  stored as release {sequence}")
+            outcome.append(f"stored as release {getattr(result, 'sequence', '?')}")
         elif status:
-            say(f"  not stored ({status}): {message}")
+            outcome.append(f"not stored ({status}): {getattr(result, 'message', '')}")
 
     def on_event(event: PollEvent) -> None:
         clock = _local(event.at)
-        wait = f" · next poll in {event.delay:.0f} s" if event.kind in FAILURES else ""
-        say(f"{clock} {event.kind}: {event.message}{wait}")
+        line = f"{clock} {event.kind}: {event.message}"
+        if event.kind == "release" and outcome:
+            line += f" · {outcome.pop()}"
+        if event.kind in FAILURES:
+            line += f" · next poll in {event.delay:.1f} s"
+        say(line)
 
     poller = Poller(
         fid,

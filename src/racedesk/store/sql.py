@@ -16,13 +16,16 @@ Append-only throughout: every method inserts or reads, none updates or deletes.
 from __future__ import annotations
 
 import hashlib
+import operator
 import threading
 import time
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,6 +54,9 @@ SQLITE_BUSY_TIMEOUT = 30.0
 #: zlib level for payloads and snapshots: level 1 compresses the LA feed's JSON about 8× at a
 #: fraction of level 6's time (``benchmarks/store_commit.py``).
 ZLIB_LEVEL = 1
+
+_release_contest = itemgetter(0, 1)
+_choice_votes = itemgetter(2, 3)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -260,8 +266,11 @@ class SqlStore:
         self._local = threading.local()
         self._listeners: list[Any] = []
         self._listeners_lock = threading.Lock()
-        self._previous: dict[str, Release] = {}
+        self._previous: dict[str, tuple[Release, _Tally]] = {}
+        self._election_keys: dict[str, int] = {}
         self._bulk_sql: dict[str, str] = {}
+        self._writer: Engine
+        self._reader: Engine
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(sa_url)
             self._writer = self.engine.execution_options(racedesk_begin="IMMEDIATE")
@@ -302,10 +311,8 @@ class SqlStore:
     def close(self) -> None:
         with self._listeners_lock:
             for listener in self._listeners:
-                try:
+                with suppress(Exception):  # already broken: closing is all that is left to do
                     listener.close()
-                except Exception:  # already broken; closing is all that is left to do
-                    pass
             self._listeners.clear()
         self.engine.dispose()
 
@@ -333,8 +340,15 @@ class SqlStore:
                         return int(latest.version)
                     now = _now_us()
                     if latest is None:
+                        e = t.elections
+                        top = conn.execute(select(func.max(e.c.election_key))).scalar()
                         conn.execute(
-                            t.elections.insert(), {"election_id": election.id, "stored_us": now}
+                            e.insert(),
+                            {
+                                "election_id": election.id,
+                                "election_key": (top or 0) + 1,
+                                "stored_us": now,
+                            },
                         )
                     version = 1 if latest is None else int(latest.version) + 1
                     conn.execute(
@@ -412,8 +426,13 @@ class SqlStore:
             return False
         row = self._raw_row(raw)
         with self._write() as conn:
-            done = conn.execute(self._insert(t.raw_payloads).on_conflict_do_nothing(), row)
-        return bool(done.rowcount)
+            done = conn.execute(
+                self._insert(t.raw_payloads)
+                .on_conflict_do_nothing()
+                .returning(t.raw_payloads.c.content_hash),
+                row,
+            ).first()
+        return done is not None
 
     def has_raw(self, content_hash: str) -> bool:
         r = t.raw_payloads
@@ -490,18 +509,39 @@ class SqlStore:
                 f"({snapshot.release_hash[:12]}), not {eid} #{seq} ({release.content_hash[:12]})",
                 where=eid,
             )
-        # The snapshot is encoded before the transaction, so the write lock is held briefly.
-        release_row = self._release_row(stored)
-        snapshot_blob = b""
-        states: list[tuple[str, bool, str, bytes]] = []
+        if seq >= 1 << t.RELEASE_KEY_SHIFT:
+            raise StoreError(f"release #{seq} is beyond the store's limit per election", where=eid)
+        key = (self._election_key(eid) << t.RELEASE_KEY_SHIFT) + seq
+        # Rows are made and the snapshot encoded before the transaction, so that the write lock
+        # is held only for the inserts.
+        contest_rows, choice_rows, tally = _count_rows(key, release)
+        snapshot_row: dict[str, Any] | None = None
+        state_rows: list[tuple[Any, ...]] = []
         event_rows: list[dict[str, Any]] = []
         if snapshot is not None:
-            snapshot_blob = zlib.compress(
-                _pack.encode(msgspec.structs.replace(snapshot, states=())), ZLIB_LEVEL
-            )
+            snapshot_row = {
+                "release_key": key,
+                "election_id": eid,
+                "sequence": seq,
+                "feed_us": to_us(release.feed_time, "feed_time"),
+                "feed_tz": zone_name(release.feed_time),
+                "usable": snapshot.usable,
+                "model_version": snapshot.model_version,
+                "data": zlib.compress(
+                    _pack.encode(msgspec.structs.replace(snapshot, states=())), ZLIB_LEVEL
+                ),
+            }
             encode = _pack.encode
-            states = [(s.contest_id, s.usable, s.outcome, encode(s)) for s in snapshot.states]
+            state_rows = [
+                (key, i, s.contest_id, s.usable, s.outcome, encode(s))
+                for i, s in enumerate(snapshot.states)
+            ]
             event_rows = [_event_row(eid, e) for e in snapshot.new_events]
+        cached = self._previous.get(eid)
+        checked = False
+        if seq > 0 and cached is not None and cached[0].sequence == seq - 1:
+            stored = _flag_correction(stored, cached[0], cached[1], tally)
+            checked = True
         r = t.releases
         try:
             with self._write() as conn:
@@ -524,37 +564,15 @@ class SqlStore:
                         f"release #{seq} would leave a gap: the next release is #{expected}",
                         where=eid,
                     )
-                if latest is None and not self._known(conn, eid):
-                    raise StoreError(
-                        f"no election {eid!r} in the store", hint="store its definition first"
-                    )
-                if seq > 0:
-                    stored = self._flag_correction(conn, stored)
-                    release_row["correction"] = stored.correction
-                    release_row["problems"] = _json.encode(stored.problems).decode()
-                key = conn.execute(r.insert().returning(r.c.release_key), release_row).scalar_one()
-                contest_rows, choice_rows = _count_rows(key, release)
+                if seq > 0 and not checked:
+                    previous = self._releases(conn, eid, None, seq - 1)[0].release
+                    stored = _flag_correction(stored, previous, _count_rows(0, previous)[2], tally)
+                conn.execute(r.insert(), self._release_row(key, stored))
                 self._bulk(conn, t.contest_counts, contest_rows)
                 self._bulk(conn, t.choice_counts, choice_rows)
-                if snapshot is not None:
-                    conn.execute(
-                        t.snapshots.insert(),
-                        {
-                            "release_key": key,
-                            "election_id": eid,
-                            "sequence": seq,
-                            "feed_us": release_row["feed_us"],
-                            "feed_tz": release_row["feed_tz"],
-                            "usable": snapshot.usable,
-                            "model_version": snapshot.model_version,
-                            "data": snapshot_blob,
-                        },
-                    )
-                    self._bulk(
-                        conn,
-                        t.contest_states,
-                        [(key, i, *state) for i, state in enumerate(states)],
-                    )
+                if snapshot_row is not None:
+                    conn.execute(t.snapshots.insert(), snapshot_row)
+                    self._bulk(conn, t.contest_states, state_rows)
                     if event_rows:
                         conn.execute(t.call_events.insert(), event_rows)
                 if self.dialect == "postgresql":
@@ -564,25 +582,25 @@ class SqlStore:
                     )
         except IntegrityError as exc:
             return self._after_conflict(stored, exc)
-        self._previous[eid] = release
+        self._previous[eid] = (release, tally)
         return stored
 
-    def _flag_correction(self, conn: Connection, stored: StoredRelease) -> StoredRelease:
-        """``stored``, flagged as a correction when a count went down from the previous
-        release (with a note among its problems unless the caller gave one)."""
-        release = stored.release
-        eid = release.election_id
-        seq = release.sequence or 0
-        previous = self._previous.get(eid)
-        if previous is None or previous.sequence != seq - 1:
-            previous = self._releases(conn, eid, None, seq - 1)[0].release
-        changes = counts_went_down(previous, release)
-        if not changes:
-            return stored
-        problems = stored.problems
-        if not any(p.code == "count-went-down" for p in problems):
-            problems = (*problems, _correction_problem(changes))
-        return msgspec.structs.replace(stored, correction=True, problems=problems)
+    def _election_key(self, election_id: str) -> int:
+        key = self._election_keys.get(election_id)
+        if key is None:
+            e = t.elections
+            with self._read() as conn:
+                key = conn.execute(
+                    select(e.c.election_key).where(e.c.election_id == election_id)
+                ).scalar()
+            if key is None:
+                raise StoreError(
+                    f"no election {election_id!r} in the store",
+                    where=self.url,
+                    hint="store its definition first",
+                )
+            self._election_keys[election_id] = key
+        return int(key)
 
     def _bulk(self, conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
         """Insert many rows (tuples in the table's column order) with one executemany of a
@@ -596,7 +614,7 @@ class SqlStore:
             names = ", ".join(c.name for c in table.columns)
             marks = ", ".join(mark for _ in table.columns)
             sql = self._bulk_sql[table.name] = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        conn.exec_driver_sql(sql, rows)
 
     def _after_conflict(self, stored: StoredRelease, exc: IntegrityError) -> StoredRelease | None:
         """A concurrent writer won a unique constraint: say which, in the interface's terms."""
@@ -623,9 +641,10 @@ class SqlStore:
         )
 
     @staticmethod
-    def _release_row(stored: StoredRelease) -> dict[str, Any]:
+    def _release_row(key: int, stored: StoredRelease) -> dict[str, Any]:
         release = stored.release
         return {
+            "release_key": key,
             "election_id": release.election_id,
             "sequence": release.sequence,
             "content_hash": release.content_hash,
@@ -686,29 +705,27 @@ class SqlStore:
             .where(*where)
             .order_by(ch.c.release_key, ch.c.position)
         ).all()
-        votes: dict[tuple[int, str], dict[str, int]] = {}
-        for key, contest_id, choice_id, count in choice_rows:
-            into = votes.get((key, contest_id))
-            if into is None:
-                into = votes[key, contest_id] = {}
-            into[choice_id] = count
+        votes = {
+            group: dict(map(_choice_votes, rows))
+            for group, rows in groupby(choice_rows, _release_contest)
+        }
         contests: dict[int, list[ContestCount]] = {h.release_key: [] for h in heads}
-        for row in contest_rows:
-            key = row[0]
+        no_votes: dict[str, int] = {}
+        for key, contest_id, *counters in contest_rows:
             contests[key].append(
                 ContestCount(
-                    contest_id=row[1],
-                    votes=votes.get((key, row[1]), {}),
-                    write_ins=row[2],
-                    ballots=row[3],
-                    full=row[4],
-                    partial=row[5],
-                    undervotes=row[6],
-                    overvotes=row[7],
-                    unused=_unused_dec.decode(row[8]) if row[8] != "[]" else (),
-                    votes_by_type=_by_type_dec.decode(row[9]) if row[9] else {},
-                    precincts_reporting=row[10],
-                    precincts_total=row[11],
+                    contest_id=contest_id,
+                    votes=votes.get((key, contest_id), no_votes),
+                    write_ins=counters[0],
+                    ballots=counters[1],
+                    full=counters[2],
+                    partial=counters[3],
+                    undervotes=counters[4],
+                    overvotes=counters[5],
+                    unused=_unused_dec.decode(counters[6]) if counters[6] != "[]" else (),
+                    votes_by_type=_by_type_dec.decode(counters[7]) if counters[7] else {},
+                    precincts_reporting=counters[8],
+                    precincts_total=counters[9],
                 )
             )
         return [
@@ -837,8 +854,13 @@ class SqlStore:
         with self._write() as conn:
             if not self._known(conn, election_id):
                 raise StoreError(f"no election {election_id!r} in the store", where=self.url)
-            done = conn.execute(self._insert(t.outstanding_reports).on_conflict_do_nothing(), row)
-        return bool(done.rowcount)
+            done = conn.execute(
+                self._insert(t.outstanding_reports)
+                .on_conflict_do_nothing()
+                .returning(t.outstanding_reports.c.report_id),
+                row,
+            ).first()
+        return done is not None
 
     def outstanding(
         self, election_id: str, as_of: datetime | None = None
@@ -944,10 +966,8 @@ class SqlStore:
         listener = getattr(self._local, "listener", None)
         self._local.listener = None
         if listener is not None:
-            try:
+            with suppress(Exception):  # already broken
                 listener.close()
-            except Exception:  # already broken
-                pass
 
     # inspection ------------------------------------------------------------------------------------------
     def row_counts(self) -> dict[str, int]:
@@ -959,20 +979,35 @@ class SqlStore:
             }
 
 
+class _Tally(msgspec.Struct, frozen=True):
+    """A release's counts laid flat (``layout`` names what each of ``values`` counts), to tell
+    quickly whether anything went down from one release to the next."""
+
+    layout: tuple[str, ...]
+    values: list[int]
+
+
 def _count_rows(
     key: int, release: Release
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The rows of ``contest_counts`` and ``choice_counts`` for a release, in column order."""
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], _Tally]:
+    """The rows of ``contest_counts`` and ``choice_counts`` for a release, in column order,
+    and its tally."""
     encode = _json.encode
     contest_rows: list[tuple[Any, ...]] = []
     choice_rows: list[tuple[Any, ...]] = []
+    layout: list[str] = []
+    values: list[int] = [
+        -1 if v is None else v
+        for v in (release.ballots_counted, release.ballots_mail, release.ballots_in_person)
+    ]
     position = 0
     for i, c in enumerate(release.contests):
+        cid = c.contest_id
         contest_rows.append(
             (
                 key,
                 i,
-                c.contest_id,
+                cid,
                 c.write_ins,
                 c.ballots,
                 c.full,
@@ -985,11 +1020,32 @@ def _count_rows(
                 c.precincts_total,
             )
         )
-        cid = c.contest_id
+        layout.append(cid)
+        values.append(c.write_ins)
+        values.append(-1 if c.ballots is None else c.ballots)
         for choice_id, votes in c.votes.items():
             choice_rows.append((key, position, cid, choice_id, votes))
+            layout.append(choice_id)
+            values.append(votes)
             position += 1
-    return contest_rows, choice_rows
+    return contest_rows, choice_rows, _Tally(tuple(layout), values)
+
+
+def _flag_correction(
+    stored: StoredRelease, previous: Release, before: _Tally, after: _Tally
+) -> StoredRelease:
+    """``stored``, flagged as a correction when a count went down from ``previous`` (with a
+    note among its problems unless the caller gave one). The tallies answer "nothing went
+    down" without a loop in Python in the usual case."""
+    if before.layout == after.layout and not any(map(operator.gt, before.values, after.values)):
+        return stored
+    changes = counts_went_down(previous, stored.release)
+    if not changes:
+        return stored
+    problems = stored.problems
+    if not any(p.code == "count-went-down" for p in problems):
+        problems = (*problems, _correction_problem(changes))
+    return msgspec.structs.replace(stored, correction=True, problems=problems)
 
 
 def _event_row(election_id: str, e: CallEvent) -> dict[str, Any]:

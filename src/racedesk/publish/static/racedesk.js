@@ -74,7 +74,7 @@
 
   function xAxis(labels) {
     return {
-      space: 70,
+      space: 100,
       incrs: [1, 2, 4, 8, 16, 32, 64],
       values: function (u, splits) {
         return splits.map(function (i) { return labels[i] == null ? "" : labels[i]; });
@@ -101,9 +101,9 @@
       if (!s.high.some(function (v) { return v != null; })) return;
       data.push(cut(s.high, upto));
       var hi = data.length - 1;
-      series.push({ label: s.name + " projected high", stroke: COLORS[k], width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); } });
+      series.push({ label: s.name + " 90% high", stroke: COLORS[k], width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); }, rdBand: true });
       data.push(cut(s.low, upto));
-      series.push({ label: s.name + " projected low", stroke: COLORS[k], width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); } });
+      series.push({ label: s.name + " 90% low", stroke: COLORS[k], width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); }, rdBand: true });
       bands.push({ series: [hi, hi + 1], fill: FILLS[k] });
     });
     return new uPlot({
@@ -123,8 +123,8 @@
       { label: b.name + "'s batch share", stroke: COLORS[1], width: 0, paths: function () { return null; },
         points: { show: true, size: 7, fill: COLORS[1] }, value: fmt },
       { label: "needed", stroke: COLORS[0], width: 2, value: fmt },
-      { label: "needed (high)", stroke: COLORS[0], width: 1, dash: [4, 4], value: fmt },
-      { label: "needed (low)", stroke: COLORS[0], width: 1, dash: [4, 4], value: fmt },
+      { label: "needed (high)", stroke: COLORS[0], width: 1, dash: [4, 4], value: fmt, rdBand: true },
+      { label: "needed (low)", stroke: COLORS[0], width: 1, dash: [4, 4], value: fmt, rdBand: true },
     ];
     return new uPlot({
       width: width, height: 220, series: series, bands: [{ series: [3, 4], fill: FILLS[0] }],
@@ -134,6 +134,15 @@
     }, data, el);
   }
 
+  /* Band edges are drawn but kept out of the legend, which stays short on a phone. */
+  function trimLegend(plot) {
+    var rows = plot.root.querySelectorAll(".u-legend .u-series");
+    plot.series.forEach(function (s, i) {
+      if (s.rdBand && rows[i]) rows[i].style.display = "none";
+    });
+    return plot;
+  }
+
   function drawCharts() {
     plots.forEach(function (p) { p.destroy(); });
     plots = [];
@@ -141,8 +150,8 @@
     if (!main || !chart || typeof uPlot === "undefined") return;
     var upto = parseInt(main.dataset.selected, 10);
     var shares = $("chart-shares"), batch = $("chart-batch");
-    if (shares) plots.push(sharesChart(shares, chart, upto, Math.max(shares.clientWidth, 240)));
-    if (batch && chart.batch) plots.push(batchChart(batch, chart, upto, Math.max(batch.clientWidth, 240)));
+    if (shares) plots.push(trimLegend(sharesChart(shares, chart, upto, Math.max(shares.clientWidth, 240))));
+    if (batch && chart.batch) plots.push(trimLegend(batchChart(batch, chart, upto, Math.max(batch.clientWidth, 240))));
   }
 
   var resizeTimer = null;

@@ -1,6 +1,6 @@
-"""Snapshots for store tests, built from a release without the engine.
+"""Real feeds parsed for the store tests, and snapshots built from a release without the engine.
 
-They have the shape and size of the engine's (a state, a projection and a call per contest,
+The snapshots have the shape and size of the engine's (a state, a projection and a call per contest,
 a standing per choice) with simple arithmetic numbers, so that the store can be tested and
 measured on real releases while the engine is written elsewhere. No test checks these numbers
 as answers: only that the store gives back exactly what it was given.
@@ -9,6 +9,10 @@ as answers: only that the store gives back exactly what it was given.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
 
 from racedesk.engine.types import (
     BallotsLeft,
@@ -24,6 +28,32 @@ from racedesk.engine.types import (
     VotesLeft,
 )
 from racedesk.model import Election, Release
+from racedesk.sources.lavote import load_folder, read_release
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A real election's feed, parsed: releases carry their sequence (0, 1, …), and each has
+    a snapshot (see :func:`snapshot`)."""
+
+    election: Election
+    payloads: list[tuple[str, bytes]]
+    releases: list[Release]
+    snapshots: list[Snapshot]
+
+
+def parse_feed(folder: Path) -> Feed:
+    election, files = load_folder(folder)
+    releases = [
+        msgspec.structs.replace(read_release(data, election, where=str(path)), sequence=i)
+        for i, (path, data) in enumerate(files)
+    ]
+    return Feed(
+        election=election,
+        payloads=[(str(p), d) for p, d in files],
+        releases=releases,
+        snapshots=[snapshot(election, r) for r in releases],
+    )
 
 
 def contest_states(election: Election, release: Release, usable: bool = True) -> list[ContestState]:

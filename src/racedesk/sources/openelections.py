@@ -1,0 +1,328 @@
+"""OpenElections CSV: final results by county or by precinct, for baselines and history.
+
+Layout (``../shared/domain/formats.md``): one row per candidate and unit,
+``county,precinct,office,district,party,candidate,votes``; some files add ``incumbent``,
+``write_in``, or vote-type columns (``election_day``, ``mail``, ``early_voting``,
+``provisional`` …). The file name says the election: ``20201103__ca__general__county.csv``,
+``20200303__ca__primary__amador__precinct.csv`` (date, state, kind, county, level).
+
+How it maps onto the release model (one file is one release: the final count):
+
+- a contest per ``office`` + ``district``, its counts summed over the file's counties and
+  precincts; in a party primary the parties' contests are kept apart (a pseudo-row such as
+  "Total Votes Cast" repeated under several parties in one precinct shows it, as does the
+  President in a file named ``…__primary__…``), id and title then ending with the party;
+- pseudo-offices are not contests: "Registered Voters" gives the election's registration and
+  "Ballots Cast" the ballots counted (also as ``SOVC`` rows "Registered Voters - Total",
+  "Ballots Cast - Total");
+- pseudo-candidates are not choices: "Write-in Totals"/"Write-In" give ``write_ins``,
+  "Overvotes"/"Undervotes" the over- and undervotes, "Contest Total" the ballots counted in a
+  vote-for-one contest; "Total Votes Cast" must equal the choices plus write-ins;
+- any other column whose every value is a whole number is a vote type, kept in
+  ``votes_by_type`` (vote type → choice id → votes);
+- rules: the files do not say them; each contest is plurality electing one (a rules file says
+  otherwise: a primary's top-two or majority-or-runoff contests, a measure's threshold).
+
+The release is dated the election day (the files carry no publication time) and has status
+``final``. Precincts reporting = precincts in the contest (final results).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import PurePath
+
+from racedesk.errors import InputError
+from racedesk.model import Choice, Contest, ContestCount, Election, ElectionKind, Release, Rule
+from racedesk.sources import safety
+from racedesk.sources.base import Parsed
+from racedesk.sources.rules_file import apply_rules
+
+NAME = "openelections"
+SOURCE = NAME
+
+_DESCRIPTIVE = {"county", "precinct", "office", "district", "party", "candidate", "votes",
+                "incumbent", "write_in", "winner", "notes", "jurisdiction", "ward", "fips",
+                "parish", "town", "state", "year"}  # fmt: skip
+_NAME = re.compile(
+    r"^(?P<date>\d{8})__(?P<state>[a-z]{2})__(?P<kind>[a-z_]+?)(?:__(?P<rest>.+))?$", re.IGNORECASE
+)
+_KINDS: dict[str, ElectionKind] = {"general": "general", "primary": "primary", "special": "special"}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("-", " ").split()).casefold()
+
+
+def _pseudo_office(office: str, candidate: str) -> str | None:
+    """``"registration"`` or ``"ballots"`` for a row that is a turnout figure, not a vote."""
+    o, c = _norm(office), _norm(candidate)
+    for text in (o, c if o in ("sovc", "statistics", "turnout", "") else ""):
+        if text.startswith("registered voters"):
+            return "registration"
+        if text.startswith("ballots cast"):
+            return "ballots"
+    return None
+
+
+def _pseudo_candidate(candidate: str) -> str | None:
+    c = _norm(candidate)
+    if re.fullmatch(r"write ?ins?( totals?| votes?)?", c):
+        return "write_ins"
+    if c in ("overvotes", "over votes", "overvote"):
+        return "overvotes"
+    if c in ("undervotes", "under votes", "undervote"):
+        return "undervotes"
+    if c in ("total votes cast", "total votes", "total"):
+        return "total"
+    if c in ("contest total", "contest totals", "total ballots"):
+        return "ballots"
+    return None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def _whole(text: str, where: str, column: str) -> int:
+    value = text.strip().replace(",", "")
+    if not value.isdigit():
+        raise InputError(f"{column} is {text!r}, not a whole number ≥ 0", where=where)
+    return int(value)
+
+
+def sniff(data: bytes, name: str) -> bool:
+    """A CSV whose header names office, candidate and votes (or an OpenElections file name)."""
+    header = data[:1024].split(b"\n", 1)[0].lower()
+    cols = {c.strip().strip(b'"') for c in header.split(b",")}
+    if {b"office", b"candidate", b"votes"} <= cols:
+        return True
+    stem = PurePath(name).name
+    return stem.endswith(".csv") and bool(_NAME.match(stem[:-4]))
+
+
+def describe_name(name: str) -> tuple[date, str, ElectionKind, str] | None:
+    """The election a file name states: (date, state, kind, place) or None."""
+    stem = PurePath(name).name
+    stem = stem[:-4] if stem.lower().endswith(".csv") else stem
+    m = _NAME.match(stem)
+    if not m:
+        return None
+    try:
+        day = datetime.strptime(m.group("date"), "%Y%m%d").date()
+    except ValueError:
+        return None
+    kind_text = m.group("kind").lower()
+    kind: ElectionKind = next((v for k, v in _KINDS.items() if k in kind_text), "special")
+    rest = [p for p in (m.group("rest") or "").split("__") if p]
+    place = rest[0] if len(rest) > 1 else ""
+    return day, str(m.group("state")).upper(), kind, str(place)
+
+
+class _Tally:
+    """One contest's sums while reading rows."""
+
+    def __init__(self, office: str, district: str, party: str) -> None:
+        self.office = office
+        self.district = district
+        self.party = party
+        self.names: dict[str, tuple[str, str]] = {}  # choice id → (name, party)
+        self.votes: dict[str, int] = {}
+        self.by_type: dict[str, dict[str, int]] = {}
+        self.pseudo: dict[str, int] = {}
+        self.units: set[tuple[str, str]] = set()
+
+
+def parse(
+    data: bytes,
+    *,
+    where: str,
+    received_at: datetime | None = None,
+    rules: Mapping[str, Rule] | None = None,
+    election_date: date | None = None,
+) -> Parsed:
+    """Read an OpenElections CSV into one release of final results.
+
+    ``election_date`` is needed when the file name does not state it. Rejected with an
+    :class:`InputError` naming ``where`` and the line: a file that is not UTF-8 text, a header
+    without office, candidate and votes, a count that is not a whole number, a contest whose
+    "Total Votes Cast" is not the sum of its votes.
+    """
+    raw = data
+    text = safety.decode_text(
+        safety.unpack(data, where, suffixes=(".csv",)), where, what="CSV file"
+    )
+    described = describe_name(where)
+    if described is not None:
+        day, state, kind, place = described
+    elif election_date is not None:
+        day, state, kind, place = election_date, "", "general", ""
+    else:
+        raise InputError(
+            "cannot tell the election date: name the file like OpenElections does "
+            "(20201103__ca__general__county.csv)",
+            where=where,
+        )
+    if election_date is not None:
+        day = election_date
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if not {"office", "candidate", "votes"} <= set(header):
+        raise InputError(
+            f"not an OpenElections CSV: the header {header[:10]} lacks office, candidate and votes",
+            where=where,
+        )
+    reader.fieldnames = header
+    rows: list[tuple[int, dict[str, str]]] = []
+    for i, row in enumerate(reader, start=2):
+        if None in row:
+            raise InputError("the row has more fields than the header", where=f"{where}, line {i}")
+        rows.append((i, {k: (v or "").strip() for k, v in row.items()}))
+    extra = [h for h in header if h not in _DESCRIPTIVE and h]
+    vote_types = [h for h in extra if all(r[h].replace(",", "").isdigit() for _, r in rows if r[h])]
+    party_split = _party_split(rows, primary=kind == "primary")
+    tallies: dict[str, _Tally] = {}
+    registration = 0
+    ballots = 0
+    turnout_seen = False
+    for line, row in rows:
+        here = f"{where}, line {line}"
+        office, candidate = row["office"], row["candidate"]
+        if not office and not candidate:
+            continue
+        votes = _whole(row["votes"], here, "votes")
+        turnout = _pseudo_office(office, candidate)
+        if turnout is not None:
+            turnout_seen = True
+            if turnout == "registration":
+                registration += votes
+            else:
+                ballots += votes
+            continue
+        district = row.get("district", "")
+        party = row.get("party", "")
+        split = (_norm(office), district) in party_split
+        key = "-".join(
+            p for p in (_slug(office), _slug(district), _slug(party) if split else "") if p
+        )
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = _Tally(office, district, party if split else "")
+        tally.units.add((row.get("county", ""), row.get("precinct", "")))
+        pseudo = _pseudo_candidate(candidate)
+        if pseudo is not None:
+            tally.pseudo[pseudo] = tally.pseudo.get(pseudo, 0) + votes
+            continue
+        cid = _slug(candidate) or _norm(candidate)
+        if not cid:
+            raise InputError("a row names no candidate", where=here)
+        tally.names.setdefault(cid, (" ".join(candidate.split()), party))
+        tally.votes[cid] = tally.votes.get(cid, 0) + votes
+        for vt in vote_types:
+            if row[vt]:
+                per = tally.by_type.setdefault(vt, {})
+                per[cid] = per.get(cid, 0) + _whole(row[vt], here, vt)
+    if not tallies:
+        raise InputError("the file holds no contests", where=where)
+    contests: list[Contest] = []
+    for key, t in tallies.items():
+        title = t.office + (f" District {t.district}" if t.district else "")
+        if t.party:
+            title += f" ({t.party})"
+        if not t.names:
+            raise InputError(f"contest {title} has no candidates, only totals", where=where)
+        contests.append(
+            Contest(
+                id=key,
+                title=title,
+                kind="candidate",
+                rule=Rule(kind="plurality", text="most votes wins (the file states no rule)"),
+                choices=tuple(Choice(id=cid, name=n, party=p) for cid, (n, p) in t.names.items()),
+                group=t.office,
+                party=t.party,
+            )
+        )
+    final = apply_rules(contests, rules, where)
+    counts: list[ContestCount] = []
+    for contest, t in zip(final, tallies.values(), strict=True):
+        write_ins = t.pseudo.get("write_ins", 0)
+        total = t.pseudo.get("total")
+        if total is not None and total != sum(t.votes.values()) + write_ins:
+            raise InputError(
+                f"contest {contest.title}: Total Votes Cast is {total:,}, but its choices and "
+                f"write-ins add up to {sum(t.votes.values()) + write_ins:,}",
+                where=where,
+            )
+        units = {u for u in t.units if u[1]}
+        counts.append(
+            ContestCount(
+                contest_id=contest.id,
+                votes=t.votes,
+                write_ins=write_ins,
+                ballots=t.pseudo.get("ballots") if contest.rule.votes_allowed == 1 else None,
+                undervotes=t.pseudo.get("undervotes"),
+                overvotes=t.pseudo.get("overvotes"),
+                votes_by_type=t.by_type,
+                precincts_reporting=len(units) or None,
+                precincts_total=len(units) or None,
+            )
+        )
+    place_name = place.replace("_", " ").title()
+    jurisdiction = ", ".join(p for p in (place_name, state) if p)
+    ident = "-".join(p for p in (day.isoformat(), state.lower(), kind, _slug(place)) if p)
+    election = Election(
+        id=f"{SOURCE}:{ident}",
+        title=f"{day.isoformat()} {kind} election" + (f", {jurisdiction}" if jurisdiction else ""),
+        date=day,
+        jurisdiction=jurisdiction,
+        kind=kind,
+        contests=final,
+        registration=registration if turnout_seen and registration else None,
+        source=SOURCE,
+    )
+    release = Release(
+        election_id=election.id,
+        source=SOURCE,
+        feed_time=datetime(day.year, day.month, day.day, tzinfo=UTC),
+        received_at=received_at or datetime.now(tz=UTC),
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        contests=tuple(counts),
+        ballots_counted=ballots if turnout_seen and ballots else None,
+        status="final",
+    )
+    return Parsed(election=election, releases=(release,))
+
+
+def _party_split(rows: list[tuple[int, dict[str, str]]], *, primary: bool) -> set[tuple[str, str]]:
+    """The (office, district) contests that are one contest per party.
+
+    A pseudo-candidate ("Total Votes Cast", "Undervotes" …) listed under two parties in one
+    precinct shows it; so does the President in a primary (party presidential primaries).
+    """
+    split: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str, str, str, str], str] = {}
+    for _, row in rows:
+        office = _norm(row["office"])
+        district = row.get("district", "")
+        if primary and office in ("president", "presidential preference"):
+            split.add((office, district))
+        if _pseudo_candidate(row["candidate"]) is None or not row.get("party"):
+            continue
+        key = (
+            row.get("county", ""),
+            row.get("precinct", ""),
+            office,
+            district,
+            _norm(row["candidate"]),
+        )
+        other = seen.setdefault(key, row["party"])
+        if other != row["party"]:
+            split.add((office, district))
+    return split
+
+
+__all__ = ["NAME", "describe_name", "parse", "sniff"]

@@ -1,0 +1,89 @@
+"""The commands of the README, run as a user runs them, on the real LA County feeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from racedesk.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout if "--json" in args else " ".join(result.stdout.split())
+
+
+@pytest.fixture(scope="module")
+def ingested(general_2024: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'desk.sqlite'}"
+    out = run("ingest", str(general_2024), "--db", db)
+    assert "32 releases stored" in out
+    return db
+
+
+def test_replay_json_ends_with_the_certified_da_count(general_2024: Path) -> None:
+    doc = json.loads(run("replay", str(general_2024), "--contest", "9547", "--json"))
+    assert doc["schema"] == "racedesk.replay/1"
+    (election,) = doc["elections"]
+    assert election["releases"] == 32
+    (contest,) = election["contests"]
+    final = contest["releases"][-1]
+    assert final["schema"] == "racedesk.state/1"
+    votes = {c["name"]: c["votes"] for c in final["contest"]["choices"]}
+    assert votes == {"NATHAN HOCHMAN": 1_983_802, "GEORGE GASCÓN": 1_328_710}
+    shares = {c["name"]: round(c["share"] * 100, 2) for c in final["contest"]["choices"]}
+    assert shares == {"NATHAN HOCHMAN": 59.89, "GEORGE GASCÓN": 40.11}
+    assert final["release"]["feed_time"] == "2024-12-02T14:55:01-08:00"
+    assert final["contest"]["call"]["status"] == "called"
+    assert final["contest"]["call"]["choices"] == ["23483"]
+
+
+def test_replay_contest_by_title_prints_a_table(general_2024: Path) -> None:
+    out = run("replay", str(general_2024), "--contest", "DISTRICT ATTORNEY")
+    assert "DISTRICT ATTORNEY (9547)" in out
+    assert "59.89%" in out
+
+
+def test_reingest_changes_nothing(ingested: str, general_2024: Path) -> None:
+    out = run("ingest", str(general_2024), "--db", ingested)
+    assert "0 releases stored, 32 already known or unchanged" in out
+
+
+def test_status_json_latest_and_as_of(ingested: str) -> None:
+    doc = json.loads(run("status", "--db", ingested, "--json"))
+    assert doc["schema"] == "racedesk.status/1"
+    assert doc["release"]["sequence"] == 31
+    da = next(c for c in doc["contests"] if c["id"] == "9547")
+    assert da["leaders"] == ["NATHAN HOCHMAN"]
+    assert round(da["shares"]["NATHAN HOCHMAN"], 4) == 0.5989
+    # as of just after the 12:55:40 am release of Nov 6: that release's numbers
+    early = json.loads(run("status", "--db", ingested, "--json", "--as-of", "2024-11-06T01:00:00-08:00"))
+    assert early["release"]["feed_time"] == "2024-11-06T00:55:40-08:00"
+    da = next(c for c in early["contests"] if c["id"] == "9547")
+    assert round(da["shares"]["NATHAN HOCHMAN"] * 100, 2) == 61.25
+
+
+def test_status_of_one_contest(ingested: str) -> None:
+    doc = json.loads(run("status", "--db", ingested, "--json", "--contest", "9547"))
+    (view,) = doc["contests"]
+    assert {c["name"]: c["votes"] for c in view["contest"]["choices"]}["NATHAN HOCHMAN"] == 1_983_802
+
+
+def test_contests_lists_every_contest_with_its_rule(general_2024: Path) -> None:
+    doc = json.loads(run("contests", str(general_2024), "--json"))
+    assert len(doc["contests"]) == 373
+    rules = {c["id"]: c["rule"] for c in doc["contests"]}
+    assert rules["9547"]["kind"] == "plurality"
+    assert rules["9938"]["threshold"] == "2/3" and rules["9938"]["alt_threshold"] == "11/20"
+
+
+def test_bad_source_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nothing-here"), "--db", f"sqlite:///{tmp_path}/x.sqlite"])
+    assert result.exit_code == 2
+    assert "nothing-here: no such file or folder" in result.stderr

@@ -1,0 +1,223 @@
+"""Calls and the ledger (engine/calls.py): the recount guard, ties, evidence, rescinds, statuses."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import msgspec
+import pytest
+
+from racedesk.engine import calls, projection
+from racedesk.engine.params import ModelParams
+from racedesk.engine.types import BallotsLeft, CallEvent, ContestState, Interval, VotesLeft
+from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
+
+LA = ZoneInfo("America/Los_Angeles")
+T0 = datetime(2024, 11, 5, 20, 0, tzinfo=LA)
+PARAMS = ModelParams(version="test-calls-1", draws=2000, late_shift_max=0.1, late_design_effect=10.0)
+
+
+def contest(cid: str, names: list[str], rule: Rule | None = None) -> Contest:
+    kind = "measure" if rule is not None and rule.kind == "measure" else "candidate"
+    return Contest(
+        id=cid, title=f"Contest {cid}", kind=kind,  # type: ignore[arg-type]
+        rule=rule or Rule(kind="plurality"),
+        choices=tuple(Choice(id=f"{cid}-{i}", name=n) for i, n in enumerate(names)),
+    )  # fmt: skip
+
+
+def state(c: Contest, votes: list[int], left: float | tuple[float, float, float]) -> ContestState:
+    counts = {k.id: v for k, v in zip(c.choices, votes, strict=True)}
+    lo, mid, hi = (left, left, left) if isinstance(left, (int, float)) else left
+    interval = Interval(low=lo, mid=mid, high=hi)
+    total = sum(votes)
+    return ContestState(
+        contest_id=c.id, title=c.title, rule=c.rule.kind, release_sequence=1, feed_time=T0,
+        release_hash="h", votes=counts, shares={k: v / total for k, v in counts.items()},
+        total_votes=total, write_ins=0, ballots=total, leaders=(), margin_votes=0,
+        margin_share=0.0, votes_left=VotesLeft(ballots=interval, votes=interval, source="registrar"),
+        standings=(), outcome="",
+    )  # fmt: skip
+
+
+def release(contests: list[Contest], votes: list[list[int]], n: int) -> Release:
+    when = T0.replace(minute=n)
+    return Release(
+        election_id="test:1", source="test", feed_time=when, received_at=when,
+        content_hash=f"hash-{n}", sequence=n,
+        contests=tuple(
+            ContestCount(contest_id=c.id, votes={k.id: x for k, x in zip(c.choices, v, strict=True)})
+            for c, v in zip(contests, votes, strict=True)
+        ),
+    )  # fmt: skip
+
+
+def election(contests: list[Contest]) -> Election:
+    return Election(
+        id="test:1", title="Test", date=T0.date(), jurisdiction="Test County", kind="general",
+        contests=tuple(contests),
+    )  # fmt: skip
+
+
+def decide(
+    contests: list[Contest],
+    states: list[ContestState],
+    ledger: list[CallEvent] | None = None,
+    *,
+    releases: int = 2,
+    usable: bool = True,
+    params: ModelParams = PARAMS,
+) -> tuple[list[CallEvent], dict[str, calls.ContestCall]]:
+    el = election(contests)
+    votes = [[s.votes[k.id] for k in c.choices] for c, s in zip(contests, states, strict=True)]
+    good = [release(contests, votes, n) for n in range(releases)]
+    projections = projection.project_all(el, good, states, BallotsLeft(ballots=None, source="none"), params, 0)
+    return calls.decide_all(el, good[-1], states, projections, ledger or [], params, usable=usable, good=good)
+
+
+def test_a_decided_count_is_called_with_a_full_ledger_event() -> None:
+    c = contest("1", ["ADA LOVELACE", "ALAN TURING"])
+    events, status = decide([c], [state(c, [6000, 4000], 500)])
+    assert [e.status for e in events] == ["called"]
+    event = events[0]
+    assert event.choices == ("1-0",) and event.event_id == 1
+    assert event.release_hash == "hash-1" and event.release_sequence == 1
+    assert event.model_version == "test-calls-1"
+    assert event.votes_left == Interval(low=500, mid=500, high=500)
+    assert event.probability == 1.0
+    # Turing needs (2000 + 500) / 1000 of the 500 votes left: more than all of them
+    assert event.hurdle is not None and event.hurdle.low == 1.0
+    assert "ALAN TURING would need" in event.reason
+    assert status["1"].status == "called" and status["1"].event_id == 1
+
+
+def test_no_call_within_the_recount_guard_even_when_the_count_is_complete() -> None:
+    c = contest("1", ["A", "B"])
+    # 50.2% to 49.8%: a lead of 0.4 points, nothing left to count
+    events, status = decide([c], [state(c, [5020, 4980], 0)])
+    assert events == []
+    assert status["1"].status == "too close"
+    assert "recount guard" in status["1"].sentence
+    # 50.3% to 49.7% clears the 0.5-point guard
+    events, status = decide([c], [state(c, [5030, 4970], 0)])
+    assert [e.status for e in events] == ["called"]
+
+
+def test_a_contest_tied_at_the_end_is_too_close() -> None:
+    c = contest("1", ["A", "B"])
+    events, status = decide([c], [state(c, [5000, 5000], 0)])
+    assert events == [] and status["1"].status == "too close"
+    seats = contest("2", ["A", "B", "C"], Rule(kind="plurality", seats=2, votes_allowed=2))
+    events, status = decide([seats], [state(seats, [900, 700, 700], 0)])
+    assert events == [] and status["2"].status == "too close"
+
+
+def test_a_measure_within_the_guard_of_its_threshold_is_not_called() -> None:
+    rule = Rule(kind="measure", threshold="11/20", text="55% of votes cast")
+    c = contest("1", ["YES", "NO"], rule)
+    events, status = decide([c], [state(c, [5530, 4470], 0)])  # 55.3%: 0.3 points above 55%
+    assert events == [] and status["1"].status == "too close"
+    events, _ = decide([c], [state(c, [5600, 4400], 0)])
+    assert [(e.status, e.choices) for e in events] == [("passed", ("1-0",))]
+    events, _ = decide([c], [state(c, [5400, 4600], 0)])
+    assert [(e.status, e.choices) for e in events] == [("failed", ("1-1",))]
+
+
+def test_minimum_evidence() -> None:
+    c = contest("1", ["A", "B"])
+    events, status = decide([c], [state(c, [6000, 4000], 0)], releases=1)
+    assert events == [] and status["1"].status == "too early"
+    small = contest("2", ["A", "B"])
+    events, status = decide([small], [state(small, [60, 30], 0)])
+    assert events == [] and status["2"].status == "too early"
+
+
+def test_no_call_on_an_unusable_release() -> None:
+    c = contest("1", ["A", "B"])
+    events, status = decide([c], [state(c, [6000, 4000], 0)], usable=False)
+    assert events == []
+    assert status["1"].status == "leading"
+    assert "failed its checks" in status["1"].sentence
+
+
+def test_no_call_while_a_late_swing_seen_could_still_change_it() -> None:
+    c = contest("1", ["A", "B"])
+    # B has 45% and would need (1000 + 20000) / 40000 = 52.5% of the two-way vote left:
+    # within the 10-point allowance for late swings, so no call however probable the lead
+    events, status = decide([c], [state(c, [5500, 4500], (20_000, 20_000, 20_000))])
+    assert events == []
+    assert status["1"].status in ("leading", "too close")
+    assert not calls.pair_safe(calls.read_count(c, state(c, [5500, 4500], 20_000)), 0, 1, PARAMS)  # type: ignore[arg-type]
+
+
+def test_the_high_end_of_the_votes_left_decides() -> None:
+    c = contest("1", ["A", "B"])
+    safe = calls.read_count(c, state(c, [6000, 4000], (100, 1000, 1500)))
+    risky = calls.read_count(c, state(c, [6000, 4000], (100, 1000, 30_000)))
+    assert safe is not None and risky is not None
+    assert calls.pair_safe(safe, 0, 1, PARAMS)
+    assert not calls.pair_safe(risky, 0, 1, PARAMS)
+
+
+def test_allowance_grows_as_the_votes_left_shrink() -> None:
+    big = calls.late_allowance(0.4, 1_000_000, PARAMS)
+    small = calls.late_allowance(0.4, 1_000, PARAMS)
+    assert PARAMS.late_shift_max < big < small
+    assert small == pytest.approx(0.1 + 4 * math.sqrt(0.24 * 10 / 1000))
+
+
+def test_hurdle_formulas() -> None:
+    # calls-and-hurdles.md: j needs (D + R2) / (2 R2) of the two-way vote left
+    assert calls.pair_hurdle(600, 400, 1000, 1000) == pytest.approx((200 + 1000) / 2000)
+    assert calls.pair_hurdle(600, 400, 1000, 0) == math.inf
+    # a threshold: (q(V + R) - v) / R
+    assert calls.threshold_need(450, 1000, 500, 0.5) == pytest.approx((750 - 450) / 500)
+    assert calls.threshold_need(600, 1000, 0, 0.5) == -math.inf
+
+
+def test_majority_call_and_runoff_call() -> None:
+    rule = Rule(kind="majority_or_runoff", seats=1, advance=2)
+    c = contest("1", ["A", "B", "C"], rule)
+    events, _ = decide([c], [state(c, [6000, 2500, 1500], 200)])
+    assert [(e.status, e.choices) for e in events] == [("called", ("1-0",))]
+    events, _ = decide([c], [state(c, [4000, 3500, 2500], 200)])
+    assert [(e.status, e.choices) for e in events] == [("runoff", ("1-0", "1-1"))]
+    # a runoff is certain but second place is open: no call yet
+    events, status = decide([c], [state(c, [4000, 3010, 2990], 200)])
+    assert events == [] and status["1"].status in ("too close", "leading")
+
+
+def test_top_two_advanced() -> None:
+    c = contest("1", ["A", "B", "C", "D"], Rule(kind="top_two", advance=2))
+    events, _ = decide([c], [state(c, [4000, 3000, 2000, 1000], 100)])
+    assert [(e.status, e.choices) for e in events] == [("advanced", ("1-0", "1-1"))]
+
+
+def test_ledger_ids_continue_and_a_standing_call_is_not_repeated() -> None:
+    c1, c2 = contest("1", ["A", "B"]), contest("2", ["C", "D"])
+    first, _ = decide([c1, c2], [state(c1, [6000, 4000], 0), state(c2, [5010, 4990], 0)])
+    assert [e.event_id for e in first] == [1]
+    again, status = decide([c1, c2], [state(c1, [6000, 4000], 0), state(c2, [6000, 4000], 0)], first)
+    assert [(e.event_id, e.contest_id) for e in again] == [(2, "2")]
+    assert status["1"].status == "called" and status["1"].event_id == 1
+
+
+def test_a_call_whose_outcome_becomes_unlikely_is_rescinded() -> None:
+    c = contest("1", ["A", "B"])
+    events, _ = decide([c], [state(c, [6000, 4000], 0)])
+    # a corrected count now has B far ahead: the call is rescinded by a new event
+    later, status = decide([c], [state(c, [4000, 6000], 0)], events)
+    assert [(e.status, e.rescinds, e.event_id) for e in later] == [("rescinded", 1, 2)]
+    assert status["1"].status == "rescinded"
+    assert calls.active_calls([*events, *later]) == {}
+
+
+def test_winner_not_leading() -> None:
+    c = contest("1", ["A", "B"])
+    events, _ = decide([c], [state(c, [6000, 4000], 0)])
+    # B edges ahead in the count while the projection still favours A (lots of A's ballots left)
+    params = msgspec.structs.replace(PARAMS, rescind_probability=0.0)
+    _, status = decide([c], [state(c, [4990, 5010], (20_000, 20_000, 20_000))], events, params=params)
+    assert status["1"].status == "winner not leading"

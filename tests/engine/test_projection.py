@@ -1,0 +1,202 @@
+"""Projection: the distribution of final shares and the outcomes' probabilities (engine/projection.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import msgspec
+import numpy as np
+import pytest
+
+from racedesk.engine import projection
+from racedesk.engine.params import ModelParams
+from racedesk.engine.types import BallotsLeft, ContestState, Interval, VotesLeft
+from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
+
+LA = ZoneInfo("America/Los_Angeles")
+T0 = datetime(2024, 11, 5, 20, 0, tzinfo=LA)
+PARAMS = ModelParams(version="test-1", draws=2000)
+NO_BALLOTS = BallotsLeft(ballots=None, source="none")
+
+
+def contest(cid: str, names: list[str], rule: Rule | None = None) -> Contest:
+    kind = "measure" if rule is not None and rule.kind == "measure" else "candidate"
+    return Contest(
+        id=cid,
+        title=f"Contest {cid}",
+        kind=kind,  # type: ignore[arg-type]
+        rule=rule or Rule(kind="plurality"),
+        choices=tuple(Choice(id=f"{cid}-{i}", name=n) for i, n in enumerate(names)),
+    )
+
+
+def state(c: Contest, votes: list[int], left: tuple[float, float, float] | None) -> ContestState:
+    counts = {k.id: v for k, v in zip(c.choices, votes, strict=True)}
+    total = sum(votes)
+    interval = None if left is None else Interval(low=left[0], mid=left[1], high=left[2])
+    return ContestState(
+        contest_id=c.id,
+        title=c.title,
+        rule=c.rule.kind,
+        release_sequence=1,
+        feed_time=T0,
+        release_hash="h",
+        votes=counts,
+        shares={k: v / total if total else 0.0 for k, v in counts.items()},
+        total_votes=total,
+        write_ins=0,
+        ballots=total,
+        leaders=(),
+        margin_votes=0,
+        margin_share=0.0,
+        votes_left=VotesLeft(ballots=interval, votes=interval, source="registrar"),
+        standings=(),
+        outcome="",
+    )
+
+
+def release(contests: list[Contest], votes: list[list[int]], minutes: int = 0) -> Release:
+    counts = tuple(
+        ContestCount(contest_id=c.id, votes={k.id: n for k, n in zip(c.choices, v, strict=True)})
+        for c, v in zip(contests, votes, strict=True)
+    )
+    when = T0.replace(minute=minutes)
+    return Release(
+        election_id="test:1", source="test", feed_time=when, received_at=when,
+        content_hash=f"hash-{minutes}", contests=counts,
+    )  # fmt: skip
+
+
+def election(contests: list[Contest]) -> Election:
+    return Election(
+        id="test:1", title="Test", date=T0.date(), jurisdiction="Test County", kind="general",
+        contests=tuple(contests),
+    )  # fmt: skip
+
+
+def project(contests: list[Contest], states: list[ContestState], good: list[Release] | None = None,
+            params: ModelParams = PARAMS, seed: int = 0):  # type: ignore[no-untyped-def]  # fmt: skip
+    return projection.project_all(election(contests), good or [], states, NO_BALLOTS, params, seed)
+
+
+def test_triangular_draws_stay_in_the_interval_and_handle_a_point() -> None:
+    rng = np.random.default_rng(1)
+    u = rng.random((3, 5000))
+    low, mode, high = np.array([0.0, 10.0, 5.0]), np.array([2.0, 10.0, 5.0]), np.array([10.0, 30.0, 5.0])
+    draws = projection.triangular(low, mode, high, u)
+    assert (draws >= low[:, None]).all() and (draws <= high[:, None]).all()
+    assert (draws[2] == 5.0).all()
+    # the mean of a triangular distribution is (low + mode + high) / 3
+    assert draws[0].mean() == pytest.approx(4.0, abs=0.15)
+    assert draws[1].mean() == pytest.approx(50 / 3, abs=0.3)
+
+
+def test_no_votes_left_means_the_final_share_is_the_count() -> None:
+    c = contest("1", ["A", "B"])
+    good = [release([c], [[600, 400]])]
+    result = project([c], [state(c, [600, 400], (0, 0, 0))], good)
+    p = result["1"]
+    a, b = p.choices
+    assert (a.share_low, a.share_mid, a.share_high) == pytest.approx((0.6, 0.6, 0.6))
+    assert (b.share_low, b.share_high) == pytest.approx((0.4, 0.4))
+    assert a.probability == 1.0 and b.probability == 0.0
+    assert p.outcomes == {"A wins": 1.0, "B wins": 0.0}
+    # nothing left to count: projected exactly, as one draw
+    assert p.model_version == "test-1" and p.draws == 1 and p.level == 0.9
+
+
+def test_contests_without_votes_or_votes_left_are_not_projected() -> None:
+    c1, c2 = contest("1", ["A", "B"]), contest("2", ["C", "D"])
+    result = project([c1, c2], [state(c1, [0, 0], (10, 20, 30)), state(c2, [5, 3], None)])
+    assert result == {}
+
+
+def test_an_even_race_with_many_votes_left_is_a_coin_toss() -> None:
+    c = contest("1", ["A", "B"])
+    result = project([c], [state(c, [5000, 5000], (50_000, 100_000, 200_000))])
+    a, b = result["1"].choices
+    assert a.probability == pytest.approx(0.5, abs=0.05)
+    assert a.probability + b.probability == pytest.approx(1.0)
+    assert a.share_low < 0.5 < a.share_high
+
+
+def test_intervals_narrow_as_the_votes_left_shrink() -> None:
+    c = contest("1", ["A", "B"])
+    wide = project([c], [state(c, [5500, 4500], (50_000, 100_000, 200_000))])["1"].choices[0]
+    narrow = project([c], [state(c, [5500, 4500], (500, 1000, 2000))])["1"].choices[0]
+    assert narrow.share_high - narrow.share_low < wide.share_high - wide.share_low
+    assert narrow.share_low <= 0.55 <= narrow.share_high
+
+
+def test_same_seed_same_projection_other_seed_other_draws() -> None:
+    c = contest("1", ["A", "B", "C"])
+    s = [state(c, [400, 350, 250], (500, 1000, 2000))]
+    assert project([c], s, seed=7) == project([c], s, seed=7)
+    assert project([c], s, seed=7) != project([c], s, seed=8)
+
+
+def test_vote_for_two_probabilities_add_up_to_the_seats() -> None:
+    c = contest("1", ["A", "B", "C", "D"], Rule(kind="plurality", seats=2, votes_allowed=2))
+    p = project([c], [state(c, [400, 380, 370, 100], (200, 400, 800))])["1"]
+    assert sum(ch.probability for ch in p.choices) == pytest.approx(2.0)
+    assert p.choices[3].probability < 0.01
+    assert "A and B win" in p.outcomes
+
+
+def test_a_final_tie_shares_the_place() -> None:
+    c = contest("1", ["A", "B", "C"], Rule(kind="plurality", seats=2, votes_allowed=2))
+    p = project([c], [state(c, [500, 300, 300], (0, 0, 0))])["1"]
+    assert [ch.probability for ch in p.choices] == [1.0, 0.5, 0.5]
+    assert p.outcomes == {"A and B win": 0.5}
+
+
+def test_measure_probabilities_follow_the_threshold() -> None:
+    two_thirds = Rule(kind="measure", threshold="2/3", text="2/3 of votes cast")
+    c = contest("1", ["YES", "NO"], two_thirds)
+    passes = project([c], [state(c, [700, 300], (0, 0, 0))])["1"]
+    fails = project([c], [state(c, [600, 400], (0, 0, 0))])["1"]
+    assert passes.outcomes["passes"] == 1.0 and passes.choices[0].probability == 1.0
+    assert fails.outcomes["passes"] == 0.0 and fails.outcomes["fails"] == 1.0
+    assert fails.choices[1].probability == 1.0  # NO gets what it seeks
+
+
+def test_majority_or_runoff_outcomes() -> None:
+    rule = Rule(kind="majority_or_runoff", seats=1, advance=2)
+    c = contest("1", ["A", "B", "C"], rule)
+    p = project([c], [state(c, [450, 350, 200], (0, 0, 0))])["1"]
+    assert p.outcomes["runoff"] == 1.0
+    assert p.outcomes["A wins a majority"] == 0.0
+    assert p.outcomes["A and B advance"] == 1.0
+    p2 = project([c], [state(c, [600, 250, 150], (0, 0, 0))])["1"]
+    assert p2.outcomes["A wins a majority"] == 1.0 and p2.outcomes["runoff"] == 0.0
+
+
+def test_recent_batches_move_the_centre_of_the_late_vote() -> None:
+    c = contest("1", ["A", "B"])
+    params = msgspec.structs.replace(PARAMS, trend_weight=(1.0,) * 5, trend_prior_votes=0.0)
+    earlier = release([c], [[6000, 4000]], minutes=0)
+    now = release([c], [[6200, 4800]], minutes=10)  # the last batch went 20% / 80%
+    s = state(c, [6200, 4800], (10_000, 10_000, 10_000))
+    moved = project([c], [s], [earlier, now], params)["1"].choices[0]
+    still = project([c], [s], [now], params)["1"].choices[0]
+    assert moved.share_mid < still.share_mid
+    # with the late vote centred on the batch (20% for A), A ends near (6200 + 2000) / 21000
+    assert moved.share_mid == pytest.approx(8200 / 21000, abs=0.03)
+
+
+def test_batch_shares_refuse_a_count_that_went_down() -> None:
+    ids = ["a", "b"]
+    assert projection.batch_shares({"a": 10, "b": 5}, {"a": 12, "b": 1}, ids) == (None, 0.0)
+    assert projection.batch_shares({"a": 10, "b": 5}, None, ids) == (None, 0.0)
+    shares, size = projection.batch_shares({"a": 10, "b": 5}, {"a": 7, "b": 4}, ids)
+    assert size == 4 and shares is not None and list(shares) == [0.75, 0.25]
+
+
+def test_write_ins_are_left_out_of_the_votes_left_for_named_choices() -> None:
+    c = contest("1", ["A", "B"])
+    s = msgspec.structs.replace(state(c, [500, 400], (1000, 1000, 1000)), total_votes=1000, write_ins=100)
+    prep = projection.prepare(c, s, None, PARAMS)
+    assert prep is not None
+    assert prep.left_mid == pytest.approx(900.0)
+    assert prep.fraction == pytest.approx(900 / 1800)

@@ -1,0 +1,192 @@
+"""kill -9 an ingester at random points of a release, many times, restarting it each time.
+
+An ingester (``ingester.py``: ``Desk.ingest`` of every payload of the LA County 2024 general, in
+order, as ``racedesk ingest`` does) runs as a real subprocess over a SQLite file, and over a
+fresh PostgreSQL database when ``RACEDESK_TEST_PG`` is set. For each kill a seeded RNG picks a
+release (spread over the whole canvass), a phase of its ingest (keeping the raw bytes; parsing,
+checking and recomputing every contest; the commit transaction; just after it) and a delay
+within that phase, scaled by how long the phase took in an uninterrupted run. The process is
+killed with SIGKILL at that moment and a warm spare takes its place, starting the feed again
+from the first payload as a restarted ``racedesk ingest`` would.
+
+After every kill the store is audited (``Auditor``): no partial release (every release has its
+normalized rows, its snapshot, its state rows and call events, and nothing of a later release is
+there), sequences without gaps, and no lost payload (every payload whose bytes the desk had
+kept is still there). After the last kill the ingester runs to the end, and the store must hold
+exactly what an uninterrupted replay left: the same releases, every snapshot and the ledger.
+
+``RACEDESK_FAULT_KILLS`` (default 50) sets the number of kills and ``RACEDESK_FAULT_SEED``
+(default 6) the seed; ``docs/operations.md`` records a longer run. Each run writes its figures to
+``test-artifacts/faults/kill-ingester-<backend>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pytest
+
+from racedesk.settings import REPO_ROOT
+from racedesk.store import open_store
+
+from . import (
+    PHASE_AFTER,
+    Auditor,
+    Feed,
+    Ingester,
+    Outcome,
+    differences,
+    fresh_database,
+    outcome,
+    phase_durations,
+    read_feed,
+)
+
+KILLS = int(os.environ.get("RACEDESK_FAULT_KILLS", "50"))
+SEED = int(os.environ.get("RACEDESK_FAULT_SEED", "6"))
+
+#: Where in an ingest a kill is aimed, how often, and the mark that opens each phase.
+PHASES = ("raw", "engine", "commit", "after")
+WEIGHTS = (0.2, 0.3, 0.4, 0.1)
+PHASE_START = {"raw": "raw-start", "engine": "raw-end", "commit": "commit-start", "after": "commit-end"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An uninterrupted replay: what it left in its store, and how long each phase of each
+    payload's ingest took (seconds)."""
+
+    outcome: Outcome
+    durations: dict[int, dict[str, float]]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Kill:
+    """One kill: where it was aimed and where it landed (the phase after the last mark)."""
+
+    release: int
+    aimed: str
+    offset_ms: float
+    landed: str
+    landed_release: int | None
+    stored_after: int
+
+
+@pytest.fixture(scope="module")
+def feed(general_2024: Path) -> Feed:
+    return read_feed(general_2024)
+
+
+@pytest.fixture(scope="module")
+def reference(feed: Feed, tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    tmp = tmp_path_factory.mktemp("reference")
+    url = f"sqlite:///{tmp / 'reference.sqlite'}"
+    started = time.monotonic()
+    child = Ingester(url, feed.folder, tmp, wait=False)
+    assert child.finish() == 0, child.stderr_path.read_text()
+    seconds = time.monotonic() - started
+    assert [m.event for m in child.marks][-1] == "done"
+    store = open_store(url)
+    try:
+        found = outcome(store, feed)
+    finally:
+        store.close()
+    assert len(found.releases) == len(feed.payloads) == 32
+    return Reference(found, phase_durations(child.marks), seconds)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'desk.sqlite'}"
+        return
+    base = os.environ.get("RACEDESK_TEST_PG")
+    if not base:
+        pytest.skip('RACEDESK_TEST_PG is not set (start PostgreSQL: eval "$(bash scripts/postgres.sh)")')
+    with fresh_database(base, "racedesk_kill") as url:
+        yield url
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_kill_9_at_random_points_of_a_release(
+    feed: Feed, reference: Reference, db_url: str, tmp_path: Path
+) -> None:
+    rng = random.Random(SEED)
+    n = len(feed.payloads)
+    # The releases to aim at, spread over the canvass; the last one is left to the final run.
+    plan = sorted(rng.randrange(n - 1) for _ in range(KILLS))
+    kills: list[Kill] = []
+    kept_raw: set[str] = set()
+    store = open_store(db_url)
+    auditor = Auditor(store, feed)
+    started = time.monotonic()
+    spare: Ingester | None = Ingester(db_url, feed.folder, tmp_path)
+    stored = 0
+    try:
+        for aim in plan:
+            target = max(aim, stored)
+            if target >= n:
+                break
+            assert spare is not None
+            child, spare = spare, None
+            child.go()
+            spare = Ingester(db_url, feed.folder, tmp_path)  # warms up while the child works
+            phase = rng.choices(PHASES, WEIGHTS)[0]
+            span = reference.durations[target][phase] + (0.002 if phase == "after" else 0.0)
+            offset = rng.uniform(0.0, span)
+            opened = child.wait_for(PHASE_START[phase], target)
+            delay = opened.ns / 1e9 + offset - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            child.kill()
+            last = child.marks[-1]
+            kept_raw |= {feed.hashes[m.index] for m in child.marks if m.event == "raw-end" and m.index is not None}
+            stored = auditor.audit(kept_raw)
+            kills.append(Kill(target, phase, round(offset * 1000, 2), PHASE_AFTER[last.event], last.index, stored))
+        assert spare is not None
+        final, spare = spare, None
+        final.go()
+        assert final.finish() == 0, final.stderr_path.read_text()
+        assert final.marks[-1].event == "done"
+        assert auditor.audit(kept_raw) == n
+        got = outcome(store, feed)
+    finally:
+        if spare is not None:
+            spare.stop_spare()
+        store.close()
+    seconds = time.monotonic() - started
+
+    landed = Counter(k.landed for k in kills)
+    backend = db_url.split(":", 1)[0].split("+", 1)[0]
+    report = {
+        "backend": backend,
+        "kills": len(kills),
+        "seed": SEED,
+        "seconds": round(seconds, 1),
+        "uninterrupted_seconds": round(reference.seconds, 1),
+        "landed": dict(landed),
+        "releases_killed": len({k.release for k in kills}),
+        "kept_raw": len(kept_raw),
+        "differences": differences(got, reference.outcome),
+        "kill_log": [asdict(k) for k in kills],
+    }
+    out = REPO_ROOT / "test-artifacts" / "faults" / f"kill-ingester-{backend}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    print(f"\n{backend}: {len(kills)} kills in {seconds:.0f} s, landed {dict(landed)}")
+
+    assert len(kills) == KILLS
+    assert report["differences"] == []
+    assert got == reference.outcome
+    if KILLS >= 20:
+        # the kills reached the two places where a half-done release could be left behind
+        assert landed["engine"] > 0 and landed["commit"] > 0, landed

@@ -1,0 +1,173 @@
+"""Stop and restart PostgreSQL during a replay: the ingester retries and resumes.
+
+A real ``racedesk ingest`` (the CLI, as a subprocess) replays the LA County 2024 general into
+PostgreSQL. While it runs, the server is stopped twice: once cleanly (``pg_ctlcluster … stop``,
+which ends every session, open transactions included) and once as a crash (``-m immediate``:
+no shutdown checkpoint, crash recovery on the next start), each time for a few seconds. The
+ingester must ride both out (``Desk.patience``: it retries an ingest while the store is
+unavailable), finish by itself, and leave exactly what an uninterrupted replay leaves: the same
+releases, snapshots and ledger, every payload kept, nothing partial.
+
+The server is a throwaway cluster made for this test (``pg_createcluster`` on a free port,
+dropped afterwards), not the machine's ``main`` cluster: the suite runs on several workers at
+once (``pytest -n 2``) and stopping ``main`` would break the other workers' PostgreSQL tests.
+Making a cluster needs root (the test set-up runs as root); elsewhere the test skips, saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from racedesk.desk import Desk
+from racedesk.store import open_store
+
+from . import Auditor, Feed, Outcome, child_env, differences, outcome, read_feed
+
+#: How long each outage lasts (seconds), and the release after which it starts.
+OUTAGE_SECONDS = 3.0
+OUTAGES = ((6, "fast"), (18, "immediate"))
+
+
+@dataclass(frozen=True)
+class Cluster:
+    version: str
+    name: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://racedesk:racedesk@127.0.0.1:{self.port}/racedesk_faults"
+
+    def ctl(self, *args: str) -> None:
+        subprocess.run(["pg_ctlcluster", self.version, self.name, *args], check=True, capture_output=True)
+
+    def psql(self, sql: str) -> None:
+        subprocess.run(
+            ["su", "postgres", "-c", f'psql -X -q -p {self.port} -c "{sql}"'],
+            check=True,
+            capture_output=True,
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    """A PostgreSQL cluster of our own, started, with a ``racedesk`` role and database."""
+    if os.geteuid() != 0:
+        pytest.skip("stopping and starting a PostgreSQL cluster needs root (the test set-up's user)")
+    if not (shutil.which("pg_createcluster") and shutil.which("pg_ctlcluster")):
+        pytest.skip("Debian's postgresql-common (pg_createcluster, pg_ctlcluster) is not installed")
+    versions = sorted(Path("/usr/lib/postgresql").glob("*"), key=lambda p: float(p.name))
+    if not versions:
+        pytest.skip("no PostgreSQL server is installed in /usr/lib/postgresql")
+    found = Cluster(versions[-1].name, f"racedesk_faults_{os.getpid()}", _free_port())
+    made = subprocess.run(
+        ["pg_createcluster", found.version, found.name, "--port", str(found.port), "--start-conf=manual"],
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot make a PostgreSQL cluster: {made.stderr.strip()[-300:]}")
+    try:
+        found.ctl("start")
+        found.psql("CREATE ROLE racedesk LOGIN PASSWORD 'racedesk'")
+        found.psql("CREATE DATABASE racedesk_faults OWNER racedesk")
+        yield found
+    finally:
+        subprocess.run(
+            ["pg_dropcluster", "--stop", found.version, found.name], capture_output=True
+        )
+
+
+@pytest.fixture(scope="module")
+def feed(general_2024: Path) -> Feed:
+    return read_feed(general_2024)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(feed: Feed, tmp_path_factory: pytest.TempPathFactory) -> Outcome:
+    """The same replay without any fault, in this process, on SQLite."""
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('reference') / 'reference.sqlite'}")
+    try:
+        desk = Desk(store)
+        desk.add_election(feed.election)
+        for name, data in zip(feed.names, feed.payloads, strict=True):
+            assert desk.ingest(feed.election.id, data, origin=name).status == "stored"
+        return outcome(store, feed)
+    finally:
+        store.close()
+
+
+def _wait_for_sequence(url: str, election_id: str, wanted: int, proc: subprocess.Popen[bytes]) -> None:
+    store = open_store(url)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            latest = store.latest_sequence(election_id)
+            if latest is not None and latest >= wanted:
+                return
+            if proc.poll() is not None:
+                raise AssertionError(f"racedesk ingest ended (exit {proc.returncode}) before release {wanted}")
+            time.sleep(0.02)
+        raise AssertionError(f"release {wanted} was not stored in 300 s")
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_ingest_rides_out_postgres_restarts(
+    cluster: Cluster, feed: Feed, uninterrupted: Outcome, tmp_path: Path
+) -> None:
+    eid = feed.election.id
+    err_path = tmp_path / "ingest.err"
+    with err_path.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "racedesk.cli", "ingest", str(feed.folder), "--db", cluster.url,
+             "--patience", "120"],  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=child_env(),
+        )
+        try:
+            for after, mode in OUTAGES:
+                _wait_for_sequence(cluster.url, eid, after, proc)
+                cluster.ctl("stop", "-m", mode)
+                time.sleep(OUTAGE_SECONDS)
+                assert proc.poll() is None, "the ingester gave up while the database was down"
+                cluster.ctl("start")
+            code = proc.wait(timeout=300)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    stderr = err_path.read_text(errors="replace")
+    assert code == 0, stderr[-3000:]
+    retries = stderr.count("trying again")
+    assert retries >= len(OUTAGES), f"the ingester never waited for the database:\n{stderr[-3000:]}"
+
+    store = open_store(cluster.url)
+    try:
+        assert Auditor(store, feed).audit(set(feed.hashes)) == len(feed.payloads)
+        got = outcome(store, feed)
+    finally:
+        store.close()
+    print(f"\nPostgreSQL stopped {len(OUTAGES)} times for {OUTAGE_SECONDS:.0f} s; {retries} retries")
+    assert differences(got, uninterrupted) == []
+    assert got == uninterrupted

@@ -1,0 +1,270 @@
+"""The dashboard in a real headless Chromium (Debian's ``/usr/bin/chromium``, via Playwright).
+
+Never downloads a browser: the tests skip, saying so, when Debian's Chromium is absent.
+A screenshot of the contest page is written to ``test-artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from racedesk.desk import Desk
+from racedesk.publish.app import create_app
+from racedesk.publish.site import export_site
+from racedesk.settings import REPO_ROOT
+
+from .conftest import (
+    DA,
+    GASCON,
+    HOCHMAN,
+    HOSTILE_NAME,
+    HOSTILE_TITLE,
+    TOKEN,
+    Feed,
+    LiveServer,
+    ingest,
+    new_desk,
+)
+
+pytestmark = pytest.mark.browser
+
+E = "lavote:4324"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+VOTES = '#results tr[data-choice="{}"] .votes'
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"Debian's Chromium not found at {CHROMIUM} (apt-get install chromium); never downloaded"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def text(page: Any, selector: str) -> str:
+    return str(page.locator(selector).first.text_content()).strip()
+
+
+def api(server: LiveServer, path: str, **params: Any) -> Any:
+    return httpx.get(f"{server.url}{path}", params=params).json()
+
+
+def votes_at(server: LiveServer, release: int | None = None) -> dict[str, int]:
+    params = {"release": release} if release is not None else {}
+    doc = api(server, f"/api/elections/{E}/contests/{DA}", **params)
+    return {c["id"]: c["votes"] for c in doc["contest"]["choices"]}
+
+
+@pytest.fixture(scope="module")
+def call_release(general_desk: Desk) -> int:
+    """The release at which the desk first called the DA race (the browser test posts it)."""
+    called = [e for e in general_desk.ledger(E) if e.contest_id == DA and e.status == "called"]
+    assert called, "the desk calls the 2024 DA race"
+    return called[0].release_sequence
+
+
+# --- the live page -------------------------------------------------------------------------------------
+
+
+def test_a_posted_release_shows_without_reloading_within_a_second(
+    page: Any,
+    live_server: Callable[[FastAPI], LiveServer],
+    general_feed: Feed,
+    call_release: int,
+    tmp_path: Path,
+) -> None:
+    desk = new_desk(tmp_path, general_feed.election)
+    ingest(desk, general_feed, upto=call_release)
+    server = live_server(create_app(desk, token=TOKEN))
+    before = votes_at(server)
+    page.goto(f"{server.url}/elections/{E}/contests/{DA}")
+    assert text(page, VOTES.format(HOCHMAN)) == f"{before[HOCHMAN]:,}"
+    assert text(page, "#call-status") != "called"
+    page.wait_for_selector("#connection.on")  # the event stream is open
+    page.evaluate("window.__sameDocument = true")
+
+    path, body = general_feed.releases[call_release]
+    started = time.monotonic()
+    response = httpx.post(
+        f"{server.url}/api/elections/{E}/releases",
+        content=body,
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        params={"origin": path.name},
+    )
+    landed = time.monotonic()
+    assert response.status_code == 201
+    after = votes_at(server)
+    page.wait_for_function(
+        "([sel, want]) => document.querySelector(sel)?.textContent.trim() === want",
+        arg=[VOTES.format(HOCHMAN), f"{after[HOCHMAN]:,}"],
+        timeout=5000,
+        polling=10,
+    )
+    shown = time.monotonic()
+    assert shown - landed <= 1.0, (
+        f"the page showed the release {shown - landed:.3f} s after it landed"
+    )
+    assert text(page, VOTES.format(GASCON)) == f"{after[GASCON]:,}"
+    assert text(page, "#call-status") == "called"
+    assert "HOCHMAN" in text(page, "section.call .called-for")
+    assert page.evaluate("window.__sameDocument") is True  # not reloaded
+    print(
+        f"\nrelease posted → page updated: {shown - started:.3f} s (landed → shown {shown - landed:.3f} s)"
+    )
+
+
+def test_the_slider_shows_an_earlier_release(
+    page: Any, live_server: Callable[[FastAPI], LiveServer], general_desk: Desk
+) -> None:
+    server = live_server(create_app(general_desk, token=TOKEN))
+    page.goto(f"{server.url}/elections/{E}/contests/{DA}")
+    assert text(page, VOTES.format(HOCHMAN)) == "1,983,802"
+    assert text(page, VOTES.format(GASCON)) == "1,328,710"
+    earlier = votes_at(server, 5)
+    page.locator("#release-slider").fill("5")
+    page.wait_for_function(
+        "() => document.querySelector('#release-number')?.textContent === '5'", timeout=5000
+    )
+    assert text(page, VOTES.format(HOCHMAN)) == f"{earlier[HOCHMAN]:,}"
+    assert text(page, VOTES.format(GASCON)) == f"{earlier[GASCON]:,}"
+    assert page.locator("#to-latest").is_visible()
+    page.locator("#to-latest").click()
+    page.wait_for_function(
+        "(want) => document.querySelector('#release-number')?.textContent === want",
+        arg=str(api(server, f"/api/elections/{E}")["release"]["sequence"]),
+        timeout=5000,
+    )
+    assert text(page, VOTES.format(HOCHMAN)) == "1,983,802"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "contest-9547.png"), full_page=True)
+    assert (ARTIFACTS / "contest-9547.png").stat().st_size > 10_000
+    assert page.locator("#chart-shares canvas").count() == 1
+    assert page.locator("#chart-batch canvas").count() == 1
+
+
+def test_index_search_and_status_filter(
+    page: Any, live_server: Callable[[FastAPI], LiveServer], general_desk: Desk
+) -> None:
+    server = live_server(create_app(general_desk, token=TOKEN))
+    page.goto(f"{server.url}/elections/{E}")
+    rows = page.locator("#contests tbody tr")
+    assert rows.count() == 373
+    page.locator("#q").fill("district attorney")
+    expected = api(server, f"/api/elections/{E}/contests", q="district attorney")["contests"]
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#contests tbody tr:not([hidden])').length === n",
+        arg=len(expected),
+    )
+    assert DA in page.locator("#contests tbody tr:not([hidden]) a").first.get_attribute("href")
+    page.locator("#q").fill("")
+    page.locator("#status").select_option("called")
+    called = api(server, f"/api/elections/{E}/contests", status="called")["contests"]
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#contests tbody tr:not([hidden])').length === n",
+        arg=len(called),
+    )
+    assert "status=called" in page.url
+
+
+def test_usable_on_a_phone(
+    browser: Any, live_server: Callable[[FastAPI], LiveServer], general_desk: Desk
+) -> None:
+    server = live_server(create_app(general_desk, token=TOKEN))
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        for path in ("/", f"/elections/{E}", f"/elections/{E}/contests/{DA}"):
+            page.goto(f"{server.url}{path}")
+            page.wait_for_timeout(200)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+        assert page.locator(VOTES.format(HOCHMAN)).is_visible()
+        assert page.locator("#results .standing").first.is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "contest-9547-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_names_from_the_feed_are_text(
+    page: Any, live_server: Callable[[FastAPI], LiveServer], hostile_desk: Desk
+) -> None:
+    server = live_server(create_app(hostile_desk, token=TOKEN))
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server.url}/elections/test:1/contests/1")
+    assert text(page, 'tr[data-choice="a"] .name') == HOSTILE_NAME
+    assert text(page, "h1") == HOSTILE_TITLE
+    page.goto(f"{server.url}/elections/test:1")
+    assert text(page, "#contests tbody a") == HOSTILE_TITLE
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.locator("img").count() == 0
+
+
+# --- the static export from file:// -----------------------------------------------------------------------
+
+
+def test_static_export_opens_from_file_with_the_live_numbers(
+    page: Any, live_server: Callable[[FastAPI], LiveServer], general_desk: Desk, tmp_path: Path
+) -> None:
+    server = live_server(create_app(general_desk, token=TOKEN))
+    page.goto(f"{server.url}/elections/{E}/contests/{DA}")
+    live_table = text(page, "#results tbody")
+    export_site(general_desk, E, tmp_path / "site")
+    contest = tmp_path / "site" / "elections" / "lavote-4324" / "contests" / f"{DA}.html"
+    page.goto(contest.as_uri())
+    assert text(page, VOTES.format(HOCHMAN)) == "1,983,802"
+    assert text(page, VOTES.format(GASCON)) == "1,328,710"
+    assert text(page, "#results tbody") == live_table
+    assert page.locator("#chart-shares canvas").count() == 1
+    earlier = votes_at(server, 5)
+    page.locator("#release-slider").fill("5")
+    page.wait_for_function(
+        "() => document.querySelector('#release-number')?.textContent === '5'", timeout=5000
+    )
+    assert text(page, VOTES.format(HOCHMAN)) == f"{earlier[HOCHMAN]:,}"
+    # the index and its links work from file:// too
+    page.goto((tmp_path / "site" / "index.html").as_uri())
+    page.locator("a", has_text="General").first.click()
+    page.locator("#q").fill("district attorney")
+    page.locator(f'#contests a[href$="contests/{DA}.html"]').click()
+    assert text(page, VOTES.format(HOCHMAN)) == "1,983,802"
