@@ -12,6 +12,7 @@ at most 2 s on a 2-core machine. Parsing the releases is not timed (it is the ad
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -19,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine  # noqa: E402
+from _machine import machine
 
-from racedesk.data import load_params  # noqa: E402
-from racedesk.engine import calls, projection  # noqa: E402
-from racedesk.engine.backtest import run_backtest  # noqa: E402
-from racedesk.settings import shared_data_dir  # noqa: E402
-from racedesk.sources import lavote  # noqa: E402
-from racedesk.sources.outstanding import load_reports  # noqa: E402
+from racedesk.data import load_params
+from racedesk.engine import calls, projection
+from racedesk.engine.backtest import run_backtest
+from racedesk.settings import shared_data_dir
+from racedesk.sources import lavote
+from racedesk.sources.outstanding import load_reports
 
 
 class _Timer:
@@ -64,14 +65,16 @@ def main() -> None:
     params = load_params()
     run_backtest(election, releases, reports, params)  # warm-up: imports, caches
     totals: list[float] = []
+    cpu: list[float] = []
     project: list[float] = []
     decide: list[float] = []
     summary = None
     for _ in range(args.rounds):
         with _Timer(projection, "project_all") as p, _Timer(calls, "decide_all") as d:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             report = run_backtest(election, releases, reports, params)
             totals.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         project.append(p.total)
         decide.append(d.total)
         summary = report.summary
@@ -79,8 +82,11 @@ def main() -> None:
     print(f"backtest of {election.id}: {len(releases)} releases, {len(election.contests)} contests, "
           f"{len(reports)} outstanding reports, model {params.version}, {params.draws} draws")  # fmt: skip
     print(f"whole backtest: median {statistics.median(totals):.2f} s, best {min(totals):.2f} s "
-          f"over {args.rounds} rounds (target: at most 2 s)")  # fmt: skip
-    print(f"  projection: median {statistics.median(project):.2f} s; calls: median {statistics.median(decide):.2f} s")
+          f"over {args.rounds} rounds (target: at most 2 s); CPU time median {statistics.median(cpu):.2f} s")  # fmt: skip
+    print(f"  load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"  projection: median {statistics.median(project):.2f} s; calls: median {statistics.median(decide):.2f} s"
+    )
     if summary is not None:
         print(f"  result: {summary.called} called, {summary.wrong_calls} wrong calls, "
               f"90% coverage {summary.coverage_90:.3f}")  # fmt: skip

@@ -153,11 +153,10 @@ def _ingest_canvass(desk: Desk, canvass: Canvass, reports: Iterable[OutstandingR
             else:
                 skipped += 1
             progress.advance(task)
-        for call in canvass.calls:
-            desk.store.append_calls(election.id, [call])
+        outside = desk.add_outside_calls(election.id, canvass.calls)
     out.print(
         f"{election.id} · {election.title}: {stored} releases stored, {skipped} already known or unchanged, "
-        f"{flagged} flagged, {added} outstanding reports · {len(election.contests)} contests"
+        f"{flagged} flagged, {added} outstanding reports, {outside} outside calls · {len(election.contests)} contests"
     )
 
 
@@ -286,7 +285,7 @@ def contests(
             elections = [c.election for c in load_canvasses(source)]
         else:
             elections = [_pick_election(open_desk(db), election)]
-        rows = []
+        rows: list[dict[str, Any]] = []
         for e in elections:
             for c in _match_contests(e, search) if search else e.contests:
                 rows.append({"election": e.id, "id": c.id, "title": c.title, "group": c.group, "kind": c.kind,

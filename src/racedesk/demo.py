@@ -28,7 +28,7 @@ def terminal_replay(canvasses: list[Canvass]) -> None:
     params = load_params()
     for canvass in canvasses:
         election = canvass.election
-        out.rule(f"[bold]{election.title}[/bold] · {election.date:%B %-d, %Y}")
+        out.rule(f"[bold]{election.title}[/bold]")
         snapshots = list(replay(election, canvass.releases, canvass.reports, params))
         for contest in election.contests:
             rows = []

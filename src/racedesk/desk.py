@@ -64,7 +64,8 @@ def load_params(path: str | None = None) -> ModelParams:
 
     loader = getattr(params_mod, "load_params", None)
     if loader is not None:
-        return loader(path)  # type: ignore[no-any-return]
+        params: ModelParams = loader(path)
+        return params
     return params_mod.default_params()
 
 
@@ -269,6 +270,33 @@ class Desk:
         """Keep a registrar's estimate of ballots left; it counts from the next release on."""
         self.election(election_id)
         return self.store.put_outstanding(election_id, report)
+
+    def add_outside_calls(self, election_id: str, events: Sequence[CallEvent]) -> int:
+        """Record calls made by an outside source (AP's ``winner``, a CDF file's
+        ``PostElectionStatus``) in the ledger, numbered after its last event and tied to the latest
+        stored release. A call the ledger already holds from the same source is not added again.
+        Returns how many were added."""
+        ledger = self.store.ledger(election_id)
+        known = {(e.contest_id, e.status, e.choices, e.approved_by) for e in ledger}
+        latest = self.store.latest_release(election_id)
+        next_id = max((e.event_id for e in ledger), default=-1) + 1
+        added: list[CallEvent] = []
+        for event in events:
+            key = (event.contest_id, event.status, event.choices, event.approved_by)
+            if key in known:
+                continue
+            known.add(key)
+            changes: dict[str, object] = {"event_id": next_id}
+            if latest is not None:
+                changes.update(
+                    release_sequence=latest.release.sequence,
+                    release_hash=latest.release.content_hash,
+                )
+            added.append(msgspec.structs.replace(event, **changes))
+            next_id += 1
+        if added:
+            self.store.append_calls(election_id, added)
+        return len(added)
 
     def approve_call(self, election_id: str, event_id: int, approver: str) -> CallEvent:
         """Record an editor's approval of a call as a new ledger event (calls are never edited)."""

@@ -16,7 +16,9 @@ from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rul
 
 LA = ZoneInfo("America/Los_Angeles")
 T0 = datetime(2024, 11, 5, 20, 0, tzinfo=LA)
-PARAMS = ModelParams(version="test-calls-1", draws=2000, late_shift_max=0.1, late_design_effect=10.0)
+PARAMS = ModelParams(
+    version="test-calls-1", draws=2000, late_shift_max=0.1, late_design_effect=10.0
+)
 
 
 def contest(cid: str, names: list[str], rule: Rule | None = None) -> Contest:
@@ -73,8 +75,12 @@ def decide(
     el = election(contests)
     votes = [[s.votes[k.id] for k in c.choices] for c, s in zip(contests, states, strict=True)]
     good = [release(contests, votes, n) for n in range(releases)]
-    projections = projection.project_all(el, good, states, BallotsLeft(ballots=None, source="none"), params, 0)
-    return calls.decide_all(el, good[-1], states, projections, ledger or [], params, usable=usable, good=good)
+    projections = projection.project_all(
+        el, good, states, BallotsLeft(ballots=None, source="none"), params, 0
+    )
+    return calls.decide_all(
+        el, good[-1], states, projections, ledger or [], params, usable=usable, good=good
+    )
 
 
 def test_a_decided_count_is_called_with_a_full_ledger_event() -> None:
@@ -199,7 +205,9 @@ def test_ledger_ids_continue_and_a_standing_call_is_not_repeated() -> None:
     c1, c2 = contest("1", ["A", "B"]), contest("2", ["C", "D"])
     first, _ = decide([c1, c2], [state(c1, [6000, 4000], 0), state(c2, [5010, 4990], 0)])
     assert [e.event_id for e in first] == [1]
-    again, status = decide([c1, c2], [state(c1, [6000, 4000], 0), state(c2, [6000, 4000], 0)], first)
+    again, status = decide(
+        [c1, c2], [state(c1, [6000, 4000], 0), state(c2, [6000, 4000], 0)], first
+    )
     assert [(e.event_id, e.contest_id) for e in again] == [(2, "2")]
     assert status["1"].status == "called" and status["1"].event_id == 1
 
@@ -219,5 +227,7 @@ def test_winner_not_leading() -> None:
     events, _ = decide([c], [state(c, [6000, 4000], 0)])
     # B edges ahead in the count while the projection still favours A (lots of A's ballots left)
     params = msgspec.structs.replace(PARAMS, rescind_probability=0.0)
-    _, status = decide([c], [state(c, [4990, 5010], (20_000, 20_000, 20_000))], events, params=params)
+    _, status = decide(
+        [c], [state(c, [4990, 5010], (20_000, 20_000, 20_000))], events, params=params
+    )
     assert status["1"].status == "winner not leading"

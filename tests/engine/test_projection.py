@@ -83,7 +83,11 @@ def project(contests: list[Contest], states: list[ContestState], good: list[Rele
 def test_triangular_draws_stay_in_the_interval_and_handle_a_point() -> None:
     rng = np.random.default_rng(1)
     u = rng.random((3, 5000))
-    low, mode, high = np.array([0.0, 10.0, 5.0]), np.array([2.0, 10.0, 5.0]), np.array([10.0, 30.0, 5.0])
+    low, mode, high = (
+        np.array([0.0, 10.0, 5.0]),
+        np.array([2.0, 10.0, 5.0]),
+        np.array([10.0, 30.0, 5.0]),
+    )
     draws = projection.triangular(low, mode, high, u)
     assert (draws >= low[:, None]).all() and (draws <= high[:, None]).all()
     assert (draws[2] == 5.0).all()
@@ -195,7 +199,9 @@ def test_batch_shares_refuse_a_count_that_went_down() -> None:
 
 def test_write_ins_are_left_out_of_the_votes_left_for_named_choices() -> None:
     c = contest("1", ["A", "B"])
-    s = msgspec.structs.replace(state(c, [500, 400], (1000, 1000, 1000)), total_votes=1000, write_ins=100)
+    s = msgspec.structs.replace(
+        state(c, [500, 400], (1000, 1000, 1000)), total_votes=1000, write_ins=100
+    )
     prep = projection.prepare(c, s, None, PARAMS)
     assert prep is not None
     assert prep.left_mid == pytest.approx(900.0)

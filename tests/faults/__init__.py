@@ -94,18 +94,16 @@ def _parse_mark(line: str) -> Mark:
     return Mark(int(parts[0]), parts[1], index, tuple(parts[3:]))
 
 
-class Ingester:
-    """``ingester.py`` as a real subprocess: started warm (``--wait``), released with
-    :meth:`go`; its marks are read by a thread into :attr:`marks`."""
+class Ingesters:
+    """``ingester.py --serve`` as a real subprocess: :meth:`start` forks a fresh ingester (one
+    at a time), :meth:`kill` kills it with SIGKILL, :meth:`finish` waits for it to end. A thread
+    reads every mark into :attr:`marks`; :attr:`run` holds the current ingester's."""
 
-    def __init__(self, db_url: str, feed: Path, log_dir: Path, *, wait: bool = True) -> None:
-        self.stderr_path = log_dir / f"ingester-{time.monotonic_ns()}.err"
+    def __init__(self, db_url: str, feed: Path, log_dir: Path) -> None:
+        self.stderr_path = log_dir / f"ingesters-{time.monotonic_ns()}.err"
         self._stderr = self.stderr_path.open("wb")
-        args = [sys.executable, str(INGESTER), "--db", db_url, "--feed", str(feed)]
-        if wait:
-            args.append("--wait")
         self.proc = subprocess.Popen(
-            args,
+            [sys.executable, str(INGESTER), "--db", db_url, "--feed", str(feed), "--serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -113,9 +111,13 @@ class Ingester:
             cwd=HERE.parent.parent,
         )
         self.marks: list[Mark] = []
+        self.run: list[Mark] = []
+        self.pid: int | None = None
+        self.exit: int | None = None
         self._queue: queue.Queue[Mark | None] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        self.wait_for("ready")
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -125,86 +127,85 @@ class Ingester:
                 self._queue.put(_parse_mark(line))
         self._queue.put(None)
 
-    def go(self) -> None:
+    def start(self) -> None:
+        """Fork a new ingester; it starts the feed from the first payload."""
         assert self.proc.stdin is not None
+        self.run, self.pid, self.exit = [], None, None
         self.proc.stdin.write(b"go\n")
         self.proc.stdin.flush()
 
-    def next_mark(self, timeout: float) -> Mark | None:
-        """The next mark (None when the process has ended and said everything)."""
+    def _next(self, timeout: float) -> Mark:
         try:
             got = self._queue.get(timeout=timeout)
         except queue.Empty:
-            raise AssertionError(
-                f"the ingester said nothing for {timeout:.0f} s{self._tail()}"
-            ) from None
-        if got is not None:
-            self.marks.append(got)
+            raise AssertionError(f"the ingester said nothing for {timeout:.0f} s{self._tail()}") from None
+        if got is None:
+            raise AssertionError(f"the ingester server ended (exit {self.proc.wait()}){self._tail()}")
+        self.marks.append(got)
+        if got.event == "child":
+            self.pid = got.index
+        elif got.event == "exit":
+            self.exit = int(got.rest[0])
+        else:
+            self.run.append(got)
         return got
 
     def wait_for(self, event: str, index: int | None = None, timeout: float = 120.0) -> Mark:
         """Read marks until ``event`` (for payload ``index``) arrives."""
         deadline = time.monotonic() + timeout
         while True:
-            got = self.next_mark(max(0.1, deadline - time.monotonic()))
-            if got is None:
-                raise AssertionError(
-                    f"the ingester ended (exit {self.proc.wait()}) before {event} {index}"
-                    f"{self._tail()}"
-                )
+            got = self._next(max(0.1, deadline - time.monotonic()))
             if got.event == event and (index is None or got.index == index):
                 return got
+            if got.event == "exit":
+                raise AssertionError(
+                    f"the ingester ended (exit {self.exit}) before {event} {index}{self._tail()}"
+                )
 
     def kill(self) -> None:
-        """SIGKILL, then collect every mark it wrote before dying."""
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-        self.drain()
-
-    def drain(self) -> None:
-        self._reader.join(timeout=30)
-        while True:
-            try:
-                got = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if got is not None:
-                self.marks.append(got)
-        self.close()
+        """SIGKILL the current ingester and wait until it is gone (every mark it wrote before
+        dying is then read)."""
+        if self.exit is not None:
+            return
+        while self.pid is None:
+            self._next(30.0)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # it ended by itself a moment ago
+        while self.exit is None:
+            self._next(30.0)
 
     def finish(self, timeout: float = 300.0) -> int:
-        """Wait for the process to end by itself; its exit status."""
-        try:
-            code = self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise AssertionError(f"the ingester did not finish in {timeout:.0f} s") from None
-        self.drain()
-        return code
-
-    def stop_spare(self) -> None:
-        """End a spare that was never told to go (EOF on its stdin)."""
-        if self.proc.stdin is not None and not self.proc.stdin.closed:
-            self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.drain()
+        """Wait for the current ingester to end by itself; its exit status."""
+        deadline = time.monotonic() + timeout
+        while self.exit is None:
+            self._next(max(0.1, deadline - time.monotonic()))
+        return self.exit
 
     def close(self) -> None:
+        """End the server (EOF on its stdin) and any ingester still running."""
+        if self.exit is None and self.pid is not None:
+            self.kill()
         if self.proc.stdin is not None and not self.proc.stdin.closed:
             try:
                 self.proc.stdin.close()
             except BrokenPipeError:
                 pass
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
         self._stderr.close()
 
-    def _tail(self) -> str:
+    def stderr(self) -> str:
         self._stderr.flush()
-        text = self.stderr_path.read_text(errors="replace")[-3000:]
-        return f"; its stderr ends:\n{text}" if text else ""
+        return self.stderr_path.read_text(errors="replace")
+
+    def _tail(self) -> str:
+        text = self.stderr()[-3000:]
+        return f"; stderr ends:\n{text}" if text else ""
 
 
 def phase_durations(marks: list[Mark]) -> dict[int, dict[str, float]]:
@@ -231,7 +232,6 @@ def phase_durations(marks: list[Mark]) -> dict[int, dict[str, float]]:
 
 #: The phase a process was in after its last mark.
 PHASE_AFTER = {
-    "ready": "starting",
     "open": "starting",
     "begin": "raw",
     "raw-start": "raw",
@@ -272,14 +272,13 @@ class Auditor:
         """Audit the store; returns how many releases it holds."""
         store, feed = self.store, self.feed
         eid = feed.election.id
-        stored: list[StoredRelease] = store.releases(eid)
-        sequences = [s.release.sequence for s in stored]
-        assert sequences == list(range(len(stored))), f"sequences with a gap: {sequences}"
-        assert len(stored) <= len(feed.payloads)
+        latest = store.latest_sequence(eid)
+        n = 0 if latest is None else latest + 1
+        assert n <= len(feed.payloads), f"{n} releases from {len(feed.payloads)} payloads"
         contests = len(feed.election.contests)
-        for s in stored[self.checked :]:
-            seq = s.release.sequence
-            assert seq is not None
+        for seq in range(self.checked, n):
+            s: StoredRelease = store.release(eid, seq)  # a gap raises StoreError
+            assert s.release.sequence == seq
             assert s.release.content_hash == feed.hashes[seq], f"release {seq} is not payload {seq}"
             assert _plain(s.release) == _plain(feed.releases[seq]), f"release {seq}'s rows differ"
             snap = store.snapshot_at(eid, seq)
@@ -287,13 +286,15 @@ class Auditor:
             assert snap.release_hash == feed.hashes[seq]
             assert len(snap.states) == contests, f"release {seq}: {len(snap.states)} states"
             self.triggered |= {e.event_id for e in snap.new_events}
-        n = self.checked = len(stored)
+        self.checked = n
         assert store.snapshot_at(eid, n) is None, f"a snapshot #{n} without its release"
         ledger = store.ledger(eid)
         assert all(e.release_sequence < n for e in ledger), "a call event of an unstored release"
         assert {e.event_id for e in ledger} == self.triggered, "the ledger and snapshots disagree"
         rows = getattr(store, "row_counts", None)
-        if rows is not None:
+        if rows is None:
+            assert len(store.releases(eid)) == n, "sequences with a gap"
+        else:
             counts = rows()
             expect = {
                 "releases": n,

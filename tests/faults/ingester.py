@@ -1,26 +1,30 @@
 """An ingester to kill: ``racedesk ingest FOLDER --db URL`` with every step marked on stdout.
 
-The fault tests run this file as a real subprocess (``python tests/faults/ingester.py``) and
-kill it with SIGKILL at chosen points. It does what ``racedesk ingest`` does for an LA County
-feed folder (``Desk.ingest`` of every payload, in order, over the real store) and writes one
-line to stdout, unbuffered, before and after every step, so that the test knows where each
-kill landed:
+The fault tests run this file as a real subprocess (``python tests/faults/ingester.py``). With
+``--serve`` it imports racedesk and reads the feed once, then, for every line it reads on stdin,
+forks a fresh ingester process, reports its pid, waits for it to end (by itself or by the
+test's SIGKILL) and reports how it ended. So a killed ingester is restarted at once, without
+waiting for Python's imports, the way a supervisor with preloaded code restarts a worker; each
+ingester is still its own process with its own database connections. Without ``--serve`` it
+ingests once in this process.
 
-    <monotonic ns> ready                        imports done, feed read (waiting for "go")
+An ingester does what ``racedesk ingest`` does for an LA County feed folder: ``Desk.ingest`` of
+every payload, in order, over the real store, starting from the first payload again after a
+restart. It writes one line to stdout before and after every step (``os.write``: a line written
+before a kill is in the pipe, never lost):
+
+    <monotonic ns> child <pid>                  (--serve) an ingester was started
     <monotonic ns> open                         store opened, election stored
     <monotonic ns> begin <i> <sha256>           Desk.ingest of payload i starts
-    <monotonic ns> raw-start <i> / raw-end <i>  the raw bytes are being kept / are kept
+    <monotonic ns> raw-start <i> / raw-end <i>  its raw bytes are being kept / are kept
     <monotonic ns> commit-start <i> / commit-end <i>
-                                                the release's transaction is open / committed
+                                                its release's transaction is open / committed
     <monotonic ns> end <i> <status> <sequence>  Desk.ingest returned
     <monotonic ns> done                         every payload ingested
+    <monotonic ns> exit <pid> <status>          (--serve) the ingester ended (-9: killed)
 
 Between ``raw-end`` and ``commit-start`` the desk parses the payload, checks its identities and
-recomputes every contest. A line written before a SIGKILL is never lost (it is in the pipe).
-
-With ``--wait`` the process imports everything, reads the feed, says ``ready`` and waits for a
-line on stdin before opening the store: the test keeps one such warm spare so that a restart
-does not wait for Python's imports.
+recomputes every contest.
 """
 
 from __future__ import annotations
@@ -29,19 +33,20 @@ import argparse
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
-import racedesk.store.sql  # noqa: F401  (imported before "ready": a warm spare opens at once)
+import racedesk.store.sql  # noqa: F401  (loaded before any fork: a new ingester opens at once)
 from racedesk.desk import Desk
-from racedesk.model import RawPayload
+from racedesk.model import Election, RawPayload
 from racedesk.sources import lavote
 from racedesk.store import open_store
 from racedesk.store.base import Store, StoredRelease
 
 
 def mark(*fields: object) -> None:
-    """One line on stdout, written at once (``os.write``: no buffer to lose on a kill)."""
+    """One line on stdout, written at once."""
     line = " ".join(str(f) for f in (time.monotonic_ns(), *fields)) + "\n"
     os.write(1, line.encode())
 
@@ -69,18 +74,9 @@ class MarkedStore:
         return getattr(self._store, name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--db", required=True, help="database URL")
-    parser.add_argument("--feed", required=True, type=Path, help="LA County feed folder")
-    parser.add_argument("--wait", action="store_true", help='wait for a line on stdin ("go")')
-    args = parser.parse_args(argv)
-
-    election, files = lavote.load_folder(args.feed)
-    mark("ready")
-    if args.wait and not sys.stdin.readline():
-        return 0  # the test ended without needing this spare
-    store = MarkedStore(open_store(args.db))
+def ingest(db: str, election: Election, files: list[tuple[Path, bytes]]) -> None:
+    """Every payload through ``Desk.ingest``, in order, as ``racedesk ingest`` does."""
+    store = MarkedStore(open_store(db))
     desk = Desk(store)  # type: ignore[arg-type]
     desk.add_election(election)
     mark("open")
@@ -90,6 +86,38 @@ def main(argv: list[str] | None = None) -> int:
         result = desk.ingest(election.id, data, origin=path.name)
         mark("end", i, result.status, result.sequence)
     mark("done")
+
+
+def serve(db: str, election: Election, files: list[tuple[Path, bytes]]) -> None:
+    """Fork an ingester for every line on stdin, one at a time, until stdin ends."""
+    while sys.stdin.readline():
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                ingest(db, election, files)
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            finally:
+                os._exit(code)
+        mark("child", pid)
+        _, status = os.waitpid(pid, 0)
+        mark("exit", pid, os.waitstatus_to_exitcode(status))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--db", required=True, help="database URL")
+    parser.add_argument("--feed", required=True, type=Path, help="LA County feed folder")
+    parser.add_argument("--serve", action="store_true", help="fork an ingester per line on stdin")
+    args = parser.parse_args(argv)
+    election, files = lavote.load_folder(args.feed)
+    if args.serve:
+        mark("ready")
+        serve(args.db, election, files)
+    else:
+        ingest(args.db, election, files)
     return 0
 
 

@@ -6,8 +6,9 @@ fresh PostgreSQL database when ``RACEDESK_TEST_PG`` is set. For each kill a seed
 release (spread over the whole canvass), a phase of its ingest (keeping the raw bytes; parsing,
 checking and recomputing every contest; the commit transaction; just after it) and a delay
 within that phase, scaled by how long the phase took in an uninterrupted run. The process is
-killed with SIGKILL at that moment and a warm spare takes its place, starting the feed again
-from the first payload as a restarted ``racedesk ingest`` would.
+killed with SIGKILL at that moment and a new ingester process takes its place at once (forked
+from a warm parent, see ``ingester.py``), starting the feed again from the first payload as a
+restarted ``racedesk ingest`` would.
 
 After every kill the store is audited (``Auditor``): no partial release (every release has its
 normalized rows, its snapshot, its state rows and call events, and nothing of a later release is
@@ -40,7 +41,7 @@ from . import (
     PHASE_AFTER,
     Auditor,
     Feed,
-    Ingester,
+    Ingesters,
     Outcome,
     differences,
     fresh_database,
@@ -89,18 +90,23 @@ def feed(general_2024: Path) -> Feed:
 def reference(feed: Feed, tmp_path_factory: pytest.TempPathFactory) -> Reference:
     tmp = tmp_path_factory.mktemp("reference")
     url = f"sqlite:///{tmp / 'reference.sqlite'}"
-    started = time.monotonic()
-    child = Ingester(url, feed.folder, tmp, wait=False)
-    assert child.finish() == 0, child.stderr_path.read_text()
-    seconds = time.monotonic() - started
-    assert [m.event for m in child.marks][-1] == "done"
+    server = Ingesters(url, feed.folder, tmp)
+    try:
+        started = time.monotonic()
+        server.start()
+        assert server.finish() == 0, server.stderr()
+        seconds = time.monotonic() - started
+        marks = server.run
+    finally:
+        server.close()
+    assert marks[-1].event == "done"
     store = open_store(url)
     try:
         found = outcome(store, feed)
     finally:
         store.close()
     assert len(found.releases) == len(feed.payloads) == 32
-    return Reference(found, phase_durations(child.marks), seconds)
+    return Reference(found, phase_durations(marks), seconds)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -129,43 +135,39 @@ def test_kill_9_at_random_points_of_a_release(
     store = open_store(db_url)
     auditor = Auditor(store, feed)
     started = time.monotonic()
-    spare: Ingester | None = Ingester(db_url, feed.folder, tmp_path)
+    server = Ingesters(db_url, feed.folder, tmp_path)
     stored = 0
     try:
         for aim in plan:
             target = max(aim, stored)
             if target >= n:
                 break
-            assert spare is not None
-            child, spare = spare, None
-            child.go()
-            spare = Ingester(db_url, feed.folder, tmp_path)  # warms up while the child works
+            server.start()
             phase = rng.choices(PHASES, WEIGHTS)[0]
             span = reference.durations[target][phase] + (0.002 if phase == "after" else 0.0)
             offset = rng.uniform(0.0, span)
-            opened = child.wait_for(PHASE_START[phase], target)
+            opened = server.wait_for(PHASE_START[phase], target)
             delay = opened.ns / 1e9 + offset - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            child.kill()
-            last = child.marks[-1]
-            kept_raw |= {feed.hashes[m.index] for m in child.marks if m.event == "raw-end" and m.index is not None}
+            server.kill()
+            assert server.exit == -9, f"the ingester ended by itself ({server.exit})"
+            last = server.run[-1] if server.run else None
+            kept_raw |= {feed.hashes[m.index] for m in server.run if m.event == "raw-end" and m.index is not None}
             stored = auditor.audit(kept_raw)
-            kills.append(Kill(target, phase, round(offset * 1000, 2), PHASE_AFTER[last.event], last.index, stored))
-        assert spare is not None
-        final, spare = spare, None
-        final.go()
-        assert final.finish() == 0, final.stderr_path.read_text()
-        assert final.marks[-1].event == "done"
+            landed = PHASE_AFTER[last.event] if last else "starting"
+            kills.append(Kill(target, phase, round(offset * 1000, 2), landed, last.index if last else None, stored))
+        server.start()
+        assert server.finish() == 0, server.stderr()
+        assert server.run[-1].event == "done"
         assert auditor.audit(kept_raw) == n
         got = outcome(store, feed)
     finally:
-        if spare is not None:
-            spare.stop_spare()
+        server.close()
         store.close()
     seconds = time.monotonic() - started
 
-    landed = Counter(k.landed for k in kills)
+    where = Counter(k.landed for k in kills)
     backend = db_url.split(":", 1)[0].split("+", 1)[0]
     report = {
         "backend": backend,
@@ -173,7 +175,7 @@ def test_kill_9_at_random_points_of_a_release(
         "seed": SEED,
         "seconds": round(seconds, 1),
         "uninterrupted_seconds": round(reference.seconds, 1),
-        "landed": dict(landed),
+        "landed": dict(where),
         "releases_killed": len({k.release for k in kills}),
         "kept_raw": len(kept_raw),
         "differences": differences(got, reference.outcome),
@@ -182,11 +184,11 @@ def test_kill_9_at_random_points_of_a_release(
     out = REPO_ROOT / "test-artifacts" / "faults" / f"kill-ingester-{backend}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n")
-    print(f"\n{backend}: {len(kills)} kills in {seconds:.0f} s, landed {dict(landed)}")
+    print(f"\n{backend}: {len(kills)} kills in {seconds:.0f} s, landed {dict(where)}")
 
     assert len(kills) == KILLS
     assert report["differences"] == []
     assert got == reference.outcome
     if KILLS >= 20:
         # the kills reached the two places where a half-done release could be left behind
-        assert landed["engine"] > 0 and landed["commit"] > 0, landed
+        assert where["engine"] > 0 and where["commit"] > 0, where

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from store_support import Feed, parse_feed
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
+from store_support import Feed, parse_feed
 
 from racedesk.store.sql import SqlStore
 

@@ -42,7 +42,9 @@ def writer(url: str, folder: str, name: str, start: Any, out: Any) -> None:
                 committed.append(mine.sequence or 0)
             break
     store.close()
-    out.put({"name": name, "committed": committed, "conflicts": conflicts, "duplicates": duplicates})
+    out.put(
+        {"name": name, "committed": committed, "conflicts": conflicts, "duplicates": duplicates}
+    )
 
 
 def reader(url: str, election_id: str, last: int, start: Any, out: Any, limit: float = 240) -> None:
@@ -81,7 +83,9 @@ def reader(url: str, election_id: str, last: int, start: Any, out: Any, limit: f
     out.put({"name": "reader", "seen": sorted(seen), "torn": torn, "checks": checks})
 
 
-def waiter(url: str, election_id: str, after: int | None, poll: float, ready: Any, out: Any) -> None:
+def waiter(
+    url: str, election_id: str, after: int | None, poll: float, ready: Any, out: Any
+) -> None:
     """Wait for a release after ``after`` and report which, and when it woke."""
     store = SqlStore(url, migrate=False, poll_interval=poll)
     ready.set()

@@ -28,6 +28,7 @@ def _results(queue: Any, n: int, procs: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+@pytest.mark.slow
 def test_two_ingesters_and_a_reader(store_url: str, general_2024: Path, general: Feed) -> None:
     setup = SqlStore(store_url)  # migrated once before the processes start
     setup.put_election(general.election)
@@ -56,7 +57,6 @@ def test_two_ingesters_and_a_reader(store_url: str, general_2024: Path, general:
     results = {r["name"]: r for r in _results(queue, 3, procs)}
 
     a, b, reader = results["ingester-a"], results["ingester-b"], results["reader"]
-    print(a, b, {k: v for k, v in reader.items() if k != "seen"}, len(reader["seen"]))
     # every release committed exactly once, by one or the other, with no gap
     assert sorted(a["committed"] + b["committed"]) == list(range(len(general.releases)))
     assert reader["torn"] == []

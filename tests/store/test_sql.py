@@ -262,7 +262,10 @@ def test_a_count_that_goes_down_is_kept_and_flagged(store: SqlStore, general: Fe
     assert stored is not None and stored.correction and stored.usable
     note = [p for p in stored.problems if p.code == "count-went-down"]
     assert len(note) == 1 and not note[0].blocking
-    assert f"contest {DA}, choice {GASCON}: {before.votes[GASCON]:,} → {before.votes[GASCON] - 1_000:,}" in note[0].message
+    assert (
+        f"contest {DA}, choice {GASCON}: {before.votes[GASCON]:,} → {before.votes[GASCON] - 1_000:,}"
+        in note[0].message
+    )
     kept = store.release(eid, 3)
     assert kept.correction and kept.release == corrected and kept.problems == stored.problems
     # the next real release goes up again from the correction: not flagged
@@ -379,7 +382,9 @@ def test_quarantine_keeps_bytes_never_seen_before(store: SqlStore) -> None:
 def test_outstanding_reports_as_of(store: SqlStore, general: Feed, shared_data: Path) -> None:
     store.put_election(general.election)
     eid = general.election.id
-    reports = load_reports(shared_data / "lavote" / "outstanding-reports.csv", general.election.date)
+    reports = load_reports(
+        shared_data / "lavote" / "outstanding-reports.csv", general.election.date
+    )
     assert len(reports) >= 2
     for report in reports:
         assert store.put_outstanding(eid, report) is True
@@ -399,7 +404,9 @@ def test_outstanding_reports_as_of(store: SqlStore, general: Feed, shared_data: 
 def test_the_ledger_keeps_calls_in_order_and_as_of(store: SqlStore, general: Feed) -> None:
     store.put_election(general.election)
     eid = general.election.id
-    for i, (release, snap) in enumerate(zip(general.releases[:5], general.snapshots[:5], strict=True)):
+    for i, (release, snap) in enumerate(
+        zip(general.releases[:5], general.snapshots[:5], strict=True)
+    ):
         events = [store_support.call_event(release, i + 1, DA, HOCHMAN)] if i in (1, 3) else []
         if events:
             snap = store_support.snapshot(general.election, release, events=events)

@@ -26,11 +26,14 @@ def read_params(data: bytes, where: str) -> ModelParams:
     except msgspec.DecodeError as exc:
         raise ConfigError(f"not a racedesk parameter file: {exc}", where=where) from None
     if params.schema != "racedesk.params/1":
-        raise ConfigError(f"unknown parameter schema {params.schema!r} (expected racedesk.params/1)", where=where)
+        raise ConfigError(
+            f"unknown parameter schema {params.schema!r} (expected racedesk.params/1)", where=where
+        )
     buckets = len(params.fraction_edges) + 1
     if len(params.trend_weight) != buckets or len(params.late_spread) != buckets:
         raise ConfigError(
-            f"trend_weight and late_spread need {buckets} values, one per share-of-count bucket", where=where
+            f"trend_weight and late_spread need {buckets} values, one per share-of-count bucket",
+            where=where,
         )
     return params
 
@@ -44,7 +47,9 @@ def load_params(path: str | Path | None = None) -> ModelParams:
     try:
         data = target.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot read the parameter file: {exc.strerror}", where=str(target)) from None
+        raise ConfigError(
+            f"cannot read the parameter file: {exc.strerror}", where=str(target)
+        ) from None
     return read_params(data, str(target))
 
 

@@ -140,13 +140,20 @@ def final_outcome(contest: Contest, count: ContestCount | None) -> tuple[str, li
     rule = contest.rule
     total = count.choice_votes
     if rule.kind in ("measure", "recall"):
-        yes = next((c.id for c in contest.choices if c.name.strip().upper().startswith("YES")), contest.choices[0].id)
+        yes = next(
+            (c.id for c in contest.choices if c.name.strip().upper().startswith("YES")),
+            contest.choices[0].id,
+        )
         no = next((c.id for c in contest.choices if c.id != yes), yes)
-        thresholds = [t for t in (rule.threshold_fraction(), rule.alt_threshold_fraction()) if t is not None]
+        thresholds = [
+            t for t in (rule.threshold_fraction(), rule.alt_threshold_fraction()) if t is not None
+        ]
         if not thresholds:
             return "too close", []
         share = Fraction(count.votes.get(yes, 0), total)
-        verdicts = {share > t if (t == Fraction(1, 2) and rule.strict) else share >= t for t in thresholds}
+        verdicts = {
+            share > t if (t == Fraction(1, 2) and rule.strict) else share >= t for t in thresholds
+        }
         if len(verdicts) > 1:
             return "too close", []
         return ("passed", [yes]) if verdicts.pop() else ("failed", [no])
@@ -174,7 +181,11 @@ def final_shares(contest: Contest, count: ContestCount | None) -> dict[str, floa
 def is_election_night(election: Election, feed_time: datetime) -> bool:
     """Releases up to noon (local) the day after election day are election night's."""
     end = datetime.combine(election.date + timedelta(days=1), time(12, 0), tzinfo=feed_time.tzinfo)
-    return feed_time.astimezone(end.tzinfo) < end if feed_time.tzinfo else feed_time < end.replace(tzinfo=None)
+    return (
+        feed_time.astimezone(end.tzinfo) < end
+        if feed_time.tzinfo
+        else feed_time < end.replace(tzinfo=None)
+    )
 
 
 def event_correct(event: CallEvent, status: str, winners: Sequence[str]) -> bool:
@@ -223,7 +234,9 @@ def run_backtest(
                 if not target:
                     continue
                 held = [
-                    1.0 if c.share_low - TOLERANCE <= target[c.choice_id] <= c.share_high + TOLERANCE else 0.0
+                    1.0
+                    if c.share_low - TOLERANCE <= target[c.choice_id] <= c.share_high + TOLERANCE
+                    else 0.0
                     for c in projection.choices
                     if c.choice_id in target
                 ]

@@ -92,7 +92,9 @@ def canvass_rows(
         return []
     finals = ordered[-1].counts_by_contest()
     contests = {c.id: c for c in election.contests}
-    flat = msgspec.structs.replace(base, trend_weight=(0.0,) * (len(base.fraction_edges) + 1), draws=20)
+    flat = msgspec.structs.replace(
+        base, trend_weight=(0.0,) * (len(base.fraction_edges) + 1), draws=20
+    )
     good: list[Release] = []
     rows: list[Row] = []
     last = len(ordered) - 1
@@ -146,13 +148,19 @@ def fit_trend(rows: Sequence[Row], buckets: int) -> list[float]:
         y = row.late - p
         sxy[row.prepared.bucket] += float(x @ y)
         sxx[row.prepared.bucket] += float(x @ x)
-    return [float(min(max(sxy[b] / sxx[b], 0.0), 1.0)) if sxx[b] > 0 else 0.0 for b in range(buckets)]
+    return [
+        float(min(max(sxy[b] / sxx[b], 0.0), 1.0)) if sxx[b] > 0 else 0.0 for b in range(buckets)
+    ]
 
 
 def centred(row: Row, trend: Sequence[float]) -> proj.Prepared:
     """The row's inputs with its late-share centre moved by the fitted trend weight."""
     p = row.prepared.shares
-    centre = p if row.batch is None else p + trend[row.prepared.bucket] * row.batch_weight * (row.batch - p)
+    centre = (
+        p
+        if row.batch is None
+        else p + trend[row.prepared.bucket] * row.batch_weight * (row.batch - p)
+    )
     return replace(row.prepared, centre=centre)
 
 
@@ -183,14 +191,16 @@ def fit_sampling(rows: Sequence[Row], prepared: Sequence[proj.Prepared]) -> tupl
         tau2 = float((a @ y) / (a @ a))
     if tau2 < 0:
         tau2 = 0.0
-        kappa = float(max((c @ y) / (c @ c), 0.0))
+        kappa = max(float((c @ y) / (c @ c)), 0.0)
     return tau2, kappa
 
 
 class _Group:
     """Rows with the same number of choices, stacked, with fixed draws."""
 
-    def __init__(self, items: list[tuple[int, proj.Prepared, FloatArray]], rng: np.random.Generator) -> None:
+    def __init__(
+        self, items: list[tuple[int, proj.Prepared, FloatArray]], rng: np.random.Generator
+    ) -> None:
         self.pair_ids = np.array([i for i, _, _ in items])
         preps = [p for _, p, _ in items]
         self.votes = np.stack([p.votes for p in preps])
@@ -304,7 +314,9 @@ def swing_envelope(
 
     everything = max(s for s, _, _, _ in swings)
     shift = largest([s for s, _, r, minor in swings if r >= LARGE and not minor], everything)
-    shift_minor = max(shift, largest([s for s, _, r, minor in swings if r >= LARGE and minor], everything))
+    shift_minor = max(
+        shift, largest([s for s, _, r, minor in swings if r >= LARGE and minor], everything)
+    )
     design = 1.0
     for s, q, r, minor in swings:
         base = shift_minor if minor else shift
@@ -320,18 +332,30 @@ def calibrate(
 ) -> ModelParams:
     """Parameters learned from replays of ``canvasses`` (module docstring)."""
     base = base or default_params()
-    buckets = len(base.fraction_edges) + 1
     rows: list[Row] = []
     for election, releases, reports in canvasses:
         rows.extend(canvass_rows(election, releases, reports, base))
+    return fit(rows, tuple(election.id for election, _, _ in canvasses), base)
+
+
+def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelParams:
+    """Parameters learned from the rows of replayed canvasses named ``names`` (steps 1–4 of the
+    module docstring); every other parameter is ``base``'s."""
     if not rows:
         raise ValueError("nothing to calibrate on: the canvasses have no counted contests")
+    buckets = len(base.fraction_edges) + 1
     trend = fit_trend(rows, buckets)
     prepared = [centred(row, trend) for row in rows]
     tau2, kappa = fit_sampling(rows, prepared)
-    spreads, coverage, sizes = fit_spread(prepared, [r.final for r in rows], kappa, buckets, base.level)
-    shift, shift_minor, design = swing_envelope(late_swings(rows, base.minor_pair_share), base.late_noise_z)
-    overall = sum(c * n for c, n in zip(coverage, sizes, strict=True) if c >= 0) / max(1, sum(sizes))
+    spreads, coverage, sizes = fit_spread(
+        prepared, [r.final for r in rows], kappa, buckets, base.level
+    )
+    shift, shift_minor, design = swing_envelope(
+        late_swings(rows, base.minor_pair_share), base.late_noise_z
+    )
+    overall = sum(c * n for c, n in zip(coverage, sizes, strict=True) if c >= 0) / max(
+        1, sum(sizes)
+    )
     figures: dict[str, float] = {
         "rows": float(len(rows)),
         "training_coverage_90": round(overall, 4),
@@ -343,7 +367,7 @@ def calibrate(
     for b in range(buckets):
         figures[f"bucket_{b}_rows"] = float(sizes[b])
         figures[f"bucket_{b}_coverage_90"] = round(coverage[b], 4)
-    names = tuple(election.id for election, _, _ in canvasses)
+    names = tuple(names)
     fitted = {
         "trend_weight": [round(t, 4) for t in trend],
         "late_spread": spreads,
@@ -381,4 +405,17 @@ def learned_document(params: ModelParams) -> bytes:
     return msgspec.json.format(msgspec.json.encode(doc), indent=2) + b"\n"
 
 
-__all__ = ["LEARNED", "SAFETY", "TARGET", "learned_document", "Row", "calibrate", "canvass_rows", "fit_spread", "fit_trend", "late_swings", "swing_envelope"]
+__all__ = [
+    "LEARNED",
+    "SAFETY",
+    "TARGET",
+    "Row",
+    "calibrate",
+    "canvass_rows",
+    "fit",
+    "fit_spread",
+    "fit_trend",
+    "late_swings",
+    "learned_document",
+    "swing_envelope",
+]

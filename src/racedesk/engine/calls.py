@@ -71,6 +71,7 @@ class Count:
     votes: tuple[int, ...]
     counted: int
     left_low: float
+    left_mid: float
     left_high: float
     ballots_high: float
 
@@ -96,12 +97,15 @@ def read_count(contest: Contest, state: ContestState) -> Count | None:
         votes=votes,
         counted=counted,
         left_low=max(0.0, left.low) * named,
+        left_mid=min(max(left.mid * named, max(0.0, left.low) * named), high),
         left_high=high,
         ballots_high=max(0.0, ballots.high) if ballots is not None else high,
     )
 
 
-def late_allowance(share: float, votes_left: float, params: ModelParams, minor: bool = False) -> float:
+def late_allowance(
+    share: float, votes_left: float, params: ModelParams, minor: bool = False
+) -> float:
     """How far a late share may plausibly stray from the share so far, for ``votes_left`` votes.
 
     The part every contest shares is the largest late swing seen in calibration in contests
@@ -154,7 +158,9 @@ def threshold_need(votes: int, counted: int, left: float, threshold: float) -> f
     return (threshold * (counted + left) - votes) / left
 
 
-def threshold_safe(count: Count, i: int, threshold: float, above: bool, params: ModelParams) -> bool:
+def threshold_safe(
+    count: Count, i: int, threshold: float, above: bool, params: ModelParams
+) -> bool:
     """Whether choice ``i`` will plausibly end above (``above``) or below ``threshold``."""
     if count.counted <= 0:
         return False
@@ -168,7 +174,7 @@ def threshold_safe(count: Count, i: int, threshold: float, above: bool, params: 
 
 def hurdle_interval(count: Count, ahead: int, behind: int) -> Interval:
     """The trailing choice's two-way hurdle over the votes-left interval, within 0–100%."""
-    mid_left = (count.left_low + count.left_high) / 2
+    mid_left = count.left_mid
 
     def clip(x: float) -> float:
         return min(max(x, 0.0), 1.0)
@@ -183,7 +189,7 @@ def hurdle_interval(count: Count, ahead: int, behind: int) -> Interval:
 
 def need_interval(count: Count, i: int, threshold: float) -> Interval:
     """The share of the votes left choice ``i`` needs to reach ``threshold``, within 0–100%."""
-    mid_left = (count.left_low + count.left_high) / 2
+    mid_left = count.left_mid
     values = [
         min(max(threshold_need(count.votes[i], count.counted, r, threshold), 0.0), 1.0)
         for r in (count.left_low, mid_left, count.left_high)
@@ -206,10 +212,22 @@ def _evidence(count: Count, releases_counted: int, params: ModelParams) -> str:
 
 def _uncalled(prob: float, guarded: bool, params: ModelParams, what: str) -> Verdict:
     if guarded:
-        return Verdict("too close", (), f"{what} is within the recount guard of {_pct(params.recount_guard)}", prob)
+        return Verdict(
+            "too close",
+            (),
+            f"{what} is within the recount guard of {_pct(params.recount_guard)}",
+            prob,
+        )
     if prob < params.close_probability:
-        return Verdict("too close", (), f"{what} is too close to call ({_pct(prob)} projected)", prob)
-    return Verdict("leading", (), f"{what} leads ({_pct(prob)} projected) but the count could still change it", prob)
+        return Verdict(
+            "too close", (), f"{what} is too close to call ({_pct(prob)} projected)", prob
+        )
+    return Verdict(
+        "leading",
+        (),
+        f"{what} leads ({_pct(prob)} projected) but the count could still change it",
+        prob,
+    )
 
 
 def _top_places(
@@ -222,7 +240,9 @@ def _top_places(
     names = [count.names[i] for i in top]
     what = " and ".join(names)
     if not rest:
-        return Verdict(status, tuple(count.ids[i] for i in top), f"{what}: no more candidates than places", 1.0)
+        return Verdict(
+            status, tuple(count.ids[i] for i in top), f"{what}: no more candidates than places", 1.0
+        )
     last, first_out = top[-1], rest[0]
     margin = (count.votes[last] - count.votes[first_out]) / count.counted
     proj = {c.choice_id: c for c in projection.choices}
@@ -245,11 +265,15 @@ def _top_places(
     return Verdict(verdict.status, (), verdict.reason, prob, hurdle)
 
 
-def _measure(contest: Contest, count: Count, projection: Projection, params: ModelParams) -> Verdict:
+def _measure(
+    contest: Contest, count: Count, projection: Projection, params: ModelParams
+) -> Verdict:
     rule = contest.rule
     threshold = rule.threshold_fraction()
     if threshold is None:
-        return Verdict("too early", (), f"the pass rate {rule.text!r} cannot be read as a threshold")
+        return Verdict(
+            "too early", (), f"the pass rate {rule.text!r} cannot be read as a threshold"
+        )
     yes = next((i for i, n in enumerate(count.names) if n.strip().upper().startswith("YES")), 0)
     no = 1 - yes if len(count.ids) == 2 else yes
     thresholds = [float(threshold)]
@@ -274,7 +298,9 @@ def _measure(contest: Contest, count: Count, projection: Projection, params: Mod
     return Verdict(verdict.status, (), verdict.reason, lean, hurdle)
 
 
-def _majority(contest: Contest, count: Count, projection: Projection, params: ModelParams) -> Verdict:
+def _majority(
+    contest: Contest, count: Count, projection: Projection, params: ModelParams
+) -> Verdict:
     order = count.order()
     leader = order[0]
     name = count.names[leader]
@@ -295,13 +321,25 @@ def _majority(contest: Contest, count: Count, projection: Projection, params: Mo
         return Verdict("called", (count.ids[leader],), reason, p_majority, need)
     no_majority = all(threshold_safe(count, i, q, False, params) for i in range(len(count.ids)))
     if not guarded and no_majority and p_runoff >= params.call_probability:
-        places = _top_places(contest, count, projection, max(1, contest.rule.advance or 2), "runoff", params)
+        places = _top_places(
+            contest, count, projection, max(1, contest.rule.advance or 2), "runoff", params
+        )
         if places.is_call:
             reason = f"no majority is possible ({name} would need {_pct(need.low)} of the votes left); {places.reason}"
-            return Verdict("runoff", places.choices, reason, min(p_runoff, places.probability or 0.0), places.hurdle)
-        return Verdict(places.status, (), f"a runoff is certain; {places.reason}", p_runoff, places.hurdle)
+            return Verdict(
+                "runoff",
+                places.choices,
+                reason,
+                min(p_runoff, places.probability or 0.0),
+                places.hurdle,
+            )
+        return Verdict(
+            places.status, (), f"a runoff is certain; {places.reason}", p_runoff, places.hurdle
+        )
     lean = max(p_majority, p_runoff)
-    verdict = _uncalled(lean, guarded, params, f"{name}'s majority" if p_majority >= p_runoff else "a runoff")
+    verdict = _uncalled(
+        lean, guarded, params, f"{name}'s majority" if p_majority >= p_runoff else "a runoff"
+    )
     return Verdict(verdict.status, (), verdict.reason, lean, need)
 
 
@@ -327,7 +365,9 @@ def decide(
     if kind == "majority_or_runoff":
         return _majority(contest, count, projection, params)
     if kind == "top_two":
-        return _top_places(contest, count, projection, max(1, contest.rule.advance or 2), "advanced", params)
+        return _top_places(
+            contest, count, projection, max(1, contest.rule.advance or 2), "advanced", params
+        )
     return _top_places(contest, count, projection, max(1, contest.rule.seats), "called", params)
 
 
@@ -354,7 +394,9 @@ def leading_now(contest: Contest, event: CallEvent, state: ContestState) -> bool
     votes = {c: state.votes.get(c, 0) for c in ids}
     if event.status in ("passed", "failed"):
         threshold = rule.threshold_fraction()
-        yes = next((c.id for c in contest.choices if c.name.strip().upper().startswith("YES")), ids[0])
+        yes = next(
+            (c.id for c in contest.choices if c.name.strip().upper().startswith("YES")), ids[0]
+        )
         total = sum(votes.values())
         if threshold is None or total == 0:
             return True
@@ -379,7 +421,9 @@ def active_calls(ledger: Sequence[CallEvent]) -> dict[str, CallEvent]:
     return active
 
 
-def releases_counted(good: Sequence[Release], contest_ids: Sequence[str], cap: int) -> dict[str, int]:
+def releases_counted(
+    good: Sequence[Release], contest_ids: Sequence[str], cap: int
+) -> dict[str, int]:
     """For each contest, in how many of the last ``cap`` usable releases it had votes counted."""
     result = dict.fromkeys(contest_ids, 0)
     for release in good[-cap:] if cap > 0 else ():
@@ -410,11 +454,17 @@ def decide_all(
     next_id = max((e.event_id for e in ledger), default=0) + 1
     by_id = {c.id: c for c in election.contests}
     counted = releases_counted(good, list(by_id), max(params.min_releases, 1))
-    sequence = basis.sequence if basis.sequence is not None else (states[0].release_sequence if states else 0)
+    sequence = (
+        basis.sequence
+        if basis.sequence is not None
+        else (states[0].release_sequence if states else 0)
+    )
     events: list[CallEvent] = []
     calls: dict[str, ContestCall] = {}
 
-    def record(contest: Contest, state: ContestState, verdict: Verdict, rescinds: int | None = None) -> CallEvent:
+    def record(
+        contest: Contest, state: ContestState, verdict: Verdict, rescinds: int | None = None
+    ) -> CallEvent:
         nonlocal next_id
         event = CallEvent(
             event_id=next_id,
@@ -446,13 +496,20 @@ def decide_all(
                 prob = called_probability(contest, standing, projection)
                 if prob < params.rescind_probability:
                     reason = f"the called outcome is now projected at {_pct(prob)}: call {standing.event_id} is rescinded"
-                    event = record(contest, state, Verdict("rescinded", standing.choices, reason, prob), standing.event_id)
+                    event = record(
+                        contest,
+                        state,
+                        Verdict("rescinded", standing.choices, reason, prob),
+                        standing.event_id,
+                    )
                     calls[contest.id] = ContestCall(
                         contest_id=contest.id, status="rescinded", choices=standing.choices,
                         sentence=reason, event_id=event.event_id,
                     )  # fmt: skip
                     continue
-            status: CallStatus = standing.status if leading_now(contest, standing, state) else "winner not leading"
+            status: CallStatus = (
+                standing.status if leading_now(contest, standing, state) else "winner not leading"
+            )
             calls[contest.id] = ContestCall(
                 contest_id=contest.id, status=status, choices=standing.choices,
                 sentence=standing.reason, event_id=standing.event_id,
@@ -460,7 +517,9 @@ def decide_all(
             continue
         verdict = decide(contest, state, projection, counted.get(contest.id, 0), params)
         if verdict.is_call and not usable:
-            reason = f"{verdict.reason}, but the latest release failed its checks: no call is made on it"
+            reason = (
+                f"{verdict.reason}, but the latest release failed its checks: no call is made on it"
+            )
             verdict = Verdict("leading", (), reason, verdict.probability, verdict.hurdle)
         if verdict.is_call and usable:
             event = record(contest, state, verdict)

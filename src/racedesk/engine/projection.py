@@ -142,7 +142,9 @@ def prepare(
 
 
 def triangular(
-    low: npt.NDArray[np.floating], mode: npt.NDArray[np.floating], high: npt.NDArray[np.floating],
+    low: npt.NDArray[np.floating],
+    mode: npt.NDArray[np.floating],
+    high: npt.NDArray[np.floating],
     u: npt.NDArray[np.floating],
 ) -> npt.NDArray[np.floating]:
     """Inverse CDF of the triangular distribution, row-wise: ``u`` (rows × draws) in [0, 1)."""
@@ -221,7 +223,7 @@ def in_top(final: npt.NDArray[np.floating], n: int) -> FloatArray:
     """Each choice's share of a place among the top ``n`` in each draw (``final`` is (C, K, D)):
     1 in, 0 out, and for choices tied for the last places the share of those places each would
     get by lot (EC §15651; it only matters for a count that is final, one draw)."""
-    c, k, d = final.shape
+    _, k, d = final.shape
     if n >= k:
         return np.ones(final.shape)
     if d == 1:
@@ -284,7 +286,9 @@ def outcomes(
                 for q in range(k):
                     out[f"{names[q]} wins"] = float(probs[i, q])
             else:
-                out[top_set_key([names[q] for q in leaders[j]], contest.rule.kind)] = float(joint[j])
+                out[top_set_key([names[q] for q in leaders[j]], contest.rule.kind)] = float(
+                    joint[j]
+                )
             if contest.rule.kind == "majority_or_runoff":
                 for q in range(k):
                     out[f"{names[q]} wins a majority"] = float(p_majority[j, q])
@@ -333,10 +337,14 @@ def groups_by_size(prepared: Sequence[Prepared]) -> list[list[int]]:
     return [groups[k] for k in sorted(groups)]
 
 
-_NOISE: dict[tuple[int, int, int, int], tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]] = {}
+_NOISE: dict[
+    tuple[int, int, int, int], tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]
+] = {}
 
 
-def noise(seed: int, contests: int, choices: int, draws: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+def noise(
+    seed: int, contests: int, choices: int, draws: int
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """The uniform (C, D) and standard normal (C, K, D) draws of a group of contests: a function
     of the seed and the group's shape only (its own generator), kept for reuse because the same
     groups come back release after release. The arrays are read-only."""
@@ -397,14 +405,13 @@ def project_prepared(
     batches: list[tuple[list[Prepared], npt.NDArray[np.floating], list[list[list[float]]]]] = []
     for members in groups_by_size(settled):
         items = [settled[i] for i in members]
-        final = np.stack([p.shares for p in items])[:, :, None]
-        bounds = np.repeat(final, 3, axis=2).tolist()
-        batches.append((items, final, bounds))
+        exact: npt.NDArray[np.floating] = np.stack([p.shares for p in items])[:, :, None]
+        batches.append((items, exact, np.repeat(exact, 3, axis=2).tolist()))
     for members in groups_by_size(open_):
         items = [open_[i] for i in members]
-        final = simulate_group(items, params, seed, draws)
-        bounds = np.sort(final, axis=2)[:, :, [lo, mid, hi]].astype(np.float64).tolist()
-        batches.append((items, final, bounds))
+        drawn = simulate_group(items, params, seed, draws)
+        bounds = np.sort(drawn, axis=2)[:, :, [lo, mid, hi]].astype(np.float64).tolist()
+        batches.append((items, drawn, bounds))
     for items, final, bounds in batches:
         contests = [p.contest for p in items]
         probs, outs = outcomes(contests, np.stack([p.votes for p in items]), final)
@@ -473,13 +480,13 @@ __all__ = [
     "fraction_bucket",
     "groups_by_size",
     "in_top",
+    "noise",
     "outcomes",
     "places_sought",
     "prepare",
     "project_all",
     "project_prepared",
     "simulate",
-    "noise",
     "simulate_group",
     "top_set_key",
     "triangular",

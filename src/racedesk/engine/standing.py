@@ -31,7 +31,6 @@ from fractions import Fraction
 from typing import Final
 
 from racedesk.engine.hurdle import (
-    clip,
     place_status,
     prefix_sums,
     reaches,
@@ -246,6 +245,15 @@ class _Tally:
         return v / self.shown if self.shown else 0.0
 
 
+def _needs(low: float, mid: float, high: float) -> Interval:
+    """A need as shown: each end within 0–100%, the middle between the ends (rounding in the
+    arithmetic must not put it outside)."""
+    low = 0.0 if low < 0.0 else 1.0 if low > 1.0 else low
+    high = 0.0 if high < 0.0 else 1.0 if high > 1.0 else high
+    mid = low if mid < low else high if mid > high else mid
+    return Interval(low=low, mid=mid, high=high)
+
+
 def _bound(votes: float, most: float) -> float:
     x = votes if votes < most else most
     return x if x > 0.0 else 0.0
@@ -364,25 +372,10 @@ def _pair_needs(t: _Tally, i: int, rival: int, ahead: bool) -> tuple[Interval, s
     else:
         at_lo, at_mid, at_hi = two_way_needs3(lead, 1, 1, t.left)  # type: ignore[arg-type]
         denominator = "share of all votes left, if the other choices get none"
-    # More votes left, less needed: the low end of the need is at the high end of R. The choice
-    # behind needs at least 1/2, the one ahead at most 1/2: clip the other side only.
+    # More votes left, less needed: the low end of the need is at the high end of R.
     if ahead:
-        return (
-            Interval(
-                low=1.0 - at_lo if at_lo < 1.0 else 0.0,
-                mid=1.0 - at_mid if at_mid < 1.0 else 0.0,
-                high=1.0 - at_hi if at_hi < 1.0 else 0.0,
-            ),
-            denominator,
-        )
-    return (
-        Interval(
-            low=at_hi if at_hi < 1.0 else 1.0,
-            mid=at_mid if at_mid < 1.0 else 1.0,
-            high=at_lo if at_lo < 1.0 else 1.0,
-        ),
-        denominator,
-    )
+        return _needs(1.0 - at_lo, 1.0 - at_mid, 1.0 - at_hi), denominator
+    return _needs(at_hi, at_mid, at_lo), denominator
 
 
 def _place_standings(t: _Tally, k: int, goal: str) -> list[Standing]:
@@ -500,7 +493,7 @@ def _majority(k: int, t: _Tally) -> _Result:
                 share=st.share,
                 status="contending",
                 goal="for a majority",
-                needs=Interval(low=clip(min(need)), mid=clip(need[1]), high=clip(max(need))),
+                needs=_needs(min(need), need[1], max(need)),
                 denominator="share of all votes left, write-ins included",
             )
         else:
@@ -528,9 +521,7 @@ def _majority(k: int, t: _Tally) -> _Result:
                     share=st.share,
                     status="contending",
                     goal="to reach a runoff",
-                    needs=Interval(
-                        low=clip(1 - max(need)), mid=clip(1 - need[1]), high=clip(1 - min(need))
-                    ),
+                    needs=_needs(1 - max(need), 1 - need[1], 1 - min(need)),
                     denominator=f"share of all votes left going to others than {name}",
                     rival=t.ids[lead],
                 )
@@ -621,14 +612,9 @@ def _measure(info: _ContestInfo, t: _Tally) -> _Result:
             status = "contending"
     if status == "contending":
         # The need is monotone in R: its ends are at the ends of the votes left.
-        needs = [
-            threshold_needs(yes, total, x, q.num, q.den) for q in qs for x in (left[0], left[2])
-        ]  # type: ignore[index]
-        low, high = min(needs), max(needs)
-        mid = threshold_needs(yes, total, left[1], main.num, main.den)  # type: ignore[index]
-        low = low if low > 0.0 else 0.0
-        high = high if high < 1.0 else 1.0
-        mid = 0.0 if mid < 0.0 else 1.0 if mid > 1.0 else mid
+        lo, mid, hi = left  # type: ignore[misc]
+        ends = [threshold_needs(yes, total, x, q.num, q.den) for q in qs for x in (lo, hi)]
+        need = _needs(min(ends), threshold_needs(yes, total, mid, main.num, main.den), max(ends))
         yes_st = Standing(
             choice_id=ids[y],
             name=names[y],
@@ -636,7 +622,7 @@ def _measure(info: _ContestInfo, t: _Tally) -> _Result:
             share=share_yes,
             status=status,
             goal=info.goal,
-            needs=Interval(low=low, mid=mid, high=high),
+            needs=need,
             denominator=info.denominator,
             rival=ids[no],
         )
@@ -647,7 +633,7 @@ def _measure(info: _ContestInfo, t: _Tally) -> _Result:
             share=share_no,
             status=status,
             goal="to defeat it",
-            needs=Interval(low=1.0 - high, mid=1.0 - mid, high=1.0 - low),
+            needs=Interval(low=1.0 - need.high, mid=1.0 - need.mid, high=1.0 - need.low),
             denominator=info.denominator,
             rival=ids[y],
         )

@@ -103,7 +103,7 @@ def county_ballots_left(
         deadline = election.date + timedelta(days=params.mail_arrival_days)
         early = report.as_of.date() <= deadline
         rise = params.report_rise if early else params.report_rise_late
-        mid = total - since
+        mid = float(total - since)
         low = total * (1 - params.report_fall) - since
         high = total * (1 + rise) - since
         if cap is not None:
@@ -118,7 +118,7 @@ def county_ballots_left(
             f"overstated what was left by up to {params.report_fall:.0%})"
         )
         if mid < 0:
-            note += f"; the count has passed the estimate by {-mid:,} ballots"
+            note += f"; the count has passed the estimate by {-mid:,.0f} ballots"
         if guessed:
             note += "; the feed gives no ballots counted county-wide, so they are taken from the contest with the most"
         return BallotsLeft(ballots=interval, source="registrar", as_of=report.as_of, note=note)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from racedesk.engine.calls import Count, need_interval, read_count
+from racedesk.engine.calls import Count, read_count, threshold_need
 from racedesk.engine.types import ContestCall, ContestState, Interval, Projection
 from racedesk.model import Contest
 
@@ -91,15 +91,34 @@ def _has(contest: Contest, choice_id: str) -> bool:
     return any(c.id == choice_id for c in contest.choices)
 
 
-def _need_clause(who: str, need: Interval, left: float, denominator: str) -> str:
+def _need_clause(who: str, need: Interval, count: Count, denominator: str) -> str:
+    """What ``who`` needs of the votes left, never shown outside 0–100% (calls-and-hurdles.md):
+    beyond all of them at every estimate is "cannot catch up", at or below 0% "clinched"."""
     if need.low > 1:
         return f"{who} cannot catch up: even every one of the votes left would not be enough"
     if need.high <= 0:
         return f"{who} has clinched it whatever the votes left do"
-    return f"{who} would need {pct_range(need)} of {denominator}{about(left)} votes left"
+    most = f"{about(count.left_high)} votes left"
+    if need.mid > 1:
+        return (
+            f"{who} would need more than all of {denominator}{about(count.left_mid)} votes left, "
+            f"or {pct(need.low)} if as many as {most}"
+        )
+    if need.high > 1:
+        return (
+            f"{who} would need {pct(need.mid)} of {denominator}{about(count.left_mid)} votes left "
+            f"({pct(need.low)} if as many as {most}, more than all of them if the fewest are)"
+        )
+    return f"{who} would need {pct_range(need)} of {denominator}{about(count.left_mid)} votes left"
 
 
-def _two_way_need(count: Count, ahead: int, behind: int, mid: float) -> Interval:
+def _threshold_need(count: Count, i: int, threshold: float) -> Interval:
+    """The share of all votes left choice ``i`` needs to end at ``threshold``, unclipped."""
+    values = [threshold_need(count.votes[i], count.counted, r, threshold) for r in (count.left_high, count.left_mid, count.left_low)]
+    return Interval(low=min(values), mid=values[1], high=max(values))
+
+
+def _two_way_need(count: Count, ahead: int, behind: int) -> Interval:
     """The trailing choice's two-way hurdle at the low, middle and high votes left, unclipped."""
 
     def at(left: float) -> float:
@@ -109,7 +128,7 @@ def _two_way_need(count: Count, ahead: int, behind: int, mid: float) -> Interval
             return math.inf
         return (va - vb + two_way) / (2 * two_way)
 
-    return Interval(low=at(count.left_high), high=at(count.left_low), mid=at(mid))
+    return Interval(low=at(count.left_high), high=at(count.left_low), mid=at(count.left_mid))
 
 
 def contest_sentence(
@@ -128,11 +147,16 @@ def contest_sentence(
     parts: list[str] = []
     earlier = recent[-3] if len(recent) >= 3 else (recent[0] if recent else None)
     batches = min(3, len(recent))
-    batch_words = f"the last {_NUMBER_WORDS.get(batches, str(batches))} batches" if batches > 1 else "the last batch"
+    batch_words = (
+        f"the last {_NUMBER_WORDS.get(batches, str(batches))} batches"
+        if batches > 1
+        else "the last batch"
+    )
     if count is None or count.counted == 0:
-        parts.append("No votes counted yet." if state.total_votes == 0 else "The votes left are unknown.")
+        parts.append(
+            "No votes counted yet." if state.total_votes == 0 else "The votes left are unknown."
+        )
     else:
-        mid_left = (count.left_low + count.left_high) / 2
         order = count.order()
         rule = contest.rule
         if rule.kind in ("measure", "recall"):
@@ -140,22 +164,28 @@ def contest_sentence(
             yes = next((i for i, n in enumerate(count.names) if n.upper().startswith("YES")), 0)
             share = count.votes[yes] / count.counted
             if threshold is None:
-                parts.append(f"Yes has {pct(share)}; the pass rate {rule.text!r} cannot be read as a threshold.")
+                parts.append(
+                    f"Yes has {pct(share)}; the pass rate {rule.text!r} cannot be read as a threshold."
+                )
             else:
-                need = need_interval(count, yes, float(threshold))
-                text = f"Yes has {pct(share)} and needs {pct_range(need)} of {about(mid_left)} votes left to pass at {pct(float(threshold), 0)}"
+                need = _threshold_need(count, yes, float(threshold))
+                text = f"Yes has {pct(share)}; " + _need_clause("it", need, count, "").replace(
+                    "it would need", "it needs"
+                ) + f" to pass at {pct(float(threshold), 0)}"
                 b = batch_share(state, earlier, count.ids[yes], None)
                 if b is not None:
                     text += f"; it has had {pct(b, 0)} of {batch_words}"
                 parts.append(text + ".")
         elif len(order) >= 2:
-            places = {"plurality": rule.seats, "top_two": rule.advance or 2}.get(rule.kind, rule.advance or 2)
+            places = {"plurality": rule.seats, "top_two": rule.advance or 2}.get(
+                rule.kind, rule.advance or 2
+            )
             places = max(1, places)
             if rule.kind == "majority_or_runoff" and count.votes[order[0]] / count.counted >= 0.4:
                 leader = order[0]
-                need = need_interval(count, leader, 0.5)
+                need = _threshold_need(count, leader, 0.5)
                 who = short_name(count.names[leader])
-                text = _need_clause(who, need, mid_left, "") + " for a majority"
+                text = _need_clause(who, need, count, "") + " for a majority"
                 b = batch_share(state, earlier, count.ids[leader], None)
                 if b is not None:
                     text += f"; {who} has had {pct(b, 0)} of {batch_words}"
@@ -163,17 +193,21 @@ def contest_sentence(
             elif places < len(order):
                 ahead, behind = order[places - 1], order[places]
                 who = short_name(count.names[behind])
-                need = _two_way_need(count, ahead, behind, mid_left)
+                need = _two_way_need(count, ahead, behind)
                 denominator = "the two-way vote of " if len(order) > 2 else ""
-                text = _need_clause(who, need, mid_left, denominator)
-                b = batch_share(state, earlier, count.ids[behind], count.ids[ahead] if len(order) > 2 else None)
+                text = _need_clause(who, need, count, denominator)
+                b = batch_share(
+                    state, earlier, count.ids[behind], count.ids[ahead] if len(order) > 2 else None
+                )
                 if b is not None:
                     text += f"; {who} has had {pct(b, 0)} of {batch_words}"
                 parts.append(text + ".")
         if projection is not None:
             proj = {c.choice_id: c for c in projection.choices}
-            lead = order[0] if contest.rule.kind not in ("measure", "recall") else next(
-                (i for i, n in enumerate(count.names) if n.upper().startswith("YES")), 0
+            lead = (
+                order[0]
+                if contest.rule.kind not in ("measure", "recall")
+                else next((i for i, n in enumerate(count.names) if n.upper().startswith("YES")), 0)
             )
             cp = proj.get(count.ids[lead])
             if cp is not None:

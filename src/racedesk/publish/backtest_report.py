@@ -41,7 +41,7 @@ def plot_svg(report: BacktestReport) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="11">',
-        f'<title>{escape(report.election.title)}: calls and 90% coverage by release</title>',
+        f"<title>{escape(report.election.title)}: calls and 90% coverage by release</title>",
         f'<rect x="{MARGIN_LEFT}" y="{y(0.95):.1f}" width="{inner_w}" height="{y(0.85) - y(0.95):.1f}" '
         'fill="#e6f2e6"/>',
     ]
@@ -65,7 +65,10 @@ def plot_svg(report: BacktestReport) -> str:
     if covered:
         points = " ".join(f"{x(e.index):.1f},{y(e.coverage_90 or 0.0):.1f}" for e in covered)
         parts.append(f'<polyline points="{points}" fill="none" stroke="#c0392b" stroke-width="2"/>')
-    for label, colour, offset in (("contests called", "#1f5fa8", 0), ("90% interval coverage", "#c0392b", 150)):
+    for label, colour, offset in (
+        ("contests called", "#1f5fa8", 0),
+        ("90% interval coverage", "#c0392b", 150),
+    ):
         lx = MARGIN_LEFT + offset
         parts.append(
             f'<line x1="{lx}" x2="{lx + 18}" y1="{HEIGHT - 12}" y2="{HEIGHT - 12}" stroke="{colour}" stroke-width="2"/>'
@@ -133,7 +136,9 @@ def markdown(report: BacktestReport, plot_name: str) -> str:
         call = "–" if c.call is None else f"{c.call.status}: {', '.join(c.call.choices)}"
         when = "–" if c.call is None else f"{c.call.release_index} ({c.call.release_time})"
         right = "–" if c.correct is None else ("yes" if c.correct else "**no**")
-        final = f"{c.final_status}: {', '.join(c.final_winners)}" if c.final_winners else c.final_status
+        final = (
+            f"{c.final_status}: {', '.join(c.final_winners)}" if c.final_winners else c.final_status
+        )
         title = c.title.replace("|", "/")
         lines.append(f"| {c.id} {title} | {c.rule} | {final} | {call} | {when} | {right} |")
     return "\n".join(lines) + "\n"

@@ -146,28 +146,20 @@ def status_class(status: str | None) -> str:
 
 def standing_text(standing: dict[str, Any] | None, names: dict[str, str], leading: bool = False) -> str:
     """A choice's standing in words, with the denominator its hurdle is stated on
-    (``calls-and-hurdles.md``: never a share outside 0–100%): "clinched", "eliminated",
+    (``calls-and-hurdles.md``: never a share outside 0–100%): "clinched win", "eliminated",
     "unknown: no estimate of votes left", or "needs 61.6% (60.2–63.6%) to pass Hochman
     (two-way share of the votes left for …)"."""
     if not standing:
         return "–"
-    return "".join(_standing_parts(standing, names, leading)).strip()
-
-
-def standing_html(standing: dict[str, Any] | None, names: dict[str, str], leading: bool = False) -> Markup:
-    """:func:`standing_text` as HTML, the share in bold and the denominator small."""
-    if not standing:
-        return Markup("–")
     parts = _standing_parts(standing, names, leading)
     if len(parts) == 1:
-        return Markup.escape(parts[0])
-    need, goal, denominator = parts
-    return Markup("needs <strong>{}</strong>{} <small class=\"muted\">{}</small>").format(
-        need.removeprefix("needs "), goal, denominator.strip()
-    )
+        return parts[0]
+    need, aim, denominator = parts
+    return f"needs {need}" + (f" {aim}" if aim else "") + f" ({denominator})"
 
 
 def _standing_parts(standing: dict[str, Any], names: dict[str, str], leading: bool) -> list[str]:
+    """``[words]`` for a settled standing, else ``[share needed, aim, denominator]``."""
     status = standing["status"]
     goal = standing.get("goal") or ""
     if status == "clinched":
@@ -181,11 +173,10 @@ def _standing_parts(standing: dict[str, Any], names: dict[str, str], leading: bo
         return ["contending"]
     rival = standing.get("rival") or ""
     if rival and (goal in ("to win", "") or goal.startswith("to win one")):
-        aim = f" to {'stay ahead of' if leading else 'pass'} {names.get(rival, rival)}"
+        aim = f"to {'stay ahead of' if leading else 'pass'} {names.get(rival, rival)}"
     else:
-        aim = f" {goal}" if goal else ""
-    denominator = standing.get("denominator") or "of the votes left"
-    return [f"needs {pct_interval(needs)}", aim, f" ({denominator})"]
+        aim = goal
+    return [pct_interval(needs), aim, standing.get("denominator") or "the votes left"]
 
 
 # --- links: live paths or relative files ------------------------------------------------------------
@@ -688,9 +679,7 @@ def _environment() -> Environment:
         chance=chance,
         status_class=status_class,
     )
-    env.globals.update(
-        when=when, standing_text=standing_text, standing_html=standing_html, statuses=STATUSES
-    )
+    env.globals.update(when=when, statuses=STATUSES)
     return env
 
 
@@ -757,36 +746,95 @@ def render_election(
     )
 
 
+def part_record(
+    election: Election, doc: dict[str, Any], marks: Sequence[ReleaseMark]
+) -> dict[str, Any]:
+    """What the release-dependent part of a contest page shows, as text ready to display,
+    from a ``racedesk.state/1`` document: the server renders it (``_contest_part.html``) and
+    a static page's time slider fills the same elements from it (``racedesk.js``), so both
+    show the same strings."""
+    contest = doc["contest"]
+    release = doc["release"]
+    order = [c["id"] for c in contest["choices"]]
+    names = {c["id"]: c["name"] for c in contest["choices"]}
+    leaders = set(contest["leaders"])
+    call = contest["call"]
+    status = call["status"] if call else "too early"
+    rows = []
+    for c in sorted(contest["choices"], key=lambda c: (-c["votes"], order.index(c["id"]))):
+        standing = c["standing"]
+        proj = c["projection"]
+        rows.append(
+            {
+                "id": c["id"],
+                "leader": c["id"] in leaders,
+                "votes": count(c["votes"]),
+                "share": pct(c["share"]),
+                "proj": pct_interval(
+                    {"low": proj["share_low"], "mid": proj["share_mid"], "high": proj["share_high"]}
+                )
+                if proj
+                else "–",
+                "chance": chance(proj["probability"]) if proj else "–",
+                "goal": f"chance {standing['goal']}" if standing and standing.get("goal") else "",
+                "standing": _standing_parts(standing, names, c["id"] in leaders) if standing else ["–"],
+                "standing_class": f"sd-{standing['status']}" if standing else "",
+            }
+        )
+    note = "votes"
+    if contest["write_ins"]:
+        note += f", of which {count(contest['write_ins'])} write-ins"
+    if contest["ballots"] is not None:
+        note += f"; {count(contest['ballots'])} ballots counted in the contest"
+    left = contest["votes_left"] or {}
+    projection = contest["projection"]
+    sequence = release["sequence"]
+    return {
+        "contest_id": contest["id"],
+        "release": sequence,
+        "last": len(marks) - 1,
+        "time": when(release["feed_time"], election.timezone),
+        "feed_time": release["feed_time"],
+        "hash": release["hash"][:12],
+        "flagged": not release["usable"],
+        "status": status,
+        "status_class": status_class(status),
+        "called_for": ", ".join(names.get(c, c) for c in call["choices"]) if call else "",
+        "sentence": contest["sentence"],
+        "call_sentence": call["sentence"] if call and call["sentence"] != contest["sentence"] else "",
+        "rows": rows,
+        "total": count(contest["total_votes"]),
+        "total_note": note,
+        "left_known": bool(left.get("votes")),
+        "left": count_interval(left.get("votes")),
+        "left_ballots": count_interval(left["ballots"]) if left.get("ballots") else "",
+        "left_source": left.get("source", "none"),
+        "left_note": left.get("note", ""),
+        "outcomes": [
+            [outcome, chance(p)]
+            for outcome, p in sorted((projection or {}).get("outcomes", {}).items(), key=lambda kv: -kv[1])
+        ],
+        "model": (
+            f"{round(projection['level'] * 100)}% intervals; model {projection['model_version']}, "
+            f"{count(projection['draws'])} draws, seed {projection['seed']}."
+            if projection
+            else ""
+        ),
+        "problems": [[p["code"], p["message"]] for p in contest["problems"]],
+    }
+
+
 def _contest_part(
-    library: Library,
     links: Links,
     election: Election,
-    contest_id: str,
-    sequence: int,
-    marks: Sequence[ReleaseMark],
+    record: dict[str, Any],
+    ledger: Sequence[dict[str, Any]],
 ) -> Markup:
-    """The part of a contest page that depends on the release shown."""
-    doc = library.contest_doc(election.id, contest_id, sequence)
-    contest = doc["contest"]
-    names = {c["id"]: c["name"] for c in contest["choices"]}
-    ranked = sorted(
-        contest["choices"],
-        key=lambda c: (-c["votes"], [x["id"] for x in contest["choices"]].index(c["id"])),
-    )
-    ledger = views.ledger_view(
-        election, [e for e in library.ledger(election.id, sequence) if e.contest_id == contest_id]
-    )["events"]
+    """The part of a contest page that depends on the release shown: ``record`` (see
+    :func:`part_record`) and the contest's ledger rows, those after the release hidden."""
+    choices = {c.id: c for c in election.contest(record["contest_id"]).choices}
     html = ENV.get_template("_contest_part.html").render(
-        links=links,
-        election=election,
-        doc=doc,
-        contest=contest,
-        ranked=ranked,
-        names=names,
-        ledger=ledger,
-        sequence=sequence,
-        mark=marks[sequence] if sequence < len(marks) else None,
-        count_releases=len(marks),
+        links=links, election=election, r=record, ledger=ledger, choices=choices
     )
     return Markup(html)
 
@@ -800,9 +848,11 @@ def render_contest(
     *,
     latest: int | None = None,
     embed_all: bool = False,
+    ledger: Sequence[CallEvent] | None = None,
 ) -> str:
     """A contest page as of release ``sequence`` (the slider can move to any release up to
-    ``latest``). ``embed_all`` embeds every release's part for a static export."""
+    ``latest``). ``embed_all`` embeds every release's part record, for a static export's
+    slider; ``ledger`` is the election's call ledger when the caller has read it already."""
     election = library.election(election_id)
     contest = library.contest(election, contest_id)
     if latest is None:
@@ -811,11 +861,15 @@ def render_contest(
     if latest is not None:
         stored = stored[: latest + 1]
     marks = release_marks(election, stored)
+    if ledger is None:
+        ledger = library.ledger(election_id, latest)
+    rows = views.ledger_view(election, [e for e in ledger if e.contest_id == contest_id])["events"]
     part = None
     chart = None
-    parts: list[tuple[int, Markup]] = []
+    records: list[dict[str, Any]] = []
     if sequence is not None and latest is not None:
-        part = _contest_part(library, links, election, contest_id, sequence, marks)
+        record = part_record(election, library.contest_doc(election_id, contest_id, sequence), marks)
+        part = _contest_part(links, election, record, rows)
         states = library.history(election_id, contest_id, latest)
         chart = chart_data(
             contest,
@@ -824,8 +878,8 @@ def render_contest(
             [m.short for m in marks],
         )
         if embed_all:
-            parts = [
-                (m.sequence, _contest_part(library, links, election, contest_id, m.sequence, marks))
+            records = [
+                part_record(election, library.contest_doc(election_id, contest_id, m.sequence), marks)
                 for m in marks
             ]
     return ENV.get_template("contest.html").render(
@@ -833,7 +887,7 @@ def render_contest(
         election=election,
         contest=contest,
         part=part,
-        parts=parts,
+        records=records,
         chart=chart,
         marks=[
             {"sequence": m.sequence, "label": m.label, "short": m.short, "usable": m.usable}
@@ -910,13 +964,14 @@ def export_site(
         (api / name / "ledger.json", lib.ledger_doc(election_id, sequence)),
         (api / name / "releases.json", lib.releases_doc(election_id, sequence)),
     ]
+    ledger = lib.ledger(election_id, sequence) if sequence is not None else []
     for contest in election.contests:
         cid = slug(contest.id)
         written += _write(
             out / "elections" / name / "contests" / f"{cid}.html",
             render_contest(
                 lib, StaticLinks(3), election_id, contest.id, sequence, latest=sequence,
-                embed_all=True,
+                embed_all=True, ledger=ledger,
             ),
         )  # fmt: skip
         pages += 1

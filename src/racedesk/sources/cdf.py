@@ -19,6 +19,8 @@ Reading:
 - Rules come from racedesk's extension when present; otherwise from ``VoteVariation``,
   ``NumberElected``, ``NumberRunoff``, ``VotesAllowed``, the measure ``Type`` and the
   ``PassageThreshold`` text; a contest-rules file (``rules``) overrides either.
+- The election keeps the id the report gives it (``racedesk-election-id``), but its ``source``
+  is ``cdf``: its payloads are CDF reports, which only this adapter reads.
 - Candidates marked ``winner``/``projected-winner``/``advanced-to-runoff`` become call events
   from an outside source; ``BallotsOutstanding`` becomes an outstanding report, unless
   racedesk's extension says the figure was racedesk's own model estimate.
@@ -292,22 +294,28 @@ def _refs(node: Node, key: str, where: str) -> list[str]:
     return value
 
 
+def _show(value: Any) -> str:
+    """A value as it appears in an error message, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def _number(value: Any, where: str, what: str) -> int:
     """A count: a whole, non-negative number (JSON number or XML decimal text)."""
     if isinstance(value, bool):
-        raise InputError(f"{what} is {value!r}, not a number", where=where)
+        raise InputError(f"{what} is {_show(value)}, not a number", where=where)
     if isinstance(value, str):
         text = value.strip()
         try:
             value = int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
         except ValueError:
-            raise InputError(f"{what} is {value!r}, not a number", where=where) from None
+            raise InputError(f"{what} is {_show(value)}, not a number", where=where) from None
     if isinstance(value, float):
         if not math.isfinite(value) or not value.is_integer():
-            raise InputError(f"{what} is {value!r}, not a whole number", where=where)
+            raise InputError(f"{what} is {_show(value)}, not a whole number", where=where)
         value = int(value)
     if not isinstance(value, int):
-        raise InputError(f"{what} is {value!r}, not a number", where=where)
+        raise InputError(f"{what} is {_show(value)}, not a number", where=where)
     if value < 0:
         raise InputError(f"{what} is negative ({value})", where=where)
     return value
@@ -367,9 +375,9 @@ def _float(value: str, where: str, what: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise InputError(f"{what} {value!r} is not a number", where=where) from None
+        raise InputError(f"{what} {_show(value)} is not a number", where=where) from None
     if not math.isfinite(number):
-        raise InputError(f"{what} {value!r} is not a finite number", where=where)
+        raise InputError(f"{what} {_show(value)} is not a finite number", where=where)
     return number
 
 
@@ -392,10 +400,10 @@ def _ext_time(value: str | None, where: str, what: str) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise InputError(
-            f"{what} {value!r} is not an ISO 8601 date and time", where=where
+            f"{what} {_show(value)} is not an ISO 8601 date and time", where=where
         ) from None
     if moment.tzinfo is None:
-        raise InputError(f"{what} {value!r} has no time zone", where=where)
+        raise InputError(f"{what} {_show(value)} has no time zone", where=where)
     return moment
 
 
@@ -470,7 +478,7 @@ def _xml_tree(data: bytes, where: str) -> Node:
         raise InputError(f"the XML root is <{name}>, not a NIST CDF <ElectionReport>", where=where)
     if namespace not in (None, NAMESPACE):
         raise InputError(
-            f"the XML namespace is {namespace!r}, not version 2 of NIST SP 1500-100 ({NAMESPACE})",
+            f"the XML namespace is {_show(namespace)}, not version 2 of NIST SP 1500-100 ({NAMESPACE})",
             where=where,
         )
     node = _xml_node(root, where)
@@ -572,6 +580,7 @@ class _Report:
         self.vote_types = {label: value for label, value in self.ext.get(Ext.VOTE_TYPE, [])}
         self.hash = content_hash(data)
         self.gpunits: dict[str, Node] = {}
+        self._below: dict[str, set[str]] = {}  # unit → every unit composed into it
         for unit in _nodes(tree, "GpUnit", where):
             uid = _str(unit, "@id", f"{where}, GpUnit", required=True)
             assert uid is not None
@@ -587,6 +596,9 @@ class _Report:
     # --- pieces ---------------------------------------------------------------------------------
 
     def _descendants(self, unit: str) -> set[str]:
+        cached = self._below.get(unit)
+        if cached is not None:
+            return cached
         seen: set[str] = set()
         stack = [unit]
         while stack:
@@ -597,6 +609,7 @@ class _Report:
                 if child not in seen:
                     seen.add(child)
                     stack.append(child)
+        self._below[unit] = seen
         return seen
 
     def _top_units(self, units: set[str], scope: str | None) -> set[str]:
@@ -642,10 +655,10 @@ class _Report:
         try:
             day = date.fromisoformat(str(start)[:10])
         except ValueError:
-            raise InputError(f"StartDate {start!r} is not a date", where=here) from None
+            raise InputError(f"StartDate {_show(start)} is not a date", where=here) from None
         etype = _str(node, "Type", here) or "general"
         if etype not in _ELECTION_TYPES:
-            raise InputError(f"unknown election Type {etype!r}", where=here)
+            raise InputError(f"unknown election Type {_show(etype)}", where=here)
         scope = _str(node, "ElectionScopeId", here)
         if scope is not None and scope not in self.gpunits:
             raise UnknownReferenceError(
@@ -708,7 +721,7 @@ class _Report:
             kind=_ELECTION_TYPES[etype],
             contests=tuple(contests),
             registration=registration,
-            source=_one(ext, Ext.ELECTION_SOURCE) or SOURCE,
+            source=SOURCE,  # its payloads are CDF reports, whatever fed the issuer
             **({"timezone": timezone} if timezone else {}),
         )
         counted, mail, in_person, outstanding = self._ballot_counts(node, scope, here)
@@ -842,7 +855,7 @@ class _ContestReader:
             "RetentionContest",
             "PartyContest",
         ):
-            raise InputError(f"unknown contest class {node.get('@type')!r}", where=where)
+            raise InputError(f"unknown contest class {_show(node.get('@type'))}", where=where)
         title = _str(node, "Name", where, required=True) or ""
         choices: list[Choice] = []
         writein_selections: list[Node] = []
@@ -874,7 +887,7 @@ class _ContestReader:
                     id=sel_id, name=" / ".join(names) or sel_id, party=" / ".join(names)
                 )
             else:
-                raise InputError(f"unknown selection class {sel.get('@type')!r}", where=here)
+                raise InputError(f"unknown selection class {_show(sel.get('@type'))}", where=here)
             if any(c.id == choice.id for c in choices):
                 raise InputError(f"choice {choice.id} appears twice", where=where)
             choices.append(choice)
@@ -944,7 +957,7 @@ class _ContestReader:
         stated = _one(ext, Ext.RULE)
         if stated is not None:
             if stated not in _RULE_KINDS:
-                raise InputError(f"unknown racedesk rule {stated!r}", where=where)
+                raise InputError(f"unknown racedesk rule {_show(stated)}", where=where)
             for key in (Ext.THRESHOLD, Ext.ALT_THRESHOLD):
                 value = _one(ext, key)
                 if value is not None:
@@ -952,7 +965,7 @@ class _ContestReader:
                         Fraction(value)
                     except (ValueError, ZeroDivisionError):
                         raise InputError(
-                            f"{key} {value!r} is not a fraction", where=where
+                            f"{key} {_show(value)} is not a fraction", where=where
                         ) from None
             return kind, Rule(
                 kind=stated,  # type: ignore[arg-type]
@@ -1116,7 +1129,7 @@ class _ContestReader:
         choices: tuple[str, ...]
         if status is not None:
             if status not in _CALL_STATUSES:
-                raise InputError(f"unknown call status {status!r}", where=where)
+                raise InputError(f"unknown call status {_show(status)}", where=where)
             if status not in CALLED_STATUSES:
                 return None
             choices = tuple(v for _, v in ext.get(Ext.CALL_CHOICE, []))

@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -105,7 +106,7 @@ _election_decoder = msgspec.json.Decoder(_ElectionPayload)
 _counter_decoder = msgspec.json.Decoder(_CounterPayload)
 
 
-def _decode(decoder: msgspec.json.Decoder, data: bytes, where: str, what: str):  # type: ignore[no-untyped-def]
+def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, where: str, what: str) -> Any:
     try:
         return decoder.decode(data)
     except msgspec.DecodeError as exc:

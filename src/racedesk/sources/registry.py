@@ -52,9 +52,8 @@ class LavoteAdapter:
         head = data[:4096].lstrip()
         if not head.startswith(b"{"):
             return False
-        return (b'"TimeStamp"' in head and b'"ReferenceType"' in data[:65536]) or (
-            b'"ContestGroups"' in data[:65536] and b'"Data"' in head
-        )
+        body = data[:65536]
+        return b'"Data"' in body and (b'"ReferenceType"' in body or b'"ContestGroups"' in body)
 
     def parse(
         self,

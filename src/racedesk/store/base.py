@@ -7,7 +7,12 @@ call is undone by a new ledger event.
 
 As-of semantics: "as of T" means what the desk knew at feed time T: releases whose
 ``feed_time`` ≤ T, outstanding reports whose ``as_of`` ≤ T, ledger events whose
-``release_time`` ≤ T.
+``release_time`` ≤ T, and the snapshot of the latest release whose ``feed_time`` ≤ T.
+
+Errors: :class:`SequenceConflict` when another writer got there first (recompute, retry),
+:class:`StoreUnavailable` when the database cannot be reached (retry later), and
+``racedesk.errors.StoreError`` for a request the store refuses (an unknown election, a gap in
+the sequence, a snapshot of another release). See ``docs/store.md``.
 """
 
 from __future__ import annotations
@@ -95,9 +100,15 @@ class Store(Protocol):
 
         ``stored.release.sequence`` must be the next sequence of the election (the latest
         plus one, 0 for the first); if another writer took it first, :class:`SequenceConflict`
-        is raised and nothing is written, so the caller recomputes and tries again. Returns
-        None (and changes nothing) when a release with the same content hash is already
-        stored for the election."""
+        is raised and nothing is written, so the caller recomputes and tries again (likewise
+        when one of the new call events' ids is taken); a sequence that would leave a gap is
+        a ``StoreError``. Returns None (and changes nothing) when a release with the same
+        content hash is already stored for the election.
+
+        The store flags a release as a ``correction`` when any count (a choice's votes,
+        write-ins, a contest's ballots, the county's ballots) is below the previous release's,
+        adding a non-blocking ``count-went-down`` problem unless the caller gave one. Returns
+        the release as stored."""
 
     def releases(self, election_id: str, as_of: datetime | None = None) -> list[StoredRelease]:
         """Every stored release of the election in sequence order, up to ``as_of``."""
@@ -136,9 +147,7 @@ class Store(Protocol):
         """The sequence of the election's latest committed release (None before any); one
         indexed lookup, cheap enough to call on every request."""
 
-    def wait_for_release(
-        self, election_id: str, after: int | None, timeout: float
-    ) -> int | None:
+    def wait_for_release(self, election_id: str, after: int | None, timeout: float) -> int | None:
         """Wait until a release with a sequence above ``after`` (any, when None) is committed
         by any process, and return the latest sequence; None when ``timeout`` seconds pass
         first. PostgreSQL wakes on ``LISTEN/NOTIFY``; SQLite polls :meth:`latest_sequence`."""

@@ -147,9 +147,7 @@ def database_url(url: str) -> URL:
 def _sqlite_engine(url: URL) -> Engine:
     memory = not url.database or url.database == ":memory:"
     if memory:
-        engine = create_engine(
-            url, poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT, "check_same_thread": False}
@@ -228,9 +226,13 @@ def counts_went_down(previous: Release, current: Release) -> list[str]:
         for choice_id, before in was.votes.items():
             after = count.votes.get(choice_id)
             if after is not None and after < before:
-                found.append(f"contest {was.contest_id}, choice {choice_id}: {before:,} → {after:,}")
+                found.append(
+                    f"contest {was.contest_id}, choice {choice_id}: {before:,} → {after:,}"
+                )
         if count.write_ins < was.write_ins:
-            found.append(f"contest {was.contest_id}, write-ins: {was.write_ins:,} → {count.write_ins:,}")
+            found.append(
+                f"contest {was.contest_id}, write-ins: {was.write_ins:,} → {count.write_ins:,}"
+            )
         if was.ballots is not None and count.ballots is not None and count.ballots < was.ballots:
             found.append(f"contest {was.contest_id}, ballots: {was.ballots:,} → {count.ballots:,}")
     return found
@@ -613,7 +615,9 @@ class SqlStore:
             mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
             names = ", ".join(c.name for c in table.columns)
             marks = ", ".join(mark for _ in table.columns)
-            sql = self._bulk_sql[table.name] = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+            sql = self._bulk_sql[table.name] = (
+                f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+            )
         conn.exec_driver_sql(sql, rows)
 
     def _after_conflict(self, stored: StoredRelease, exc: IntegrityError) -> StoredRelease | None:
@@ -758,7 +762,9 @@ class SqlStore:
         with self._read() as conn:
             found = self._releases(conn, election_id, None, sequence)
         if not found:
-            raise StoreError(f"no release #{sequence} of {election_id!r} in the store", where=self.url)
+            raise StoreError(
+                f"no release #{sequence} of {election_id!r} in the store", where=self.url
+            )
         return found[0]
 
     def latest_release(self, election_id: str) -> StoredRelease | None:
@@ -784,9 +790,7 @@ class SqlStore:
     # derived state ----------------------------------------------------------------------------------------
     def snapshot(self, election_id: str, as_of: datetime | None = None) -> Snapshot | None:
         s = t.snapshots
-        query = select(s.c.release_key, s.c.data, s.c.feed_tz).where(
-            s.c.election_id == election_id
-        )
+        query = select(s.c.release_key, s.c.data, s.c.feed_tz).where(s.c.election_id == election_id)
         if as_of is not None:
             query = query.where(s.c.feed_us <= to_us(as_of, "as_of"))
         with self._read() as conn:
@@ -921,9 +925,7 @@ class SqlStore:
             ).scalar()
         return None if latest is None else int(latest)
 
-    def wait_for_release(
-        self, election_id: str, after: int | None, timeout: float
-    ) -> int | None:
+    def wait_for_release(self, election_id: str, after: int | None, timeout: float) -> int | None:
         deadline = time.monotonic() + timeout
         listener = self._listener() if self.dialect == "postgresql" else None
         while True:

@@ -172,9 +172,9 @@
     var latest = main.dataset.selected === main.dataset.latest;
     $("to-latest").hidden = latest;
     if (latest) $("pending").hidden = true;
-    var template = $("part-" + n);
-    if (template) {
-      $("asof").replaceChildren(template.content.cloneNode(true));
+    var records = readJSON("part-records");
+    if (records && records[n]) {
+      fillPart(records[n]);
       if (!live()) history.replaceState(null, "", "#release-" + n);
     } else if (live() && typeof htmx !== "undefined") {
       clearTimeout(partTimer);
@@ -185,6 +185,100 @@
       }, 80);
     }
     drawCharts();
+  }
+
+  /* Fill the part of a contest page from a part record (site.part_record): the same strings the
+   * server renders into _contest_part.html, for a static page that cannot ask the server. */
+  function setText(root, selector, value) {
+    var el = root.querySelector(selector);
+    if (el) el.textContent = value;
+    return el;
+  }
+  function show(el, yes) { if (el) el.hidden = !yes; }
+
+  function fillPart(r) {
+    var part = document.querySelector("#asof .part");
+    if (!part) return;
+    part.dataset.release = String(r.release);
+    var call = part.querySelector("section.call");
+    call.dataset.status = r.status;
+    var badge = setText(part, "#call-status", r.status);
+    badge.className = "badge " + r.status_class;
+    show(setText(part, ".called-for", r.called_for), !!r.called_for);
+    show(setText(part, ".sentence", r.sentence), !!r.sentence);
+    show(setText(part, ".call-sentence", r.call_sentence), !!r.call_sentence);
+    setText(part, "#release-number", String(r.release));
+    setText(part, ".release-last", String(r.last));
+    var time = setText(part, ".release-line time", r.time);
+    time.setAttribute("datetime", r.feed_time);
+    setText(part, ".release-line .hash", r.hash);
+    show(part.querySelector(".release-line .flagged"), r.flagged);
+
+    var tbody = part.querySelector("#results tbody");
+    r.rows.forEach(function (row) {
+      var tr = tbody.querySelector('tr[data-choice="' + CSS.escape(row.id) + '"]');
+      if (!tr) return;
+      tbody.appendChild(tr);  // in the record's order: by votes at that release
+      tr.classList.toggle("leader", row.leader);
+      setText(tr, ".votes", row.votes);
+      setText(tr, ".share", row.share);
+      setText(tr, ".proj", row.proj);
+      setText(tr, ".chance", row.chance).title = row.goal;
+      var cell = tr.querySelector(".standing");
+      cell.className = "standing " + row.standing_class;
+      cell.replaceChildren();
+      if (row.standing.length === 3) {
+        var strong = document.createElement("strong"), small = document.createElement("small");
+        strong.textContent = row.standing[0];
+        small.className = "muted";
+        small.textContent = "(" + row.standing[2] + ")";
+        cell.append("needs ", strong, row.standing[1] ? " " + row.standing[1] + " " : " ", small);
+      } else {
+        cell.textContent = row.standing[0];
+      }
+    });
+    setText(part, "#total-votes", r.total);
+    setText(part, ".total-note", r.total_note);
+
+    show(part.querySelector(".left-known"), r.left_known);
+    show(part.querySelector(".left-unknown"), !r.left_known);
+    setText(part, "#votes-left", r.left);
+    setText(part, ".left-ballots", r.left_ballots);
+    show(part.querySelector(".left-ballots-text"), !!r.left_ballots);
+    setText(part, ".source", r.left_source);
+    part.querySelectorAll(".left-note").forEach(function (el) { el.textContent = r.left_note; });
+
+    var outcomes = part.querySelector("section.outcomes");
+    show(outcomes, r.outcomes.length > 0);
+    var list = outcomes.querySelector("ul");
+    list.replaceChildren();
+    r.outcomes.forEach(function (o) {
+      var li = document.createElement("li"), strong = document.createElement("strong");
+      strong.textContent = o[1];
+      li.append(o[0] + ": ", strong);
+      list.appendChild(li);
+    });
+    setText(outcomes, ".model", r.model);
+
+    var shown = 0;
+    part.querySelectorAll(".ledger-table tbody tr").forEach(function (tr) {
+      var visible = parseInt(tr.dataset.release, 10) <= r.release;
+      tr.hidden = !visible;
+      if (visible) shown++;
+    });
+    show(part.querySelector(".no-calls"), shown === 0);
+    show(part.querySelector("section.ledger .scroll"), shown > 0);
+
+    var problems = part.querySelector("section.problems");
+    show(problems, r.problems.length > 0);
+    var plist = problems.querySelector("ul");
+    plist.replaceChildren();
+    r.problems.forEach(function (p) {
+      var li = document.createElement("li"), code = document.createElement("code");
+      code.textContent = p[0];
+      li.append(code, " " + p[1]);
+      plist.appendChild(li);
+    });
   }
 
   function initSlider() {

@@ -1,8 +1,9 @@
 """Schema migrations (Alembic), applied by :func:`racedesk.store.open_store` on both backends.
 
 No ``alembic.ini`` is needed at run time: :func:`upgrade` points Alembic at this folder and
-hands it the connection. A new migration goes in ``versions/`` (``vNNNN_what.py``, see
-``docs/store.md``); ``racedesk.store.schema`` must describe the result, which a test checks.
+hands it the connection. A new migration goes in ``versions/`` (``vNNNN_what.py``: see
+:func:`new_revision` and ``docs/store.md``); ``racedesk.store.schema`` must describe the result,
+which a test checks.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def config() -> Config:
     """An Alembic configuration for these migrations, without a file."""
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("file_template", "v%%(rev)s_%%(slug)s")
     return cfg
 
 
@@ -49,3 +51,12 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
     cfg = config()
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, revision)
+
+
+def new_revision(connection: Connection, message: str, rev_id: str) -> None:
+    """Write ``versions/v<rev_id>_<message>.py`` with the operations Alembic finds between
+    the database on ``connection`` (at the newest revision) and ``racedesk.store.schema``,
+    for a developer to check and complete."""
+    cfg = config()
+    cfg.attributes["connection"] = connection
+    command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id)

@@ -1,0 +1,349 @@
+"""Ballots left in the county and votes left in each contest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import msgspec
+import pytest
+
+from racedesk.engine.params import ModelParams, default_params
+from racedesk.engine.types import BallotsLeft, Interval
+from racedesk.engine.votes_left import ballots_counted, contest_votes_left, county_ballots_left
+from racedesk.model import Choice, Contest, ContestCount, Election, OutstandingReport, Release, Rule
+from racedesk.sources import lavote
+from racedesk.sources.outstanding import load_reports
+
+LA = ZoneInfo("America/Los_Angeles")
+DAY = date(2024, 11, 5)
+PARAMS = default_params()
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2024, 11, day, hour, minute, tzinfo=LA)
+
+
+WIDE = Contest(
+    id="w",
+    title="COUNTY-WIDE",
+    kind="candidate",
+    rule=Rule(kind="plurality"),
+    choices=(Choice(id="a", name="ANN ADAMS"), Choice(id="b", name="BEN BAKER")),
+)
+BOARD = Contest(
+    id="d",
+    title="CITY BOARD",
+    kind="candidate",
+    rule=Rule(kind="plurality", seats=2, votes_allowed=2),
+    choices=(Choice(id="x", name="X"), Choice(id="y", name="Y"), Choice(id="z", name="Z")),
+)
+
+
+def election(registration: int | None = 1_000_000, kind: str = "general") -> Election:
+    return Election(
+        id="t:1",
+        title="T",
+        date=DAY,
+        jurisdiction="T",
+        kind=kind,
+        contests=(WIDE, BOARD),  # type: ignore[arg-type]
+        registration=registration,
+    )
+
+
+def release(
+    when: datetime,
+    counted: int | None,
+    wide: tuple[int, int, int] = (0, 0, 0),
+    board: tuple[int, int, int, int] = (0, 0, 0, 0),
+) -> Release:
+    """``wide`` = (votes a, votes b, ballots); ``board`` = (x, y, z, ballots)."""
+    return Release(
+        election_id="t:1",
+        source="t",
+        feed_time=when,
+        received_at=when,
+        content_hash=str(when),
+        contests=(
+            ContestCount(contest_id="w", votes={"a": wide[0], "b": wide[1]}, ballots=wide[2]),
+            ContestCount(
+                contest_id="d",
+                votes={"x": board[0], "y": board[1], "z": board[2]},
+                ballots=board[3],
+            ),
+        ),
+        ballots_counted=counted,
+    )
+
+
+# --- county: the registrar's estimate ----------------------------------------------------------
+
+
+def test_registrar_estimate_less_ballots_counted_since() -> None:
+    """The report at 17:00 describes the 16:35 release; two later releases counted 30,000 more."""
+    good = [
+        release(at(6, 16, 35), 500_000),
+        release(at(7, 16, 30), 520_000),
+        release(at(8, 16, 30), 530_000),
+    ]
+    report = OutstandingReport(as_of=at(6, 17), total=200_000)
+    left = county_ballots_left(election(), good, [report], PARAMS)
+    assert left.source == "registrar" and left.as_of == at(6, 17)
+    assert left.ballots == Interval(
+        low=200_000 * 0.2 - 30_000, mid=170_000, high=200_000 * 1.8 - 30_000
+    )
+    assert left.note.startswith(
+        "registrar's estimate of 200,000 ballots left as of Nov 6 17:00, less 30,000 counted since: about 170,000"
+    )
+
+
+def test_the_latest_report_with_a_total_is_used() -> None:
+    good = [release(at(6, 16, 35), 500_000), release(at(9, 16, 35), 600_000)]
+    reports = [
+        OutstandingReport(as_of=at(9, 17), total=None, note="'about 90,000' (approximate)"),
+        OutstandingReport(as_of=at(7, 17), total=150_000),
+        OutstandingReport(as_of=at(6, 17), total=300_000),
+    ]
+    left = county_ballots_left(election(), good, reports, PARAMS)
+    assert left.as_of == at(7, 17)
+    assert left.ballots is not None and left.ballots.mid == 150_000 - 100_000
+    only_approximate = county_ballots_left(election(), good, reports[:1], PARAMS)
+    assert only_approximate.source == "model"
+
+
+def test_an_estimate_may_rise_while_mail_arrives_and_less_after_the_mail_deadline() -> None:
+    """LA's estimate rose from 618,200 (Nov 4, 2020) to 791,200 the next day as mail kept
+    arriving: the high end of the first must hold the second."""
+    good = [release(at(4, 16), 3_382_543)]
+    first = county_ballots_left(
+        election(registration=5_709_853),
+        good,
+        [OutstandingReport(as_of=at(4, 19), total=618_200)],
+        PARAMS,
+    )
+    assert first.ballots is not None and first.ballots.high >= 791_200
+    assert "rose by up to 80% while mail still arrived" in first.note
+    late = at(5, 17) + timedelta(days=PARAMS.mail_arrival_days + 1)
+    after = county_ballots_left(
+        election(),
+        [release(late - timedelta(hours=1), 600_000)],
+        [OutstandingReport(as_of=late, total=10_000)],
+        PARAMS,
+    )
+    assert after.ballots is not None and after.ballots.high == 12_500
+    assert "after the mail deadline" in after.note
+
+
+def test_a_report_the_count_has_passed_gives_zero_never_negative() -> None:
+    good = [release(at(6, 16), 500_000), release(at(8, 16), 700_000)]
+    left = county_ballots_left(
+        election(), good, [OutstandingReport(as_of=at(6, 17), total=100_000)], PARAMS
+    )
+    assert left.ballots == Interval(low=0.0, mid=0.0, high=0.0)
+    assert left.note.endswith("the count has passed the estimate by 100,000 ballots")
+    rose = county_ballots_left(
+        election(), good, [OutstandingReport(as_of=at(6, 17), total=150_000)], PARAMS
+    )
+    assert rose.ballots == Interval(low=0.0, mid=0.0, high=150_000 * 1.8 - 200_000)
+
+
+def test_a_report_before_any_release_counts_from_its_own_figure() -> None:
+    good = [release(at(5, 21), 250_000)]
+    report = OutstandingReport(as_of=at(5, 18), total=1_000_000, counted_so_far=200_000)
+    left = county_ballots_left(election(registration=5_000_000), good, [report], PARAMS)
+    assert left.ballots is not None and left.ballots.mid == 950_000
+
+
+def test_never_more_than_registration_less_counted() -> None:
+    good = [release(at(6, 16), 900_000)]
+    left = county_ballots_left(
+        election(), good, [OutstandingReport(as_of=at(6, 17), total=200_000)], PARAMS
+    )
+    assert left.ballots == Interval(low=40_000, mid=100_000, high=100_000)
+
+
+# --- county: the model, and nothing ------------------------------------------------------------
+
+
+def test_model_from_registration_and_the_turnout_prior() -> None:
+    good = [release(at(5, 21), 400_000)]
+    left = county_ballots_left(election(), good, [], PARAMS)
+    prior = PARAMS.turnout["general"]
+    assert left.source == "model" and left.as_of is None
+    assert left.ballots == Interval(
+        low=1_000_000 * prior.low - 400_000, mid=1_000_000 * prior.mid - 400_000, high=600_000
+    )
+    assert "at most 600,000, since each registered voter casts at most one ballot" in left.note
+    assert "turnout of 55%–85%" in left.note
+    beyond = county_ballots_left(election(), [release(at(9, 16), 900_000)], [], PARAMS)
+    assert beyond.ballots == Interval(low=0.0, mid=0.0, high=100_000)
+
+
+def test_registration_bound_without_a_prior() -> None:
+    params = msgspec.structs.replace(PARAMS, turnout={})
+    left = county_ballots_left(election(kind="special"), [release(at(5, 21), 400_000)], [], params)
+    assert left.source == "registration bound"
+    assert left.ballots == Interval(low=0.0, mid=300_000, high=600_000)
+
+
+def test_nothing_known_gives_no_estimate() -> None:
+    left = county_ballots_left(
+        election(registration=None), [release(at(5, 21), 400_000)], [], PARAMS
+    )
+    assert left == BallotsLeft(ballots=None, source="none", note=left.note)
+    assert "unknown" in left.note
+    votes = contest_votes_left(
+        election(registration=None), WIDE, [release(at(5, 21), 400_000)], left, PARAMS
+    )
+    assert votes.ballots is None and votes.votes is None and votes.source == "none"
+
+
+def test_ballots_counted_without_a_county_counter() -> None:
+    """A format with no county-wide count: the contest with the most ballots (or votes / N)."""
+    r = release(at(5, 21), None, wide=(300, 200, 520), board=(400, 300, 200, 470))
+    assert ballots_counted(r, election()) == 520
+    no_ballots = msgspec.structs.replace(
+        r, contests=(ContestCount(contest_id="d", votes={"x": 400, "y": 300, "z": 201}),)
+    )
+    assert ballots_counted(no_ballots, election()) == 451
+
+
+# --- per contest ---------------------------------------------------------------------------------
+
+
+def test_a_county_wide_contest_gets_the_county_ballots_left_times_its_votes_per_ballot() -> None:
+    good = [release(at(5, 21), 100_000, wide=(50_000, 40_000, 100_000))]
+    county = BallotsLeft(ballots=Interval(low=10_000, mid=20_000, high=40_000), source="registrar")
+    left = contest_votes_left(election(), WIDE, good, county, PARAMS)
+    assert left.ballots == Interval(low=10_000 * 0.5, mid=20_000, high=40_000)
+    assert left.votes is not None
+    assert left.votes.mid == pytest.approx(20_000 * 0.9)
+    assert left.votes.low == pytest.approx(5_000 * 0.9 * PARAMS.rolloff_low)
+    assert left.votes.high == pytest.approx(40_000 * 0.9 * PARAMS.rolloff_high)
+    assert left.source == "registrar"
+    assert left.note.startswith("100.0% of the ballots counted carry this contest")
+
+
+def test_a_district_contest_sees_its_share_widened_by_recent_batches() -> None:
+    """A board counted in 20% of the ballots so far, but in 40% of the last batch."""
+    good = [
+        release(at(5, 21), 100_000, board=(10_000, 9_000, 5_000, 16_000)),
+        release(at(6, 16), 120_000, board=(14_000, 12_000, 7_000, 24_000)),
+    ]
+    county = BallotsLeft(ballots=Interval(low=50_000, mid=80_000, high=100_000), source="registrar")
+    left = contest_votes_left(election(), BOARD, good, county, PARAMS)
+    share = 24_000 / 120_000
+    assert left.ballots is not None and left.votes is not None
+    assert left.ballots.mid == pytest.approx(80_000 * share)
+    assert left.ballots.high == pytest.approx(
+        100_000 * max(share * PARAMS.coverage_high, 8_000 / 20_000)
+    )
+    per_ballot = 33_000 / 24_000
+    assert left.votes.mid == pytest.approx(left.ballots.mid * per_ballot)
+    assert left.votes.high <= 2 * left.ballots.high
+    assert left.votes.low <= left.votes.mid <= left.votes.high
+
+
+def test_nothing_counted_yet_in_the_contest() -> None:
+    good = [release(at(5, 20), 0)]
+    county = BallotsLeft(ballots=Interval(low=1_000, mid=2_000, high=3_000), source="model")
+    left = contest_votes_left(election(), BOARD, good, county, PARAMS)
+    assert left.ballots == Interval(low=0.0, mid=2_000, high=3_000)
+    assert left.votes == Interval(low=0.0, mid=2_000 * 2 * PARAMS.rolloff_prior, high=6_000)
+    assert left.note.startswith("nothing counted in this contest yet")
+
+
+def test_a_format_without_ballot_counters_falls_back_and_says_so() -> None:
+    r = Release(
+        election_id="t:1",
+        source="t",
+        feed_time=at(5, 21),
+        received_at=at(5, 21),
+        content_hash="c",
+        contests=(
+            ContestCount(contest_id="w", votes={"a": 600, "b": 300}),
+            ContestCount(contest_id="d", votes={"x": 400, "y": 300, "z": 200}),
+        ),
+    )
+    county = BallotsLeft(ballots=Interval(low=100, mid=500, high=1_000), source="registrar")
+    left = contest_votes_left(election(), BOARD, [r], county, PARAMS)
+    assert left.note.startswith("the feed gives no ballots per contest")
+    assert left.votes is not None and left.votes.high == 2_000
+    assert left.votes.mid == pytest.approx(500 * 900 / 900)
+
+
+def test_params_for_votes_left_round_trip_through_json() -> None:
+    params = ModelParams(report_rise=0.5, coverage_high=3.0)
+    assert msgspec.json.decode(msgspec.json.encode(params), type=ModelParams) == params
+
+
+# --- real canvasses -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder_name", ["4324-2024-general", "4316-2024-primary"])
+@pytest.mark.parametrize("with_reports", [True, False], ids=["registrar", "model"])
+def test_the_votes_counted_afterwards_never_exceed_the_high_end(
+    shared_data: Path, folder_name: str, with_reports: bool
+) -> None:
+    """After every release of both 2024 canvasses, county-wide and in every contest, the votes
+    counted from then to the final release stay within the high end of the interval; and the
+    county's ballots left lie within the interval."""
+    folder = shared_data / "lavote" / folder_name
+    if not folder.is_dir():
+        pytest.skip(f"feed not found at {folder}")
+    el, files = lavote.load_folder(folder)
+    releases = [lavote.read_release(b, el, where=str(p)) for p, b in files]
+    reports = (
+        load_reports(shared_data / "lavote" / "outstanding-reports.csv", el.date)
+        if with_reports
+        else []
+    )
+    final = releases[-1].counts_by_contest()
+    total = releases[-1].ballots_counted or 0
+    checked = 0
+    for i in range(1, len(releases) - 1):
+        good = releases[: i + 1]
+        county = county_ballots_left(
+            el, good, [r for r in reports if r.as_of <= good[-1].feed_time], PARAMS
+        )
+        assert county.ballots is not None
+        assert county.ballots.low <= total - (good[-1].ballots_counted or 0) <= county.ballots.high
+        now = good[-1].counts_by_contest()
+        for c in el.contests:
+            left = contest_votes_left(el, c, good, county, PARAMS)
+            assert left.votes is not None and left.ballots is not None
+            assert left.votes.low <= left.votes.mid <= left.votes.high
+            assert left.votes.high <= c.rule.votes_allowed * left.ballots.high + 1e-6
+            assert final[c.id].total_votes - now[c.id].total_votes <= left.votes.high + 0.5, (
+                c.id,
+                i,
+            )
+            checked += 1
+    assert checked > 4_000
+
+
+def test_the_2024_general_final_estimate_in_words(general_2024: Path, shared_data: Path) -> None:
+    el, files = lavote.load_folder(general_2024)
+    releases = [lavote.read_release(b, el, where=str(p)) for p, b in files]
+    reports = [
+        r
+        for r in load_reports(shared_data / "lavote" / "outstanding-reports.csv", el.date)
+        if r.as_of <= releases[-1].feed_time
+    ]
+    county = county_ballots_left(el, releases, reports, PARAMS)
+    assert county.ballots == Interval(low=0.0, mid=15_125, high=19_700 * 1.25 - 4_575)
+    assert county.note == (
+        "registrar's estimate of 19,700 ballots left as of Nov 21 17:00, less 4,575 counted since: "
+        "about 15,125 (between 0 and 20,050: such estimates rose by up to 25% after the mail "
+        "deadline and overstated what was left by up to 80%)"
+    )
+    da = el.contest("9547")
+    left = contest_votes_left(el, da, releases, county, PARAMS)
+    final = releases[-1].count("9547")
+    assert final is not None and final.ballots is not None
+    assert left.votes is not None
+    assert left.votes.mid == pytest.approx(
+        15_125 * min(1.0, final.ballots / 3_793_106) * final.total_votes / final.ballots
+    )

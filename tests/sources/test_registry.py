@@ -1,0 +1,103 @@
+"""Picking the adapter: explicit format, scheme, file name, then the bytes."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from racedesk.errors import InputError
+from racedesk.sources import ap, clarity, ets, openelections, registry
+
+SAMPLES = {
+    "clarity/county.xml": "clarity",
+    "clarity/precinct.xml": "clarity",
+    "ap/20121106_ak_prez.json": "ap",
+    "ap/20151103_national.json": "ap",
+    "ap/20160201_district_results.json": "ap",
+    "la-ets/2798mar20.ets": "ets",
+    "la-ets/0018nov18-end.ets": "ets",
+    "openelections/20201103__ca__general__county.csv": "openelections",
+    "openelections/20200303__ca__primary__amador__precinct.csv": "openelections",
+}
+
+
+@pytest.fixture(scope="module")
+def formats(shared_data: Path) -> Path:
+    path = shared_data / "formats"
+    if not path.is_dir():
+        pytest.skip(f"format samples not found at {path}")
+    return path
+
+
+@pytest.mark.parametrize(("sample", "name"), sorted(SAMPLES.items()))
+def test_every_sample_is_recognized_by_name_and_by_its_bytes(formats: Path, sample: str, name: str) -> None:
+    path = formats / sample
+    data = path.read_bytes()
+    assert registry.adapter_for(str(path), data).NAME == name
+    # Under a name that says nothing, the bytes decide (OpenElections by its header).
+    assert registry.adapter_for("upload", data).NAME == name
+    parsed = registry.read(str(path))
+    assert parsed.election.source == name
+    assert len(parsed.releases) == 1
+
+
+def test_compressed_payloads_are_looked_into(formats: Path) -> None:
+    data = (formats / "clarity" / "precinct.xml").read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("detail.xml", data)
+    assert registry.adapter_for("download", buf.getvalue()).NAME == "clarity"
+    assert registry.adapter_for("download", gzip.compress(data)).NAME == "clarity"
+    assert registry.adapter_for("detailxml.zip").NAME == "clarity"
+    payload = gzip.compress((formats / "ap" / "20121106_ak_prez.json").read_bytes())
+    assert registry.adapter_for("download", payload).NAME == "ap"
+
+
+def test_an_explicit_format_and_aliases_win() -> None:
+    assert registry.adapter_for("results.csv", b"", fmt="ap") is ap
+    assert registry.adapter_for("x", None, fmt="ENR") is clarity
+    assert registry.adapter_for("x", None, fmt="oe") is openelections
+    assert registry.adapter_for("x", None, fmt="la-ets") is ets
+    assert registry.adapter_for("x", None, fmt="cdf-json").NAME == "cdf"
+    assert registry.format_name("nist") == "cdf"
+    with pytest.raises(InputError, match="unknown format 'pdf'"):
+        registry.adapter_for("x", None, fmt="pdf")
+
+
+def test_schemes_name_the_format() -> None:
+    assert registry.adapter_for("lavote:4324").NAME == "lavote"
+    assert registry.adapter_for("clarity:https://results.enr.clarityelections.com/KY/Adair/15263/") is clarity
+    assert registry.adapter_for("cdf:report.xml").NAME == "cdf"
+    assert registry.split_scheme("clarity:https://x/1/") == ("clarity", "https://x/1/")
+    assert registry.split_scheme("https://x/detail.xml") == (None, "https://x/detail.xml")
+    assert registry.split_scheme("C:\\results\\detail.xml")[0] is None
+    assert registry.adapter_for("https://results.enr.clarityelections.com/GA/1/2/reports/detailxml.zip") is clarity
+
+
+def test_the_la_feed_folder_and_its_election_file(general_2024: Path) -> None:
+    assert registry.adapter_for(str(general_2024)) is registry.LAVOTE
+    parsed = registry.read(str(general_2024))
+    assert parsed.election.id == "lavote:4324"
+    assert len(parsed.releases) == len(list((general_2024 / "releases").glob("*.json")))
+    election_file = general_2024 / "election_data.json"
+    assert registry.adapter_for(str(election_file)) is registry.LAVOTE
+    only = registry.read(str(election_file))
+    assert only.election == parsed.election and only.releases == ()
+    release = sorted((general_2024 / "releases").glob("*.json"))[-1]
+    assert registry.adapter_for("upload", release.read_bytes()) is registry.LAVOTE
+    with pytest.raises(InputError) as err:
+        registry.read(str(release), fmt="lavote")
+    assert "without its election" in err.value.problem and err.value.hint
+
+
+def test_unknown_sources_say_how_to_name_the_format(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        registry.adapter_for("notes.txt", b"just some words")
+    assert err.value.where == "notes.txt"
+    assert "--format" in err.value.hint
+    with pytest.raises(InputError, match="not a clarity file"):
+        registry.read(str(tmp_path), fmt="clarity")
