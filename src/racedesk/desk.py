@@ -60,13 +60,9 @@ class _History:
 
 def load_params(path: str | None = None) -> ModelParams:
     """The model parameters: a file given by the user, else the file shipped with racedesk."""
-    from racedesk.engine import params as params_mod
+    from racedesk.data import load_params as read
 
-    loader = getattr(params_mod, "load_params", None)
-    if loader is not None:
-        params: ModelParams = loader(path)
-        return params
-    return params_mod.default_params()
+    return read(path)
 
 
 class Desk:

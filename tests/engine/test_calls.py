@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from racedesk.engine import calls, projection
 from racedesk.engine.params import ModelParams
@@ -231,3 +233,28 @@ def test_winner_not_leading() -> None:
         [c], [state(c, [4990, 5010], (20_000, 20_000, 20_000))], events, params=params
     )
     assert status["1"].status == "winner not leading"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ahead=st.integers(min_value=1, max_value=2_000_000),
+    behind=st.integers(min_value=0, max_value=2_000_000),
+    left=st.floats(min_value=0, max_value=3_000_000, allow_nan=False),
+    late=st.floats(min_value=0, max_value=1, allow_nan=False),
+    fewer=st.floats(min_value=0, max_value=1, allow_nan=False),
+)
+def test_a_safe_pair_survives_every_late_split_within_the_allowance(
+    ahead: int, behind: int, left: float, late: float, fewer: float
+) -> None:
+    """If ``pair_safe`` says b cannot plausibly pass a, then no late two-way split for b up to its
+    share so far plus the allowance, with any number of votes left up to the high end, lets b
+    pass a."""
+    c = contest("1", ["A", "B"])
+    count = calls.read_count(c, state(c, [ahead, behind], (0, left / 2, left)))
+    assert count is not None
+    if not calls.pair_safe(count, 0, 1, PARAMS):
+        return
+    q = behind / (ahead + behind)
+    share = min(late, q + calls.late_allowance(q, left, PARAMS))
+    votes_left = fewer * left  # the two-way vote left, anywhere up to the high end
+    assert behind + share * votes_left < ahead + (1 - share) * votes_left or votes_left == 0

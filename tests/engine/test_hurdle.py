@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 from racedesk.engine.hurdle import (
     all_way_needs,
     clip,
-    place_status,
-    prefix_sums,
+    place_statuses,
     reaches,
     threshold_needs,
     threshold_status,
@@ -65,7 +64,7 @@ def brute_place(votes: Sequence[int], c: int, k: int, ballots: int, allowed: int
 def ranked_status(votes: Sequence[int], c: int, k: int, ballots: float, left: float) -> str:
     order = sorted(range(len(votes)), key=votes.__getitem__, reverse=True)
     ranked = [votes[i] for i in order]
-    return place_status(ranked, prefix_sums(ranked), order.index(c), k, ballots, left)
+    return place_statuses(ranked, k, ballots, left)[order.index(c)]
 
 
 small_counts = st.lists(st.integers(0, 6), min_size=1, max_size=4)
@@ -79,7 +78,7 @@ small_counts = st.lists(st.integers(0, 6), min_size=1, max_size=4)
     k=st.integers(1, 3),
     data=st.data(),
 )
-def test_place_status_matches_brute_force(
+def test_place_statuses_match_brute_force(
     votes: list[int], ballots: int, allowed: int, k: int, data: st.DataObject
 ) -> None:
     """Vote for 1 and vote for 2, top-k places, with and without roll-off (left < allowed × B)."""
@@ -90,7 +89,7 @@ def test_place_status_matches_brute_force(
         ), (votes, c)
 
 
-def test_place_status_ties_are_never_settled() -> None:
+def test_place_statuses_never_settle_a_tie() -> None:
     # Tied for the one seat with nothing left: neither has clinched, neither is eliminated.
     assert ranked_status([5, 5], 0, 1, 0, 0) == "contending"
     assert ranked_status([5, 5], 1, 1, 0, 0) == "contending"

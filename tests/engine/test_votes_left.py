@@ -246,6 +246,17 @@ def test_a_district_contest_sees_its_share_widened_by_recent_batches() -> None:
     assert left.votes.low <= left.votes.mid <= left.votes.high
 
 
+def test_a_contest_with_few_ballots_counted_may_carry_any_share_of_those_left() -> None:
+    good = [release(at(5, 21), 100_000, board=(40, 30, 20, 60))]
+    county = BallotsLeft(ballots=Interval(low=5_000, mid=20_000, high=40_000), source="registrar")
+    left = contest_votes_left(election(), BOARD, good, county, PARAMS)
+    assert 60 < PARAMS.min_contest_ballots
+    assert left.ballots is not None
+    assert (left.ballots.low, left.ballots.high) == (0.0, 40_000)
+    assert left.ballots.mid == pytest.approx(20_000 * 60 / 100_000)
+    assert "(of the ballots left: 0.0%–100.0%)" in left.note
+
+
 def test_nothing_counted_yet_in_the_contest() -> None:
     good = [release(at(5, 20), 0)]
     county = BallotsLeft(ballots=Interval(low=1_000, mid=2_000, high=3_000), source="model")

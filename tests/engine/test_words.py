@@ -7,8 +7,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from racedesk.engine import words
-from racedesk.engine.types import ContestCall, ContestState, Interval, Projection, VotesLeft
 from racedesk.engine.types import ChoiceProjection as CP
+from racedesk.engine.types import ContestCall, ContestState, Interval, Projection, VotesLeft
 from racedesk.model import Choice, Contest, Rule
 
 LA = ZoneInfo("America/Los_Angeles")

@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -138,9 +138,13 @@ class Ingesters:
         try:
             got = self._queue.get(timeout=timeout)
         except queue.Empty:
-            raise AssertionError(f"the ingester said nothing for {timeout:.0f} s{self._tail()}") from None
+            raise AssertionError(
+                f"the ingester said nothing for {timeout:.0f} s{self._tail()}"
+            ) from None
         if got is None:
-            raise AssertionError(f"the ingester server ended (exit {self.proc.wait()}){self._tail()}")
+            raise AssertionError(
+                f"the ingester server ended (exit {self.proc.wait()}){self._tail()}"
+            )
         self.marks.append(got)
         if got.event == "child":
             self.pid = got.index
@@ -169,10 +173,8 @@ class Ingesters:
             return
         while self.pid is None:
             self._next(30.0)
-        try:
+        with suppress(ProcessLookupError):  # it may have ended by itself a moment ago
             os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass  # it ended by itself a moment ago
         while self.exit is None:
             self._next(30.0)
 
@@ -188,10 +190,8 @@ class Ingesters:
         if self.exit is None and self.pid is not None:
             self.kill()
         if self.proc.stdin is not None and not self.proc.stdin.closed:
-            try:
+            with suppress(BrokenPipeError):
                 self.proc.stdin.close()
-            except BrokenPipeError:
-                pass
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -212,7 +212,9 @@ def phase_durations(marks: list[Mark]) -> dict[int, dict[str, float]]:
     """Seconds each payload spent in each phase of ``Desk.ingest`` (from an uninterrupted run):
     ``raw`` (keeping the bytes), ``engine`` (parse, identities, every contest recomputed),
     ``commit`` (the release's transaction) and ``after`` (until ``Desk.ingest`` returned)."""
-    at: dict[tuple[str, int], int] = {(m.event, m.index): m.ns for m in marks if m.index is not None}
+    at: dict[tuple[str, int], int] = {
+        (m.event, m.index): m.ns for m in marks if m.index is not None
+    }
     out: dict[int, dict[str, float]] = {}
     for (event, index), _ in at.items():
         if event != "end":

@@ -56,7 +56,12 @@ SEED = int(os.environ.get("RACEDESK_FAULT_SEED", "6"))
 #: Where in an ingest a kill is aimed, how often, and the mark that opens each phase.
 PHASES = ("raw", "engine", "commit", "after")
 WEIGHTS = (0.2, 0.3, 0.4, 0.1)
-PHASE_START = {"raw": "raw-start", "engine": "raw-end", "commit": "commit-start", "after": "commit-end"}
+PHASE_START = {
+    "raw": "raw-start",
+    "engine": "raw-end",
+    "commit": "commit-start",
+    "after": "commit-end",
+}
 
 
 @dataclass(frozen=True)
@@ -116,13 +121,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     base = os.environ.get("RACEDESK_TEST_PG")
     if not base:
-        pytest.skip('RACEDESK_TEST_PG is not set (start PostgreSQL: eval "$(bash scripts/postgres.sh)")')
+        pytest.skip(
+            'RACEDESK_TEST_PG is not set (start PostgreSQL: eval "$(bash scripts/postgres.sh)")'
+        )
     with fresh_database(base, "racedesk_kill") as url:
         yield url
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(max(900, 10 * KILLS))
 def test_kill_9_at_random_points_of_a_release(
     feed: Feed, reference: Reference, db_url: str, tmp_path: Path
 ) -> None:
@@ -153,10 +160,23 @@ def test_kill_9_at_random_points_of_a_release(
             server.kill()
             assert server.exit == -9, f"the ingester ended by itself ({server.exit})"
             last = server.run[-1] if server.run else None
-            kept_raw |= {feed.hashes[m.index] for m in server.run if m.event == "raw-end" and m.index is not None}
+            kept_raw |= {
+                feed.hashes[m.index]
+                for m in server.run
+                if m.event == "raw-end" and m.index is not None
+            }
             stored = auditor.audit(kept_raw)
             landed = PHASE_AFTER[last.event] if last else "starting"
-            kills.append(Kill(target, phase, round(offset * 1000, 2), landed, last.index if last else None, stored))
+            kills.append(
+                Kill(
+                    target,
+                    phase,
+                    round(offset * 1000, 2),
+                    landed,
+                    last.index if last else None,
+                    stored,
+                )
+            )
         server.start()
         assert server.finish() == 0, server.stderr()
         assert server.run[-1].event == "done"

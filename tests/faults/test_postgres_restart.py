@@ -49,7 +49,9 @@ class Cluster:
         return f"postgresql+psycopg://racedesk:racedesk@127.0.0.1:{self.port}/racedesk_faults"
 
     def ctl(self, *args: str) -> None:
-        subprocess.run(["pg_ctlcluster", self.version, self.name, *args], check=True, capture_output=True)
+        subprocess.run(
+            ["pg_ctlcluster", self.version, self.name, *args], check=True, capture_output=True
+        )
 
     def psql(self, sql: str) -> None:
         subprocess.run(
@@ -69,7 +71,9 @@ def _free_port() -> int:
 def cluster() -> Iterator[Cluster]:
     """A PostgreSQL cluster of our own, started, with a ``racedesk`` role and database."""
     if os.geteuid() != 0:
-        pytest.skip("stopping and starting a PostgreSQL cluster needs root (the test set-up's user)")
+        pytest.skip(
+            "stopping and starting a PostgreSQL cluster needs root (the test set-up's user)"
+        )
     if not (shutil.which("pg_createcluster") and shutil.which("pg_ctlcluster")):
         pytest.skip("Debian's postgresql-common (pg_createcluster, pg_ctlcluster) is not installed")
     versions = sorted(Path("/usr/lib/postgresql").glob("*"), key=lambda p: float(p.name))
@@ -77,7 +81,14 @@ def cluster() -> Iterator[Cluster]:
         pytest.skip("no PostgreSQL server is installed in /usr/lib/postgresql")
     found = Cluster(versions[-1].name, f"racedesk_faults_{os.getpid()}", _free_port())
     made = subprocess.run(
-        ["pg_createcluster", found.version, found.name, "--port", str(found.port), "--start-conf=manual"],
+        [
+            "pg_createcluster",
+            found.version,
+            found.name,
+            "--port",
+            str(found.port),
+            "--start-conf=manual",
+        ],
         capture_output=True,
         text=True,
     )
@@ -89,9 +100,7 @@ def cluster() -> Iterator[Cluster]:
         found.psql("CREATE DATABASE racedesk_faults OWNER racedesk")
         yield found
     finally:
-        subprocess.run(
-            ["pg_dropcluster", "--stop", found.version, found.name], capture_output=True
-        )
+        subprocess.run(["pg_dropcluster", "--stop", found.version, found.name], capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +122,9 @@ def uninterrupted(feed: Feed, tmp_path_factory: pytest.TempPathFactory) -> Outco
         store.close()
 
 
-def _wait_for_sequence(url: str, election_id: str, wanted: int, proc: subprocess.Popen[bytes]) -> None:
+def _wait_for_sequence(
+    url: str, election_id: str, wanted: int, proc: subprocess.Popen[bytes]
+) -> None:
     store = open_store(url)
     try:
         deadline = time.monotonic() + 300
@@ -122,7 +133,9 @@ def _wait_for_sequence(url: str, election_id: str, wanted: int, proc: subprocess
             if latest is not None and latest >= wanted:
                 return
             if proc.poll() is not None:
-                raise AssertionError(f"racedesk ingest ended (exit {proc.returncode}) before release {wanted}")
+                raise AssertionError(
+                    f"racedesk ingest ended (exit {proc.returncode}) before release {wanted}"
+                )
             time.sleep(0.02)
         raise AssertionError(f"release {wanted} was not stored in 300 s")
     finally:
@@ -139,8 +152,17 @@ def test_ingest_rides_out_postgres_restarts(
     err_path = tmp_path / "ingest.err"
     with err_path.open("wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "racedesk.cli", "ingest", str(feed.folder), "--db", cluster.url,
-             "--patience", "120"],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "racedesk.cli",
+                "ingest",
+                str(feed.folder),
+                "--db",
+                cluster.url,
+                "--patience",
+                "120",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=err,
             env=child_env(),
@@ -168,6 +190,8 @@ def test_ingest_rides_out_postgres_restarts(
         got = outcome(store, feed)
     finally:
         store.close()
-    print(f"\nPostgreSQL stopped {len(OUTAGES)} times for {OUTAGE_SECONDS:.0f} s; {retries} retries")
+    print(
+        f"\nPostgreSQL stopped {len(OUTAGES)} times for {OUTAGE_SECONDS:.0f} s; {retries} retries"
+    )
     assert differences(got, uninterrupted) == []
     assert got == uninterrupted

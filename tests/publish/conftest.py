@@ -20,7 +20,8 @@ from fastapi import FastAPI
 
 from racedesk.desk import Desk
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
-from racedesk.publish.app import create_app
+from racedesk.publish.app import DeskServer, create_app
+from racedesk.publish.site import ExportResult, export_site
 from racedesk.sources.lavote import load_folder
 from racedesk.store import open_store
 
@@ -68,6 +69,15 @@ def general_desk(general_feed: Feed, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="session")
 def general_app(general_desk: Desk) -> FastAPI:
     return create_app(general_desk, token=TOKEN)
+
+
+@pytest.fixture(scope="session")
+def general_site(
+    general_desk: Desk, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, ExportResult]:
+    """The static export of the 2024 general, written once."""
+    out = tmp_path_factory.mktemp("site")
+    return out, export_site(general_desk, general_desk.elections()[0].id, out)
 
 
 # --- a small election whose names are hostile -------------------------------------------------------
@@ -153,7 +163,7 @@ class LiveServer:
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1
         )
-        self.server = uvicorn.Server(config)
+        self.server = DeskServer(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:

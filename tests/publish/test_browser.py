@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from racedesk.desk import Desk
 from racedesk.publish.app import create_app
-from racedesk.publish.site import export_site
+from racedesk.publish.site import ExportResult
 from racedesk.settings import REPO_ROOT
 
 from .conftest import (
@@ -101,8 +101,8 @@ def call_release(general_desk: Desk) -> int:
 
 
 def test_a_posted_release_shows_without_reloading_within_a_second(
-    page: Any,
     live_server: Callable[[FastAPI], LiveServer],
+    page: Any,
     general_feed: Feed,
     call_release: int,
     tmp_path: Path,
@@ -148,7 +148,7 @@ def test_a_posted_release_shows_without_reloading_within_a_second(
 
 
 def test_the_slider_shows_an_earlier_release(
-    page: Any, live_server: Callable[[FastAPI], LiveServer], general_desk: Desk
+    live_server: Callable[[FastAPI], LiveServer], page: Any, general_desk: Desk
 ) -> None:
     server = live_server(create_app(general_desk, token=TOKEN))
     page.goto(f"{server.url}/elections/{E}/contests/{DA}")
@@ -177,7 +177,7 @@ def test_the_slider_shows_an_earlier_release(
 
 
 def test_index_search_and_status_filter(
-    page: Any, live_server: Callable[[FastAPI], LiveServer], general_desk: Desk
+    live_server: Callable[[FastAPI], LiveServer], page: Any, general_desk: Desk
 ) -> None:
     server = live_server(create_app(general_desk, token=TOKEN))
     page.goto(f"{server.url}/elections/{E}")
@@ -225,7 +225,7 @@ def test_usable_on_a_phone(
 
 
 def test_names_from_the_feed_are_text(
-    page: Any, live_server: Callable[[FastAPI], LiveServer], hostile_desk: Desk
+    live_server: Callable[[FastAPI], LiveServer], page: Any, hostile_desk: Desk
 ) -> None:
     server = live_server(create_app(hostile_desk, token=TOKEN))
     dialogs: list[str] = []
@@ -244,17 +244,22 @@ def test_names_from_the_feed_are_text(
 
 
 def test_static_export_opens_from_file_with_the_live_numbers(
-    page: Any, live_server: Callable[[FastAPI], LiveServer], general_desk: Desk, tmp_path: Path
+    live_server: Callable[[FastAPI], LiveServer],
+    page: Any,
+    general_desk: Desk,
+    general_site: tuple[Path, ExportResult],
 ) -> None:
     server = live_server(create_app(general_desk, token=TOKEN))
     page.goto(f"{server.url}/elections/{E}/contests/{DA}")
-    live_table = text(page, "#results tbody")
-    export_site(general_desk, E, tmp_path / "site")
-    contest = tmp_path / "site" / "elections" / "lavote-4324" / "contests" / f"{DA}.html"
+    live_now = page.inner_text("#asof")
+    page.goto(f"{server.url}/elections/{E}/contests/{DA}?release=5")
+    live_then = page.inner_text("#asof")
+    site, _ = general_site
+    contest = site / "elections" / "lavote-4324" / "contests" / f"{DA}.html"
     page.goto(contest.as_uri())
     assert text(page, VOTES.format(HOCHMAN)) == "1,983,802"
     assert text(page, VOTES.format(GASCON)) == "1,328,710"
-    assert text(page, "#results tbody") == live_table
+    assert page.inner_text("#asof") == live_now
     assert page.locator("#chart-shares canvas").count() == 1
     earlier = votes_at(server, 5)
     page.locator("#release-slider").fill("5")
@@ -262,8 +267,10 @@ def test_static_export_opens_from_file_with_the_live_numbers(
         "() => document.querySelector('#release-number')?.textContent === '5'", timeout=5000
     )
     assert text(page, VOTES.format(HOCHMAN)) == f"{earlier[HOCHMAN]:,}"
+    # the static slider fills in exactly what the server renders for that release
+    assert page.inner_text("#asof") == live_then
     # the index and its links work from file:// too
-    page.goto((tmp_path / "site" / "index.html").as_uri())
+    page.goto((site / "index.html").as_uri())
     page.locator("a", has_text="General").first.click()
     page.locator("#q").fill("district attorney")
     page.locator(f'#contests a[href$="contests/{DA}.html"]').click()

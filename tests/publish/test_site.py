@@ -23,7 +23,6 @@ from racedesk.publish.site import (
     chart_data,
     count,
     count_interval,
-    export_site,
     filter_contests,
     pct,
     pct_interval,
@@ -264,9 +263,8 @@ def test_library_resolves_as_of_times(library: Library, general_desk: Desk) -> N
 
 
 @pytest.fixture(scope="module")
-def site(general_desk: Desk, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ExportResult]:
-    out = tmp_path_factory.mktemp("site")
-    return out, export_site(general_desk, E, out)
+def site(general_site: tuple[Path, ExportResult]) -> tuple[Path, ExportResult]:
+    return general_site
 
 
 def test_export_writes_every_page_and_document(site: tuple[Path, ExportResult]) -> None:
@@ -308,10 +306,17 @@ def test_exported_contest_page_links_only_relative_files(site: tuple[Path, Expor
         if ref.startswith("../"):
             target = (out / "elections" / "lavote-4324" / "contests" / ref.split("#")[0]).resolve()
             assert target.exists(), ref
-    # every release's part is in the page for the time slider, and no live hooks
+    # every release's part record is in the page for the time slider, and no live hooks
     marks = re.search(
         r'<script type="application/json" id="release-marks">(.*?)</script>', page, re.S
     )
     assert marks is not None
-    assert page.count('<template id="part-') == len(json.loads(marks.group(1)))
+    records = re.search(
+        r'<script type="application/json" id="part-records">(.*?)</script>', page, re.S
+    )
+    assert records is not None
+    parts = json.loads(records.group(1))
+    assert [p["release"] for p in parts] == [m["sequence"] for m in json.loads(marks.group(1))]
+    final = {row["id"]: row["votes"] for row in parts[-1]["rows"]}
+    assert final == {HOCHMAN: "1,983,802", GASCON: "1,328,710"}
     assert "sse-connect" not in page and "hx-get" not in page

@@ -60,7 +60,9 @@ def test_subunits_sum_to_the_state_and_can_be_kept(ap_dir: Path) -> None:
     data = (ap_dir / "20151103_national.json").read_bytes()
     by_state = ap.parse(data, where="national.json").releases[0]
     kept = ap.parse(data, where="national.json", level="subunit")
-    subunits = [(r, u) for r in payload["races"] for u in r["reportingUnits"] if u["level"] == "subunit"]
+    subunits = [
+        (r, u) for r in payload["races"] for u in r["reportingUnits"] if u["level"] == "subunit"
+    ]
     assert len(kept.election.contests) == len(subunits)
     assert kept.calls == ()  # a subunit's winner flag is the race's, not the subunit's
     for race, unit in subunits:
@@ -88,10 +90,14 @@ def test_calls_are_imported_from_ap(ap_dir: Path) -> None:
     payload = _load(ap_dir, "20151103_national.json")
     parsed = ap.parse((ap_dir / "20151103_national.json").read_bytes(), where="national.json")
     expected = {
-        f"{_state(r)}-{r['raceID']}": tuple(c["candidateID"] for c in _state_unit(r)["candidates"] if c.get("winner") == "X")
+        f"{_state(r)}-{r['raceID']}": tuple(
+            c["candidateID"] for c in _state_unit(r)["candidates"] if c.get("winner") == "X"
+        )
         for r in payload["races"]
     }
-    assert {e.contest_id: e.choices for e in parsed.calls} == {k: v for k, v in expected.items() if v}
+    assert {e.contest_id: e.choices for e in parsed.calls} == {
+        k: v for k, v in expected.items() if v
+    }
     release = parsed.releases[0]
     for event in parsed.calls:
         assert event.approved_by == "AP"
@@ -113,7 +119,11 @@ def test_measures_recalls_and_candidates(ap_dir: Path) -> None:
     assert kinds["CO-7583"] == ("recall", "recall", "1/2")  # "Question Recall Williams Dist 1"
     assert kinds["KY-18525"] == ("candidate", "plurality", None)
     kentucky = parsed.election.contest("KY-18525")
-    assert [k.name for k in kentucky.choices] == ["Jack Conway", "Matt Bevin", "Drew Curtis"]  # ballot order
+    assert [k.name for k in kentucky.choices] == [
+        "Jack Conway",
+        "Matt Bevin",
+        "Drew Curtis",
+    ]  # ballot order
     assert parsed.election.id == "ap:2015-11-03-co-ky"
 
 
@@ -153,9 +163,13 @@ def test_v3_fields_are_read_when_present(ap_dir: Path) -> None:
 
 def test_an_initialization_payload_gives_the_election_only(ap_dir: Path) -> None:
     payload = _load(ap_dir, "20151103_national_initialization.json")
-    parsed = ap.parse((ap_dir / "20151103_national_initialization.json").read_bytes(), where="init.json")
+    parsed = ap.parse(
+        (ap_dir / "20151103_national_initialization.json").read_bytes(), where="init.json"
+    )
     assert parsed.releases == ()
-    assert [c.id for c in parsed.election.contests] == [f"{r['statePostal']}-{r['raceID']}" for r in payload["races"]]
+    assert [c.id for c in parsed.election.contests] == [
+        f"{r['statePostal']}-{r['raceID']}" for r in payload["races"]
+    ]
     for contest, race in zip(parsed.election.contests, payload["races"], strict=True):
         assert {k.id for k in contest.choices} == {c["candidateID"] for c in race["candidates"]}
 
@@ -163,14 +177,19 @@ def test_an_initialization_payload_gives_the_election_only(ap_dir: Path) -> None
 def test_caucus_results_use_the_state_unit_not_the_districts(ap_dir: Path) -> None:
     parsed = ap.parse((ap_dir / "20160201_district_results.json").read_bytes(), where="iowa.json")
     assert parsed.election.kind == "primary"
-    assert [c.title for c in parsed.election.contests] == ["IA President (Dem Caucus)", "IA President (GOP Caucus)"]
+    assert [c.title for c in parsed.election.contests] == [
+        "IA President (Dem Caucus)",
+        "IA President (GOP Caucus)",
+    ]
 
 
 @pytest.mark.parametrize(
     ("name", "words"),
     [("00000000_elections.json", "elections list"), ("20160818_gov_trends.json", "trend report")],
 )
-def test_payloads_that_are_not_results_say_what_they_are(ap_dir: Path, name: str, words: str) -> None:
+def test_payloads_that_are_not_results_say_what_they_are(
+    ap_dir: Path, name: str, words: str
+) -> None:
     with pytest.raises(InputError) as err:
         ap.parse((ap_dir / name).read_bytes(), where=name)
     assert err.value.where == name and words in err.value.problem

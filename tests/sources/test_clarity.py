@@ -53,7 +53,11 @@ def test_totals_match_clarify(clarity_dir: Path, name: str) -> None:
                 if r.jurisdiction is None:
                     by_type.setdefault(r.vote_type, {})[k.key] = r.votes
         assert count.votes_by_type == by_type
-        no_choice = {r.vote_type: r.votes for r in contest.results if r.choice is None and r.jurisdiction is None}
+        no_choice = {
+            r.vote_type: r.votes
+            for r in contest.results
+            if r.choice is None and r.jurisdiction is None
+        }
         assert count.overvotes == no_choice.get("Overvotes")
         assert count.undervotes == no_choice.get("Undervotes")
         assert count.precincts_reporting == contest.precincts_reported
@@ -182,15 +186,24 @@ COUNCIL = """
 def test_vote_for_n_questions_and_write_ins() -> None:
     parsed = clarity.parse(_doc(COUNCIL), where="detail.xml")
     council, measure = parsed.election.contests
-    assert council.rule == Rule(kind="plurality", seats=2, votes_allowed=2, text="the 2 with the most votes win")
+    assert council.rule == Rule(
+        kind="plurality", seats=2, votes_allowed=2, text="the 2 with the most votes win"
+    )
     assert [k.name for k in council.choices] == ["ANA", "BEN"]
     assert council.choices[0].party == "NP"
-    assert measure.kind == "measure" and measure.rule.kind == "measure" and measure.rule.threshold == "1/2"
+    assert (
+        measure.kind == "measure"
+        and measure.rule.kind == "measure"
+        and measure.rule.threshold == "1/2"
+    )
     count = parsed.releases[0].count("7")
     assert count is not None
     assert count.votes == {"1": 300, "2": 250}
     assert count.write_ins == 7
-    assert count.votes_by_type == {"Election Day": {"1": 100, "2": 50}, "Vote by Mail": {"1": 200, "2": 200}}
+    assert count.votes_by_type == {
+        "Election Day": {"1": 100, "2": 50},
+        "Vote by Mail": {"1": 200, "2": 200},
+    }
     assert (count.undervotes, count.overvotes) == (30, 2)
     assert count.ballots is None  # vote for two: Clarity's under/overvotes are votes, not ballots
     assert (count.precincts_reporting, count.precincts_total) == (1, 2)
@@ -206,13 +219,17 @@ def test_a_rules_file_overrides_the_derived_rule() -> None:
 
 
 def test_vote_types_without_totals_are_summed_from_their_precincts() -> None:
-    body = COUNCIL.replace('<VoteType name="Election Day" votes="100">', '<VoteType name="Election Day">')
+    body = COUNCIL.replace(
+        '<VoteType name="Election Day" votes="100">', '<VoteType name="Election Day">'
+    )
     count = clarity.parse(_doc(body), where="detail.xml").releases[0].count("7")
     assert count is not None and count.votes_by_type["Election Day"]["1"] == 60 + 40
 
 
 def test_precincts_participating_falls_back_to_the_listed_precincts() -> None:
-    body = COUNCIL.replace(' precinctsReported="1" precinctsParticipating="2"', ' precinctsReporting="1"')
+    body = COUNCIL.replace(
+        ' precinctsReported="1" precinctsParticipating="2"', ' precinctsReporting="1"'
+    )
     count = clarity.parse(_doc(body), where="detail.xml").releases[0].count("7")
     assert count is not None and (count.precincts_reporting, count.precincts_total) == (1, 2)
 
@@ -221,9 +238,13 @@ def test_precincts_participating_falls_back_to_the_listed_precincts() -> None:
     ("change", "problem"),
     [
         (('totalVotes="300"', 'totalVotes="3x0"'), "totalVotes of <Choice> is '3x0'"),
+        (('totalVotes="300"', 'totalVotes="' + "9" * 5000 + '"'), "not a whole number"),
         (('key="2" text="BEN"', 'key="1" text="BEN"'), "two choices have this key"),
         (('key="8"', 'key="7"'), "two contests have this key"),
-        (('<VoteType name="Undervotes" votes="30">', '<VoteType name="Blank" votes="30">'), "contest-level vote type"),
+        (
+            ('<VoteType name="Undervotes" votes="30">', '<VoteType name="Blank" votes="30">'),
+            "contest-level vote type",
+        ),
     ],
 )
 def test_bad_values_name_the_contest(change: tuple[str, str], problem: str) -> None:
@@ -246,7 +267,10 @@ def test_malformed_precinct_content_names_its_line() -> None:
 def test_errors_in_the_skeleton_name_the_files_line() -> None:
     # Lines of per-precinct content come before the error; its line is the file's, not the
     # skeleton's.
-    body = COUNCIL.replace('<Choice key="1" text="Yes" totalVotes="400">', '<Choice key="1" text="Yes" totalVotes="400"')
+    body = COUNCIL.replace(
+        '<Choice key="1" text="Yes" totalVotes="400">',
+        '<Choice key="1" text="Yes" totalVotes="400"',
+    )
     data = _doc(body)
     line = data[: data.index(b'<Choice key="1" text="Yes" totalVotes="400"')].count(b"\n") + 1
     with pytest.raises(InputError) as err:
@@ -281,7 +305,9 @@ def test_parse_timestamp(text: str, offset: int, zone: str) -> None:
     assert when.utcoffset() == timedelta(hours=offset) and iana == zone
 
 
-@pytest.mark.parametrize("text", ["11/13/2014 2:58:41 PM", "11/13/2014 2:58:41 PM XYZ", "yesterday CST"])
+@pytest.mark.parametrize(
+    "text", ["11/13/2014 2:58:41 PM", "11/13/2014 2:58:41 PM XYZ", "yesterday CST"]
+)
 def test_timestamps_without_a_known_zone_are_refused(text: str) -> None:
     with pytest.raises(InputError):
         clarity.parse_timestamp(text, "t")

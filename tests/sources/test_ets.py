@@ -34,8 +34,12 @@ def test_mar20_matches_the_published_parse(ets_dir: Path) -> None:
         assert count is not None
         assert contest.title == " ".join(item["title"].split())
         # The published parse cuts names at 18 characters; the file holds up to 23.
-        for ours, theirs in zip([k.name for k in contest.choices], [r["name"] for r in item["results"]], strict=True):
-            assert ours == theirs or (len(theirs) == 18 and ours.startswith(theirs) and len(ours) > 18)
+        for ours, theirs in zip(
+            [k.name for k in contest.choices], [r["name"] for r in item["results"]], strict=True
+        ):
+            assert ours == theirs or (
+                len(theirs) == 18 and ours.startswith(theirs) and len(ours) > 18
+            )
         assert [count.votes[k.id] for k in contest.choices] == [r["votes"] for r in item["results"]]
         assert count.precincts_total == item["precincts_total"]
         assert count.precincts_reporting is None and item["precincts_reporting"] == ""
@@ -77,7 +81,9 @@ def test_the_four_nov18_releases_share_one_election(ets_dir: Path) -> None:
         lines = (ets_dir / name).read_text().splitlines()
         pr = {line[:3]: line for line in lines if line[3:5] == "PR" and line[5:9] != "STAT"}
         for count in p.releases[0].contests:
-            m = re.search(r"TOTAL PRECINCTS\s+([\d,]+)\s+PRECINCTS REPORTING\s+([\d,]+)", pr[count.contest_id])
+            m = re.search(
+                r"TOTAL PRECINCTS\s+([\d,]+)\s+PRECINCTS REPORTING\s+([\d,]+)", pr[count.contest_id]
+            )
             assert m is not None
             assert count.precincts_total == int(m.group(1).replace(",", ""))
             assert count.precincts_reporting == int(m.group(2).replace(",", ""))
@@ -94,8 +100,14 @@ def test_rules_follow_the_la_feed(ets_dir: Path) -> None:
     assert by_title["FIRE PROTECTION SPECIAL MEASURE FD"].rule.threshold == "2/3"
     assert by_title["STATE MEASURE 13"].rule.threshold == "1/2"
     general = ets.parse((ets_dir / "0018nov18-end.ets").read_bytes(), where="end").election
-    council = next(c for c in general.contests if c.title == "AGOURA HILLS CITY GEN MUNI COUNCILMEMBER")
-    assert (council.rule.kind, council.rule.seats, council.rule.votes_allowed) == ("plurality", 3, 3)
+    council = next(
+        c for c in general.contests if c.title == "AGOURA HILLS CITY GEN MUNI COUNCILMEMBER"
+    )
+    assert (council.rule.kind, council.rule.seats, council.rule.votes_allowed) == (
+        "plurality",
+        3,
+        3,
+    )
     judge = general.contest("063")
     assert judge.title == "SUPREME COURT JUSTICES: CHIEF JUSTICE CAROL A CORRIGAN"
     assert judge.kind == "measure" and judge.rule.threshold == "1/2"

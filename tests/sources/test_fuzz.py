@@ -6,6 +6,7 @@ deleted or repeated, compressed), so that the parsers are driven deep into their
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import zipfile
@@ -17,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from racedesk.errors import InputError
+from racedesk.settings import shared_data_dir
 from racedesk.sources import ap, clarity, ets, openelections, registry, safety
 from racedesk.sources.base import Parsed
-from racedesk.settings import shared_data_dir
 
 FUZZ = settings(
     max_examples=150,
@@ -47,7 +48,9 @@ def _samples() -> dict[str, bytes]:
     return {
         "clarity": (root / "clarity" / "precinct.xml").read_bytes(),
         "ap": (root / "ap" / "20121106_ak_prez.json").read_bytes(),
-        "openelections": (root / "openelections" / "20201103__ca__general__alpine__precinct.csv").read_bytes(),
+        "openelections": (
+            root / "openelections" / "20201103__ca__general__alpine__precinct.csv"
+        ).read_bytes(),
         "ets": _small_ets(root / "la-ets" / "2798mar20.ets"),
     }
 
@@ -56,7 +59,9 @@ SAMPLES = _samples()
 PARSERS: dict[str, Callable[[bytes], Parsed]] = {
     "clarity": lambda d: clarity.parse(d, where="detail.xml"),
     "ap": lambda d: ap.parse(d, where="ap.json"),
-    "openelections": lambda d: openelections.parse(d, where="20201103__ca__general__alpine__precinct.csv"),
+    "openelections": lambda d: openelections.parse(
+        d, where="20201103__ca__general__alpine__precinct.csv"
+    ),
     "ets": lambda d: ets.parse(d, where="feed.ets"),
 }
 
@@ -82,7 +87,9 @@ def mutated(draw: st.DrawFn, base: bytes) -> bytes:
             j = min(len(data), i + draw(st.integers(1, 200)))
             data[j:j] = data[i:j]
         else:
-            data[i : i + 1] = draw(st.sampled_from([b"-", b"9" * 30, b"\x00", b"&", b"<", b'"', b","]))
+            data[i : i + 1] = draw(
+                st.sampled_from([b"-", b"9" * 30, b"\x00", b"&", b"<", b'"', b","])
+            )
     if draw(st.booleans()) and draw(st.integers(0, 9)) == 0:
         return gzip.compress(bytes(data))
     return bytes(data)
@@ -97,7 +104,9 @@ def _check(parse: Callable[[bytes], Parsed], data: bytes) -> None:
     assert isinstance(result, Parsed)
 
 
-needs_samples = pytest.mark.skipif(not SAMPLES, reason=f"format samples not found under {shared_data_dir()}")
+needs_samples = pytest.mark.skipif(
+    not SAMPLES, reason=f"format samples not found under {shared_data_dir()}"
+)
 
 
 @pytest.mark.parametrize("name", sorted(PARSERS))
@@ -127,16 +136,23 @@ def test_arbitrary_bytes_give_an_input_error(name: str, data: bytes) -> None:
 
 @FUZZ
 @given(
-    head=st.sampled_from([b"", b"000ET2798", b"<ElectionResult>", b'{"electionDate":"2020-11-03","races":', b"office,candidate,votes\n", b"PK\x03\x04", b"\x1f\x8b"]),
+    head=st.sampled_from(
+        [
+            b"",
+            b"000ET2798",
+            b"<ElectionResult>",
+            b'{"electionDate":"2020-11-03","races":',
+            b"office,candidate,votes\n",
+            b"PK\x03\x04",
+            b"\x1f\x8b",
+        ]
+    ),
     tail=st.binary(max_size=400),
 )
 def test_any_source_is_picked_and_read_or_refused(head: bytes, tail: bytes) -> None:
     data = head + tail
-    try:
-        adapter = registry.adapter_for("upload", data)
-        adapter.parse(data, where="upload")
-    except InputError:
-        pass
+    with contextlib.suppress(InputError):
+        registry.adapter_for("upload", data).parse(data, where="upload")
 
 
 @FUZZ
@@ -145,12 +161,13 @@ def test_archives_and_text_give_bytes_or_an_input_error(data: bytes, member: str
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(member, data)
-    for payload in (buf.getvalue(), buf.getvalue()[: len(buf.getvalue()) // 2], gzip.compress(data)[:-3], data):
-        try:
+    for payload in (
+        buf.getvalue(),
+        buf.getvalue()[: len(buf.getvalue()) // 2],
+        gzip.compress(data)[:-3],
+        data,
+    ):
+        with contextlib.suppress(InputError):
             safety.unpack(payload, "upload", suffixes=(".xml",))
-        except InputError:
-            pass
-    try:
+    with contextlib.suppress(InputError):
         safety.decode_text(data, "upload")
-    except InputError:
-        pass

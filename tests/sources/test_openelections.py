@@ -17,7 +17,14 @@ from racedesk.sources import openelections as oe
 COUNTY = "20201103__ca__general__county.csv"
 AMADOR = "20200303__ca__primary__amador__precinct.csv"
 ALPINE = "20201103__ca__general__alpine__precinct.csv"
-PSEUDO = {"Write-in Totals", "Write-In", "Total Votes Cast", "Overvotes", "Undervotes", "Contest Total"}
+PSEUDO = {
+    "Write-in Totals",
+    "Write-In",
+    "Total Votes Cast",
+    "Overvotes",
+    "Undervotes",
+    "Contest Total",
+}
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +68,12 @@ def test_precinct_file_with_party_contests_and_pseudo_rows(oe_dir: Path) -> None
     parsed = oe.parse((oe_dir / AMADOR).read_bytes(), where=AMADOR)
     release = parsed.releases[0]
     # Registration and ballots: the SOVC pseudo-office, not a contest.
-    assert parsed.election.registration == sum(int(r["votes"]) for r in rows if r["candidate"].startswith("Registered Voters"))
-    assert release.ballots_counted == sum(int(r["votes"]) for r in rows if r["candidate"].startswith("Ballots Cast"))
+    assert parsed.election.registration == sum(
+        int(r["votes"]) for r in rows if r["candidate"].startswith("Registered Voters")
+    )
+    assert release.ballots_counted == sum(
+        int(r["votes"]) for r in rows if r["candidate"].startswith("Ballots Cast")
+    )
     assert not any(c.group == "SOVC" for c in parsed.election.contests)
     # The presidential primary is one contest per party.
     parties = sorted({r["party"] for r in rows if r["office"] == "President"})
@@ -71,7 +82,11 @@ def test_precinct_file_with_party_contests_and_pseudo_rows(oe_dir: Path) -> None
     for contest in parsed.election.contests:
         count = release.count(contest.id)
         assert count is not None
-        mine = [r for r in rows if r["office"] == contest.group and (not contest.party or r["party"] == contest.party)]
+        mine = [
+            r
+            for r in rows
+            if r["office"] == contest.group and (not contest.party or r["party"] == contest.party)
+        ]
         named: dict[str, int] = defaultdict(int)
         pseudo: dict[str, int] = defaultdict(int)
         for r in mine:
@@ -117,7 +132,10 @@ def test_vote_type_columns_are_kept() -> None:
     mayor = parsed.releases[0].count("mayor")
     assert mayor is not None
     assert mayor.votes == {"ana-lopez": 42, "ben-wu": 30}
-    assert mayor.votes_by_type == {"election_day": {"ana-lopez": 12, "ben-wu": 5}, "mail": {"ana-lopez": 30, "ben-wu": 25}}
+    assert mayor.votes_by_type == {
+        "election_day": {"ana-lopez": 12, "ben-wu": 5},
+        "mail": {"ana-lopez": 30, "ben-wu": 25},
+    }
     assert parsed.election.registration == 180
     assert parsed.releases[0].ballots_counted == 60
 
@@ -151,8 +169,13 @@ def test_bad_rows_name_the_line(text: str, problem: str, line: int) -> None:
 
 
 def test_inconsistent_totals_and_other_csvs_are_refused(oe_dir: Path) -> None:
-    text = (oe_dir / AMADOR).read_text(encoding="utf-8").replace(
-        "Amador,CP01,State House,5,,Total Votes Cast,591", "Amador,CP01,State House,5,,Total Votes Cast,592"
+    text = (
+        (oe_dir / AMADOR)
+        .read_text(encoding="utf-8")
+        .replace(
+            "Amador,CP01,State House,5,,Total Votes Cast,591",
+            "Amador,CP01,State House,5,,Total Votes Cast,592",
+        )
     )
     with pytest.raises(InputError, match="Total Votes Cast is"):
         oe.parse(text.encode(), where=AMADOR)
@@ -162,3 +185,11 @@ def test_inconsistent_totals_and_other_csvs_are_refused(oe_dir: Path) -> None:
     buf.write("county,office,district,candidate,votes\n")
     with pytest.raises(InputError, match="no contests"):
         oe.parse(buf.getvalue().encode(), where=COUNTY)
+
+
+def test_unreadable_csv_is_an_input_error() -> None:
+    huge = b'office,candidate,votes\n"' + b"x" * 200_000 + b'",A,1\n'
+    with pytest.raises(InputError) as err:
+        oe.parse(huge, where=COUNTY)
+    assert err.value.where == f"{COUNTY}, line 2"
+    assert "field larger than field limit" in err.value.problem

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from racedesk.errors import InputError
+from racedesk.settings import REPO_ROOT
 from racedesk.sources import ap, clarity, ets, openelections, registry
 
 SAMPLES = {
@@ -34,12 +36,14 @@ def formats(shared_data: Path) -> Path:
 
 
 @pytest.mark.parametrize(("sample", "name"), sorted(SAMPLES.items()))
-def test_every_sample_is_recognized_by_name_and_by_its_bytes(formats: Path, sample: str, name: str) -> None:
+def test_every_sample_is_recognized_by_name_and_by_its_bytes(
+    formats: Path, sample: str, name: str
+) -> None:
     path = formats / sample
     data = path.read_bytes()
-    assert registry.adapter_for(str(path), data).NAME == name
+    assert name == registry.adapter_for(str(path), data).NAME
     # Under a name that says nothing, the bytes decide (OpenElections by its header).
-    assert registry.adapter_for("upload", data).NAME == name
+    assert name == registry.adapter_for("upload", data).NAME
     parsed = registry.read(str(path))
     assert parsed.election.source == name
     assert len(parsed.releases) == 1
@@ -70,12 +74,20 @@ def test_an_explicit_format_and_aliases_win() -> None:
 
 def test_schemes_name_the_format() -> None:
     assert registry.adapter_for("lavote:4324").NAME == "lavote"
-    assert registry.adapter_for("clarity:https://results.enr.clarityelections.com/KY/Adair/15263/") is clarity
+    assert (
+        registry.adapter_for("clarity:https://results.enr.clarityelections.com/KY/Adair/15263/")
+        is clarity
+    )
     assert registry.adapter_for("cdf:report.xml").NAME == "cdf"
     assert registry.split_scheme("clarity:https://x/1/") == ("clarity", "https://x/1/")
     assert registry.split_scheme("https://x/detail.xml") == (None, "https://x/detail.xml")
     assert registry.split_scheme("C:\\results\\detail.xml")[0] is None
-    assert registry.adapter_for("https://results.enr.clarityelections.com/GA/1/2/reports/detailxml.zip") is clarity
+    assert (
+        registry.adapter_for(
+            "https://results.enr.clarityelections.com/GA/1/2/reports/detailxml.zip"
+        )
+        is clarity
+    )
 
 
 def test_the_la_feed_folder_and_its_election_file(general_2024: Path) -> None:
@@ -101,3 +113,15 @@ def test_unknown_sources_say_how_to_name_the_format(tmp_path: Path) -> None:
     assert "--format" in err.value.hint
     with pytest.raises(InputError, match="not a clarity file"):
         registry.read(str(tmp_path), fmt="clarity")
+
+
+def test_the_examples_in_docs_formats_run(
+    formats: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (REPO_ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```python\n(.*?)```\n\nprints\n\n```text\n(.*?)```", text, re.DOTALL)
+    assert len(examples) == 2
+    namespace: dict[str, object] = {}
+    for code, printed in examples:
+        exec(compile(code, "docs/formats.md", "exec"), namespace)
+        assert capsys.readouterr().out == printed

@@ -74,8 +74,16 @@ def _contests() -> list[Contest]:
     people = (Choice(id="a", name="A"), Choice(id="b", name="B"), Choice(id="c", name="C"))
     plurality = Rule(kind="plurality")
     return [
-        Contest(id="9547", title="District  Attorney", kind="candidate", rule=plurality, choices=people),
-        Contest(id="107", title="MEASURE A", kind="measure", rule=Rule(kind="measure", threshold="1/2"), choices=yes_no),
+        Contest(
+            id="9547", title="District  Attorney", kind="candidate", rule=plurality, choices=people
+        ),
+        Contest(
+            id="107",
+            title="MEASURE A",
+            kind="measure",
+            rule=Rule(kind="measure", threshold="1/2"),
+            choices=yes_no,
+        ),
         Contest(id="200", title="CITY COUNCIL", kind="candidate", rule=plurality, choices=people),
         Contest(id="201", title="CITY COUNCIL", kind="candidate", rule=plurality, choices=people),
     ]

@@ -200,8 +200,11 @@ def test_text_in_another_encoding_names_the_byte_and_line() -> None:
     with pytest.raises(InputError) as err:
         safety.decode_text(data, "results.csv", what="CSV file")
     assert err.value.where == "results.csv"
-    assert err.value.problem.startswith("the CSV file is not UTF-8: byte 0xf1")
-    assert "(line 2)" in err.value.problem
+    # docs/formats.md quotes this message.
+    assert (
+        err.value.problem
+        == "the CSV file is not UTF-8: byte 0xf1 at offset 28 (line 2); save it as UTF-8"
+    )
 
 
 def test_utf16_binary_and_cut_characters_are_refused_with_their_reason() -> None:
@@ -230,3 +233,15 @@ def test_each_adapter_refuses_a_wrong_encoding_naming_the_file() -> None:
             where="ap.json",
         )
     assert err.value.where == "ap.json" and "UTF-8" in err.value.problem
+
+
+# --- counts --------------------------------------------------------------------------------------
+
+
+def test_read_count_takes_plain_ascii_counts_only() -> None:
+    assert safety.read_count(" 1131 ") == 1131
+    assert safety.read_count("1,131") is None
+    assert safety.read_count("1,131", grouped=True) == 1131
+    assert safety.read_count("12,345,678", grouped=True) == 12_345_678
+    for bad in ("", "-1", "1.0", "1,13", "²", "٣", "9" * 16, "9" * 5000, "1 131"):
+        assert safety.read_count(bad, grouped=True) is None, bad

@@ -148,7 +148,8 @@ def test_as_of_every_release_time_returns_that_release(store: SqlStore, general:
         assert snap.state(DA) == general.snapshots[i].state(DA)
         if i + 1 < len(general.releases):
             just_before_next = general.releases[i + 1].feed_time - timedelta(microseconds=1)
-            assert store.releases(eid, as_of=just_before_next)[-1].release.sequence == i
+            snap = store.snapshot(eid, as_of=just_before_next)
+            assert snap is not None and snap.release_sequence == i
 
 
 def test_the_same_payloads_twice_change_nothing(store: SqlStore, general: Feed) -> None:

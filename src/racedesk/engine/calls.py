@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from racedesk.engine.params import ModelParams
-from racedesk.engine.projection import top_set_key
+from racedesk.engine.projection import fraction, top_set_key
 from racedesk.engine.types import (
     CallEvent,
     CallStatus,
@@ -269,7 +269,7 @@ def _measure(
     contest: Contest, count: Count, projection: Projection, params: ModelParams
 ) -> Verdict:
     rule = contest.rule
-    threshold = rule.threshold_fraction()
+    threshold = fraction(rule.threshold)
     if threshold is None:
         return Verdict(
             "too early", (), f"the pass rate {rule.text!r} cannot be read as a threshold"
@@ -277,7 +277,7 @@ def _measure(
     yes = next((i for i, n in enumerate(count.names) if n.strip().upper().startswith("YES")), 0)
     no = 1 - yes if len(count.ids) == 2 else yes
     thresholds = [float(threshold)]
-    alt: Fraction | None = rule.alt_threshold_fraction()
+    alt: Fraction | None = fraction(rule.alt_threshold)
     if alt is not None:
         thresholds.append(float(alt))
     share = count.votes[yes] / count.counted
@@ -393,7 +393,7 @@ def leading_now(contest: Contest, event: CallEvent, state: ContestState) -> bool
     ids = [c.id for c in contest.choices]
     votes = {c: state.votes.get(c, 0) for c in ids}
     if event.status in ("passed", "failed"):
-        threshold = rule.threshold_fraction()
+        threshold = fraction(rule.threshold)
         yes = next(
             (c.id for c in contest.choices if c.name.strip().upper().startswith("YES")), ids[0]
         )

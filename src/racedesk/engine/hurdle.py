@@ -19,47 +19,45 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from itertools import accumulate
 from typing import Literal
 
 PlaceStatus = Literal["clinched", "eliminated", "contending"]
 
 
-def prefix_sums(ranked: Sequence[int]) -> list[int]:
-    """``sums[j]`` = the votes of the ``j`` strongest choices (``ranked`` is most first)."""
-    return [0, *accumulate(ranked)]
+def place_statuses(ranked: Sequence[int], k: int, ballots: float, left: float) -> list[PlaceStatus]:
+    """The status of every choice for a place among the top ``k``, in the order of ``ranked``
+    (votes, most first).
 
-
-def place_status(
-    ranked: Sequence[int], sums: Sequence[int], p: int, k: int, ballots: float, left: float
-) -> PlaceStatus:
-    """The status of the choice at ``position`` p of ``ranked`` (votes, most first; ``sums``
-    from :func:`prefix_sums`) for a place among the top ``k``.
-
-    **Clinched** iff no allocation lets k rivals reach or pass it. The adversary gives the choice
-    nothing and its k strongest rivals (the smallest deficits d_j = max(0, v − v_j)) exactly
-    their deficits; with at most one vote per rival per ballot, that is feasible iff every
-    d_j ≤ B and Σ d_j ≤ R (the deficits are laid out ballot by ballot, round robin, and R counts
-    the votes allowed per ballot). With fewer than k rivals the place is clinched.
+    **Clinched** iff no allocation lets k rivals reach or pass the choice. The adversary gives
+    the choice nothing and its k strongest rivals (the smallest deficits d_j = max(0, v − v_j))
+    exactly their deficits; with at most one vote per rival per ballot, that is feasible iff
+    every d_j ≤ B and Σ d_j ≤ R (the deficits can be laid out ballot by ballot, round robin,
+    and R counts the votes allowed per ballot). With fewer than k rivals the place is clinched.
 
     **Eliminated** iff the k-th strongest rival is strictly ahead of v + min(B, R), the most the
     choice can gain (rivals never lose votes).
 
-    For a choice inside the top k the k strongest rivals are those above it (deficit 0) and
-    those down to position k; for one outside, the k above it all have deficit 0, so its place is
-    never clinched, and it is eliminated iff the k-th is out of reach. O(1) with the sums.
+    For a choice inside the top k its k strongest rivals are those above it (deficit 0) and
+    those below it down to position k; for a choice outside, the k above it all have deficit 0,
+    so it is never clinched, and it is eliminated iff the k-th is out of reach. O(n) for all.
     """
     n = len(ranked)
     if n - 1 < k:
-        return "clinched"
-    v = ranked[p]
-    if p < k:
-        if v - ranked[k] > ballots:
-            return "clinched"
-        need = (k - p) * v - (sums[k + 1] - sums[p + 1])
-        return "clinched" if need > left else "contending"
-    gain = ballots if ballots < left else left
-    return "eliminated" if ranked[k - 1] > v + gain else "contending"
+        return ["clinched"] * n
+    if k <= 0:
+        return ["eliminated"] * n
+    out: list[PlaceStatus] = []
+    last = ranked[k]  # the first choice outside: the k-th strongest rival of those inside
+    below = 0  # the votes of the choices between this one and the first outside, inclusive
+    for p in range(k - 1, -1, -1):
+        v = ranked[p]
+        below += ranked[p + 1]
+        need = (k - p) * v - below
+        out.append("clinched" if v - last > ballots or need > left else "contending")
+    out.reverse()
+    reach = ranked[k - 1] - (ballots if ballots < left else left)
+    out.extend("eliminated" if reach > v else "contending" for v in ranked[k:])
+    return out
 
 
 def two_way_needs(lead: int, pair: int, total: int, left: float) -> float:
@@ -73,7 +71,7 @@ def two_way_needs(lead: int, pair: int, total: int, left: float) -> float:
     """
     pair_left = left * pair / total if total > 0 else left
     if pair_left <= 0:
-        return 0.5 if lead == 0 else math.copysign(math.inf, lead)
+        return _no_votes_left(lead)
     return 0.5 + lead / (2 * pair_left)
 
 
@@ -82,14 +80,17 @@ def two_way_needs3(
 ) -> tuple[float, float, float]:
     """:func:`two_way_needs` at the three points of the votes left (low, middle, high)."""
     f = pair / total if total > 0 else 1.0
-    lo, mid, hi = left[0] * f, left[1] * f, left[2] * f
     half = 0.5 * lead
-    edge = 0.5 if lead == 0 else math.copysign(math.inf, lead)
+    lo, mid, hi = left[0] * f, left[1] * f, left[2] * f
     return (
-        0.5 + half / lo if lo > 0 else edge,
-        0.5 + half / mid if mid > 0 else edge,
-        0.5 + half / hi if hi > 0 else edge,
+        0.5 + half / lo if lo > 0.0 else _no_votes_left(lead),
+        0.5 + half / mid if mid > 0.0 else _no_votes_left(lead),
+        0.5 + half / hi if hi > 0.0 else _no_votes_left(lead),
     )
+
+
+def _no_votes_left(lead: int) -> float:
+    return 0.5 if lead == 0 else math.copysign(math.inf, lead)
 
 
 def all_way_needs(lead: int, left: float) -> float:
@@ -148,8 +149,7 @@ __all__ = [
     "PlaceStatus",
     "all_way_needs",
     "clip",
-    "place_status",
-    "prefix_sums",
+    "place_statuses",
     "reaches",
     "threshold_needs",
     "threshold_status",

@@ -49,6 +49,7 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     rolloff_prior: float = 0.9  # votes per ballot and seat when nothing is counted yet
     recent_releases: int = 3  # recent batches that widen those intervals
     recent_min_batch: float = 0.01  # ... when a batch holds at least this share of the count
+    min_contest_ballots: int = 100  # below this, a contest's share of the ballots left is 0–100%
     # projection and calls (see engine/projection.py, engine/calls.py and docs/method.md)
     draws: int = 400
     level: float = 0.9

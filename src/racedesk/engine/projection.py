@@ -31,9 +31,11 @@ choices), pure, and deterministic given the seed.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -114,25 +116,27 @@ def prepare(
     left = state.votes_left.votes
     if counted <= 0 or left is None or not ids:
         return None
-    votes = np.array(counts, dtype=np.float64)
     # Votes left are all votes (write-ins too); the named choices get their share of them.
     named = counted / state.total_votes if state.total_votes > 0 else 1.0
     low = max(0.0, left.low) * named
     high = max(low, left.high * named)
     mid = min(max(left.mid * named, low), high)
-    shares = votes / counted
     fraction = counted / (counted + mid) if counted + mid > 0 else 1.0
     bucket = fraction_bucket(fraction, params)
-    batch, size = batch_shares(state.votes, earlier, ids)
+    shares = [v / counted for v in counts]
     centre = shares
-    if batch is not None:
-        weight = size / (size + params.trend_prior_votes)
-        centre = shares + params.trend_weight[bucket] * weight * (batch - shares)
+    if earlier is not None:
+        added = [v - earlier.get(c, 0) for v, c in zip(counts, ids, strict=True)]
+        size = sum(added)
+        if size > 0 and min(added) >= 0:
+            lean = params.trend_weight[bucket] * size / (size + params.trend_prior_votes)
+            centre = [p + lean * (a / size - p) for p, a in zip(shares, added, strict=True)]
+    votes = np.array(counts, dtype=np.float64)
     return Prepared(
         contest=contest,
         votes=votes,
-        shares=shares,
-        centre=centre,
+        shares=np.array(shares),
+        centre=np.array(centre),
         left_low=low,
         left_mid=mid,
         left_high=high,
@@ -192,6 +196,12 @@ def simulate(
     return split
 
 
+@functools.lru_cache(maxsize=64)
+def fraction(text: str | None) -> Fraction | None:
+    """A rule's threshold text ("1/2", "11/20", "2/3") as an exact fraction, read once."""
+    return Fraction(text) if text is not None else None
+
+
 def yes_index(contest: Contest) -> int:
     """The position of a measure's YES choice (the first choice if none is named so)."""
     for i, c in enumerate(contest.choices):
@@ -219,23 +229,38 @@ def places_sought(contest: Contest) -> int:
     return max(1, rule.advance or 2)
 
 
-def in_top(final: npt.NDArray[np.floating], n: int) -> FloatArray:
-    """Each choice's share of a place among the top ``n`` in each draw (``final`` is (C, K, D)):
-    1 in, 0 out, and for choices tied for the last places the share of those places each would
-    get by lot (EC §15651; it only matters for a count that is final, one draw)."""
+def in_top(
+    final: npt.NDArray[np.floating], n: int
+) -> npt.NDArray[np.floating] | npt.NDArray[np.bool_]:
+    """Whether each choice finishes among the top ``n`` in each draw (``final`` is (C, K, D)).
+
+    With one draw (a count that is final) the answer is each choice's share of a place: 1 in,
+    0 out, and for choices tied for the last places the share of those places each would get by
+    lot (EC §15651)."""
     _, k, d = final.shape
     if n >= k:
-        return np.ones(final.shape)
+        return np.ones(final.shape, dtype=bool)
     if d == 1:
         shares = final[:, :, 0]
         ahead = (shares[:, None, :] > shares[:, :, None]).sum(axis=2)
         tied = (shares[:, None, :] == shares[:, :, None]).sum(axis=2)
-        place = np.clip((n - ahead) / tied, 0.0, 1.0)
+        place: npt.NDArray[np.floating] = np.clip((n - ahead) / tied, 0.0, 1.0)
         return place[:, :, None]
     if n == 1:
-        return (final >= final.max(axis=1, keepdims=True)).astype(np.float64)
-    nth = np.sort(final, axis=1)[:, k - n : k - n + 1, :]  # the n-th largest (numpy's sort is
-    return (final >= nth).astype(np.float64)  # vectorised and faster here than partition)
+        return final >= final.max(axis=1, keepdims=True)
+    # the n-th largest (numpy's sort is vectorised and faster here than partition)
+    return final >= np.sort(final, axis=1)[:, k - n : k - n + 1, :]
+
+
+def _share_of_draws(
+    flags: npt.NDArray[np.floating] | npt.NDArray[np.bool_], axis: int
+) -> FloatArray:
+    """The mean over draws of 0/1 flags (or of shares of a place, with one draw)."""
+    if flags.dtype == np.bool_:
+        counted: FloatArray = np.count_nonzero(flags, axis=axis) / flags.shape[axis]
+        return counted
+    mean: FloatArray = flags.mean(axis=axis)
+    return mean
 
 
 def outcomes(
@@ -268,31 +293,47 @@ def outcomes(
             _measure_outcomes([contests[i] for i in members], f, idx, probs, outs)
             continue
         top = in_top(f, n)
-        probs[idx] = top.mean(axis=2)
-        mask = np.zeros((len(members), k), dtype=bool)
+        group_probs = _share_of_draws(top, 2)
+        probs[idx] = group_probs
+        rows = group_probs.tolist()
         leaders = [current_top(votes[i], n) for i in members]
-        for j, lead in enumerate(leaders):
-            mask[j, lead] = True
-        joint = np.prod(np.where(mask[:, :, None], top, 1.0), axis=1).mean(axis=1)
-        half = np.array([0.5 / max(1, contests[i].rule.seats) for i in members])
-        majority = f > half[:, None, None]
-        p_majority = majority.mean(axis=2)
-        p_runoff = (~majority.any(axis=1)).mean(axis=1)
+        plurality_one = [contests[i].rule.kind == "plurality" and n == 1 for i in members]
+        joint: dict[int, float] = {}
+        pick = [j for j, single in enumerate(plurality_one) if not single]
+        if pick:
+            mask = np.zeros((len(pick), k), dtype=bool)
+            for row, j in enumerate(pick):
+                mask[row, leaders[j]] = True
+            sub = top[pick]
+            if sub.dtype == np.bool_:
+                held = _share_of_draws(np.all(sub | ~mask[:, :, None], axis=1), 1)
+            else:
+                held = np.prod(np.where(mask[:, :, None], sub, 1.0), axis=1).mean(axis=1)
+            joint = dict(zip(pick, held.tolist(), strict=True))
+        runoff_rows = [
+            j for j, i in enumerate(members) if contests[i].rule.kind == "majority_or_runoff"
+        ]
+        p_majority: dict[int, list[float]] = {}
+        p_runoff: dict[int, float] = {}
+        if runoff_rows:
+            half = np.array([0.5 / max(1, contests[members[j]].rule.seats) for j in runoff_rows])
+            majority = f[runoff_rows] > half[:, None, None]
+            p_majority = dict(zip(runoff_rows, _share_of_draws(majority, 2).tolist(), strict=True))
+            none = _share_of_draws(~majority.any(axis=1), 1).tolist()
+            p_runoff = dict(zip(runoff_rows, none, strict=True))
         for j, i in enumerate(members):
             contest = contests[i]
             names = [c.name for c in contest.choices]
             out = outs[i]
-            if contest.rule.kind == "plurality" and n == 1:
-                for q in range(k):
-                    out[f"{names[q]} wins"] = float(probs[i, q])
+            if plurality_one[j]:
+                out.update(zip([f"{name} wins" for name in names], rows[j], strict=True))
             else:
-                out[top_set_key([names[q] for q in leaders[j]], contest.rule.kind)] = float(
-                    joint[j]
+                out[top_set_key([names[q] for q in leaders[j]], contest.rule.kind)] = joint[j]
+            if j in p_runoff:
+                out.update(
+                    zip([f"{name} wins a majority" for name in names], p_majority[j], strict=True)
                 )
-            if contest.rule.kind == "majority_or_runoff":
-                for q in range(k):
-                    out[f"{names[q]} wins a majority"] = float(p_majority[j, q])
-                out["runoff"] = float(p_runoff[j])
+                out["runoff"] = p_runoff[j]
     return probs, outs
 
 
@@ -303,13 +344,13 @@ def _measure_outcomes(
     rows = np.arange(len(contests))
     yes = np.array([yes_index(c) for c in contests])
     share = f[rows, yes, :]  # (c, D)
-    thresholds = [c.rule.threshold_fraction() for c in contests]
+    thresholds = [fraction(c.rule.threshold) for c in contests]
     q = np.array([float(t) if t is not None else math.nan for t in thresholds])
     strict = np.array([c.rule.strict for c in contests])
-    passes = np.where(strict[:, None], share > q[:, None], share >= q[:, None]).mean(axis=1)
-    alts = [c.rule.alt_threshold_fraction() for c in contests]
+    passes = _share_of_draws(np.where(strict[:, None], share > q[:, None], share >= q[:, None]), 1)
+    alts = [fraction(c.rule.alt_threshold) for c in contests]
     q_alt = np.array([float(t) if t is not None else math.nan for t in alts])
-    passes_alt = (share >= q_alt[:, None]).mean(axis=1)
+    passes_alt = _share_of_draws(share >= q_alt[:, None], 1)
     for j in range(len(contests)):
         i = int(idx[j])
         if thresholds[j] is None:
@@ -477,6 +518,7 @@ __all__ = [
     "Prepared",
     "batch_shares",
     "current_top",
+    "fraction",
     "fraction_bucket",
     "groups_by_size",
     "in_top",

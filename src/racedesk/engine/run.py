@@ -30,7 +30,7 @@ from racedesk.engine.types import (
     Problem,
     Snapshot,
 )
-from racedesk.engine.votes_left import county_ballots_left, contest_votes_left
+from racedesk.engine.votes_left import contest_votes_left, county_ballots_left
 from racedesk.model import Election, OutstandingReport, Release
 
 

@@ -31,8 +31,7 @@ from fractions import Fraction
 from typing import Final
 
 from racedesk.engine.hurdle import (
-    place_status,
-    prefix_sums,
+    place_statuses,
     reaches,
     threshold_needs,
     threshold_status,
@@ -54,6 +53,7 @@ _PARTICLES: Final = frozenset(
 _SUFFIXES: Final = frozenset({"JR", "JR.", "SR", "SR.", "II", "III", "IV"})
 _YES_WORDS: Final = ("YES", "FOR", "SI", "SÍ")
 _NO_WORDS: Final = ("NO", "AGAINST")
+ALL_VOTES: Final = "share of all votes left, if the other choices get none"
 _FLIP: Final[dict[StandingStatus, StandingStatus]] = {
     "clinched": "eliminated",
     "eliminated": "clinched",
@@ -114,6 +114,7 @@ class _ContestInfo:
         "ids",
         "names",
         "no",
+        "outcomes",
         "rule_text",
         "split_outcome",
         "thresholds",
@@ -133,6 +134,7 @@ class _ContestInfo:
         self.rule_text = rule.text or RULE_NAMES.get(rule.kind, rule.kind)
         self.yes, self.no = _yes_no(contest)
         self._pairs: dict[tuple[int, int], str] = {}
+        self.outcomes: dict[tuple[object, ...], str] = {}
         self.thresholds: list[_Threshold] = []
         self.goal = self.denominator = ""
         self.split_outcome = ""
@@ -234,11 +236,19 @@ class _Tally:
             self.ballots = 0.0
         else:
             # Never negative, and never more than the votes allowed on every ballot left.
-            self.left = (
-                _bound(r.low, allowed * b.low),
-                _bound(r.mid, allowed * b.mid),
-                _bound(r.high, allowed * b.high),
-            )
+            lo, mid, hi = r.low, r.mid, r.high
+            if not (
+                lo >= 0.0
+                and hi <= allowed * b.high
+                and mid <= allowed * b.mid
+                and lo <= allowed * b.low
+            ):
+                lo, mid, hi = (
+                    _bound(lo, allowed * b.low),
+                    _bound(mid, allowed * b.mid),
+                    _bound(hi, allowed * b.high),
+                )
+            self.left = (lo, mid, hi)
             self.ballots = b.high if b.high > 0.0 else 0.0
 
     def share(self, v: int) -> float:
@@ -287,12 +297,12 @@ def contest_state(
     rule = contest.rule
     t = _Tally(info, count, votes_left, rule.votes_allowed)
     kind = rule.kind
-    if kind in ("measure", "recall"):
+    if kind == "plurality":
+        leaders, margin_votes, margin_share, standings, outcome = _places(rule.seats, False, t)
+    elif kind in ("measure", "recall"):
         leaders, margin_votes, margin_share, standings, outcome = _measure(info, t)
     elif kind == "majority_or_runoff" and rule.seats == 1:
         leaders, margin_votes, margin_share, standings, outcome = _majority(rule.advance or 2, t)
-    elif kind == "plurality":
-        leaders, margin_votes, margin_share, standings, outcome = _places(rule.seats, False, t)
     else:
         leaders, margin_votes, margin_share, standings, outcome = _places(
             rule.advance or 2 * rule.seats, True, t
@@ -303,11 +313,11 @@ def contest_state(
         outcome = "too early"
     shown = t.shown
     ids = info.ids
-    mine = (
-        tuple(p for p in problems if not p.contest_id or p.contest_id == contest.id)
-        if problems
-        else ()
-    )
+    mine: tuple[Problem, ...] = ()
+    usable = True
+    if problems:
+        mine = tuple(p for p in problems if not p.contest_id or p.contest_id == contest.id)
+        usable = not any(p.blocking for p in mine)
     return ContestState(
         contest_id=contest.id,
         title=contest.title,
@@ -328,7 +338,7 @@ def contest_state(
         votes_left=votes_left,
         standings=standings,
         outcome=outcome,
-        usable=not any(p.blocking for p in mine),
+        usable=usable,
         problems=mine,
     )
 
@@ -371,64 +381,76 @@ def _pair_needs(t: _Tally, i: int, rival: int, ahead: bool) -> tuple[Interval, s
         denominator = t.info.pair_text(i, rival)
     else:
         at_lo, at_mid, at_hi = two_way_needs3(lead, 1, 1, t.left)  # type: ignore[arg-type]
-        denominator = "share of all votes left, if the other choices get none"
-    # More votes left, less needed: the low end of the need is at the high end of R.
+        denominator = ALL_VOTES
+    # The lead is never negative, so the need of the one behind is at least 1/2 and falls as
+    # the votes left grow (its low end is at the high end of R); the one ahead needs 1 minus it.
     if ahead:
-        return _needs(1.0 - at_lo, 1.0 - at_mid, 1.0 - at_hi), denominator
-    return _needs(at_hi, at_mid, at_lo), denominator
+        return Interval(
+            low=1.0 - at_lo if at_lo < 1.0 else 0.0,
+            mid=1.0 - at_mid if at_mid < 1.0 else 0.0,
+            high=1.0 - at_hi if at_hi < 1.0 else 0.0,
+        ), denominator
+    return Interval(
+        low=at_hi if at_hi < 1.0 else 1.0,
+        mid=at_mid if at_mid < 1.0 else 1.0,
+        high=at_lo if at_lo < 1.0 else 1.0,
+    ), denominator
 
 
 def _place_standings(t: _Tally, k: int, goal: str) -> list[Standing]:
     """Every choice's standing for a place among the top ``k``, in ballot order."""
     ranked, order, ids, names = t.ranked, t.order, t.ids, t.names
     n = len(ranked)
-    sums = prefix_sums(ranked)
     out: list[Standing] = [None] * n  # type: ignore[list-item]
     left = t.left
-    shown, ballots = t.shown, t.ballots
-    high = left[2] if left is not None else 0.0
-    for p in range(n):
-        i = order[p]
-        v = ranked[p]
-        inside = p < k
-        edge = (order[k] if k < n else -1) if inside else order[k - 1]
-        rival = ids[edge] if edge >= 0 else ""
-        share = v / shown if shown else 0.0
-        if left is None:
+    inv = 1.0 / t.shown if t.shown else 0.0
+    # The choice at the edge of the top k: the first outside for those in, the last in for the
+    # others.
+    edge_in = order[k] if k < n else -1
+    edge_out = order[k - 1] if 0 < k <= n else -1
+    rival_in = ids[edge_in] if edge_in >= 0 else ""
+    rival_out = ids[edge_out] if edge_out >= 0 else ""
+    if left is None:
+        for p, i in enumerate(order):
             out[i] = Standing(
                 choice_id=ids[i],
                 name=names[i],
-                votes=v,
-                share=share,
+                votes=ranked[p],
+                share=ranked[p] * inv,
                 status="unknown",
                 goal=goal,
-                rival=rival,
+                rival=rival_in if p < k else rival_out,
             )
-            continue
-        status = place_status(ranked, sums, p, k, ballots, high)
+        return out
+    statuses = place_statuses(ranked, k, t.ballots, left[2])
+    for p, i in enumerate(order):
+        v = ranked[p]
+        status = statuses[p]
+        inside = p < k
         if status != "contending":
             out[i] = Standing(
                 choice_id=ids[i],
                 name=names[i],
                 votes=v,
-                share=share,
+                share=v * inv,
                 status=status,
                 goal=goal,
-                rival=rival,
+                rival=rival_in if inside else rival_out,
             )
             continue
         # Contending, so there is a choice at the edge (fewer than k rivals clinches).
+        edge = edge_in if inside else edge_out
         needs, denominator = _pair_needs(t, i, edge, inside)
         out[i] = Standing(
             choice_id=ids[i],
             name=names[i],
             votes=v,
-            share=share,
+            share=v * inv,
             status=status,
             goal=goal,
             needs=needs,
             denominator=denominator,
-            rival=rival,
+            rival=ids[edge],
         )
     return out
 
@@ -441,9 +463,17 @@ def _places(k: int, ties_advance: bool, t: _Tally) -> _Result:
         goal = "to win" if k == 1 else f"to win one of the {k} seats"
     standings = _place_standings(t, k, goal)
     w = _winning(t, k, ties_advance)
-    leaders = tuple(map(t.ids.__getitem__, t.order[:w]))
+    top = t.order[:w]
+    leaders = tuple(map(t.ids.__getitem__, top))
     margin_votes, margin_share = _margin(t, k)
-    outcome = _places_outcome(t, k, ties_advance, standings, w)
+    # The words change only when the leaders, their standing or a tie for the last place do.
+    ranked = t.ranked
+    tie = not ties_advance and t.total > 0 and len(ranked) > k and ranked[k - 1] == ranked[k]
+    key = (k, ties_advance, tie, *top, *[standings[i].status == "clinched" for i in top])
+    outcome = t.info.outcomes.get(key)
+    if outcome is None or tie:
+        outcome = _places_outcome(t, k, ties_advance, standings, w)
+        t.info.outcomes[key] = outcome
     return leaders, margin_votes, margin_share, tuple(standings), outcome
 
 

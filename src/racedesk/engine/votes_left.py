@@ -176,7 +176,8 @@ def contest_votes_left(
     n = contest.rule.votes_allowed
     latest = good[-1] if good else None
     count = counts_of(latest).get(contest.id) if latest is not None else None
-    if latest is None or count is None or (count.total_votes == 0 and not count.ballots):
+    total = sum(count.votes.values()) + count.write_ins if count is not None else 0
+    if latest is None or count is None or (total == 0 and not count.ballots):
         prior = n * params.rolloff_prior
         ballots = Interval(low=0.0, mid=county.mid, high=county.high)
         votes = Interval(low=0.0, mid=county.mid * prior, high=county.high * n)
@@ -194,8 +195,11 @@ def contest_votes_left(
         return _without_counters(election, contest, count, latest, county, source, params)
     cblt = count.ballots
     share = min(1.0, cblt / counted)
-    per_ballot = count.total_votes / cblt if cblt else n * params.rolloff_prior
+    per_ballot = total / cblt if cblt else n * params.rolloff_prior
     share_lo, share_hi = share * params.coverage_low, share * params.coverage_high
+    if cblt < params.min_contest_ballots:
+        # Too few ballots to tell the contest's share of those left: any share at all.
+        share_lo, share_hi = 0.0, 1.0
     per_lo, per_hi = per_ballot * params.rolloff_low, per_ballot * params.rolloff_high
     floor = params.recent_min_batch * counted
     for older in good[-1 - params.recent_releases : -1]:
@@ -207,7 +211,7 @@ def contest_votes_left(
         batch = added / grown
         share_lo, share_hi = min(share_lo, batch), max(share_hi, batch)
         if added > 0:
-            batch_votes = (count.total_votes - before.total_votes) / added
+            batch_votes = (total - before.total_votes) / added
             per_lo, per_hi = min(per_lo, batch_votes), max(per_hi, batch_votes)
     share_lo, share_hi = max(0.0, share_lo), min(1.0, share_hi)
     per_lo, per_hi = max(0.0, per_lo), min(float(n), per_hi)

@@ -114,7 +114,10 @@ def _need_clause(who: str, need: Interval, count: Count, denominator: str) -> st
 
 def _threshold_need(count: Count, i: int, threshold: float) -> Interval:
     """The share of all votes left choice ``i`` needs to end at ``threshold``, unclipped."""
-    values = [threshold_need(count.votes[i], count.counted, r, threshold) for r in (count.left_high, count.left_mid, count.left_low)]
+    values = [
+        threshold_need(count.votes[i], count.counted, r, threshold)
+        for r in (count.left_high, count.left_mid, count.left_low)
+    ]
     return Interval(low=min(values), mid=values[1], high=max(values))
 
 
@@ -169,9 +172,11 @@ def contest_sentence(
                 )
             else:
                 need = _threshold_need(count, yes, float(threshold))
-                text = f"Yes has {pct(share)}; " + _need_clause("it", need, count, "").replace(
-                    "it would need", "it needs"
-                ) + f" to pass at {pct(float(threshold), 0)}"
+                text = (
+                    f"Yes has {pct(share)}; "
+                    + _need_clause("it", need, count, "").replace("it would need", "it needs")
+                    + f" to pass at {pct(float(threshold), 0)}"
+                )
                 b = batch_share(state, earlier, count.ids[yes], None)
                 if b is not None:
                     text += f"; it has had {pct(b, 0)} of {batch_words}"

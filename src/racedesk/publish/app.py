@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
@@ -31,10 +32,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import msgspec
+import uvicorn
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from fastapi.sse import EventSourceResponse, ServerSentEvent
+from fastapi.sse import EventSourceResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -291,7 +293,7 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         responses=_doc("state", ["election", "release", "contest"], "One contest's state"),
         response_class=Response,
     )
-    def get_contest(
+    async def get_contest(
         election_id: ElectionId,
         contest_id: ContestId,
         as_of: datetime | None = _AS_OF,
@@ -300,10 +302,17 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         """One contest after the latest release (or as of a time or release): tallies, votes
         left, each choice's standing and hurdle, the projection, the call and a sentence
         (``racedesk.state/1``)."""
-        seq = need(election_id, pick(election_id, as_of, release))
-        return Response(
-            library.contest_json(election_id, contest_id, seq), media_type="application/json"
-        )
+        # The hottest read: answered on the event loop when it is all in memory.
+        if as_of is None:
+            cached = library.peek_contest_json(election_id, contest_id, release)
+            if cached is not None:
+                return Response(cached, media_type="application/json")
+
+        def read() -> bytes:
+            seq = need(election_id, pick(election_id, as_of, release))
+            return library.contest_json(election_id, contest_id, seq)
+
+        return Response(await run_in_threadpool(read), media_type="application/json")
 
     @app.get(
         "/api/elections/{election_id}/contests/{contest_id}/history",
@@ -366,12 +375,14 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
                 max_length=100,
             ),
         ] = None,
-    ) -> AsyncIterator[ServerSentEvent]:
+    ) -> EventSourceResponse:
         """Server-sent events of the election: ``ready`` (the current cursor), ``release``,
-        ``call`` and ``rescind`` (data: ``racedesk.event/1``)."""
+        ``call`` and ``rescind`` (data: ``racedesk.event/1``), and a keep-alive comment every
+        15 s. A client that reconnects with ``Last-Event-ID`` first gets what it missed."""
         sub = await hub.subscribe(election_id, last_event_id)
-        async for message in hub.stream(sub):
-            yield message
+        return EventSourceResponse(
+            hub.stream(sub), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
 
     # writes ------------------------------------------------------------------------------------------
     @app.post(
@@ -440,6 +451,7 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
                 )
 
         result = await run_in_threadpool(ingest)
+        library.note_release(election_id)
         await hub.poke(election_id)
         doc = {"schema": "racedesk.ingest/1", **msgspec.to_builtins(result)}
         return _json(doc, status=201 if result.status == "stored" else 200)
@@ -674,17 +686,27 @@ def _error(
 # --- running ---------------------------------------------------------------------------------------------
 
 
+class DeskServer(uvicorn.Server):
+    """uvicorn's server that ends the desk's event streams first when it shuts down: an open
+    stream would otherwise hold the shutdown until its grace period ran out."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        hub = getattr(getattr(self.config.app, "state", None), "hub", None)
+        if isinstance(hub, EventHub):
+            await hub.close()
+        await super().shutdown(sockets)
+
+
 def serve(desk: Desk, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
     """Serve the desk with uvicorn until interrupted (binds 127.0.0.1 unless told otherwise)."""
-    import uvicorn
-
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(desk, token=token),
         host=host,
         port=port,
         log_level="info",
         timeout_graceful_shutdown=2,
     )
+    DeskServer(config).run()
 
 
 ReplayItem = bytes | Release | OutstandingReport
@@ -734,4 +756,4 @@ def replay_in_background(
     return thread, stop
 
 
-__all__ = ["ApiError", "create_app", "replay_in_background", "serve"]
+__all__ = ["ApiError", "DeskServer", "create_app", "replay_in_background", "serve"]

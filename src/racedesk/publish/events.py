@@ -13,7 +13,8 @@ Every message is an :class:`Event` whose ``id`` is the stream's *cursor* after i
 or, when they are older than that, one ``release`` event for the latest release (enough for a
 page, which re-reads its state on any ``release``).
 
-Event kinds (``event:`` field) and their JSON data (``racedesk.event/1``):
+Event kinds (``event:`` field) and their JSON data (``racedesk.event/1``; every event also
+carries ``sent_at``, when the hub first sent it, in seconds since the epoch):
 
 - ``ready``: sent first on every connection: the current cursor;
 - ``release``: a release was committed: its sequence, feed time, hash, whether it was usable,
@@ -28,12 +29,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from fastapi.sse import ServerSentEvent
+from fastapi.sse import KEEPALIVE_COMMENT, ServerSentEvent, format_sse_event
 
 from racedesk import views
 
@@ -51,6 +53,8 @@ BUFFER_EVENTS = 512
 QUEUE_EVENTS = 256
 #: Milliseconds a browser waits before reconnecting (the SSE ``retry`` field).
 RETRY_MS = 1000
+#: Seconds between keep-alive comments on an idle stream (proxies close silent connections).
+PING_SECONDS = 15.0
 
 
 @dataclass(frozen=True, order=True)
@@ -78,23 +82,43 @@ class Cursor:
 
 @dataclass(frozen=True)
 class Event:
-    """One message of an election's stream, encoded once for every subscriber."""
+    """One message of an election's stream, encoded once (``wire``: the SSE bytes) for every
+    subscriber."""
 
     kind: EventKind
     cursor: Cursor
     data: dict[str, Any]
-    message: ServerSentEvent = field(compare=False)
+    wire: bytes = field(compare=False, repr=False)
 
     @classmethod
     def make(cls, kind: EventKind, cursor: Cursor, data: dict[str, Any]) -> Event:
-        body = {"schema": "racedesk.event/1", "kind": kind, **data}
-        message = ServerSentEvent(
+        body = {
+            "schema": "racedesk.event/1",
+            "kind": kind,
+            "sent_at": round(time.time(), 3),
+            **data,
+        }
+        wire = format_sse_event(
+            data_str=json.dumps(body, separators=(",", ":"), ensure_ascii=False),
             event=kind,
             id=cursor.text(),
-            raw_data=json.dumps(body, separators=(",", ":"), ensure_ascii=False),
             retry=RETRY_MS if kind == "ready" else None,
         )
-        return cls(kind=kind, cursor=cursor, data=body, message=message)
+        return cls(kind=kind, cursor=cursor, data=body, wire=wire)
+
+    @property
+    def message(self) -> ServerSentEvent:
+        """The event as FastAPI's :class:`ServerSentEvent` (what ``wire`` encodes)."""
+        return ServerSentEvent(
+            event=self.kind,
+            id=self.cursor.text(),
+            raw_data=json.dumps(self.data, separators=(",", ":"), ensure_ascii=False),
+            retry=RETRY_MS if self.kind == "ready" else None,
+        )
+
+
+#: What the queue of a subscriber holds: an event, a keep-alive ping, or None (end of stream).
+_PING = "ping"
 
 
 class Subscriber:
@@ -102,10 +126,10 @@ class Subscriber:
 
     def __init__(self, election_id: str) -> None:
         self.election_id = election_id
-        self.queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=QUEUE_EVENTS)
+        self.queue: asyncio.Queue[Event | str | None] = asyncio.Queue(maxsize=QUEUE_EVENTS)
         self.dropped = False
 
-    def offer(self, event: Event) -> None:
+    def offer(self, event: Event | str) -> None:
         if self.dropped:
             return
         try:
@@ -176,14 +200,16 @@ class EventHub:
         if channel is not None:
             channel.subscribers.discard(sub)
 
-    async def stream(self, sub: Subscriber) -> AsyncIterator[ServerSentEvent]:
-        """The messages of one subscriber until it is dropped or the hub closes."""
+    async def stream(self, sub: Subscriber) -> AsyncIterator[bytes]:
+        """The SSE bytes of one subscriber's messages (events and keep-alive pings) until it is
+        dropped or the hub closes. Every event was encoded once for all subscribers, so serving
+        one more client costs one write per event."""
         try:
             while True:
-                event = await sub.queue.get()
-                if event is None:
+                item = await sub.queue.get()
+                if item is None:
                     return
-                yield event.message
+                yield KEEPALIVE_COMMENT if item == _PING else item.wire  # type: ignore[union-attr]
         finally:
             self.unsubscribe(sub)
 
@@ -222,14 +248,21 @@ class EventHub:
             channel.start = channel.cursor
         finally:
             channel.ready.set()
+        last_ping = time.monotonic()
         while not self._closed:
+            if time.monotonic() - last_ping >= PING_SECONDS:
+                last_ping = time.monotonic()
+                for sub in list(channel.subscribers):
+                    sub.offer(_PING)
             try:
-                await asyncio.to_thread(
+                seen = await asyncio.to_thread(
                     store.wait_for_release,
                     eid,
                     None if channel.cursor.sequence < 0 else channel.cursor.sequence,
                     self.wait_seconds,
                 )
+                if seen is not None:
+                    self.library.note_release(eid)
                 await self._catch_up(channel)
             except asyncio.CancelledError:
                 raise

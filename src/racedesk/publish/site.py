@@ -18,8 +18,10 @@ is embedded in the page as a ``<template>``.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import threading
+import time
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -144,7 +146,9 @@ def status_class(status: str | None) -> str:
     return "st-" + (status or "too early").replace(" ", "-")
 
 
-def standing_text(standing: dict[str, Any] | None, names: dict[str, str], leading: bool = False) -> str:
+def standing_text(
+    standing: dict[str, Any] | None, names: dict[str, str], leading: bool = False
+) -> str:
     """A choice's standing in words, with the denominator its hurdle is stated on
     (``calls-and-hurdles.md``: never a share outside 0–100%): "clinched win", "eliminated",
     "unknown: no estimate of votes left", or "needs 61.6% (60.2–63.6%) to pass Hochman
@@ -182,6 +186,7 @@ def _standing_parts(standing: dict[str, Any], names: dict[str, str], leading: bo
 # --- links: live paths or relative files ------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def slug(election_id: str) -> str:
     """An election id as a file or folder name: "lavote:4324" → "lavote-4324"."""
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in election_id)
@@ -336,14 +341,24 @@ class Library:
     to it without a release.
     """
 
-    def __init__(self, desk: Desk, *, max_snapshots: int = 96, max_docs: int = 4096) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        max_snapshots: int = 128,
+        max_docs: int = 4096,
+        latest_ttl: float = 0.1,
+    ) -> None:
         self.desk = desk
+        self.latest_ttl = latest_ttl
+        self._latest: dict[str, tuple[float, int | None]] = {}
         self._lock = threading.Lock()
         self._elections: dict[str, Election] = {}
         self._releases: dict[str, list[StoredRelease]] = {}
         self._snapshots = _Lru(max_snapshots)
         self._docs = _Lru(max_docs)
-        self._histories: dict[tuple[str, str], list[ContestState]] = {}
+        # by (election, contest): the state after release i at index i (immutable once known)
+        self._histories: dict[tuple[str, str], list[ContestState | None]] = {}
 
     # elections and releases ---------------------------------------------------------------
     def election(self, election_id: str) -> Election:
@@ -366,21 +381,45 @@ class Library:
             raise NotFound(f"election {election.id} has no contest {contest_id!r}") from None
 
     def latest_sequence(self, election_id: str) -> int | None:
-        return self.desk.store.latest_sequence(election_id)
+        """The election's latest release, read from the store at most every
+        ``latest_ttl`` seconds (a release committed by another process shows up within that
+        time; :meth:`note_release` makes one committed through this process show at once)."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._latest.get(election_id)
+        if cached is not None and now - cached[0] < self.latest_ttl:
+            return cached[1]
+        latest = self.desk.store.latest_sequence(election_id)
+        with self._lock:
+            self._latest[election_id] = (now, latest)
+        return latest
 
-    def releases(self, election_id: str) -> list[StoredRelease]:
-        """Every stored release, in sequence order (re-read when a new one was committed)."""
-        latest = self.latest_sequence(election_id)
+    def note_release(self, election_id: str) -> None:
+        """Forget the cached latest release: one was just committed."""
         with self._lock:
-            cached = self._releases.get(election_id)
-        if cached is not None and (
-            (latest is None and not cached) or (cached and cached[-1].release.sequence == latest)
-        ):
-            return cached
-        fresh = list(self.desk.releases(election_id))
+            self._latest.pop(election_id, None)
+
+    def releases(self, election_id: str, latest: int | None = None) -> list[StoredRelease]:
+        """Every stored release up to ``latest`` (default: the latest), in sequence order.
+        Releases never change once stored, so only new ones are read."""
+        if latest is None:
+            latest = self.latest_sequence(election_id)
+        if latest is None:
+            return []
         with self._lock:
-            self._releases[election_id] = fresh
-        return fresh
+            known = list(self._releases.get(election_id, []))
+        if len(known) <= latest:
+            if not known:
+                known = list(self.desk.releases(election_id))
+            else:
+                known += [
+                    self.desk.store.release(election_id, seq)
+                    for seq in range(len(known), latest + 1)
+                ]
+            with self._lock:
+                if len(known) > len(self._releases.get(election_id, [])):
+                    self._releases[election_id] = known
+        return known[: latest + 1]
 
     def sequence(
         self, election_id: str, *, as_of: datetime | None = None, release: int | None = None
@@ -401,24 +440,35 @@ class Library:
         return stored[index - 1].release.sequence if index else None
 
     def snapshot(self, election_id: str, sequence: int) -> Snapshot:
-        def load() -> Snapshot:
+        return self._snapshot(election_id, sequence)[0]
+
+    def _snapshot(
+        self, election_id: str, sequence: int
+    ) -> tuple[Snapshot, dict[str, ContestState]]:
+        def load() -> tuple[Snapshot, dict[str, ContestState]]:
             found = self.desk.snapshot_at(election_id, sequence)
             if found is None:
                 raise NotFound(f"election {election_id} has no release {sequence}")
-            return found
+            return found, {s.contest_id: s for s in found.states}
 
         return self._snapshots.get_or((election_id, sequence), load, self._lock)
 
     def history(self, election_id: str, contest_id: str, upto: int) -> list[ContestState]:
-        """The contest's state after releases 0…``upto``."""
+        """The contest's state after releases 0…``upto``, from the snapshots (what the desk
+        knew after each release: after a release it could not use, the last usable state)."""
         key = (election_id, contest_id)
         with self._lock:
-            cached = self._histories.get(key)
-        if cached is None or len(cached) <= upto:
-            cached = list(self.desk.contest_history(election_id, contest_id))
+            known = self._histories.setdefault(key, [])
+            start = len(known)
+        if start <= upto:
+            more = [
+                self._snapshot(election_id, seq)[1].get(contest_id)
+                for seq in range(start, upto + 1)
+            ]
             with self._lock:
-                self._histories[key] = cached
-        return [s for s in cached if s.release_sequence <= upto]
+                if len(known) == start:
+                    known.extend(more)
+        return [state for state in known[: upto + 1] if state is not None]
 
     def ledger(self, election_id: str, upto: int | None = None) -> list[CallEvent]:
         events = self.desk.ledger(election_id)
@@ -482,6 +532,29 @@ class Library:
             return views.contest_view(election, snap, contest_id, recent)
 
         return self._docs.get_or(("contest", election_id, contest_id, sequence), make, self._lock)
+
+    def peek_contest_json(
+        self, election_id: str, contest_id: str, release: int | None = None
+    ) -> bytes | None:
+        """:meth:`contest_json` of the latest release (or of ``release``) when it can be
+        answered from memory alone, without waiting on the store; else None."""
+        now = time.monotonic()
+        with self._lock:
+            latest = self._latest.get(election_id)
+            if latest is None or now - latest[0] >= self.latest_ttl or latest[1] is None:
+                return None
+            if release is not None and not 0 <= release <= latest[1]:
+                return None
+            key = (
+                "contest-json",
+                election_id,
+                contest_id,
+                latest[1] if release is None else release,
+            )
+            found = self._docs.get(key)
+            if found is not None:
+                self._docs.move_to_end(key)
+            return found  # type: ignore[no-any-return]
 
     def contest_json(self, election_id: str, contest_id: str, sequence: int) -> bytes:
         """:meth:`contest_doc` encoded, cached: the hottest read of the API."""
@@ -560,7 +633,10 @@ def batch_share(
     all_votes = after.total_votes - before.total_votes
     text = standing.denominator
     if text.startswith("two-way") and standing.rival:
-        part, total = added.get(choice_id, 0), added.get(choice_id, 0) + added.get(standing.rival, 0)
+        part, total = (
+            added.get(choice_id, 0),
+            added.get(choice_id, 0) + added.get(standing.rival, 0),
+        )
     elif text.startswith("share of all votes left going to others than") and standing.rival:
         part, total = all_votes - added.get(standing.rival, 0), all_votes
     elif text.startswith("share of all votes left"):
@@ -664,6 +740,14 @@ def chart_data(
 # --- rendering ----------------------------------------------------------------------------------------
 
 
+def tojson(value: Any) -> Markup:
+    """JSON safe to embed in HTML (in a ``<script>`` element or an attribute): ``<``, ``>``,
+    ``&`` and ``'`` escaped, as Jinja's own ``tojson`` does, but encoded by msgspec."""
+    text = msgspec.json.encode(value).decode()
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text.replace("'", "\\u0027"))
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("racedesk.publish", "templates"),
@@ -672,6 +756,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
+        tojson=tojson,
         count=count,
         pct=pct,
         pct_interval=pct_interval,
@@ -777,7 +862,9 @@ def part_record(
                 else "–",
                 "chance": chance(proj["probability"]) if proj else "–",
                 "goal": f"chance {standing['goal']}" if standing and standing.get("goal") else "",
-                "standing": _standing_parts(standing, names, c["id"] in leaders) if standing else ["–"],
+                "standing": _standing_parts(standing, names, c["id"] in leaders)
+                if standing
+                else ["–"],
                 "standing_class": f"sd-{standing['status']}" if standing else "",
             }
         )
@@ -793,7 +880,9 @@ def part_record(
         "contest_id": contest["id"],
         "release": sequence,
         "last": len(marks) - 1,
-        "time": when(release["feed_time"], election.timezone),
+        "time": marks[sequence].label
+        if sequence < len(marks)
+        else when(release["feed_time"], election.timezone),
         "feed_time": release["feed_time"],
         "hash": release["hash"][:12],
         "flagged": not release["usable"],
@@ -801,7 +890,9 @@ def part_record(
         "status_class": status_class(status),
         "called_for": ", ".join(names.get(c, c) for c in call["choices"]) if call else "",
         "sentence": contest["sentence"],
-        "call_sentence": call["sentence"] if call and call["sentence"] != contest["sentence"] else "",
+        "call_sentence": call["sentence"]
+        if call and call["sentence"] != contest["sentence"]
+        else "",
         "rows": rows,
         "total": count(contest["total_votes"]),
         "total_note": note,
@@ -812,7 +903,9 @@ def part_record(
         "left_note": left.get("note", ""),
         "outcomes": [
             [outcome, chance(p)]
-            for outcome, p in sorted((projection or {}).get("outcomes", {}).items(), key=lambda kv: -kv[1])
+            for outcome, p in sorted(
+                (projection or {}).get("outcomes", {}).items(), key=lambda kv: -kv[1]
+            )
         ],
         "model": (
             f"{round(projection['level'] * 100)}% intervals; model {projection['model_version']}, "
@@ -857,9 +950,7 @@ def render_contest(
     contest = library.contest(election, contest_id)
     if latest is None:
         latest = library.latest_sequence(election_id)
-    stored = library.releases(election_id)
-    if latest is not None:
-        stored = stored[: latest + 1]
+    stored = library.releases(election_id, latest) if latest is not None else []
     marks = release_marks(election, stored)
     if ledger is None:
         ledger = library.ledger(election_id, latest)
@@ -868,7 +959,9 @@ def render_contest(
     chart = None
     records: list[dict[str, Any]] = []
     if sequence is not None and latest is not None:
-        record = part_record(election, library.contest_doc(election_id, contest_id, sequence), marks)
+        record = part_record(
+            election, library.contest_doc(election_id, contest_id, sequence), marks
+        )
         part = _contest_part(links, election, record, rows)
         states = library.history(election_id, contest_id, latest)
         chart = chart_data(
@@ -879,7 +972,9 @@ def render_contest(
         )
         if embed_all:
             records = [
-                part_record(election, library.contest_doc(election_id, contest_id, m.sequence), marks)
+                part_record(
+                    election, library.contest_doc(election_id, contest_id, m.sequence), marks
+                )
                 for m in marks
             ]
     return ENV.get_template("contest.html").render(
@@ -923,7 +1018,7 @@ def _write(path: Path, text: str | bytes) -> int:
 
 
 def _json(doc: Any) -> bytes:
-    return msgspec.json.format(msgspec.json.encode(doc), indent=1)
+    return msgspec.json.encode(doc)
 
 
 def export_site(

@@ -71,7 +71,7 @@ _TOO_CLOSE = re.compile(r"too\s*close", re.IGNORECASE)
 # --- payload shapes ---------------------------------------------------------------------------
 
 
-class _Candidate(msgspec.Struct, kw_only=True):
+class _Candidate(msgspec.Struct, kw_only=True, gc=False):
     candidateID: str
     first: str = ""
     last: str = ""
@@ -83,7 +83,7 @@ class _Candidate(msgspec.Struct, kw_only=True):
     polID: str = ""
 
 
-class _Unit(msgspec.Struct, kw_only=True):
+class _Unit(msgspec.Struct, kw_only=True, gc=False):
     level: str = ""
     statePostal: str = ""
     stateName: str = ""
@@ -96,7 +96,7 @@ class _Unit(msgspec.Struct, kw_only=True):
     candidates: list[_Candidate] = []
 
 
-class _Race(msgspec.Struct, kw_only=True):
+class _Race(msgspec.Struct, kw_only=True, gc=False):
     raceID: str
     raceType: str = ""
     raceTypeID: str = ""
@@ -118,7 +118,7 @@ class _Race(msgspec.Struct, kw_only=True):
     candidates: list[_Candidate] = []
 
 
-class _Payload(msgspec.Struct, kw_only=True):
+class _Payload(msgspec.Struct, kw_only=True, gc=False):
     electionDate: str
     timestamp: str = ""
     races: list[_Race]
@@ -187,21 +187,19 @@ def _time(text: str, where: str) -> datetime:
 
 
 def _name(c: _Candidate) -> str:
-    return " ".join(p for p in (c.first.strip(), c.last.strip(), c.suffix.strip()) if p)
+    return " ".join(f"{c.first} {c.last} {c.suffix}".split())
 
 
 def _is_measure(race: _Race) -> bool:
     return race.officeID.upper() == "I" or "ballot issue" in race.raceType.lower()
 
 
-def _title(race: _Race, state: str, unit: _Unit | None = None) -> str:
+def _title(race: _Race, state: str) -> str:
     parts = [state, race.officeName.strip(), race.seatName.strip()]
     title = " ".join(p for p in parts if p)
     kind = " ".join(p for p in (race.party.strip(), race.raceType.strip()) if p)
     if kind and kind.lower() not in ("general", "ballot issue"):
         title += f" ({kind})"
-    if unit is not None and unit.reportingunitName:
-        title += f" — {unit.reportingunitName.strip()}"
     return title
 
 
@@ -307,6 +305,16 @@ def _choices(candidates: list[_Candidate]) -> tuple[Choice, ...]:
         key=lambda ic: (ic[1].ballotOrder if ic[1].ballotOrder is not None else 1_000_000, ic[0]),
     )
     return tuple(Choice(id=c.candidateID, name=_name(c), party=c.party.strip()) for _, c in ordered)
+
+
+def _known_choices(
+    known: dict[tuple[str, ...], tuple[Choice, ...]], candidates: list[_Candidate]
+) -> tuple[Choice, ...]:
+    key = tuple(c.candidateID for c in candidates)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _choices(candidates)
+    return found
 
 
 def _calls(
@@ -421,6 +429,8 @@ def parse(
         kind: ContestKind = (
             "recall" if _is_recall(race) else "measure" if _is_measure(race) else "candidate"
         )
+        base_title = _title(race, state)
+        known: dict[tuple[str, ...], tuple[Choice, ...]] = {}  # the race's units list the same
         for cid, unit in items:
             if cid in seen:
                 raise InputError(f"contest {cid} appears twice", where=here)
@@ -430,10 +440,12 @@ def parse(
                 raise InputError("the race lists no candidates", where=here)
             contest = Contest(
                 id=cid,
-                title=_title(race, state, unit if cid != rid else None),
+                title=base_title
+                if unit is None or cid == rid
+                else f"{base_title} — {unit.reportingunitName.strip()}",
                 kind=kind,
                 rule=rule,
-                choices=_choices(candidates),
+                choices=_known_choices(known, candidates),
                 group=race.officeName.strip(),
                 party=race.party.strip(),
             )

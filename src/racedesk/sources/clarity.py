@@ -142,14 +142,14 @@ def current_version_url(url: str) -> str:
 def read_version(data: bytes, where: str) -> str:
     """The version number ``current_ver.txt`` holds (digits)."""
     text = data.decode("ascii", "replace").strip()
-    if not text.isdigit() or len(text) > 20:
+    if safety.read_count(text) is None:
         raise InputError(f"current_ver.txt holds {text[:40]!r}, not a version number", where=where)
     return text
 
 
 def detail_url(url: str, version: str) -> str:
     """The ``detailxml.zip`` of ``version`` of the election at ``url``."""
-    if not version.isdigit():
+    if safety.read_count(version) is None:
         raise InputError(f"{version!r} is not a Clarity version number", where=url)
     return f"{election_base(url)}{version}/reports/detailxml.zip"
 
@@ -196,10 +196,12 @@ def _count(elem: etree._Element, attr: str, where: str, *, required: bool = True
         if required:
             raise InputError(f"<{elem.tag}> has no {attr}", where=where)
         return None
-    text = text.strip()
-    if not text.isdigit():
-        raise InputError(f"{attr} of <{elem.tag}> is {text!r}, not a whole number ≥ 0", where=where)
-    return int(text)
+    value = safety.read_count(text)
+    if value is None:
+        raise InputError(
+            f"{attr} of <{elem.tag}> is {text.strip()!r}, not a whole number ≥ 0", where=where
+        )
+    return value
 
 
 def _parent_tag(elem: etree._Element) -> str:
@@ -348,14 +350,23 @@ def _check_spans(
     other.result()
 
 
-def _leaves(data: bytes, span: tuple[int, int]) -> tuple[int, int]:
-    """The number of per-jurisdiction leaves inside a vote type, and the sum of their votes."""
-    inner = data[span[0] : span[1]]
-    n = sum(inner.count(tag) for tag in _LEAVES)
+def _leaf_count(data: bytes, span: tuple[int, int]) -> int:
+    """The number of per-jurisdiction leaves inside a vote type."""
+    return sum(data.count(tag, span[0], span[1]) for tag in _LEAVES)
+
+
+def _leaf_sum(data: bytes, span: tuple[int, int], where: str) -> int:
+    """The sum of the votes of the leaves inside a vote type that states no total of its own."""
+    root = safety.parse_xml(b"<VoteType>" + data[span[0] : span[1]] + b"</VoteType>", where)
     total = 0
-    for m in re.finditer(rb'\svotes="\s*(\d+)\s*"', inner):
-        total += int(m.group(1))
-    return n, total
+    for leaf in root:
+        value = safety.read_count(leaf.get("votes") or "")
+        if value is None:
+            raise InputError(
+                f"<{leaf.tag} name={leaf.get('name')!r}> has no whole number of votes", where=where
+            )
+        total += value
+    return total
 
 
 # --- parse ---------------------------------------------------------------------------------------
@@ -398,9 +409,10 @@ class _Reader:
         span = None
         if len(elem):
             cut = elem[0]
-            if cut.tag != _CUT or len(elem) > 1:
+            n = safety.read_count(cut.get("n") or "")
+            if cut.tag != _CUT or len(elem) > 1 or n is None or n >= len(self.spans):
                 raise InputError("unexpected content inside a <VoteType>", where=here)
-            span = self.spans[int(cut.get("n") or 0)]
+            span = self.spans[n]
         if span is not None and self.first_span is None:
             self.first_span = span
         votes = _count(elem, "votes", here, required=False)
@@ -409,7 +421,7 @@ class _Reader:
                 raise InputError(
                     "<VoteType> has neither votes nor per-jurisdiction counts", where=here
                 )
-            votes = _leaves(self.data, span)[1]
+            votes = _leaf_sum(self.data, span, here)
         if parent == "Choice":
             if name in self.pending:
                 raise InputError("a choice has this vote type twice", where=here)
@@ -482,7 +494,7 @@ class _Reader:
             reported = _count(elem, "precinctsReporting", here, required=False)
         total = _count(elem, "precinctsParticipating", here, required=False)
         if total is None and self.first_span is not None:
-            n = _leaves(self.data, self.first_span)[0]
+            n = _leaf_count(self.data, self.first_span)
             total = n or None
         ballots = None
         if vote_for == 1 and self.over is not None and self.under is not None:

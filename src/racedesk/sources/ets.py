@@ -67,10 +67,9 @@ _MAJORITY_OFFICES = (
     ("SHERIFF", "sheriff"),
     ("ASSESSOR", "assessor"),
 )
-_NUMBER = re.compile(r"^\d{1,3}(,\d{3})*$|^\d+$")
 _ELECTION = re.compile(r"^(?P<date>[A-Z]+ \d{1,2}, \d{4})\s*-\s*(?P<title>.+)$")
 _PRECINCTS = re.compile(
-    r"TOTAL PRECINCTS\s+(?P<total>[\d,]+)(?:\s+PRECINCTS REPORTING\s+(?P<reporting>[\d,]+))?"
+    r"TOTAL PRECINCTS\s+(?P<total>[0-9,]+)(?:\s+PRECINCTS REPORTING\s+(?P<reporting>[0-9,]+))?"
 )
 
 
@@ -82,10 +81,10 @@ def sniff(data: bytes, name: str) -> bool:
 
 
 def _number(text: str, where: str, what: str) -> int:
-    value = text.strip()
-    if not _NUMBER.match(value):
-        raise InputError(f"{what} is {value!r}, not a whole number", where=where)
-    return int(value.replace(",", ""))
+    value = safety.read_count(text, grouped=True)
+    if value is None:
+        raise InputError(f"{what} is {text.strip()!r}, not a whole number", where=where)
+    return value
 
 
 def _slug(text: str) -> str:
@@ -234,7 +233,7 @@ def parse(
             contests.append(current)
         elif stat:
             if kind == "BC":
-                m = re.search(r"(VOTE AT POLL|VOTE BY MAIL|BALLOTS CAST/TURNOUT)\s+([\d,]+)", body)
+                m = re.search(r"(VOTE AT POLL|VOTE BY MAIL|BALLOTS CAST/TURNOUT)\s+([0-9,]+)", body)
                 if m:
                     ballots[m.group(1)] = _number(m.group(2), here, m.group(1).lower())
             current = None
@@ -316,8 +315,8 @@ def _contest_line(c: _Contest, kind: str, line: str, here: str) -> None:
     elif kind == "VN":
         c.voter_nominated = True
     elif kind == "VF":
-        m = re.search(r"VOTE FOR NO MORE THAN\s+(\d+)", body)
-        if not m:
+        m = re.search(r"VOTE FOR NO MORE THAN\s+([0-9]{1,3})\b", body)
+        if not m or int(m.group(1)) < 1:
             raise InputError(
                 f"cannot read how many votes are allowed from {body.strip()!r}", where=here
             )
@@ -361,7 +360,7 @@ def _contest_line(c: _Contest, kind: str, line: str, here: str) -> None:
         if m.group("reporting"):
             c.precincts_reporting = _number(m.group("reporting"), here, "the precincts reporting")
     elif kind == "DR":
-        m = re.search(r"REGISTRATION\s+([\d,]+)", body)
+        m = re.search(r"REGISTRATION\s+([0-9,]+)", body)
         if not m:
             raise InputError(f"cannot read the registration from {body.strip()!r}", where=here)
         c.registration = _number(m.group(1), here, "the registration")

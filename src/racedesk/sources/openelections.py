@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -89,10 +90,10 @@ def _slug(text: str) -> str:
 
 
 def _whole(text: str, where: str, column: str) -> int:
-    value = text.strip().replace(",", "")
-    if not value.isdigit():
+    value = safety.read_count(text, grouped=True)
+    if value is None:
         raise InputError(f"{column} is {text!r}, not a whole number ≥ 0", where=where)
-    return int(value)
+    return value
 
 
 def sniff(data: bytes, name: str) -> bool:
@@ -169,21 +170,33 @@ def parse(
         )
     if election_date is not None:
         day = election_date
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if not {"office", "candidate", "votes"} <= set(header):
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        if not {"office", "candidate", "votes"} <= set(header):
+            raise InputError(
+                f"not an OpenElections CSV: the header {header[:10]} lacks office, candidate and votes",
+                where=where,
+            )
+        reader.fieldnames = header
+        rows: list[tuple[int, dict[str, str]]] = []
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                raise InputError(
+                    "the row has more fields than the header", where=f"{where}, line {line}"
+                )
+            rows.append((line, {k: (v or "").strip() for k, v in row.items()}))
+    except csv.Error as exc:
         raise InputError(
-            f"not an OpenElections CSV: the header {header[:10]} lacks office, candidate and votes",
-            where=where,
-        )
-    reader.fieldnames = header
-    rows: list[tuple[int, dict[str, str]]] = []
-    for i, row in enumerate(reader, start=2):
-        if None in row:
-            raise InputError("the row has more fields than the header", where=f"{where}, line {i}")
-        rows.append((i, {k: (v or "").strip() for k, v in row.items()}))
+            f"not readable CSV: {exc}", where=f"{where}, line {reader.line_num + 1}"
+        ) from None
     extra = [h for h in header if h not in _DESCRIPTIVE and h]
-    vote_types = [h for h in extra if all(r[h].replace(",", "").isdigit() for _, r in rows if r[h])]
+    vote_types = [
+        h
+        for h in extra
+        if all(safety.read_count(r[h], grouped=True) is not None for _, r in rows if r[h])
+    ]
     party_split = _party_split(rows, primary=kind == "primary")
     tallies: dict[str, _Tally] = {}
     registration = 0

@@ -8,6 +8,7 @@ these few functions and nothing else:
 - :func:`unpack` returns the bytes of a payload, decompressing a gzip stream or taking the member
   of a zip archive (:func:`gunzip`, :func:`unzip`) under a size limit **and** a
   compression-ratio limit, checked while decompressing (an archive's own stated sizes can lie);
+- :func:`read_count` reads a count (ASCII digits, at most 15 of them);
 - :func:`decode_text` decodes text (CSV, fixed-width) as UTF-8, with a clear error naming the
   byte and line when the file is in another encoding, binary, or cut inside a character;
 - :func:`xml_parser`, :func:`parse_xml` and :func:`iter_xml` read XML with a hardened lxml
@@ -246,6 +247,25 @@ def decode_text(data: bytes, where: str, *, what: str = "text file") -> str:
         raise InputError(problem, where=where) from None
 
 
+# --- counts --------------------------------------------------------------------------------------
+
+#: Digits a count may have: far above any electorate, far below Python's limit on int parsing.
+MAX_COUNT_DIGITS = 15
+_COUNT = re.compile(r"[0-9]{1,15}")
+_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3}){0,4}")
+
+
+def read_count(text: str, *, grouped: bool = False) -> int | None:
+    """A whole number ≥ 0 written in ASCII digits ("1131"; with ``grouped``, also "1,131"), or
+    None for anything else: signs, decimals, other scripts' digits, more than 15 digits."""
+    value = text.strip()
+    if _COUNT.fullmatch(value):
+        return int(value)
+    if grouped and _GROUPED.fullmatch(value):
+        return int(value.replace(",", ""))
+    return None
+
+
 # --- XML ---------------------------------------------------------------------------------------
 
 
@@ -404,6 +424,7 @@ __all__ = [
     "is_compressed",
     "iter_xml",
     "parse_xml",
+    "read_count",
     "read_file",
     "unpack",
     "unzip",

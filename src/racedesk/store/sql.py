@@ -16,16 +16,17 @@ Append-only throughout: every method inserts or reads, none updates or deletes.
 from __future__ import annotations
 
 import hashlib
-import operator
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from itertools import groupby
-from operator import itemgetter
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,8 +52,14 @@ CHANNEL = "racedesk_releases"
 #: How long a SQLite writer waits for another writer's lock before giving up (seconds).
 SQLITE_BUSY_TIMEOUT = 30.0
 
-#: zlib level for payloads and snapshots: level 1 compresses the LA feed's JSON about 8× at a
-#: fraction of level 6's time (``benchmarks/store_commit.py``).
+#: How many rebuilt releases a store keeps in memory (an LA general release is ~1 MB of objects).
+RELEASE_CACHE = 256
+
+#: How many decoded snapshots a store keeps in memory (a web server reads the latest often).
+SNAPSHOT_CACHE = 16
+
+#: zlib level for payloads and snapshots: level 1 shrinks an LA release (396 KB) about 10× and
+#: a snapshot about 4×, in a sixth of level 6's time.
 ZLIB_LEVEL = 1
 
 _release_contest = itemgetter(0, 1)
@@ -271,6 +278,10 @@ class SqlStore:
         self._previous: dict[str, tuple[Release, _Tally]] = {}
         self._election_keys: dict[str, int] = {}
         self._bulk_sql: dict[str, str] = {}
+        self._compressor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="racedesk-zlib")
+        self._cache_lock = threading.Lock()
+        self._release_cache: OrderedDict[int, StoredRelease] = OrderedDict()
+        self._snapshot_cache: OrderedDict[int, Snapshot] = OrderedDict()
         self._writer: Engine
         self._reader: Engine
         if self.dialect == "sqlite":
@@ -316,6 +327,7 @@ class SqlStore:
                 with suppress(Exception):  # already broken: closing is all that is left to do
                     listener.close()
             self._listeners.clear()
+        self._compressor.shutdown(wait=True)
         self.engine.dispose()
 
     def __enter__(self) -> SqlStore:
@@ -515,12 +527,23 @@ class SqlStore:
             raise StoreError(f"release #{seq} is beyond the store's limit per election", where=eid)
         key = (self._election_key(eid) << t.RELEASE_KEY_SHIFT) + seq
         # Rows are made and the snapshot encoded before the transaction, so that the write lock
-        # is held only for the inserts.
+        # is held only for the inserts. zlib runs without the GIL: the snapshot is compressed
+        # on another thread while this one makes the rows.
+        compressed: Future[bytes] | None = None
+        if snapshot is not None:
+            packed = _pack.encode(msgspec.structs.replace(snapshot, states=()))
+            compressed = self._compressor.submit(zlib.compress, packed, ZLIB_LEVEL)
         contest_rows, choice_rows, tally = _count_rows(key, release)
         snapshot_row: dict[str, Any] | None = None
         state_rows: list[tuple[Any, ...]] = []
         event_rows: list[dict[str, Any]] = []
-        if snapshot is not None:
+        if snapshot is not None and compressed is not None:
+            encode = _pack.encode
+            state_rows = [
+                (key, i, s.contest_id, s.usable, s.outcome, encode(s))
+                for i, s in enumerate(snapshot.states)
+            ]
+            event_rows = [_event_row(eid, e) for e in snapshot.new_events]
             snapshot_row = {
                 "release_key": key,
                 "election_id": eid,
@@ -529,16 +552,8 @@ class SqlStore:
                 "feed_tz": zone_name(release.feed_time),
                 "usable": snapshot.usable,
                 "model_version": snapshot.model_version,
-                "data": zlib.compress(
-                    _pack.encode(msgspec.structs.replace(snapshot, states=())), ZLIB_LEVEL
-                ),
+                "data": compressed.result(),
             }
-            encode = _pack.encode
-            state_rows = [
-                (key, i, s.contest_id, s.usable, s.outcome, encode(s))
-                for i, s in enumerate(snapshot.states)
-            ]
-            event_rows = [_event_row(eid, e) for e in snapshot.new_events]
         cached = self._previous.get(eid)
         checked = False
         if seq > 0 and cached is not None and cached[0].sequence == seq - 1:
@@ -605,16 +620,22 @@ class SqlStore:
         return int(key)
 
     def _bulk(self, conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
-        """Insert many rows (tuples in the table's column order) with one executemany of a
-        prepared statement, bypassing per-row parameter processing (the rows are plain ints,
-        strings, bools and bytes)."""
+        """Insert many rows (tuples in the table's column order, plain ints, strings, bools and
+        bytes) in the caller's transaction: on SQLite one ``executemany`` of a prepared
+        statement, on PostgreSQL one ``COPY`` (never a multi-VALUES insert, whose parameters
+        are limited to 65,535)."""
         if not rows:
+            return
+        names = ", ".join(c.name for c in table.columns)
+        if self.dialect == "postgresql":
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
             return
         sql = self._bulk_sql.get(table.name)
         if sql is None:
-            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-            names = ", ".join(c.name for c in table.columns)
-            marks = ", ".join(mark for _ in table.columns)
+            marks = ", ".join("?" for _ in table.columns)
             sql = self._bulk_sql[table.name] = (
                 f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
             )
@@ -674,52 +695,76 @@ class SqlStore:
         as_of: datetime | None,
         sequence: int | None = None,
     ) -> list[StoredRelease]:
-        """Rebuild stored releases from their rows, inside the caller's transaction."""
-        r, cc, ch = t.releases, t.contest_counts, t.choice_counts
+        """Stored releases rebuilt from their rows, inside the caller's transaction.
+
+        Rows are never changed once written, so a release rebuilt once is kept (the latest
+        :data:`RELEASE_CACHE` of them) and only the release rows are read again."""
+        r = t.releases
         where = [r.c.election_id == election_id]
         if sequence is not None:
             where.append(r.c.sequence == sequence)
         if as_of is not None:
             where.append(r.c.feed_us <= to_us(as_of, "as_of"))
         heads = conn.execute(select(r).where(*where).order_by(r.c.sequence)).all()
-        if not heads:
-            return []
-        contest_rows = conn.execute(
-            select(
-                cc.c.release_key,
-                cc.c.contest_id,
-                cc.c.write_ins,
-                cc.c.ballots,
-                cc.c.full_ballots,
-                cc.c.partial_ballots,
-                cc.c.undervotes,
-                cc.c.overvotes,
-                cc.c.unused,
-                cc.c.votes_by_type,
-                cc.c.precincts_reporting,
-                cc.c.precincts_total,
-            )
-            .join(r, r.c.release_key == cc.c.release_key)
-            .where(*where)
-            .order_by(cc.c.release_key, cc.c.position)
-        ).all()
-        choice_rows = conn.execute(
-            select(ch.c.release_key, ch.c.contest_id, ch.c.choice_id, ch.c.votes)
-            .join(r, r.c.release_key == ch.c.release_key)
-            .where(*where)
-            .order_by(ch.c.release_key, ch.c.position)
-        ).all()
+        found: dict[int, StoredRelease] = {}
+        with self._cache_lock:
+            for h in heads:
+                hit = self._release_cache.get(h.release_key)
+                if hit is not None:
+                    self._release_cache.move_to_end(h.release_key)
+                    found[h.release_key] = hit
+        missing = [h for h in heads if h.release_key not in found]
+        if missing:
+            rebuilt = self._rebuild(conn, missing, where if len(missing) == len(heads) else None)
+            with self._cache_lock:
+                for stored_release, h in zip(rebuilt, missing, strict=True):
+                    found[h.release_key] = stored_release
+                    self._release_cache[h.release_key] = stored_release
+                while len(self._release_cache) > RELEASE_CACHE:
+                    self._release_cache.popitem(last=False)
+        return [found[h.release_key] for h in heads]
+
+    @staticmethod
+    def _rebuild(
+        conn: Connection, heads: Sequence[Any], where: list[Any] | None
+    ) -> list[StoredRelease]:
+        """Rebuild the releases of ``heads`` (release rows) from their count rows, selected by
+        the same ``where`` as the heads, or by their keys."""
+        r, cc, ch = t.releases, t.contest_counts, t.choice_counts
+        keys = [h.release_key for h in heads]
+        contest_query = select(
+            cc.c.release_key,
+            cc.c.contest_id,
+            cc.c.write_ins,
+            cc.c.ballots,
+            cc.c.full_ballots,
+            cc.c.partial_ballots,
+            cc.c.undervotes,
+            cc.c.overvotes,
+            cc.c.unused,
+            cc.c.votes_by_type,
+            cc.c.precincts_reporting,
+            cc.c.precincts_total,
+        )
+        choice_query = select(ch.c.release_key, ch.c.contest_id, ch.c.choice_id, ch.c.votes)
+        if where is not None:
+            contest_query = contest_query.join(r, r.c.release_key == cc.c.release_key).where(*where)
+            choice_query = choice_query.join(r, r.c.release_key == ch.c.release_key).where(*where)
+        else:
+            contest_query = contest_query.where(cc.c.release_key.in_(keys))
+            choice_query = choice_query.where(ch.c.release_key.in_(keys))
+        contest_rows = conn.execute(contest_query.order_by(cc.c.release_key, cc.c.position)).all()
+        choice_rows = conn.execute(choice_query.order_by(ch.c.release_key, ch.c.position)).all()
         votes = {
             group: dict(map(_choice_votes, rows))
             for group, rows in groupby(choice_rows, _release_contest)
         }
         contests: dict[int, list[ContestCount]] = {h.release_key: [] for h in heads}
-        no_votes: dict[str, int] = {}
         for key, contest_id, *counters in contest_rows:
             contests[key].append(
                 ContestCount(
                     contest_id=contest_id,
-                    votes=votes.get((key, contest_id), no_votes),
+                    votes=votes.get((key, contest_id)) or {},
                     write_ins=counters[0],
                     ballots=counters[1],
                     full=counters[2],
@@ -790,39 +835,53 @@ class SqlStore:
     # derived state ----------------------------------------------------------------------------------------
     def snapshot(self, election_id: str, as_of: datetime | None = None) -> Snapshot | None:
         s = t.snapshots
-        query = select(s.c.release_key, s.c.data, s.c.feed_tz).where(s.c.election_id == election_id)
+        query = select(s.c.release_key, s.c.feed_tz).where(s.c.election_id == election_id)
         if as_of is not None:
             query = query.where(s.c.feed_us <= to_us(as_of, "as_of"))
         with self._read() as conn:
             row = conn.execute(query.order_by(s.c.sequence.desc()).limit(1)).first()
             if row is None:
                 return None
-            return self._snapshot(conn, row.release_key, row.data, row.feed_tz)
+            return self._snapshot(conn, row.release_key, row.feed_tz)
 
     def snapshot_at(self, election_id: str, sequence: int) -> Snapshot | None:
         s = t.snapshots
         with self._read() as conn:
             row = conn.execute(
-                select(s.c.release_key, s.c.data, s.c.feed_tz).where(
+                select(s.c.release_key, s.c.feed_tz).where(
                     s.c.election_id == election_id, s.c.sequence == sequence
                 )
             ).first()
             if row is None:
                 return None
-            return self._snapshot(conn, row.release_key, row.data, row.feed_tz)
+            return self._snapshot(conn, row.release_key, row.feed_tz)
 
-    @staticmethod
-    def _snapshot(conn: Connection, key: int, blob: bytes, zone: str) -> Snapshot:
-        cs = t.contest_states
+    def _snapshot(self, conn: Connection, key: int, zone: str) -> Snapshot:
+        """The snapshot of release ``key``: its blob with its contest states. Snapshots never
+        change once written, so the latest :data:`SNAPSHOT_CACHE` read are kept."""
+        with self._cache_lock:
+            hit = self._snapshot_cache.get(key)
+            if hit is not None:
+                self._snapshot_cache.move_to_end(key)
+                return hit
+        s, cs = t.snapshots, t.contest_states
+        blob = conn.execute(select(s.c.data).where(s.c.release_key == key)).scalar_one()
         states = conn.execute(
             select(cs.c.state).where(cs.c.release_key == key).order_by(cs.c.position)
         ).scalars()
         decode = _state_dec.decode
-        snapshot = msgspec.structs.replace(
-            _snapshot_dec.decode(zlib.decompress(blob)),
-            states=tuple(decode(state) for state in states),
+        snapshot = _localize_snapshot(
+            msgspec.structs.replace(
+                _snapshot_dec.decode(zlib.decompress(blob)),
+                states=tuple(decode(state) for state in states),
+            ),
+            zone,
         )
-        return _localize_snapshot(snapshot, zone)
+        with self._cache_lock:
+            self._snapshot_cache[key] = snapshot
+            while len(self._snapshot_cache) > SNAPSHOT_CACHE:
+                self._snapshot_cache.popitem(last=False)
+        return snapshot
 
     def contest_history(self, election_id: str, contest_id: str) -> list[ContestState]:
         cs, s = t.contest_states, t.snapshots
@@ -1039,7 +1098,7 @@ def _flag_correction(
     """``stored``, flagged as a correction when a count went down from ``previous`` (with a
     note among its problems unless the caller gave one). The tallies answer "nothing went
     down" without a loop in Python in the usual case."""
-    if before.layout == after.layout and not any(map(operator.gt, before.values, after.values)):
+    if before.layout == after.layout and not any(map(gt, before.values, after.values)):
         return stored
     changes = counts_went_down(previous, stored.release)
     if not changes:

@@ -114,9 +114,6 @@ def upgrade() -> None:
         sa.Column("precincts_reporting", sa.BigInteger(), nullable=True),
         sa.Column("precincts_total", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("release_key", "position", name="pk_contest_counts"),
-        sa.ForeignKeyConstraint(
-            ["release_key"], ["releases.release_key"], name="fk_contest_counts_releases"
-        ),
         sqlite_with_rowid=False,
     )
     op.create_table(
@@ -127,9 +124,6 @@ def upgrade() -> None:
         sa.Column("choice_id", _ID, nullable=False),
         sa.Column("votes", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("release_key", "position", name="pk_choice_counts"),
-        sa.ForeignKeyConstraint(
-            ["release_key"], ["releases.release_key"], name="fk_choice_counts_releases"
-        ),
         sqlite_with_rowid=False,
     )
     op.create_table(
@@ -158,9 +152,6 @@ def upgrade() -> None:
         sa.Column("outcome", sa.Text(), nullable=False),
         sa.Column("state", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("release_key", "position", name="pk_contest_states"),
-        sa.ForeignKeyConstraint(
-            ["release_key"], ["snapshots.release_key"], name="fk_contest_states_snapshots"
-        ),
     )
     op.create_index(
         "ix_contest_states_contest_id_release_key", "contest_states", ["contest_id", "release_key"]

@@ -1,0 +1,129 @@
+"""Calibration (engine/calibrate.py): each fitting step on rows whose answer is known, and the
+parameter file it writes. The real-data calibration is exercised by tests/engine/test_backtest.py."""
+
+from __future__ import annotations
+
+import math
+
+import msgspec
+import numpy as np
+import pytest
+
+from racedesk.data import load_params, read_params
+from racedesk.engine import calibrate
+from racedesk.engine.params import ModelParams
+from racedesk.engine.projection import Prepared
+from racedesk.errors import ConfigError
+from racedesk.model import Choice, Contest, Rule
+
+CONTEST = Contest(
+    id="1", title="T", kind="candidate", rule=Rule(kind="plurality"),
+    choices=(Choice(id="a", name="A"), Choice(id="b", name="B")),
+)  # fmt: skip
+
+
+def row(shares: list[float], late: list[float] | None, batch: list[float] | None = None,
+        left: float = 10_000, bucket: int = 1, final: list[float] | None = None) -> calibrate.Row:  # fmt: skip
+    votes = np.array(shares) * 10_000
+    prep = Prepared(
+        contest=CONTEST, votes=votes, shares=np.array(shares), centre=np.array(shares),
+        left_low=left, left_mid=left, left_high=left, fraction=0.5, bucket=bucket,
+    )  # fmt: skip
+    final_votes = votes + (np.array(late) * left if late is not None else 0)
+    return calibrate.Row(
+        prepared=prep,
+        batch=None if batch is None else np.array(batch),
+        batch_weight=1.0,
+        late=None if late is None else np.array(late),
+        late_votes=left,
+        final=np.array(final) if final is not None else final_votes / final_votes.sum(),
+    )
+
+
+def test_trend_weight_is_the_slope_of_the_late_vote_on_the_recent_batches() -> None:
+    # late shares move half as far from the count as the batches did, in bucket 1
+    rows = [
+        row([0.6, 0.4], late=[0.6 - 0.5 * d, 0.4 + 0.5 * d], batch=[0.6 - d, 0.4 + d], bucket=1)
+        for d in (0.02, 0.05, 0.1, -0.04)
+    ]
+    # and the wrong way in bucket 3: clipped to 0
+    rows += [
+        row([0.5, 0.5], late=[0.5 - d, 0.5 + d], batch=[0.5 + d, 0.5 - d], bucket=3)
+        for d in (0.03, 0.06)
+    ]
+    weights = calibrate.fit_trend(rows, 5)
+    assert weights[1] == pytest.approx(0.5)
+    assert weights[3] == 0.0
+    assert weights[0] == weights[2] == weights[4] == 0.0  # no rows: no trend
+
+
+def test_spread_is_fitted_to_90_percent_coverage() -> None:
+    rng = np.random.default_rng(3)
+    rows = []
+    for _ in range(600):
+        # late shares scattered around the count with a known spread
+        d = float(rng.normal(0, 0.04))
+        rows.append(row([0.55, 0.45], late=[0.55 + d, 0.45 - d], left=10_000, bucket=2))
+    prepared = [r.prepared for r in rows]
+    spreads, coverage, sizes = calibrate.fit_spread(prepared, [r.final for r in rows], 0.0, 5, 0.9)
+    assert sizes == [0, 0, 600, 0, 0]
+    assert coverage[2] == pytest.approx(0.9, abs=0.02)
+    # a late-share standard deviation of 0.04 at p = 0.55 is a logistic spread of about
+    # 0.04 / (p (1 - p)) / sqrt(2) (two choices, each with its own noise)
+    assert spreads[2] == pytest.approx(0.04 / (0.55 * 0.45) / math.sqrt(2), rel=0.2)
+    assert coverage[0] == -1.0  # an empty bucket has no coverage
+
+
+def test_swing_envelope_covers_every_swing_seen() -> None:
+    swings = [
+        (0.10, 0.4, 500_000.0, False),  # large contest: sets A
+        (0.30, 0.4, 2_000.0, False),  # small contest: sets the design effect
+        (0.14, 0.3, 400_000.0, True),  # a minor pair in a large contest
+        (0.01, 0.5, 50.0, False),
+    ]
+    shift, minor, design = calibrate.swing_envelope(swings, 4.0)
+    assert shift == 0.10 and minor == 0.14
+    for s, q, r, is_minor in swings:
+        base = minor if is_minor else shift
+        assert s <= base + 4.0 * math.sqrt(q * (1 - q) * design / r) + 1e-12
+    # the small contest's swing lies exactly on the envelope
+    assert 0.10 + 4.0 * math.sqrt(0.24 * design / 2_000) == pytest.approx(0.30)
+
+
+def test_learned_document_round_trips_and_keeps_other_defaults() -> None:
+    params = msgspec.structs.replace(
+        ModelParams(), version="v-test", calibrated_on=("x:1",), late_shift_max=0.123,
+        late_spread=(0.1, 0.2, 0.3, 0.4, 0.5), calibration={"training_coverage_90": 0.9},
+    )  # fmt: skip
+    doc = calibrate.learned_document(params)
+    back = read_params(doc, "test")
+    assert back.version == "v-test" and back.late_shift_max == 0.123
+    assert back.late_spread == (0.1, 0.2, 0.3, 0.4, 0.5)
+    assert back.draws == ModelParams().draws  # not learned: the code's default
+    assert set(msgspec.json.decode(doc)) == {
+        "schema",
+        "version",
+        "calibrated_on",
+        "calibration",
+        *calibrate.LEARNED,
+    }
+
+
+def test_shipped_parameter_file_reads() -> None:
+    params = load_params()
+    assert params.version.startswith("racedesk-cal-")
+    assert params.calibrated_on == ("lavote:4316", "lavote:4324")
+    assert params.calibration["training_coverage_90"] == pytest.approx(0.9, abs=0.01)
+
+
+def test_a_bad_parameter_file_is_a_config_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "p.json"
+    bad.write_text('{"schema": "racedesk.params/1", "late_spread": [0.1]}')
+    with pytest.raises(ConfigError, match="one per share-of-count bucket") as err:
+        load_params(bad)
+    assert err.value.where == str(bad)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_params(tmp_path / "missing.json")
+    bad.write_text('{"schema": "other/1"}')
+    with pytest.raises(ConfigError, match="unknown parameter schema"):
+        load_params(bad)
