@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine  # noqa: E402
+from _machine import machine
 
-from racedesk.desk import Desk  # noqa: E402
-from racedesk.settings import shared_data_dir  # noqa: E402
-from racedesk.sources import lavote  # noqa: E402
-from racedesk.store import open_store  # noqa: E402
+from racedesk.desk import Desk
+from racedesk.settings import shared_data_dir
+from racedesk.sources import lavote
+from racedesk.store import open_store
 
 
 def one_round(folder: Path) -> list[float]:

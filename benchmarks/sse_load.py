@@ -34,12 +34,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine  # noqa: E402
+from _machine import machine
 
-from racedesk.desk import Desk  # noqa: E402
-from racedesk.settings import shared_data_dir  # noqa: E402
-from racedesk.sources import lavote  # noqa: E402
-from racedesk.store import open_store  # noqa: E402
+from racedesk.desk import Desk
+from racedesk.settings import shared_data_dir
+from racedesk.sources import lavote
+from racedesk.store import open_store
 
 ELECTION = "lavote:4324"
 TOKEN = "bench-token"
@@ -192,7 +192,7 @@ async def measure(
                 writer_pipe.send(body)
                 sent, status = await asyncio.to_thread(writer_pipe.recv)
                 assert status == "stored", status
-            await until(lambda: all(len(c.releases) > seen for c in clients))
+            await until(lambda seen=seen: all(len(c.releases) > seen for c in clients))
             for c in clients:
                 if len(c.releases) > seen:
                     latencies.append(c.releases[seen] - sent)

@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import msgspec
 import typer
 from rich.progress import Progress
 
@@ -36,9 +35,13 @@ app = typer.Typer(
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default: RACEDESK_DB or sqlite:///var/racedesk.sqlite)."),
+    typer.Option(
+        "--db", help="Database URL (default: RACEDESK_DB or sqlite:///var/racedesk.sqlite)."
+    ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the versioned JSON document instead of tables.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print the versioned JSON document instead of tables.")
+]
 OutstandingOption = Annotated[
     Path | None,
     typer.Option("--outstanding", help="The registrar's estimates of ballots left (CSV or JSON)."),
@@ -69,7 +72,9 @@ def _parse_time(text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"cannot read the time {text!r}: use ISO 8601, e.g. 2024-11-06T01:15-08:00") from None
+        raise typer.BadParameter(
+            f"cannot read the time {text!r}: use ISO 8601, e.g. 2024-11-06T01:15-08:00"
+        ) from None
     if value.tzinfo is None:
         from racedesk.sources.lavote import LA_TIME
 
@@ -103,7 +108,11 @@ def _pick_election(desk: Desk, election_id: str | None) -> Election:
         return desk.election(election_id)
     elections = desk.elections()
     if not elections:
-        typer.secho("racedesk: the database holds no election yet: run `racedesk ingest SOURCE` first", err=True, fg="red")
+        typer.secho(
+            "racedesk: the database holds no election yet: run `racedesk ingest SOURCE` first",
+            err=True,
+            fg="red",
+        )
         raise typer.Exit(2)
     return max(elections, key=lambda e: e.date)
 
@@ -120,7 +129,9 @@ def ingest(
     rules: Annotated[Path | None, typer.Option("--rules", help="Contest-rules file.")] = None,
     patience: Annotated[
         float,
-        typer.Option(help="Seconds to keep retrying while the database is unavailable (a restart)."),
+        typer.Option(
+            help="Seconds to keep retrying while the database is unavailable (a restart)."
+        ),
     ] = 60.0,
 ) -> None:
     """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
@@ -134,7 +145,9 @@ def ingest(
         _fail(exc)
 
 
-def _ingest_canvass(desk: Desk, canvass: Canvass, reports: Iterable[OutstandingReport], out: Any) -> None:
+def _ingest_canvass(
+    desk: Desk, canvass: Canvass, reports: Iterable[OutstandingReport], out: Any
+) -> None:
     election = canvass.election
     desk.add_election(election)
     added = sum(desk.add_outstanding(election.id, r) for r in reports)
@@ -144,7 +157,12 @@ def _ingest_canvass(desk: Desk, canvass: Canvass, reports: Iterable[OutstandingR
         task = progress.add_task(f"{election.id}", total=len(canvass.releases))
         for release, data in zip(canvass.releases, payloads, strict=True):
             if data is not None and election.source == "lavote":
-                result = desk.ingest(election.id, data, origin=release.content_hash[:12], received_at=release.received_at)
+                result = desk.ingest(
+                    election.id,
+                    data,
+                    origin=release.content_hash[:12],
+                    received_at=release.received_at,
+                )
             else:
                 result = desk.ingest_parsed(release, data, origin=election.source)
             if result.status == "stored":
@@ -163,7 +181,9 @@ def _ingest_canvass(desk: Desk, canvass: Canvass, reports: Iterable[OutstandingR
 @app.command()
 def replay(
     source: Annotated[str, typer.Argument(help="A feed folder, a results file, or scenario:NAME.")],
-    contest: Annotated[str | None, typer.Option("--contest", help="Contest id or part of its title.")] = None,
+    contest: Annotated[
+        str | None, typer.Option("--contest", help="Contest id or part of its title.")
+    ] = None,
     outstanding: OutstandingOption = None,
     as_json: JsonOption = False,
     params: ParamsOption = None,
@@ -180,9 +200,13 @@ def replay(
             election = canvass.election
             contests = _match_contests(election, contest) if contest else []
             snapshots: list[Snapshot] = []
-            with Progress(console=out, transient=True, disable=len(canvass.releases) < 10) as progress:
+            with Progress(
+                console=out, transient=True, disable=len(canvass.releases) < 10
+            ) as progress:
                 task = progress.add_task(f"replaying {election.id}", total=len(canvass.releases))
-                for snap in replay_canvass(election, canvass.releases, _reports_for(canvass, outstanding), model, seed):
+                for snap in replay_canvass(
+                    election, canvass.releases, _reports_for(canvass, outstanding), model, seed
+                ):
                     snapshots.append(snap)
                     progress.advance(task)
             per_contest = []
@@ -202,7 +226,9 @@ def replay(
                     "election": views.election_info(election),
                     "releases": len(snapshots),
                     "contests": per_contest,
-                    "final": views.election_view(election, snapshots[-1]) if snapshots and not contests else None,
+                    "final": views.election_view(election, snapshots[-1])
+                    if snapshots and not contests
+                    else None,
                 }
             )
         if as_json:
@@ -218,7 +244,9 @@ def _print_summary(out: Any, election: Election, snapshots: list[Snapshot]) -> N
     for name in ("release", "ballots counted", "ballots left", "called", "flagged"):
         table.add_column(name, justify="right" if name != "release" else "left")
     for snap in snapshots:
-        called = sum(1 for c in snap.calls.values() if c.status not in ("too early", "too close", "leading"))
+        called = sum(
+            1 for c in snap.calls.values() if c.status not in ("too early", "too close", "leading")
+        )
         left = snap.ballots_left.ballots
         table.add_row(
             terminal.local_time(snap.feed_time),
@@ -238,8 +266,12 @@ def _ballots_counted(snap: Snapshot) -> int | None:
 def status(
     db: DbOption = None,
     election: ElectionOption = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Show what was known at this time (ISO 8601).")] = None,
-    contest: Annotated[str | None, typer.Option("--contest", help="Contest id or part of its title.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Show what was known at this time (ISO 8601).")
+    ] = None,
+    contest: Annotated[
+        str | None, typer.Option("--contest", help="Contest id or part of its title.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Every contest's state after the latest release in the database (or as of a time)."""
@@ -248,12 +280,21 @@ def status(
         chosen = _pick_election(desk, election)
         snap = desk.snapshot(chosen.id, _parse_time(as_of))
         if snap is None:
-            typer.secho(f"racedesk: no release of {chosen.id} is stored{' by ' + as_of if as_of else ''}", err=True, fg="red")
+            typer.secho(
+                f"racedesk: no release of {chosen.id} is stored{' by ' + as_of if as_of else ''}",
+                err=True,
+                fg="red",
+            )
             raise typer.Exit(2)
         contests = _match_contests(chosen, contest)
         if as_json:
             if contest:
-                _print_json({"schema": "racedesk.states/1", "contests": [views.contest_view(chosen, snap, c.id) for c in contests]})
+                _print_json(
+                    {
+                        "schema": "racedesk.states/1",
+                        "contests": [views.contest_view(chosen, snap, c.id) for c in contests],
+                    }
+                )
             else:
                 _print_json(views.election_view(chosen, snap))
             return
@@ -266,14 +307,20 @@ def status(
                 out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", [view]))
                 out.print(f"[bold]{view['contest']['sentence']}[/bold]\n")
             return
-        out.print(terminal.status_table(chosen, snap, [views.contest_summary(chosen, snap, c.id) for c in contests]))
+        out.print(
+            terminal.status_table(
+                chosen, snap, [views.contest_summary(chosen, snap, c.id) for c in contests]
+            )
+        )
     except RacedeskError as exc:
         _fail(exc)
 
 
 @app.command()
 def contests(
-    source: Annotated[str | None, typer.Argument(help="A source to read (default: the database).")] = None,
+    source: Annotated[
+        str | None, typer.Argument(help="A source to read (default: the database).")
+    ] = None,
     db: DbOption = None,
     election: ElectionOption = None,
     search: Annotated[str | None, typer.Option("--search", help="Part of a title.")] = None,
@@ -316,8 +363,13 @@ def watch(
     source: Annotated[str, typer.Argument(help="A live feed: lavote:ELECTION_ID (LA County).")],
     db: DbOption = None,
     interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 30.0,
-    max_polls: Annotated[int | None, typer.Option("--max-polls", help="Stop after this many polls.")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="Feed base URL (for a mirror or a test server).")] = None,
+    max_polls: Annotated[
+        int | None, typer.Option("--max-polls", help="Stop after this many polls.")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Feed base URL (for a mirror or a test server)."),
+    ] = None,
 ) -> None:
     """Poll a live feed and store each new release as it is published."""
     from racedesk.sources.poll import watch_source
@@ -335,7 +387,9 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    token: Annotated[str | None, typer.Option(help="Token for writes (default: RACEDESK_TOKEN).")] = None,
+    token: Annotated[
+        str | None, typer.Option(help="Token for writes (default: RACEDESK_TOKEN).")
+    ] = None,
 ) -> None:
     """Serve the dashboard and the JSON API over the database."""
     from racedesk.publish.app import serve as serve_app
@@ -348,8 +402,14 @@ def serve(
 def backtest(
     source: Annotated[str, typer.Argument(help="A whole canvass: feed folder or scenario:NAME.")],
     outstanding: OutstandingOption = None,
-    report_json: Annotated[Path | None, typer.Option("--report-json", help="Write the racedesk.backtest/1 report here.")] = None,
-    report_md: Annotated[Path | None, typer.Option("--report-md", help="Write the Markdown report (with its plot) here.")] = None,
+    report_json: Annotated[
+        Path | None,
+        typer.Option("--report-json", help="Write the racedesk.backtest/1 report here."),
+    ] = None,
+    report_md: Annotated[
+        Path | None,
+        typer.Option("--report-md", help="Write the Markdown report (with its plot) here."),
+    ] = None,
     params: ParamsOption = None,
     seed: Annotated[int, typer.Option(help="Random seed of the projection.")] = 0,
 ) -> None:
@@ -360,7 +420,9 @@ def backtest(
         model = load_params(str(params) if params else None)
         out = terminal.console()
         for canvass in load_canvasses(source):
-            report = run_backtest(canvass.election, canvass.releases, _reports_for(canvass, outstanding), model, seed)
+            report = run_backtest(
+                canvass.election, canvass.releases, _reports_for(canvass, outstanding), model, seed
+            )
             s = report.summary
             out.print(
                 f"{canvass.election.id}: {s.contests} contests, {s.called} called, "
@@ -383,13 +445,16 @@ def calibrate(
 ) -> None:
     """Learn the model's parameters from replays of past canvasses."""
     from racedesk.engine.calibrate import calibrate as fit
+    from racedesk.engine.calibrate import learned_document
 
     try:
         canvasses = [c for s in sources for c in load_canvasses(s)]
         fitted = fit([(c.election, c.releases, _reports_for(c, outstanding)) for c in canvasses])
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(msgspec.json.format(msgspec.json.encode(fitted), indent=2) + b"\n")
-        terminal.console().print(f"wrote {out} (version {fitted.version}, from {', '.join(fitted.calibrated_on)})")
+        out.write_bytes(learned_document(fitted))
+        terminal.console().print(
+            f"wrote {out} (version {fitted.version}, from {', '.join(fitted.calibrated_on)})"
+        )
     except RacedeskError as exc:
         _fail(exc)
 
@@ -400,7 +465,9 @@ def export(
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
     db: DbOption = None,
     election: ElectionOption = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Export what was known at this time.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Export what was known at this time.")
+    ] = None,
 ) -> None:
     """Export an election's results as of a time."""
     try:
@@ -416,7 +483,9 @@ def export(
         if fmt in ("cdf-json", "cdf-xml"):
             from racedesk.publish import cdf_export
 
-            data = (cdf_export.to_json if fmt == "cdf-json" else cdf_export.to_xml)(chosen, release, snap)
+            data = (cdf_export.to_json if fmt == "cdf-json" else cdf_export.to_xml)(
+                chosen, release, snap
+            )
             out.write_bytes(data)
         elif fmt == "csv":
             from racedesk.publish import tabular_export
@@ -427,7 +496,9 @@ def export(
 
             tabular_export.to_parquet(chosen, release, snap, out)
         else:
-            raise typer.BadParameter(f"unknown format {fmt!r}: use cdf-json, cdf-xml, csv or parquet")
+            raise typer.BadParameter(
+                f"unknown format {fmt!r}: use cdf-json, cdf-xml, csv or parquet"
+            )
         terminal.console().print(f"wrote {out} ({fmt}, release {release.sequence} of {chosen.id})")
     except RacedeskError as exc:
         _fail(exc)
@@ -446,14 +517,21 @@ def export_site(
         desk = open_desk(db)
         chosen = _pick_election(desk, election)
         write_site(desk, chosen.id, directory)
-        terminal.console().print(f"wrote the site of {chosen.id} to {directory}/ (open {directory}/index.html)")
+        terminal.console().print(
+            f"wrote the site of {chosen.id} to {directory}/ (open {directory}/index.html)"
+        )
     except RacedeskError as exc:
         _fail(exc)
 
 
 @app.command()
 def demo(
-    serve_dashboard: Annotated[bool, typer.Option("--serve/--no-serve", help="Open the live dashboard after the terminal replay.")] = True,
+    serve_dashboard: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve", help="Open the live dashboard after the terminal replay."
+        ),
+    ] = True,
     pace: Annotated[float, typer.Option(help="Seconds between releases in the live replay.")] = 3.0,
     port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8000,
 ) -> None:

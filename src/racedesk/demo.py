@@ -38,7 +38,9 @@ def terminal_replay(canvasses: list[Canvass]) -> None:
                 rows.append(view)
             out.print(terminal.contest_table(f"{contest.title} · {contest.rule.text}", rows))
             for view in rows:
-                out.print(f"  {terminal.local_time(view['release']['feed_time'])}: {view['contest']['sentence']}")
+                out.print(
+                    f"  {terminal.local_time(view['release']['feed_time'])}: {view['contest']['sentence']}"
+                )
             out.print()
 
 

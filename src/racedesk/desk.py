@@ -145,7 +145,9 @@ class Desk:
             raise
         return self.ingest_release(release)
 
-    def ingest_parsed(self, release: Release, data: bytes | None, *, origin: str = "") -> IngestResult:
+    def ingest_parsed(
+        self, release: Release, data: bytes | None, *, origin: str = ""
+    ) -> IngestResult:
         """Commit a release an adapter already read, keeping the bytes it came from first."""
         if data is not None:
             self.store.put_raw(

@@ -175,7 +175,9 @@ def contest_view(
     }
 
 
-def history_view(election: Election, contest_id: str, states: Sequence[ContestState]) -> dict[str, Any]:
+def history_view(
+    election: Election, contest_id: str, states: Sequence[ContestState]
+) -> dict[str, Any]:
     """One contest release by release (``racedesk.history/1``)."""
     contest = election.contest(contest_id)
     names = {c.id: c.name for c in contest.choices}

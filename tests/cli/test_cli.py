@@ -63,7 +63,9 @@ def test_status_json_latest_and_as_of(ingested: str) -> None:
     assert da["leaders"] == ["NATHAN HOCHMAN"]
     assert round(da["shares"]["NATHAN HOCHMAN"], 4) == 0.5989
     # as of just after the 12:55:40 am release of Nov 6: that release's numbers
-    early = json.loads(run("status", "--db", ingested, "--json", "--as-of", "2024-11-06T01:00:00-08:00"))
+    early = json.loads(
+        run("status", "--db", ingested, "--json", "--as-of", "2024-11-06T01:00:00-08:00")
+    )
     assert early["release"]["feed_time"] == "2024-11-06T00:55:40-08:00"
     da = next(c for c in early["contests"] if c["id"] == "9547")
     assert round(da["shares"]["NATHAN HOCHMAN"] * 100, 2) == 61.25
@@ -72,7 +74,9 @@ def test_status_json_latest_and_as_of(ingested: str) -> None:
 def test_status_of_one_contest(ingested: str) -> None:
     doc = json.loads(run("status", "--db", ingested, "--json", "--contest", "9547"))
     (view,) = doc["contests"]
-    assert {c["name"]: c["votes"] for c in view["contest"]["choices"]}["NATHAN HOCHMAN"] == 1_983_802
+    assert {c["name"]: c["votes"] for c in view["contest"]["choices"]}[
+        "NATHAN HOCHMAN"
+    ] == 1_983_802
 
 
 def test_contests_lists_every_contest_with_its_rule(general_2024: Path) -> None:
@@ -84,6 +88,8 @@ def test_contests_lists_every_contest_with_its_rule(general_2024: Path) -> None:
 
 
 def test_bad_source_is_a_clear_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["ingest", str(tmp_path / "nothing-here"), "--db", f"sqlite:///{tmp_path}/x.sqlite"])
+    result = runner.invoke(
+        app, ["ingest", str(tmp_path / "nothing-here"), "--db", f"sqlite:///{tmp_path}/x.sqlite"]
+    )
     assert result.exit_code == 2
     assert "nothing-here: no such file or folder" in result.stderr

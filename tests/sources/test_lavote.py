@@ -46,7 +46,9 @@ def test_every_general_contest_parses_with_its_rule(general, general_2024: Path)
             words = {"": 1, "two": 2, "three": 3, "four": 4}
             expected = words[source["VoteFor"].split()[-1] if source["VoteFor"] else ""]
             assert contest.rule.seats == contest.rule.votes_allowed == expected
-    kinds = Counter((c.rule.kind, c.rule.threshold, c.rule.alt_threshold) for c in election.contests)
+    kinds = Counter(
+        (c.rule.kind, c.rule.threshold, c.rule.alt_threshold) for c in election.contests
+    )
     assert kinds[("measure", "1/2", None)] == 58
     assert kinds[("recall", "1/2", None)] == 1
     assert kinds[("measure", "11/20", None)] == 32
@@ -80,7 +82,7 @@ def test_general_final_release_da(general) -> None:
 
 
 def test_primary_rules(primary) -> None:
-    election, files = primary
+    election, _files = primary
     assert election.kind == "primary"
     assert len(election.contests) == 175
     da = election.contest("9054")
@@ -140,7 +142,10 @@ def test_release_of_another_election(general) -> None:
         lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
 
 
-@pytest.mark.parametrize(("kind", "bad_id", "message"), [("CAND", 99999999, "candidate 99999999"), ("CBLT", 88888888, "contest 88888888")])
+@pytest.mark.parametrize(
+    ("kind", "bad_id", "message"),
+    [("CAND", 99999999, "candidate 99999999"), ("CBLT", 88888888, "contest 88888888")],
+)
 def test_unknown_contest_or_candidate(general, kind: str, bad_id: int, message: str) -> None:
     election, _ = general
     doc = _release_json(general)
@@ -149,7 +154,9 @@ def test_unknown_contest_or_candidate(general, kind: str, bad_id: int, message: 
         lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
 
 
-@pytest.mark.parametrize(("value", "message"), [(-5, "negative"), (12.5, "not a whole number"), ("12", "Expected")])
+@pytest.mark.parametrize(
+    ("value", "message"), [(-5, "negative"), (12.5, "not a whole number"), ("12", "Expected")]
+)
 def test_bad_counts(general, value: object, message: str) -> None:
     election, _ = general
     doc = _release_json(general)
@@ -170,7 +177,9 @@ def test_unreadable_timestamp(general) -> None:
 def test_missing_candidate_count(general) -> None:
     election, _ = general
     doc = _release_json(general)
-    doc["Data"] = [r for r in doc["Data"] if not (r["ReferenceType"] == "CAND" and r["ReferenceID"] == 23483)]
+    doc["Data"] = [
+        r for r in doc["Data"] if not (r["ReferenceType"] == "CAND" and r["ReferenceID"] == 23483)
+    ]
     with pytest.raises(InputError, match="NATHAN HOCHMAN"):
         lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
 

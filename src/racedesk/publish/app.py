@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 import uvicorn
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.sse import EventSourceResponse
 from fastapi.staticfiles import StaticFiles
@@ -65,6 +65,14 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 
 _LINKS = LiveLinks()
 _bearer = HTTPBearer(auto_error=False, description="The write token (RACEDESK_TOKEN or --token).")
+
+
+class _EventStream(StreamingResponse):
+    """How the OpenAPI document names the event stream's type. The route returns FastAPI's own
+    :class:`EventSourceResponse` over bytes the hub encoded once for every client (declaring
+    that class here would make FastAPI re-encode each event per client)."""
+
+    media_type = "text/event-stream"
 
 
 class ApiError(Exception):
@@ -357,9 +365,13 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
     @app.get(
         "/api/elections/{election_id}/events",
         tags=["push"],
-        response_class=EventSourceResponse,
+        response_class=_EventStream,
         dependencies=[Depends(known_election)],
         responses={
+            200: {
+                "description": "A stream of server-sent events (`text/event-stream`)",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            },
             404: {
                 "description": "Unknown election",
                 "content": {"application/json": {"schema": _ERROR_SCHEMA}},

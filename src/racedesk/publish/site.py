@@ -554,7 +554,7 @@ class Library:
             found = self._docs.get(key)
             if found is not None:
                 self._docs.move_to_end(key)
-            return found  # type: ignore[no-any-return]
+            return found
 
     def contest_json(self, election_id: str, contest_id: str, sequence: int) -> bytes:
         """:meth:`contest_doc` encoded, cached: the hottest read of the API."""

@@ -18,8 +18,8 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -35,7 +35,13 @@ BASE_URL = "https://results.lavote.gov/ElectionResults"
 # Groups and titles of offices decided by majority-or-runoff in a primary (EC §8140–8142 for
 # county and judicial offices; city charters for "PRIMARY NOMINATING" elections and the school
 # boards consolidated with them).
-_MAJORITY_GROUPS = {"district attorney", "board of supervisors", "judge superior court", "sheriff", "assessor"}
+_MAJORITY_GROUPS = {
+    "district attorney",
+    "board of supervisors",
+    "judge superior court",
+    "sheriff",
+    "assessor",
+}
 _MAJORITY_TITLE = re.compile(
     r"\bPRIMARY\b|^LOS ANGELES UNIFIED SCHOOL DISTRICT|^LONG BEACH UNIFIED SCHOOL DISTRICT",
     re.IGNORECASE,
@@ -172,9 +178,13 @@ def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
     vote for N electing N (EC §15452).
     """
     if primary and voter_nominated:
-        return Rule(kind="top_two", seats=1, votes_allowed=vote_for, advance=2, text="top two advance")
-    if primary and nonpartisan and (
-        group.strip().lower() in _MAJORITY_GROUPS or _MAJORITY_TITLE.search(title)
+        return Rule(
+            kind="top_two", seats=1, votes_allowed=vote_for, advance=2, text="top two advance"
+        )
+    if (
+        primary
+        and nonpartisan
+        and (group.strip().lower() in _MAJORITY_GROUPS or _MAJORITY_TITLE.search(title))
     ):
         return Rule(
             kind="majority_or_runoff",
@@ -244,7 +254,10 @@ def read_election(data: bytes, where: str = "election_data.json",
                 )
             )
     if overrides:
-        raise InputError(f"the rules file names contests the election does not have: {sorted(overrides)}", where=where)
+        raise InputError(
+            f"the rules file names contests the election does not have: {sorted(overrides)}",
+            where=where,
+        )
     return Election(
         id=f"{SOURCE}:{d.ID}",
         title=d.Title,
@@ -265,7 +278,10 @@ def parse_timestamp(text: str, where: str = "") -> datetime:
     try:
         naive = datetime.strptime(text.strip(), "%m/%d/%Y %I:%M:%S %p")
     except (ValueError, AttributeError):
-        raise InputError(f"cannot read the feed time {text!r} (expected like '11/5/2024 8:36:34 PM')", where=where) from None
+        raise InputError(
+            f"cannot read the feed time {text!r} (expected like '11/5/2024 8:36:34 PM')",
+            where=where,
+        ) from None
     return naive.replace(tzinfo=LA_TIME)
 
 
@@ -296,7 +312,13 @@ def _index(election: Election) -> _ContestIndex:
 
 
 _ELECTION_COUNTERS = {"MBLT", "DBLT", "EBLT", "MCRD", "DCRD", "ECRD"}
-_CONTEST_COUNTERS = {"CBLT": "ballots", "CFV": "full", "CPV": "partial", "CUV": "undervotes", "COV": "overvotes"}
+_CONTEST_COUNTERS = {
+    "CBLT": "ballots",
+    "CFV": "full",
+    "CPV": "partial",
+    "CUV": "undervotes",
+    "COV": "overvotes",
+}
 
 
 _TAGS: dict[str, str] = {k: "contest" for k in _CONTEST_COUNTERS} | {
@@ -351,7 +373,9 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
         if kind == "CAND":
             cid = idx.choice_contest.get(ref)
             if cid is None:
-                raise UnknownReferenceError(f"candidate {ref} is not in election {election.id}", where=where)
+                raise UnknownReferenceError(
+                    f"candidate {ref} is not in election {election.id}", where=where
+                )
             key = str(ref)
             if key in votes[cid]:
                 raise InputError(f"candidate {ref} is counted twice", where=where)
@@ -366,7 +390,9 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
             county[kind] = value
             continue
         if ref not in idx.contest_ids:
-            raise UnknownReferenceError(f"contest {ref} ({kind}) is not in election {election.id}", where=where)
+            raise UnknownReferenceError(
+                f"contest {ref} ({kind}) is not in election {election.id}", where=where
+            )
         cid = str(ref)
         if tag == "write-in":
             write_ins[cid] = write_ins.get(cid, 0) + value
@@ -380,7 +406,9 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
     for c in election.contests:
         got = counters[c.id]
         if not got and not votes[c.id]:
-            raise InputError(f"contest {c.id} ({c.title}) has no counters in this release", where=where)
+            raise InputError(
+                f"contest {c.id} ({c.title}) has no counters in this release", where=where
+            )
         missing = [k for k in c.choices if k.id not in votes[c.id]]
         if missing:
             raise InputError(
@@ -437,7 +465,9 @@ def release_files(folder: Path) -> list[Path]:
     return sorted(p for p in rel.iterdir() if p.suffix == ".json")
 
 
-def load_folder(folder: Path, rules: Mapping[str, Rule] | None = None) -> tuple[Election, list[tuple[Path, bytes]]]:
+def load_folder(
+    folder: Path, rules: Mapping[str, Rule] | None = None
+) -> tuple[Election, list[tuple[Path, bytes]]]:
     """The election of a feed folder and the bytes of its releases, in order."""
     meta = folder / "election_data.json"
     election = read_election(read_file(meta), str(meta), rules)

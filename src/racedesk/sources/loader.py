@@ -49,7 +49,9 @@ def scenario_path(spec: str) -> Path | None:
     return path
 
 
-def load_canvasses(spec: str, *, fmt: str | None = None, rules_path: str | None = None) -> list[Canvass]:
+def load_canvasses(
+    spec: str, *, fmt: str | None = None, rules_path: str | None = None
+) -> list[Canvass]:
     """Read the source ``spec`` into canvasses (see the module's docstring)."""
     rules = None
     if rules_path:
@@ -84,7 +86,9 @@ def load_canvasses(spec: str, *, fmt: str | None = None, rules_path: str | None 
         Canvass(
             election=parsed.election,
             releases=list(parsed.releases),
-            payloads=[data] * len(parsed.releases) if len(parsed.releases) == 1 else [None] * len(parsed.releases),
+            payloads=[data] * len(parsed.releases)
+            if len(parsed.releases) == 1
+            else [None] * len(parsed.releases),
             reports=list(parsed.reports),
             calls=list(parsed.calls),
         )
