@@ -137,8 +137,8 @@ class ContestCount(msgspec.Struct, frozen=True, kw_only=True):
       (``NSEL-0k``)
     - ``write_ins``: write-in votes, all slots together (``WRTN-0k``)
 
-    ``votes_by_type`` optionally splits each choice's votes by vote type (mail, election day…)
-    where the format says so; ``precincts_reporting``/``precincts_total`` likewise.
+    ``votes_by_type`` optionally splits the votes by vote type where the format says so, as
+    vote type → choice id → votes (``{"Election Day": {"23483": 1200}}``); ``precincts_reporting``/``precincts_total`` likewise.
     """
 
     contest_id: str

@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from racedesk.engine.hurdle import (
-    all_way_needs,
     clip,
     place_statuses,
     reaches,
@@ -134,7 +133,7 @@ def test_two_way_needs_with_third_parties_splits_the_votes_left_in_proportion() 
     # 600 / 300 / 100 counted, 1,000 votes left: the two get 900 of them if the rest keep 10%.
     need = two_way_needs(300, 900, 1000, 1000)
     assert need == (300 + 900) / (2 * 900)
-    assert all_way_needs(300, 1000) == (300 + 1000) / (2 * 1000)
+    assert two_way_needs(300, 1000, 1000, 1000) == (300 + 1000) / (2 * 1000)  # all votes left
     assert two_way_needs3(300, 900, 1000, (500.0, 1000.0, 2000.0)) == (
         two_way_needs(300, 900, 1000, 500.0),
         two_way_needs(300, 900, 1000, 1000.0),

@@ -866,3 +866,23 @@ def test_no_settled_standing_is_contradicted_by_the_final_count(
                             at,
                         )
         assert settled > (5_000 if with_reports else 700)
+
+
+def test_outcome_phrases() -> None:
+    top_two = state_of(
+        Rule(kind="top_two", advance=2), [10_000, 6_000, 4_000], exactly(3_000, 3_000)
+    )
+    assert [x.status for x in top_two.standings] == ["clinched", "contending", "contending"]
+    assert top_two.outcome == "Adams advances; Baker leads"
+    runoff = Rule(kind="majority_or_runoff", advance=2)
+    won = state_of(runoff, [700, 200, 100], exactly(50, 50))
+    assert won.outcome == "majority clinched by Adams" and won.leaders == ("0",)
+    assert [x.status for x in won.standings] == ["clinched", "eliminated", "eliminated"]
+    assert won.standings[1].goal == "to finish in the top 2"
+    ahead = state_of(runoff, [520, 300, 60], exactly(200, 200))
+    assert ahead.outcome == "Adams leads with a majority so far" and ahead.leaders == ("0",)
+    assert ahead.margin_votes == 220
+    safe = ahead.standings[1]
+    assert (safe.status, safe.goal, safe.rival) == ("contending", "to reach a runoff", "0")
+    assert safe.denominator == "share of all votes left going to others than Adams"
+    assert safe.needs is not None and safe.needs.mid == pytest.approx(1 - (0.5 * 1_080 - 520) / 200)

@@ -320,7 +320,7 @@ class Auditor:
 @dataclass(frozen=True)
 class Outcome:
     """What a replay left in a store: releases (as read back, without their receipt times),
-    every snapshot, the ledger, the raw payloads kept and any quarantined."""
+    every snapshot, the ledger, the raw payloads kept whole and how many were quarantined."""
 
     releases: tuple[tuple[Release, bool, bool, tuple[Any, ...]], ...]
     snapshots: tuple[Snapshot | None, ...]
@@ -337,9 +337,15 @@ def outcome(store: Store, feed: Feed) -> Outcome:
         releases=tuple((_plain(s.release), s.usable, s.correction, s.problems) for s in stored),
         snapshots=tuple(store.snapshot_at(eid, s.release.sequence or 0) for s in stored),
         ledger=tuple(store.ledger(eid)),
-        raw=frozenset(h for h in feed.hashes if store.raw(h) is not None),
+        raw=frozenset(h for h in feed.hashes if _kept_whole(store, h)),
         quarantined=len(store.quarantined()),
     )
+
+
+def _kept_whole(store: Store, digest: str) -> bool:
+    """Are the payload's bytes kept, and do they still have their SHA-256?"""
+    raw = store.raw(digest)
+    return raw is not None and lavote.content_hash(raw.data) == digest
 
 
 def differences(got: Outcome, want: Outcome) -> list[str]:

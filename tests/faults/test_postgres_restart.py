@@ -8,6 +8,12 @@ ingester must ride both out (``Desk.patience``: it retries an ingest while the s
 unavailable), finish by itself, and leave exactly what an uninterrupted replay leaves: the same
 releases, snapshots and ledger, every payload kept, nothing partial.
 
+A web server (``racedesk serve``, another process) reads the same database throughout, with a
+client subscribed to its server-sent events from before the first release. While the database is down the API answers 503
+(unavailable, try again), not a server error; afterwards the server learns of the releases the
+ingester commits (``LISTEN/NOTIFY`` again) and the client receives a ``release`` event for every
+one, in order, none twice.
+
 The server is a throwaway cluster made for this test (``pg_createcluster`` on a free port,
 dropped afterwards), not the machine's ``main`` cluster: the suite runs on several workers at
 once (``pytest -n 2``) and stopping ``main`` would break the other workers' PostgreSQL tests.
@@ -16,16 +22,19 @@ Making a cluster needs root (the test set-up runs as root); elsewhere the test s
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from racedesk.desk import Desk
@@ -122,6 +131,56 @@ def uninterrupted(feed: Feed, tmp_path_factory: pytest.TempPathFactory) -> Outco
         store.close()
 
 
+class EventListener:
+    """A client of a web server's server-sent events, in a thread: the sequence of every
+    ``release`` event it receives. When its stream ends it reconnects with ``Last-Event-ID``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sequences: list[int] = []
+        self.connections = 0
+        self.ready = threading.Event()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        last_id: str | None = None
+        with httpx.Client(timeout=httpx.Timeout(5.0, read=None)) as client:
+            while not self.stop.is_set():
+                headers = {"Last-Event-ID": last_id} if last_id else {}
+                try:
+                    with client.stream("GET", self.url, headers=headers) as answer:
+                        self.connections += 1
+                        event = ""
+                        for line in answer.iter_lines():
+                            if line.startswith("event:"):
+                                event = line[6:].strip()
+                            elif line.startswith("id:"):
+                                last_id = line[3:].strip()
+                            elif line.startswith("data:") and event == "ready":
+                                self.ready.set()
+                            elif line.startswith("data:") and event == "release":
+                                self.sequences.append(json.loads(line[5:])["sequence"])
+                            if self.stop.is_set():
+                                return
+                except httpx.HTTPError:
+                    pass
+                self.stop.wait(0.2)
+
+    def wait_for(self, sequence: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while sequence not in self.sequences and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def _get(port: int, path: str) -> httpx.Response | None:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}{path}", timeout=10)
+    except httpx.HTTPError:
+        return None
+
+
 def _wait_for_sequence(
     url: str, election_id: str, wanted: int, proc: subprocess.Popen[bytes]
 ) -> None:
@@ -149,36 +208,71 @@ def test_ingest_rides_out_postgres_restarts(
     cluster: Cluster, feed: Feed, uninterrupted: Outcome, tmp_path: Path
 ) -> None:
     eid = feed.election.id
+    setup = Desk(open_store(cluster.url))  # the schema and the election, before anyone reads
+    setup.add_election(feed.election)
+    setup.store.close()
     err_path = tmp_path / "ingest.err"
-    with err_path.open("wb") as err:
-        proc = subprocess.Popen(
+    port = _free_port()
+    listener: EventListener | None = None
+    during: list[int | None] = []
+    with err_path.open("wb") as err, (tmp_path / "serve.log").open("wb") as serve_log:
+        server = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "racedesk.cli",
-                "ingest",
-                str(feed.folder),
+                "serve",
                 "--db",
                 cluster.url,
-                "--patience",
-                "120",
+                "--port",
+                str(port),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=err,
+            stderr=serve_log,
             env=child_env(),
         )
+        proc: subprocess.Popen[bytes] | None = None
         try:
+            listener = EventListener(f"http://127.0.0.1:{port}/api/elections/{eid}/events")
+            deadline = time.monotonic() + 120
+            while not listener.ready.is_set() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert listener.ready.is_set(), "the web server did not start"
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "racedesk.cli",
+                    "ingest",
+                    str(feed.folder),
+                    "--db",
+                    cluster.url,
+                    "--patience",
+                    "120",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                env=child_env(),
+            )
             for after, mode in OUTAGES:
                 _wait_for_sequence(cluster.url, eid, after, proc)
                 cluster.ctl("stop", "-m", mode)
-                time.sleep(OUTAGE_SECONDS)
+                time.sleep(OUTAGE_SECONDS / 2)
+                answer = _get(port, f"/api/elections/{eid}")
+                during.append(answer.status_code if answer is not None else None)
+                time.sleep(OUTAGE_SECONDS / 2)
                 assert proc.poll() is None, "the ingester gave up while the database was down"
                 cluster.ctl("start")
             code = proc.wait(timeout=300)
+            listener.wait_for(len(feed.payloads) - 1, timeout=30)
+            after_all = _get(port, f"/api/elections/{eid}")
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            if listener is not None:
+                listener.stop.set()
+            for child in (proc, server):
+                if child is not None and child.poll() is None:
+                    child.kill()
+                    child.wait()
     stderr = err_path.read_text(errors="replace")
     assert code == 0, stderr[-3000:]
     retries = stderr.count("trying again")
@@ -191,7 +285,15 @@ def test_ingest_rides_out_postgres_restarts(
     finally:
         store.close()
     print(
-        f"\nPostgreSQL stopped {len(OUTAGES)} times for {OUTAGE_SECONDS:.0f} s; {retries} retries"
+        f"\nPostgreSQL stopped {len(OUTAGES)} times for {OUTAGE_SECONDS:.0f} s; {retries} retries; "
+        f"API during the outages: {during}; events: {listener.sequences}"
     )
     assert differences(got, uninterrupted) == []
     assert got == uninterrupted
+
+    # the web server said "unavailable" while the database was down, and caught up afterwards
+    assert during == [503] * len(OUTAGES)
+    assert after_all is not None and after_all.status_code == 200
+    assert after_all.json()["release"]["sequence"] == len(feed.payloads) - 1
+    seen = listener.sequences
+    assert seen == list(range(len(feed.payloads))), seen

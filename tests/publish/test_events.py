@@ -238,3 +238,42 @@ def test_streams_end_when_the_server_stops(live_desk: Desk) -> None:
     running.__exit__(None, None, None)
     assert not running.thread.is_alive()
     assert wait_until(lambda: not listener.thread.is_alive(), 5)
+
+
+def test_replay_in_background_feeds_open_streams(live_desk: Desk, general_feed: Feed) -> None:
+    """``replay_in_background`` (for ``racedesk demo``) lands releases at a pace while the
+    server runs; the streams see each one."""
+    from racedesk.publish.app import replay_in_background
+
+    with LiveServer(create_app(live_desk, token=None)) as running:
+        listener = Listener(f"{running.url}/api/elections/{E}/events")
+        try:
+            listener.next("ready")
+            bodies = [data for _, data in general_feed.releases[2:4]]
+            thread, stop = replay_in_background(live_desk, E, bodies, delay=0.2)
+            thread.join(timeout=30)
+            assert not thread.is_alive() and not stop.is_set()
+            assert [listener.next("release", timeout=10)["data"]["sequence"] for _ in bodies] == [
+                2,
+                3,
+            ]
+        finally:
+            listener.close()
+
+
+def test_idle_streams_get_keep_alive_comments(
+    live_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from racedesk.publish import events
+
+    monkeypatch.setattr(events, "PING_SECONDS", 0.2)
+    app = create_app(live_desk, token=None)
+    with (
+        LiveServer(app) as running,
+        httpx.stream("GET", f"{running.url}/api/elections/{E}/events", timeout=10) as response,
+    ):
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.headers["cache-control"] == "no-cache"
+        lines = response.iter_lines()
+        seen = [next(lines) for _ in range(8)]
+    assert ": ping" in seen

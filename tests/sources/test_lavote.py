@@ -196,3 +196,10 @@ def test_measure_rule_unknown_text_keeps_it() -> None:
     rule = lavote.measure_rule("Three fifths of the electors")
     assert rule.threshold is None
     assert rule.text == "Three fifths of the electors"
+
+
+def test_not_utf8(general) -> None:
+    election, _ = general
+    with pytest.raises(InputError, match="not UTF-8") as err:
+        lavote.read_release('{"TimeStamp": "é"}'.encode("latin-1"), election, where="r.json")
+    assert err.value.where == "r.json"

@@ -43,7 +43,9 @@ def _pg_admin() -> Engine:
             with engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
         except Exception as exc:
-            _admin[url] = f"PostgreSQL half skipped: cannot reach {url}: {exc}"
+            shown = make_url(url).render_as_string(hide_password=True)
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+            _admin[url] = f"PostgreSQL half skipped: cannot reach {shown}: {reason}"
             pytest.skip(str(_admin[url]))
         _admin[url] = engine
         return engine

@@ -48,7 +48,7 @@ def place_statuses(ranked: Sequence[int], k: int, ballots: float, left: float) -
         return ["eliminated"] * n
     out: list[PlaceStatus] = []
     last = ranked[k]  # the first choice outside: the k-th strongest rival of those inside
-    below = 0  # the votes of the choices between this one and the first outside, inclusive
+    below = 0  # the votes of the choices below this one, down to the first outside
     for p in range(k - 1, -1, -1):
         v = ranked[p]
         below += ranked[p + 1]
@@ -67,7 +67,9 @@ def two_way_needs(lead: int, pair: int, total: int, left: float) -> float:
     votes, ``total`` = all votes, write-ins included). The choice ahead needs 1 minus that.
 
     Not clipped: above 1 means the two-way split cannot close the gap. With no votes left it is
-    ±infinity (½ at a tie). With ``pair == total`` it is the share of all votes left.
+    ±infinity (½ at a tie). With ``pair == total`` it is the share of **all** votes left: what
+    the choice behind needs if every other choice gets none, (D + R)/(2R), stated where the
+    two-way split cannot express the need (D ≥ R₂) although the choice is not eliminated.
     """
     pair_left = left * pair / total if total > 0 else left
     if pair_left <= 0:
@@ -91,13 +93,6 @@ def two_way_needs3(
 
 def _no_votes_left(lead: int) -> float:
     return 0.5 if lead == 0 else math.copysign(math.inf, lead)
-
-
-def all_way_needs(lead: int, left: float) -> float:
-    """The share of **all** votes left that the choice behind by ``lead`` needs to draw level
-    if every other choice gets none: (D + R) / (2 R). Used where the two-way split cannot express
-    the need (D ≥ R₂) although the choice is not eliminated."""
-    return two_way_needs(lead, 1, 1, left)
 
 
 def threshold_needs(votes: int, total: int, left: float, num: int, den: int) -> float:
@@ -147,7 +142,6 @@ def clip(share: float) -> float:
 
 __all__ = [
     "PlaceStatus",
-    "all_way_needs",
     "clip",
     "place_statuses",
     "reaches",

@@ -58,13 +58,27 @@ def advance(
     ballots_left = county_ballots_left(election, good, reports, params)
     states: list[ContestState] = []
     counts = basis.counts_by_contest()
+    # The states rest on the latest release only when it is usable; its problems then belong
+    # to them. An unusable release's problems stay on the snapshot alone.
+    own = problems if basis is latest else ()
+    by_contest: dict[str, list[Problem]] = {}
+    for problem in own:
+        by_contest.setdefault(problem.contest_id, []).append(problem)
     for contest in election.contests:
         count = counts.get(contest.id)
         left = contest_votes_left(election, contest, good, ballots_left, params)
-        states.append(contest_state(contest, count, basis, left))
+        mine = by_contest.get(contest.id, []) + by_contest.get("", [])
+        states.append(contest_state(contest, count, basis, left, problems=mine))
     projections = projection_mod.project_all(election, good, states, ballots_left, params, seed)
     new_events, contest_calls = calls_mod.decide_all(
-        election, basis, states, projections, ledger, params, usable=bool(good) and usable[-1], good=good
+        election,
+        basis,
+        states,
+        projections,
+        ledger,
+        params,
+        usable=bool(good) and usable[-1],
+        good=good,
     )
     return Snapshot(
         election_id=election.id,

@@ -3,7 +3,7 @@
 For each rule of ``../shared/domain/calls-and-hurdles.md`` (written out in ``docs/hurdles.md``):
 
 - **plurality** (EC §15452; vote for N elects N): a choice's place among the top ``seats`` is
-  clinched or eliminated exactly (:func:`racedesk.engine.hurdle.place_status`); a choice still
+  clinched or eliminated exactly (:func:`racedesk.engine.hurdle.place_statuses`); a choice still
   contending needs a share of the **two-way** votes left against the choice at the edge of the
   winning places (the last winner, or for a winner the first loser);
 - **majority or runoff** (EC §8140–8142): the leader needs t = (½(V + R) − v_L) / R of all votes
@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import Final
 
 from racedesk.engine.hurdle import (
+    clip,
     place_statuses,
     reaches,
     threshold_needs,
@@ -112,6 +113,7 @@ class _ContestInfo:
         "denominator",
         "goal",
         "ids",
+        "idset",
         "names",
         "no",
         "outcomes",
@@ -125,6 +127,7 @@ class _ContestInfo:
     def __init__(self, contest: Contest) -> None:
         self.contest = contest
         self.ids = [c.id for c in contest.choices]
+        self.idset = frozenset(self.ids)
         self.zeros = [0] * len(self.ids)
         shorts = [short_name(c.name) for c in contest.choices]
         self.names = (
@@ -133,7 +136,7 @@ class _ContestInfo:
         rule = contest.rule
         self.rule_text = rule.text or RULE_NAMES.get(rule.kind, rule.kind)
         self.yes, self.no = _yes_no(contest)
-        self._pairs: dict[tuple[int, int], str] = {}
+        self._pairs: dict[int, str] = {}
         self.outcomes: dict[tuple[object, ...], str] = {}
         self.thresholds: list[_Threshold] = []
         self.goal = self.denominator = ""
@@ -159,10 +162,11 @@ class _ContestInfo:
 
     def pair_text(self, i: int, j: int) -> str:
         """The two-way denominator of choices ``i`` and ``j``, in words."""
-        text = self._pairs.get((i, j))
+        key = i * len(self.ids) + j
+        text = self._pairs.get(key)
         if text is None:
             text = f"two-way share of the votes left for {self.names[i]} and {self.names[j]}"
-            self._pairs[(i, j)] = text
+            self._pairs[key] = text
         return text
 
 
@@ -220,16 +224,26 @@ class _Tally:
         self.info = info
         self.ids = info.ids
         self.names = info.names
+        ids = info.ids
         if count is not None:
-            votes = list(map(count.votes.get, info.ids, info.zeros))
+            got = count.votes
+            votes = (
+                list(map(got.__getitem__, ids))
+                if got.keys() == info.idset
+                else list(map(got.get, ids, info.zeros))
+            )
             self.shown = shown = sum(votes)
             self.total = shown + count.write_ins
         else:
             votes = list(info.zeros)
             self.shown = self.total = 0
         self.votes = votes
-        self.order = order = sorted(range(len(votes)), key=votes.__getitem__, reverse=True)
-        self.ranked = list(map(votes.__getitem__, order))
+        if len(votes) == 2:
+            a, b2 = votes
+            self.order, self.ranked = ([0, 1], [a, b2]) if a >= b2 else ([1, 0], [b2, a])
+        else:
+            self.order = order = sorted(range(len(votes)), key=votes.__getitem__, reverse=True)
+            self.ranked = list(map(votes.__getitem__, order))
         r, b = votes_left.votes, votes_left.ballots
         if r is None or b is None:
             self.left: tuple[float, float, float] | None = None
@@ -258,8 +272,7 @@ class _Tally:
 def _needs(low: float, mid: float, high: float) -> Interval:
     """A need as shown: each end within 0–100%, the middle between the ends (rounding in the
     arithmetic must not put it outside)."""
-    low = 0.0 if low < 0.0 else 1.0 if low > 1.0 else low
-    high = 0.0 if high < 0.0 else 1.0 if high > 1.0 else high
+    low, high = clip(low), clip(high)
     mid = low if mid < low else high if mid > high else mid
     return Interval(low=low, mid=mid, high=high)
 
@@ -355,7 +368,7 @@ def _margin(t: _Tally, places: int) -> tuple[int, float]:
 
 def _winning(t: _Tally, places: int, ties_advance: bool) -> int:
     """How many choices, in ranked order, hold the winning places; with ``ties_advance``, those
-    tied with the last place count too. None before any vote."""
+    tied with the last place count too. None (0) before any vote."""
     ranked = t.ranked
     if t.total == 0:
         return 0
@@ -368,10 +381,11 @@ def _winning(t: _Tally, places: int, ties_advance: bool) -> int:
 
 
 def _pair_needs(t: _Tally, i: int, rival: int, ahead: bool) -> tuple[Interval, str]:
-    """What choice ``i`` needs against ``rival`` to draw level: the two-way share of the votes
-    left for the two (:func:`~racedesk.engine.hurdle.two_way_needs`); where the two-way split
-    cannot say it (the lead exceeds the two-way votes left, but not all votes left), the share of
-    all votes left with the others getting none (:func:`~racedesk.engine.hurdle.all_way_needs`).
+    """What choice ``i`` needs against ``rival`` to draw level, at the three points of the
+    votes left: the two-way share of the votes left for the two
+    (:func:`~racedesk.engine.hurdle.two_way_needs`); where the two-way split cannot say it (the
+    lead exceeds the two-way votes left, but not all votes left), the share of all votes left
+    with the others getting none.
     """
     v, vr = t.votes[i], t.votes[rival]
     lead = v - vr if ahead else vr - v
@@ -397,8 +411,9 @@ def _pair_needs(t: _Tally, i: int, rival: int, ahead: bool) -> tuple[Interval, s
     ), denominator
 
 
-def _place_standings(t: _Tally, k: int, goal: str) -> list[Standing]:
-    """Every choice's standing for a place among the top ``k``, in ballot order."""
+def _place_standings(t: _Tally, k: int, goal: str) -> tuple[list[Standing], list[str]]:
+    """Every choice's standing for a place among the top ``k``, in ballot order, and the
+    statuses in ranked order."""
     ranked, order, ids, names = t.ranked, t.order, t.ids, t.names
     n = len(ranked)
     out: list[Standing] = [None] * n  # type: ignore[list-item]
@@ -421,7 +436,7 @@ def _place_standings(t: _Tally, k: int, goal: str) -> list[Standing]:
                 goal=goal,
                 rival=rival_in if p < k else rival_out,
             )
-        return out
+        return out, ["unknown"] * n
     statuses = place_statuses(ranked, k, t.ballots, left[2])
     for p, i in enumerate(order):
         v = ranked[p]
@@ -452,7 +467,7 @@ def _place_standings(t: _Tally, k: int, goal: str) -> list[Standing]:
             denominator=denominator,
             rival=ids[edge],
         )
-    return out
+    return out, statuses  # type: ignore[return-value]
 
 
 def _places(k: int, ties_advance: bool, t: _Tally) -> _Result:
@@ -461,7 +476,7 @@ def _places(k: int, ties_advance: bool, t: _Tally) -> _Result:
         goal = f"to finish in the top {k}"
     else:
         goal = "to win" if k == 1 else f"to win one of the {k} seats"
-    standings = _place_standings(t, k, goal)
+    standings, statuses = _place_standings(t, k, goal)
     w = _winning(t, k, ties_advance)
     top = t.order[:w]
     leaders = tuple(map(t.ids.__getitem__, top))
@@ -469,7 +484,7 @@ def _places(k: int, ties_advance: bool, t: _Tally) -> _Result:
     # The words change only when the leaders, their standing or a tie for the last place do.
     ranked = t.ranked
     tie = not ties_advance and t.total > 0 and len(ranked) > k and ranked[k - 1] == ranked[k]
-    key = (k, ties_advance, tie, *top, *[standings[i].status == "clinched" for i in top])
+    key = (k, tie, *top, *statuses[:w])
     outcome = t.info.outcomes.get(key)
     if outcome is None or tie:
         outcome = _places_outcome(t, k, ties_advance, standings, w)
@@ -492,7 +507,8 @@ def _places_outcome(
     top = t.order[:winners]
     done = [names[i] for i in top if standings[i].status == "clinched"]
     open_ = [names[i] for i in top if standings[i].status != "clinched"]
-    settled = f"{name_list(done)} {'advance' if ties_advance else 'clinched'}"
+    verb = ("advances" if len(done) == 1 else "advance") if ties_advance else "clinched"
+    settled = f"{name_list(done)} {verb}"
     leading = f"{name_list(open_)} {'lead' if len(open_) > 1 else 'leads'}"
     text = settled if done and not open_ else f"{settled}; {leading}" if done else leading
     return text + tie_note
@@ -507,7 +523,7 @@ def _majority(k: int, t: _Tally) -> _Result:
     v_lead = t.votes[lead]
     name = t.names[lead]
     majority_now = t.total > 0 and 2 * v_lead > t.total
-    standings = _place_standings(t, k, f"to finish in the top {k}")
+    standings = _place_standings(t, k, f"to finish in the top {k}")[0]
     majority: StandingStatus = "unknown"
     if t.left is not None:
         majority = threshold_status(v_lead, t.total, t.ballots, t.left[2], 1, 2, True)
@@ -539,7 +555,7 @@ def _majority(k: int, t: _Tally) -> _Result:
             if i == lead or t.left is None:
                 continue
             if majority == "clinched":
-                standings[i] = _restate(st, "eliminated", "no runoff: a majority is clinched")
+                standings[i] = _restate(st, "eliminated")  # no runoff: a majority is clinched
             elif st.status == "clinched":
                 # The runoff place is safe; whether there is a runoff hangs on the leader's
                 # majority: the others together must take more than 1 − t of the votes left.
@@ -572,14 +588,14 @@ def _majority(k: int, t: _Tally) -> _Result:
     return leaders, margin_votes, margin_share, tuple(standings), outcome
 
 
-def _restate(st: Standing, status: StandingStatus, goal: str = "") -> Standing:
+def _restate(st: Standing, status: StandingStatus) -> Standing:
     return Standing(
         choice_id=st.choice_id,
         name=st.name,
         votes=st.votes,
         share=st.share,
         status=status,
-        goal=goal or st.goal,
+        goal=st.goal,
         rival=st.rival,
     )
 
@@ -633,18 +649,26 @@ def _measure(info: _ContestInfo, t: _Tally) -> _Result:
     left = t.left
     if left is not None:
         status = threshold_status(yes, total, t.ballots, left[2], main.num, main.den, main.strict)
-    for q in qs[1:]:
-        split = passing != (total > 0 and reaches(yes, total, q.num, q.den, q.strict))
+    if len(qs) > 1:
+        alt = qs[1]
+        split = passing != (total > 0 and reaches(yes, total, alt.num, alt.den, alt.strict))
         if (
             left is not None
-            and threshold_status(yes, total, t.ballots, left[2], q.num, q.den, q.strict) != status
+            and threshold_status(yes, total, t.ballots, left[2], alt.num, alt.den, alt.strict)
+            != status
         ):
             status = "contending"
     if status == "contending":
         # The need is monotone in R: its ends are at the ends of the votes left.
         lo, mid, hi = left  # type: ignore[misc]
-        ends = [threshold_needs(yes, total, x, q.num, q.den) for q in qs for x in (lo, hi)]
-        need = _needs(min(ends), threshold_needs(yes, total, mid, main.num, main.den), max(ends))
+        a = threshold_needs(yes, total, lo, main.num, main.den)
+        b = threshold_needs(yes, total, hi, main.num, main.den)
+        low, high = (a, b) if a < b else (b, a)
+        for q in qs[1:]:
+            a = threshold_needs(yes, total, lo, q.num, q.den)
+            b = threshold_needs(yes, total, hi, q.num, q.den)
+            low, high = min(low, a, b), max(high, a, b)
+        need = _needs(low, threshold_needs(yes, total, mid, main.num, main.den), high)
         yes_st = Standing(
             choice_id=ids[y],
             name=names[y],

@@ -375,7 +375,7 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
             404: {
                 "description": "Unknown election",
                 "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-            }
+            },
         },
     )
     async def events(
@@ -595,6 +595,7 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
                 return desk.approve_call(election_id, event_id, approver)
 
         event = await run_in_threadpool(approve)
+        library.note_ledger(election_id)
         await hub.poke(election_id)
         row = views.ledger_view(election, [event])["events"][0]
         return _json({"schema": "racedesk.approval/1", "event": row}, status=201)
@@ -612,7 +613,11 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         as_of: datetime | None = None,
     ) -> HTMLResponse:
         seq = pick(election_id, as_of)
-        return HTMLResponse(render_election(library, _LINKS, election_id, seq, status=status, q=q))
+        html = library.cached(
+            ("election-page", election_id, seq, status, q),
+            lambda: render_election(library, _LINKS, election_id, seq, status=status, q=q),
+        )
+        return HTMLResponse(html)
 
     @app.get(
         "/elections/{election_id}/contests/{contest_id}",
@@ -626,7 +631,17 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         as_of: datetime | None = None,
     ) -> HTMLResponse:
         seq = pick(election_id, as_of, release)
-        return HTMLResponse(render_contest(library, _LINKS, election_id, contest_id, seq))
+        latest = library.latest_sequence(election_id)
+        ledger = library.ledger(election_id, latest)
+        # Every open page asks for this after a release: rendered once per release and ledger.
+        key = ("contest-page", election_id, contest_id, seq, latest, len(ledger))
+        html = library.cached(
+            key,
+            lambda: render_contest(
+                library, _LINKS, election_id, contest_id, seq, latest=latest, ledger=ledger
+            ),
+        )
+        return HTMLResponse(html)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, Any]:

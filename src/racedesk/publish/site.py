@@ -11,9 +11,10 @@ from ``file://`` or any static host.
 
 A contest page shows the contest *as of* a selected release: results, votes left (with their
 source), standings and hurdles, the projection, the call and the ledger up to that release.
-Its charts cover every release; the time slider picks the release shown. In the live app the
-slider asks the server for the page as of that release; in a static export every release's part
-is embedded in the page as a ``<template>``.
+Its charts cover every release; the time slider picks the release shown. That part is rendered
+from a *part record* (:func:`part_record`: the strings shown, formatted here once). In the live
+app the slider asks the server for the page as of that release; a static page carries every
+release's record and its script fills the same elements from them, so both show the same text.
 """
 
 from __future__ import annotations
@@ -315,20 +316,34 @@ class NotFound(LookupError):
 
 
 class _Lru(OrderedDict[Any, Any]):
+    """A bounded cache of values that never go stale. Concurrent misses of one key compute it
+    once: after a release, a thousand open pages asking for the same page render it once."""
+
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
+        self._flights: dict[Any, threading.Lock] = {}
 
     def get_or(self, key: Any, make: Callable[[], _T], lock: threading.Lock) -> _T:
         with lock:
             if key in self:
                 self.move_to_end(key)
                 return self[key]
-        value = make()
-        with lock:
-            self[key] = value
-            while len(self) > self.size:
-                self.popitem(last=False)
+            flight = self._flights.setdefault(key, threading.Lock())
+        with flight:
+            with lock:
+                if key in self:
+                    self.move_to_end(key)
+                    return self[key]
+            try:
+                value = make()
+                with lock:
+                    self[key] = value
+                    while len(self) > self.size:
+                        self.popitem(last=False)
+            finally:
+                with lock:
+                    self._flights.pop(key, None)
         return value
 
 
@@ -336,9 +351,10 @@ class Library:
     """The desk as documents: ``racedesk.*/1`` dicts and the data pages need.
 
     Every cached item is keyed by a release sequence, and what the desk knew after release *n*
-    never changes (the store is append-only), so nothing cached goes stale; only "latest" is
-    read from the store on every call. The call ledger is not cached: an editor's approval adds
-    to it without a release.
+    never changes (the store is append-only), so nothing cached goes stale. Only the latest
+    release's number and the call ledger (an editor's approval adds to it without a release) can
+    change: they are re-read from the store at most every ``latest_ttl`` seconds, and at once
+    after a write through this process (:meth:`note_release`, :meth:`note_ledger`).
     """
 
     def __init__(
@@ -352,6 +368,7 @@ class Library:
         self.desk = desk
         self.latest_ttl = latest_ttl
         self._latest: dict[str, tuple[float, int | None]] = {}
+        self._ledgers: dict[str, tuple[float, tuple[CallEvent, ...]]] = {}
         self._lock = threading.Lock()
         self._elections: dict[str, Election] = {}
         self._releases: dict[str, list[StoredRelease]] = {}
@@ -395,9 +412,10 @@ class Library:
         return latest
 
     def note_release(self, election_id: str) -> None:
-        """Forget the cached latest release: one was just committed."""
+        """Forget the cached latest release and ledger: a release was just committed."""
         with self._lock:
             self._latest.pop(election_id, None)
+            self._ledgers.pop(election_id, None)
 
     def releases(self, election_id: str, latest: int | None = None) -> list[StoredRelease]:
         """Every stored release up to ``latest`` (default: the latest), in sequence order.
@@ -471,10 +489,28 @@ class Library:
         return [state for state in known[: upto + 1] if state is not None]
 
     def ledger(self, election_id: str, upto: int | None = None) -> list[CallEvent]:
-        events = self.desk.ledger(election_id)
+        """The call ledger (its events up to release ``upto``), re-read at most every
+        ``latest_ttl`` seconds."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._ledgers.get(election_id)
+        if cached is None or now - cached[0] >= self.latest_ttl:
+            cached = (now, tuple(self.desk.ledger(election_id)))
+            with self._lock:
+                self._ledgers[election_id] = cached
         if upto is None:
-            return list(events)
-        return [e for e in events if e.release_sequence <= upto]
+            return list(cached[1])
+        return [e for e in cached[1] if e.release_sequence <= upto]
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+        """``make()``, kept under ``key``; the key must name everything the value depends on
+        (for a page: the releases shown and the ledger's length)."""
+        return self._docs.get_or(("cached", *key), make, self._lock)
+
+    def note_ledger(self, election_id: str) -> None:
+        """Forget the cached ledger: an event was just appended."""
+        with self._lock:
+            self._ledgers.pop(election_id, None)
 
     # documents -----------------------------------------------------------------------------
     def elections_doc(self) -> dict[str, Any]:

@@ -115,6 +115,8 @@ _counter_decoder = msgspec.json.Decoder(_CounterPayload)
 def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, where: str, what: str) -> Any:
     try:
         return decoder.decode(data)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=where) from None
     except msgspec.DecodeError as exc:
         text = str(exc)
         if "truncated" in text.lower() or "unexpected end" in text.lower():
