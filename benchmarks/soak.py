@@ -95,9 +95,14 @@ def releases(folder: Path, count: int) -> list[bytes]:
 
 
 async def _sse_client(
-    port: int, received: dict[int, list[float]], ready: list[int], stop: asyncio.Event
+    port: int,
+    received: dict[int, list[float]],
+    ready: list[int],
+    kinds: dict[bytes, int],
+    stop: asyncio.Event,
 ) -> None:
-    """One client: subscribe, then note the wall-clock time each ``release`` event arrives."""
+    """One client: subscribe, then note the wall-clock time each ``release`` event arrives
+    (and count every message by its kind)."""
     reader, writer = await asyncio.open_connection(HOST, port)
     writer.write(
         f"GET /api/elections/{ELECTION}/events HTTP/1.1\r\nHost: {HOST}\r\n"
@@ -134,6 +139,7 @@ async def _sse_client(
                 if line.startswith(b"event:"):
                     event = line[6:].strip()
                 elif line.startswith(b"data:"):
+                    kinds[event] = kinds.get(event, 0) + 1
                     if event == b"ready":
                         ready.append(1)
                     elif event == b"release":
@@ -169,12 +175,13 @@ def clients_main(port: int, count: int, conn: Any, stop_flag: Any) -> None:
     async def run() -> None:
         received: dict[int, list[float]] = {}
         ready: list[int] = []
+        kinds: dict[bytes, int] = {}
         stop = asyncio.Event()
         started = time.monotonic()
         tasks: list[asyncio.Task[None]] = []
         for first in range(0, count, 50):
             tasks += [
-                asyncio.ensure_future(_sse_client(port, received, ready, stop))
+                asyncio.ensure_future(_sse_client(port, received, ready, kinds, stop))
                 for _ in range(first, min(count, first + 50))
             ]
             while len(ready) < min(count, first + 50) and time.monotonic() - started < 120:
@@ -191,7 +198,13 @@ def clients_main(port: int, count: int, conn: Any, stop_flag: Any) -> None:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
         dropped = sum(1 for t in tasks if t.done() and t.exception() is not None)
-        conn.send({"received": received, "dropped": dropped})
+        conn.send(
+            {
+                "received": received,
+                "dropped": dropped,
+                "kinds": {k.decode(): v for k, v in kinds.items()},
+            }
+        )
 
     asyncio.run(run())
 
@@ -548,6 +561,8 @@ def report(
         f"events: {delivered:,} release events delivered of {expected:,} expected "
         f"({hello['ready']} clients × {len(stored)} releases); {got['dropped']} streams ended early"
     )
+    per_client = {k: v / max(1, hello["ready"]) for k, v in sorted(got["kinds"].items())}
+    print("messages per client: " + ", ".join(f"{v:,.0f} {k}" for k, v in per_client.items()))
     ms = lambda xs, q: pct(xs, q) * 1000  # noqa: E731
     print(
         f"delivery from commit: p50 {ms(from_commit, 0.5):.0f} ms, p99 {ms(from_commit, 0.99):.0f} ms, "
@@ -615,6 +630,7 @@ def report(
             "clients_ready": hello["ready"], "releases_stored": len(stored), "events_delivered": delivered,
             "events_expected": expected, "delivery_from_commit_ms": {"p50": ms(from_commit, 0.5), "p99": ms(from_commit, 0.99)},
             "delivery_from_send_ms": {"p50": ms(from_sent, 0.5), "p99": ms(from_sent, 0.99)},
+            "messages_per_client": per_client,
             "delivery_after_warm_up_ms": {"p50": ms(warm, 0.5), "p99": ms(warm, 0.99)},
             "api": api, "rss_mb": samples, "rss_slope_mb_per_min": per_min,
             "per_release_delivery_s": {str(k): v for k, v in sorted(per_release.items())},

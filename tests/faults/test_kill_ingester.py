@@ -256,3 +256,66 @@ def test_kill_9_at_random_points_of_a_release(
     if KILLS >= 20:
         # the kills reached the two places where a half-done release could be left behind
         assert where["engine"] > 0 and where["commit"] > 0, where
+
+
+# --- the audit itself ------------------------------------------------------------------------------
+
+#: Ways a release can be left half-written or a payload lost, made by hand in a whole store
+#: (SQL on the store's own tables), each of which the audit must catch.
+DAMAGE = {
+    "state rows of a release that was never committed": (
+        "INSERT INTO contest_states SELECT release_key + 1, position, contest_id, usable, "
+        "outcome, state FROM contest_states "
+        "WHERE release_key = (SELECT max(release_key) FROM releases)",
+        "row counts",
+    ),
+    "a release without its state rows": (
+        "DELETE FROM contest_states WHERE release_key = (SELECT max(release_key) FROM releases)",
+        "release 2: 0 states",
+    ),
+    "a release without one choice's votes": (
+        "DELETE FROM choice_counts WHERE position = 3 "
+        "AND release_key = (SELECT release_key FROM releases WHERE sequence = 1)",
+        "release 1's rows differ",
+    ),
+    "a lost payload": (
+        "DELETE FROM raw_payloads "
+        "WHERE content_hash = (SELECT content_hash FROM releases WHERE sequence = 1)",
+        "was lost",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def whole_store(feed: Feed, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store holding the feed's first three releases, whole."""
+    from racedesk.desk import Desk
+
+    path = tmp_path_factory.mktemp("whole") / "whole.sqlite"
+    store = open_store(f"sqlite:///{path}")
+    desk = Desk(store)
+    desk.add_election(feed.election)
+    for name, data in zip(feed.names[:3], feed.payloads[:3], strict=True):
+        assert desk.ingest(feed.election.id, data, origin=name).status == "stored"
+    assert Auditor(store, feed).audit(set()) == 3
+    store.close()
+    return path
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_the_audit_catches_a_partial_release_or_a_lost_payload(
+    feed: Feed, whole_store: Path, tmp_path: Path, damage: str
+) -> None:
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "damaged.sqlite"
+    shutil.copy(whole_store, path)  # closed: its write-ahead log is checkpointed into the file
+    with sqlite3.connect(path) as conn:  # foreign keys off, as a crash would leave them unchecked
+        conn.execute(DAMAGE[damage][0])
+    store = open_store(f"sqlite:///{path}")
+    try:
+        with pytest.raises(AssertionError, match=DAMAGE[damage][1]):
+            Auditor(store, feed).audit(set(feed.hashes[:3]))
+    finally:
+        store.close()

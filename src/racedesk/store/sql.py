@@ -32,7 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import URL, make_url
@@ -61,6 +61,9 @@ SNAPSHOT_CACHE = 16
 #: zlib level for payloads and snapshots: level 1 shrinks an LA release (396 KB) about 10× and
 #: a snapshot about 4×, in a sixth of level 6's time.
 ZLIB_LEVEL = 1
+
+#: From how many rows PostgreSQL is sent a COPY rather than INSERTs.
+_COPY_FROM = 20
 
 _release_contest = itemgetter(0, 1)
 _choice_votes = itemgetter(2, 3)
@@ -277,7 +280,7 @@ class SqlStore:
         self._listeners_lock = threading.Lock()
         self._previous: dict[str, tuple[Release, _Tally]] = {}
         self._election_keys: dict[str, int] = {}
-        self._bulk_sql: dict[str, str] = {}
+        self._statements: dict[str, str] = {}
         self._compressor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="racedesk-zlib")
         self._cache_lock = threading.Lock()
         self._release_cache: OrderedDict[int, StoredRelease] = OrderedDict()
@@ -559,18 +562,13 @@ class SqlStore:
         if seq > 0 and cached is not None and cached[0].sequence == seq - 1:
             stored = _flag_correction(stored, cached[0], cached[1], tally)
             checked = True
-        r = t.releases
         try:
             with self._write() as conn:
-                if conn.execute(
-                    select(r.c.sequence).where(
-                        r.c.election_id == eid, r.c.content_hash == release.content_hash
-                    )
-                ).first():
+                latest, known = conn.exec_driver_sql(
+                    self._sql("latest"), (release.content_hash, eid)
+                ).one()
+                if known:
                     return None
-                latest = conn.execute(
-                    select(func.max(r.c.sequence)).where(r.c.election_id == eid)
-                ).scalar()
                 expected = 0 if latest is None else int(latest) + 1
                 if seq < expected:
                     raise SequenceConflict(
@@ -584,19 +582,15 @@ class SqlStore:
                 if seq > 0 and not checked:
                     previous = self._releases(conn, eid, None, seq - 1)[0].release
                     stored = _flag_correction(stored, previous, _count_rows(0, previous)[2], tally)
-                conn.execute(r.insert(), self._release_row(key, stored))
+                self._bulk(conn, t.releases, [_row(t.releases, self._release_row(key, stored))])
                 self._bulk(conn, t.contest_counts, contest_rows)
                 self._bulk(conn, t.choice_counts, choice_rows)
                 if snapshot_row is not None:
-                    conn.execute(t.snapshots.insert(), snapshot_row)
+                    self._bulk(conn, t.snapshots, [_row(t.snapshots, snapshot_row)])
                     self._bulk(conn, t.contest_states, state_rows)
-                    if event_rows:
-                        conn.execute(t.call_events.insert(), event_rows)
+                    self._bulk(conn, t.call_events, [_row(t.call_events, e) for e in event_rows])
                 if self.dialect == "postgresql":
-                    conn.execute(
-                        text("SELECT pg_notify(:channel, :payload)"),
-                        {"channel": CHANNEL, "payload": f"{eid}\t{seq}"},
-                    )
+                    conn.exec_driver_sql(self._sql("notify"), (CHANNEL, f"{eid}\t{seq}"))
         except IntegrityError as exc:
             return self._after_conflict(stored, exc)
         self._previous[eid] = (release, tally)
@@ -619,27 +613,41 @@ class SqlStore:
             self._election_keys[election_id] = key
         return int(key)
 
+    def _sql(self, name: str) -> str:
+        """The few statements of the write path, as prepared text for the backend's driver."""
+        found = self._statements.get(name)
+        if found is None:
+            mark = "?" if self.dialect == "sqlite" else "%s"
+            if name == "latest":
+                found = (
+                    f"SELECT max(sequence), max(CASE WHEN content_hash = {mark} THEN 1 END)"
+                    f" FROM releases WHERE election_id = {mark}"
+                )
+            elif name == "notify":
+                found = f"SELECT pg_notify({mark}, {mark})"
+            else:
+                table = t.metadata.tables[name]
+                names = ", ".join(c.name for c in table.columns)
+                marks = ", ".join(mark for _ in table.columns)
+                found = f"INSERT INTO {name} ({names}) VALUES ({marks})"
+            self._statements[name] = found
+        return found
+
     def _bulk(self, conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
-        """Insert many rows (tuples in the table's column order, plain ints, strings, bools and
-        bytes) in the caller's transaction: on SQLite one ``executemany`` of a prepared
-        statement, on PostgreSQL one ``COPY`` (never a multi-VALUES insert, whose parameters
-        are limited to 65,535)."""
+        """Insert rows (tuples in the table's column order, plain ints, strings, bools and
+        bytes) in the caller's transaction: prepared statements through the driver (one
+        ``executemany`` for many rows on SQLite), and on PostgreSQL a ``COPY`` for many rows
+        (never a multi-VALUES insert, whose parameters are limited to 65,535)."""
         if not rows:
             return
-        names = ", ".join(c.name for c in table.columns)
-        if self.dialect == "postgresql":
+        if self.dialect == "postgresql" and len(rows) > _COPY_FROM:
+            names = ", ".join(c.name for c in table.columns)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             with cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
-        sql = self._bulk_sql.get(table.name)
-        if sql is None:
-            marks = ", ".join("?" for _ in table.columns)
-            sql = self._bulk_sql[table.name] = (
-                f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-            )
-        conn.exec_driver_sql(sql, rows)
+        conn.exec_driver_sql(self._sql(table.name), rows if len(rows) > 1 else rows[0])
 
     def _after_conflict(self, stored: StoredRelease, exc: IntegrityError) -> StoredRelease | None:
         """A concurrent writer won a unique constraint: say which, in the interface's terms."""
@@ -1046,6 +1054,11 @@ class _Tally(msgspec.Struct, frozen=True):
 
     layout: tuple[str, ...]
     values: list[int]
+
+
+def _row(table: Table, values: dict[str, Any]) -> tuple[Any, ...]:
+    """A row given by column names, as a tuple in the table's column order."""
+    return tuple(values[c.name] for c in table.columns)
 
 
 def _count_rows(
