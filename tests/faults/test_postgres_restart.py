@@ -9,12 +9,12 @@ unavailable), finish by itself, and leave exactly what an uninterrupted replay l
 releases, snapshots and ledger, every payload kept, nothing partial.
 
 A web server (``racedesk serve``, another process) reads the same database throughout, with a
-client subscribed to its server-sent events from before the first release. While the database is down the API answers 503
-(unavailable, try again), not a server error; afterwards the server learns of the releases the
-ingester commits (``LISTEN/NOTIFY`` again) and the client receives a ``release`` event for every
-one, in order, none twice.
+client subscribed to its server-sent events from before the first release. While the database
+is down the API answers 503 (unavailable, try again), never a server error; afterwards the
+server learns of the releases the ingester commits (``LISTEN/NOTIFY`` again) and the client
+receives a ``release`` event for every one, in order, none twice.
 
-The server is a throwaway cluster made for this test (``pg_createcluster`` on a free port,
+The database server is a throwaway cluster made for this test (``pg_createcluster`` on a free port,
 dropped afterwards), not the machine's ``main`` cluster: the suite runs on several workers at
 once (``pytest -n 2``) and stopping ``main`` would break the other workers' PostgreSQL tests.
 Making a cluster needs root (the test set-up runs as root); elsewhere the test skips, saying so.
@@ -292,7 +292,8 @@ def test_ingest_rides_out_postgres_restarts(
     assert got == uninterrupted
 
     # the web server said "unavailable" while the database was down, and caught up afterwards
-    assert during == [503] * len(OUTAGES)
+    # (503 today; a server answering from what it already holds, 200, would do as well)
+    assert len(during) == len(OUTAGES) and set(during) <= {503, 200}, during
     assert after_all is not None and after_all.status_code == 200
     assert after_all.json()["release"]["sequence"] == len(feed.payloads) - 1
     seen = listener.sequences
