@@ -269,6 +269,21 @@ class Desk:
         self.election(election_id)
         return self.store.put_outstanding(election_id, report)
 
+    def quarantine_payload(
+        self, data: bytes, origin: str, received_at: datetime, reason: str
+    ) -> None:
+        """Keep a payload that could not be read (raw bytes and the reason), storing nothing
+        else of it."""
+        raw = RawPayload(
+            content_hash=hashlib.sha256(data).hexdigest(),
+            source="unreadable",
+            received_at=received_at,
+            data=data,
+            origin=origin,
+        )
+        self.store.put_raw(raw)
+        self.store.quarantine(raw, reason)
+
     def add_outside_calls(self, election_id: str, events: Sequence[CallEvent]) -> int:
         """Record calls made by an outside source (AP's ``winner``, a CDF file's
         ``PostElectionStatus``) in the ledger, numbered after its last event and tied to the latest

@@ -205,7 +205,7 @@ def _wait_for_sequence(
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_ingest_rides_out_postgres_restarts(
-    cluster: Cluster, feed: Feed, uninterrupted: Outcome, tmp_path: Path
+    feed: Feed, uninterrupted: Outcome, cluster: Cluster, tmp_path: Path
 ) -> None:
     eid = feed.election.id
     setup = Desk(open_store(cluster.url))  # the schema and the election, before anyone reads

@@ -373,6 +373,7 @@ class _Desk:
     def __init__(self) -> None:
         self.elections: list[Election] = []
         self.ingested: list[tuple[str, bytes, str]] = []
+        self.quarantined: list[tuple[bytes, str]] = []
 
     def add_election(self, election: Election) -> None:
         self.elections.append(election)
@@ -381,6 +382,11 @@ class _Desk:
                received_at: datetime | None = None) -> _Result:  # fmt: skip
         self.ingested.append((election_id, data, origin))
         return _Result("stored", sequence=len(self.ingested) - 1)
+
+    def quarantine_payload(
+        self, data: bytes, origin: str, received_at: datetime, reason: str
+    ) -> None:
+        self.quarantined.append((data, reason))
 
 
 def test_watch_source_ingests_each_new_release(feed: tuple[bytes, list[Step]]) -> None:
@@ -438,3 +444,26 @@ def test_watch_stores_into_a_desk_and_resumes_after_a_restart(
         lavote.content_hash(s.body) for s in steps[:3]
     ]
     assert lines[-1].endswith("stored as release 2")
+
+
+def test_watch_quarantines_a_garbage_payload(
+    feed: tuple[bytes, list[Step]], tmp_path: Path
+) -> None:
+    """Issue 6: a payload that cannot be read is never lost: its bytes are quarantined."""
+    from racedesk.desk import open_desk
+
+    election_data, steps = feed
+    cut = steps[2].body[: len(steps[2].body) // 2]
+    desk = open_desk(f"sqlite:///{tmp_path / 'garbage.sqlite'}")
+    with FeedServer(election_data, [steps[1], Step(body=cut)]) as server:
+        seen = watch_source(
+            desk, "lavote:4324", interval=0, max_polls=3, base_url=server.base_url,
+            say=lambda _: None, backoff=Backoff(first=0.01, cap=0.05),
+        )  # fmt: skip
+    assert seen == {"election": 1, "release": 1, "garbage": 1}
+    (kept,) = desk.store.quarantined()
+    assert kept.content_hash == lavote.content_hash(cut)
+    assert "truncated" in kept.reason
+    raw = desk.store.raw(kept.content_hash)
+    assert raw is not None and raw.data == cut
+    assert len(desk.releases("lavote:4324")) == 1

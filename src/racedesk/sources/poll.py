@@ -68,6 +68,8 @@ FAILURES: frozenset[str] = frozenset({"error", "garbage", "rejected"})
 MAX_BYTES = 64 * 1024 * 1024
 
 ReleaseCallback = Callable[[bytes, str, datetime], None]
+#: Called with a payload that cannot be read: its bytes, URL, time received and the reason.
+ReleaseGarbageCallback = Callable[[bytes, str, datetime, str], None]
 
 
 class PollEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -143,6 +145,7 @@ class Poller:
         on_release: ReleaseCallback,
         on_event: Callable[[PollEvent], None] | None = None,
         on_election: Callable[[Election], None] | None = None,
+        on_garbage: ReleaseGarbageCallback | None = None,
         base_url: str = lavote.BASE_URL,
         interval: float = 30.0,
         backoff: Backoff | None = None,
@@ -162,6 +165,7 @@ class Poller:
         self.on_release = on_release
         self.on_event = on_event or _log_event
         self.on_election = on_election
+        self.on_garbage = on_garbage
         self.interval = interval
         self.backoff = backoff or Backoff()
         self.rng = random.Random(seed)
@@ -285,6 +289,15 @@ class Poller:
             None,
         )
 
+    def _garbage(
+        self, data: bytes, url: str, received_at: datetime, reason: str, status: int | None
+    ) -> tuple[EventKind, str, int | None, datetime | None, float | None]:
+        """Report an unreadable counter payload, handing its bytes to ``on_garbage`` (the desk
+        quarantines them) so that nothing that arrived is lost."""
+        if self.on_garbage is not None:
+            self.on_garbage(data, url, received_at, reason)
+        return "garbage", reason, status, None, None
+
     def _fetch_counters(self) -> tuple[EventKind, str, int | None, datetime | None, float | None]:
         got = self._get(self.counter_url, conditional=True)
         if isinstance(got, _Failure):
@@ -298,9 +311,11 @@ class Poller:
             if self.election is not None:
                 lavote.read_release(data, self.election, where=url)
         except msgspec.DecodeError as exc:
-            return "garbage", f"not a counter release: {exc}", got.status, None, None
+            return self._garbage(
+                data, url, got.received_at, f"not a counter release: {exc}", got.status
+            )
         except InputError as exc:
-            return "garbage", exc.problem, got.status, None, None
+            return self._garbage(data, url, got.received_at, exc.problem, got.status)
         counts = _fingerprint(counters)
         shown = _local(feed_time)
         if state.feed_time is not None and feed_time < state.feed_time:
@@ -472,6 +487,10 @@ class IngestDesk(Protocol):
     def ingest(self, election_id: str, data: bytes, *, origin: str = "",
                received_at: datetime | None = None) -> object: ...  # fmt: skip
 
+    def quarantine_payload(
+        self, data: bytes, origin: str, received_at: datetime, reason: str
+    ) -> None: ...
+
 
 def watch_source(
     desk: IngestDesk,
@@ -519,6 +538,7 @@ def watch_source(
         on_release=on_release,
         on_event=on_event,
         on_election=desk.add_election,
+        on_garbage=desk.quarantine_payload,
         base_url=base_url or lavote.BASE_URL,
         interval=interval,
         backoff=backoff,
