@@ -77,8 +77,8 @@ def test_every_release_of_the_2024_general_comes_back_equal(store: SqlStore, gen
     assert [s.release for s in back] == general.releases
     assert [s.release.sequence for s in back] == list(range(32))
     final = back[-1].release
-    assert final.count(DA) is not None
-    assert final.count(DA).votes == {GASCON: 1_328_710, HOCHMAN: 1_983_802}  # type: ignore[union-attr]
+    da = final.count(DA)
+    assert da is not None and da.votes == {GASCON: 1_328_710, HOCHMAN: 1_983_802}
     assert final.ballots_counted == 3_793_106
     assert len(final.contests) == 373
     assert sum(len(c.votes) for c in final.contests) == len(
@@ -257,7 +257,9 @@ def test_a_count_that_goes_down_is_kept_and_flagged(store: SqlStore, general: Fe
     before = general.releases[2].count(DA)
     assert before is not None
     # release 3 as a correction: Gascón ends 1,000 votes below his count in release 2
-    drop = general.releases[3].count(DA).votes[GASCON] - before.votes[GASCON] + 1_000  # type: ignore[union-attr]
+    after = general.releases[3].count(DA)
+    assert after is not None
+    drop = after.votes[GASCON] - before.votes[GASCON] + 1_000
     corrected = _lowered(general.releases[3], DA, GASCON, drop)
     stored = store.commit_release(StoredRelease(release=corrected))
     assert stored is not None and stored.correction and stored.usable
