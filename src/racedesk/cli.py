@@ -360,7 +360,12 @@ def contests(
 
 @app.command()
 def watch(
-    source: Annotated[str, typer.Argument(help="A live feed: lavote:ELECTION_ID (LA County).")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A live feed: lavote:ELECTION_ID (LA County) or clarity:URL (a Clarity site)."
+        ),
+    ],
     db: DbOption = None,
     interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 30.0,
     max_polls: Annotated[
@@ -372,10 +377,16 @@ def watch(
     ] = None,
 ) -> None:
     """Poll a live feed and store each new release as it is published."""
-    from racedesk.sources.poll import watch_source
-
     try:
         desk = open_desk(db)
+        if source.startswith("clarity:"):
+            from racedesk.sources.clarity_poll import watch_clarity
+
+            watch_clarity(desk, source.split(":", 1)[1], interval=interval, max_polls=max_polls,
+                          say=terminal.console().print)  # fmt: skip
+            return
+        from racedesk.sources.poll import watch_source
+
         watch_source(desk, source, interval=interval, max_polls=max_polls, base_url=base_url,
                      say=terminal.console().print)  # fmt: skip
     except RacedeskError as exc:
