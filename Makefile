@@ -1,7 +1,7 @@
 # Two commands for a newcomer: `make demo` and `make test`. Both install everything first.
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV := bash scripts/uv.sh
 
 .PHONY: setup demo test lint types unit postgres
 

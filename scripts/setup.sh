@@ -22,9 +22,8 @@ if ((${#need_apt[@]})); then
   fi
 fi
 
-if ! command -v uv >/dev/null 2>&1 && [[ ! -x "$HOME/.local/bin/uv" ]]; then
+if ! bash scripts/uv.sh --version >/dev/null 2>&1; then
   echo "setup: installing uv from PyPI"
-  python3.11 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+  python3.11 -m pip install --quiet --user uv 2>/dev/null || python3.11 -m pip install --quiet uv
 fi
-UV=$(command -v uv || echo "$HOME/.local/bin/uv")
-"$UV" sync --frozen --quiet --python python3.11
+bash scripts/uv.sh sync --frozen --quiet --python python3.11

@@ -3,11 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
-UV=$(command -v uv || echo "$HOME/.local/bin/uv")
+UV="bash scripts/uv.sh"
 echo "== lint (ruff)"
-"$UV" run --frozen ruff check src tests benchmarks
+$UV run --frozen ruff check src tests benchmarks
 echo "== types (mypy)"
-"$UV" run --frozen mypy
+$UV run --frozen mypy
 echo "== PostgreSQL for the tests"
 if eval "$(bash scripts/postgres.sh)"; then
   echo "PostgreSQL: ${RACEDESK_TEST_PG:-none}"
@@ -16,4 +16,4 @@ else
 fi
 export RACEDESK_TEST_PG=${RACEDESK_TEST_PG:-}
 echo "== tests (pytest)"
-"$UV" run --frozen pytest -n 2 "$@"
+$UV run --frozen pytest -n 2 "$@"
