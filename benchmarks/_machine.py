@@ -1,9 +1,11 @@
-"""The machine a benchmark ran on, printed with its figures."""
+"""The machine a benchmark ran on, printed with its figures, and running a measured child process."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import subprocess
 import sys
 
 
@@ -18,3 +20,28 @@ def machine() -> str:
     except OSError:
         pass
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"
+
+
+# Peak memory of the child itself: Linux's ``ru_maxrss`` also counts the parent's peak, which a
+# child started by fork/vfork and exec inherits; ``VmHWM`` is the child's own high-water mark.
+PEAK = """
+import resource
+def peak():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+
+def run_child(python: str, code: str, *args: str) -> dict[str, float]:
+    """Run ``code`` (which may call ``peak()``) in a fresh ``python`` process and return the JSON
+    object it prints last."""
+    out = subprocess.run(
+        [python, "-c", PEAK + code, *args], check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

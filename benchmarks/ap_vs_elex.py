@@ -20,14 +20,13 @@ import argparse
 import json
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine
+from _machine import machine, run_child
 
 from racedesk.settings import shared_data_dir
 
@@ -124,29 +123,6 @@ def make_payload(
     }
 
 
-# Peak memory of the child itself: Linux's ``ru_maxrss`` also counts the parent's peak, which a
-# child started by fork/vfork and exec inherits; ``VmHWM`` is the child's own high-water mark.
-PEAK = """
-import resource
-def peak():
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-"""
-
-
-def run(python: str, code: str, *args: str) -> dict[str, float]:
-    out = subprocess.run(
-        [python, "-c", PEAK + code, *args], check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def compare(label: str, path: Path, date: str, elex_python: str | None, rounds: int) -> None:
     print(f"-- {label}")
     results: dict[str, list[dict[str, float]]] = {
@@ -155,10 +131,10 @@ def compare(label: str, path: Path, date: str, elex_python: str | None, rounds: 
         "elex": [],
     }
     for _ in range(rounds):
-        results["racedesk (state)"].append(run(sys.executable, OURS, str(path), "state"))
-        results["racedesk (subunit)"].append(run(sys.executable, OURS, str(path), "subunit"))
+        results["racedesk (state)"].append(run_child(sys.executable, OURS, str(path), "state"))
+        results["racedesk (subunit)"].append(run_child(sys.executable, OURS, str(path), "subunit"))
         if elex_python:
-            results["elex"].append(run(elex_python, THEIRS, str(path), date))
+            results["elex"].append(run_child(elex_python, THEIRS, str(path), date))
     medians = {}
     for name, runs in results.items():
         if not runs:

@@ -12,16 +12,14 @@ the machine. Both parsers' totals are compared, so that the figures are for the 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine
+from _machine import machine, run_child
 from make_clarity_detail import write_detail
 
 OURS = """
@@ -59,26 +57,8 @@ print(json.dumps({"peak_mb": peak()}))
 """
 
 
-# Peak memory of the child itself: Linux's ``ru_maxrss`` also counts the parent's peak, which a
-# child started by fork/vfork and exec inherits; ``VmHWM`` is the child's own high-water mark.
-PEAK = """
-import resource
-def peak():
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-"""
-
-
 def run(code: str, path: Path | None = None) -> dict[str, float]:
-    args = [sys.executable, "-c", PEAK + code] + ([str(path)] if path else [])
-    out = subprocess.run(args, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(sys.executable, code, *([str(path)] if path else []))
 
 
 def main() -> None:
