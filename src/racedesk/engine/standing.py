@@ -669,47 +669,37 @@ def _measure(info: _ContestInfo, t: _Tally) -> _Result:
             b = threshold_needs(yes, total, hi, q.num, q.den)
             low, high = min(low, a, b), max(high, a, b)
         need = _needs(low, threshold_needs(yes, total, mid, main.num, main.den), high)
-        yes_st = Standing(
-            choice_id=ids[y],
-            name=names[y],
-            votes=yes,
-            share=share_yes,
-            status=status,
-            goal=info.goal,
-            needs=need,
-            denominator=info.denominator,
-            rival=ids[no],
+        yes_needs: Interval | None = need
+        no_needs: Interval | None = Interval(
+            low=1.0 - need.high, mid=1.0 - need.mid, high=1.0 - need.low
         )
-        no_st = Standing(
-            choice_id=ids[no],
-            name=names[no],
-            votes=nay,
-            share=share_no,
-            status=status,
-            goal="to defeat it",
-            needs=Interval(low=1.0 - need.high, mid=1.0 - need.mid, high=1.0 - need.low),
-            denominator=info.denominator,
-            rival=ids[y],
-        )
+        no_status: StandingStatus = status
+        denominator = info.denominator
     else:
-        yes_st = Standing(
-            choice_id=ids[y],
-            name=names[y],
-            votes=yes,
-            share=share_yes,
-            status=status,
-            goal=info.goal,
-            rival=ids[no],
-        )
-        no_st = Standing(
-            choice_id=ids[no],
-            name=names[no],
-            votes=nay,
-            share=share_no,
-            status=_FLIP[status],
-            goal="to defeat it",
-            rival=ids[y],
-        )
+        yes_needs = no_needs = None
+        no_status, denominator = _FLIP[status], ""
+    yes_st = Standing(
+        choice_id=ids[y],
+        name=names[y],
+        votes=yes,
+        share=share_yes,
+        status=status,
+        goal=info.goal,
+        needs=yes_needs,
+        denominator=denominator,
+        rival=ids[no],
+    )
+    no_st = Standing(
+        choice_id=ids[no],
+        name=names[no],
+        votes=nay,
+        share=share_no,
+        status=no_status,
+        goal="to defeat it",
+        needs=no_needs,
+        denominator=denominator,
+        rival=ids[y],
+    )
     standings = (yes_st, no_st) if y < no else (no_st, yes_st)
     leaders = () if not total else ((ids[y],) if passing else (ids[no],))
     margin_votes = abs(yes * main.den - main.num * total) // main.den
