@@ -12,7 +12,6 @@ arrived is ever lost.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -122,14 +121,8 @@ class Desk:
     ) -> IngestResult:
         election = self.election(election_id)
         received = received_at or datetime.now(tz=UTC)
-        digest = hashlib.sha256(data).hexdigest()
-        raw = RawPayload(
-            content_hash=digest,
-            source=election.source,
-            received_at=received,
-            data=data,
-            origin=origin,
-        )
+        raw = RawPayload.of(data, source=election.source, received_at=received, origin=origin)
+        digest = raw.content_hash
         self.store.put_raw(raw)
         if self.store.has_release(election_id, digest):
             return IngestResult(
@@ -151,12 +144,8 @@ class Desk:
         """Commit a release an adapter already read, keeping the bytes it came from first."""
         if data is not None:
             self.store.put_raw(
-                RawPayload(
-                    content_hash=hashlib.sha256(data).hexdigest(),
-                    source=release.source,
-                    received_at=release.received_at,
-                    data=data,
-                    origin=origin,
+                RawPayload.of(
+                    data, source=release.source, received_at=release.received_at, origin=origin
                 )
             )
         return self.ingest_release(release)
@@ -274,13 +263,7 @@ class Desk:
     ) -> None:
         """Keep a payload that could not be read (raw bytes and the reason), storing nothing
         else of it."""
-        raw = RawPayload(
-            content_hash=hashlib.sha256(data).hexdigest(),
-            source="unreadable",
-            received_at=received_at,
-            data=data,
-            origin=origin,
-        )
+        raw = RawPayload.of(data, source="unreadable", received_at=received_at, origin=origin)
         self.store.put_raw(raw)
         self.store.quarantine(raw, reason)
 

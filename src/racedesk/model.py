@@ -17,6 +17,7 @@ Vocabulary (see ``docs/glossary.md`` and ``../shared/domain/calls-and-hurdles.md
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Literal
@@ -221,6 +222,17 @@ class RawPayload(msgspec.Struct, frozen=True, kw_only=True):
     received_at: datetime
     data: bytes
     origin: str = ""
+
+    @classmethod
+    def of(cls, data: bytes, *, source: str, received_at: datetime, origin: str = "") -> RawPayload:
+        """The payload of ``data``, addressed by the SHA-256 of its bytes."""
+        return cls(
+            content_hash=hashlib.sha256(data).hexdigest(),
+            source=source,
+            received_at=received_at,
+            data=data,
+            origin=origin,
+        )
 
 
 __all__ = [
