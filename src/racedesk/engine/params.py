@@ -38,10 +38,10 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     # votes left (see engine/votes_left.py and docs/hurdles.md; figures measured on the 2024
     # LA primary and general: how far the registrar's estimates and each contest's share of the
     # ballots left strayed from what was actually counted afterwards)
-    report_rise: float = 0.8  # an estimate may rise by this share while mail still arrives
-    report_rise_late: float = 0.25  # ... and by this share after the mail deadline
+    report_rise: float = 0.8  # a first estimate may rise by this share (mail still in the post)
+    report_rise_later: float = 0.1  # ... a later one by this share (the largest seen: 2%)
     report_fall: float = 0.8  # an estimate may overstate what is left by this share
-    mail_arrival_days: int = 7  # mail postmarked by election day counts if it arrives by then
+    first_estimate_days: int = 1  # estimates made up to this many days after election day
     coverage_low: float = 0.5  # a contest's share of the ballots left, relative to its share
     coverage_high: float = 2.0  # of the ballots counted so far (CBLT / EBLT)
     rolloff_low: float = 0.6  # votes per ballot left, relative to votes per ballot so far

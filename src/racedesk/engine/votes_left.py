@@ -6,10 +6,12 @@ County-wide, from the best source known at the release:
 
 1. the registrar's latest estimate (an :class:`~racedesk.model.OutstandingReport` with a total):
    its total less the ballots counted since (EBLT now − EBLT of the last release at or before
-   the report), never below 0. Estimates rise while mail keeps arriving (LA's went from 618,200
-   to 791,200 in a day in Nov 2020) and overstate what is left late in a canvass (ballots
-   awaiting signature cure are rejected), so the interval allows both (``params.report_rise``,
-   ``report_rise_late`` after the mail deadline, ``report_fall``);
+   the report), never below 0. The estimates made up to the day after election day leave out
+   the mail still in the post (LA's rose from 618,200 to 791,200 in a day in Nov 2020, and one
+   of Mar 6, 2024 was 76% short); later ones rose by 2% at most; and late in a canvass they
+   overstate what is left (ballots awaiting signature cure are rejected). The interval allows
+   all three: ``params.report_rise`` up to ``first_estimate_days`` after election day,
+   ``report_rise_later`` after, ``report_fall`` always;
 2. else the model: registration × the turnout prior of the election's kind, less the ballots
    counted, floored at 0, with the hard upper bound registration − counted (each registered
    voter casts at most one ballot) as the high end;
@@ -100,9 +102,9 @@ def county_ballots_left(
         if base is None:
             base = report.counted_so_far or 0
         since = max(0, counted - base)
-        deadline = election.date + timedelta(days=params.mail_arrival_days)
-        early = report.as_of.date() <= deadline
-        rise = params.report_rise if early else params.report_rise_late
+        first = election.date + timedelta(days=params.first_estimate_days)
+        early = report.as_of.date() <= first
+        rise = params.report_rise if early else params.report_rise_later
         mid = float(total - since)
         low = total * (1 - params.report_fall) - since
         high = total * (1 + rise) - since
@@ -113,8 +115,9 @@ def county_ballots_left(
         note = (
             f"registrar's estimate of {total:,} ballots left as of {when}, less {since:,} "
             f"counted since: about {interval.mid:,.0f} (between {interval.low:,.0f} and "
-            f"{interval.high:,.0f}: such estimates rose by up to {rise:.0%} "
-            f"{'while mail still arrived' if early else 'after the mail deadline'} and "
+            f"{interval.high:,.0f}: {'an estimate this early' if early else 'a later estimate'} "
+            f"may rise by up to {rise:.0%}"
+            f"{' as mail still in the post arrives' if early else ''}, and estimates "
             f"overstated what was left by up to {params.report_fall:.0%})"
         )
         if mid < 0:
