@@ -207,11 +207,17 @@ def test_docs_quote_the_code_s_own_figures(
         )
     both = trained["both"]
     for name, value in (
-        ("late_shift_max", both.late_shift_max),
-        ("late_shift_max_minor", both.late_shift_max_minor),
         ("late_design_effect", both.late_design_effect),
         ("sampling_spread", both.sampling_spread),
     ):
         quoted = re.search(rf"`{name}` = ([0-9]+(?:\.[0-9]+)?)", method)
         assert quoted is not None, name
         assert float(quoted.group(1)) == pytest.approx(value, rel=0.02, abs=0.005), name
+    for name, stages in (
+        ("late_shift_max", both.late_shift_max),
+        ("late_shift_max_minor", both.late_shift_max_minor),
+    ):
+        row = re.search(rf"^\| `{name}` \|(.*)\|$", method, re.MULTILINE)
+        assert row is not None, name
+        cells = [float(c) for c in row.group(1).split("|")]
+        assert cells == pytest.approx(list(stages), rel=0.02, abs=0.005), name

@@ -75,29 +75,44 @@ def test_spread_is_fitted_to_90_percent_coverage() -> None:
 
 
 def test_swing_envelope_covers_every_swing_seen() -> None:
+    Swing = calibrate.Swing
     swings = [
-        (0.10, 0.4, 500_000.0, False),  # large contest: sets A
-        (0.30, 0.4, 2_000.0, False),  # small contest: sets the design effect
-        (0.14, 0.3, 400_000.0, True),  # a minor pair in a large contest
-        (0.01, 0.5, 50.0, False),
+        Swing(0.10, 0.4, 500_000.0, False, 1),  # large contest early in the count: sets A
+        Swing(0.06, 0.4, 300_000.0, False, 3),  # a large contest's swing later in the count
+        Swing(0.30, 0.4, 2_000.0, False, 3),  # small contest: sets the design effect
+        Swing(0.14, 0.3, 400_000.0, True, 1),  # a minor pair in a large contest
+        Swing(0.01, 0.5, 50.0, False, 4),
     ]
-    shift, minor, design = calibrate.swing_envelope(swings, 4.0)
-    assert shift == 0.10 and minor == 0.14
-    for s, q, r, is_minor in swings:
-        base = minor if is_minor else shift
-        assert s <= base + 4.0 * math.sqrt(q * (1 - q) * design / r) + 1e-12
-    # the small contest's swing lies exactly on the envelope
-    assert 0.10 + 4.0 * math.sqrt(0.24 * design / 2_000) == pytest.approx(0.30)
+    envelope = calibrate.swing_envelope(swings, 4.0, 5)
+    # a swing seen late in the count could have come earlier; none seen in bucket 4 keeps 3's
+    assert envelope.shift == (0.10, 0.10, 0.06, 0.06, 0.06)
+    # no minor pair seen after bucket 1: the earlier stage's figure carries on
+    assert envelope.shift_minor == (0.14,) * 5
+    for s in swings:
+        base = (envelope.shift_minor if s.minor else envelope.shift)[s.bucket]
+        assert (
+            s.swing
+            <= base + 4.0 * math.sqrt(s.q * (1 - s.q) * envelope.design / s.votes_left) + 1e-12
+        )
+    # the small contest's swing lies exactly on the envelope of its stage
+    assert 0.06 + 4.0 * math.sqrt(0.24 * envelope.design / 2_000) == pytest.approx(0.30)
+
+
+def test_late_swings_carry_the_stage_of_the_count() -> None:
+    rows = [row([0.6, 0.4], late=[0.5, 0.5], left=200_000, bucket=3)]
+    swings = calibrate.late_swings(rows, 2 / 3)
+    assert {s.bucket for s in swings} == {3}
+    assert swings[0].swing == pytest.approx(0.1)  # the leader: 60% so far, 50% of the rest
 
 
 def test_learned_document_round_trips_and_keeps_other_defaults() -> None:
     params = msgspec.structs.replace(
-        ModelParams(), version="v-test", calibrated_on=("x:1",), late_shift_max=0.123,
+        ModelParams(), version="v-test", calibrated_on=("x:1",), late_shift_max=(0.123,) * 5,
         late_spread=(0.1, 0.2, 0.3, 0.4, 0.5), calibration={"training_coverage_90": 0.9},
     )  # fmt: skip
     doc = calibrate.learned_document(params)
     back = read_params(doc, "test")
-    assert back.version == "v-test" and back.late_shift_max == 0.123
+    assert back.version == "v-test" and back.late_shift_max == (0.123,) * 5
     assert back.late_spread == (0.1, 0.2, 0.3, 0.4, 0.5)
     assert back.draws == ModelParams().draws  # not learned: the code's default
     assert set(msgspec.json.decode(doc)) == {

@@ -19,7 +19,7 @@ from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rul
 LA = ZoneInfo("America/Los_Angeles")
 T0 = datetime(2024, 11, 5, 20, 0, tzinfo=LA)
 PARAMS = ModelParams(
-    version="test-calls-1", draws=2000, late_shift_max=0.1, late_design_effect=10.0
+    version="test-calls-1", draws=2000, late_shift_max=(0.1,) * 5, late_design_effect=10.0
 )
 
 
@@ -170,10 +170,30 @@ def test_the_high_end_of_the_votes_left_decides() -> None:
 
 
 def test_allowance_grows_as_the_votes_left_shrink() -> None:
-    big = calls.late_allowance(0.4, 1_000_000, PARAMS)
-    small = calls.late_allowance(0.4, 1_000, PARAMS)
-    assert PARAMS.late_shift_max < big < small
+    big = calls.late_allowance(0.4, 1_000_000, PARAMS, stage=0)
+    small = calls.late_allowance(0.4, 1_000, PARAMS, stage=0)
+    assert PARAMS.late_shift_max[0] < big < small
     assert small == pytest.approx(0.1 + 4 * math.sqrt(0.24 * 10 / 1000))
+
+
+STAGED = msgspec.structs.replace(PARAMS, late_shift_max=(0.2, 0.2, 0.12, 0.12, 0.08))
+
+
+def test_the_allowance_is_the_swing_seen_at_the_stage_the_count_could_be_at() -> None:
+    """Late swings seen in calibration shrink as the count goes on; the stage is read at the
+    high end of the votes left, so an uncertain count gets an early stage's larger allowance."""
+    assert calls.late_allowance(0.4, 1_000, STAGED, stage=4) == pytest.approx(
+        0.08 + 4 * math.sqrt(0.24 * 10 / 1000)
+    )
+    c = contest("1", ["A", "B"])
+    # 80,000 counted; B has 45% and needs (8,000 + 20,000) / 40,000 = 70% of the votes left
+    settled = calls.read_count(c, state(c, [44_000, 36_000], (20_000, 20_000, 20_000)))
+    assert settled is not None and settled.stage(STAGED) == 2  # 80% done
+    assert calls.pair_safe(settled, 0, 1, STAGED)  # 70% > 45% + 12 + 4·sqrt(.2475·10/20000)
+    # the same count were up to 60,000 votes left: 57% done, 0.2 allowed; B would need 56.7%
+    unsure = calls.read_count(c, state(c, [44_000, 36_000], (20_000, 20_000, 60_000)))
+    assert unsure is not None and unsure.stage(STAGED) == 1
+    assert not calls.pair_safe(unsure, 0, 1, STAGED)
 
 
 def test_hurdle_formulas() -> None:
@@ -252,9 +272,9 @@ def test_a_safe_pair_survives_every_late_split_within_the_allowance(
     c = contest("1", ["A", "B"])
     count = calls.read_count(c, state(c, [ahead, behind], (0, left / 2, left)))
     assert count is not None
-    if not calls.pair_safe(count, 0, 1, PARAMS):
+    if not calls.pair_safe(count, 0, 1, STAGED):
         return
     q = behind / (ahead + behind)
-    share = min(late, q + calls.late_allowance(q, left, PARAMS))
+    share = min(late, q + calls.late_allowance(q, left, STAGED, count.stage(STAGED)))
     votes_left = fewer * left  # the two-way vote left, anywhere up to the high end
     assert behind + share * votes_left < ahead + (1 - share) * votes_left or votes_left == 0

@@ -16,7 +16,8 @@ the final shares. From the rows (``docs/method.md``):
    same draws at every step;
 4. ``late_shift_max`` and ``late_design_effect``: the envelope of every late swing seen (a
    leader's share of all votes, or the two-way share between adjacent choices):
-   ``A + late_noise_z · sqrt(q(1−q)·d / R)``, ``A`` the largest swing in large contests (kept
+   ``A_f + late_noise_z · sqrt(q(1−q)·d / R)``, ``A_f`` per bucket ``f`` of the share of the
+   count done, the largest swing in large contests at that stage of the count or later (kept
    apart for two choices holding less than ``minor_pair_share`` of the votes between them, whose
    two-way split swings further: ``late_shift_max_minor``) and ``d`` the smallest factor that
    covers every smaller one, each with a margin (``SAFETY`` on ``A``, its square on ``d``): the
@@ -35,6 +36,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import msgspec
 import numpy as np
@@ -275,11 +277,33 @@ def fit_spread(
 LARGE = 100_000
 
 
-def late_swings(rows: Sequence[Row], minor_share: float) -> list[tuple[float, float, float, bool]]:
-    """Every late swing of the rows, as (swing, share so far q, votes left, minor): the leader's
-    share of all votes, and the two-way share between adjacent choices down to the first loser
-    (``minor`` when the two hold less than ``minor_share`` of the votes)."""
-    swings: list[tuple[float, float, float, bool]] = []
+class Swing(NamedTuple):
+    """One late swing seen in hindsight: how far the share of the votes still to come strayed
+    from the share so far (``swing``), the share so far ``q``, the votes it was measured on
+    (``votes_left``), whether it is the two-way split of a ``minor`` pair, and the bucket of the
+    share of the count done (``params.fraction_edges``) at the release."""
+
+    swing: float
+    q: float
+    votes_left: float
+    minor: bool
+    bucket: int
+
+
+class Envelope(NamedTuple):
+    """The late-swing envelope the call rule allows: per bucket of the share of the count done,
+    the largest swing (``shift``, and ``shift_minor`` for minor pairs), and the design effect."""
+
+    shift: tuple[float, ...]
+    shift_minor: tuple[float, ...]
+    design: float
+
+
+def late_swings(rows: Sequence[Row], minor_share: float) -> list[Swing]:
+    """Every late swing of the rows: the leader's share of all votes, and the two-way share
+    between adjacent choices down to the first loser (``minor`` when the two hold less than
+    ``minor_share`` of the votes)."""
+    swings: list[Swing] = []
     for row in rows:
         if row.late is None or row.late_votes <= 0:
             continue
@@ -287,7 +311,7 @@ def late_swings(rows: Sequence[Row], minor_share: float) -> list[tuple[float, fl
         order = np.argsort(-prep.votes, kind="stable")
         lead = int(order[0])
         q = float(prep.shares[lead])
-        swings.append((abs(float(row.late[lead]) - q), q, row.late_votes, False))
+        swings.append(Swing(abs(float(row.late[lead]) - q), q, row.late_votes, False, prep.bucket))
         places = max(prep.contest.rule.seats, prep.contest.rule.advance, 1)
         for a, b in itertools.pairwise(order[: places + 1]):
             va, vb = float(prep.votes[a]), float(prep.votes[b])
@@ -296,34 +320,41 @@ def late_swings(rows: Sequence[Row], minor_share: float) -> list[tuple[float, fl
                 continue
             q2 = vb / (va + vb)
             minor = va + vb < minor_share * prep.counted
-            swings.append((abs(lb / (la + lb) - q2), q2, la + lb, minor))
+            swings.append(Swing(abs(lb / (la + lb) - q2), q2, la + lb, minor, prep.bucket))
     return swings
 
 
-def swing_envelope(
-    swings: Sequence[tuple[float, float, float, bool]], z: float
-) -> tuple[float, float, float]:
-    """(A, A_minor, d): the smallest envelope ``A + z·sqrt(q(1−q)·d / R)`` over every swing seen,
-    ``A`` the largest swing among large contests (``LARGE`` votes left or more) and ``A_minor``
-    the same for minor pairs (at least ``A``)."""
+def _stage_maxima(swings: Sequence[Swing], buckets: int, fallback: float) -> list[float]:
+    """Per bucket ``b``, the largest swing seen at ``b`` or later in the count (a swing late in
+    a count could as well have come earlier), never more than an earlier bucket's: where no
+    swing was seen at ``b`` or later, the earlier bucket's (or ``fallback`` for the first)."""
+    maxima: list[float] = []
+    for b in range(buckets):
+        seen = [s.swing for s in swings if s.bucket >= b]
+        maxima.append(max(seen) if seen else (maxima[-1] if maxima else fallback))
+    return maxima
+
+
+def swing_envelope(swings: Sequence[Swing], z: float, buckets: int) -> Envelope:
+    """The smallest envelope ``A_f + z·sqrt(q(1−q)·d / R)`` over every swing seen: ``A_f`` per
+    bucket ``f`` of the share of the count done, the largest swing in large contests (``LARGE``
+    votes left or more) at that stage of the count or later, ``A_minor_f`` the same for minor
+    pairs (at least ``A_f``), and ``d`` the one design effect that covers every other swing
+    above its stage's ``A``."""
     if not swings:
-        return 0.0, 0.0, 1.0
-
-    def largest(rows: list[float], fallback: float) -> float:
-        return max(rows) if rows else fallback
-
-    everything = max(s for s, _, _, _ in swings)
-    shift = largest([s for s, _, r, minor in swings if r >= LARGE and not minor], everything)
-    shift_minor = max(
-        shift, largest([s for s, _, r, minor in swings if r >= LARGE and minor], everything)
-    )
+        return Envelope((0.0,) * buckets, (0.0,) * buckets, 1.0)
+    everything = max(s.swing for s in swings)
+    large = [s for s in swings if s.votes_left >= LARGE]
+    shift = _stage_maxima([s for s in large if not s.minor], buckets, everything)
+    minor = _stage_maxima([s for s in large if s.minor], buckets, everything)
+    shift_minor = [max(a, m) for a, m in zip(shift, minor, strict=True)]
     design = 1.0
-    for s, q, r, minor in swings:
-        base = shift_minor if minor else shift
-        spread = z * math.sqrt(max(q * (1 - q), 1e-6) / r)
-        if s > base and spread > 0:
-            design = max(design, ((s - base) / spread) ** 2)
-    return float(shift), float(shift_minor), float(design)
+    for s in swings:
+        base = (shift_minor if s.minor else shift)[s.bucket]
+        spread = z * math.sqrt(max(s.q * (1 - s.q), 1e-6) / s.votes_left)
+        if s.swing > base and spread > 0:
+            design = max(design, ((s.swing - base) / spread) ** 2)
+    return Envelope(tuple(shift), tuple(shift_minor), float(design))
 
 
 def calibrate(
@@ -350,9 +381,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
     spreads, coverage, sizes = fit_spread(
         prepared, [r.final for r in rows], kappa, buckets, base.level
     )
-    shift, shift_minor, design = swing_envelope(
-        late_swings(rows, base.minor_pair_share), base.late_noise_z
-    )
+    envelope = swing_envelope(late_swings(rows, base.minor_pair_share), base.late_noise_z, buckets)
     overall = sum(c * n for c, n in zip(coverage, sizes, strict=True) if c >= 0) / max(
         1, sum(sizes)
     )
@@ -360,21 +389,21 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "rows": float(len(rows)),
         "training_coverage_90": round(overall, 4),
         "moment_spread": round(math.sqrt(tau2), 4),
-        "late_swing_large_seen": round(shift, 4),
-        "late_swing_large_minor_seen": round(shift_minor, 4),
-        "late_design_effect_seen": round(design, 2),
+        "late_design_effect_seen": round(envelope.design, 2),
     }
     for b in range(buckets):
         figures[f"bucket_{b}_rows"] = float(sizes[b])
         figures[f"bucket_{b}_coverage_90"] = round(coverage[b], 4)
+        figures[f"bucket_{b}_late_swing_large_seen"] = round(envelope.shift[b], 4)
+        figures[f"bucket_{b}_late_swing_large_minor_seen"] = round(envelope.shift_minor[b], 4)
     names = tuple(names)
     fitted = {
         "trend_weight": [round(t, 4) for t in trend],
         "late_spread": spreads,
         "sampling_spread": round(kappa, 4),
-        "late_shift_max": round(SAFETY * shift, 4),
-        "late_shift_max_minor": round(SAFETY * shift_minor, 4),
-        "late_design_effect": round(SAFETY**2 * design, 2),
+        "late_shift_max": [round(SAFETY * a, 4) for a in envelope.shift],
+        "late_shift_max_minor": [round(SAFETY * a, 4) for a in envelope.shift_minor],
+        "late_design_effect": round(SAFETY**2 * envelope.design, 2),
     }
     digest = hashlib.sha256(json.dumps([names, fitted], sort_keys=True).encode()).hexdigest()[:10]
     return msgspec.structs.replace(
@@ -384,9 +413,9 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         trend_weight=tuple(fitted["trend_weight"]),  # type: ignore[arg-type]
         late_spread=tuple(fitted["late_spread"]),  # type: ignore[arg-type]
         sampling_spread=float(fitted["sampling_spread"]),  # type: ignore[arg-type]
-        late_shift_max=float(fitted["late_shift_max"]),  # type: ignore[arg-type]
+        late_shift_max=tuple(fitted["late_shift_max"]),  # type: ignore[arg-type]
         late_design_effect=float(fitted["late_design_effect"]),  # type: ignore[arg-type]
-        late_shift_max_minor=float(fitted["late_shift_max_minor"]),  # type: ignore[arg-type]
+        late_shift_max_minor=tuple(fitted["late_shift_max_minor"]),  # type: ignore[arg-type]
         calibration=figures,
     )
 
@@ -409,7 +438,9 @@ __all__ = [
     "LEARNED",
     "SAFETY",
     "TARGET",
+    "Envelope",
     "Row",
+    "Swing",
     "calibrate",
     "canvass_rows",
     "fit",

@@ -11,7 +11,8 @@ A call (``calls-and-hurdles.md``, "Calls") is made on a usable release only, and
 4. **a count that rules out a change**: at the high end of the votes-left interval, every
    trailing choice needs more of the votes left than any late swing seen in calibration allows:
    its share of the two-way vote left (the hurdle of ``calls-and-hurdles.md``) must exceed its
-   share so far plus ``late_shift_max + late_noise_z · sqrt(q(1 − q) / R₂)``; for a threshold
+   share so far plus ``late_shift_max[f] + late_noise_z · sqrt(q(1 − q) · d / R₂)``, ``f`` the
+   stage of the count (the bucket of the share of it done, were the most votes left); for a threshold
    (a measure, a majority) the share needed of all votes left must lie beyond the share so far
    by the same allowance. A choice that cannot catch up even with every ballot left
    (eliminated) passes this test whatever the allowance.
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from racedesk.engine.params import ModelParams
-from racedesk.engine.projection import fraction, top_set_key
+from racedesk.engine.projection import fraction, fraction_bucket, top_set_key
 from racedesk.engine.types import (
     CallEvent,
     CallStatus,
@@ -79,6 +80,12 @@ class Count:
         """Choice indexes by votes, most first (ballot order among equals)."""
         return sorted(range(len(self.votes)), key=lambda i: (-self.votes[i], i))
 
+    def stage(self, params: ModelParams) -> int:
+        """The bucket of the share of the count done (``params.fraction_edges``) were the most
+        votes left: ``V / (V + R_high)``, the earliest stage the count could be at."""
+        done = self.counted / (self.counted + self.left_high) if self.counted > 0 else 0.0
+        return fraction_bucket(done, params)
+
 
 def read_count(contest: Contest, state: ContestState) -> Count | None:
     """The count the call rules need, or None when the votes left are unknown."""
@@ -104,20 +111,23 @@ def read_count(contest: Contest, state: ContestState) -> Count | None:
 
 
 def late_allowance(
-    share: float, votes_left: float, params: ModelParams, minor: bool = False
+    share: float, votes_left: float, params: ModelParams, stage: int, minor: bool = False
 ) -> float:
-    """How far a late share may plausibly stray from the share so far, for ``votes_left`` votes.
+    """How far a late share may plausibly stray from the share so far, for ``votes_left`` votes
+    at ``stage`` of the count (a bucket of ``params.fraction_edges``).
 
     The part every contest shares is the largest late swing seen in calibration in contests
-    with many votes left (``late_shift_max``; ``late_shift_max_minor`` for the two-way share of
-    two choices that hold less than ``minor_pair_share`` of the votes, ``minor``, whose split
-    swings further); the part that shrinks with the votes left is
+    with many votes left at that stage of the count or later (``late_shift_max[stage]``;
+    ``late_shift_max_minor`` for the two-way share of two choices that hold less than
+    ``minor_pair_share`` of the votes, ``minor``, whose split swings further); the part that
+    shrinks with the votes left is
     ``late_noise_z`` standard errors of a share of ``votes_left`` votes counted in batches that
     come from a few places at a time (``late_design_effect``, learned too).
     """
     q = min(max(share, 0.0), 1.0)
     spread = math.sqrt(q * (1 - q) * params.late_design_effect / max(votes_left, 1.0))
-    shift = params.late_shift_max_minor if minor else params.late_shift_max
+    shifts = params.late_shift_max_minor if minor else params.late_shift_max
+    shift = shifts[min(max(stage, 0), len(shifts) - 1)]
     return shift + params.late_noise_z * spread
 
 
@@ -146,7 +156,7 @@ def pair_safe(count: Count, a: int, b: int, params: ModelParams) -> bool:
         return True
     q = vb / (va + vb)
     minor = (va + vb) < params.minor_pair_share * count.counted
-    allowance = late_allowance(q, two_way, params, minor)
+    allowance = late_allowance(q, two_way, params, count.stage(params), minor)
     return pair_hurdle(va, vb, count.counted, count.left_high) > q + allowance
 
 
@@ -166,7 +176,7 @@ def threshold_safe(
         return False
     share = count.votes[i] / count.counted
     need = threshold_need(count.votes[i], count.counted, count.left_high, threshold)
-    allowance = late_allowance(share, count.left_high, params)
+    allowance = late_allowance(share, count.left_high, params, count.stage(params))
     if above:
         return need <= 0 or need < share - allowance
     return need > 1 or need > share + allowance

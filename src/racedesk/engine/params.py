@@ -59,8 +59,8 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     sampling_spread: float = 1.6
     recent_batches: int = 3
     trend_prior_votes: float = 200.0
-    late_shift_max: float = 0.2
-    late_shift_max_minor: float = 0.25
+    late_shift_max: tuple[float, ...] = (0.2, 0.2, 0.2, 0.2, 0.2)  # per fraction bucket
+    late_shift_max_minor: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25, 0.25)
     minor_pair_share: float = 2 / 3
     late_noise_z: float = 4.0
     late_design_effect: float = 150.0
