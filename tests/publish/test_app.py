@@ -230,7 +230,10 @@ def test_contest_page_as_of_a_release(client: TestClient, general_feed: Feed) ->
     votes = raw_votes(general_feed, 2, DA)
     row = re.search(r'<tr data-choice="23483".*?</tr>', page, re.S)
     assert row and f"{votes[HOCHMAN]:,}" in row.group(0)
-    assert 'id="release-number">2<' in page
+    # the page counts releases from 1: sequence 2 is the third of the canvass's 32
+    assert (
+        'Release <span id="release-number">3</span> of <span class="release-last">32</span>' in page
+    )
 
 
 def test_index_filters_on_the_server_too(client: TestClient) -> None:
@@ -378,3 +381,35 @@ def test_approve_a_call(writer: TestClient, write_desk: Desk) -> None:
 def test_post_to_an_unknown_election_is_404(writer: TestClient, tmp_path: Path) -> None:
     response = writer.post("/api/elections/nope:1/releases", content=b"{}", headers=AUTH)
     assert response.status_code == 404
+
+
+def test_the_demo_contest_page_says_its_rule_once_and_shows_the_nov_5_call(
+    tmp_path: Path,
+) -> None:
+    from racedesk.sources.loader import load_canvasses
+    from racedesk.store import open_store
+
+    desk = Desk(open_store(f"sqlite:///{tmp_path / 'demo.sqlite'}"))
+    general = load_canvasses("scenario:la-da-2020")[1]
+    desk.add_election(general.election)
+    for report in general.reports:
+        desk.add_outstanding(general.election.id, report)
+    for release in general.releases:
+        desk.ingest_release(release)
+    page = TestClient(create_app(desk, token=TOKEN)).get(
+        f"/elections/{general.election.id}/contests/district-attorney", params={"release": 1}
+    )
+    assert page.status_code == 200
+    rule = re.search(r'<p class="rule">(.*?)</p>', page.text, re.S)
+    assert rule is not None
+    assert re.sub(r"<[^>]+>", "", rule.group(1)).strip() == "Rule: most votes wins (EC §15452)"
+    assert 'Release <span id="release-number">2</span> of <span class="release-last">4</span>' in (
+        page.text
+    )
+    assert 'id="call-status">called<' in page.text
+    assert "Jackie Lacey would need 63.2% or more of the two-way vote left" in page.text
+    final = TestClient(create_app(desk, token=TOKEN)).get(
+        f"/elections/{general.election.id}/contests/district-attorney", params={"release": 3}
+    )
+    assert "Nothing left to project; model racedesk-cal-" in final.text
+    assert "1 draws" not in final.text

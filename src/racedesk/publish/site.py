@@ -867,6 +867,18 @@ def render_election(
     )
 
 
+def _model_line(projection: dict[str, Any] | None) -> str:
+    """How the projection was made, in one line; with nothing left to draw, only the model."""
+    if not projection:
+        return ""
+    if projection["draws"] <= 1:
+        return f"Nothing left to project; model {projection['model_version']}."
+    return (
+        f"{round(projection['level'] * 100)}% intervals; model {projection['model_version']}, "
+        f"{count(projection['draws'])} draws, seed {projection['seed']}."
+    )
+
+
 def part_record(
     election: Election, doc: dict[str, Any], marks: Sequence[ReleaseMark]
 ) -> dict[str, Any]:
@@ -916,6 +928,8 @@ def part_record(
         "contest_id": contest["id"],
         "release": sequence,
         "last": len(marks) - 1,
+        "number": sequence + 1,  # as people count releases: the first is release 1
+        "count": len(marks),
         "time": marks[sequence].label
         if sequence < len(marks)
         else when(release["feed_time"], election.timezone),
@@ -943,12 +957,7 @@ def part_record(
                 (projection or {}).get("outcomes", {}).items(), key=lambda kv: -kv[1]
             )
         ],
-        "model": (
-            f"{round(projection['level'] * 100)}% intervals; model {projection['model_version']}, "
-            f"{count(projection['draws'])} draws, seed {projection['seed']}."
-            if projection
-            else ""
-        ),
+        "model": _model_line(projection),
         "problems": [[p["code"], p["message"]] for p in contest["problems"]],
     }
 

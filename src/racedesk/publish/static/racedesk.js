@@ -207,8 +207,8 @@
     show(setText(part, ".called-for", r.called_for), !!r.called_for);
     show(setText(part, ".sentence", r.sentence), !!r.sentence);
     show(setText(part, ".call-sentence", r.call_sentence), !!r.call_sentence);
-    setText(part, "#release-number", String(r.release));
-    setText(part, ".release-last", String(r.last));
+    setText(part, "#release-number", String(r.number));
+    setText(part, ".release-last", String(r.count));
     var time = setText(part, ".release-line time", r.time);
     time.setAttribute("datetime", r.feed_time);
     setText(part, ".release-line .hash", r.hash);
