@@ -126,7 +126,14 @@ _ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+def _reply(description: str, *required: str) -> dict[str, Any]:
+    """An OpenAPI response: a JSON object with the ``required`` fields, or an error document."""
+    schema = {"type": "object", "required": list(required)} if required else _ERROR_SCHEMA
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 def _doc(kind: str, required: Sequence[str], description: str) -> dict[int | str, dict[str, Any]]:
+    """The responses of a read endpoint answering a ``racedesk.KIND/1`` document."""
     schema = {
         "type": "object",
         "required": ["schema", *required],
@@ -135,26 +142,19 @@ def _doc(kind: str, required: Sequence[str], description: str) -> dict[int | str
     }
     return {
         200: {"description": description, "content": {"application/json": {"schema": schema}}},
-        404: {
-            "description": "Unknown election, contest or release",
-            "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-        },
-        422: {
-            "description": "A parameter that cannot be read",
-            "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-        },
+        404: _reply("Unknown election, contest or release"),
+        422: _reply("A parameter that cannot be read"),
     }
 
 
 def _write_responses(ok: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
-    err = {"application/json": {"schema": _ERROR_SCHEMA}}
     return {
         **ok,
-        401: {"description": "No token, or not the right one", "content": err},
-        403: {"description": "Writes are disabled (no token configured)", "content": err},
-        404: {"description": "Unknown election or call event", "content": err},
-        413: {"description": "Body too large", "content": err},
-        422: {"description": "The body cannot be read: nothing was stored", "content": err},
+        401: _reply("No token, or not the right one"),
+        403: _reply("Writes are disabled (no token configured)"),
+        404: _reply("Unknown election or call event"),
+        413: _reply("Body too large"),
+        422: _reply("The body cannot be read: nothing was stored"),
     }
 
 
@@ -404,25 +404,10 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         response_class=Response,
         responses=_write_responses(
             {
-                200: {
-                    "description": "Not stored: a duplicate, an older copy or unchanged counts",
-                    "content": {
-                        "application/json": {
-                            "schema": {"type": "object", "required": ["schema", "status"]}
-                        }
-                    },
-                },
-                201: {
-                    "description": "Stored as a new release",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["schema", "status", "sequence"],
-                            }
-                        }
-                    },
-                },
+                200: _reply(
+                    "Not stored: a duplicate, an older copy or unchanged counts", "schema", "status"
+                ),
+                201: _reply("Stored as a new release", "schema", "status", "sequence"),
             }
         ),
         openapi_extra={
@@ -473,21 +458,7 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         tags=["write"],
         status_code=201,
         response_class=Response,
-        responses=_write_responses(
-            {
-                201: {
-                    "description": "Reports kept",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["schema", "stored", "reports"],
-                            }
-                        }
-                    },
-                }
-            }
-        ),
+        responses=_write_responses({201: _reply("Reports kept", "schema", "stored", "reports")}),
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -545,18 +516,8 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         response_class=Response,
         responses=_write_responses(
             {
-                201: {
-                    "description": "The approval, a new ledger event",
-                    "content": {
-                        "application/json": {
-                            "schema": {"type": "object", "required": ["schema", "event"]}
-                        }
-                    },
-                },
-                409: {
-                    "description": "The event is a rescind",
-                    "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-                },
+                201: _reply("The approval, a new ledger event", "schema", "event"),
+                409: _reply("The event is a rescind"),
             }
         ),
         openapi_extra={
