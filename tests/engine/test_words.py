@@ -77,7 +77,7 @@ def test_a_hurdle_is_never_shown_outside_0_to_100() -> None:
     text = words.contest_sentence(DA, s, None, None, [])
     assert text == (
         "Lacey would need 88.2% of about 300,000 votes left (55.7% if as many as about "
-        "2,000,000 votes left, more than all of them if the fewest are)."
+        "2,000,000 votes left; not enough even with all of them if as few as about 100,000 are)."
     )
     assert all(0 <= p <= 100 for p in percentages(text))
     done = state(DA, {"g": 1_655_481, "l": 1_426_459}, (1_000, 2_000, 3_000))

@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from racedesk.engine.hurdle import two_way_needs
 from racedesk.engine.params import ModelParams
 from racedesk.engine.projection import fraction, fraction_bucket, top_set_key
 from racedesk.engine.types import (
@@ -132,15 +133,9 @@ def late_allowance(
 
 
 def pair_hurdle(ahead: int, behind: int, counted: int, left: float) -> float:
-    """The share of the two-way vote left the trailing choice needs to overtake (calls-and-hurdles.md).
-
-    ``(D + R₂) / (2 R₂)`` with ``D`` the lead and ``R₂ = R · (v_a + v_b) / V``; infinite when no
-    votes are left for the two.
-    """
-    two_way = left * (ahead + behind) / counted if counted > 0 else 0.0
-    if two_way <= 0:
-        return math.inf if ahead > behind else (0.5 if ahead == behind else -math.inf)
-    return (ahead - behind + two_way) / (2 * two_way)
+    """The share of the two-way vote left the trailing choice needs to overtake
+    (calls-and-hurdles.md): :func:`racedesk.engine.hurdle.two_way_needs` of the pair."""
+    return two_way_needs(ahead - behind, ahead + behind, counted, left)
 
 
 def pair_safe(count: Count, a: int, b: int, params: ModelParams) -> bool:
@@ -182,28 +177,31 @@ def threshold_safe(
     return need > 1 or need > share + allowance
 
 
-def hurdle_interval(count: Count, ahead: int, behind: int) -> Interval:
-    """The trailing choice's two-way hurdle over the votes-left interval, within 0–100%."""
-    mid_left = count.left_mid
+def _clip(share: float) -> float:
+    return min(max(share, 0.0), 1.0)
 
-    def clip(x: float) -> float:
-        return min(max(x, 0.0), 1.0)
 
+def hurdle_interval(count: Count, ahead: int, behind: int, clipped: bool = True) -> Interval:
+    """The trailing choice's two-way hurdle over the votes-left interval (low at the most votes
+    left), within 0–100% unless not ``clipped``."""
     va, vb = count.votes[ahead], count.votes[behind]
-    return Interval(
-        low=clip(pair_hurdle(va, vb, count.counted, count.left_high)),
-        high=clip(pair_hurdle(va, vb, count.counted, count.left_low)),
-        mid=clip(pair_hurdle(va, vb, count.counted, mid_left)),
-    )
+
+    def at(left: float) -> float:
+        need = pair_hurdle(va, vb, count.counted, left)
+        return _clip(need) if clipped else need
+
+    return Interval(low=at(count.left_high), high=at(count.left_low), mid=at(count.left_mid))
 
 
-def need_interval(count: Count, i: int, threshold: float) -> Interval:
-    """The share of the votes left choice ``i`` needs to reach ``threshold``, within 0–100%."""
-    mid_left = count.left_mid
-    values = [
-        min(max(threshold_need(count.votes[i], count.counted, r, threshold), 0.0), 1.0)
-        for r in (count.left_low, mid_left, count.left_high)
-    ]
+def need_interval(count: Count, i: int, threshold: float, clipped: bool = True) -> Interval:
+    """The share of the votes left choice ``i`` needs to reach ``threshold``, within 0–100%
+    unless not ``clipped``."""
+
+    def at(left: float) -> float:
+        need = threshold_need(count.votes[i], count.counted, left, threshold)
+        return _clip(need) if clipped else need
+
+    values = [at(r) for r in (count.left_low, count.left_mid, count.left_high)]
     return Interval(low=min(values), high=max(values), mid=values[1])
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from racedesk.engine.calls import Count, read_count, threshold_need
+from racedesk.engine.calls import Count, hurdle_interval, need_interval, read_count
 from racedesk.engine.types import ContestCall, ContestState, Interval, Projection
 from racedesk.model import Contest
 
@@ -107,31 +107,10 @@ def _need_clause(who: str, need: Interval, count: Count, denominator: str) -> st
     if need.high > 1:
         return (
             f"{who} would need {pct(need.mid)} of {denominator}{about(count.left_mid)} votes left "
-            f"({pct(need.low)} if as many as {most}, more than all of them if the fewest are)"
+            f"({pct(need.low)} if as many as {most}; not enough even with all of them if as few "
+            f"as {about(count.left_low)} are)"
         )
     return f"{who} would need {pct_range(need)} of {denominator}{about(count.left_mid)} votes left"
-
-
-def _threshold_need(count: Count, i: int, threshold: float) -> Interval:
-    """The share of all votes left choice ``i`` needs to end at ``threshold``, unclipped."""
-    values = [
-        threshold_need(count.votes[i], count.counted, r, threshold)
-        for r in (count.left_high, count.left_mid, count.left_low)
-    ]
-    return Interval(low=min(values), mid=values[1], high=max(values))
-
-
-def _two_way_need(count: Count, ahead: int, behind: int) -> Interval:
-    """The trailing choice's two-way hurdle at the low, middle and high votes left, unclipped."""
-
-    def at(left: float) -> float:
-        va, vb = count.votes[ahead], count.votes[behind]
-        two_way = left * (va + vb) / count.counted if count.counted else 0.0
-        if two_way <= 0:
-            return math.inf
-        return (va - vb + two_way) / (2 * two_way)
-
-    return Interval(low=at(count.left_high), high=at(count.left_low), mid=at(count.left_mid))
 
 
 def contest_sentence(
@@ -171,7 +150,7 @@ def contest_sentence(
                     f"Yes has {pct(share)}; the pass rate {rule.text!r} cannot be read as a threshold."
                 )
             else:
-                need = _threshold_need(count, yes, float(threshold))
+                need = need_interval(count, yes, float(threshold), clipped=False)
                 text = (
                     f"Yes has {pct(share)}; "
                     + _need_clause("it", need, count, "").replace("it would need", "it needs")
@@ -188,7 +167,7 @@ def contest_sentence(
             places = max(1, places)
             if rule.kind == "majority_or_runoff" and count.votes[order[0]] / count.counted >= 0.4:
                 leader = order[0]
-                need = _threshold_need(count, leader, 0.5)
+                need = need_interval(count, leader, 0.5, clipped=False)
                 who = short_name(count.names[leader])
                 text = _need_clause(who, need, count, "") + " for a majority"
                 b = batch_share(state, earlier, count.ids[leader], None)
@@ -198,7 +177,7 @@ def contest_sentence(
             elif places < len(order):
                 ahead, behind = order[places - 1], order[places]
                 who = short_name(count.names[behind])
-                need = _two_way_need(count, ahead, behind)
+                need = hurdle_interval(count, ahead, behind, clipped=False)
                 denominator = "the two-way vote of " if len(order) > 2 else ""
                 text = _need_clause(who, need, count, denominator)
                 b = batch_share(
