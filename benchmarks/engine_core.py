@@ -1,8 +1,8 @@
 """Time of the engine's core per release: identities, votes left, and every contest's state.
 
 For each release of the LA County 2024 general (373 contests) and primary (175), with the
-registrar's estimates known at the time, times ``checks.check_release``, ``contest_votes_left``
-for every contest and ``contest_state`` for every contest, takes the best of ``--repeat`` runs
+registrar's estimates known at the time, times ``checks.check_release``, ``contests_votes_left``
+(every contest at once) and ``contest_state`` for every contest, takes the best of ``--repeat`` runs
 per release of the CPU time of this process (so that other processes on a busy machine count
 as little as they can), and prints the median and the slowest release, the machine and its
 load. Targets (docs/hurdles.md): ``contest_state`` for all
@@ -30,7 +30,7 @@ from _machine import machine
 from racedesk.engine.checks import check_release
 from racedesk.engine.params import default_params
 from racedesk.engine.standing import contest_state
-from racedesk.engine.votes_left import contest_votes_left, county_ballots_left
+from racedesk.engine.votes_left import contests_votes_left, county_ballots_left
 from racedesk.settings import shared_data_dir
 from racedesk.sources import lavote
 from racedesk.sources.outstanding import load_reports
@@ -54,9 +54,7 @@ def time_canvass(folder: Path, reports_csv: Path, repeat: int) -> dict[str, list
             t0 = clock()
             check_release(election, latest, good[-2])
             t1 = clock()
-            lefts = [
-                contest_votes_left(election, c, good, county, params) for c in election.contests
-            ]
+            lefts = contests_votes_left(election, good, county, params)
             t2 = clock()
             for c, left in zip(election.contests, lefts, strict=True):
                 contest_state(c, counts.get(c.id), latest, left)

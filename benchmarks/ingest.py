@@ -1,10 +1,23 @@
 """Time per release, from feed bytes to stored release with every contest recomputed.
 
 Replays the whole LA County 2024 general (32 releases, 373 contests) through ``Desk.ingest`` into a
-fresh SQLite store, and prints the median and spread of the time per release, whole and by stage:
-parsing the feed bytes, the feed's identities, votes left and standings for every contest (the
-foundation's recomputation), projection and calls, and the store's commit. Target (issue 2): median
-≤ 15 ms per release on 2 cores.
+fresh SQLite store, each round, and prints the median and 90th percentile of the time per release:
+
+- **foundation** (issue 2's target: median ≤ 15 ms per release on 2 cores): a desk without
+  projections (``Desk(project=False)``) keeps the bytes, parses them, checks the feed's
+  identities, works out the votes left and standings of every contest and commits the release
+  with its normalized rows and its snapshot;
+- its stages, timed on the same releases again on their own: parsing the feed bytes, the feed's
+  identities, votes left and standings for every contest; what the foundation took beyond them
+  is the store and the desk around them;
+- **projection and calls** (issue 3) for every contest, on their own;
+- **whole desk**: a desk with projections and calls, as ``racedesk ingest`` runs, into another
+  fresh store.
+
+Each runs over the whole canvass before the next starts, as an ingester would. The first release
+of each (before the polls closed) warms caches and is not counted. The machine is shared: the load
+average and, before each round, how long a plain Python loop takes tell a busy machine from a slow
+ingest.
 
     uv run python benchmarks/ingest.py [--rounds 3] [--data ../shared/data]
 """
@@ -23,61 +36,75 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import machine
+from engine_core import reference_loop_ns
 
-from racedesk.desk import Desk
+from racedesk.desk import Desk, load_params
 from racedesk.engine import calls, projection
 from racedesk.engine.checks import check_release
+from racedesk.engine.params import ModelParams
 from racedesk.engine.standing import contest_state
-from racedesk.engine.votes_left import contest_votes_left, county_ballots_left
+from racedesk.engine.types import CallEvent
+from racedesk.engine.votes_left import contests_votes_left, county_ballots_left
+from racedesk.model import Election, Release
 from racedesk.settings import shared_data_dir
 from racedesk.sources import lavote
 from racedesk.store import open_store
 
+FOUNDATION = "foundation (issue 2)"
+STAGES = ("parse", "identities", "votes left + standings", "store and the rest")
+PROJECTION = "projection + calls"
+WHOLE = "whole desk ingest"
 
-def one_round(folder: Path, stages: dict[str, list[float]]) -> None:
-    election, files = lavote.load_folder(folder)
-    with tempfile.TemporaryDirectory() as tmp:
-        desk = Desk(open_store(f"sqlite:///{tmp}/bench.sqlite"))
-        desk.add_election(election)
-        good: list = []
-        ledger: list = []
-        for index, (path, data) in enumerate(files):
-            start = time.perf_counter()
-            result = desk.ingest(election.id, data, origin=path.name)
-            whole = time.perf_counter() - start
-            assert result.status == "stored", result
-            # the same release again, stage by stage, outside the store
-            t0 = time.perf_counter()
-            release = lavote.read_release(data, election, where=path.name)
-            t1 = time.perf_counter()
-            check_release(election, release, good[-1] if good else None)
-            t2 = time.perf_counter()
-            good.append(release)
-            left = county_ballots_left(election, good, (), desk.params)
-            states = [
-                contest_state(
-                    c,
-                    release.count(c.id),
-                    release,
-                    contest_votes_left(election, c, good, left, desk.params),
-                )
-                for c in election.contests
-            ]
-            t3 = time.perf_counter()
-            projections = projection.project_all(election, good, states, left, desk.params, 0)
-            events, _ = calls.decide_all(
-                election, release, states, projections, ledger, desk.params, usable=True, good=good
-            )
-            ledger.extend(events)
-            t4 = time.perf_counter()
-            if index == 0:
-                continue  # the first release of a round warms caches
-            stages["whole ingest"].append(whole)
-            stages["parse"].append(t1 - t0)
-            stages["identities"].append(t2 - t1)
-            stages["votes left + standings"].append(t3 - t2)
-            stages["projection + calls"].append(t4 - t3)
-            stages["store and the rest"].append(max(0.0, whole - (t4 - t0)))
+Files = list[tuple[Path, bytes]]
+
+
+def ingest_all(election: Election, files: Files, tmp: str, project: bool) -> list[float]:
+    """Seconds of ``Desk.ingest`` for each release, into a fresh SQLite store."""
+    name = "whole" if project else "foundation"
+    desk = Desk(open_store(f"sqlite:///{tmp}/{name}.sqlite"), project=project)
+    desk.add_election(election)
+    took = []
+    for path, data in files:
+        start = time.perf_counter()
+        result = desk.ingest(election.id, data, origin=path.name)
+        took.append(time.perf_counter() - start)
+        assert result.status == "stored", result
+    desk.store.close()
+    return took
+
+
+def stages(election: Election, files: Files, params: ModelParams) -> dict[str, list[float]]:
+    """Seconds of each stage for each release, outside the store (with no outstanding reports,
+    as in the ingests)."""
+    out: dict[str, list[float]] = defaultdict(list)
+    good: list[Release] = []
+    ledger: list[CallEvent] = []
+    for path, data in files:
+        t0 = time.perf_counter()
+        release = lavote.read_release(data, election, where=path.name)
+        t1 = time.perf_counter()
+        check_release(election, release, good[-1] if good else None)
+        t2 = time.perf_counter()
+        good.append(release)
+        left = county_ballots_left(election, good, (), params)
+        lefts = contests_votes_left(election, good, left, params)
+        counts = release.counts_by_contest()
+        states = [
+            contest_state(c, counts.get(c.id), release, contest_left)
+            for c, contest_left in zip(election.contests, lefts, strict=True)
+        ]
+        t3 = time.perf_counter()
+        found = projection.project_all(election, good, states, left, params, 0)
+        events, _ = calls.decide_all(
+            election, release, states, found, ledger, params, usable=True, good=good
+        )
+        ledger.extend(events)
+        t4 = time.perf_counter()
+        out["parse"].append(t1 - t0)
+        out["identities"].append(t2 - t1)
+        out["votes left + standings"].append(t3 - t2)
+        out[PROJECTION].append(t4 - t3)
+    return out
 
 
 def main() -> None:
@@ -88,28 +115,61 @@ def main() -> None:
     folder = args.data / "lavote" / "4324-2024-general"
     if not folder.is_dir():
         sys.exit(f"the 2024 general feed is not at {folder}")
-    stages: dict[str, list[float]] = defaultdict(list)
+    election, files = lavote.load_folder(folder)
+    params = load_params()
+    load_before = os.getloadavg()
+    loops: list[float] = []
+    times: dict[str, list[float]] = defaultdict(list)
     for _ in range(args.rounds):
-        one_round(folder, stages)
-    print(f"machine: {machine()}; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    n = len(stages["whole ingest"])
+        loops.append(reference_loop_ns())
+        with tempfile.TemporaryDirectory() as tmp:
+            found = ingest_all(election, files, tmp, project=False)
+            parts = stages(election, files, params)
+            whole = ingest_all(election, files, tmp, project=True)
+        # the first release of each run warms caches
+        times[FOUNDATION] += found[1:]
+        for name, values in parts.items():
+            times[name] += values[1:]
+        times["store and the rest"] += [
+            max(0.0, f - p - i - s)
+            for f, p, i, s in zip(
+                found[1:],
+                parts["parse"][1:],
+                parts["identities"][1:],
+                parts["votes left + standings"][1:],
+                strict=True,
+            )
+        ]
+        times[WHOLE] += whole[1:]
+    load_after = os.getloadavg()
+    loops.append(reference_loop_ns())
+    print(f"machine: {machine()}")
+    print(
+        "load average before "
+        + ", ".join(f"{x:.1f}" for x in load_before)
+        + "; after "
+        + ", ".join(f"{x:.1f}" for x in load_after)
+    )
+    print(
+        "reference loop before each round and after (a plain Python loop, ~30 ns per iteration "
+        "on a quiet machine): " + ", ".join(f"{x:.0f}" for x in loops) + " ns"
+    )
+    n = len(times[FOUNDATION])
     print(f"releases timed: {n} ({args.rounds} rounds of the 2024 general, 373 contests each)")
-    for name, values in stages.items():
-        ms = sorted(v * 1000 for v in values)
+
+    def line(name: str, indent: str = "") -> None:
+        ms = sorted(v * 1000 for v in times[name])
+        label = f"{indent}{name}"
         print(
-            f"  {name:<24} median {statistics.median(ms):6.1f} ms   p90 {ms[len(ms) * 9 // 10]:6.1f} ms"
+            f"  {label:<28} median {statistics.median(ms):6.1f} ms"
+            f"   p90 {ms[len(ms) * 9 // 10]:6.1f} ms"
         )
-    found = [
-        sum(x)
-        for x in zip(
-            stages["parse"],
-            stages["identities"],
-            stages["votes left + standings"],
-            stages["store and the rest"],
-            strict=True,
-        )
-    ]
-    print(f"  {'foundation (no projection)':<24} median {statistics.median(found) * 1000:6.1f} ms")
+
+    line(FOUNDATION)
+    for stage in STAGES:
+        line(stage, "  ")
+    line(PROJECTION)
+    line(WHOLE)
 
 
 if __name__ == "__main__":

@@ -175,3 +175,45 @@ def test_sqlite_and_postgresql_give_identical_ledgers(feed, tmp_path: Path) -> N
         with admin.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
+
+
+def test_a_desk_without_projections_keeps_the_same_states_and_no_calls(
+    db_url: str, feed, tmp_path: Path
+) -> None:
+    """``Desk(project=False)``, the foundation of issue 2: every contest's state as the whole
+    desk has it, and no projection, call or ledger event."""
+    election, files = feed
+    foundation = Desk(open_store(db_url), project=False)
+    foundation.add_election(election)
+    whole = _desk(f"sqlite:///{tmp_path}/whole.sqlite", election)
+    for _, data in files[:12]:
+        assert foundation.ingest(election.id, data).status == "stored"
+        assert whole.ingest(election.id, data).status == "stored"
+    for sequence in range(12):
+        kept = foundation.snapshot_at(election.id, sequence)
+        full = whole.snapshot_at(election.id, sequence)
+        assert kept is not None and full is not None
+        assert kept.states == full.states and kept.ballots_left == full.ballots_left
+        assert kept.projections == {} and kept.calls == {} and kept.new_events == ()
+    assert whole.ledger(election.id), "the whole desk calls races by then"
+    assert foundation.ledger(election.id) == []
+
+
+def test_releases_another_writer_stored_are_found_at_the_commit(db_url: str, feed) -> None:
+    """A desk reads an election's releases once; those another process stores afterwards are
+    met when its commit finds their sequence taken, and it recomputes on them."""
+    election, files = feed
+    mine = _desk(db_url, election)
+    other = _desk(db_url, election)
+    for _, data in files[:3]:
+        assert mine.ingest(election.id, data).status == "stored"
+    for _, data in files[3:6]:
+        assert other.ingest(election.id, data).status == "stored"
+    assert mine.ingest(election.id, files[4][1]).status == "duplicate"
+    assert mine.ingest(election.id, json.dumps(json.loads(files[2][1])).encode()).status == "stale"
+    result = mine.ingest(election.id, files[6][1])
+    assert result.status == "stored" and result.sequence == 6
+    fresh = _desk(db_url, election)
+    assert fresh.snapshot(election.id) == mine.snapshot(election.id)
+    assert fresh.ingest(election.id, files[7][1]).sequence == 7
+    assert [s.release.sequence for s in mine.releases(election.id)] == list(range(8))

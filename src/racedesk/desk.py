@@ -68,7 +68,13 @@ class Desk:
     """Releases in, answers out, over one store."""
 
     def __init__(
-        self, store: Store, params: ModelParams | None = None, seed: int = 0, patience: float = 0.0
+        self,
+        store: Store,
+        params: ModelParams | None = None,
+        seed: int = 0,
+        patience: float = 0.0,
+        *,
+        project: bool = True,
     ) -> None:
         self.store = store
         self.params = params if params is not None else load_params()
@@ -76,6 +82,9 @@ class Desk:
         #: Seconds :meth:`ingest` keeps trying while the database is unavailable (a server
         #: restarting or failing over); 0 gives up at once.
         self.patience = patience
+        #: False keeps releases and every contest's standing without projections or calls
+        #: (``engine.run.advance``'s ``project``): the foundation of issue 2.
+        self.project = project
         self._elections: dict[str, Election] = {}
         self._histories: dict[str, _History] = {}
 
@@ -123,8 +132,9 @@ class Desk:
         received = received_at or datetime.now(tz=UTC)
         raw = RawPayload.of(data, source=election.source, received_at=received, origin=origin)
         digest = raw.content_hash
-        self.store.put_raw(raw)
-        if self.store.has_release(election_id, digest):
+        # Bytes kept before were perhaps stored as a release; new bytes cannot have been (and
+        # if another writer beat us to them, the commit finds it).
+        if not self.store.put_raw(raw) and self.store.has_release(election_id, digest):
             return IngestResult(
                 status="duplicate",
                 election_id=election_id,
@@ -228,7 +238,7 @@ class Desk:
         problems: tuple[Problem, ...],
     ) -> Snapshot:
         reports = self.store.outstanding(election.id, as_of=release.feed_time)
-        ledger = self.store.ledger(election.id)
+        ledger = self.store.ledger(election.id) if self.project else []
         return advance(
             election,
             [s.release for s in history] + [release],
@@ -238,15 +248,15 @@ class Desk:
             self.params,
             self.seed,
             problems,
+            project=self.project,
         )
 
     def _history(self, election_id: str) -> list[StoredRelease]:
+        """The election's stored releases: read once, then those this desk committed. Another
+        writer's releases are found when the commit meets their sequence (SequenceConflict):
+        the history is read again and the release recomputed."""
         cached = self._histories.get(election_id)
-        latest = self.store.latest_sequence(election_id)
-        if cached is not None and (
-            (latest is None and not cached.stored)
-            or (cached.stored and cached.stored[-1].release.sequence == latest)
-        ):
+        if cached is not None:
             return cached.stored
         stored = self.store.releases(election_id)
         self._histories[election_id] = _History(stored=list(stored))

@@ -11,7 +11,12 @@ import pytest
 
 from racedesk.engine.params import ModelParams, default_params
 from racedesk.engine.types import BallotsLeft, Interval
-from racedesk.engine.votes_left import ballots_counted, contest_votes_left, county_ballots_left
+from racedesk.engine.votes_left import (
+    ballots_counted,
+    contest_votes_left,
+    contests_votes_left,
+    county_ballots_left,
+)
 from racedesk.model import Choice, Contest, ContestCount, Election, OutstandingReport, Release, Rule
 from racedesk.sources import lavote
 from racedesk.sources.outstanding import load_reports
@@ -324,8 +329,7 @@ def test_the_votes_counted_afterwards_never_exceed_the_high_end(
         assert county.ballots is not None
         assert county.ballots.low <= total - (good[-1].ballots_counted or 0) <= county.ballots.high
         now = good[-1].counts_by_contest()
-        for c in el.contests:
-            left = contest_votes_left(el, c, good, county, PARAMS)
+        for c, left in zip(el.contests, contests_votes_left(el, good, county, PARAMS), strict=True):
             assert left.votes is not None and left.ballots is not None
             assert left.votes.low <= left.votes.mid <= left.votes.high
             assert left.votes.high <= c.rule.votes_allowed * left.ballots.high + 1e-6
@@ -360,3 +364,50 @@ def test_the_2024_general_final_estimate_in_words(general_2024: Path, shared_dat
     assert left.votes.mid == pytest.approx(
         15_125 * min(1.0, final.ballots / 3_793_106) * final.total_votes / final.ballots
     )
+
+
+@pytest.mark.parametrize("folder_name", ["4324-2024-general", "4316-2024-primary"])
+def test_every_contest_at_once_is_each_contest_on_its_own(
+    shared_data: Path, folder_name: str
+) -> None:
+    """``contests_votes_left`` (arrays across contests) gives exactly what
+    ``contest_votes_left`` gives contest by contest, after every release, with the registrar's
+    estimates and without."""
+    folder = shared_data / "lavote" / folder_name
+    if not folder.is_dir():
+        pytest.skip(f"feed not found at {folder}")
+    el, files = lavote.load_folder(folder)
+    releases = [lavote.read_release(b, el, where=str(p)) for p, b in files]
+    reports = load_reports(shared_data / "lavote" / "outstanding-reports.csv", el.date)
+    for i in range(len(releases)):
+        good = releases[: i + 1]
+        for known in ([r for r in reports if r.as_of <= good[-1].feed_time], []):
+            county = county_ballots_left(el, good, known, PARAMS)
+            each = [contest_votes_left(el, c, good, county, PARAMS) for c in el.contests]
+            assert contests_votes_left(el, good, county, PARAMS) == each
+
+
+def test_every_contest_at_once_takes_each_way() -> None:
+    """Nothing counted, no ballot counters, and the usual way, side by side."""
+    el = election()
+    county = BallotsLeft(ballots=Interval(low=100, mid=500, high=1_000), source="registrar")
+    r = Release(
+        election_id="t:1",
+        source="t",
+        feed_time=at(5, 21),
+        received_at=at(5, 21),
+        content_hash="mixed",
+        contests=(
+            ContestCount(contest_id="w", votes={"a": 600, "b": 300}, ballots=950),
+            ContestCount(contest_id="d", votes={"x": 400, "y": 300, "z": 200}),
+        ),
+        ballots_counted=1_000,
+    )
+    both = contests_votes_left(el, [r], county, PARAMS)
+    assert both == [contest_votes_left(el, c, [r], county, PARAMS) for c in el.contests]
+    assert both[0].note.startswith("95.0% of the ballots counted")
+    assert both[1].note.startswith("the feed gives no ballots per contest")
+    empty = release(at(5, 20), 0)
+    assert [v.note.split(":")[0] for v in contests_votes_left(el, [empty], county, PARAMS)] == [
+        "nothing counted in this contest yet"
+    ] * 2

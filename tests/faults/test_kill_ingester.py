@@ -11,9 +11,9 @@ from a warm parent, see ``ingester.py``), starting the feed again from the first
 restarted ``racedesk ingest`` would.
 
 After every kill the store is audited (``Auditor``): no partial release (every release has its
-normalized rows, its snapshot, its state rows and call events, and nothing of a later release is
-there), sequences without gaps, and no lost payload (every payload whose bytes the desk had
-kept is still there). After the last kill the ingester runs to the end, and the store must hold
+normalized rows, its snapshot with a state per contest and its call events, and nothing of a
+later release is there), sequences without gaps, and no lost payload (every payload whose bytes
+the desk had kept is still there). After the last kill the ingester runs to the end, and the store must hold
 exactly what an uninterrupted replay left: the same releases, every snapshot and the ledger.
 
 ``RACEDESK_FAULT_KILLS`` (default 50) sets the number of kills and ``RACEDESK_FAULT_SEED``
@@ -263,14 +263,15 @@ def test_kill_9_at_random_points_of_a_release(
 #: Ways a release can be left half-written or a payload lost, made by hand in a whole store
 #: (SQL on the store's own tables), each of which the audit must catch.
 DAMAGE = {
-    "state rows of a release that was never committed": (
-        "INSERT INTO contest_states SELECT release_key + 1, position, contest_id, usable, "
-        "outcome, state FROM contest_states "
+    "the snapshot of a release that was never committed": (
+        "INSERT INTO snapshots SELECT release_key + 1, election_id, sequence + 1, feed_us, "
+        "feed_tz, usable, model_version, data, states FROM snapshots "
         "WHERE release_key = (SELECT max(release_key) FROM releases)",
-        "row counts",
+        "a snapshot #3 without its release",
     ),
-    "a release without its state rows": (
-        "DELETE FROM contest_states WHERE release_key = (SELECT max(release_key) FROM releases)",
+    "a release whose snapshot lost its states": (
+        "UPDATE snapshots SET states = X'90' "
+        "WHERE release_key = (SELECT max(release_key) FROM releases)",
         "release 2: 0 states",
     ),
     "a release without one choice's votes": (

@@ -42,9 +42,10 @@ from racedesk.store import open_store
 
 from . import Auditor, Feed, Outcome, child_env, differences, outcome, read_feed
 
-#: How long each outage lasts (seconds), and the release after which it starts.
+#: How long each outage lasts (seconds), and the release after which it starts: early enough
+#: that the ingester still has most of the canvass to store when the server goes down.
 OUTAGE_SECONDS = 3.0
-OUTAGES = ((6, "fast"), (18, "immediate"))
+OUTAGES = ((4, "fast"), (10, "immediate"))
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,10 @@ def test_ingest_rides_out_postgres_restarts(
                 answer = _get(port, f"/api/elections/{eid}")
                 during.append(answer.status_code if answer is not None else None)
                 time.sleep(OUTAGE_SECONDS / 2)
-                assert proc.poll() is None, "the ingester gave up while the database was down"
+                assert proc.poll() is None, (
+                    "the ingester gave up while the database was down: "
+                    + err_path.read_text(errors="replace")[-3000:]
+                )
                 cluster.ctl("start")
             code = proc.wait(timeout=300)
             listener.wait_for(len(feed.payloads) - 1, timeout=30)

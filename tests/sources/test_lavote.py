@@ -166,6 +166,15 @@ def test_bad_counts(general, value: object, message: str) -> None:
     assert "r.json" in err.value.message
 
 
+def test_a_whole_number_written_with_a_decimal_point_is_read(general) -> None:
+    election, files = general
+    doc = _release_json(general)
+    row = next(r for r in doc["Data"] if r["ReferenceType"] == "CAND")
+    row["Value"] = float(row["Value"])
+    again = lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
+    assert again.contests == lavote.read_release(files[-1][1], election).contests
+
+
 def test_unreadable_timestamp(general) -> None:
     election, _ = general
     doc = _release_json(general)

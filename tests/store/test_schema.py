@@ -1,5 +1,6 @@
 """The migrations build exactly the tables ``racedesk.store.schema`` describes, on both
-backends, and any number of processes may open (and so migrate) the same new database."""
+backends, keep what a database holds, and any number of processes may open (and so migrate) the
+same new database."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
+from store_support import Feed
 
 from racedesk.store import migrations
 from racedesk.store import schema as t
+from racedesk.store.base import StoredRelease
 from racedesk.store.sql import SqlStore
 
 
@@ -33,6 +36,30 @@ def test_the_migrations_go_down_and_up_again(store: SqlStore) -> None:
     with store.engine.begin() as conn:
         migrations.upgrade(conn)
         assert migrations.current(conn) == migrations.head()
+
+
+def test_contest_states_survive_the_move_into_snapshots_and_back(
+    store_url: str, general: Feed
+) -> None:
+    """0002 moved the states from a row per contest into each snapshot's row: a database
+    written with the rows (made here by going down to 0001) comes back up with every state."""
+    store = SqlStore(store_url)
+    eid = general.election.id
+    store.put_election(general.election)
+    for release, snap in list(zip(general.releases, general.snapshots, strict=True))[:3]:
+        assert store.commit_release(StoredRelease(release=release), snap) is not None
+    cfg = migrations.config()
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+        rows = conn.exec_driver_sql("SELECT count(*) FROM contest_states").scalar()
+        assert rows == 3 * len(general.election.contests)
+    store.close()
+    reopened = SqlStore(store_url)  # migrates to the newest revision again
+    for k in range(3):
+        assert reopened.snapshot_at(eid, k) == general.snapshots[k]
+    assert reopened.contest_history(eid, "9547") == [s.state("9547") for s in general.snapshots[:3]]
+    reopened.close()
 
 
 def test_many_openers_of_a_new_database_all_succeed(store_url: str) -> None:

@@ -249,7 +249,7 @@ def _check_unused(
     if (
         unused[0] != partial + blank
         or unused[-1] != blank
-        or any(unused[k] < unused[k + 1] for k in range(n - 1))
+        or (n > 1 and any(unused[k] < unused[k + 1] for k in range(n - 1)))
     ):
         out.append(
             _problem(

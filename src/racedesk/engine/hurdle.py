@@ -56,7 +56,8 @@ def place_statuses(ranked: Sequence[int], k: int, ballots: float, left: float) -
         out.append("clinched" if v - last > ballots or need > left else "contending")
     out.reverse()
     reach = ranked[k - 1] - (ballots if ballots < left else left)
-    out.extend("eliminated" if reach > v else "contending" for v in ranked[k:])
+    for v in ranked[k:]:
+        out.append("eliminated" if reach > v else "contending")
     return out
 
 

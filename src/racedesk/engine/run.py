@@ -26,11 +26,13 @@ from racedesk.engine.params import ModelParams
 from racedesk.engine.standing import contest_state
 from racedesk.engine.types import (
     CallEvent,
+    ContestCall,
     ContestState,
     Problem,
+    Projection,
     Snapshot,
 )
-from racedesk.engine.votes_left import contest_votes_left, county_ballots_left
+from racedesk.engine.votes_left import contests_votes_left, counts_of, county_ballots_left
 from racedesk.model import Election, OutstandingReport, Release
 
 
@@ -43,12 +45,16 @@ def advance(
     params: ModelParams,
     seed: int = 0,
     problems: tuple[Problem, ...] = (),
+    *,
+    project: bool = True,
 ) -> Snapshot:
     """The desk's answers after the last release of ``history``.
 
     ``usable[i]`` says whether ``history[i]`` passed its identities (see ``engine.checks``);
     ``problems`` are the last release's problems. ``reports`` are the outstanding reports known
     at the last release's feed time; ``ledger`` is every call event before this release.
+    With ``project=False`` the snapshot has every contest's state (steps 1–3) but no
+    projections, calls or ledger events.
     """
     if not history:
         raise ValueError("advance needs at least one release")
@@ -57,29 +63,41 @@ def advance(
     basis = good[-1] if good else latest
     ballots_left = county_ballots_left(election, good, reports, params)
     states: list[ContestState] = []
-    counts = basis.counts_by_contest()
+    counts = counts_of(basis)
     # The states rest on the latest release only when it is usable; its problems then belong
     # to them. An unusable release's problems stay on the snapshot alone.
     own = problems if basis is latest else ()
     by_contest: dict[str, list[Problem]] = {}
     for problem in own:
         by_contest.setdefault(problem.contest_id, []).append(problem)
-    for contest in election.contests:
-        count = counts.get(contest.id)
-        left = contest_votes_left(election, contest, good, ballots_left, params)
-        mine = by_contest.get(contest.id, []) + by_contest.get("", [])
-        states.append(contest_state(contest, count, basis, left, problems=mine))
-    projections = projection_mod.project_all(election, good, states, ballots_left, params, seed)
-    new_events, contest_calls = calls_mod.decide_all(
-        election,
-        basis,
-        states,
-        projections,
-        ledger,
-        params,
-        usable=bool(good) and usable[-1],
-        good=good,
-    )
+    everywhere = by_contest.get("", [])
+    lefts = contests_votes_left(election, good, ballots_left, params)
+    for contest, left in zip(election.contests, lefts, strict=True):
+        mine = by_contest.get(contest.id)
+        states.append(
+            contest_state(
+                contest,
+                counts.get(contest.id),
+                basis,
+                left,
+                problems=mine + everywhere if mine else everywhere,
+            )
+        )
+    projections: dict[str, Projection] = {}
+    new_events: list[CallEvent] = []
+    contest_calls: dict[str, ContestCall] = {}
+    if project:
+        projections = projection_mod.project_all(election, good, states, ballots_left, params, seed)
+        new_events, contest_calls = calls_mod.decide_all(
+            election,
+            basis,
+            states,
+            projections,
+            ledger,
+            params,
+            usable=bool(good) and usable[-1],
+            good=good,
+        )
     return Snapshot(
         election_id=election.id,
         release_sequence=latest.sequence if latest.sequence is not None else len(history) - 1,

@@ -1,7 +1,10 @@
 """What the engine answers, as typed structures shared by the CLI, the web app and the store.
 
 All of these are plain msgspec Structs, so that they encode to the versioned JSON schema
-(``racedesk.state/1``, see ``docs/json-schema.md``) without any glue.
+(``racedesk.state/1``, see ``docs/json-schema.md``) without any glue. Those made by the
+thousand for every release (a contest's state and what it holds) are not tracked by Python's
+cycle collector (``gc=False``): they hold only numbers, strings and each other, never a cycle,
+and tracking them made every collection walk them all.
 
 Shares are fractions in [0, 1]; the CLI and the web app format them as percentages.
 """
@@ -29,7 +32,7 @@ CallStatus = Literal[
 ]
 
 
-class Interval(msgspec.Struct, frozen=True, kw_only=True):
+class Interval(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A quantity known only between two bounds, with a central value between them."""
 
     low: float
@@ -41,7 +44,7 @@ class Interval(msgspec.Struct, frozen=True, kw_only=True):
         return cls(low=value, high=value, mid=value)
 
 
-class Problem(msgspec.Struct, frozen=True, kw_only=True):
+class Problem(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A broken identity of a release (see ``engine.checks``).
 
     ``code`` is stable (``"ballots-split"``, ``"contest-counters"``, ``"contest-votes"``,
@@ -56,7 +59,7 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
     blocking: bool = True
 
 
-class BallotsLeft(msgspec.Struct, frozen=True, kw_only=True):
+class BallotsLeft(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """County-wide ballots left to count after a release, as an interval, with its source.
 
     ``source`` says where the number comes from: the registrar's estimate (``as_of`` its
@@ -69,7 +72,7 @@ class BallotsLeft(msgspec.Struct, frozen=True, kw_only=True):
     note: str = ""
 
 
-class VotesLeft(msgspec.Struct, frozen=True, kw_only=True):
+class VotesLeft(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Votes left in one contest: its ballots left times its vote rate, times up to N.
 
     ``ballots`` is the contest's share of the county's ballots left; ``votes`` the votes those
@@ -82,7 +85,7 @@ class VotesLeft(msgspec.Struct, frozen=True, kw_only=True):
     note: str = ""
 
 
-class Standing(msgspec.Struct, frozen=True, kw_only=True):
+class Standing(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One choice's standing after a release.
 
     - ``clinched``: the outcome the choice is after (a seat, a runoff place, a majority,
@@ -107,7 +110,7 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True):
     rival: str = ""
 
 
-class ContestState(msgspec.Struct, frozen=True, kw_only=True):
+class ContestState(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A contest's state after one release: what the count says and what it can still become."""
 
     contest_id: str

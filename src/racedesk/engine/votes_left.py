@@ -31,9 +31,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+import numpy as np
+import numpy.typing as npt
+
 from racedesk.engine.params import ModelParams
 from racedesk.engine.types import BallotsLeft, Interval, VotesLeft, VotesLeftSource
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 _COUNTS: dict[int, tuple[Release, dict[str, ContestCount]]] = {}
 
@@ -157,6 +163,50 @@ def county_ballots_left(
     return BallotsLeft(ballots=interval, source="model", note=note)
 
 
+class _Counted:
+    """One release's counts of a sequence of contests, as arrays in that order: whether the
+    release counts the contest (``present``), whether the feed gives its ballots
+    (``has_ballots``), its ballots (CBLT, 0 where absent) and its votes with write-ins."""
+
+    __slots__ = ("ballots", "contests", "has_ballots", "present", "release", "votes")
+
+    def __init__(self, release: Release, contests: Sequence[Contest]) -> None:
+        self.release = release
+        self.contests = contests
+        counts = counts_of(release)
+        found = [counts.get(c.id) for c in contests]
+        self.present: BoolArray = np.array([c is not None for c in found], dtype=bool)
+        self.has_ballots: BoolArray = np.array(
+            [c is not None and c.ballots is not None for c in found], dtype=bool
+        )
+        self.ballots: IntArray = np.array(
+            [(c.ballots or 0) if c is not None else 0 for c in found], dtype=np.int64
+        )
+        self.votes: IntArray = np.array(
+            [sum(c.votes.values()) + c.write_ins if c is not None else 0 for c in found],
+            dtype=np.int64,
+        )
+
+
+_COUNTED: dict[tuple[int, int], _Counted] = {}
+
+
+def _counted(release: Release, contests: Sequence[Contest], keep: bool = True) -> _Counted:
+    """The counts of ``contests`` in ``release``; with ``keep`` (an election's contests), kept
+    for the releases in use (an index, not a result: a release is laid out once, then read
+    again as an earlier batch)."""
+    if not keep:
+        return _Counted(release, contests)
+    key = (id(release), id(contests))
+    hit = _COUNTED.get(key)
+    if hit is not None and hit.release is release and hit.contests is contests:
+        return hit
+    if len(_COUNTED) >= 256:
+        _COUNTED.clear()
+    counted = _COUNTED[key] = _Counted(release, contests)
+    return counted
+
+
 def contest_votes_left(
     election: Election,
     contest: Contest,
@@ -170,68 +220,162 @@ def contest_votes_left(
     vote per ballot); ``votes`` the votes those ballots may add (× votes per ballot, at most the
     contest's votes allowed). See the module docstring for the intervals.
     """
+    return _votes_left(election, (contest,), good, ballots_left, params)[0]
+
+
+def contests_votes_left(
+    election: Election,
+    good: Sequence[Release],
+    ballots_left: BallotsLeft,
+    params: ModelParams,
+) -> list[VotesLeft]:
+    """:func:`contest_votes_left` of every contest of ``election``, in its order, worked out
+    for all of them at once (the same arithmetic, on arrays across the contests)."""
+    return _votes_left(election, election.contests, good, ballots_left, params)
+
+
+def _votes_left(
+    election: Election,
+    contests: Sequence[Contest],
+    good: Sequence[Release],
+    ballots_left: BallotsLeft,
+    params: ModelParams,
+) -> list[VotesLeft]:
+    """The votes left of ``contests`` (see :func:`contest_votes_left`), in their order.
+
+    A contest with nothing counted yet may be on any ballot left; one whose ballots the feed
+    does not give (or with no county-wide count) goes :func:`_without_counters`; the others,
+    nearly all, take their share of the ballots counted and their votes per ballot so far,
+    worked out for all of them at once by :func:`_shares_and_rates`.
+    """
     county = ballots_left.ballots
     source = ballots_left.source
     if county is None:
-        return VotesLeft(
+        unknown = VotesLeft(
             ballots=None, votes=None, source="none", note="no estimate of the ballots left"
         )
-    n = contest.rule.votes_allowed
+        return [unknown] * len(contests)
     latest = good[-1] if good else None
-    count = counts_of(latest).get(contest.id) if latest is not None else None
-    total = sum(count.votes.values()) + count.write_ins if count is not None else 0
-    if latest is None or count is None or (total == 0 and not count.ballots):
-        prior = n * params.rolloff_prior
-        ballots = Interval(low=0.0, mid=county.mid, high=county.high)
-        votes = Interval(low=0.0, mid=county.mid * prior, high=county.high * n)
-        return VotesLeft(
-            ballots=ballots,
-            votes=votes,
-            source=source,
-            note=(
-                "nothing counted in this contest yet: any ballot left may carry it, "
-                f"with up to {n} vote{'s' if n > 1 else ''} each"
-            ),
-        )
-    counted = latest.ballots_counted
-    if count.ballots is None or not counted:
-        return _without_counters(election, contest, count, latest, county, source, params)
-    cblt = count.ballots
-    share = min(1.0, cblt / counted)
-    per_ballot = total / cblt if cblt else n * params.rolloff_prior
-    share_lo, share_hi = share * params.coverage_low, share * params.coverage_high
-    if cblt < params.min_contest_ballots:
-        # Too few ballots to tell the contest's share of those left: any share at all.
-        share_lo, share_hi = 0.0, 1.0
-    per_lo, per_hi = per_ballot * params.rolloff_low, per_ballot * params.rolloff_high
+    if latest is None:
+        return [_nothing_counted(c.rule.votes_allowed, county, source, params) for c in contests]
+    keep = contests is election.contests
+    now = _counted(latest, contests, keep)
+    counted = latest.ballots_counted or 0
+    nothing = (~now.present | ((now.votes == 0) & (now.ballots == 0))).tolist()
+    usual = (now.has_ballots & bool(counted)).tolist()
+    rows = _shares_and_rates(now, counted, good, contests, county, params, keep) if counted else []
+    out: list[VotesLeft] = []
+    for i, c in enumerate(contests):
+        n = c.rule.votes_allowed
+        if nothing[i]:
+            out.append(_nothing_counted(n, county, source, params))
+        elif not usual[i]:
+            count = counts_of(latest)[c.id]
+            out.append(_without_counters(election, c, count, latest, county, source, params))
+        else:
+            share, share_lo, share_hi, per_ballot, per_lo, per_hi, *ends = rows[i]
+            note = (
+                f"{share:.1%} of the ballots counted carry this contest (of the ballots left: "
+                f"{share_lo:.1%}–{share_hi:.1%}); {per_ballot:.2f} votes per ballot so far "
+                f"({per_ballot / n:.0%} of the {n} allowed; of the ballots left: "
+                f"{per_lo:.2f}–{per_hi:.2f})"
+            )
+            b_low, b_mid, b_high, v_low, v_mid, v_high = ends
+            out.append(
+                VotesLeft(
+                    ballots=Interval(low=b_low, mid=b_mid, high=b_high),
+                    votes=Interval(low=v_low, mid=v_mid, high=v_high),
+                    source=source,
+                    note=note,
+                )
+            )
+    return out
+
+
+def _shares_and_rates(
+    now: _Counted,
+    counted: int,
+    good: Sequence[Release],
+    contests: Sequence[Contest],
+    county: Interval,
+    params: ModelParams,
+    keep: bool,
+) -> list[tuple[float, ...]]:
+    """For every contest (the values of those that go another way are not used): its share of
+    the ballots counted (CBLT / EBLT, at most 1) with the low and high of its share of the
+    ballots left, its votes per ballot so far with their low and high for the ballots left,
+    and its ballots left and votes left (low, mid, high): 12 numbers per contest.
+
+    The low and high are ``params.coverage_*`` and ``params.rolloff_*`` times the figures so
+    far (any share at all below ``params.min_contest_ballots``), widened to take in each of the
+    last ``params.recent_releases`` batches that holds at least ``params.recent_min_batch`` of
+    the count, then kept within 0–1 (shares) and 0–N (votes per ballot). ``keep``: see
+    :func:`_counted`.
+    """
+    allowed = np.array([c.rule.votes_allowed for c in contests], dtype=np.float64)
+    ballots = now.ballots
+    some = ballots > 0
+    share = np.minimum(1.0, ballots / counted)
+    per_ballot = np.where(
+        some, now.votes / np.where(some, ballots, 1), allowed * params.rolloff_prior
+    )
+    few = ballots < params.min_contest_ballots  # too few to tell its share of those left
+    share_lo = np.where(few, 0.0, share * params.coverage_low)
+    share_hi = np.where(few, 1.0, share * params.coverage_high)
+    per_lo = per_ballot * params.rolloff_low
+    per_hi = per_ballot * params.rolloff_high
     floor = params.recent_min_batch * counted
     for older in good[-1 - params.recent_releases : -1]:
-        before = counts_of(older).get(contest.id)
         grown = counted - (older.ballots_counted or 0)
-        if before is None or before.ballots is None or grown < floor or grown <= 0:
+        if grown < floor or grown <= 0:
             continue
-        added = cblt - before.ballots
+        before = _counted(older, contests, keep)
+        seen = before.present & before.has_ballots
+        added = ballots - before.ballots
         batch = added / grown
-        share_lo, share_hi = min(share_lo, batch), max(share_hi, batch)
-        if added > 0:
-            batch_votes = (total - before.total_votes) / added
-            per_lo, per_hi = min(per_lo, batch_votes), max(per_hi, batch_votes)
-    share_lo, share_hi = max(0.0, share_lo), min(1.0, share_hi)
-    per_lo, per_hi = max(0.0, per_lo), min(float(n), per_hi)
-    ballots = Interval(
-        low=county.low * share_lo, mid=county.mid * share, high=county.high * share_hi
+        share_lo = np.where(seen, np.minimum(share_lo, batch), share_lo)
+        share_hi = np.where(seen, np.maximum(share_hi, batch), share_hi)
+        grew = seen & (added > 0)
+        batch_votes = (now.votes - before.votes) / np.where(grew, added, 1)
+        per_lo = np.where(grew, np.minimum(per_lo, batch_votes), per_lo)
+        per_hi = np.where(grew, np.maximum(per_hi, batch_votes), per_hi)
+    share_lo, share_hi = np.maximum(0.0, share_lo), np.minimum(1.0, share_hi)
+    per_lo, per_hi = np.maximum(0.0, per_lo), np.minimum(allowed, per_hi)
+    ballots_low = county.low * share_lo
+    ballots_mid = county.mid * share
+    ballots_high = county.high * share_hi
+    columns = (
+        share,
+        share_lo,
+        share_hi,
+        per_ballot,
+        per_lo,
+        per_hi,
+        ballots_low,
+        ballots_mid,
+        ballots_high,
+        ballots_low * per_lo,
+        ballots_mid * np.minimum(per_ballot, allowed),
+        ballots_high * per_hi,
     )
-    votes = Interval(
-        low=ballots.low * per_lo,
-        mid=ballots.mid * min(per_ballot, float(n)),
-        high=ballots.high * per_hi,
+    return list(zip(*(column.tolist() for column in columns), strict=True))
+
+
+def _nothing_counted(
+    n: int, county: Interval, source: VotesLeftSource, params: ModelParams
+) -> VotesLeft:
+    """Nothing counted in a contest yet: any ballot left may carry it, with up to ``n`` votes
+    (``params.rolloff_prior`` of them in the middle)."""
+    prior = n * params.rolloff_prior
+    return VotesLeft(
+        ballots=Interval(low=0.0, mid=county.mid, high=county.high),
+        votes=Interval(low=0.0, mid=county.mid * prior, high=county.high * n),
+        source=source,
+        note=(
+            "nothing counted in this contest yet: any ballot left may carry it, "
+            f"with up to {n} vote{'s' if n > 1 else ''} each"
+        ),
     )
-    note = (
-        f"{share:.1%} of the ballots counted carry this contest (of the ballots left: "
-        f"{share_lo:.1%}–{share_hi:.1%}); {per_ballot:.2f} votes per ballot so far "
-        f"({per_ballot / n:.0%} of the {n} allowed; of the ballots left: {per_lo:.2f}–{per_hi:.2f})"
-    )
-    return VotesLeft(ballots=ballots, votes=votes, source=source, note=note)
 
 
 def _without_counters(
@@ -271,4 +415,10 @@ def _without_counters(
     )
 
 
-__all__ = ["ballots_counted", "contest_votes_left", "counts_of", "county_ballots_left"]
+__all__ = [
+    "ballots_counted",
+    "contest_votes_left",
+    "contests_votes_left",
+    "counts_of",
+    "county_ballots_left",
+]

@@ -14,18 +14,17 @@ the problem; it never guesses a count.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import msgspec
 
 from racedesk.errors import InputError, UnknownReferenceError
-from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
+from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
 
 SOURCE = "lavote"
 JURISDICTION = "Los Angeles County, CA"
@@ -96,11 +95,27 @@ class _ElectionPayload(msgspec.Struct):
     Data: _ElectionData
 
 
-class _Counter(msgspec.Struct):
+# A release's counters (thousands per release, never in a cycle: not tracked by the garbage
+# collector). Every value of a release is a whole number ≥ 0, which msgspec checks as it reads
+# them (``_Count``); a payload it refuses is read again as any numbers (``_Counter``), so that
+# the error can name the counter.
+
+
+class _Count(msgspec.Struct, gc=False):
+    ReferenceID: int
+    ReferenceType: str
+    Value: Annotated[int, msgspec.Meta(ge=0)]
+
+
+class _Counts(msgspec.Struct):
+    TimeStamp: str
+    Data: list[_Count]
+
+
+class _Counter(msgspec.Struct, gc=False):
     ReferenceID: int
     ReferenceType: str
     Value: int | float
-    Number: int | None = None
 
 
 class _CounterPayload(msgspec.Struct):
@@ -109,6 +124,7 @@ class _CounterPayload(msgspec.Struct):
 
 
 _election_decoder = msgspec.json.Decoder(_ElectionPayload)
+_counts_decoder = msgspec.json.Decoder(_Counts)
 _counter_decoder = msgspec.json.Decoder(_CounterPayload)
 
 
@@ -116,7 +132,9 @@ def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, where: str, what: s
     try:
         return decoder.decode(data)
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=where) from None
+        raise InputError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=where
+        ) from None
     except msgspec.DecodeError as exc:
         text = str(exc)
         if "truncated" in text.lower() or "unexpected end" in text.lower():
@@ -288,17 +306,19 @@ def parse_timestamp(text: str, where: str = "") -> datetime:
 
 
 def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 class _ContestIndex:
-    """Where each feed id belongs in an election, built once per election."""
+    """Where each feed id belongs in an election, built once per election: a candidate's id
+    gives its contest's position and its choice id, a contest's id its position."""
 
     def __init__(self, election: Election) -> None:
         self.election_feed_id = int(election.id.split(":", 1)[1])
-        self.contest_ids = {int(c.id) for c in election.contests}
-        self.choice_contest = {int(k.id): c.id for c in election.contests for k in c.choices}
-        self.votes_allowed = {c.id: c.rule.votes_allowed for c in election.contests}
+        self.contest_at = {int(c.id): i for i, c in enumerate(election.contests)}
+        self.choice_at = {
+            int(k.id): (i, k.id) for i, c in enumerate(election.contests) for k in c.choices
+        }
 
 
 _INDEX_CACHE: dict[str, tuple[Election, _ContestIndex]] = {}
@@ -313,38 +333,32 @@ def _index(election: Election) -> _ContestIndex:
     return idx
 
 
-_ELECTION_COUNTERS = {"MBLT", "DBLT", "EBLT", "MCRD", "DCRD", "ECRD"}
-_CONTEST_COUNTERS = {
-    "CBLT": "ballots",
-    "CFV": "full",
-    "CPV": "partial",
-    "CUV": "undervotes",
-    "COV": "overvotes",
-}
+#: County-wide counters (``PBLT`` is not tied to the election's id).
+_COUNTY_COUNTERS = {"MBLT", "DBLT", "EBLT", "MCRD", "DCRD", "ECRD", "PBLT"}
+_CONTEST_COUNTERS = ("CBLT", "CFV", "CPV", "CUV", "COV")
+_CONTEST_COUNTER_AT = {kind: k for k, kind in enumerate(_CONTEST_COUNTERS)}
 
 
-_TAGS: dict[str, str] = {k: "contest" for k in _CONTEST_COUNTERS} | {
-    k: "county" for k in (*_ELECTION_COUNTERS, "PBLT")
-}
-
-
-def _counter_tag(kind: str, where: str) -> str:
-    """What a counter type counts: ``contest`` counters, ``county`` counters, ``write-in``
-    votes (``WRTN-0k``) or ``unused`` selections (``NSEL-0k``)."""
-    tag = _TAGS.get(kind)
-    if tag is not None:
-        return tag
-    if kind[:5] in ("WRTN-", "NSEL-") and kind[5:].isdigit():
-        tag = "write-in" if kind.startswith("WRTN-") else "unused"
-        _TAGS[kind] = tag
-        return tag
-    raise InputError(f"unknown counter type {kind!r}", where=where)
-
-
-def _whole(value: float, kind: str, ref: int, where: str) -> int:
-    if not float(value).is_integer():
-        raise InputError(f"counter {kind} of {ref} is {value}, not a whole number", where=where)
-    return int(value)
+def _counts(data: bytes, where: str) -> _Counts:
+    """The payload's time and counters, every value a whole number ≥ 0 (``5.0`` is taken as 5),
+    or an :class:`InputError` naming the first counter that is not."""
+    try:
+        return _counts_decoder.decode(data)
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        pass
+    payload = _decode(_counter_decoder, data, where, "LA County counter release")
+    rows = []
+    for row in payload.Data:
+        kind, ref = row.ReferenceType, row.ReferenceID
+        if not float(row.Value).is_integer():
+            raise InputError(
+                f"counter {kind} of {ref} is {row.Value}, not a whole number", where=where
+            )
+        value = int(row.Value)
+        if value < 0:
+            raise InputError(f"counter {kind} of {ref} is negative ({value})", where=where)
+        rows.append(_Count(ReferenceID=ref, ReferenceType=kind, Value=value))
+    return _Counts(TimeStamp=payload.TimeStamp, Data=rows)
 
 
 def read_release(data: bytes, election: Election, *, where: str = "release",
@@ -356,91 +370,100 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
     number, an id the election does not have (an unknown contest or candidate, or another
     election's counters), a counter given twice, a contest with no counters.
     """
-    payload = _decode(_counter_decoder, data, where, "LA County counter release")
+    payload = _counts(data, where)
     feed_time = parse_timestamp(payload.TimeStamp, where)
     idx = _index(election)
-    votes: dict[str, dict[str, int]] = {c.id: {} for c in election.contests}
-    counters: dict[str, dict[str, int]] = {c.id: {} for c in election.contests}
-    write_ins: dict[str, int] = {}
-    unused: dict[str, dict[int, int]] = {}
+    contests = election.contests
+    # Per contest, by position: votes by choice id (in the feed's order), the five ballot
+    # counters (CBLT, CFV, CPV, CUV, COV; None until given), write-ins, NSEL-0k by k.
+    votes: list[dict[str, int]] = [{} for _ in contests]
+    counters: list[list[int | None]] = [[None] * 5 for _ in contests]
+    write_ins = [0] * len(contests)
+    unused: list[dict[int, int]] = [{} for _ in contests]
     county: dict[str, int] = {}
+    choice_at, contest_at, counter_at = idx.choice_at, idx.contest_at, _CONTEST_COUNTER_AT
     for row in payload.Data:
         value = row.Value
         kind = row.ReferenceType
         ref = row.ReferenceID
-        if type(value) is not int:
-            value = _whole(value, kind, ref, where)
-        if value < 0:
-            raise InputError(f"counter {kind} of {ref} is negative ({value})", where=where)
         if kind == "CAND":
-            cid = idx.choice_contest.get(ref)
-            if cid is None:
+            found = choice_at.get(ref)
+            if found is None:
                 raise UnknownReferenceError(
                     f"candidate {ref} is not in election {election.id}", where=where
                 )
-            key = str(ref)
-            if key in votes[cid]:
+            got = votes[found[0]]
+            if found[1] in got:
                 raise InputError(f"candidate {ref} is counted twice", where=where)
-            votes[cid][key] = value
+            got[found[1]] = value
             continue
-        tag = _counter_tag(kind, where)
-        if tag == "county":
-            if kind != "PBLT" and ref != idx.election_feed_id:
-                raise UnknownReferenceError(
-                    f"counter {kind} is for election {ref}, not {election.id}", where=where
-                )
-            county[kind] = value
-            continue
-        if ref not in idx.contest_ids:
+        k = counter_at.get(kind)
+        if k is None:
+            if kind in _COUNTY_COUNTERS:
+                if kind != "PBLT" and ref != idx.election_feed_id:
+                    raise UnknownReferenceError(
+                        f"counter {kind} is for election {ref}, not {election.id}", where=where
+                    )
+                county[kind] = value
+                continue
+            if kind[:5] not in ("WRTN-", "NSEL-") or not kind[5:].isdigit():
+                raise InputError(f"unknown counter type {kind!r}", where=where)
+        at = contest_at.get(ref)
+        if at is None:
             raise UnknownReferenceError(
                 f"contest {ref} ({kind}) is not in election {election.id}", where=where
             )
-        cid = str(ref)
-        if tag == "write-in":
-            write_ins[cid] = write_ins.get(cid, 0) + value
-        elif tag == "unused":
-            unused.setdefault(cid, {})[int(kind[5:])] = value
+        if k is not None:
+            mine = counters[at]
+            if mine[k] is not None:
+                raise InputError(f"counter {kind} of contest {ref} is given twice", where=where)
+            mine[k] = value
+        elif kind[0] == "W":
+            write_ins[at] += value
         else:
-            if kind in counters[cid]:
-                raise InputError(f"counter {kind} of contest {cid} is given twice", where=where)
-            counters[cid][kind] = value
-    contests: list[ContestCount] = []
-    for c in election.contests:
-        got = counters[c.id]
-        if not got and not votes[c.id]:
-            raise InputError(
-                f"contest {c.id} ({c.title}) has no counters in this release", where=where
-            )
-        missing = [k for k in c.choices if k.id not in votes[c.id]]
-        if missing:
-            raise InputError(
-                f"contest {c.id} ({c.title}) has no count for {', '.join(k.name for k in missing)}",
-                where=where,
-            )
-        nsel = unused.get(c.id, {})
-        contests.append(
-            ContestCount(
-                contest_id=c.id,
-                votes=votes[c.id],
-                write_ins=write_ins.get(c.id, 0),
-                ballots=got.get("CBLT"),
-                full=got.get("CFV"),
-                partial=got.get("CPV"),
-                undervotes=got.get("CUV"),
-                overvotes=got.get("COV"),
-                unused=tuple(nsel[k] for k in sorted(nsel)),
-            )
-        )
+            unused[at][int(kind[5:])] = value
     return Release(
         election_id=election.id,
         source=SOURCE,
         feed_time=feed_time,
         received_at=received_at or datetime.now(tz=LA_TIME),
         content_hash=content_hash(data),
-        contests=tuple(contests),
+        contests=tuple(
+            _contest_count(c, votes[i], counters[i], write_ins[i], unused[i], where)
+            for i, c in enumerate(contests)
+        ),
         ballots_counted=county.get("EBLT"),
         ballots_mail=county.get("MBLT"),
         ballots_in_person=county.get("DBLT"),
+    )
+
+
+def _contest_count(contest: Contest, votes: dict[str, int], counters: list[int | None],
+                   write_ins: int, unused: dict[int, int], where: str) -> ContestCount:  # fmt: skip
+    """One contest's count from what the release gave it, refused when it has no counters at
+    all or lacks a candidate's votes."""
+    if not votes and all(c is None for c in counters):
+        raise InputError(
+            f"contest {contest.id} ({contest.title}) has no counters in this release", where=where
+        )
+    if len(votes) < len(contest.choices):  # votes holds only this contest's choices
+        missing = [k.name for k in contest.choices if k.id not in votes]
+        if missing:
+            raise InputError(
+                f"contest {contest.id} ({contest.title}) has no count for {', '.join(missing)}",
+                where=where,
+            )
+    ballots, full, partial, under, over = counters
+    return ContestCount(
+        contest_id=contest.id,
+        votes=votes,
+        write_ins=write_ins,
+        ballots=ballots,
+        full=full,
+        partial=partial,
+        undervotes=under,
+        overvotes=over,
+        unused=tuple(map(unused.__getitem__, sorted(unused))) if unused else (),
     )
 
 

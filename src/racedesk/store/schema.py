@@ -1,15 +1,18 @@
 """The store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
 
 Every table is append-only: rows are inserted, never updated or deleted (``docs/store.md``).
-The count and state rows (``contest_counts``, ``choice_counts``, ``contest_states``: ~1,650
-rows per LA release) name their release by ``release_key`` without a foreign key: only
-``commit_release`` writes them, in their release's own transaction, and checking the key of
-every row doubled the cost of writing them on PostgreSQL.
+The count rows (``contest_counts``, ``choice_counts``: ~1,300 rows per LA release) name their
+release by ``release_key`` without a foreign key: only ``commit_release`` writes them, in their
+release's own transaction, and checking the key of every row doubled the cost of writing them on
+PostgreSQL.
 Times are kept as whole microseconds since 1970-01-01 UTC (``*_us``, exact and comparable on
 both backends) beside the name of their zone (``*_tz``: an IANA name such as
 ``America/Los_Angeles``, ``UTC``, or a fixed offset ``-08:00``), so that a release comes back
-with the very timestamp it was read with. Blobs are compressed with zlib: payload bytes as
-received, snapshots and contest states encoded with msgspec's MessagePack.
+with the very timestamp it was read with. Payload bytes are kept as received, compressed with
+Zstandard (``racedesk.store.compression``; zlib in databases written before); snapshots and
+definitions are msgspec's MessagePack and JSON compressed with zlib, except the contest states
+of a snapshot, which are kept as they are (compressing them took longer than the rest of a
+commit).
 
 The migrations in ``racedesk.store.migrations`` create these tables; a test checks that the
 two agree on both backends.
@@ -69,7 +72,8 @@ election_definitions = Table(
     ForeignKeyConstraint(["election_id"], ["elections.election_id"]),
 )
 
-#: Payload bytes as received, by SHA-256, zlib-compressed; kept before parsing.
+#: Payload bytes as received, by SHA-256, compressed (``size`` is theirs before); kept before
+#: parsing.
 raw_payloads = Table(
     "raw_payloads",
     metadata,
@@ -164,8 +168,9 @@ choice_counts = Table(
     sqlite_with_rowid=False,
 )
 
-#: The desk's snapshot after each release (MessagePack, zlib), without its contest states,
-#: which are the rows of ``contest_states`` (kept once, read back in ``position`` order).
+#: The desk's snapshot after each release: ``data`` is the snapshot without its contest states
+#: (MessagePack, zlib), ``states`` the MessagePack array of its contest states, in the
+#: snapshot's order, not compressed (one contest's history picks its state out of each).
 snapshots = Table(
     "snapshots",
     metadata,
@@ -177,24 +182,11 @@ snapshots = Table(
     Column("usable", Boolean, nullable=False),
     Column("model_version", String(200), nullable=False),
     Column("data", LargeBinary, nullable=False),
+    Column("states", LargeBinary, nullable=False),
     PrimaryKeyConstraint("release_key"),
     UniqueConstraint("election_id", "sequence"),
     ForeignKeyConstraint(["release_key"], ["releases.release_key"]),
     Index(None, "election_id", "feed_us"),
-)
-
-#: Each contest's state after each release (MessagePack), for one contest's history.
-contest_states = Table(
-    "contest_states",
-    metadata,
-    Column("release_key", BigInteger, nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("contest_id", String(200), nullable=False),
-    Column("usable", Boolean, nullable=False),
-    Column("outcome", Text, nullable=False),
-    Column("state", LargeBinary, nullable=False),
-    PrimaryKeyConstraint("release_key", "position"),
-    Index(None, "contest_id", "release_key"),
 )
 
 #: The call ledger: one row per event, never edited (a rescind is a new event).
@@ -247,7 +239,6 @@ TABLES: tuple[Table, ...] = (
     contest_counts,
     choice_counts,
     snapshots,
-    contest_states,
     call_events,
     outstanding_reports,
 )

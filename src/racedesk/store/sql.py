@@ -15,7 +15,7 @@ Append-only throughout: every method inserts or reads, none updates or deletes.
 
 from __future__ import annotations
 
-import hashlib
+import sqlite3
 import threading
 import time
 import zlib
@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any
@@ -41,9 +41,17 @@ from sqlalchemy.pool import StaticPool
 
 from racedesk.engine.types import CallEvent, ContestState, Problem, Snapshot
 from racedesk.errors import StoreError
-from racedesk.model import ContestCount, Election, OutstandingReport, RawPayload, Release
+from racedesk.model import (
+    ContestCount,
+    Election,
+    OutstandingReport,
+    RawPayload,
+    Release,
+    sha256_hex,
+)
 from racedesk.store import schema as t
 from racedesk.store.base import Quarantined, SequenceConflict, StoredRelease, StoreUnavailable
+from racedesk.store.compression import compress_payload, decompress_payload
 from racedesk.store.migrations import upgrade
 
 #: PostgreSQL channel that every committed release is announced on (payload ``id\tsequence``).
@@ -58,8 +66,12 @@ RELEASE_CACHE = 256
 #: How many decoded snapshots a store keeps in memory (a web server reads the latest often).
 SNAPSHOT_CACHE = 16
 
-#: zlib level for payloads and snapshots: level 1 shrinks an LA release (396 KB) about 10× and
-#: a snapshot about 4×, in a sixth of level 6's time.
+#: How many snapshots' contest states (split, not decoded: ~470 KB an LA release) a store keeps
+#: for contest histories (``racedesk status --contest`` reads one per contest it matches).
+STATES_CACHE = 64
+
+#: zlib level for snapshots and definitions (payloads: see ``racedesk.store.compression``):
+#: level 1 shrinks a snapshot about 4×, in a sixth of level 6's time.
 ZLIB_LEVEL = 1
 
 #: From how many rows PostgreSQL is sent a COPY rather than INSERTs.
@@ -70,6 +82,8 @@ _choice_votes = itemgetter(2, 3)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
+#: Later than any time kept (in microseconds since 1970): "as of" with no limit.
+_FOREVER_US = 2**62
 
 _json = msgspec.json.Encoder()
 _pack = msgspec.msgpack.Encoder()
@@ -79,6 +93,8 @@ _unused_dec = msgspec.json.Decoder(tuple[int, ...])
 _by_type_dec = msgspec.json.Decoder(dict[str, dict[str, int]])
 _snapshot_dec = msgspec.msgpack.Decoder(Snapshot)
 _state_dec = msgspec.msgpack.Decoder(ContestState)
+_states_dec = msgspec.msgpack.Decoder(tuple[ContestState, ...])
+_raw_states_dec = msgspec.msgpack.Decoder(list[msgspec.Raw])
 _event_dec = msgspec.msgpack.Decoder(CallEvent)
 _report_dec = msgspec.msgpack.Decoder(OutstandingReport)
 
@@ -191,10 +207,6 @@ def _postgres_engine(url: URL) -> Engine:
 # --- encoding helpers --------------------------------------------------------------------------------
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _localize_snapshot(snapshot: Snapshot, zone: str) -> Snapshot:
     """MessagePack keeps instants in UTC: put a snapshot's times back in the release's zone."""
     tz = _zone(zone)
@@ -281,10 +293,12 @@ class SqlStore:
         self._previous: dict[str, tuple[Release, _Tally]] = {}
         self._election_keys: dict[str, int] = {}
         self._statements: dict[str, str] = {}
+        self._variables: int | None = None
         self._compressor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="racedesk-zlib")
         self._cache_lock = threading.Lock()
         self._release_cache: OrderedDict[int, StoredRelease] = OrderedDict()
         self._snapshot_cache: OrderedDict[int, Snapshot] = OrderedDict()
+        self._states_cache: OrderedDict[int, list[msgspec.Raw]] = OrderedDict()
         self._writer: Engine
         self._reader: Engine
         if self.dialect == "sqlite":
@@ -342,7 +356,7 @@ class SqlStore:
     # elections ------------------------------------------------------------------------------------
     def put_election(self, election: Election) -> int:
         definition = _json.encode(election)
-        digest = _digest(definition)
+        digest = sha256_hex(definition)
         d = t.election_definitions
         for _attempt in range(3):
             try:
@@ -422,8 +436,11 @@ class SqlStore:
         return [(int(r.version), from_us(r.stored_us, "UTC")) for r in rows]
 
     # raw payloads ------------------------------------------------------------------------------------
-    def _raw_row(self, raw: RawPayload) -> dict[str, Any]:
-        if _digest(raw.data) != raw.content_hash:
+    @staticmethod
+    def _raw_row(raw: RawPayload) -> dict[str, Any]:
+        """The ``raw_payloads`` row of a payload (its bytes compressed, see
+        :mod:`racedesk.store.compression`), refused when they do not have the hash it claims."""
+        if sha256_hex(raw.data) != raw.content_hash:
             raise StoreError(
                 f"the payload's bytes do not have the SHA-256 it claims ({raw.content_hash[:12]}…)",
                 where=raw.origin or raw.source,
@@ -435,20 +452,13 @@ class SqlStore:
             "received_tz": zone_name(raw.received_at),
             "origin": raw.origin,
             "size": len(raw.data),
-            "data": zlib.compress(raw.data, ZLIB_LEVEL),
+            "data": compress_payload(raw.data),
         }
 
     def put_raw(self, raw: RawPayload) -> bool:
-        if self.has_raw(raw.content_hash):
-            return False
-        row = self._raw_row(raw)
+        row = _row(t.raw_payloads, self._raw_row(raw))
         with self._write() as conn:
-            done = conn.execute(
-                self._insert(t.raw_payloads)
-                .on_conflict_do_nothing()
-                .returning(t.raw_payloads.c.content_hash),
-                row,
-            ).first()
+            done = conn.exec_driver_sql(self._sql("put-raw"), row).first()
         return done is not None
 
     def has_raw(self, content_hash: str) -> bool:
@@ -469,7 +479,7 @@ class SqlStore:
             content_hash=row.content_hash,
             source=row.source,
             received_at=from_us(row.received_us, row.received_tz),
-            data=zlib.decompress(row.data),
+            data=decompress_payload(row.data, row.size),
             origin=row.origin,
         )
 
@@ -531,21 +541,16 @@ class SqlStore:
         key = (self._election_key(eid) << t.RELEASE_KEY_SHIFT) + seq
         # Rows are made and the snapshot encoded before the transaction, so that the write lock
         # is held only for the inserts. zlib runs without the GIL: the snapshot is compressed
-        # on another thread while this one makes the rows.
+        # on another thread while this one encodes its states and makes the rows.
         compressed: Future[bytes] | None = None
         if snapshot is not None:
             packed = _pack.encode(msgspec.structs.replace(snapshot, states=()))
             compressed = self._compressor.submit(zlib.compress, packed, ZLIB_LEVEL)
         contest_rows, choice_rows, tally = _count_rows(key, release)
         snapshot_row: dict[str, Any] | None = None
-        state_rows: list[tuple[Any, ...]] = []
         event_rows: list[dict[str, Any]] = []
         if snapshot is not None and compressed is not None:
-            encode = _pack.encode
-            state_rows = [
-                (key, i, s.contest_id, s.usable, s.outcome, encode(s))
-                for i, s in enumerate(snapshot.states)
-            ]
+            states = _pack.encode(snapshot.states)
             event_rows = [_event_row(eid, e) for e in snapshot.new_events]
             snapshot_row = {
                 "release_key": key,
@@ -556,6 +561,7 @@ class SqlStore:
                 "usable": snapshot.usable,
                 "model_version": snapshot.model_version,
                 "data": compressed.result(),
+                "states": states,
             }
         cached = self._previous.get(eid)
         checked = False
@@ -587,7 +593,6 @@ class SqlStore:
                 self._bulk(conn, t.choice_counts, choice_rows)
                 if snapshot_row is not None:
                     self._bulk(conn, t.snapshots, [_row(t.snapshots, snapshot_row)])
-                    self._bulk(conn, t.contest_states, state_rows)
                     self._bulk(conn, t.call_events, [_row(t.call_events, e) for e in event_rows])
                 if self.dialect == "postgresql":
                     conn.exec_driver_sql(self._sql("notify"), (CHANNEL, f"{eid}\t{seq}"))
@@ -613,9 +618,12 @@ class SqlStore:
             self._election_keys[election_id] = key
         return int(key)
 
-    def _sql(self, name: str) -> str:
-        """The few statements of the write path, as prepared text for the backend's driver."""
-        found = self._statements.get(name)
+    def _sql(self, name: str, rows: int = 1) -> str:
+        """The few statements of an ingest (its writes, and the reads it makes on every
+        release), as prepared text for the backend's driver: no SQL to compile on the way.
+        A table's name gives its insert, of ``rows`` rows at once."""
+        key = name if rows == 1 else f"{name}*{rows}"
+        found = self._statements.get(key)
         if found is None:
             mark = "?" if self.dialect == "sqlite" else "%s"
             if name == "latest":
@@ -625,29 +633,52 @@ class SqlStore:
                 )
             elif name == "notify":
                 found = f"SELECT pg_notify({mark}, {mark})"
+            elif name == "put-raw":
+                found = f"{self._sql('raw_payloads')} ON CONFLICT DO NOTHING RETURNING size"
+            elif name == "outstanding":
+                found = (
+                    f"SELECT data, as_of_tz FROM outstanding_reports WHERE election_id = {mark}"
+                    f" AND as_of_us <= {mark} ORDER BY as_of_us, report_id"
+                )
             else:
                 table = t.metadata.tables[name]
                 names = ", ".join(c.name for c in table.columns)
-                marks = ", ".join(mark for _ in table.columns)
-                found = f"INSERT INTO {name} ({names}) VALUES ({marks})"
-            self._statements[name] = found
+                marks = "(" + ", ".join(mark for _ in table.columns) + ")"
+                found = f"INSERT INTO {name} ({names}) VALUES {', '.join([marks] * rows)}"
+            self._statements[key] = found
         return found
 
     def _bulk(self, conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
         """Insert rows (tuples in the table's column order, plain ints, strings, bools and
-        bytes) in the caller's transaction: prepared statements through the driver (one
-        ``executemany`` for many rows on SQLite), and on PostgreSQL a ``COPY`` for many rows
-        (never a multi-VALUES insert, whose parameters are limited to 65,535)."""
+        bytes) in the caller's transaction, by prepared statements through the driver: on
+        SQLite a statement of many ``VALUES`` takes them all at once (up to the driver's limit
+        of parameters; a statement per row took twice as long), on PostgreSQL a ``COPY`` (never
+        a multi-VALUES insert, whose parameters are limited to 65,535)."""
         if not rows:
             return
-        if self.dialect == "postgresql" and len(rows) > _COPY_FROM:
+        if len(rows) == 1:
+            conn.exec_driver_sql(self._sql(table.name), rows[0])
+        elif self.dialect == "sqlite":
+            per = self._sqlite_variables(conn) // len(table.columns)
+            for start in range(0, len(rows), per):
+                chunk = rows[start : start + per]
+                values = tuple(chain.from_iterable(chunk))
+                conn.exec_driver_sql(self._sql(table.name, len(chunk)), values)
+        elif len(rows) > _COPY_FROM:
             names = ", ".join(c.name for c in table.columns)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             with cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            return
-        conn.exec_driver_sql(self._sql(table.name), rows if len(rows) > 1 else rows[0])
+        else:
+            conn.exec_driver_sql(self._sql(table.name), rows)
+
+    def _sqlite_variables(self, conn: Connection) -> int:
+        """How many parameters one SQLite statement may have (32,766 since SQLite 3.32)."""
+        if self._variables is None:
+            driver = conn.connection.driver_connection
+            self._variables = int(driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))  # type: ignore[union-attr]
+        return self._variables
 
     def _after_conflict(self, stored: StoredRelease, exc: IntegrityError) -> StoredRelease | None:
         """A concurrent writer won a unique constraint: say which, in the interface's terms."""
@@ -872,16 +903,13 @@ class SqlStore:
             if hit is not None:
                 self._snapshot_cache.move_to_end(key)
                 return hit
-        s, cs = t.snapshots, t.contest_states
-        blob = conn.execute(select(s.c.data).where(s.c.release_key == key)).scalar_one()
-        states = conn.execute(
-            select(cs.c.state).where(cs.c.release_key == key).order_by(cs.c.position)
-        ).scalars()
-        decode = _state_dec.decode
+        s = t.snapshots
+        blob, states = conn.execute(
+            select(s.c.data, s.c.states).where(s.c.release_key == key)
+        ).one()
         snapshot = _localize_snapshot(
             msgspec.structs.replace(
-                _snapshot_dec.decode(zlib.decompress(blob)),
-                states=tuple(decode(state) for state in states),
+                _snapshot_dec.decode(zlib.decompress(blob)), states=_states_dec.decode(states)
             ),
             zone,
         )
@@ -892,23 +920,54 @@ class SqlStore:
         return snapshot
 
     def contest_history(self, election_id: str, contest_id: str) -> list[ContestState]:
-        cs, s = t.contest_states, t.snapshots
+        """One contest's state after every release, picked out of each snapshot's states: only
+        that state is decoded, and a snapshot's states, once read, are kept (split, not
+        decoded) for the next contest's history."""
+        s = t.snapshots
+        out = []
+        at = 0
         with self._read() as conn:
-            rows = conn.execute(
-                select(cs.c.state, s.c.feed_tz)
-                .join(s, s.c.release_key == cs.c.release_key)
-                .where(s.c.election_id == election_id, cs.c.contest_id == contest_id)
+            heads = conn.execute(
+                select(s.c.release_key, s.c.feed_tz)
+                .where(s.c.election_id == election_id)
                 .order_by(s.c.sequence)
             ).all()
-        out = []
-        for row in rows:
-            state = _state_dec.decode(row.state)
-            out.append(
-                msgspec.structs.replace(
-                    state, feed_time=state.feed_time.astimezone(_zone(row.feed_tz))
-                )
-            )
+            # a cacheful of snapshots at a time, so that a long history is never all in memory
+            for start in range(0, len(heads), STATES_CACHE):
+                part = heads[start : start + STATES_CACHE]
+                arrays = self._state_arrays(conn, [h.release_key for h in part])
+                for (_key, zone), found in zip(part, arrays, strict=True):
+                    at = _position(found, contest_id, at)
+                    if at < 0:
+                        at = 0
+                        continue
+                    state = _state_dec.decode(found[at])
+                    when = state.feed_time.astimezone(_zone(zone))
+                    out.append(msgspec.structs.replace(state, feed_time=when))
         return out
+
+    def _state_arrays(self, conn: Connection, keys: list[int]) -> list[list[msgspec.Raw]]:
+        """The contest states of the snapshots of releases ``keys``, each split into its
+        states' MessagePack; the latest :data:`STATES_CACHE` read are kept."""
+        found: dict[int, list[msgspec.Raw]] = {}
+        with self._cache_lock:
+            for key in keys:
+                hit = self._states_cache.get(key)
+                if hit is not None:
+                    self._states_cache.move_to_end(key)
+                    found[key] = hit
+        missing = [key for key in keys if key not in found]
+        if missing:
+            s = t.snapshots
+            rows = conn.execute(
+                select(s.c.release_key, s.c.states).where(s.c.release_key.in_(missing))
+            ).all()
+            with self._cache_lock:
+                for key, states in rows:
+                    found[key] = self._states_cache[key] = _raw_states_dec.decode(states)
+                while len(self._states_cache) > STATES_CACHE:
+                    self._states_cache.popitem(last=False)
+        return [found[key] for key in keys]
 
     # outstanding reports ------------------------------------------------------------------------------------
     def put_outstanding(self, election_id: str, report: OutstandingReport) -> bool:
@@ -918,7 +977,7 @@ class SqlStore:
             "as_of_us": to_us(report.as_of, "as_of"),
             "as_of_tz": zone_name(report.as_of),
             "total": report.total,
-            "digest": _digest(data),
+            "digest": sha256_hex(data),
             "stored_us": _now_us(),
             "data": data,
         }
@@ -936,18 +995,13 @@ class SqlStore:
     def outstanding(
         self, election_id: str, as_of: datetime | None = None
     ) -> list[OutstandingReport]:
-        o = t.outstanding_reports
-        query = select(o.c.data, o.c.as_of_tz).where(o.c.election_id == election_id)
-        if as_of is not None:
-            query = query.where(o.c.as_of_us <= to_us(as_of, "as_of"))
+        upto = _FOREVER_US if as_of is None else to_us(as_of, "as_of")
         with self._read() as conn:
-            rows = conn.execute(query.order_by(o.c.as_of_us, o.c.report_id)).all()
+            rows = conn.exec_driver_sql(self._sql("outstanding"), (election_id, upto)).all()
         out = []
-        for row in rows:
-            report = _report_dec.decode(row.data)
-            out.append(
-                msgspec.structs.replace(report, as_of=report.as_of.astimezone(_zone(row.as_of_tz)))
-            )
+        for data, zone in rows:
+            report = _report_dec.decode(data)
+            out.append(msgspec.structs.replace(report, as_of=report.as_of.astimezone(_zone(zone))))
         return out
 
     # the call ledger ---------------------------------------------------------------------------------------
@@ -1046,6 +1100,27 @@ class SqlStore:
                 table.name: int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
                 for table in t.TABLES
             }
+
+
+class _ContestId(msgspec.Struct):
+    """The one field of a contest state that says whose it is (the others are skipped)."""
+
+    contest_id: str
+
+
+_contest_id_dec = msgspec.msgpack.Decoder(_ContestId)
+
+
+def _position(states: list[msgspec.Raw], contest_id: str, hint: int) -> int:
+    """Where the state of ``contest_id`` is among a snapshot's states (-1 when it has none),
+    looking first at ``hint`` (a contest keeps its place from one release to the next)."""
+    decode = _contest_id_dec.decode
+    if hint < len(states) and decode(states[hint]).contest_id == contest_id:
+        return hint
+    for i, raw in enumerate(states):
+        if decode(raw).contest_id == contest_id:
+            return i
+    return -1
 
 
 class _Tally(msgspec.Struct, frozen=True):
