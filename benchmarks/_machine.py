@@ -1,4 +1,5 @@
-"""The machine a benchmark ran on, printed with its figures, and running a measured child process."""
+"""The machine a benchmark ran on, printed with its figures, running a measured child process, and
+finding the shared feed a benchmark replays."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
 
 
 def machine() -> str:
@@ -45,3 +47,12 @@ def run_child(python: str, code: str, *args: str) -> dict[str, float]:
         [python, "-c", PEAK + code, *args], check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def general_feed(data: Path) -> Path:
+    """The folder of the LA County 2024 general feed under ``data`` (``../shared/data``); the
+    benchmark exits saying where it looked when it is not there."""
+    folder = data / "lavote" / "4324-2024-general"
+    if not folder.is_dir():
+        sys.exit(f"the 2024 general feed is not at {folder} (set --data)")
+    return folder

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine
+from _machine import general_feed, machine
 
 from racedesk.desk import Desk
 from racedesk.settings import shared_data_dir
@@ -125,9 +125,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--data", type=Path, default=shared_data_dir())
     args = parser.parse_args()
-    folder = args.data / "lavote" / "4324-2024-general"
-    if not folder.is_dir():
-        sys.exit(f"the 2024 general feed is not at {folder} (set --data)")
+    folder = general_feed(args.data)
 
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{tmp}/bench.sqlite"

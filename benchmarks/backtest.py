@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine
+from _machine import general_feed, machine
 
 from racedesk.data import load_params
 from racedesk.engine import calls, projection
@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--data", type=Path, default=shared_data_dir())
     args = parser.parse_args()
-    folder = args.data / "lavote" / "4324-2024-general"
+    folder = general_feed(args.data)
     election, files = lavote.load_folder(folder)
     releases = [lavote.read_release(data, election, where=str(path)) for path, data in files]
     reports = load_reports(args.data / "lavote" / "outstanding-reports.csv", election.date)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine
+from _machine import general_feed, machine
 from engine_core import reference_loop_ns
 
 from racedesk.desk import Desk, load_params
@@ -112,9 +112,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--data", type=Path, default=shared_data_dir())
     args = parser.parse_args()
-    folder = args.data / "lavote" / "4324-2024-general"
-    if not folder.is_dir():
-        sys.exit(f"the 2024 general feed is not at {folder}")
+    folder = general_feed(args.data)
     election, files = lavote.load_folder(folder)
     params = load_params()
     load_before = os.getloadavg()

@@ -55,7 +55,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from _machine import machine
+from _machine import general_feed, machine
 
 from racedesk.settings import shared_data_dir
 from racedesk.sources import lavote
@@ -373,9 +373,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=shared_data_dir())
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
-    folder = args.data / "lavote" / "4324-2024-general"
-    if not folder.is_dir():
-        sys.exit(f"the 2024 general feed is not at {folder}")
+    folder = general_feed(args.data)
     payloads = releases(folder, args.releases)
     election, _ = lavote.load_folder(folder)
 

@@ -31,6 +31,8 @@ import msgspec
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "store"))
 
+from _machine import general_feed  # noqa: E402
+
 from racedesk.engine.types import Snapshot  # noqa: E402
 from racedesk.model import Election, Release  # noqa: E402
 from racedesk.settings import shared_data_dir  # noqa: E402
@@ -73,7 +75,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    folder = shared_data_dir() / "lavote" / "4324-2024-general"
+    folder = general_feed(shared_data_dir())
     election, files = load_folder(folder)
     releases = [
         msgspec.structs.replace(read_release(data, election, where=str(p)), sequence=i)
