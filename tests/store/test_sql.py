@@ -19,7 +19,7 @@ from store_support import Feed
 from racedesk.engine.types import Problem
 from racedesk.errors import InputError, StoreError
 from racedesk.model import ContestCount, OutstandingReport, RawPayload, Release
-from racedesk.sources.lavote import content_hash, read_release
+from racedesk.sources.lavote import read_release
 from racedesk.sources.outstanding import load_reports
 from racedesk.store import schema as t
 from racedesk.store.base import SequenceConflict, StoredRelease
@@ -49,11 +49,10 @@ def ingest(store: SqlStore, feed: Feed) -> list[str]:
     """What the desk does with each payload: keep the bytes, parse, commit when new."""
     outcomes = []
     for i, (where, data) in enumerate(feed.payloads):
-        raw = RawPayload(
-            content_hash=content_hash(data),
+        raw = RawPayload.of(
+            data,
             source="lavote",
             received_at=feed.releases[i].received_at,
-            data=data,
             origin=where,
         )
         kept = store.put_raw(raw)
@@ -336,11 +335,10 @@ def test_election_definitions_are_versioned(store: SqlStore, general: Feed) -> N
 
 def test_raw_payloads_are_kept_compressed_by_hash(store: SqlStore, general: Feed) -> None:
     where, data = general.payloads[-1]
-    raw = RawPayload(
-        content_hash=content_hash(data),
+    raw = RawPayload.of(
+        data,
         source="lavote",
         received_at=general.releases[-1].received_at,
-        data=data,
         origin=where,
     )
     assert store.put_raw(raw) is True
@@ -359,11 +357,10 @@ def test_a_payload_kept_as_zlib_by_an_earlier_racedesk_reads_back(
     store: SqlStore, general: Feed
 ) -> None:
     where, data = general.payloads[-1]
-    raw = RawPayload(
-        content_hash=content_hash(data),
+    raw = RawPayload.of(
+        data,
         source="lavote",
         received_at=general.releases[-1].received_at,
-        data=data,
         origin=where,
     )
     row = store._raw_row(raw) | {"data": zlib.compress(data, 1)}
@@ -379,11 +376,10 @@ def test_a_payload_the_parser_rejects_is_quarantined_with_its_reason(
     store.put_election(general.election)
     where, data = general.payloads[3]
     cut = data[: len(data) // 2]
-    raw = RawPayload(
-        content_hash=content_hash(cut),
+    raw = RawPayload.of(
+        cut,
         source="lavote",
         received_at=general.releases[3].received_at,
-        data=cut,
         origin=where,
     )
     store.put_raw(raw)  # kept before parsing
@@ -402,11 +398,8 @@ def test_a_payload_the_parser_rejects_is_quarantined_with_its_reason(
 
 def test_quarantine_keeps_bytes_never_seen_before(store: SqlStore) -> None:
     data = b'{"TimeStamp": "not a time", "Data": []}'
-    raw = RawPayload(
-        content_hash=content_hash(data),
-        source="lavote",
-        received_at=from_us(1_730_865_394_000_000, "America/Los_Angeles"),
-        data=data,
+    raw = RawPayload.of(
+        data, source="lavote", received_at=from_us(1_730_865_394_000_000, "America/Los_Angeles")
     )
     store.quarantine(raw, "cannot read the feed time")
     assert store.raw(raw.content_hash) == raw
