@@ -22,7 +22,7 @@ from racedesk.engine.replay import replay as replay_canvass
 from racedesk.engine.types import Snapshot
 from racedesk.errors import RacedeskError
 from racedesk.model import Contest, Election, OutstandingReport
-from racedesk.publish import terminal
+from racedesk.publish import numbers, terminal
 from racedesk.sources.loader import Canvass, load_canvasses
 
 app = typer.Typer(
@@ -250,8 +250,8 @@ def _print_summary(out: Any, election: Election, snapshots: list[Snapshot]) -> N
         left = snap.ballots_left.ballots
         table.add_row(
             terminal.local_time(snap.feed_time),
-            terminal.count(_ballots_counted(snap)),
-            terminal.about(left),
+            numbers.count(_ballots_counted(snap)),
+            numbers.count_interval(left),
             f"{called}/{len(snap.states)}",
             "" if snap.usable else "not used",
         )
@@ -437,7 +437,7 @@ def backtest(
             s = report.summary
             out.print(
                 f"{canvass.election.id}: {s.contests} contests, {s.called} called, "
-                f"[bold]{s.wrong_calls} wrong calls[/bold], 90% intervals held {terminal.pct(s.coverage_90, 1)} "
+                f"[bold]{s.wrong_calls} wrong calls[/bold], 90% intervals held {numbers.pct(s.coverage_90, 1)} "
                 f"of (contest, release) pairs"
             )
             if report_json or report_md:

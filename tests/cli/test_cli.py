@@ -50,6 +50,17 @@ def test_replay_contest_by_title_prints_a_table(general_2024: Path) -> None:
     assert "59.89%" in out
 
 
+def test_replay_table_heads_each_column_with_the_candidates_surname(general_2024: Path) -> None:
+    result = runner.invoke(
+        app, ["replay", str(general_2024), "--contest", "9857"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    head = next(line for line in result.stdout.splitlines() if "votes counted" in line)
+    columns = [cell.strip() for cell in head.strip("┃ ").split("┃")]
+    # The four most voted: ROBERT F. KENNEDY JR. is "Kennedy", as everywhere else, not "Jr.".
+    assert columns[3:7] == ["Harris", "Trump", "Kennedy", "Stein"]
+
+
 def test_reingest_changes_nothing(ingested: str, general_2024: Path) -> None:
     out = run("ingest", str(general_2024), "--db", ingested)
     assert "0 releases stored, 32 already known or unchanged" in out

@@ -45,6 +45,9 @@ def test_short_names_and_rounding() -> None:
     assert words.short_name("JOHN Q. PUBLIC JR.") == "Public"
     assert words.short_name("MARY SMITH-JONES") == "Smith-Jones"
     assert words.short_name("YES") == "Yes"
+    # The same short names as the standings and the tables: particles kept, suffixes dropped.
+    assert words.short_name("CLAUDIA DE LA CRUZ") == "De La Cruz"
+    assert words.short_name("ROBERT F. KENNEDY JR.") == "Kennedy"
     assert words.about(721_344) == "about 721,000"
     assert words.about(1_116_100) == "about 1,120,000"
     assert words.about(950) == "about 950"

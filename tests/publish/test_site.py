@@ -15,17 +15,14 @@ from fastapi.testclient import TestClient
 from racedesk.desk import Desk
 from racedesk.engine.types import ContestState, Interval, Standing, VotesLeft
 from racedesk.publish.app import create_app
+from racedesk.publish.numbers import count, count_interval, pct, pct_interval
 from racedesk.publish.site import (
     ExportResult,
     Library,
     batch_share,
     chance,
     chart_data,
-    count,
-    count_interval,
     filter_contests,
-    pct,
-    pct_interval,
     slug,
     standing_text,
     when,

@@ -15,23 +15,11 @@ import math
 from collections.abc import Sequence
 
 from racedesk.engine.calls import Count, hurdle_interval, need_interval, read_count
+from racedesk.engine.standing import short_name
 from racedesk.engine.types import ContestCall, ContestState, Interval, Projection
 from racedesk.model import Contest
 
-_SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
-
-
-def short_name(name: str) -> str:
-    """A candidate's surname as people write it ("NATHAN HOCHMAN" → "Hochman"); measures'
-    answers as words ("YES" → "Yes")."""
-    parts = [p for p in name.replace(",", " ").split() if p]
-    if not parts:
-        return name
-    while len(parts) > 1 and parts[-1].upper() in _SUFFIXES:
-        parts.pop()
-    last = parts[-1]
-    return "-".join(w[:1].upper() + w[1:].lower() for w in last.split("-"))
 
 
 def about(value: float) -> str:

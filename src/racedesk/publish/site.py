@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, get_args
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -37,9 +37,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from racedesk import views
-from racedesk.engine.types import CallEvent, ContestState, Interval, Snapshot, Standing
+from racedesk.engine.types import CallEvent, CallStatus, ContestState, Snapshot, Standing
 from racedesk.errors import StoreError
 from racedesk.model import RULE_NAMES, Contest, Election
+from racedesk.publish.numbers import count, count_interval, pct, pct_interval
 from racedesk.store.base import StoredRelease
 
 if TYPE_CHECKING:
@@ -49,73 +50,12 @@ HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 
 #: Call statuses in the order the index's filter lists them (``calls-and-hurdles.md``).
-STATUSES: tuple[str, ...] = (
-    "too early",
-    "too close",
-    "leading",
-    "called",
-    "runoff",
-    "advanced",
-    "passed",
-    "failed",
-    "winner not leading",
-    "rescinded",
-)
+STATUSES: tuple[str, ...] = get_args(CallStatus)
 
 _T = TypeVar("_T")
 
 
 # --- numbers and times for people ----------------------------------------------------------------
-
-
-def count(n: float | None) -> str:
-    """A count with thousands separators (1983802 → "1,983,802"); unknown is a dash."""
-    if n is None:
-        return "–"
-    return f"{round(n):,}"
-
-
-def pct(share: float | None, digits: int = 2) -> str:
-    """A share in [0, 1] as a percentage (0.598877 → "59.89%"); unknown is a dash."""
-    if share is None:
-        return "–"
-    return f"{share * 100:.{digits}f}%"
-
-
-def _iv(value: Interval | dict[str, Any] | None) -> tuple[float, float, float] | None:
-    if value is None:
-        return None
-    if isinstance(value, Interval):
-        return value.low, value.mid, value.high
-    return float(value["low"]), float(value["mid"]), float(value["high"])
-
-
-def pct_interval(value: Interval | dict[str, Any] | None, digits: int = 1) -> str:
-    """A share interval: "64.7% (63.9–65.6%)", or one figure when its bounds agree."""
-    iv = _iv(value)
-    if iv is None:
-        return "–"
-    low, mid, high = iv
-    if f"{low * 100:.{digits}f}" == f"{high * 100:.{digits}f}":
-        return pct(mid, digits)
-    return f"{pct(mid, digits)} ({low * 100:.{digits}f}–{high * 100:.{digits}f}%)"
-
-
-def count_interval(value: Interval | dict[str, Any] | None) -> str:
-    """A count interval: "about 721,000 (690,000–790,000)", or the count when exact."""
-    iv = _iv(value)
-    if iv is None:
-        return "unknown"
-    low, mid, high = iv
-    if round(low) == round(high):
-        return count(mid)
-    return f"about {count(_round_sig(mid))} ({count(_round_sig(low))}–{count(_round_sig(high))})"
-
-
-def _round_sig(value: float) -> float:
-    if value < 1000:
-        return round(value)
-    return round(value, -3) if value >= 10_000 else round(value, -2)
 
 
 def when(value: datetime | str | None, zone: str = "America/Los_Angeles") -> str:

@@ -9,42 +9,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from racedesk.engine.types import Interval, Snapshot
+from racedesk.engine.standing import short_name
+from racedesk.engine.types import Snapshot
 from racedesk.model import Election
-
-
-def pct(share: float | None, digits: int = 2) -> str:
-    """A share in [0, 1] as a percentage for people: 0.598877 → "59.89%"."""
-    if share is None:
-        return "–"
-    return f"{share * 100:.{digits}f}%"
-
-
-def count(n: float | None) -> str:
-    """A count with thousands separators; an unknown count is a dash."""
-    if n is None:
-        return "–"
-    return f"{round(n):,}"
-
-
-def about(interval: Interval | dict[str, Any] | None) -> str:
-    """Votes or ballots left in words: "about 721,000 (690,000–790,000)"."""
-    if interval is None:
-        return "unknown"
-    low, mid, high = (
-        (interval.low, interval.mid, interval.high)
-        if isinstance(interval, Interval)
-        else (interval["low"], interval["mid"], interval["high"])
-    )
-    if round(low) == round(high):
-        return count(mid)
-    return f"about {count(_round_sig(mid))} ({count(_round_sig(low))}–{count(_round_sig(high))})"
-
-
-def _round_sig(value: float) -> float:
-    if value < 1000:
-        return round(value)
-    return round(value, -3) if value >= 10_000 else round(value, -2)
+from racedesk.publish.numbers import count, count_interval, pct
 
 
 def local_time(value: datetime | str | None) -> str:
@@ -67,7 +35,7 @@ def contest_table(title: str, rows: Sequence[dict[str, Any]]) -> Table:
     first = rows[-1]["contest"] if rows else {"choices": []}
     ranked = sorted(first["choices"], key=lambda c: -c["votes"])[:4]
     for choice in ranked:
-        table.add_column(_short(choice["name"]), justify="right")
+        table.add_column(short_name(choice["name"]), justify="right")
     table.add_column("standing and call")
     for view in rows:
         c = view["contest"]
@@ -78,17 +46,12 @@ def contest_table(title: str, rows: Sequence[dict[str, Any]]) -> Table:
         table.add_row(
             local_time(view["release"]["feed_time"]),
             count(c["total_votes"]),
-            about(left) if left else "unknown",
+            count_interval(left),
             *[pct(shares.get(ch["id"])) for ch in ranked],
             f"{c['outcome']} · {status}"
             + ("" if view["release"]["usable"] else " · release not used (see problems)"),
         )
     return table
-
-
-def _short(name: str) -> str:
-    parts = name.split()
-    return parts[-1].title() if parts else name
 
 
 def status_table(election: Election, snapshot: Snapshot, views: Sequence[dict[str, Any]]) -> Table:

@@ -1,0 +1,68 @@
+"""Numbers for people, as the dashboard, the exported site and the terminal all write them.
+
+Counts with thousands separators ("1,983,802"), shares as percentages ("59.89%"), and intervals
+as their middle with their ends ("64.7% (63.9–65.6%)", "about 721,000 (690,000–790,000)"), or
+one figure when the ends agree at the precision shown. An unknown number is a dash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from racedesk.engine.types import Interval
+
+
+def count(n: float | None) -> str:
+    """A count with thousands separators (1983802 → "1,983,802"); unknown is a dash."""
+    if n is None:
+        return "–"
+    return f"{round(n):,}"
+
+
+def pct(share: float | None, digits: int = 2) -> str:
+    """A share in [0, 1] as a percentage (0.598877 → "59.89%"); unknown is a dash."""
+    if share is None:
+        return "–"
+    return f"{share * 100:.{digits}f}%"
+
+
+def _ends(value: Interval | dict[str, Any] | None) -> tuple[float, float, float] | None:
+    if value is None:
+        return None
+    if isinstance(value, Interval):
+        return value.low, value.mid, value.high
+    return float(value["low"]), float(value["mid"]), float(value["high"])
+
+
+def pct_interval(value: Interval | dict[str, Any] | None, digits: int = 1) -> str:
+    """A share interval: "64.7% (63.9–65.6%)", or one figure when its bounds agree."""
+    ends = _ends(value)
+    if ends is None:
+        return "–"
+    low, mid, high = ends
+    if f"{low * 100:.{digits}f}" == f"{high * 100:.{digits}f}":
+        return pct(mid, digits)
+    return f"{pct(mid, digits)} ({low * 100:.{digits}f}–{high * 100:.{digits}f}%)"
+
+
+def count_interval(value: Interval | dict[str, Any] | None) -> str:
+    """A count interval: "about 721,000 (690,000–790,000)", or the count when exact; an
+    interval not known is "unknown"."""
+    ends = _ends(value)
+    if ends is None:
+        return "unknown"
+    low, mid, high = ends
+    if round(low) == round(high):
+        return count(mid)
+    return f"about {count(_rounded(mid))} ({count(_rounded(low))}–{count(_rounded(high))})"
+
+
+def _rounded(value: float) -> float:
+    """An estimate rounded as it is spoken: to the thousand from 10,000, the hundred from
+    1,000, the unit below."""
+    if value < 1000:
+        return round(value)
+    return round(value, -3) if value >= 10_000 else round(value, -2)
+
+
+__all__ = ["count", "count_interval", "pct", "pct_interval"]
