@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from racedesk.desk import Desk
+from racedesk.engine import words
 from racedesk.engine.types import ContestState, Interval, Standing, VotesLeft
 from racedesk.publish.app import create_app
 from racedesk.publish.numbers import count, count_interval, pct, pct_interval
@@ -49,6 +50,10 @@ def test_numbers_and_times_for_people() -> None:
         == "about 721,000 (690,000–791,000)"
     )
     assert count_interval(Interval.exact(141_900)) == "141,900"
+    # The votes left in a contest's table and in its sentence are one figure.
+    left = Interval(low=2_130_000, mid=2_213_456, high=2_290_600)
+    assert count_interval(left) == "about 2,213,000 (2,130,000–2,291,000)"
+    assert words.about(left.mid) == "about 2,213,000"
     assert count_interval(None) == "unknown"
     assert [chance(p) for p in (1.0, 0.999, 0.73, 0.004, 0.0)] == [
         "100%",

@@ -11,7 +11,6 @@ otherwise. Shares are shown as percentages here only, for people; the engine kee
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from racedesk.engine.calls import Count, hurdle_interval, need_interval, read_count
@@ -22,13 +21,19 @@ from racedesk.model import Contest
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
+def rounded(value: float) -> float:
+    """An estimate rounded as it is said, here and in every table: to the thousand from 10,000
+    (2,213,456 → 2,213,000), to the hundred from 1,000, to the unit below."""
+    if value < 1000:
+        return round(value)
+    return round(value, -3) if value >= 10_000 else round(value, -2)
+
+
 def about(value: float) -> str:
-    """A count rounded to three significant figures: 721,344 → "about 721,000"."""
+    """An estimate of a count in words: 721,344 → "about 721,000"; none is "no"."""
     if value <= 0:
         return "no"
-    drop = math.floor(math.log10(value)) - 2
-    rounded = round(value, -drop) if drop > 0 else round(value)
-    return f"about {int(rounded):,}"
+    return f"about {int(rounded(value)):,}"
 
 
 def pct(x: float, places: int = 1) -> str:
@@ -192,4 +197,4 @@ def contest_sentence(
     return " ".join(parts)
 
 
-__all__ = ["about", "batch_share", "contest_sentence", "pct", "pct_range", "short_name"]
+__all__ = ["about", "batch_share", "contest_sentence", "pct", "pct_range", "rounded", "short_name"]

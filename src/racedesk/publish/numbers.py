@@ -2,7 +2,8 @@
 
 Counts with thousands separators ("1,983,802"), shares as percentages ("59.89%"), and intervals
 as their middle with their ends ("64.7% (63.9–65.6%)", "about 721,000 (690,000–790,000)"), or
-one figure when the ends agree at the precision shown. An unknown number is a dash.
+one figure when the ends agree at the precision shown; estimates are rounded as the sentences
+say them (:func:`racedesk.engine.words.rounded`). An unknown number is a dash.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from racedesk.engine.types import Interval
+from racedesk.engine.words import rounded
 
 
 def count(n: float | None) -> str:
@@ -54,15 +56,7 @@ def count_interval(value: Interval | dict[str, Any] | None) -> str:
     low, mid, high = ends
     if round(low) == round(high):
         return count(mid)
-    return f"about {count(_rounded(mid))} ({count(_rounded(low))}–{count(_rounded(high))})"
-
-
-def _rounded(value: float) -> float:
-    """An estimate rounded as it is spoken: to the thousand from 10,000, the hundred from
-    1,000, the unit below."""
-    if value < 1000:
-        return round(value)
-    return round(value, -3) if value >= 10_000 else round(value, -2)
+    return f"about {count(rounded(mid))} ({count(rounded(low))}–{count(rounded(high))})"
 
 
 __all__ = ["count", "count_interval", "pct", "pct_interval"]
