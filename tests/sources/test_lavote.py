@@ -193,6 +193,53 @@ def test_missing_candidate_count(general) -> None:
         lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
 
 
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("CAND", "candidate 23483 is counted twice"),
+        ("CBLT", "counter CBLT of contest 9547 is given twice"),
+    ],
+)
+def test_a_count_given_twice_is_refused_after_good_releases(
+    general, kind: str, message: str
+) -> None:
+    """The rows' layout learned from good releases does not let a later release with a row
+    given twice through: its rows differ, so they are checked again."""
+    election, files = general
+    for _, data in files[-3:]:
+        lavote.read_release(data, election)
+    doc = _release_json(general)
+    ref = 23483 if kind == "CAND" else 9547
+    row = next(r for r in doc["Data"] if r["ReferenceType"] == kind and r["ReferenceID"] == ref)
+    doc["Data"].append(dict(row))
+    with pytest.raises(InputError, match=message) as err:
+        lavote.read_release(json.dumps(doc).encode(), election, where="twice.json")
+    assert err.value.where == "twice.json"
+
+
+def test_a_contest_with_no_counters_is_refused(general) -> None:
+    election, _ = general
+    doc = _release_json(general)
+    doc["Data"] = [r for r in doc["Data"] if r["ReferenceID"] not in (9547, 23482, 23483)]
+    with pytest.raises(InputError, match=r"contest 9547 \(DISTRICT ATTORNEY\) has no counters"):
+        lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
+
+
+def test_rows_in_another_order_read_the_same(general) -> None:
+    """Each release's rows are placed by their ids, whatever their order (a release in the
+    feed's usual order is read by the layout learned from the one before)."""
+    election, files = general
+    plain = lavote.read_release(files[-1][1], election)
+    doc = _release_json(general)
+    doc["Data"].reverse()
+    shuffled = lavote.read_release(json.dumps(doc).encode(), election)
+    assert shuffled.contests == plain.contests
+    assert lavote.read_release(files[-1][1], election).contests == plain.contests
+    da = next(c for c in shuffled.contests if c.contest_id == "9547")
+    assert da.votes == {"23483": 1_983_802, "23482": 1_328_710}
+    assert shuffled.ballots_counted == plain.ballots_counted == 3_793_106
+
+
 def test_votes_allowed_words() -> None:
     assert lavote.votes_allowed("") == 1
     assert lavote.votes_allowed("Vote for no more than seven") == 7

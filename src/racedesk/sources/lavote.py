@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -319,6 +320,7 @@ class _ContestIndex:
         self.choice_at = {
             int(k.id): (i, k.id) for i, c in enumerate(election.contests) for k in c.choices
         }
+        self.layout: _Layout | None = None  # the rows' layout of the latest release read
 
 
 _INDEX_CACHE: dict[str, tuple[Election, _ContestIndex]] = {}
@@ -368,60 +370,28 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
     Rejected with an :class:`InputError` naming ``where``: JSON that is cut short or not the
     feed's layout, a feed time that cannot be read, a counter that is negative or not a whole
     number, an id the election does not have (an unknown contest or candidate, or another
-    election's counters), a counter given twice, a contest with no counters.
+    election's counters), a counter given twice, a contest with no counters or without a
+    candidate's votes.
+
+    The rows are placed by the release's :class:`_Layout`: the registrar's feed lists the same
+    counters in the same order from one release to the next, so the layout learned (and
+    checked) from one release serves every later one whose rows name the same counters in the
+    same order.
     """
     payload = _counts(data, where)
     feed_time = parse_timestamp(payload.TimeStamp, where)
     idx = _index(election)
-    contests = election.contests
-    # Per contest, by position: votes by choice id (in the feed's order), the five ballot
-    # counters (CBLT, CFV, CPV, CUV, COV; None until given), write-ins, NSEL-0k by k.
-    votes: list[dict[str, int]] = [{} for _ in contests]
-    counters: list[list[int | None]] = [[None] * 5 for _ in contests]
-    write_ins = [0] * len(contests)
-    unused: list[dict[int, int]] = [{} for _ in contests]
-    county: dict[str, int] = {}
-    choice_at, contest_at, counter_at = idx.choice_at, idx.contest_at, _CONTEST_COUNTER_AT
-    for row in payload.Data:
-        value = row.Value
-        kind = row.ReferenceType
-        ref = row.ReferenceID
-        if kind == "CAND":
-            found = choice_at.get(ref)
-            if found is None:
-                raise UnknownReferenceError(
-                    f"candidate {ref} is not in election {election.id}", where=where
-                )
-            got = votes[found[0]]
-            if found[1] in got:
-                raise InputError(f"candidate {ref} is counted twice", where=where)
-            got[found[1]] = value
-            continue
-        k = counter_at.get(kind)
-        if k is None:
-            if kind in _COUNTY_COUNTERS:
-                if kind != "PBLT" and ref != idx.election_feed_id:
-                    raise UnknownReferenceError(
-                        f"counter {kind} is for election {ref}, not {election.id}", where=where
-                    )
-                county[kind] = value
-                continue
-            if kind[:5] not in ("WRTN-", "NSEL-") or not kind[5:].isdigit():
-                raise InputError(f"unknown counter type {kind!r}", where=where)
-        at = contest_at.get(ref)
-        if at is None:
-            raise UnknownReferenceError(
-                f"contest {ref} ({kind}) is not in election {election.id}", where=where
-            )
-        if k is not None:
-            mine = counters[at]
-            if mine[k] is not None:
-                raise InputError(f"counter {kind} of contest {ref} is given twice", where=where)
-            mine[k] = value
-        elif kind[0] == "W":
-            write_ins[at] += value
-        else:
-            unused[at][int(kind[5:])] = value
+    rows = payload.Data
+    kinds = list(map(_kind_of, rows))
+    refs = list(map(_ref_of, rows))
+    layout = idx.layout
+    if layout is None or kinds != layout.kinds or refs != layout.refs:
+        layout = _Layout(kinds, refs, election, idx, where)
+        idx.layout = layout
+    values: list[Any] = list(map(_value_of, rows))
+    values.append(None)  # what an absent counter (row −1) reads
+    at = values.__getitem__
+    county = dict(zip(layout.county, map(at, layout.county.values()), strict=True))
     return Release(
         election_id=election.id,
         source=SOURCE,
@@ -429,8 +399,18 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
         received_at=received_at or datetime.now(tz=LA_TIME),
         content_hash=content_hash(data),
         contests=tuple(
-            _contest_count(c, votes[i], counters[i], write_ins[i], unused[i], where)
-            for i, c in enumerate(contests)
+            ContestCount(
+                contest_id=contest_id,
+                votes=dict(zip(ids, map(at, votes), strict=True)),
+                write_ins=sum(map(at, wrtn)),
+                ballots=at(cblt),
+                full=at(cfv),
+                partial=at(cpv),
+                undervotes=at(cuv),
+                overvotes=at(cov),
+                unused=tuple(map(at, nsel)),
+            )
+            for contest_id, ids, votes, (cblt, cfv, cpv, cuv, cov), wrtn, nsel in layout.contests
         ),
         ballots_counted=county.get("EBLT"),
         ballots_mail=county.get("MBLT"),
@@ -438,33 +418,91 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
     )
 
 
-def _contest_count(contest: Contest, votes: dict[str, int], counters: list[int | None],
-                   write_ins: int, unused: dict[int, int], where: str) -> ContestCount:  # fmt: skip
-    """One contest's count from what the release gave it, refused when it has no counters at
-    all or lacks a candidate's votes."""
-    if not votes and all(c is None for c in counters):
-        raise InputError(
-            f"contest {contest.id} ({contest.title}) has no counters in this release", where=where
-        )
-    if len(votes) < len(contest.choices):  # votes holds only this contest's choices
-        missing = [k.name for k in contest.choices if k.id not in votes]
-        if missing:
-            raise InputError(
-                f"contest {contest.id} ({contest.title}) has no count for {', '.join(missing)}",
-                where=where,
-            )
-    ballots, full, partial, under, over = counters
-    return ContestCount(
-        contest_id=contest.id,
-        votes=votes,
-        write_ins=write_ins,
-        ballots=ballots,
-        full=full,
-        partial=partial,
-        undervotes=under,
-        overvotes=over,
-        unused=tuple(map(unused.__getitem__, sorted(unused))) if unused else (),
-    )
+_kind_of = attrgetter("ReferenceType")
+_ref_of = attrgetter("ReferenceID")
+_value_of = attrgetter("Value")
+
+
+class _Layout:
+    """Where each row of a release goes, by its position among the rows (−1: not given).
+
+    Per contest of the election, in its order: its id, its choices' ids and rows (in the
+    feed's order), the rows of its five ballot counters (CBLT, CFV, CPV, CUV, COV), of its
+    write-ins (WRTN-0k, added up) and of its NSEL-0k counters in the order of k; and the rows
+    of the county-wide counters by type. Learning it checks every id and every counter, with an
+    :class:`InputError` naming ``where`` for the first that is wrong.
+    """
+
+    __slots__ = ("contests", "county", "kinds", "refs")
+
+    def __init__(
+        self, kinds: list[str], refs: list[int], election: Election, idx: _ContestIndex, where: str
+    ) -> None:
+        contests = election.contests
+        ids: list[list[str]] = [[] for _ in contests]
+        votes: list[list[int]] = [[] for _ in contests]
+        ballots: list[list[int]] = [[-1] * 5 for _ in contests]
+        wrtn: list[list[int]] = [[] for _ in contests]
+        nsel: list[dict[int, int]] = [{} for _ in contests]
+        county: dict[str, int] = {}
+        seen: set[int] = set()
+        choice_at, contest_at, counter_at = idx.choice_at, idx.contest_at, _CONTEST_COUNTER_AT
+        for row, (kind, ref) in enumerate(zip(kinds, refs, strict=True)):
+            if kind == "CAND":
+                found = choice_at.get(ref)
+                if found is None:
+                    raise UnknownReferenceError(
+                        f"candidate {ref} is not in election {election.id}", where=where
+                    )
+                if ref in seen:
+                    raise InputError(f"candidate {ref} is counted twice", where=where)
+                seen.add(ref)
+                ids[found[0]].append(found[1])
+                votes[found[0]].append(row)
+                continue
+            k = counter_at.get(kind)
+            if k is None:
+                if kind in _COUNTY_COUNTERS:
+                    if kind != "PBLT" and ref != idx.election_feed_id:
+                        raise UnknownReferenceError(
+                            f"counter {kind} is for election {ref}, not {election.id}", where=where
+                        )
+                    county[kind] = row
+                    continue
+                if kind[:5] not in ("WRTN-", "NSEL-") or not kind[5:].isdigit():
+                    raise InputError(f"unknown counter type {kind!r}", where=where)
+            at = contest_at.get(ref)
+            if at is None:
+                raise UnknownReferenceError(
+                    f"contest {ref} ({kind}) is not in election {election.id}", where=where
+                )
+            if k is not None:
+                if ballots[at][k] >= 0:
+                    raise InputError(f"counter {kind} of contest {ref} is given twice", where=where)
+                ballots[at][k] = row
+            elif kind[0] == "W":
+                wrtn[at].append(row)
+            else:
+                nsel[at][int(kind[5:])] = row  # NSEL-0k given twice: the last one
+        for i, contest in enumerate(contests):
+            if not votes[i] and max(ballots[i]) < 0:
+                raise InputError(
+                    f"contest {contest.id} ({contest.title}) has no counters in this release",
+                    where=where,
+                )
+            if len(votes[i]) < len(contest.choices):  # only this contest's choices are there
+                missing = [c.name for c in contest.choices if c.id not in ids[i]]
+                raise InputError(
+                    f"contest {contest.id} ({contest.title}) has no count for {', '.join(missing)}",
+                    where=where,
+                )
+        self.kinds = kinds
+        self.refs = refs
+        self.county = county
+        self.contests = [
+            (c.id, ids[i], votes[i], ballots[i], wrtn[i], [nsel[i][k] for k in sorted(nsel[i])])
+            for i, c in enumerate(contests)
+        ]
 
 
 # --- folders -----------------------------------------------------------------------------------
