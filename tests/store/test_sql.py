@@ -130,6 +130,14 @@ def test_counters_nsel_and_write_ins_are_kept(store: SqlStore, general: Feed) ->
     assert count.unused == (3_171, 549)
     da = back.count(DA)
     assert da is not None and da.write_ins == 8_614
+    # What the feed does not give is NULL in the rows, not a word or a zero.
+    assert da.votes_by_type == {} and da.precincts_reporting is None
+    with store.engine.connect() as conn:
+        absent = conn.exec_driver_sql(
+            "SELECT count(*), count(votes_by_type), count(precincts_reporting),"
+            " count(precincts_total) FROM contest_counts"
+        ).one()
+    assert tuple(absent) == (2 * len(last.contests), 0, 0, 0)
 
 
 def test_snapshots_and_contest_history_come_back_equal(store: SqlStore, general: Feed) -> None:
