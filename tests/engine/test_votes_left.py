@@ -61,10 +61,11 @@ def election(registration: int | None = 1_000_000, kind: str = "general") -> Ele
 def release(
     when: datetime,
     counted: int | None,
-    wide: tuple[int, int, int] = (0, 0, 0),
-    board: tuple[int, int, int, int] = (0, 0, 0, 0),
+    wide: tuple[int, int, int | None] = (0, 0, 0),
+    board: tuple[int, int, int, int | None] = (0, 0, 0, 0),
 ) -> Release:
-    """``wide`` = (votes a, votes b, ballots); ``board`` = (x, y, z, ballots)."""
+    """``wide`` = (votes a, votes b, ballots); ``board`` = (x, y, z, ballots); ballots None: the
+    feed gives no ballot counter."""
     return Release(
         election_id="t:1",
         source="t",
@@ -274,17 +275,7 @@ def test_nothing_counted_yet_in_the_contest() -> None:
 
 
 def test_a_format_without_ballot_counters_falls_back_and_says_so() -> None:
-    r = Release(
-        election_id="t:1",
-        source="t",
-        feed_time=at(5, 21),
-        received_at=at(5, 21),
-        content_hash="c",
-        contests=(
-            ContestCount(contest_id="w", votes={"a": 600, "b": 300}),
-            ContestCount(contest_id="d", votes={"x": 400, "y": 300, "z": 200}),
-        ),
-    )
+    r = release(at(5, 21), None, (600, 300, None), (400, 300, 200, None))
     county = BallotsLeft(ballots=Interval(low=100, mid=500, high=1_000), source="registrar")
     left = contest_votes_left(election(), BOARD, [r], county, PARAMS)
     assert left.note.startswith("the feed gives no ballots per contest")
@@ -391,18 +382,7 @@ def test_every_contest_at_once_takes_each_way() -> None:
     """Nothing counted, no ballot counters, and the usual way, side by side."""
     el = election()
     county = BallotsLeft(ballots=Interval(low=100, mid=500, high=1_000), source="registrar")
-    r = Release(
-        election_id="t:1",
-        source="t",
-        feed_time=at(5, 21),
-        received_at=at(5, 21),
-        content_hash="mixed",
-        contests=(
-            ContestCount(contest_id="w", votes={"a": 600, "b": 300}, ballots=950),
-            ContestCount(contest_id="d", votes={"x": 400, "y": 300, "z": 200}),
-        ),
-        ballots_counted=1_000,
-    )
+    r = release(at(5, 21), 1_000, (600, 300, 950), (400, 300, 200, None))
     both = contests_votes_left(el, [r], county, PARAMS)
     assert both == [contest_votes_left(el, c, [r], county, PARAMS) for c in el.contests]
     assert both[0].note.startswith("95.0% of the ballots counted")

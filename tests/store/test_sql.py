@@ -45,16 +45,22 @@ def dump(store: SqlStore) -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
+def raw_of(feed: Feed, i: int, data: bytes | None = None) -> RawPayload:
+    """The feed's ``i``-th payload as the desk keeps it (or ``data`` in its place)."""
+    where, payload = feed.payloads[i]
+    return RawPayload.of(
+        payload if data is None else data,
+        source="lavote",
+        received_at=feed.releases[i].received_at,
+        origin=where,
+    )
+
+
 def ingest(store: SqlStore, feed: Feed) -> list[str]:
     """What the desk does with each payload: keep the bytes, parse, commit when new."""
     outcomes = []
     for i, (where, data) in enumerate(feed.payloads):
-        raw = RawPayload.of(
-            data,
-            source="lavote",
-            received_at=feed.releases[i].received_at,
-            origin=where,
-        )
+        raw = raw_of(feed, i)
         kept = store.put_raw(raw)
         if store.has_release(feed.election.id, raw.content_hash):
             outcomes.append(f"kept={kept} known")
@@ -342,13 +348,8 @@ def test_election_definitions_are_versioned(store: SqlStore, general: Feed) -> N
 
 
 def test_raw_payloads_are_kept_compressed_by_hash(store: SqlStore, general: Feed) -> None:
-    where, data = general.payloads[-1]
-    raw = RawPayload.of(
-        data,
-        source="lavote",
-        received_at=general.releases[-1].received_at,
-        origin=where,
-    )
+    raw = raw_of(general, -1)
+    data = raw.data
     assert store.put_raw(raw) is True
     assert store.put_raw(raw) is False
     assert store.raw(raw.content_hash) == raw
@@ -364,13 +365,8 @@ def test_raw_payloads_are_kept_compressed_by_hash(store: SqlStore, general: Feed
 def test_a_payload_kept_as_zlib_by_an_earlier_racedesk_reads_back(
     store: SqlStore, general: Feed
 ) -> None:
-    where, data = general.payloads[-1]
-    raw = RawPayload.of(
-        data,
-        source="lavote",
-        received_at=general.releases[-1].received_at,
-        origin=where,
-    )
+    raw = raw_of(general, -1)
+    data = raw.data
     row = store._raw_row(raw) | {"data": zlib.compress(data, 1)}
     with store.engine.begin() as conn:
         conn.execute(t.raw_payloads.insert(), row)
@@ -384,12 +380,7 @@ def test_a_payload_the_parser_rejects_is_quarantined_with_its_reason(
     store.put_election(general.election)
     where, data = general.payloads[3]
     cut = data[: len(data) // 2]
-    raw = RawPayload.of(
-        cut,
-        source="lavote",
-        received_at=general.releases[3].received_at,
-        origin=where,
-    )
+    raw = raw_of(general, 3, cut)
     store.put_raw(raw)  # kept before parsing
     with pytest.raises(InputError) as caught:
         read_release(cut, general.election, where=where)
