@@ -178,11 +178,11 @@ class Desk:
                 )
             if latest is not None and _same_counts(latest, release):
                 return _not_stored(release, "unchanged", "the counts did not change")
+            sequence = len(history)
+            release = msgspec.structs.replace(release, sequence=sequence)
             previous = next((s.release for s in reversed(history) if s.usable), None)
             problems = check_release(election, release, previous)
             usable = is_usable(problems)
-            sequence = len(history)
-            release = msgspec.structs.replace(release, sequence=sequence)
             snapshot = self._advance(election, history, release, usable, problems)
             stored = StoredRelease(
                 release=release,

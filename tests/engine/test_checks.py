@@ -283,6 +283,27 @@ def test_counts_that_went_down_are_notes() -> None:
     )
 
 
+def test_counts_that_went_down_are_found_whatever_the_order_of_the_rows() -> None:
+    before = good_release()
+    # The choices in another order: nothing went down, then one vote did.
+    reordered = msgspec.structs.replace(MEASURE, votes=dict(reversed(MEASURE.votes.items())))
+    same = with_counts(measure=reordered)
+    assert "count-went-down" not in codes(check_release(ELECTION, same, before))
+    # Yes lost a vote; laid flat, every count is still at least the one at its place before.
+    lower = with_counts(measure=msgspec.structs.replace(MEASURE, votes={"no": 601, "yes": 599}))
+    found = [p for p in check_release(ELECTION, lower, before) if p.code == "count-went-down"]
+    assert [(p.contest_id, p.message) for p in found] == [
+        ("m", "MEASURE M: 1 choice(s) lost 1 votes since the last usable release (a correction?)")
+    ]
+    # The contests in another order, and a contest's ballots went down.
+    fewer = msgspec.structs.replace(COUNCIL, ballots=5_877)
+    swapped = good_release(contests=(MEASURE, fewer))
+    found = [p for p in check_release(ELECTION, swapped, before) if p.code == "count-went-down"]
+    assert [p.message for p in found] == [
+        "CITY COUNCIL: ballots went down since the last usable release (a correction?)"
+    ]
+
+
 def test_a_release_older_than_the_last_usable_one_blocks() -> None:
     later = good_release(feed_time=WHEN.replace(hour=5))
     problems = check_release(ELECTION, good_release(), later)

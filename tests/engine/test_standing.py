@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 from fractions import Fraction
 from itertools import combinations, combinations_with_replacement
 from pathlib import Path
+from unittest.mock import patch
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from racedesk.engine import standing
 from racedesk.engine.params import default_params
 from racedesk.engine.standing import contest_state, name_list, short_name
 from racedesk.engine.types import Interval, Problem, VotesLeft
@@ -277,6 +280,53 @@ def test_every_need_is_within_0_and_100_percent(
             continue
         assert x.needs is not None and x.denominator
         assert 0.0 <= x.needs.low <= x.needs.mid <= x.needs.high <= 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    votes=st.lists(st.integers(0, 2_000), min_size=2, max_size=2),
+    write_ins=st.integers(0, 300),
+    missing=st.booleans(),
+    low=st.floats(0, 3_000),
+    spread=st.floats(0, 3_000),
+    mid_at=st.floats(0, 1),
+    votes_per_ballot=st.sampled_from([0.5, 1.0, 1.3]),
+    known=st.booleans(),
+)
+def test_a_duel_is_worked_out_as_any_contest_for_places(
+    votes: list[int],
+    write_ins: int,
+    missing: bool,
+    low: float,
+    spread: float,
+    mid_at: float,
+    votes_per_ballot: float,
+    known: bool,
+) -> None:
+    """One seat between two choices has its own path (``standing._duel``, most contests): its
+    state, words and numbers included, is the general path's for places."""
+    mid, high = low + mid_at * spread, low + spread
+    left = (
+        VotesLeft(
+            ballots=Interval(low=low, mid=mid, high=high),
+            votes=Interval(
+                low=low * votes_per_ballot,
+                mid=mid * votes_per_ballot,
+                high=high * votes_per_ballot,
+            ),
+            source="model",
+        )
+        if known
+        else VotesLeft(ballots=None, votes=None, source="none")
+    )
+    race = contest(Rule(kind="plurality"), ["ANN ADAMS", "BEN BAKER"])
+    counted = count(votes, write_ins)
+    if missing:  # a feed that leaves out a choice with no votes
+        counted = msgspec.structs.replace(counted, votes={"1": votes[1]})
+    fast = contest_state(race, counted, RELEASE, left)
+    with patch.object(standing, "_duel", lambda *_: None):
+        general = contest_state(race, counted, RELEASE, left)
+    assert fast == general
 
 
 # --- the traps of calls-and-hurdles.md --------------------------------------------------------

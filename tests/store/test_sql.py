@@ -305,6 +305,30 @@ def test_a_count_that_goes_down_is_kept_and_flagged(store: SqlStore, general: Fe
     assert nxt is not None and not nxt.correction and nxt.problems == ()
 
 
+def test_a_correction_is_flagged_when_the_choices_come_in_another_order(
+    store: SqlStore, general: Feed
+) -> None:
+    commit_all(store, general, upto=3)
+    before = general.releases[2].count(DA)
+    assert before is not None and list(before.votes) == [HOCHMAN, GASCON]
+    hochman = before.votes[HOCHMAN]
+    # Hochman loses a vote, listed after Gascón: laid flat, each count is still at least the
+    # one at its place before; only choice by choice does one go down.
+    corrected = msgspec.structs.replace(
+        general.releases[3],
+        contests=tuple(
+            msgspec.structs.replace(c, votes={GASCON: hochman, HOCHMAN: hochman - 1})
+            if c.contest_id == DA
+            else c
+            for c in general.releases[3].contests
+        ),
+    )
+    stored = store.commit_release(StoredRelease(release=corrected))
+    assert stored is not None and stored.correction
+    (note,) = [p for p in stored.problems if p.code == "count-went-down"]
+    assert f"contest {DA}, choice {HOCHMAN}: {hochman:,} → {hochman - 1:,}" in note.message
+
+
 def test_a_correction_is_flagged_by_a_fresh_process_too(store_url: str, general: Feed) -> None:
     first = SqlStore(store_url)
     commit_all(first, general, upto=2)

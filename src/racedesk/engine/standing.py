@@ -111,6 +111,8 @@ class _ContestInfo:
         "_pairs",
         "contest",
         "denominator",
+        "duel",
+        "duel_words",
         "goal",
         "ids",
         "idset",
@@ -135,9 +137,13 @@ class _ContestInfo:
         )
         rule = contest.rule
         self.rule_text = rule.text or RULE_NAMES.get(rule.kind, rule.kind)
+        #: One seat between two choices (plurality): the shape of most contests, see _duel.
+        self.duel = rule.kind == "plurality" and rule.seats == 1 and len(self.ids) == 2
         self.yes, self.no = _yes_no(contest)
         self._pairs: dict[int, str] = {}
         self.outcomes: dict[tuple[object, ...], str] = {}
+        #: A duel's two-way denominators, each choice named first in its own.
+        self.duel_words = (self.pair_text(0, 1), self.pair_text(1, 0)) if self.duel else ("", "")
         self.thresholds: list[_Threshold] = []
         self.goal = self.denominator = ""
         self.split_outcome = ""
@@ -201,6 +207,43 @@ def _info(contest: Contest) -> _ContestInfo:
 # --- the count, ranked ------------------------------------------------------------------------
 
 
+def _count_of(info: _ContestInfo, count: ContestCount | None) -> tuple[list[int], int, int]:
+    """A contest's votes in ballot order (0 for a choice the count does not name), the votes
+    for the named choices and all votes, write-ins included."""
+    if count is None:
+        return list(info.zeros), 0, 0
+    got = count.votes
+    ids = info.ids
+    votes = (
+        list(map(got.__getitem__, ids))
+        if got.keys() == info.idset
+        else list(map(got.get, ids, info.zeros))
+    )
+    shown = sum(votes)
+    return votes, shown, shown + count.write_ins
+
+
+def _left_of(
+    votes_left: VotesLeft, allowed: int
+) -> tuple[tuple[float, float, float] | None, float]:
+    """The votes left at their low, middle and high points (None without an estimate), never
+    negative and never more than the votes allowed on every ballot left, and the most ballots
+    left."""
+    r, b = votes_left.votes, votes_left.ballots
+    if r is None or b is None:
+        return None, 0.0
+    lo, mid, hi = r.low, r.mid, r.high
+    if not (
+        lo >= 0.0 and hi <= allowed * b.high and mid <= allowed * b.mid and lo <= allowed * b.low
+    ):
+        lo, mid, hi = (
+            _bound(lo, allowed * b.low),
+            _bound(mid, allowed * b.mid),
+            _bound(hi, allowed * b.high),
+        )
+    return (lo, mid, hi), b.high if b.high > 0.0 else 0.0
+
+
 class _Tally:
     """One contest's count, ranked (ties in ballot order), with the votes left at their low,
     middle and high points (``left``, None without an estimate) and the most ballots left."""
@@ -224,46 +267,15 @@ class _Tally:
         self.info = info
         self.ids = info.ids
         self.names = info.names
-        ids = info.ids
-        if count is not None:
-            got = count.votes
-            votes = (
-                list(map(got.__getitem__, ids))
-                if got.keys() == info.idset
-                else list(map(got.get, ids, info.zeros))
-            )
-            self.shown = shown = sum(votes)
-            self.total = shown + count.write_ins
-        else:
-            votes = list(info.zeros)
-            self.shown = self.total = 0
+        votes, self.shown, self.total = _count_of(info, count)
         self.votes = votes
         if len(votes) == 2:
-            a, b2 = votes
-            self.order, self.ranked = ([0, 1], [a, b2]) if a >= b2 else ([1, 0], [b2, a])
+            a, b = votes
+            self.order, self.ranked = ([0, 1], [a, b]) if a >= b else ([1, 0], [b, a])
         else:
             self.order = order = sorted(range(len(votes)), key=votes.__getitem__, reverse=True)
             self.ranked = list(map(votes.__getitem__, order))
-        r, b = votes_left.votes, votes_left.ballots
-        if r is None or b is None:
-            self.left: tuple[float, float, float] | None = None
-            self.ballots = 0.0
-        else:
-            # Never negative, and never more than the votes allowed on every ballot left.
-            lo, mid, hi = r.low, r.mid, r.high
-            if not (
-                lo >= 0.0
-                and hi <= allowed * b.high
-                and mid <= allowed * b.mid
-                and lo <= allowed * b.low
-            ):
-                lo, mid, hi = (
-                    _bound(lo, allowed * b.low),
-                    _bound(mid, allowed * b.mid),
-                    _bound(hi, allowed * b.high),
-                )
-            self.left = (lo, mid, hi)
-            self.ballots = b.high if b.high > 0.0 else 0.0
+        self.left, self.ballots = _left_of(votes_left, allowed)
 
     def share(self, v: int) -> float:
         return v / self.shown if self.shown else 0.0
@@ -283,6 +295,105 @@ def _bound(votes: float, most: float) -> float:
 
 
 _Result = tuple[tuple[str, ...], int, float, tuple[Standing, ...], str]
+_Duel = tuple[list[int], int, int, tuple[str, ...], int, float, tuple[Standing, ...], str]
+
+
+def _duel(
+    info: _ContestInfo, count: ContestCount | None, votes_left: VotesLeft, allowed: int
+) -> _Duel | None:
+    """One seat between two choices, the shape of 156 of the 373 contests of LA's 2024 general:
+    what :func:`_places` gives with k = 1, worked out directly. With two choices the leader's
+    place is clinched exactly when the trailer's is lost, when the lead exceeds the most the
+    trailer can gain (min(B, R), :func:`~racedesk.engine.hurdle.place_statuses`); otherwise
+    both need a share of the same two-way votes left, one the complement of the other.
+
+    None (the general path decides) before any vote, at a tie, without an estimate of the votes
+    left, or where rounding makes the two tests of ``place_statuses`` disagree.
+    """
+    left, ballots = _left_of(votes_left, allowed)
+    if count is None or left is None:
+        return None
+    votes, shown, total = _count_of(info, count)
+    v0, v1 = votes
+    if v0 == v1 or total == 0:
+        return None
+    first, second, ahead, behind = (0, 1, v0, v1) if v0 > v1 else (1, 0, v1, v0)
+    hi = left[2]
+    lead = ahead - behind
+    clinched = lead > ballots or lead > hi
+    if clinched != (ahead - (ballots if ballots < hi else hi) > behind):
+        return None
+    inv = 1.0 / shown
+    ids, names = info.ids, info.names
+    id_first, id_second = ids[first], ids[second]
+    if clinched:
+        winner = Standing(
+            choice_id=id_first,
+            name=names[first],
+            votes=ahead,
+            share=ahead * inv,
+            status="clinched",
+            goal="to win",
+            rival=id_second,
+        )
+        loser = Standing(
+            choice_id=id_second,
+            name=names[second],
+            votes=behind,
+            share=behind * inv,
+            status="eliminated",
+            goal="to win",
+            rival=id_first,
+        )
+        outcome = f"{names[first]} clinched"
+    else:
+        at_lo, at_mid, at_hi = two_way_needs3(lead, shown, total, left)
+        if at_mid <= 1.0 or shown == total:
+            leader_words, trailer_words = info.duel_words[first], info.duel_words[second]
+        else:
+            at_lo, at_mid, at_hi = two_way_needs3(lead, 1, 1, left)
+            leader_words = trailer_words = ALL_VOTES
+        winner = Standing(
+            choice_id=id_first,
+            name=names[first],
+            votes=ahead,
+            share=ahead * inv,
+            status="contending",
+            goal="to win",
+            needs=Interval(
+                low=1.0 - at_lo if at_lo < 1.0 else 0.0,
+                mid=1.0 - at_mid if at_mid < 1.0 else 0.0,
+                high=1.0 - at_hi if at_hi < 1.0 else 0.0,
+            ),
+            denominator=leader_words,
+            rival=id_second,
+        )
+        loser = Standing(
+            choice_id=id_second,
+            name=names[second],
+            votes=behind,
+            share=behind * inv,
+            status="contending",
+            goal="to win",
+            needs=Interval(
+                low=at_hi if at_hi < 1.0 else 1.0,
+                mid=at_mid if at_mid < 1.0 else 1.0,
+                high=at_lo if at_lo < 1.0 else 1.0,
+            ),
+            denominator=trailer_words,
+            rival=id_first,
+        )
+        outcome = f"{names[first]} leads"
+    return (
+        votes,
+        shown,
+        total,
+        (id_first,),
+        lead,
+        lead / shown,
+        (winner, loser) if first == 0 else (loser, winner),
+        outcome,
+    )
 
 
 def contest_state(
@@ -308,23 +419,33 @@ def contest_state(
     """
     info = _info(contest)
     rule = contest.rule
-    t = _Tally(info, count, votes_left, rule.votes_allowed)
     kind = rule.kind
-    if kind == "plurality":
-        leaders, margin_votes, margin_share, standings, outcome = _places(rule.seats, False, t)
+    duel = _duel(info, count, votes_left, rule.votes_allowed) if info.duel else None
+    if duel is not None:
+        votes, shown, total, leaders, margin_votes, margin_share, standings, outcome = duel
     elif kind in ("measure", "recall"):
-        leaders, margin_votes, margin_share, standings, outcome = _measure(info, t)
-    elif kind == "majority_or_runoff" and rule.seats == 1:
-        leaders, margin_votes, margin_share, standings, outcome = _majority(rule.advance or 2, t)
-    else:
-        leaders, margin_votes, margin_share, standings, outcome = _places(
-            rule.advance or 2 * rule.seats, True, t
+        votes, shown, total = _count_of(info, count)
+        left, ballots = _left_of(votes_left, rule.votes_allowed)
+        leaders, margin_votes, margin_share, standings, outcome = _measure(
+            info, votes, shown, left, ballots
         )
-        if kind == "majority_or_runoff":
-            outcome += " (a majority for several seats is not evaluated)"
-    if t.total == 0:
+    else:
+        t = _Tally(info, count, votes_left, rule.votes_allowed)
+        if kind == "plurality":
+            leaders, margin_votes, margin_share, standings, outcome = _places(rule.seats, False, t)
+        elif kind == "majority_or_runoff" and rule.seats == 1:
+            leaders, margin_votes, margin_share, standings, outcome = _majority(
+                rule.advance or 2, t
+            )
+        else:
+            leaders, margin_votes, margin_share, standings, outcome = _places(
+                rule.advance or 2 * rule.seats, True, t
+            )
+            if kind == "majority_or_runoff":
+                outcome += " (a majority for several seats is not evaluated)"
+        votes, shown, total = t.votes, t.shown, t.total
+    if total == 0:
         outcome = "too early"
-    shown = t.shown
     ids = info.ids
     mine: tuple[Problem, ...] = ()
     usable = True
@@ -338,12 +459,12 @@ def contest_state(
         release_sequence=release.sequence if release.sequence is not None else -1,
         feed_time=release.feed_time,
         release_hash=release.content_hash,
-        votes=dict(zip(ids, t.votes, strict=False)),
-        shares=dict(zip(ids, map((1.0 / shown).__rmul__, t.votes), strict=False))
+        votes=dict(zip(ids, votes, strict=False)),
+        shares=dict(zip(ids, map((1.0 / shown).__rmul__, votes), strict=False))
         if shown
         else dict.fromkeys(ids, 0.0),
-        total_votes=t.total,
-        write_ins=t.total - shown,
+        total_votes=total,
+        write_ins=total - shown,
         ballots=count.ballots if count is not None else None,
         leaders=leaders,
         margin_votes=margin_votes,
@@ -600,24 +721,32 @@ def _restate(st: Standing, status: StandingStatus) -> Standing:
     )
 
 
-def _measure(info: _ContestInfo, t: _Tally) -> _Result:
-    """Measures and recalls: yes against its threshold(s), on the yes+no votes."""
+def _measure(
+    info: _ContestInfo,
+    votes: list[int],
+    shown: int,
+    left: tuple[float, float, float] | None,
+    ballots: float,
+) -> _Result:
+    """Measures and recalls: yes against its threshold(s), on the yes+no votes (``votes`` in
+    ballot order, ``shown`` their sum; ``left`` and ``ballots`` as :func:`_left_of` gives
+    them)."""
     y, no = info.yes, info.no
+    ids, names = info.ids, info.names
     if y < 0 or no < 0:
         standings = tuple(
             Standing(
-                choice_id=t.ids[i],
-                name=t.names[i],
-                votes=t.votes[i],
-                share=t.share(t.votes[i]),
+                choice_id=ids[i],
+                name=names[i],
+                votes=v,
+                share=v / shown if shown else 0.0,
                 status="unknown",
                 goal="",
             )
-            for i in range(len(t.votes))
+            for i, v in enumerate(votes)
         )
         return (), 0, 0.0, standings, "cannot tell yes from no"
-    ids, names = t.ids, t.names
-    yes, nay = t.votes[y], t.votes[no]
+    yes, nay = votes[y], votes[no]
     total = yes + nay
     share_yes = yes / total if total else 0.0
     share_no = 1.0 - share_yes if total else 0.0
@@ -646,15 +775,14 @@ def _measure(info: _ContestInfo, t: _Tally) -> _Result:
     passing = total > 0 and reaches(yes, total, main.num, main.den, main.strict)
     split = False
     status: StandingStatus = "unknown"
-    left = t.left
     if left is not None:
-        status = threshold_status(yes, total, t.ballots, left[2], main.num, main.den, main.strict)
+        status = threshold_status(yes, total, ballots, left[2], main.num, main.den, main.strict)
     if len(qs) > 1:
         alt = qs[1]
         split = passing != (total > 0 and reaches(yes, total, alt.num, alt.den, alt.strict))
         if (
             left is not None
-            and threshold_status(yes, total, t.ballots, left[2], alt.num, alt.den, alt.strict)
+            and threshold_status(yes, total, ballots, left[2], alt.num, alt.den, alt.strict)
             != status
         ):
             status = "contending"

@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
-from itertools import chain, groupby
+from itertools import chain, groupby, repeat
 from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,9 @@ STATES_CACHE = 64
 #: zlib level for snapshots and definitions (payloads: see ``racedesk.store.compression``):
 #: level 1 shrinks a snapshot about 4×, in a sixth of level 6's time.
 ZLIB_LEVEL = 1
+
+#: From how many bytes a snapshot (without its states) is compressed on another thread.
+COMPRESS_ALONGSIDE = 64 * 1024
 
 #: From how many rows PostgreSQL is sent a COPY rather than INSERTs.
 _COPY_FROM = 20
@@ -551,12 +554,18 @@ class SqlStore:
             raise StoreError(f"release #{seq} is beyond the store's limit per election", where=eid)
         key = (self._election_key(eid) << t.RELEASE_KEY_SHIFT) + seq
         # Rows are made and the snapshot encoded before the transaction, so that the write lock
-        # is held only for the inserts. zlib runs without the GIL: the snapshot is compressed
-        # on another thread while this one encodes its states and makes the rows.
+        # is held only for the inserts. zlib runs without the GIL: a large snapshot (with its
+        # projections and calls) is compressed on another thread while this one encodes its
+        # states and makes the rows; a small one (about 1 KB without them) at once, as handing
+        # it over costs more than compressing it.
         compressed: Future[bytes] | None = None
         if snapshot is not None:
             packed = _pack.encode(msgspec.structs.replace(snapshot, states=()))
-            compressed = self._compressor.submit(zlib.compress, packed, ZLIB_LEVEL)
+            if len(packed) >= COMPRESS_ALONGSIDE:
+                compressed = self._compressor.submit(zlib.compress, packed, ZLIB_LEVEL)
+            else:
+                compressed = Future()
+                compressed.set_result(zlib.compress(packed, ZLIB_LEVEL))
         contest_rows, choice_rows, tally = _count_rows(key, release)
         snapshot_row: dict[str, Any] | None = None
         event_rows: list[dict[str, Any]] = []
@@ -1135,10 +1144,12 @@ def _position(states: list[msgspec.Raw], contest_id: str, hint: int) -> int:
 
 
 class _Tally(msgspec.Struct, frozen=True):
-    """A release's counts laid flat (``layout`` names what each of ``values`` counts), to tell
-    quickly whether anything went down from one release to the next."""
+    """A release's counts laid flat (``layout``: its contests, the contest of each choice and
+    the choices, in order) to tell quickly whether anything went down from one release to the
+    next: ``values`` holds the county's counters, each contest's write-ins and ballots (-1
+    where absent) and each choice's votes."""
 
-    layout: tuple[str, ...]
+    layout: tuple[list[str], list[str], list[str]]
     values: list[int]
 
 
@@ -1151,44 +1162,41 @@ def _count_rows(
     key: int, release: Release
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], _Tally]:
     """The rows of ``contest_counts`` and ``choice_counts`` for a release, in column order,
-    and its tally."""
+    and its tally. The choices' rows are zipped from the release's choices laid flat (the
+    contests' order, then each contest's own), with no Python per choice."""
     encode = _json.encode
-    contest_rows: list[tuple[Any, ...]] = []
-    choice_rows: list[tuple[Any, ...]] = []
-    layout: list[str] = []
-    values: list[int] = [
+    contests = release.contests
+    contest_rows = [
+        (
+            key,
+            i,
+            c.contest_id,
+            c.write_ins,
+            c.ballots,
+            c.full,
+            c.partial,
+            c.undervotes,
+            c.overvotes,
+            encode(c.unused).decode(),
+            encode(c.votes_by_type).decode() if c.votes_by_type else None,
+            c.precincts_reporting,
+            c.precincts_total,
+        )
+        for i, c in enumerate(contests)
+    ]
+    ids = [c.contest_id for c in contests]
+    contest_of = list(chain.from_iterable(map(repeat, ids, [len(c.votes) for c in contests])))
+    choice_ids = list(chain.from_iterable(c.votes for c in contests))
+    votes = list(chain.from_iterable(c.votes.values() for c in contests))
+    choice_rows = list(zip(repeat(key), range(len(votes)), contest_of, choice_ids, votes))
+    values = [
         -1 if v is None else v
         for v in (release.ballots_counted, release.ballots_mail, release.ballots_in_person)
     ]
-    position = 0
-    for i, c in enumerate(release.contests):
-        cid = c.contest_id
-        contest_rows.append(
-            (
-                key,
-                i,
-                cid,
-                c.write_ins,
-                c.ballots,
-                c.full,
-                c.partial,
-                c.undervotes,
-                c.overvotes,
-                encode(c.unused).decode(),
-                encode(c.votes_by_type).decode() if c.votes_by_type else None,
-                c.precincts_reporting,
-                c.precincts_total,
-            )
-        )
-        layout.append(cid)
-        values.append(c.write_ins)
-        values.append(-1 if c.ballots is None else c.ballots)
-        for choice_id, votes in c.votes.items():
-            choice_rows.append((key, position, cid, choice_id, votes))
-            layout.append(choice_id)
-            values.append(votes)
-            position += 1
-    return contest_rows, choice_rows, _Tally(tuple(layout), values)
+    values += [c.write_ins for c in contests]
+    values += [-1 if c.ballots is None else c.ballots for c in contests]
+    values += votes
+    return contest_rows, choice_rows, _Tally((ids, contest_of, choice_ids), values)
 
 
 def _flag_correction(
