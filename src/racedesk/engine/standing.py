@@ -327,63 +327,43 @@ def _duel(
     ids, names = info.ids, info.names
     id_first, id_second = ids[first], ids[second]
     if clinched:
-        winner = Standing(
-            choice_id=id_first,
-            name=names[first],
-            votes=ahead,
-            share=ahead * inv,
-            status="clinched",
-            goal="to win",
-            rival=id_second,
-        )
-        loser = Standing(
-            choice_id=id_second,
-            name=names[second],
-            votes=behind,
-            share=behind * inv,
-            status="eliminated",
-            goal="to win",
-            rival=id_first,
-        )
+        leader: StandingStatus = "clinched"
+        trailer: StandingStatus = "eliminated"
+        leader_needs = trailer_needs = None
+        leader_words = trailer_words = ""
         outcome = f"{names[first]} clinched"
     else:
-        at_lo, at_mid, at_hi = two_way_needs3(lead, shown, total, left)
-        if at_mid <= 1.0 or shown == total:
-            leader_words, trailer_words = info.duel_words[first], info.duel_words[second]
-        else:
-            at_lo, at_mid, at_hi = two_way_needs3(lead, 1, 1, left)
+        leader = trailer = "contending"
+        at_lo, at_mid, at_hi, everyone = _behind_needs(lead, shown, total, left)
+        leader_needs = _need(at_lo, at_mid, at_hi, True)
+        trailer_needs = _need(at_lo, at_mid, at_hi, False)
+        if everyone:
             leader_words = trailer_words = ALL_VOTES
-        winner = Standing(
-            choice_id=id_first,
-            name=names[first],
-            votes=ahead,
-            share=ahead * inv,
-            status="contending",
-            goal="to win",
-            needs=Interval(
-                low=1.0 - at_lo if at_lo < 1.0 else 0.0,
-                mid=1.0 - at_mid if at_mid < 1.0 else 0.0,
-                high=1.0 - at_hi if at_hi < 1.0 else 0.0,
-            ),
-            denominator=leader_words,
-            rival=id_second,
-        )
-        loser = Standing(
-            choice_id=id_second,
-            name=names[second],
-            votes=behind,
-            share=behind * inv,
-            status="contending",
-            goal="to win",
-            needs=Interval(
-                low=at_hi if at_hi < 1.0 else 1.0,
-                mid=at_mid if at_mid < 1.0 else 1.0,
-                high=at_lo if at_lo < 1.0 else 1.0,
-            ),
-            denominator=trailer_words,
-            rival=id_first,
-        )
+        else:
+            leader_words, trailer_words = info.duel_words[first], info.duel_words[second]
         outcome = f"{names[first]} leads"
+    winner = Standing(
+        choice_id=id_first,
+        name=names[first],
+        votes=ahead,
+        share=ahead * inv,
+        status=leader,
+        goal="to win",
+        needs=leader_needs,
+        denominator=leader_words,
+        rival=id_second,
+    )
+    loser = Standing(
+        choice_id=id_second,
+        name=names[second],
+        votes=behind,
+        share=behind * inv,
+        status=trailer,
+        goal="to win",
+        needs=trailer_needs,
+        denominator=trailer_words,
+        rival=id_first,
+    )
     return (
         votes,
         shown,
@@ -501,35 +481,51 @@ def _winning(t: _Tally, places: int, ties_advance: bool) -> int:
     return n
 
 
-def _pair_needs(t: _Tally, i: int, rival: int, ahead: bool) -> tuple[Interval, str]:
-    """What choice ``i`` needs against ``rival`` to draw level, at the three points of the
+def _behind_needs(
+    lead: int, pair: int, total: int, left: tuple[float, float, float]
+) -> tuple[float, float, float, bool]:
+    """What the one of a pair behind by ``lead`` needs to draw level, at the three points of the
     votes left: the two-way share of the votes left for the two
     (:func:`~racedesk.engine.hurdle.two_way_needs`); where the two-way split cannot say it (the
     lead exceeds the two-way votes left, but not all votes left), the share of all votes left
-    with the others getting none.
-    """
-    v, vr = t.votes[i], t.votes[rival]
-    lead = v - vr if ahead else vr - v
-    pair = v + vr
-    at_lo, at_mid, at_hi = two_way_needs3(lead, pair, t.total, t.left)  # type: ignore[arg-type]
-    if at_mid <= 1.0 or pair == t.total:
-        denominator = t.info.pair_text(i, rival)
-    else:
-        at_lo, at_mid, at_hi = two_way_needs3(lead, 1, 1, t.left)  # type: ignore[arg-type]
-        denominator = ALL_VOTES
-    # The lead is never negative, so the need of the one behind is at least 1/2 and falls as
-    # the votes left grow (its low end is at the high end of R); the one ahead needs 1 minus it.
+    with the others getting none, said by the last value (True)."""
+    at_lo, at_mid, at_hi = two_way_needs3(lead, pair, total, left)
+    if at_mid <= 1.0 or pair == total:
+        return at_lo, at_mid, at_hi, False
+    at_lo, at_mid, at_hi = two_way_needs3(lead, 1, 1, left)
+    return at_lo, at_mid, at_hi, True
+
+
+def _need(at_lo: float, at_mid: float, at_hi: float, ahead: bool) -> Interval:
+    """The need shown for one of a pair, from what the one behind needs (:func:`_behind_needs`).
+
+    The lead is never negative, so the need of the one behind is at least 1/2 and falls as the
+    votes left grow (its low end is at the high end of R); the one ahead needs 1 minus it."""
     if ahead:
         return Interval(
             low=1.0 - at_lo if at_lo < 1.0 else 0.0,
             mid=1.0 - at_mid if at_mid < 1.0 else 0.0,
             high=1.0 - at_hi if at_hi < 1.0 else 0.0,
-        ), denominator
+        )
     return Interval(
         low=at_hi if at_hi < 1.0 else 1.0,
         mid=at_mid if at_mid < 1.0 else 1.0,
         high=at_lo if at_lo < 1.0 else 1.0,
-    ), denominator
+    )
+
+
+def _pair_needs(t: _Tally, i: int, rival: int, ahead: bool) -> tuple[Interval, str]:
+    """What choice ``i`` needs against ``rival`` to draw level (:func:`_behind_needs`), and on
+    what denominator."""
+    v, vr = t.votes[i], t.votes[rival]
+    at_lo, at_mid, at_hi, everyone = _behind_needs(
+        v - vr if ahead else vr - v,
+        v + vr,
+        t.total,
+        t.left,  # type: ignore[arg-type]
+    )
+    denominator = ALL_VOTES if everyone else t.info.pair_text(i, rival)
+    return _need(at_lo, at_mid, at_hi, ahead), denominator
 
 
 def _place_standings(t: _Tally, k: int, goal: str) -> tuple[list[Standing], list[str]]:
