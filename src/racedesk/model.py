@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from fractions import Fraction
+from itertools import chain, repeat
+from operator import gt
 from typing import Literal
 
 import msgspec
@@ -201,6 +203,60 @@ class Release(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return {c.contest_id: c for c in self.contests}
 
 
+class LaidFlat:
+    """A release's counts laid flat, to compare two releases with no Python per count.
+
+    ``contests`` (their ids in order), ``contest_of`` (each choice's contest) and ``choices``
+    (the choice ids) say what each count is; ``votes`` are the choices' votes in that order;
+    ``values`` every count a later release should not have lower: the county's three ballot
+    counters, each contest's write-ins and its ballots (-1 where absent), then the votes.
+    """
+
+    __slots__ = ("choices", "contest_of", "contests", "release", "values", "votes")
+
+    def __init__(self, release: Release) -> None:
+        counts = release.contests
+        self.release = release
+        self.contests = [c.contest_id for c in counts]
+        self.contest_of = list(
+            chain.from_iterable(map(repeat, self.contests, [len(c.votes) for c in counts]))
+        )
+        self.choices = list(chain.from_iterable(c.votes for c in counts))
+        self.votes = list(chain.from_iterable(c.votes.values() for c in counts))
+        county = (release.ballots_counted, release.ballots_mail, release.ballots_in_person)
+        self.values = [-1 if v is None else v for v in county]
+        self.values += [c.write_ins for c in counts]
+        self.values += [-1 if c.ballots is None else c.ballots for c in counts]
+        self.values += self.votes
+
+    def nothing_went_down_since(self, before: LaidFlat) -> bool:
+        """True when no count is lower than in ``before``, answered in C when both lay out the
+        same contests and choices in the same order (the usual case); False means "look count
+        by count" (a count that went down, or rows laid out differently)."""
+        return (
+            self.contests == before.contests
+            and self.contest_of == before.contest_of
+            and self.choices == before.choices
+            and not any(map(gt, before.values, self.values))
+        )
+
+
+_FLAT: dict[int, LaidFlat] = {}
+
+
+def laid_flat(release: Release) -> LaidFlat:
+    """:class:`LaidFlat` of ``release``, kept for the releases in use: the desk checks a release
+    against the one before and the store then flags it against the same one, so each is laid
+    flat once."""
+    hit = _FLAT.get(id(release))
+    if hit is not None and hit.release is release:
+        return hit
+    if len(_FLAT) >= 16:
+        _FLAT.clear()
+    flat = _FLAT[id(release)] = LaidFlat(release)
+    return flat
+
+
 class OutstandingReport(msgspec.Struct, frozen=True, kw_only=True):
     """The registrar's estimate of ballots left to count, county-wide, at a time.
 
@@ -266,10 +322,12 @@ __all__ = [
     "ContestKind",
     "Election",
     "ElectionKind",
+    "LaidFlat",
     "OutstandingReport",
     "RawPayload",
     "Release",
     "Rule",
     "RuleKind",
+    "laid_flat",
     "sha256_hex",
 ]

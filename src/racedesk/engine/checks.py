@@ -37,12 +37,10 @@ Notes that do not block (``blocking=False``):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import chain
-from operator import gt
 from typing import Final
 
 from racedesk.engine.types import Problem
-from racedesk.model import ContestCount, Election, Release
+from racedesk.model import ContestCount, Election, Release, laid_flat
 
 #: How far a contest's ballots (CBLT) may stray from the county's (EBLT), as a share of EBLT.
 COVERAGE_TOLERANCE: Final = 0.01
@@ -401,7 +399,7 @@ def _check_went_down(
                 blocking=False,
             )
         )
-    if _nothing_went_down(previous, release):
+    if laid_flat(release).nothing_went_down_since(laid_flat(previous)):
         return
     before = {c.contest_id: c for c in previous.contests}
     for c in release.contests:
@@ -427,44 +425,6 @@ def _check_went_down(
                     blocking=False,
                 )
             )
-
-
-class _Flat:
-    """A release's contests laid out flat: their ids and choice ids in order (``layout``) and
-    their choices' votes and ballots (-1 where absent) in the same order (``values``)."""
-
-    __slots__ = ("layout", "release", "values")
-
-    def __init__(self, release: Release) -> None:
-        self.release = release
-        contests = release.contests
-        self.layout = [c.contest_id for c in contests]
-        self.layout += chain.from_iterable(c.votes for c in contests)
-        self.values = [-1 if c.ballots is None else c.ballots for c in contests]
-        self.values += chain.from_iterable(c.votes.values() for c in contests)
-
-
-_FLAT: dict[int, _Flat] = {}
-
-
-def _flat(release: Release) -> _Flat:
-    """:class:`_Flat` of ``release``, kept for the releases in use (each is checked against
-    the next)."""
-    hit = _FLAT.get(id(release))
-    if hit is not None and hit.release is release:
-        return hit
-    if len(_FLAT) >= 16:
-        _FLAT.clear()
-    flat = _FLAT[id(release)] = _Flat(release)
-    return flat
-
-
-def _nothing_went_down(previous: Release, release: Release) -> bool:
-    """True when no contest's ballots and no choice's votes are lower than in ``previous``,
-    answered without a loop in Python when both list the same contests and choices in the same
-    order (the usual case); False means "look contest by contest"."""
-    a, b = _flat(previous), _flat(release)
-    return a.layout == b.layout and not any(map(gt, a.values, b.values))
 
 
 __all__ = ["COUNTY_WIDE", "COVERAGE_TOLERANCE", "DELTA_TOLERANCE", "check_release", "is_usable"]

@@ -26,7 +26,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from itertools import chain, groupby, repeat
-from operator import gt, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,9 +44,11 @@ from racedesk.errors import StoreError
 from racedesk.model import (
     ContestCount,
     Election,
+    LaidFlat,
     OutstandingReport,
     RawPayload,
     Release,
+    laid_flat,
     sha256_hex,
 )
 from racedesk.store import schema as t
@@ -304,7 +306,7 @@ class SqlStore:
         self._local = threading.local()
         self._listeners: list[Any] = []
         self._listeners_lock = threading.Lock()
-        self._previous: dict[str, tuple[Release, _Tally]] = {}
+        self._previous: dict[str, tuple[Release, LaidFlat]] = {}
         self._election_keys: dict[str, int] = {}
         self._statements: dict[str, str] = {}
         self._variables: int | None = None
@@ -566,7 +568,7 @@ class SqlStore:
             else:
                 compressed = Future()
                 compressed.set_result(zlib.compress(packed, ZLIB_LEVEL))
-        contest_rows, choice_rows, tally = _count_rows(key, release)
+        contest_rows, choice_rows, flat = _count_rows(key, release)
         snapshot_row: dict[str, Any] | None = None
         event_rows: list[dict[str, Any]] = []
         if snapshot is not None and compressed is not None:
@@ -586,7 +588,7 @@ class SqlStore:
         cached = self._previous.get(eid)
         checked = False
         if seq > 0 and cached is not None and cached[0].sequence == seq - 1:
-            stored = _flag_correction(stored, cached[0], cached[1], tally)
+            stored = _flag_correction(stored, cached[0], cached[1], flat)
             checked = True
         try:
             with self._write() as conn:
@@ -607,7 +609,7 @@ class SqlStore:
                     )
                 if seq > 0 and not checked:
                     previous = self._releases(conn, eid, None, seq - 1)[0].release
-                    stored = _flag_correction(stored, previous, _count_rows(0, previous)[2], tally)
+                    stored = _flag_correction(stored, previous, laid_flat(previous), flat)
                 self._bulk(conn, t.releases, [_row(t.releases, self._release_row(key, stored))])
                 self._bulk(conn, t.contest_counts, contest_rows)
                 self._bulk(conn, t.choice_counts, choice_rows)
@@ -618,7 +620,7 @@ class SqlStore:
                     conn.exec_driver_sql(self._sql("notify"), (CHANNEL, f"{eid}\t{seq}"))
         except IntegrityError as exc:
             return self._after_conflict(stored, exc)
-        self._previous[eid] = (release, tally)
+        self._previous[eid] = (release, flat)
         return stored
 
     def _election_key(self, election_id: str) -> int:
@@ -1143,16 +1145,6 @@ def _position(states: list[msgspec.Raw], contest_id: str, hint: int) -> int:
     return -1
 
 
-class _Tally(msgspec.Struct, frozen=True):
-    """A release's counts laid flat (``layout``: its contests, the contest of each choice and
-    the choices, in order) to tell quickly whether anything went down from one release to the
-    next: ``values`` holds the county's counters, each contest's write-ins and ballots (-1
-    where absent) and each choice's votes."""
-
-    layout: tuple[list[str], list[str], list[str]]
-    values: list[int]
-
-
 def _row(table: Table, values: dict[str, Any]) -> tuple[Any, ...]:
     """A row given by column names, as a tuple in the table's column order."""
     return tuple(values[c.name] for c in table.columns)
@@ -1160,12 +1152,11 @@ def _row(table: Table, values: dict[str, Any]) -> tuple[Any, ...]:
 
 def _count_rows(
     key: int, release: Release
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], _Tally]:
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], LaidFlat]:
     """The rows of ``contest_counts`` and ``choice_counts`` for a release, in column order,
-    and its tally. The choices' rows are zipped from the release's choices laid flat (the
-    contests' order, then each contest's own), with no Python per choice."""
+    and the release laid flat. The choices' rows are zipped from it (the contests' order, then
+    each contest's own), with no Python per choice."""
     encode = _json.encode
-    contests = release.contests
     contest_rows = [
         (
             key,
@@ -1182,30 +1173,22 @@ def _count_rows(
             c.precincts_reporting,
             c.precincts_total,
         )
-        for i, c in enumerate(contests)
+        for i, c in enumerate(release.contests)
     ]
-    ids = [c.contest_id for c in contests]
-    contest_of = list(chain.from_iterable(map(repeat, ids, [len(c.votes) for c in contests])))
-    choice_ids = list(chain.from_iterable(c.votes for c in contests))
-    votes = list(chain.from_iterable(c.votes.values() for c in contests))
-    choice_rows = list(zip(repeat(key), range(len(votes)), contest_of, choice_ids, votes))
-    values = [
-        -1 if v is None else v
-        for v in (release.ballots_counted, release.ballots_mail, release.ballots_in_person)
-    ]
-    values += [c.write_ins for c in contests]
-    values += [-1 if c.ballots is None else c.ballots for c in contests]
-    values += votes
-    return contest_rows, choice_rows, _Tally((ids, contest_of, choice_ids), values)
+    flat = laid_flat(release)
+    choice_rows = list(
+        zip(repeat(key), range(len(flat.votes)), flat.contest_of, flat.choices, flat.votes)
+    )
+    return contest_rows, choice_rows, flat
 
 
 def _flag_correction(
-    stored: StoredRelease, previous: Release, before: _Tally, after: _Tally
+    stored: StoredRelease, previous: Release, before: LaidFlat, after: LaidFlat
 ) -> StoredRelease:
     """``stored``, flagged as a correction when a count went down from ``previous`` (with a
-    note among its problems unless the caller gave one). The tallies answer "nothing went
-    down" without a loop in Python in the usual case."""
-    if before.layout == after.layout and not any(map(gt, before.values, after.values)):
+    note among its problems unless the caller gave one). The releases laid flat answer
+    "nothing went down" without a loop in Python in the usual case."""
+    if after.nothing_went_down_since(before):
         return stored
     changes = counts_went_down(previous, stored.release)
     if not changes:
