@@ -4,7 +4,10 @@ same new database."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
+from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -60,6 +63,37 @@ def test_contest_states_survive_the_move_into_snapshots_and_back(
         assert reopened.snapshot_at(eid, k) == general.snapshots[k]
     assert reopened.contest_history(eid, "9547") == [s.state("9547") for s in general.snapshots[:3]]
     reopened.close()
+
+
+def test_a_new_sqlite_file_held_by_another_connection_is_waited_for(tmp_path: Path) -> None:
+    """SQLite answers "database is locked" at once, without waiting, to a switch to write-ahead
+    logging while another connection is about to write the file: opening a store waits for it as
+    for any other lock (four openers of a new file raced into this)."""
+    path = tmp_path / "held.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE elsewhere (x INTEGER)")
+    other.execute("BEGIN IMMEDIATE")  # the write lock, still in the rollback journal
+    errors: list[BaseException] = []
+    opened: list[SqlStore] = []
+
+    def open_it() -> None:
+        try:
+            opened.append(SqlStore(f"sqlite:///{path}"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    opener = threading.Thread(target=open_it)
+    opener.start()
+    time.sleep(0.3)
+    assert not opened and not errors  # still waiting for the reader
+    other.execute("COMMIT")
+    other.close()
+    opener.join(timeout=60)
+    assert errors == [] and len(opened) == 1
+    with opened[0].engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert migrations.current(conn) == migrations.head()
+    opened[0].close()
 
 
 def test_many_openers_of_a_new_database_all_succeed(store_url: str) -> None:
