@@ -30,6 +30,8 @@ from typing import Literal
 
 import msgspec
 
+from racedesk.memo import PerObject
+
 RuleKind = Literal["plurality", "majority_or_runoff", "top_two", "measure", "recall"]
 ContestKind = Literal["candidate", "measure", "recall"]
 ElectionKind = Literal["general", "primary", "special"]
@@ -241,20 +243,10 @@ class LaidFlat:
         )
 
 
-_FLAT: dict[int, LaidFlat] = {}
-
-
-def laid_flat(release: Release) -> LaidFlat:
-    """:class:`LaidFlat` of ``release``, kept for the releases in use: the desk checks a release
-    against the one before and the store then flags it against the same one, so each is laid
-    flat once."""
-    hit = _FLAT.get(id(release))
-    if hit is not None and hit.release is release:
-        return hit
-    if len(_FLAT) >= 16:
-        _FLAT.clear()
-    flat = _FLAT[id(release)] = LaidFlat(release)
-    return flat
+#: :class:`LaidFlat` of a release, kept for the releases in use: the desk checks a release
+#: against the one before and the store then flags it against the same one, so each is laid
+#: flat once.
+laid_flat: PerObject[Release, LaidFlat] = PerObject(LaidFlat, keep=16)
 
 
 class OutstandingReport(msgspec.Struct, frozen=True, kw_only=True):

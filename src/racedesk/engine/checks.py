@@ -40,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from racedesk.engine.types import Problem
+from racedesk.memo import PerObject
 from racedesk.model import ContestCount, Election, Release, laid_flat
 
 #: How far a contest's ballots (CBLT) may stray from the county's (EBLT), as a share of EBLT.
@@ -63,10 +64,9 @@ def is_usable(problems: Iterable[Problem]) -> bool:
 
 
 class _ElectionInfo:
-    __slots__ = ("allowed", "election", "groups", "titles")
+    __slots__ = ("allowed", "groups", "titles")
 
     def __init__(self, election: Election) -> None:
-        self.election = election
         self.allowed = {c.id: c.rule.votes_allowed for c in election.contests}
         self.titles = {c.id: c.title for c in election.contests}
         groups: dict[str, list[str]] = {}
@@ -76,18 +76,7 @@ class _ElectionInfo:
         self.groups = {g: ids for g, ids in groups.items() if len(ids) > 1}
 
 
-_INFO: dict[int, _ElectionInfo] = {}
-
-
-def _info(election: Election) -> _ElectionInfo:
-    hit = _INFO.get(id(election))
-    if hit is not None and hit.election is election:
-        return hit
-    if len(_INFO) > 64:
-        _INFO.clear()
-    info = _ElectionInfo(election)
-    _INFO[id(election)] = info
-    return info
+_info: PerObject[Election, _ElectionInfo] = PerObject(_ElectionInfo, keep=64)
 
 
 def check_release(

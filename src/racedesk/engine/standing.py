@@ -46,6 +46,7 @@ from racedesk.engine.types import (
     StandingStatus,
     VotesLeft,
 )
+from racedesk.memo import PerObject
 from racedesk.model import RULE_NAMES, Contest, ContestCount, Release
 
 _PARTICLES: Final = frozenset(
@@ -190,18 +191,7 @@ def _yes_no(contest: Contest) -> tuple[int, int]:
     return yes, no
 
 
-_INFO: dict[int, _ContestInfo] = {}
-
-
-def _info(contest: Contest) -> _ContestInfo:
-    hit = _INFO.get(id(contest))
-    if hit is not None and hit.contest is contest:
-        return hit
-    if len(_INFO) > 8192:
-        _INFO.clear()
-    info = _ContestInfo(contest)
-    _INFO[id(contest)] = info
-    return info
+_info: PerObject[Contest, _ContestInfo] = PerObject(_ContestInfo, keep=8192)
 
 
 # --- the count, ranked ------------------------------------------------------------------------

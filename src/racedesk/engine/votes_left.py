@@ -36,24 +36,16 @@ import numpy.typing as npt
 
 from racedesk.engine.params import ModelParams
 from racedesk.engine.types import BallotsLeft, Interval, VotesLeft, VotesLeftSource
+from racedesk.memo import PerObject
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
-_COUNTS: dict[int, tuple[Release, dict[str, ContestCount]]] = {}
-
-
-def counts_of(release: Release) -> dict[str, ContestCount]:
-    """``release.counts_by_contest()``, kept for the releases in use (an index, not a result)."""
-    hit = _COUNTS.get(id(release))
-    if hit is not None and hit[0] is release:
-        return hit[1]
-    if len(_COUNTS) >= 256:
-        _COUNTS.clear()
-    counts = release.counts_by_contest()
-    _COUNTS[id(release)] = (release, counts)
-    return counts
+#: ``release.counts_by_contest()``, kept for the releases in use (an index, not a result).
+counts_of: PerObject[Release, dict[str, ContestCount]] = PerObject(
+    Release.counts_by_contest, keep=256
+)
 
 
 def ballots_counted(release: Release, election: Election) -> int:

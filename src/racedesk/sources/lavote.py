@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from racedesk.errors import InputError, UnknownReferenceError
+from racedesk.memo import PerObject
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
 
 SOURCE = "lavote"
@@ -323,16 +324,7 @@ class _ContestIndex:
         self.layout: _Layout | None = None  # the rows' layout of the latest release read
 
 
-_INDEX_CACHE: dict[str, tuple[Election, _ContestIndex]] = {}
-
-
-def _index(election: Election) -> _ContestIndex:
-    cached = _INDEX_CACHE.get(election.id)
-    if cached is not None and cached[0] is election:
-        return cached[1]
-    idx = _ContestIndex(election)
-    _INDEX_CACHE[election.id] = (election, idx)
-    return idx
+_index: PerObject[Election, _ContestIndex] = PerObject(_ContestIndex, keep=64)
 
 
 #: County-wide counters (``PBLT`` is not tied to the election's id).
