@@ -266,8 +266,11 @@ class OutstandingReport(msgspec.Struct, frozen=True, kw_only=True):
     source: str = ""
 
 
-#: The payload hashed last and its digest (see :func:`sha256_hex`).
-_last_digest: tuple[bytes, str] = (b"", hashlib.sha256(b"").hexdigest())
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_last_digest: PerObject[bytes, str] = PerObject(_sha256, keep=1)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -275,14 +278,8 @@ def sha256_hex(data: bytes) -> str:
 
     The desk, the payload's adapter and the store each ask for the digest of the same payload
     in turn (0.3 ms for an LA release), so the last one is kept, for those very bytes (the
-    same ``bytes`` object, which never changes)."""
-    global _last_digest
-    last, digest = _last_digest
-    if data is not last:
-        digest = hashlib.sha256(data).hexdigest()
-        if type(data) is bytes:
-            _last_digest = (data, digest)
-    return digest
+    same ``bytes`` object, which never changes; other buffers are hashed every time)."""
+    return _last_digest(data) if type(data) is bytes else _sha256(data)
 
 
 class RawPayload(msgspec.Struct, frozen=True, kw_only=True):

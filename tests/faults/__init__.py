@@ -26,7 +26,7 @@ from typing import Any
 import msgspec
 
 from racedesk.engine.types import CallEvent, Snapshot
-from racedesk.model import Election, Release
+from racedesk.model import Election, Release, sha256_hex
 from racedesk.sources import lavote
 from racedesk.store.base import Store, StoredRelease
 
@@ -70,7 +70,7 @@ def read_feed(folder: Path) -> Feed:
         election=election,
         names=tuple(p.name for p, _ in files),
         payloads=tuple(d for _, d in files),
-        hashes=tuple(lavote.content_hash(d) for _, d in files),
+        hashes=tuple(sha256_hex(d) for _, d in files),
         releases=tuple(lavote.read_release(d, election, where=p.name) for p, d in files),
     )
 
@@ -344,7 +344,7 @@ def outcome(store: Store, feed: Feed) -> Outcome:
 def _kept_whole(store: Store, digest: str) -> bool:
     """Are the payload's bytes kept, and do they still have their SHA-256?"""
     raw = store.raw(digest)
-    return raw is not None and lavote.content_hash(raw.data) == digest
+    return raw is not None and sha256_hex(raw.data) == digest
 
 
 def differences(got: Outcome, want: Outcome) -> list[str]:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from racedesk.errors import InputError, UnknownReferenceError, UnsafeInputError
-from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
+from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
 from racedesk.publish import cdf_export, cdf_validate
 from racedesk.sources import cdf
 from racedesk.sources.base import Parsed
@@ -248,7 +248,7 @@ def test_other_issuer_winner_becomes_an_outside_call_and_outstanding_a_report() 
     call = parsed.calls[0]
     assert (call.contest_id, call.status, call.choices) == ("cc-mayor", "called", ("can-a",))
     assert call.approved_by == "Example County Registrar"
-    assert call.release_hash == cdf.content_hash(data) == parsed.releases[0].content_hash
+    assert call.release_hash == sha256_hex(data) == parsed.releases[0].content_hash
     assert "projected-winner" in call.reason
     assert len(parsed.reports) == 1
     report = parsed.reports[0]
@@ -645,7 +645,7 @@ def test_every_field_survives_our_own_export(fmt: str) -> None:
         release.received_at,
     )
     assert back.feed_time.utcoffset() == release.feed_time.utcoffset()
-    assert back.content_hash == cdf.content_hash(blob) != release.content_hash
+    assert back.content_hash == sha256_hex(blob) != release.content_hash
     assert back.sequence is None  # the store gives the sequence
     assert parsed.calls == () and parsed.reports == ()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from racedesk.desk import open_desk
-from racedesk.sources import lavote
+from racedesk.model import sha256_hex
 from racedesk.sources.clarity_poll import watch_clarity
 
 
@@ -87,10 +87,10 @@ def test_watch_clarity_stores_a_new_version_once_and_quarantines_garbage(
     assert seen == {"stored": 1, "not-modified": 1, "garbage": 1}
     (election,) = desk.elections()
     (stored,) = desk.releases(election.id)
-    assert stored.release.content_hash == lavote.content_hash(site.files["7"])
+    assert stored.release.content_hash == sha256_hex(site.files["7"])
     assert desk.store.raw(stored.release.content_hash) is not None
     (kept,) = desk.store.quarantined()
-    assert kept.content_hash == lavote.content_hash(site.files["8"])
+    assert kept.content_hash == sha256_hex(site.files["8"])
     assert kept.origin.endswith("/8/reports/detailxml.zip")
     assert lines[0].startswith("stored: version 7")
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from racedesk.errors import InputError, StoreError
-from racedesk.model import Election
+from racedesk.model import Election, sha256_hex
 from racedesk.sources import lavote
 from racedesk.sources.poll import Backoff, Poller, PollEvent, feed_id, watch_source
 
@@ -440,9 +440,7 @@ def test_watch_stores_into_a_desk_and_resumes_after_a_restart(
         )
     assert again == {"election": 1, "unchanged": 1, "release": 1}
     stored = desk.releases("lavote:4324")
-    assert [s.release.content_hash for s in stored] == [
-        lavote.content_hash(s.body) for s in steps[:3]
-    ]
+    assert [s.release.content_hash for s in stored] == [sha256_hex(s.body) for s in steps[:3]]
     assert lines[-1].endswith("stored as release 2")
 
 
@@ -462,7 +460,7 @@ def test_watch_quarantines_a_garbage_payload(
         )  # fmt: skip
     assert seen == {"election": 1, "release": 1, "garbage": 1}
     (kept,) = desk.store.quarantined()
-    assert kept.content_hash == lavote.content_hash(cut)
+    assert kept.content_hash == sha256_hex(cut)
     assert "truncated" in kept.reason
     raw = desk.store.raw(kept.content_hash)
     assert raw is not None and raw.data == cut

@@ -35,7 +35,6 @@ treats each payload as a whole release, so poll without it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -54,6 +53,7 @@ from racedesk.model import (
     ElectionKind,
     Release,
     Rule,
+    sha256_hex,
 )
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed
@@ -486,7 +486,7 @@ def parse(
         source=SOURCE,
         feed_time=feed_time,
         received_at=received_at or datetime.now(tz=UTC),
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=sha256_hex(raw),
         contests=tuple(counts),
     )
     calls: list[CallEvent] = []

@@ -31,7 +31,6 @@ the file (and contest) and whose ``problem`` says what is wrong; nothing is gues
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Mapping
@@ -54,6 +53,7 @@ from racedesk.model import (
     Release,
     Rule,
     RuleKind,
+    sha256_hex,
 )
 from racedesk.sources import safety
 from racedesk.sources.base import MAX_PAYLOAD_BYTES, Parsed
@@ -229,10 +229,6 @@ COUNT_TYPES = {
 }
 #: Our name for in-person ballots county-wide (``BallotCounts`` ``Type`` other).
 IN_PERSON = "in-person"
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # --- ids ---------------------------------------------------------------------------------------
@@ -578,7 +574,7 @@ class _Report:
         self.overrides = dict(rules or {})
         self.ext = extensions(tree, where)
         self.vote_types = {label: value for label, value in self.ext.get(Ext.VOTE_TYPE, [])}
-        self.hash = content_hash(data)
+        self.hash = sha256_hex(data)
         self.gpunits: dict[str, Node] = {}
         self._below: dict[str, set[str]] = {}  # unit → every unit composed into it
         for unit in _nodes(tree, "GpUnit", where):

@@ -42,7 +42,6 @@ Polling: a Clarity site publishes ``current_ver.txt`` (a version number) beside 
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -54,7 +53,16 @@ from urllib.parse import urlsplit, urlunsplit
 from lxml import etree
 
 from racedesk.errors import InputError
-from racedesk.model import Choice, Contest, ContestCount, Election, ElectionKind, Release, Rule
+from racedesk.model import (
+    Choice,
+    Contest,
+    ContestCount,
+    Election,
+    ElectionKind,
+    Release,
+    Rule,
+    sha256_hex,
+)
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed
 from racedesk.sources.rules_file import apply_rules
@@ -543,7 +551,7 @@ def parse(
     skeleton, spans = _skeleton(data, where)
     big = len(data) > _THREADED and (os.cpu_count() or 1) > 1
     with ThreadPoolExecutor(max_workers=1) if big else nullcontext() as pool:
-        digest = pool.submit(_sha256, raw) if pool is not None else None
+        digest = pool.submit(sha256_hex, raw) if pool is not None else None
         try:
             reader = _read_skeleton(skeleton, _Reader(data, spans, where), where)
         except InputError as exc:
@@ -556,12 +564,8 @@ def parse(
                 exc.problem, where=f"{m.group(1)}, line {line}", hint=exc.hint
             ) from None
         _check_spans(data, spans, encoding, where, pool)
-        content_hash = digest.result() if digest is not None else _sha256(raw)
+        content_hash = digest.result() if digest is not None else sha256_hex(raw)
     return _parsed(reader, content_hash, where, received_at, rules)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _read_skeleton(skeleton: bytes, reader: _Reader, where: str) -> _Reader:

@@ -29,7 +29,6 @@ the threshold their ``MT`` line names; a judge is retained by more than half of 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from racedesk.model import (
     ElectionKind,
     Release,
     Rule,
+    sha256_hex,
 )
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed
@@ -297,7 +297,7 @@ def parse(
         source=SOURCE,
         feed_time=feed_time,
         received_at=received_at or datetime.now(tz=LA_TIME),
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=sha256_hex(raw),
         contests=tuple(counts),
         ballots_counted=ballots.get("BALLOTS CAST/TURNOUT"),
         ballots_mail=ballots.get("VOTE BY MAIL"),

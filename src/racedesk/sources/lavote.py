@@ -307,10 +307,6 @@ def parse_timestamp(text: str, where: str = "") -> datetime:
     return naive.replace(tzinfo=LA_TIME)
 
 
-def content_hash(data: bytes) -> str:
-    return sha256_hex(data)
-
-
 class _ContestIndex:
     """Where each feed id belongs in an election, built once per election: a candidate's id
     gives its contest's position and its choice id, a contest's id its position."""
@@ -389,7 +385,7 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
         source=SOURCE,
         feed_time=feed_time,
         received_at=received_at or datetime.now(tz=LA_TIME),
-        content_hash=content_hash(data),
+        content_hash=sha256_hex(data),
         contests=tuple(
             ContestCount(
                 contest_id=contest_id,

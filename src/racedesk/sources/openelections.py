@@ -30,7 +30,6 @@ The release is dated the election day (the files carry no publication time) and 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from collections.abc import Mapping
@@ -38,7 +37,16 @@ from datetime import UTC, date, datetime
 from pathlib import PurePath
 
 from racedesk.errors import InputError
-from racedesk.model import Choice, Contest, ContestCount, Election, ElectionKind, Release, Rule
+from racedesk.model import (
+    Choice,
+    Contest,
+    ContestCount,
+    Election,
+    ElectionKind,
+    Release,
+    Rule,
+    sha256_hex,
+)
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed
 from racedesk.sources.rules_file import apply_rules
@@ -302,7 +310,7 @@ def parse(
         source=SOURCE,
         feed_time=datetime(day.year, day.month, day.day, tzinfo=UTC),
         received_at=received_at or datetime.now(tz=UTC),
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=sha256_hex(raw),
         contests=tuple(counts),
         ballots_counted=ballots if turnout_seen and ballots else None,
         status="final",

@@ -16,7 +16,6 @@ names the file and the field (``la-da-2020.json, $.elections[0].releases[2].feed
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, tzinfo
 from fractions import Fraction
 from pathlib import Path
@@ -38,6 +37,7 @@ from racedesk.model import (
     Release,
     Rule,
     RuleKind,
+    sha256_hex,
 )
 from racedesk.sources.outstanding import (
     ReportEntry,
@@ -410,7 +410,7 @@ def _releases(
             source=SOURCE,
             feed_time=feed_time,
             received_at=feed_time,
-            content_hash=hashlib.sha256(payload).hexdigest(),
+            content_hash=sha256_hex(payload),
             contests=_counts(election, spec.contests, at),
             ballots_counted=spec.ballots_counted,
             status=spec.status,
