@@ -48,9 +48,9 @@ from racedesk.engine import calls, projection
 from racedesk.engine.checks import check_release
 from racedesk.engine.params import ModelParams
 from racedesk.engine.standing import contest_state
-from racedesk.engine.types import CallEvent
 from racedesk.engine.votes_left import contests_votes_left, county_ballots_left
 from racedesk.model import Election, Release
+from racedesk.model.answers import CallEvent
 from racedesk.settings import shared_data_dir
 from racedesk.sources import lavote
 from racedesk.store import open_store

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "tests" / "store"))
 
 from _machine import general_feed  # noqa: E402
 
-from racedesk.engine.types import Snapshot  # noqa: E402
 from racedesk.model import Election, Release  # noqa: E402
+from racedesk.model.answers import Snapshot  # noqa: E402
 from racedesk.settings import shared_data_dir  # noqa: E402
 from racedesk.sources.lavote import load_folder, read_release  # noqa: E402
 from racedesk.store.base import StoredRelease  # noqa: E402

@@ -19,9 +19,9 @@ from rich.progress import Progress
 from racedesk import views
 from racedesk.desk import Desk, load_params, open_desk
 from racedesk.engine.replay import replay as replay_canvass
-from racedesk.engine.types import Snapshot
 from racedesk.errors import RacedeskError
 from racedesk.model import Contest, Election, OutstandingReport
+from racedesk.model.answers import Snapshot
 from racedesk.publish import numbers, terminal
 from racedesk.sources.loader import Canvass, load_canvasses
 

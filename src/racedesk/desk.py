@@ -24,9 +24,9 @@ import msgspec
 from racedesk.engine.checks import check_release, is_usable
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
-from racedesk.engine.types import CallEvent, ContestState, Problem, Snapshot
 from racedesk.errors import InputError, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release
+from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.store import open_store
 from racedesk.store.base import SequenceConflict, Store, StoredRelease, StoreUnavailable
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import msgspec
 
-from racedesk.engine.types import CallEvent, ContestState, Snapshot
 from racedesk.model import RULE_NAMES, Contest, Election
+from racedesk.model.answers import CallEvent, ContestState, Snapshot
 from racedesk.store.base import StoredRelease
 
 SCHEMA_VERSION = 1

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from racedesk.engine import calls, projection
 from racedesk.engine.params import ModelParams
-from racedesk.engine.types import BallotsLeft, CallEvent, ContestState, Interval, VotesLeft
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
+from racedesk.model.answers import BallotsLeft, CallEvent, ContestState, Interval, VotesLeft
 
 LA = ZoneInfo("America/Los_Angeles")
 T0 = datetime(2024, 11, 5, 20, 0, tzinfo=LA)

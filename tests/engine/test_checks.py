@@ -18,8 +18,8 @@ from racedesk.engine.checks import (
     check_release,
     is_usable,
 )
-from racedesk.engine.types import Problem
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
+from racedesk.model.answers import Problem
 from racedesk.sources import lavote
 
 WHEN = datetime(2024, 11, 6, tzinfo=UTC)

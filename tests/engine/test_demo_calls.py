@@ -11,7 +11,7 @@ import pytest
 
 from racedesk.data import load_params
 from racedesk.engine.replay import replay
-from racedesk.engine.types import Snapshot
+from racedesk.model.answers import Snapshot
 from racedesk.sources.loader import Canvass, load_canvasses
 
 LA = ZoneInfo("America/Los_Angeles")

@@ -11,8 +11,8 @@ import pytest
 
 from racedesk.engine import projection
 from racedesk.engine.params import ModelParams
-from racedesk.engine.types import BallotsLeft, ContestState, Interval, VotesLeft
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
+from racedesk.model.answers import BallotsLeft, ContestState, Interval, VotesLeft
 
 LA = ZoneInfo("America/Los_Angeles")
 T0 = datetime(2024, 11, 5, 20, 0, tzinfo=LA)

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from racedesk.engine import standing
 from racedesk.engine.params import default_params
 from racedesk.engine.standing import contest_state, name_list, short_name
-from racedesk.engine.types import Interval, Problem, VotesLeft
 from racedesk.engine.votes_left import contest_votes_left, county_ballots_left
 from racedesk.model import Choice, Contest, ContestCount, Election, OutstandingReport, Release, Rule
+from racedesk.model.answers import Interval, Problem, VotesLeft
 from racedesk.sources import lavote
 from racedesk.sources.outstanding import load_reports
 

@@ -10,7 +10,6 @@ import msgspec
 import pytest
 
 from racedesk.engine.params import ModelParams, default_params
-from racedesk.engine.types import BallotsLeft, Interval
 from racedesk.engine.votes_left import (
     ballots_counted,
     contest_votes_left,
@@ -18,6 +17,7 @@ from racedesk.engine.votes_left import (
     county_ballots_left,
 )
 from racedesk.model import Choice, Contest, ContestCount, Election, OutstandingReport, Release, Rule
+from racedesk.model.answers import BallotsLeft, Interval
 from racedesk.sources import lavote
 from racedesk.sources.outstanding import load_reports
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from racedesk.engine import words
-from racedesk.engine.types import ChoiceProjection as CP
-from racedesk.engine.types import ContestCall, ContestState, Interval, Projection, VotesLeft
 from racedesk.model import Choice, Contest, Rule
+from racedesk.model.answers import ChoiceProjection as CP
+from racedesk.model.answers import ContestCall, ContestState, Interval, Projection, VotesLeft
 
 LA = ZoneInfo("America/Los_Angeles")
 T0 = datetime(2020, 11, 5, 17, 0, tzinfo=LA)

@@ -25,8 +25,8 @@ from typing import Any
 
 import msgspec
 
-from racedesk.engine.types import CallEvent, Snapshot
 from racedesk.model import Election, Release, sha256_hex
+from racedesk.model.answers import CallEvent, Snapshot
 from racedesk.sources import lavote
 from racedesk.store.base import Store, StoredRelease
 

@@ -16,8 +16,8 @@ from lxml import etree
 
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
-from racedesk.engine.types import BallotsLeft, ContestCall, Interval, Snapshot
 from racedesk.model import Election, Release
+from racedesk.model.answers import BallotsLeft, ContestCall, Interval, Snapshot
 from racedesk.publish import cdf_export, cdf_validate
 from racedesk.settings import REPO_ROOT
 from racedesk.sources import cdf, lavote

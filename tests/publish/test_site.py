@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from racedesk.desk import Desk
 from racedesk.engine import words
-from racedesk.engine.types import ContestState, Interval, Standing, VotesLeft
+from racedesk.model.answers import ContestState, Interval, Standing, VotesLeft
 from racedesk.publish.app import create_app
 from racedesk.publish.numbers import count, count_interval, pct, pct_interval
 from racedesk.publish.site import (

@@ -16,7 +16,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from racedesk.engine.types import (
+from racedesk.model import Election, Release
+from racedesk.model.answers import (
     BallotsLeft,
     ChoiceProjection,
     ContestCall,
@@ -27,7 +28,6 @@ from racedesk.engine.types import (
     Standing,
     VotesLeft,
 )
-from racedesk.model import Election, Release
 from racedesk.publish import tabular_export
 from racedesk.sources import lavote
 

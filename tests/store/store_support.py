@@ -14,7 +14,8 @@ from pathlib import Path
 
 import msgspec
 
-from racedesk.engine.types import (
+from racedesk.model import Election, Release
+from racedesk.model.answers import (
     BallotsLeft,
     CallEvent,
     ChoiceProjection,
@@ -27,7 +28,6 @@ from racedesk.engine.types import (
     Standing,
     VotesLeft,
 )
-from racedesk.model import Election, Release
 from racedesk.sources.lavote import load_folder, read_release
 
 

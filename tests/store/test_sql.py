@@ -16,9 +16,9 @@ import store_support
 from sqlalchemy import select
 from store_support import Feed
 
-from racedesk.engine.types import Problem
 from racedesk.errors import InputError, StoreError
 from racedesk.model import ContestCount, OutstandingReport, RawPayload, Release
+from racedesk.model.answers import Problem
 from racedesk.sources.lavote import read_release
 from racedesk.sources.outstanding import load_reports
 from racedesk.store import schema as t

@@ -31,8 +31,8 @@ import msgspec
 from racedesk.engine.calls import CALL_STATUSES
 from racedesk.engine.params import ModelParams
 from racedesk.engine.replay import replay
-from racedesk.engine.types import CallEvent, Snapshot
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
+from racedesk.model.answers import CallEvent, Snapshot
 
 SCHEMA = "racedesk.backtest/1"
 #: Slack for comparing a final share with an interval's bounds (floating point only).

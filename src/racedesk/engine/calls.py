@@ -36,7 +36,8 @@ from fractions import Fraction
 from racedesk.engine.hurdle import two_way_needs
 from racedesk.engine.params import ModelParams
 from racedesk.engine.projection import fraction, fraction_bucket, top_set_key
-from racedesk.engine.types import (
+from racedesk.model import Contest, Election, Release
+from racedesk.model.answers import (
     CallEvent,
     CallStatus,
     ContestCall,
@@ -44,7 +45,6 @@ from racedesk.engine.types import (
     Interval,
     Projection,
 )
-from racedesk.model import Contest, Election, Release
 
 CALL_STATUSES: frozenset[str] = frozenset({"called", "runoff", "advanced", "passed", "failed"})
 

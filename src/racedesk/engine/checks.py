@@ -37,11 +37,13 @@ Notes that do not block (``blocking=False``):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain, repeat
+from operator import gt
 from typing import Final
 
-from racedesk.engine.types import Problem
 from racedesk.memo import PerObject
-from racedesk.model import ContestCount, Election, Release, laid_flat
+from racedesk.model import ContestCount, Election, Release
+from racedesk.model.answers import Problem
 
 #: How far a contest's ballots (CBLT) may stray from the county's (EBLT), as a share of EBLT.
 COVERAGE_TOLERANCE: Final = 0.01
@@ -61,6 +63,50 @@ DISTRICT_GAIN_RANGE: Final = (0.7, 1.6)
 def is_usable(problems: Iterable[Problem]) -> bool:
     """False when any problem is blocking: the engine then keeps the last usable release."""
     return not any(p.blocking for p in problems)
+
+
+class LaidFlat:
+    """A release's counts laid flat, to compare two releases with no Python per count.
+
+    ``contests`` (their ids in order), ``contest_of`` (each choice's contest) and ``choices``
+    (the choice ids) say what each count is; ``votes`` are the choices' votes in that order;
+    ``values`` every count a later release should not have lower: the county's three ballot
+    counters, each contest's write-ins and its ballots (-1 where absent), then the votes.
+    """
+
+    __slots__ = ("choices", "contest_of", "contests", "release", "values", "votes")
+
+    def __init__(self, release: Release) -> None:
+        counts = release.contests
+        self.release = release
+        self.contests = [c.contest_id for c in counts]
+        self.contest_of = list(
+            chain.from_iterable(map(repeat, self.contests, [len(c.votes) for c in counts]))
+        )
+        self.choices = list(chain.from_iterable(c.votes for c in counts))
+        self.votes = list(chain.from_iterable(c.votes.values() for c in counts))
+        county = (release.ballots_counted, release.ballots_mail, release.ballots_in_person)
+        self.values = [-1 if v is None else v for v in county]
+        self.values += [c.write_ins for c in counts]
+        self.values += [-1 if c.ballots is None else c.ballots for c in counts]
+        self.values += self.votes
+
+    def nothing_went_down_since(self, before: LaidFlat) -> bool:
+        """True when no count is lower than in ``before``, answered in C when both lay out the
+        same contests and choices in the same order (the usual case); False means "look count
+        by count" (a count that went down, or rows laid out differently)."""
+        return (
+            self.contests == before.contests
+            and self.contest_of == before.contest_of
+            and self.choices == before.choices
+            and not any(map(gt, before.values, self.values))
+        )
+
+
+#: :class:`LaidFlat` of a release, kept for the releases in use: the desk checks a release
+#: against the one before and the store then flags it against the same one, so each is laid
+#: flat once.
+laid_flat: PerObject[Release, LaidFlat] = PerObject(LaidFlat, keep=16)
 
 
 class _ElectionInfo:

@@ -41,8 +41,8 @@ import numpy as np
 import numpy.typing as npt
 
 from racedesk.engine.params import ModelParams
-from racedesk.engine.types import BallotsLeft, ChoiceProjection, ContestState, Projection
 from racedesk.model import Contest, Election, Release
+from racedesk.model.answers import BallotsLeft, ChoiceProjection, ContestState, Projection
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -14,8 +14,8 @@ import msgspec
 from racedesk.engine.checks import check_release, is_usable
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
-from racedesk.engine.types import CallEvent, Snapshot
 from racedesk.model import Election, OutstandingReport, Release
+from racedesk.model.answers import CallEvent, Snapshot
 
 
 def replay(

@@ -24,7 +24,9 @@ from racedesk.engine import calls as calls_mod
 from racedesk.engine import projection as projection_mod
 from racedesk.engine.params import ModelParams
 from racedesk.engine.standing import contest_state
-from racedesk.engine.types import (
+from racedesk.engine.votes_left import contests_votes_left, counts_of, county_ballots_left
+from racedesk.model import Election, OutstandingReport, Release
+from racedesk.model.answers import (
     CallEvent,
     ContestCall,
     ContestState,
@@ -32,8 +34,6 @@ from racedesk.engine.types import (
     Projection,
     Snapshot,
 )
-from racedesk.engine.votes_left import contests_votes_left, counts_of, county_ballots_left
-from racedesk.model import Election, OutstandingReport, Release
 
 
 def advance(

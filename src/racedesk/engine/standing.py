@@ -38,7 +38,9 @@ from racedesk.engine.hurdle import (
     threshold_status,
     two_way_needs3,
 )
-from racedesk.engine.types import (
+from racedesk.memo import PerObject
+from racedesk.model import RULE_NAMES, Contest, ContestCount, Release
+from racedesk.model.answers import (
     ContestState,
     Interval,
     Problem,
@@ -46,8 +48,6 @@ from racedesk.engine.types import (
     StandingStatus,
     VotesLeft,
 )
-from racedesk.memo import PerObject
-from racedesk.model import RULE_NAMES, Contest, ContestCount, Release
 
 _PARTICLES: Final = frozenset(
     {"DE", "DEL", "LA", "LAS", "LOS", "VAN", "VON", "DA", "DI", "DU", "LE", "ST.", "ST"}

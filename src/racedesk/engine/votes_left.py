@@ -35,9 +35,9 @@ import numpy as np
 import numpy.typing as npt
 
 from racedesk.engine.params import ModelParams
-from racedesk.engine.types import BallotsLeft, Interval, VotesLeft, VotesLeftSource
 from racedesk.memo import PerObject
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
+from racedesk.model.answers import BallotsLeft, Interval, VotesLeft, VotesLeftSource
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from racedesk.engine.calls import Count, hurdle_interval, need_interval, read_count
 from racedesk.engine.standing import short_name
-from racedesk.engine.types import ContestCall, ContestState, Interval, Projection
 from racedesk.model import Contest
+from racedesk.model.answers import ContestCall, ContestState, Interval, Projection
 
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 

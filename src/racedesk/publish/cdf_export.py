@@ -37,8 +37,8 @@ import msgspec
 from lxml import etree
 
 import racedesk
-from racedesk.engine.types import Interval, Snapshot
 from racedesk.model import Contest, ContestCount, Election, Release
+from racedesk.model.answers import Interval, Snapshot
 from racedesk.sources.cdf import (
     COUNT_TYPES,
     EXTENSION_VERSION,

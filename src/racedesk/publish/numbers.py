@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from racedesk.engine.types import Interval
 from racedesk.engine.words import rounded
+from racedesk.model.answers import Interval
 
 
 def count(n: float | None) -> str:

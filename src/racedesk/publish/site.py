@@ -37,9 +37,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from racedesk import views
-from racedesk.engine.types import CallEvent, CallStatus, ContestState, Snapshot, Standing
 from racedesk.errors import StoreError
 from racedesk.model import RULE_NAMES, Contest, Election
+from racedesk.model.answers import CallEvent, CallStatus, ContestState, Snapshot, Standing
 from racedesk.publish.numbers import count, count_interval, pct, pct_interval
 from racedesk.store.base import StoredRelease
 

@@ -25,8 +25,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from racedesk.engine.types import Snapshot
 from racedesk.model import Election, Release
+from racedesk.model.answers import Snapshot
 
 
 @dataclass(frozen=True)

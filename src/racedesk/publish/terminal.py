@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from racedesk.engine.standing import short_name
-from racedesk.engine.types import Snapshot
 from racedesk.model import Election
+from racedesk.model.answers import Snapshot
 from racedesk.publish.numbers import count, count_interval, pct
 
 

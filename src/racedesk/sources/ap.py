@@ -42,7 +42,6 @@ from typing import Literal
 
 import msgspec
 
-from racedesk.engine.types import CallEvent, CallStatus, Interval
 from racedesk.errors import InputError
 from racedesk.model import (
     Choice,
@@ -55,6 +54,7 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
+from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed
 from racedesk.sources.rules_file import apply_rules

@@ -15,8 +15,8 @@ from typing import Protocol
 
 import msgspec
 
-from racedesk.engine.types import CallEvent
 from racedesk.model import Election, OutstandingReport, Release, Rule
+from racedesk.model.answers import CallEvent
 
 #: Largest payload any adapter accepts, before or after decompression (bytes).
 MAX_PAYLOAD_BYTES = 512 * 1024 * 1024

@@ -40,7 +40,6 @@ from typing import Any, get_args
 
 from lxml import etree
 
-from racedesk.engine.types import CallEvent, CallStatus, Interval
 from racedesk.errors import InputError, UnknownReferenceError
 from racedesk.model import (
     Choice,
@@ -55,6 +54,7 @@ from racedesk.model import (
     RuleKind,
     sha256_hex,
 )
+from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.sources import safety
 from racedesk.sources.base import MAX_PAYLOAD_BYTES, Parsed
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from racedesk.engine.types import CallEvent
 from racedesk.errors import InputError
 from racedesk.model import Election, OutstandingReport, Release
+from racedesk.model.answers import CallEvent
 from racedesk.sources import lavote
 
 

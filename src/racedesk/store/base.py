@@ -23,9 +23,9 @@ from typing import Protocol
 
 import msgspec
 
-from racedesk.engine.types import CallEvent, ContestState, Problem, Snapshot
 from racedesk.errors import StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release
+from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 
 
 class StoredRelease(msgspec.Struct, frozen=True, kw_only=True):

@@ -39,18 +39,20 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from racedesk.engine.types import CallEvent, ContestState, Problem, Snapshot
+from racedesk.engine.checks import (  # temporary: the store will persist the checks' flag
+    LaidFlat,
+    laid_flat,
+)
 from racedesk.errors import StoreError
 from racedesk.model import (
     ContestCount,
     Election,
-    LaidFlat,
     OutstandingReport,
     RawPayload,
     Release,
-    laid_flat,
     sha256_hex,
 )
+from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.store import schema as t
 from racedesk.store.base import Quarantined, SequenceConflict, StoredRelease, StoreUnavailable
 from racedesk.store.compression import compress_payload, decompress_payload

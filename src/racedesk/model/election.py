@@ -1,0 +1,112 @@
+"""An election as its source describes it: its contests, their rules and their choices.
+
+Identifiers are strings everywhere (``"9547"``, ``"23483"``), whatever the feed used, so that
+every format maps onto the same model. An election's id names its source and the feed's own id,
+for example ``"lavote:4324"``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Literal
+
+import msgspec
+
+RuleKind = Literal["plurality", "majority_or_runoff", "top_two", "measure", "recall"]
+ContestKind = Literal["candidate", "measure", "recall"]
+ElectionKind = Literal["general", "primary", "special"]
+
+#: Names of the rules, as shown to a user.
+RULE_NAMES: dict[str, str] = {
+    "plurality": "most votes wins",
+    "majority_or_runoff": "majority wins outright, otherwise the top two go to a runoff",
+    "top_two": "top two advance",
+    "measure": "passes at its threshold",
+    "recall": "recall passes with a majority",
+}
+
+
+class Rule(msgspec.Struct, frozen=True, kw_only=True):
+    """How a contest is decided.
+
+    - ``plurality``: the ``seats`` choices with the most votes win (EC §15452).
+    - ``majority_or_runoff``: a candidate with more than half of all votes for candidates is
+      elected; otherwise the top ``advance`` go to a runoff, ties for the last place all
+      advancing (EC §8140–8142).
+    - ``top_two``: the ``advance`` choices with the most votes advance (Prop 14, 2010).
+    - ``measure``: yes passes at ``threshold`` of the yes+no votes (``"1/2"`` means *more* than
+      half; ``"11/20"`` and ``"2/3"`` mean at least that share). ``alt_threshold`` holds a
+      second threshold that applies under ``condition`` (kept verbatim), for texts like
+      "2/3 votes, 55% if prop 5 passes".
+    - ``recall``: a yes/no recall question, passed by more than half (EC §11000 ff.).
+
+    ``text`` keeps the feed's own words for the rule (for example ``MeasurePassRate``).
+    """
+
+    kind: RuleKind
+    seats: int = 1
+    votes_allowed: int = 1
+    advance: int = 0
+    threshold: str | None = None
+    alt_threshold: str | None = None
+    condition: str = ""
+    text: str = ""
+
+    def threshold_fraction(self) -> Fraction | None:
+        """The threshold as an exact fraction, or None for candidate contests."""
+        return Fraction(self.threshold) if self.threshold is not None else None
+
+    def alt_threshold_fraction(self) -> Fraction | None:
+        return Fraction(self.alt_threshold) if self.alt_threshold is not None else None
+
+    @property
+    def strict(self) -> bool:
+        """True when the threshold must be exceeded (a simple majority), not merely reached."""
+        return self.threshold == "1/2"
+
+
+class Choice(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate, or a measure's answer (``YES``/``NO``)."""
+
+    id: str
+    name: str
+    party: str = ""
+
+
+class Contest(msgspec.Struct, frozen=True, kw_only=True):
+    """One contest on the ballot: its title, its rule and its choices, in ballot order."""
+
+    id: str
+    title: str
+    kind: ContestKind
+    rule: Rule
+    choices: tuple[Choice, ...]
+    group: str = ""
+    party: str = ""
+
+    def choice(self, choice_id: str) -> Choice:
+        for c in self.choices:
+            if c.id == choice_id:
+                return c
+        raise KeyError(choice_id)
+
+
+class Election(msgspec.Struct, frozen=True, kw_only=True):
+    """An election as its source describes it."""
+
+    id: str
+    title: str
+    date: date
+    jurisdiction: str
+    kind: ElectionKind
+    contests: tuple[Contest, ...]
+    registration: int | None = None
+    source: str = ""
+    timezone: str = "America/Los_Angeles"
+
+    def contest(self, contest_id: str) -> Contest:
+        for c in self.contests:
+            if c.id == contest_id:
+                return c
+        raise KeyError(contest_id)
