@@ -111,7 +111,7 @@ def contest_view(
 ) -> dict[str, Any]:
     """Everything about one contest after a release (``racedesk.state/1``): tallies, votes left,
     each choice's standing and projection, the call and a plain sentence."""
-    from racedesk.engine.words import contest_sentence
+    from racedesk.publish.words import contest_sentence
 
     contest = election.contest(contest_id)
     state = snapshot.state(contest_id)

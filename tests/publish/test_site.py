@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from racedesk.desk import Desk
-from racedesk.engine import words
 from racedesk.model.answers import ContestState, Interval, Standing, VotesLeft
+from racedesk.publish import words
 from racedesk.publish.app import create_app
 from racedesk.publish.numbers import count, count_interval, pct, pct_interval
 from racedesk.publish.site import (

@@ -3,15 +3,15 @@
 Counts with thousands separators ("1,983,802"), shares as percentages ("59.89%"), and intervals
 as their middle with their ends ("64.7% (63.9–65.6%)", "about 721,000 (690,000–790,000)"), or
 one figure when the ends agree at the precision shown; estimates are rounded as the sentences
-say them (:func:`racedesk.engine.words.rounded`). An unknown number is a dash.
+say them (:func:`racedesk.publish.words.rounded`). An unknown number is a dash.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from racedesk.engine.words import rounded
 from racedesk.model.answers import Interval
+from racedesk.publish.words import rounded
 
 
 def count(n: float | None) -> str:

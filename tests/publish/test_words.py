@@ -1,4 +1,4 @@
-"""Plain-language sentences (engine/words.py)."""
+"""Plain-language sentences (publish/words.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from racedesk.engine import words
 from racedesk.model import Choice, Contest, Rule
 from racedesk.model.answers import ChoiceProjection as CP
 from racedesk.model.answers import ContestCall, ContestState, Interval, Projection, VotesLeft
+from racedesk.publish import words
 
 LA = ZoneInfo("America/Los_Angeles")
 T0 = datetime(2020, 11, 5, 17, 0, tzinfo=LA)
