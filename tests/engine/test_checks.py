@@ -16,7 +16,9 @@ from racedesk.engine.checks import (
     DELTA_TOLERANCE,
     DISTRICT_GAIN_RANGE,
     check_release,
+    counts_went_down,
     is_usable,
+    with_correction_note,
 )
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
 from racedesk.model.answers import Problem
@@ -302,6 +304,73 @@ def test_counts_that_went_down_are_found_whatever_the_order_of_the_rows() -> Non
     assert [p.message for p in found] == [
         "CITY COUNCIL: ballots went down since the last usable release (a correction?)"
     ]
+
+
+# --- corrections: what the desk stores a release with ----------------------------------------
+
+DA = "9547"  # District Attorney, 2024 general
+HOCHMAN, GASCON = "23483", "23482"
+
+
+def test_a_correction_is_noted_with_what_went_down() -> None:
+    before = good_release()
+    lower = with_counts(
+        council=msgspec.structs.replace(COUNCIL, write_ins=190, ballots=5_870),
+        measure=msgspec.structs.replace(MEASURE, votes={"yes": 590, "no": 380}),
+        ballots_mail=4_990,
+    )
+    assert counts_went_down(before, lower) == [
+        "mail ballots 5,000 → 4,990",
+        "contest c, write-ins: 200 → 190",
+        "contest c, ballots: 5,878 → 5,870",
+        "contest m, choice yes: 600 → 590",
+    ]
+    (note,) = with_correction_note((), lower, before)
+    assert note.code == "count-went-down" and not note.blocking and note.contest_id == ""
+    assert note.message == (
+        "counts went down from the previous release (a correction): mail ballots 5,000 → 4,990; "
+        "contest c, write-ins: 200 → 190; contest c, ballots: 5,878 → 5,870 and 1 more"
+    )
+    assert with_correction_note((), good_release(), before) == ()
+    assert with_correction_note((), lower, None) == ()
+    # the checks' own note against the last usable release is kept, not doubled
+    theirs = Problem(code="count-went-down", message="the checks' words", blocking=False)
+    assert with_correction_note((theirs,), lower, before) == (theirs,)
+
+
+def test_a_correction_is_noted_when_the_choices_come_in_another_order(general: Canvass) -> None:
+    before = general.releases[2].count(DA)
+    assert before is not None and list(before.votes) == [HOCHMAN, GASCON]
+    hochman = before.votes[HOCHMAN]
+    # Hochman loses a vote, listed after Gascón: laid flat, each count is still at least the
+    # one at its place before; only choice by choice does one go down.
+    corrected = msgspec.structs.replace(
+        general.releases[3],
+        contests=tuple(
+            msgspec.structs.replace(c, votes={GASCON: hochman, HOCHMAN: hochman - 1})
+            if c.contest_id == DA
+            else c
+            for c in general.releases[3].contests
+        ),
+    )
+    (note,) = with_correction_note((), corrected, general.releases[2])
+    assert f"contest {DA}, choice {HOCHMAN}: {hochman:,} → {hochman - 1:,}" in note.message
+
+
+def test_the_real_corrections_of_2024(general: Canvass, primary: Canvass) -> None:
+    """None of the 32 releases of the general lowers a count; in the primary, Mar 22 lowered
+    votes in 4 contests (the checks note it) and the next release one contest's write-ins,
+    which only the correction note names."""
+    for a, b in zip(general.releases, general.releases[1:], strict=False):
+        assert counts_went_down(a, b) == []
+        assert with_correction_note((), b, a) == ()
+    found = [
+        (i, counts_went_down(a, b))
+        for i, (a, b) in enumerate(zip(primary.releases, primary.releases[1:], strict=False), 1)
+    ]
+    lowered = [(i, changes) for i, changes in found if changes]
+    assert [i for i, _ in lowered] == [26, 27]
+    assert lowered[1][1] == ["contest 9098, write-ins: 5,070 → 5,069"]
 
 
 def test_a_release_older_than_the_last_usable_one_blocks() -> None:

@@ -16,6 +16,7 @@ import store_support
 from sqlalchemy import select
 from store_support import Feed
 
+from racedesk.engine.checks import with_correction_note
 from racedesk.errors import InputError, StoreError
 from racedesk.model import ContestCount, OutstandingReport, RawPayload, Release
 from racedesk.model.answers import Problem
@@ -280,6 +281,17 @@ def _lowered(release: Release, contest_id: str, choice_id: str, by: int) -> Rele
     )
 
 
+def as_the_desk_stores(release: Release, just_before: Release) -> StoredRelease:
+    """``release`` with the correction flag and note the desk gives it: the checks judge
+    whether a count went down (``with_correction_note``), the store only keeps their answer."""
+    problems = with_correction_note((), release, just_before)
+    return StoredRelease(
+        release=release,
+        problems=problems,
+        correction=any(p.code == "count-went-down" for p in problems),
+    )
+
+
 def test_a_count_that_goes_down_is_kept_and_flagged(store: SqlStore, general: Feed) -> None:
     commit_all(store, general, upto=3)
     eid = general.election.id
@@ -290,7 +302,7 @@ def test_a_count_that_goes_down_is_kept_and_flagged(store: SqlStore, general: Fe
     assert after is not None
     drop = after.votes[GASCON] - before.votes[GASCON] + 1_000
     corrected = _lowered(general.releases[3], DA, GASCON, drop)
-    stored = store.commit_release(StoredRelease(release=corrected))
+    stored = store.commit_release(as_the_desk_stores(corrected, general.releases[2]))
     assert stored is not None and stored.correction and stored.usable
     note = [p for p in stored.problems if p.code == "count-went-down"]
     assert len(note) == 1 and not note[0].blocking
@@ -301,53 +313,45 @@ def test_a_count_that_goes_down_is_kept_and_flagged(store: SqlStore, general: Fe
     kept = store.release(eid, 3)
     assert kept.correction and kept.release == corrected and kept.problems == stored.problems
     # the next real release goes up again from the correction: not flagged
-    nxt = store.commit_release(StoredRelease(release=msgspec.structs.replace(general.releases[4])))
+    nxt = store.commit_release(as_the_desk_stores(general.releases[4], corrected))
     assert nxt is not None and not nxt.correction and nxt.problems == ()
+    assert not store.release(eid, 4).correction
 
 
-def test_a_correction_is_flagged_when_the_choices_come_in_another_order(
-    store: SqlStore, general: Feed
+def test_the_store_keeps_the_flag_it_is_given_and_judges_nothing(
+    store_url: str, general: Feed
 ) -> None:
-    commit_all(store, general, upto=3)
-    before = general.releases[2].count(DA)
-    assert before is not None and list(before.votes) == [HOCHMAN, GASCON]
-    hochman = before.votes[HOCHMAN]
-    # Hochman loses a vote, listed after Gascón: laid flat, each count is still at least the
-    # one at its place before; only choice by choice does one go down.
-    corrected = msgspec.structs.replace(
-        general.releases[3],
-        contests=tuple(
-            msgspec.structs.replace(c, votes={GASCON: hochman, HOCHMAN: hochman - 1})
-            if c.contest_id == DA
-            else c
-            for c in general.releases[3].contests
-        ),
-    )
-    stored = store.commit_release(StoredRelease(release=corrected))
-    assert stored is not None and stored.correction
-    (note,) = [p for p in stored.problems if p.code == "count-went-down"]
-    assert f"contest {DA}, choice {HOCHMAN}: {hochman:,} → {hochman - 1:,}" in note.message
-
-
-def test_a_correction_is_flagged_by_a_fresh_process_too(store_url: str, general: Feed) -> None:
     first = SqlStore(store_url)
     commit_all(first, general, upto=2)
     first.close()
-    second = SqlStore(store_url)  # knows nothing of release 1 but what the database holds
+    second = SqlStore(store_url)  # a fresh process: gives back what the database holds
     fewer = msgspec.structs.replace(
         general.releases[2], ballots_counted=(general.releases[1].ballots_counted or 0) - 1
     )
     caller_note = Problem(code="count-went-down", message="the caller's words", blocking=False)
-    stored = second.commit_release(StoredRelease(release=fewer, problems=(caller_note,)))
+    stored = second.commit_release(
+        StoredRelease(release=fewer, problems=(caller_note,), correction=True)
+    )
     assert stored is not None and stored.correction
     assert stored.problems == (caller_note,)  # the caller's note is kept, not doubled
     assert second.release(general.election.id, 2).correction
+    # a count went down, but the caller did not say so: the store does not judge it again
+    lower = msgspec.structs.replace(
+        general.releases[3], ballots_counted=(general.releases[2].ballots_counted or 0) - 2
+    )
+    stored = second.commit_release(StoredRelease(release=lower))
+    assert stored is not None and not stored.correction and stored.problems == ()
+    kept = second.release(general.election.id, 3)
+    assert not kept.correction and kept.problems == ()
     second.close()
-
-
-def test_real_releases_of_2024_have_no_corrections(store: SqlStore, general: Feed) -> None:
-    commit_all(store, general)
-    assert [s.release.sequence for s in store.releases(general.election.id) if s.correction] == []
+    third = SqlStore(store_url)
+    assert [s.correction for s in third.releases(general.election.id)] == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    third.close()
 
 
 # --- elections -----------------------------------------------------------------------------------------

@@ -462,4 +462,73 @@ def _check_went_down(
             )
 
 
-__all__ = ["COUNTY_WIDE", "COVERAGE_TOLERANCE", "DELTA_TOLERANCE", "check_release", "is_usable"]
+def counts_went_down(previous: Release, current: Release) -> list[str]:
+    """What went down from ``previous`` to ``current``, in words (empty when nothing did):
+    the county's three ballot counters, and each contest's votes by choice, write-ins and
+    ballots."""
+    if laid_flat(current).nothing_went_down_since(laid_flat(previous)):
+        return []
+    found: list[str] = []
+    for field, label in (
+        ("ballots_counted", "ballots counted"),
+        ("ballots_mail", "mail ballots"),
+        ("ballots_in_person", "in-person ballots"),
+    ):
+        before, after = getattr(previous, field), getattr(current, field)
+        if before is not None and after is not None and after < before:
+            found.append(f"{label} {before:,} → {after:,}")
+    now = current.counts_by_contest()
+    for was in previous.contests:
+        count = now.get(was.contest_id)
+        if count is None:
+            continue
+        for choice_id, before in was.votes.items():
+            after = count.votes.get(choice_id)
+            if after is not None and after < before:
+                found.append(
+                    f"contest {was.contest_id}, choice {choice_id}: {before:,} → {after:,}"
+                )
+        if count.write_ins < was.write_ins:
+            found.append(
+                f"contest {was.contest_id}, write-ins: {was.write_ins:,} → {count.write_ins:,}"
+            )
+        if was.ballots is not None and count.ballots is not None and count.ballots < was.ballots:
+            found.append(f"contest {was.contest_id}, ballots: {was.ballots:,} → {count.ballots:,}")
+    return found
+
+
+def with_correction_note(
+    problems: tuple[Problem, ...], release: Release, just_before: Release | None
+) -> tuple[Problem, ...]:
+    """The problems a release is stored with: ``problems`` (its checks against the last usable
+    release), and a ``count-went-down`` note when a count went down from ``just_before`` (the
+    release stored just before it, usable or not) and ``problems`` has none.
+
+    A count that goes down is a correction by the registrar: the release is kept and flagged as
+    one (the store persists the flag), never refused. The note also names what the checks do
+    not compare: write-ins and the mail and in-person ballots.
+    """
+    if just_before is None or any(p.code == "count-went-down" for p in problems):
+        return problems
+    changes = counts_went_down(just_before, release)
+    if not changes:
+        return problems
+    shown = "; ".join(changes[:3])
+    more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+    note = Problem(
+        code="count-went-down",
+        message=f"counts went down from the previous release (a correction): {shown}{more}",
+        blocking=False,
+    )
+    return (*problems, note)
+
+
+__all__ = [
+    "COUNTY_WIDE",
+    "COVERAGE_TOLERANCE",
+    "DELTA_TOLERANCE",
+    "check_release",
+    "counts_went_down",
+    "is_usable",
+    "with_correction_note",
+]

@@ -31,7 +31,8 @@ from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 class StoredRelease(msgspec.Struct, frozen=True, kw_only=True):
     """A release as the store keeps it: the release (with its ``sequence``), the problems
     its identities showed (``usable`` is False when any is blocking) and whether it is a
-    correction (a count went down against the previous release)."""
+    correction (a count went down against the previous release), all three as the desk's
+    checks found them: the store keeps them, it does not judge them."""
 
     release: Release
     problems: tuple[Problem, ...] = ()
@@ -105,10 +106,9 @@ class Store(Protocol):
         a ``StoreError``. Returns None (and changes nothing) when a release with the same
         content hash is already stored for the election.
 
-        The store flags a release as a ``correction`` when any count (a choice's votes,
-        write-ins, a contest's ballots, the county's ballots) is below the previous release's,
-        adding a non-blocking ``count-went-down`` problem unless the caller gave one. Returns
-        the release as stored."""
+        The store judges nothing: ``stored.problems``, ``usable`` and ``correction`` are the
+        caller's (the desk's checks, ``racedesk.engine.checks``), kept as given. Returns the
+        release as stored."""
 
     def releases(self, election_id: str, as_of: datetime | None = None) -> list[StoredRelease]:
         """Every stored release of the election in sequence order, up to ``as_of``."""

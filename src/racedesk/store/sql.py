@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
-from itertools import chain, groupby, repeat
+from itertools import chain, count, groupby, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -39,10 +39,6 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from racedesk.engine.checks import (  # temporary: the store will persist the checks' flag
-    LaidFlat,
-    laid_flat,
-)
 from racedesk.errors import StoreError
 from racedesk.model import (
     ContestCount,
@@ -263,51 +259,6 @@ def _localize_snapshot(snapshot: Snapshot, zone: str) -> Snapshot:
     )
 
 
-def counts_went_down(previous: Release, current: Release) -> list[str]:
-    """What went down from ``previous`` to ``current``, in words (empty when nothing did).
-
-    A count that goes down is a correction by the registrar: the release is kept and flagged
-    (``StoredRelease.correction``), never refused (issue 2, the store).
-    """
-    found: list[str] = []
-    for field, label in (
-        ("ballots_counted", "ballots counted"),
-        ("ballots_mail", "mail ballots"),
-        ("ballots_in_person", "in-person ballots"),
-    ):
-        before, after = getattr(previous, field), getattr(current, field)
-        if before is not None and after is not None and after < before:
-            found.append(f"{label} {before:,} → {after:,}")
-    now = current.counts_by_contest()
-    for was in previous.contests:
-        count = now.get(was.contest_id)
-        if count is None:
-            continue
-        for choice_id, before in was.votes.items():
-            after = count.votes.get(choice_id)
-            if after is not None and after < before:
-                found.append(
-                    f"contest {was.contest_id}, choice {choice_id}: {before:,} → {after:,}"
-                )
-        if count.write_ins < was.write_ins:
-            found.append(
-                f"contest {was.contest_id}, write-ins: {was.write_ins:,} → {count.write_ins:,}"
-            )
-        if was.ballots is not None and count.ballots is not None and count.ballots < was.ballots:
-            found.append(f"contest {was.contest_id}, ballots: {was.ballots:,} → {count.ballots:,}")
-    return found
-
-
-def _correction_problem(changes: list[str]) -> Problem:
-    shown = "; ".join(changes[:3])
-    more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
-    return Problem(
-        code="count-went-down",
-        message=f"counts went down from the previous release (a correction): {shown}{more}",
-        blocking=False,
-    )
-
-
 # --- the store ------------------------------------------------------------------------------------
 
 
@@ -328,7 +279,6 @@ class SqlStore:
         self._local = threading.local()
         self._listeners: list[Any] = []
         self._listeners_lock = threading.Lock()
-        self._previous: dict[str, tuple[Release, LaidFlat]] = {}
         self._election_keys: dict[str, int] = {}
         self._statements: dict[str, str] = {}
         self._variables: int | None = None
@@ -590,7 +540,7 @@ class SqlStore:
             else:
                 compressed = Future()
                 compressed.set_result(zlib.compress(packed, ZLIB_LEVEL))
-        contest_rows, choice_rows, flat = _count_rows(key, release)
+        contest_rows, choice_rows = _count_rows(key, release)
         snapshot_row: dict[str, Any] | None = None
         event_rows: list[dict[str, Any]] = []
         if snapshot is not None and compressed is not None:
@@ -607,11 +557,6 @@ class SqlStore:
                 "data": compressed.result(),
                 "states": states,
             }
-        cached = self._previous.get(eid)
-        checked = False
-        if seq > 0 and cached is not None and cached[0].sequence == seq - 1:
-            stored = _flag_correction(stored, cached[0], cached[1], flat)
-            checked = True
         try:
             with self._write() as conn:
                 latest, known = conn.exec_driver_sql(
@@ -629,9 +574,6 @@ class SqlStore:
                         f"release #{seq} would leave a gap: the next release is #{expected}",
                         where=eid,
                     )
-                if seq > 0 and not checked:
-                    previous = self._releases(conn, eid, None, seq - 1)[0].release
-                    stored = _flag_correction(stored, previous, laid_flat(previous), flat)
                 self._bulk(conn, t.releases, [_row(t.releases, self._release_row(key, stored))])
                 self._bulk(conn, t.contest_counts, contest_rows)
                 self._bulk(conn, t.choice_counts, choice_rows)
@@ -642,7 +584,6 @@ class SqlStore:
                     conn.exec_driver_sql(self._sql("notify"), (CHANNEL, f"{eid}\t{seq}"))
         except IntegrityError as exc:
             return self._after_conflict(stored, exc)
-        self._previous[eid] = (release, flat)
         return stored
 
     def _election_key(self, election_id: str) -> int:
@@ -1172,13 +1113,12 @@ def _row(table: Table, values: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(values[c.name] for c in table.columns)
 
 
-def _count_rows(
-    key: int, release: Release
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], LaidFlat]:
-    """The rows of ``contest_counts`` and ``choice_counts`` for a release, in column order,
-    and the release laid flat. The choices' rows are zipped from it (the contests' order, then
-    each contest's own), with no Python per choice."""
+def _count_rows(key: int, release: Release) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows of ``contest_counts`` and ``choice_counts`` for a release, in column order. The
+    choices' rows are zipped from the counts laid flat (the contests' order, then each
+    contest's own), with no Python per choice."""
     encode = _json.encode
+    counts = release.contests
     contest_rows = [
         (
             key,
@@ -1195,30 +1135,15 @@ def _count_rows(
             c.precincts_reporting,
             c.precincts_total,
         )
-        for i, c in enumerate(release.contests)
+        for i, c in enumerate(counts)
     ]
-    flat = laid_flat(release)
-    choice_rows = list(
-        zip(repeat(key), range(len(flat.votes)), flat.contest_of, flat.choices, flat.votes)
+    contest_of = chain.from_iterable(
+        map(repeat, [c.contest_id for c in counts], [len(c.votes) for c in counts])
     )
-    return contest_rows, choice_rows, flat
-
-
-def _flag_correction(
-    stored: StoredRelease, previous: Release, before: LaidFlat, after: LaidFlat
-) -> StoredRelease:
-    """``stored``, flagged as a correction when a count went down from ``previous`` (with a
-    note among its problems unless the caller gave one). The releases laid flat answer
-    "nothing went down" without a loop in Python in the usual case."""
-    if after.nothing_went_down_since(before):
-        return stored
-    changes = counts_went_down(previous, stored.release)
-    if not changes:
-        return stored
-    problems = stored.problems
-    if not any(p.code == "count-went-down" for p in problems):
-        problems = (*problems, _correction_problem(changes))
-    return msgspec.structs.replace(stored, correction=True, problems=problems)
+    choices = chain.from_iterable(c.votes for c in counts)
+    votes = chain.from_iterable(c.votes.values() for c in counts)
+    choice_rows = list(zip(repeat(key), count(), contest_of, choices, votes))
+    return contest_rows, choice_rows
 
 
 def _event_row(election_id: str, e: CallEvent) -> dict[str, Any]:
@@ -1243,7 +1168,6 @@ def _event_row(election_id: str, e: CallEvent) -> dict[str, Any]:
 __all__ = [
     "CHANNEL",
     "SqlStore",
-    "counts_went_down",
     "database_url",
     "from_us",
     "to_us",
