@@ -1,7 +1,7 @@
 """Requests per second of the JSON API's contest-state endpoint, on loopback.
 
 Ingests the LA County 2024 general (32 releases, 373 contests) into a temporary SQLite store,
-serves it with ``racedesk.publish.app`` (uvicorn, one process) in a child process, and drives
+serves it with ``racedesk.publish.web`` (uvicorn, one process) in a child process, and drives
 ``GET /api/elections/lavote:4324/contests/{id}`` from this process with keep-alive connections
 (a small asyncio HTTP/1.1 client, so that the load generator costs little of the 2 cores the
 server shares with it). Two mixes, each for a fixed time after a warm-up:
@@ -52,7 +52,8 @@ def build(db: str, folder: Path) -> list[str]:
 def run_server(db: str, port: int) -> None:
     import uvicorn
 
-    from racedesk.publish.app import DeskServer, create_app
+    from racedesk.publish.web.app import create_app
+    from racedesk.publish.web.server import DeskServer
 
     app = create_app(Desk(open_store(db)), token=None)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

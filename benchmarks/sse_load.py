@@ -1,7 +1,7 @@
 """Server-sent events under load: N clients on loopback receive a release event; how fast?
 
 Ingests the first releases of the LA County 2024 general into a temporary SQLite store, serves it
-with ``racedesk.publish.app`` (uvicorn, one process) in a child process, opens N event streams
+with ``racedesk.publish.web`` (uvicorn, one process) in a child process, opens N event streams
 (``GET /api/elections/lavote:4324/events``) from this process with a small asyncio client, and
 then, for each N in ``--clients`` (default 100 and 1,000), lands the next releases two ways:
 
@@ -61,7 +61,8 @@ def build(db: str, folder: Path) -> list[bytes]:
 def run_server(db: str, port: int) -> None:
     import uvicorn
 
-    from racedesk.publish.app import DeskServer, create_app
+    from racedesk.publish.web.app import create_app
+    from racedesk.publish.web.server import DeskServer
 
     app = create_app(Desk(open_store(db)), token=TOKEN)
     config = uvicorn.Config(

@@ -46,7 +46,7 @@ def terminal_replay(canvasses: list[Canvass]) -> None:
 
 def live_replay(canvasses: list[Canvass], *, pace: float, port: int) -> None:
     """Serve the dashboard over a fresh database and feed it the scenario, one release per ``pace``."""
-    from racedesk.publish.app import serve
+    from racedesk.publish.web.server import serve
     from racedesk.store import open_store
 
     folder = Path(tempfile.mkdtemp(prefix="racedesk-demo-"))

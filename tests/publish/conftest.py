@@ -20,8 +20,9 @@ from fastapi import FastAPI
 
 from racedesk.desk import Desk
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
-from racedesk.publish.app import DeskServer, create_app
 from racedesk.publish.site import ExportResult, export_site
+from racedesk.publish.web.app import create_app
+from racedesk.publish.web.server import DeskServer
 from racedesk.sources.lavote import load_folder
 from racedesk.store import open_store
 

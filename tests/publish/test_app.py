@@ -1,4 +1,4 @@
-"""The JSON API and the pages of ``racedesk.publish.app``, on the 2024 general."""
+"""The JSON API and the pages of ``racedesk.publish.web``, on the 2024 general."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from racedesk.desk import Desk
-from racedesk.publish.app import create_app
+from racedesk.publish.web.app import create_app
 from racedesk.sources.lavote import read_release
 
 from .conftest import (

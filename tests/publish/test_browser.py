@@ -16,8 +16,8 @@ import pytest
 from fastapi import FastAPI
 
 from racedesk.desk import Desk
-from racedesk.publish.app import create_app
 from racedesk.publish.site import ExportResult
+from racedesk.publish.web.app import create_app
 from racedesk.settings import REPO_ROOT
 
 from .conftest import (

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from racedesk.desk import Desk
-from racedesk.publish.app import create_app
 from racedesk.publish.events import QUEUE_EVENTS, Cursor, Event, Subscriber
+from racedesk.publish.web.app import create_app
 from racedesk.store import open_store
 
 from .conftest import TOKEN, Feed, LiveServer, ingest, new_desk, wait_until
@@ -243,7 +243,7 @@ def test_streams_end_when_the_server_stops(live_desk: Desk) -> None:
 def test_replay_in_background_feeds_open_streams(live_desk: Desk, general_feed: Feed) -> None:
     """``replay_in_background`` (for ``racedesk demo``) lands releases at a pace while the
     server runs; the streams see each one."""
-    from racedesk.publish.app import replay_in_background
+    from racedesk.publish.web.replay import replay_in_background
 
     with LiveServer(create_app(live_desk, token=None)) as running:
         listener = Listener(f"{running.url}/api/elections/{E}/events")

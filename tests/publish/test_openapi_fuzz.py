@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
 from racedesk.desk import Desk
-from racedesk.publish.app import create_app
+from racedesk.publish.web.app import create_app
 
 from .conftest import TOKEN, Feed, ingest, new_desk
 

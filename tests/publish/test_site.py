@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 from racedesk.desk import Desk
 from racedesk.model.answers import ContestState, Interval, Standing, VotesLeft
 from racedesk.publish import words
-from racedesk.publish.app import create_app
 from racedesk.publish.numbers import count, count_interval, pct, pct_interval
 from racedesk.publish.site import (
     ExportResult,
@@ -28,6 +27,7 @@ from racedesk.publish.site import (
     standing_text,
     when,
 )
+from racedesk.publish.web.app import create_app
 from racedesk.sources.lavote import read_release
 
 from .conftest import DA, GASCON, HOCHMAN, TOKEN, Feed
