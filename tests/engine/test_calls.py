@@ -15,6 +15,7 @@ from racedesk.engine import calls, projection
 from racedesk.engine.params import ModelParams
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
 from racedesk.model.answers import BallotsLeft, CallEvent, ContestState, Interval, VotesLeft
+from racedesk.rules.hurdle import pair_hurdle, threshold_needs
 
 LA = ZoneInfo("America/Los_Angeles")
 T0 = datetime(2024, 11, 5, 20, 0, tzinfo=LA)
@@ -188,21 +189,21 @@ def test_the_allowance_is_the_swing_seen_at_the_stage_the_count_could_be_at() ->
     c = contest("1", ["A", "B"])
     # 80,000 counted; B has 45% and needs (8,000 + 20,000) / 40,000 = 70% of the votes left
     settled = calls.read_count(c, state(c, [44_000, 36_000], (20_000, 20_000, 20_000)))
-    assert settled is not None and settled.stage(STAGED) == 2  # 80% done
+    assert settled is not None and calls.stage(settled, STAGED) == 2  # 80% done
     assert calls.pair_safe(settled, 0, 1, STAGED)  # 70% > 45% + 12 + 4·sqrt(.2475·10/20000)
     # the same count were up to 60,000 votes left: 57% done, 0.2 allowed; B would need 56.7%
     unsure = calls.read_count(c, state(c, [44_000, 36_000], (20_000, 20_000, 60_000)))
-    assert unsure is not None and unsure.stage(STAGED) == 1
+    assert unsure is not None and calls.stage(unsure, STAGED) == 1
     assert not calls.pair_safe(unsure, 0, 1, STAGED)
 
 
 def test_hurdle_formulas() -> None:
     # calls-and-hurdles.md: j needs (D + R2) / (2 R2) of the two-way vote left
-    assert calls.pair_hurdle(600, 400, 1000, 1000) == pytest.approx((200 + 1000) / 2000)
-    assert calls.pair_hurdle(600, 400, 1000, 0) == math.inf
+    assert pair_hurdle(600, 400, 1000, 1000) == pytest.approx((200 + 1000) / 2000)
+    assert pair_hurdle(600, 400, 1000, 0) == math.inf
     # a threshold: (q(V + R) - v) / R
-    assert calls.threshold_need(450, 1000, 500, 0.5) == pytest.approx((750 - 450) / 500)
-    assert calls.threshold_need(600, 1000, 0, 0.5) == -math.inf
+    assert threshold_needs(450, 1000, 500, 1, 2) == pytest.approx((750 - 450) / 500)
+    assert threshold_needs(600, 1000, 0, 1, 2) == -math.inf
 
 
 def test_majority_call_and_runoff_call() -> None:
@@ -275,6 +276,6 @@ def test_a_safe_pair_survives_every_late_split_within_the_allowance(
     if not calls.pair_safe(count, 0, 1, STAGED):
         return
     q = behind / (ahead + behind)
-    share = min(late, q + calls.late_allowance(q, left, STAGED, count.stage(STAGED)))
+    share = min(late, q + calls.late_allowance(q, left, STAGED, calls.stage(count, STAGED)))
     votes_left = fewer * left  # the two-way vote left, anywhere up to the high end
     assert behind + share * votes_left < ahead + (1 - share) * votes_left or votes_left == 0

@@ -15,12 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from racedesk.engine import standing
 from racedesk.engine.params import default_params
-from racedesk.engine.standing import contest_state, name_list, short_name
+from racedesk.engine.standing import contest_state
 from racedesk.engine.votes_left import contest_votes_left, county_ballots_left
 from racedesk.model import Choice, Contest, ContestCount, Election, OutstandingReport, Release, Rule
 from racedesk.model.answers import Interval, Problem, VotesLeft
+from racedesk.rules import places
+from racedesk.rules.names import name_list, short_name
 from racedesk.sources import lavote
 from racedesk.sources.outstanding import load_reports
 
@@ -303,8 +304,8 @@ def test_a_duel_is_worked_out_as_any_contest_for_places(
     votes_per_ballot: float,
     known: bool,
 ) -> None:
-    """One seat between two choices has its own path (``standing._duel``, most contests): its
-    state, words and numbers included, is the general path's for places."""
+    """One seat between two choices has its own path (``racedesk.rules.places.duel``, most
+    contests): its state, words and numbers included, is the general path's for places."""
     mid, high = low + mid_at * spread, low + spread
     left = (
         VotesLeft(
@@ -324,7 +325,7 @@ def test_a_duel_is_worked_out_as_any_contest_for_places(
     if missing:  # a feed that leaves out a choice with no votes
         counted = msgspec.structs.replace(counted, votes={"1": votes[1]})
     fast = contest_state(race, counted, RELEASE, left)
-    with patch.object(standing, "_duel", lambda *_: None):
+    with patch.object(places, "duel", lambda *_: None):
         general = contest_state(race, counted, RELEASE, left)
     assert fast == general
 

@@ -24,15 +24,14 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
-from fractions import Fraction
 
 import msgspec
 
-from racedesk.engine.calls import CALL_STATUSES
 from racedesk.engine.params import ModelParams
 from racedesk.engine.replay import replay
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
 from racedesk.model.answers import CallEvent, Snapshot
+from racedesk.rules import CALL_STATUSES, logic_for
 
 SCHEMA = "racedesk.backtest/1"
 #: Slack for comparing a final share with an interval's bounds (floating point only).
@@ -113,61 +112,18 @@ class BacktestReport(msgspec.Struct, frozen=True, kw_only=True):
     timeline: list[BacktestRelease] = []
 
 
-def _ranked(contest: Contest, count: ContestCount) -> list[str]:
-    ids = [c.id for c in contest.choices]
-    return sorted(ids, key=lambda c: (-count.votes.get(c, 0), ids.index(c)))
-
-
-def _places_with_ties(contest: Contest, count: ContestCount, places: int) -> list[str]:
-    """The top ``places`` choices, and every choice tied with the last of them (EC §8142)."""
-    ranked = _ranked(contest, count)
-    if places >= len(ranked):
-        return ranked
-    cut = count.votes.get(ranked[places - 1], 0)
-    return [c for c in ranked if count.votes.get(c, 0) >= cut]
-
-
 def final_outcome(contest: Contest, count: ContestCount | None) -> tuple[str, list[str]]:
     """The final outcome of a contest from its final count: a status and the winning choice ids.
 
     Statuses match the calls': ``called`` (plurality winners; a majority), ``runoff``,
     ``advanced``, ``passed``/``failed`` (winner: the YES or NO choice); ``too close`` when the
     last place is tied in a plurality contest (decided by lot, EC §15651) or a measure ends
-    between its two conditional thresholds; ``too early`` when nothing was counted.
+    between its two conditional thresholds; ``too early`` when nothing was counted. The rule
+    family says which (:meth:`racedesk.rules.base.RuleLogic.final_outcome`).
     """
     if count is None or count.choice_votes == 0:
         return "too early", []
-    rule = contest.rule
-    total = count.choice_votes
-    if rule.kind in ("measure", "recall"):
-        yes = next(
-            (c.id for c in contest.choices if c.name.strip().upper().startswith("YES")),
-            contest.choices[0].id,
-        )
-        no = next((c.id for c in contest.choices if c.id != yes), yes)
-        thresholds = [
-            t for t in (rule.threshold_fraction(), rule.alt_threshold_fraction()) if t is not None
-        ]
-        if not thresholds:
-            return "too close", []
-        share = Fraction(count.votes.get(yes, 0), total)
-        verdicts = {
-            share > t if (t == Fraction(1, 2) and rule.strict) else share >= t for t in thresholds
-        }
-        if len(verdicts) > 1:
-            return "too close", []
-        return ("passed", [yes]) if verdicts.pop() else ("failed", [no])
-    if rule.kind == "majority_or_runoff":
-        seats = max(1, rule.seats)
-        ranked = _ranked(contest, count)
-        if seats == 1 and Fraction(count.votes.get(ranked[0], 0), total) > Fraction(1, 2):
-            return "called", [ranked[0]]
-        return "runoff", _places_with_ties(contest, count, max(1, rule.advance or 2))
-    if rule.kind == "top_two":
-        return "advanced", _places_with_ties(contest, count, max(1, rule.advance or 2))
-    seats = max(1, rule.seats)
-    winners = _places_with_ties(contest, count, seats)
-    return ("too close" if len(winners) > seats else "called"), winners
+    return logic_for(contest.rule).final_outcome(contest, count)
 
 
 def final_shares(contest: Contest, count: ContestCount | None) -> dict[str, float]:

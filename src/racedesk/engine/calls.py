@@ -30,62 +30,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
-from racedesk.engine.hurdle import two_way_needs
+from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
-from racedesk.engine.projection import fraction, fraction_bucket, top_set_key
+from racedesk.engine.projection import fraction_bucket
 from racedesk.model import Contest, Election, Release
-from racedesk.model.answers import (
-    CallEvent,
-    CallStatus,
-    ContestCall,
-    ContestState,
-    Interval,
-    Projection,
-)
-
-CALL_STATUSES: frozenset[str] = frozenset({"called", "runoff", "advanced", "passed", "failed"})
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the desk says of one contest after one release, before it enters the ledger."""
-
-    status: CallStatus
-    choices: tuple[str, ...]
-    reason: str
-    probability: float | None = None
-    hurdle: Interval | None = None
-
-    @property
-    def is_call(self) -> bool:
-        return self.status in CALL_STATUSES
-
-
-@dataclass(frozen=True)
-class Count:
-    """A contest's count as the call rules read it: named choices' votes and votes left."""
-
-    ids: tuple[str, ...]
-    names: tuple[str, ...]
-    votes: tuple[int, ...]
-    counted: int
-    left_low: float
-    left_mid: float
-    left_high: float
-    ballots_high: float
-
-    def order(self) -> list[int]:
-        """Choice indexes by votes, most first (ballot order among equals)."""
-        return sorted(range(len(self.votes)), key=lambda i: (-self.votes[i], i))
-
-    def stage(self, params: ModelParams) -> int:
-        """The bucket of the share of the count done (``params.fraction_edges``) were the most
-        votes left: ``V / (V + R_high)``, the earliest stage the count could be at."""
-        done = self.counted / (self.counted + self.left_high) if self.counted > 0 else 0.0
-        return fraction_bucket(done, params)
+from racedesk.model.answers import CallEvent, CallStatus, ContestCall, ContestState, Projection
+from racedesk.rules import CALL_STATUSES, Count, RuleLogic, Verdict, logic_for
+from racedesk.rules.hurdle import pair_hurdle, threshold_needs
 
 
 def read_count(contest: Contest, state: ContestState) -> Count | None:
@@ -132,10 +85,11 @@ def late_allowance(
     return shift + params.late_noise_z * spread
 
 
-def pair_hurdle(ahead: int, behind: int, counted: int, left: float) -> float:
-    """The share of the two-way vote left the trailing choice needs to overtake
-    (calls-and-hurdles.md): :func:`racedesk.engine.hurdle.two_way_needs` of the pair."""
-    return two_way_needs(ahead - behind, ahead + behind, counted, left)
+def stage(count: Count, params: ModelParams) -> int:
+    """The bucket of the share of the count done (``params.fraction_edges``) were the most votes
+    left: ``V / (V + R_high)``, the earliest stage the count could be at."""
+    done = count.counted / (count.counted + count.left_high) if count.counted > 0 else 0.0
+    return fraction_bucket(done, params)
 
 
 def pair_safe(count: Count, a: int, b: int, params: ModelParams) -> bool:
@@ -151,58 +105,50 @@ def pair_safe(count: Count, a: int, b: int, params: ModelParams) -> bool:
         return True
     q = vb / (va + vb)
     minor = (va + vb) < params.minor_pair_share * count.counted
-    allowance = late_allowance(q, two_way, params, count.stage(params), minor)
+    allowance = late_allowance(q, two_way, params, stage(count, params), minor)
     return pair_hurdle(va, vb, count.counted, count.left_high) > q + allowance
 
 
-def threshold_need(votes: int, counted: int, left: float, threshold: float) -> float:
-    """The share of all votes left a choice needs to end at ``threshold`` of the votes:
-    ``(q(V + R) − v) / R`` (calls-and-hurdles.md, majority and measures)."""
-    if left <= 0:
-        return -math.inf if votes >= threshold * counted else math.inf
-    return (threshold * (counted + left) - votes) / left
-
-
 def threshold_safe(
-    count: Count, i: int, threshold: float, above: bool, params: ModelParams
+    count: Count, i: int, threshold: Fraction, above: bool, params: ModelParams
 ) -> bool:
-    """Whether choice ``i`` will plausibly end above (``above``) or below ``threshold``."""
+    """Whether choice ``i`` will plausibly end above (``above``) or below ``threshold`` of the
+    named choices' votes: its need of all votes left
+    (:func:`~racedesk.rules.hurdle.threshold_needs`) beyond its share so far by the late
+    allowance."""
     if count.counted <= 0:
         return False
     share = count.votes[i] / count.counted
-    need = threshold_need(count.votes[i], count.counted, count.left_high, threshold)
-    allowance = late_allowance(share, count.left_high, params, count.stage(params))
+    need = threshold_needs(
+        count.votes[i], count.counted, count.left_high, threshold.numerator, threshold.denominator
+    )
+    allowance = late_allowance(share, count.left_high, params, stage(count, params))
     if above:
         return need <= 0 or need < share - allowance
     return need > 1 or need > share + allowance
 
 
-def _clip(share: float) -> float:
-    return min(max(share, 0.0), 1.0)
+class CallJudge:
+    """How sure the count must be before a call, with the model's parameters (the
+    :class:`racedesk.rules.base.Judge` the rule families ask)."""
 
+    def __init__(self, params: ModelParams) -> None:
+        self.params = params
 
-def hurdle_interval(count: Count, ahead: int, behind: int, clipped: bool = True) -> Interval:
-    """The trailing choice's two-way hurdle over the votes-left interval (low at the most votes
-    left), within 0–100% unless not ``clipped``."""
-    va, vb = count.votes[ahead], count.votes[behind]
+    def pair_safe(self, count: Count, a: int, b: int) -> bool:
+        return pair_safe(count, a, b, self.params)
 
-    def at(left: float) -> float:
-        need = pair_hurdle(va, vb, count.counted, left)
-        return _clip(need) if clipped else need
+    def threshold_safe(self, count: Count, i: int, threshold: Fraction, above: bool) -> bool:
+        return threshold_safe(count, i, threshold, above, self.params)
 
-    return Interval(low=at(count.left_high), high=at(count.left_low), mid=at(count.left_mid))
+    def guarded(self, margin: float) -> bool:
+        return margin < self.params.recount_guard
 
+    def sure(self, probability: float) -> bool:
+        return probability >= self.params.call_probability
 
-def need_interval(count: Count, i: int, threshold: float, clipped: bool = True) -> Interval:
-    """The share of the votes left choice ``i`` needs to reach ``threshold``, within 0–100%
-    unless not ``clipped``."""
-
-    def at(left: float) -> float:
-        need = threshold_need(count.votes[i], count.counted, left, threshold)
-        return _clip(need) if clipped else need
-
-    values = [at(r) for r in (count.left_low, count.left_mid, count.left_high)]
-    return Interval(low=min(values), high=max(values), mid=values[1])
+    def uncalled(self, probability: float, guarded: bool, what: str) -> Verdict:
+        return _uncalled(probability, guarded, self.params, what)
 
 
 def _pct(x: float) -> str:
@@ -238,127 +184,16 @@ def _uncalled(prob: float, guarded: bool, params: ModelParams, what: str) -> Ver
     )
 
 
-def _top_places(
-    contest: Contest, count: Count, projection: Projection, places: int, status: CallStatus,
-    params: ModelParams,
-) -> Verdict:  # fmt: skip
-    """A verdict on which ``places`` choices take the seats or the runoff places."""
-    order = count.order()
-    top, rest = order[:places], order[places:]
-    names = [count.names[i] for i in top]
-    what = " and ".join(names)
-    if not rest:
-        return Verdict(
-            status, tuple(count.ids[i] for i in top), f"{what}: no more candidates than places", 1.0
-        )
-    last, first_out = top[-1], rest[0]
-    margin = (count.votes[last] - count.votes[first_out]) / count.counted
-    proj = {c.choice_id: c for c in projection.choices}
-    mid_margin = proj[count.ids[last]].share_mid - proj[count.ids[first_out]].share_mid
-    if places == 1:
-        prob = proj[count.ids[top[0]]].probability
-    else:
-        prob = projection.outcomes.get(top_set_key(names, contest.rule.kind), 0.0)
-    guarded = min(margin, mid_margin) < params.recount_guard
-    hurdle = hurdle_interval(count, last, first_out)
-    safe = all(pair_safe(count, a, b, params) for a in top for b in rest)
-    if safe and not guarded and prob >= params.call_probability:
-        trailing = count.names[first_out]
-        reason = (
-            f"{trailing} would need {_pct(hurdle.low)} or more of the two-way vote left, "
-            f"beyond any late swing seen; {_pct(prob)} projected"
-        )
-        return Verdict(status, tuple(count.ids[i] for i in top), reason, prob, hurdle)
-    verdict = _uncalled(prob, guarded, params, what)
-    return Verdict(verdict.status, (), verdict.reason, prob, hurdle)
-
-
-def _measure(
-    contest: Contest, count: Count, projection: Projection, params: ModelParams
-) -> Verdict:
-    rule = contest.rule
-    threshold = fraction(rule.threshold)
-    if threshold is None:
-        return Verdict(
-            "too early", (), f"the pass rate {rule.text!r} cannot be read as a threshold"
-        )
-    yes = next((i for i, n in enumerate(count.names) if n.strip().upper().startswith("YES")), 0)
-    no = 1 - yes if len(count.ids) == 2 else yes
-    thresholds = [float(threshold)]
-    alt: Fraction | None = fraction(rule.alt_threshold)
-    if alt is not None:
-        thresholds.append(float(alt))
-    share = count.votes[yes] / count.counted
-    p_pass = projection.outcomes.get("passes", 0.0)
-    mid = next(c.share_mid for c in projection.choices if c.choice_id == count.ids[yes])
-    guarded = any(min(abs(share - q), abs(mid - q)) < params.recount_guard for q in thresholds)
-    hurdle = need_interval(count, yes, thresholds[0])
-    passes = all(threshold_safe(count, yes, q, True, params) for q in thresholds)
-    fails = all(threshold_safe(count, yes, q, False, params) for q in thresholds)
-    if not guarded and passes and p_pass >= params.call_probability:
-        reason = f"yes needs {_pct(hurdle.high)} or less of the votes left, far below its {_pct(share)} so far"
-        return Verdict("passed", (count.ids[yes],), reason, p_pass, hurdle)
-    if not guarded and fails and 1 - p_pass >= params.call_probability:
-        reason = f"yes would need {_pct(hurdle.low)} or more of the votes left, far above its {_pct(share)} so far"
-        return Verdict("failed", (count.ids[no],), reason, 1 - p_pass, hurdle)
-    lean = max(p_pass, 1 - p_pass)
-    verdict = _uncalled(lean, guarded, params, "yes" if p_pass >= 0.5 else "no")
-    return Verdict(verdict.status, (), verdict.reason, lean, hurdle)
-
-
-def _majority(
-    contest: Contest, count: Count, projection: Projection, params: ModelParams
-) -> Verdict:
-    order = count.order()
-    leader = order[0]
-    name = count.names[leader]
-    seats = max(1, contest.rule.seats)
-    q = 0.5 / seats
-    share = count.votes[leader] / count.counted
-    mid = next(c.share_mid for c in projection.choices if c.choice_id == count.ids[leader])
-    guarded = min(abs(share - q), abs(mid - q)) < params.recount_guard
-    p_majority = projection.outcomes.get(f"{name} wins a majority", 0.0)
-    p_runoff = projection.outcomes.get("runoff", 0.0)
-    need = need_interval(count, leader, q)
-    if (
-        not guarded
-        and threshold_safe(count, leader, q, True, params)
-        and p_majority >= params.call_probability
-    ):
-        reason = f"{name} has {_pct(share)} and needs at most {_pct(need.high)} of the votes left to keep a majority"
-        return Verdict("called", (count.ids[leader],), reason, p_majority, need)
-    no_majority = all(threshold_safe(count, i, q, False, params) for i in range(len(count.ids)))
-    if not guarded and no_majority and p_runoff >= params.call_probability:
-        places = _top_places(
-            contest, count, projection, max(1, contest.rule.advance or 2), "runoff", params
-        )
-        if places.is_call:
-            reason = f"no majority is possible ({name} would need {_pct(need.low)} of the votes left); {places.reason}"
-            return Verdict(
-                "runoff",
-                places.choices,
-                reason,
-                min(p_runoff, places.probability or 0.0),
-                places.hurdle,
-            )
-        return Verdict(
-            places.status, (), f"a runoff is certain; {places.reason}", p_runoff, places.hurdle
-        )
-    lean = max(p_majority, p_runoff)
-    verdict = _uncalled(
-        lean, guarded, params, f"{name}'s majority" if p_majority >= p_runoff else "a runoff"
-    )
-    return Verdict(verdict.status, (), verdict.reason, lean, need)
-
-
 def decide(
     contest: Contest,
     state: ContestState,
     projection: Projection | None,
     releases_counted: int,
     params: ModelParams,
+    logic: RuleLogic | None = None,
 ) -> Verdict:
-    """The desk's verdict on one contest after a usable release (module docstring)."""
+    """The desk's verdict on one contest after a usable release (module docstring): too early
+    without the evidence, else the rule family's (:meth:`RuleLogic.verdict`)."""
     count = read_count(contest, state)
     if count is None:
         return Verdict("too early", (), "no estimate of the votes left")
@@ -367,53 +202,8 @@ def decide(
     lacking = _evidence(count, releases_counted, params)
     if lacking:
         return Verdict("too early", (), lacking)
-    kind = contest.rule.kind
-    if kind in ("measure", "recall"):
-        return _measure(contest, count, projection, params)
-    if kind == "majority_or_runoff":
-        return _majority(contest, count, projection, params)
-    if kind == "top_two":
-        return _top_places(
-            contest, count, projection, max(1, contest.rule.advance or 2), "advanced", params
-        )
-    return _top_places(contest, count, projection, max(1, contest.rule.seats), "called", params)
-
-
-def called_probability(contest: Contest, event: CallEvent, projection: Projection) -> float:
-    """The projected probability, now, of the outcome a call named."""
-    probs = {c.choice_id: c.probability for c in projection.choices}
-    if event.status == "passed":
-        return projection.outcomes.get("passes", 0.0)
-    if event.status == "failed":
-        return projection.outcomes.get("fails", 0.0)
-    if event.status == "called" and contest.rule.kind == "majority_or_runoff":
-        name = contest.choice(event.choices[0]).name
-        return projection.outcomes.get(f"{name} wins a majority", 0.0)
-    places = min((probs.get(c, 0.0) for c in event.choices), default=0.0)
-    if event.status == "runoff":
-        return min(places, projection.outcomes.get("runoff", 0.0))
-    return places
-
-
-def leading_now(contest: Contest, event: CallEvent, state: ContestState) -> bool:
-    """Whether a call's choice(s) lead in the count so far (else: "winner not leading")."""
-    rule = contest.rule
-    ids = [c.id for c in contest.choices]
-    votes = {c: state.votes.get(c, 0) for c in ids}
-    if event.status in ("passed", "failed"):
-        threshold = fraction(rule.threshold)
-        yes = next(
-            (c.id for c in contest.choices if c.name.strip().upper().startswith("YES")), ids[0]
-        )
-        total = sum(votes.values())
-        if threshold is None or total == 0:
-            return True
-        share = Fraction(votes[yes], total)
-        passing = share > threshold if rule.strict else share >= threshold
-        return passing == (event.status == "passed")
-    n = len(event.choices)
-    order = sorted(ids, key=lambda c: (-votes[c], ids.index(c)))
-    return set(event.choices) <= set(order[:n])
+    logic = logic or logic_for(contest.rule)
+    return logic.verdict(contest, count, projection, CallJudge(params))
 
 
 def active_calls(ledger: Sequence[CallEvent]) -> dict[str, CallEvent]:
@@ -450,6 +240,7 @@ def decide_all(
     params: ModelParams,
     usable: bool,
     good: Sequence[Release] = (),
+    index: ElectionIndex | None = None,
 ) -> tuple[list[CallEvent], dict[str, ContestCall]]:
     """New ledger events (calls and rescinds, numbered after the ledger's) and every contest's
     call status after ``basis``, the last usable release.
@@ -458,6 +249,7 @@ def decide_all(
     made). On a release that is not usable nothing enters the ledger: standing calls keep their
     status and other contests are reported as they stood.
     """
+    index = index or ElectionIndex(election)
     active = active_calls(ledger)
     next_id = max((e.event_id for e in ledger), default=0) + 1
     by_id = {c.id: c for c in election.contests}
@@ -498,10 +290,11 @@ def decide_all(
         if contest is None:
             continue
         projection = projections.get(contest.id)
+        logic = index.logic(contest.id)
         standing = active.get(contest.id)
         if standing is not None:
             if usable and projection is not None:
-                prob = called_probability(contest, standing, projection)
+                prob = logic.called_probability(contest, standing, projection)
                 if prob < params.rescind_probability:
                     reason = f"the called outcome is now projected at {_pct(prob)}: call {standing.event_id} is rescinded"
                     event = record(
@@ -516,14 +309,16 @@ def decide_all(
                     )  # fmt: skip
                     continue
             status: CallStatus = (
-                standing.status if leading_now(contest, standing, state) else "winner not leading"
+                standing.status
+                if logic.leading_now(contest, standing, state)
+                else "winner not leading"
             )
             calls[contest.id] = ContestCall(
                 contest_id=contest.id, status=status, choices=standing.choices,
                 sentence=standing.reason, event_id=standing.event_id,
             )  # fmt: skip
             continue
-        verdict = decide(contest, state, projection, counted.get(contest.id, 0), params)
+        verdict = decide(contest, state, projection, counted.get(contest.id, 0), params, logic)
         if verdict.is_call and not usable:
             reason = (
                 f"{verdict.reason}, but the latest release failed its checks: no call is made on it"
@@ -543,20 +338,14 @@ def decide_all(
 
 
 __all__ = [
-    "CALL_STATUSES",
-    "Count",
-    "Verdict",
+    "CallJudge",
     "active_calls",
-    "called_probability",
     "decide",
     "decide_all",
     "late_allowance",
-    "leading_now",
-    "pair_hurdle",
     "pair_safe",
     "read_count",
     "releases_counted",
-    "threshold_need",
+    "stage",
     "threshold_safe",
-    "top_set_key",
 ]

@@ -31,18 +31,18 @@ choices), pure, and deterministic given the seed.
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
+from racedesk.engine.index import ElectionIndex, draw_noise
 from racedesk.engine.params import ModelParams
 from racedesk.model import Contest, Election, Release
 from racedesk.model.answers import BallotsLeft, ChoiceProjection, ContestState, Projection
+from racedesk.rules import RuleLogic, logic_for
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -196,172 +196,36 @@ def simulate(
     return split
 
 
-@functools.lru_cache(maxsize=64)
-def fraction(text: str | None) -> Fraction | None:
-    """A rule's threshold text ("1/2", "11/20", "2/3") as an exact fraction, read once."""
-    return Fraction(text) if text is not None else None
-
-
-def yes_index(contest: Contest) -> int:
-    """The position of a measure's YES choice (the first choice if none is named so)."""
-    for i, c in enumerate(contest.choices):
-        if c.name.strip().upper().startswith("YES"):
-            return i
-    return 0
-
-
-def top_set_key(names: Sequence[str], kind: str) -> str:
-    """The name of the outcome "these choices take the places" in ``Projection.outcomes``."""
-    return " and ".join(names) + (" win" if kind == "plurality" else " advance")
-
-
-def current_top(votes: FloatArray, n: int) -> list[int]:
-    """The ``n`` choices ahead in the count (ballot order among equals)."""
-    order = sorted(range(len(votes)), key=lambda i: (-votes[i], i))
-    return order[:n]
-
-
-def places_sought(contest: Contest) -> int:
-    """How many top places a candidate contest's choices compete for (seats, or runoff places)."""
-    rule = contest.rule
-    if rule.kind == "plurality":
-        return max(1, rule.seats)
-    return max(1, rule.advance or 2)
-
-
-def in_top(
-    final: npt.NDArray[np.floating], n: int
-) -> npt.NDArray[np.floating] | npt.NDArray[np.bool_]:
-    """Whether each choice finishes among the top ``n`` in each draw (``final`` is (C, K, D)).
-
-    With one draw (a count that is final) the answer is each choice's share of a place: 1 in,
-    0 out, and for choices tied for the last places the share of those places each would get by
-    lot (EC §15651)."""
-    _, k, d = final.shape
-    if n >= k:
-        return np.ones(final.shape, dtype=bool)
-    if d == 1:
-        shares = final[:, :, 0]
-        ahead = (shares[:, None, :] > shares[:, :, None]).sum(axis=2)
-        tied = (shares[:, None, :] == shares[:, :, None]).sum(axis=2)
-        place: npt.NDArray[np.floating] = np.clip((n - ahead) / tied, 0.0, 1.0)
-        return place[:, :, None]
-    if n == 1:
-        return final >= final.max(axis=1, keepdims=True)
-    # the n-th largest (numpy's sort is vectorised and faster here than partition)
-    return final >= np.sort(final, axis=1)[:, k - n : k - n + 1, :]
-
-
-def _share_of_draws(
-    flags: npt.NDArray[np.floating] | npt.NDArray[np.bool_], axis: int
-) -> FloatArray:
-    """The mean over draws of 0/1 flags (or of shares of a place, with one draw)."""
-    if flags.dtype == np.bool_:
-        counted: FloatArray = np.count_nonzero(flags, axis=axis) / flags.shape[axis]
-        return counted
-    mean: FloatArray = flags.mean(axis=axis)
-    return mean
-
-
 def outcomes(
-    contests: Sequence[Contest], votes: FloatArray, final: npt.NDArray[np.floating]
+    contests: Sequence[Contest],
+    votes: FloatArray,
+    final: npt.NDArray[np.floating],
+    logics: Sequence[RuleLogic] | None = None,
 ) -> tuple[FloatArray, list[dict[str, float]]]:
     """For contests with the same number of choices (``final`` is (C, K, D)): each choice's
-    probability of the outcome it seeks, and each contest's outcomes with their probabilities.
-
-    Rules (``calls-and-hurdles.md``): plurality, a seat among the top ``seats``;
-    majority-or-runoff, a runoff place among the top ``advance`` (EC §8141), with the chance of
-    a majority (more than half, EC §8140) and of a runoff as outcomes; top-two, a place among
-    the top ``advance``; measures and recalls, yes at the threshold (more than half for a simple
-    majority, at least 55% or 2/3 otherwise), the NO choice seeking the opposite. A measure whose
-    threshold cannot be read has no probabilities (NaN). Outcome names use the choices' names
+    probability of the outcome it seeks, and each contest's outcomes with their probabilities,
+    as each contest's rule family reads its draws (:meth:`RuleLogic.outcomes`: a seat or a
+    place among the top ones, a majority or a runoff, yes at its threshold). ``logics`` are the
+    contests' rule logics, worked out here when not given. Outcome names use the choices' names
     as the source spells them.
     """
+    if logics is None:
+        logics = [logic_for(c.rule) for c in contests]
     c_count, k, _ = final.shape
     probs = np.full((c_count, k), math.nan)
     outs: list[dict[str, float]] = [{} for _ in range(c_count)]
-    by_key: dict[tuple[str, int], list[int]] = {}
-    for i, contest in enumerate(contests):
-        if contest.rule.kind in ("measure", "recall"):
-            by_key.setdefault(("measure", 0), []).append(i)
-        else:
-            by_key.setdefault(("places", places_sought(contest)), []).append(i)
-    for (kind, n), members in by_key.items():
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, logic in enumerate(logics):
+        groups.setdefault(logic.outcome_group(), []).append(i)
+    for members in groups.values():
         idx = np.array(members)
-        f = final[idx]
-        if kind == "measure":
-            _measure_outcomes([contests[i] for i in members], f, idx, probs, outs)
-            continue
-        top = in_top(f, n)
-        group_probs = _share_of_draws(top, 2)
+        group_probs, group_outs = logics[members[0]].outcomes(
+            [contests[i] for i in members], [logics[i] for i in members], votes[idx], final[idx]
+        )
         probs[idx] = group_probs
-        rows = group_probs.tolist()
-        leaders = [current_top(votes[i], n) for i in members]
-        plurality_one = [contests[i].rule.kind == "plurality" and n == 1 for i in members]
-        joint: dict[int, float] = {}
-        pick = [j for j, single in enumerate(plurality_one) if not single]
-        if pick:
-            mask = np.zeros((len(pick), k), dtype=bool)
-            for row, j in enumerate(pick):
-                mask[row, leaders[j]] = True
-            sub = top[pick]
-            if sub.dtype == np.bool_:
-                held = _share_of_draws(np.all(sub | ~mask[:, :, None], axis=1), 1)
-            else:
-                held = np.prod(np.where(mask[:, :, None], sub, 1.0), axis=1).mean(axis=1)
-            joint = dict(zip(pick, held.tolist(), strict=True))
-        runoff_rows = [
-            j for j, i in enumerate(members) if contests[i].rule.kind == "majority_or_runoff"
-        ]
-        p_majority: dict[int, list[float]] = {}
-        p_runoff: dict[int, float] = {}
-        if runoff_rows:
-            half = np.array([0.5 / max(1, contests[members[j]].rule.seats) for j in runoff_rows])
-            majority = f[runoff_rows] > half[:, None, None]
-            p_majority = dict(zip(runoff_rows, _share_of_draws(majority, 2).tolist(), strict=True))
-            none = _share_of_draws(~majority.any(axis=1), 1).tolist()
-            p_runoff = dict(zip(runoff_rows, none, strict=True))
         for j, i in enumerate(members):
-            contest = contests[i]
-            names = [c.name for c in contest.choices]
-            out = outs[i]
-            if plurality_one[j]:
-                out.update(zip([f"{name} wins" for name in names], rows[j], strict=True))
-            else:
-                out[top_set_key([names[q] for q in leaders[j]], contest.rule.kind)] = joint[j]
-            if j in p_runoff:
-                out.update(
-                    zip([f"{name} wins a majority" for name in names], p_majority[j], strict=True)
-                )
-                out["runoff"] = p_runoff[j]
+            outs[i] = group_outs[j]
     return probs, outs
-
-
-def _measure_outcomes(
-    contests: Sequence[Contest], f: npt.NDArray[np.floating], idx: npt.NDArray[np.intp], probs: FloatArray,
-    outs: list[dict[str, float]],
-) -> None:  # fmt: skip
-    rows = np.arange(len(contests))
-    yes = np.array([yes_index(c) for c in contests])
-    share = f[rows, yes, :]  # (c, D)
-    thresholds = [fraction(c.rule.threshold) for c in contests]
-    q = np.array([float(t) if t is not None else math.nan for t in thresholds])
-    strict = np.array([c.rule.strict for c in contests])
-    passes = _share_of_draws(np.where(strict[:, None], share > q[:, None], share >= q[:, None]), 1)
-    alts = [fraction(c.rule.alt_threshold) for c in contests]
-    q_alt = np.array([float(t) if t is not None else math.nan for t in alts])
-    passes_alt = _share_of_draws(share >= q_alt[:, None], 1)
-    for j in range(len(contests)):
-        i = int(idx[j])
-        if thresholds[j] is None:
-            continue
-        p = float(passes[j])
-        probs[i, :] = 1.0 - p
-        probs[i, yes[j]] = p
-        outs[i]["passes"] = p
-        outs[i]["fails"] = 1.0 - p
-        if alts[j] is not None:
-            outs[i][f"passes at {alts[j]}"] = float(passes_alt[j])
 
 
 def _quantile_ranks(draws: int, level: float) -> tuple[int, int, int]:
@@ -378,43 +242,19 @@ def groups_by_size(prepared: Sequence[Prepared]) -> list[list[int]]:
     return [groups[k] for k in sorted(groups)]
 
 
-_NOISE: dict[
-    tuple[int, int, int, int], tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]
-] = {}
-
-
-def noise(
-    seed: int, contests: int, choices: int, draws: int
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """The uniform (C, D) and standard normal (C, K, D) draws of a group of contests: a function
-    of the seed and the group's shape only (its own generator), kept for reuse because the same
-    groups come back release after release. The arrays are read-only."""
-    key = (seed, contests, choices, draws)
-    hit = _NOISE.get(key)
-    if hit is not None:
-        return hit
-    rng = np.random.default_rng([seed, contests, choices, draws])
-    u = rng.random((contests, draws), dtype=np.float32)
-    eps = rng.standard_normal((contests, choices, draws), dtype=np.float32)
-    u.flags.writeable = False
-    eps.flags.writeable = False
-    if len(_NOISE) >= 128:
-        _NOISE.clear()
-    _NOISE[key] = (u, eps)
-    return u, eps
-
-
 def simulate_group(
     items: Sequence[Prepared],
     params: ModelParams,
     seed: int,
     draws: int,
     spread: Sequence[float] | None = None,
+    index: ElectionIndex | None = None,
 ) -> npt.NDArray[np.floating]:
     """Draws of the final shares (C, K, D) of contests with the same number of choices.
-    ``spread`` overrides ``τ_f`` per bucket."""
+    ``spread`` overrides ``τ_f`` per bucket; ``index`` keeps the noise of each shape."""
     taus = np.asarray(spread if spread is not None else params.late_spread, dtype=np.float64)
-    u, eps = noise(seed, len(items), len(items[0].votes), draws)
+    shape = (seed, len(items), len(items[0].votes), draws)
+    u, eps = index.noise(*shape) if index is not None else draw_noise(*shape)
     return simulate(
         np.stack([p.votes for p in items]),
         np.stack([p.centre for p in items]),
@@ -429,14 +269,18 @@ def simulate_group(
 
 
 def project_prepared(
-    prepared: Sequence[Prepared], params: ModelParams, seed: int
+    prepared: Sequence[Prepared],
+    params: ModelParams,
+    seed: int,
+    index: ElectionIndex | None = None,
 ) -> dict[str, Projection]:
     """Projections of prepared contests: draws, intervals at ``params.level``, probabilities.
 
     Contests with votes left are simulated in groups of equal size (in input order within a
-    group), each group with draws that depend only on ``seed`` and its shape (:func:`noise`): the
-    result depends on nothing else. A contest with nothing left to count is projected exactly:
-    its final shares are its shares now.
+    group), each group with draws that depend only on ``seed`` and its shape
+    (:func:`~racedesk.engine.index.draw_noise`): the result depends on nothing else. A contest
+    with nothing left to count is projected exactly: its final shares are its shares now.
+    ``index`` (the election's) keeps the noise and the contests' rule logic between calls.
     """
     draws = params.draws
     lo, mid, hi = _quantile_ranks(draws, params.level)
@@ -450,12 +294,17 @@ def project_prepared(
         batches.append((items, exact, np.repeat(exact, 3, axis=2).tolist()))
     for members in groups_by_size(open_):
         items = [open_[i] for i in members]
-        drawn = simulate_group(items, params, seed, draws)
+        drawn = simulate_group(items, params, seed, draws, index=index)
         bounds = np.sort(drawn, axis=2)[:, :, [lo, mid, hi]].astype(np.float64).tolist()
         batches.append((items, drawn, bounds))
     for items, final, bounds in batches:
         contests = [p.contest for p in items]
-        probs, outs = outcomes(contests, np.stack([p.votes for p in items]), final)
+        logics = (
+            [index.logic(c.id) for c in contests]
+            if index is not None
+            else [logic_for(c.rule) for c in contests]
+        )
+        probs, outs = outcomes(contests, np.stack([p.votes for p in items]), final, logics)
         prob_rows = probs.tolist()
         n_draws = final.shape[2]
         for j, prep in enumerate(items):
@@ -488,6 +337,7 @@ def project_all(
     ballots_left: BallotsLeft,
     params: ModelParams,
     seed: int,
+    index: ElectionIndex | None = None,
 ) -> dict[str, Projection]:
     """Every projectable contest's projection after the last usable release of ``good``.
 
@@ -510,27 +360,20 @@ def project_all(
         prep = prepare(contest, state, earlier.votes if earlier is not None else None, params)
         if prep is not None:
             prepared.append(prep)
-    projections = project_prepared(prepared, params, seed)
+    projections = project_prepared(prepared, params, seed, index)
     return {s.contest_id: projections[s.contest_id] for s in states if s.contest_id in projections}
 
 
 __all__ = [
     "Prepared",
     "batch_shares",
-    "current_top",
-    "fraction",
     "fraction_bucket",
     "groups_by_size",
-    "in_top",
-    "noise",
     "outcomes",
-    "places_sought",
     "prepare",
     "project_all",
     "project_prepared",
     "simulate",
     "simulate_group",
-    "top_set_key",
     "triangular",
-    "yes_index",
 ]

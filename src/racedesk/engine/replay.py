@@ -11,7 +11,8 @@ from collections.abc import Iterator, Sequence
 
 import msgspec
 
-from racedesk.engine.checks import check_release, is_usable
+from racedesk.engine.checks import ReleaseChecks, is_usable
+from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
 from racedesk.model import Election, OutstandingReport, Release
@@ -31,14 +32,18 @@ def replay(
     usable: list[bool] = []
     ledger: list[CallEvent] = []
     previous: Release | None = None
-    for index, release in enumerate(ordered):
-        release = msgspec.structs.replace(release, sequence=index)
-        problems = check_release(election, release, previous)
+    checks = ReleaseChecks()
+    index = ElectionIndex(election)
+    for sequence, release in enumerate(ordered):
+        release = msgspec.structs.replace(release, sequence=sequence)
+        problems = checks.check(election, release, previous)
         ok = is_usable(problems)
         history.append(release)
         usable.append(ok)
         known = [r for r in reports if r.as_of <= release.feed_time]
-        snapshot = advance(election, history, usable, known, ledger, params, seed, problems)
+        snapshot = advance(
+            election, history, usable, known, ledger, params, seed, problems, index=index
+        )
         ledger.extend(snapshot.new_events)
         if ok:
             previous = release

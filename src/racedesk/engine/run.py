@@ -22,9 +22,10 @@ from collections.abc import Sequence
 
 from racedesk.engine import calls as calls_mod
 from racedesk.engine import projection as projection_mod
+from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.standing import contest_state
-from racedesk.engine.votes_left import contests_votes_left, counts_of, county_ballots_left
+from racedesk.engine.votes_left import contests_votes_left, county_ballots_left
 from racedesk.model import Election, OutstandingReport, Release
 from racedesk.model.answers import (
     CallEvent,
@@ -47,6 +48,7 @@ def advance(
     problems: tuple[Problem, ...] = (),
     *,
     project: bool = True,
+    index: ElectionIndex | None = None,
 ) -> Snapshot:
     """The desk's answers after the last release of ``history``.
 
@@ -54,16 +56,20 @@ def advance(
     ``problems`` are the last release's problems. ``reports`` are the outstanding reports known
     at the last release's feed time; ``ledger`` is every call event before this release.
     With ``project=False`` the snapshot has every contest's state (steps 1–3) but no
-    projections, calls or ledger events.
+    projections, calls or ledger events. ``index`` is the election's
+    (:class:`~racedesk.engine.index.ElectionIndex`), kept by the caller from one release to the
+    next; without one, it is worked out for this call.
     """
     if not history:
         raise ValueError("advance needs at least one release")
+    if index is None:
+        index = ElectionIndex(election)
     latest = history[-1]
     good = [r for r, ok in zip(history, usable, strict=True) if ok]
     basis = good[-1] if good else latest
     ballots_left = county_ballots_left(election, good, reports, params)
     states: list[ContestState] = []
-    counts = counts_of(basis)
+    counts = index.counts(basis)
     # The states rest on the latest release only when it is usable; its problems then belong
     # to them. An unusable release's problems stay on the snapshot alone.
     own = problems if basis is latest else ()
@@ -71,8 +77,10 @@ def advance(
     for problem in own:
         by_contest.setdefault(problem.contest_id, []).append(problem)
     everywhere = by_contest.get("", [])
-    lefts = contests_votes_left(election, good, ballots_left, params)
-    for contest, left in zip(election.contests, lefts, strict=True):
+    lefts = contests_votes_left(election, good, ballots_left, params, index)
+    for contest, left, logic, facts in zip(
+        election.contests, lefts, index.logics, index.facts, strict=True
+    ):
         mine = by_contest.get(contest.id)
         states.append(
             contest_state(
@@ -81,13 +89,17 @@ def advance(
                 basis,
                 left,
                 problems=mine + everywhere if mine else everywhere,
+                logic=logic,
+                facts=facts,
             )
         )
     projections: dict[str, Projection] = {}
     new_events: list[CallEvent] = []
     contest_calls: dict[str, ContestCall] = {}
     if project:
-        projections = projection_mod.project_all(election, good, states, ballots_left, params, seed)
+        projections = projection_mod.project_all(
+            election, good, states, ballots_left, params, seed, index
+        )
         new_events, contest_calls = calls_mod.decide_all(
             election,
             basis,
@@ -97,6 +109,7 @@ def advance(
             params,
             usable=bool(good) and usable[-1],
             good=good,
+            index=index,
         )
     return Snapshot(
         election_id=election.id,

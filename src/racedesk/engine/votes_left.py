@@ -34,18 +34,13 @@ from datetime import timedelta
 import numpy as np
 import numpy.typing as npt
 
+from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
-from racedesk.memo import PerObject
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
 from racedesk.model.answers import BallotsLeft, Interval, VotesLeft, VotesLeftSource
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
-
-#: ``release.counts_by_contest()``, kept for the releases in use (an index, not a result).
-counts_of: PerObject[Release, dict[str, ContestCount]] = PerObject(
-    Release.counts_by_contest, keep=256
-)
 
 
 def ballots_counted(release: Release, election: Election) -> int:
@@ -165,7 +160,7 @@ class _Counted:
     def __init__(self, release: Release, contests: Sequence[Contest]) -> None:
         self.release = release
         self.contests = contests
-        counts = counts_of(release)
+        counts = release.counts_by_contest()
         found = [counts.get(c.id) for c in contests]
         self.present: BoolArray = np.array([c is not None for c in found], dtype=bool)
         self.has_ballots: BoolArray = np.array(
@@ -180,23 +175,14 @@ class _Counted:
         )
 
 
-_COUNTED: dict[tuple[int, int], _Counted] = {}
-
-
-def _counted(release: Release, contests: Sequence[Contest], keep: bool = True) -> _Counted:
-    """The counts of ``contests`` in ``release``; with ``keep`` (an election's contests), kept
-    for the releases in use (an index, not a result: a release is laid out once, then read
-    again as an earlier batch)."""
-    if not keep:
+def _counted(
+    release: Release, contests: Sequence[Contest], index: ElectionIndex | None
+) -> _Counted:
+    """The counts of ``contests`` in ``release``; kept in ``index`` when there is one (then
+    ``contests`` are the index's election's)."""
+    if index is None:
         return _Counted(release, contests)
-    key = (id(release), id(contests))
-    hit = _COUNTED.get(key)
-    if hit is not None and hit.release is release and hit.contests is contests:
-        return hit
-    if len(_COUNTED) >= 256:
-        _COUNTED.clear()
-    counted = _COUNTED[key] = _Counted(release, contests)
-    return counted
+    return index.per_release(release, "counted", lambda r: _Counted(r, contests))
 
 
 def contest_votes_left(
@@ -212,7 +198,7 @@ def contest_votes_left(
     vote per ballot); ``votes`` the votes those ballots may add (× votes per ballot, at most the
     contest's votes allowed). See the module docstring for the intervals.
     """
-    return _votes_left(election, (contest,), good, ballots_left, params)[0]
+    return _votes_left(election, (contest,), good, ballots_left, params, None)[0]
 
 
 def contests_votes_left(
@@ -220,10 +206,12 @@ def contests_votes_left(
     good: Sequence[Release],
     ballots_left: BallotsLeft,
     params: ModelParams,
+    index: ElectionIndex | None = None,
 ) -> list[VotesLeft]:
     """:func:`contest_votes_left` of every contest of ``election``, in its order, worked out
-    for all of them at once (the same arithmetic, on arrays across the contests)."""
-    return _votes_left(election, election.contests, good, ballots_left, params)
+    for all of them at once (the same arithmetic, on arrays across the contests). ``index``
+    (the election's) keeps what is read of each release for the next call."""
+    return _votes_left(election, election.contests, good, ballots_left, params, index)
 
 
 def _votes_left(
@@ -232,8 +220,10 @@ def _votes_left(
     good: Sequence[Release],
     ballots_left: BallotsLeft,
     params: ModelParams,
+    index: ElectionIndex | None,
 ) -> list[VotesLeft]:
-    """The votes left of ``contests`` (see :func:`contest_votes_left`), in their order.
+    """The votes left of ``contests`` (see :func:`contest_votes_left`), in their order;
+    ``index`` is the election's, or None (then ``contests`` may be any of them).
 
     A contest with nothing counted yet may be on any ballot left; one whose ballots the feed
     does not give (or with no county-wide count) goes :func:`_without_counters`; the others,
@@ -250,19 +240,18 @@ def _votes_left(
     latest = good[-1] if good else None
     if latest is None:
         return [_nothing_counted(c.rule.votes_allowed, county, source, params) for c in contests]
-    keep = contests is election.contests
-    now = _counted(latest, contests, keep)
+    now = _counted(latest, contests, index)
     counted = latest.ballots_counted or 0
     nothing = (~now.present | ((now.votes == 0) & (now.ballots == 0))).tolist()
     usual = (now.has_ballots & bool(counted)).tolist()
-    rows = _shares_and_rates(now, counted, good, contests, county, params, keep) if counted else []
+    rows = _shares_and_rates(now, counted, good, contests, county, params, index) if counted else []
     out: list[VotesLeft] = []
     for i, c in enumerate(contests):
         n = c.rule.votes_allowed
         if nothing[i]:
             out.append(_nothing_counted(n, county, source, params))
         elif not usual[i]:
-            count = counts_of(latest)[c.id]
+            count = (index.counts(latest) if index else latest.counts_by_contest())[c.id]
             out.append(_without_counters(election, c, count, latest, county, source, params))
         else:
             share, share_lo, share_hi, per_ballot, per_lo, per_hi, *ends = rows[i]
@@ -291,7 +280,7 @@ def _shares_and_rates(
     contests: Sequence[Contest],
     county: Interval,
     params: ModelParams,
-    keep: bool,
+    index: ElectionIndex | None,
 ) -> list[tuple[float, ...]]:
     """For every contest (the values of those that go another way are not used): its share of
     the ballots counted (CBLT / EBLT, at most 1) with the low and high of its share of the
@@ -301,7 +290,7 @@ def _shares_and_rates(
     The low and high are ``params.coverage_*`` and ``params.rolloff_*`` times the figures so
     far (any share at all below ``params.min_contest_ballots``), widened to take in each of the
     last ``params.recent_releases`` batches that holds at least ``params.recent_min_batch`` of
-    the count, then kept within 0–1 (shares) and 0–N (votes per ballot). ``keep``: see
+    the count, then kept within 0–1 (shares) and 0–N (votes per ballot). ``index``: see
     :func:`_counted`.
     """
     allowed = np.array([c.rule.votes_allowed for c in contests], dtype=np.float64)
@@ -321,7 +310,7 @@ def _shares_and_rates(
         grown = counted - (older.ballots_counted or 0)
         if grown < floor or grown <= 0:
             continue
-        before = _counted(older, contests, keep)
+        before = _counted(older, contests, index)
         seen = before.present & before.has_ballots
         added = ballots - before.ballots
         batch = added / grown
@@ -411,6 +400,5 @@ __all__ = [
     "ballots_counted",
     "contest_votes_left",
     "contests_votes_left",
-    "counts_of",
     "county_ballots_left",
 ]

@@ -12,9 +12,13 @@ otherwise. Shares are shown as percentages here only, for people; the engine kee
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
-from racedesk.engine.calls import Count, hurdle_interval, need_interval, read_count
-from racedesk.engine.standing import short_name
+from racedesk.engine.calls import read_count
+from racedesk.rules import Count
+from racedesk.rules.names import short_name
+from racedesk.rules.places import hurdle_interval
+from racedesk.rules.threshold import need_interval
 from racedesk.model import Contest
 from racedesk.model.answers import ContestCall, ContestState, Interval, Projection
 
@@ -143,7 +147,7 @@ def contest_sentence(
                     f"Yes has {pct(share)}; the pass rate {rule.text!r} cannot be read as a threshold."
                 )
             else:
-                need = need_interval(count, yes, float(threshold), clipped=False)
+                need = need_interval(count, yes, threshold, clipped=False)
                 text = (
                     f"Yes has {pct(share)}; "
                     + _need_clause("it", need, count, "").replace("it would need", "it needs")
@@ -160,7 +164,7 @@ def contest_sentence(
             places = max(1, places)
             if rule.kind == "majority_or_runoff" and count.votes[order[0]] / count.counted >= 0.4:
                 leader = order[0]
-                need = need_interval(count, leader, 0.5, clipped=False)
+                need = need_interval(count, leader, Fraction(1, 2), clipped=False)
                 who = short_name(count.names[leader])
                 text = _need_clause(who, need, count, "") + " for a majority"
                 b = batch_share(state, earlier, count.ids[leader], None)

@@ -1,6 +1,6 @@
 """Hurdle arithmetic: when the votes left can no longer change a place, and what a choice needs.
 
-Pure functions on counts, used by :mod:`racedesk.engine.standing`. The definitions are those of
+Pure functions on counts, shared by every rule family (:mod:`racedesk.rules`) and the calls. The definitions are those of
 ``../shared/domain/calls-and-hurdles.md``, written out with their edge cases in
 ``docs/hurdles.md``. Throughout:
 
@@ -78,6 +78,12 @@ def two_way_needs(lead: int, pair: int, total: int, left: float) -> float:
     return 0.5 + lead / (2 * pair_left)
 
 
+def pair_hurdle(ahead: int, behind: int, counted: int, left: float) -> float:
+    """The share of the two-way vote left the trailing choice of a pair needs to overtake
+    (calls-and-hurdles.md): :func:`two_way_needs` of the pair, ``counted`` all votes."""
+    return two_way_needs(ahead - behind, ahead + behind, counted, left)
+
+
 def two_way_needs3(
     lead: int, pair: int, total: int, left: tuple[float, float, float]
 ) -> tuple[float, float, float]:
@@ -144,6 +150,7 @@ def clip(share: float) -> float:
 __all__ = [
     "PlaceStatus",
     "clip",
+    "pair_hurdle",
     "place_statuses",
     "reaches",
     "threshold_needs",

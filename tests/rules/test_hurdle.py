@@ -15,7 +15,7 @@ from itertools import combinations, combinations_with_replacement
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from racedesk.engine.hurdle import (
+from racedesk.rules.hurdle import (
     clip,
     place_statuses,
     reaches,

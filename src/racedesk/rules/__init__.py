@@ -1,0 +1,50 @@
+"""Contest rules: one module per rule family, chosen once per contest by :func:`logic_for`.
+
+- :mod:`racedesk.rules.places`: plurality (vote for N elects N) and top-two (Prop 14);
+- :mod:`racedesk.rules.runoff`: majority-or-runoff (EC §8140–8142);
+- :mod:`racedesk.rules.threshold`: measures and recalls, yes against a threshold;
+- :mod:`racedesk.rules.california`: how a California feed's contest says which rule it has.
+
+Each family answers every rule question (:class:`racedesk.rules.base.RuleLogic`): what the
+choices seek, the standing, how projected draws read as outcomes, whether a call is safe, the
+final outcome. Adding a rule family means adding a module and a line to :data:`FAMILIES`.
+"""
+
+from __future__ import annotations
+
+from racedesk.model import Rule
+from racedesk.rules.base import CALL_STATUSES, Count, Judge, RuleLogic, Verdict
+from racedesk.rules.places import Plurality, TopTwo
+from racedesk.rules.runoff import MajorityOrRunoff
+from racedesk.rules.threshold import Measure, Recall
+
+#: The logic of each rule kind.
+FAMILIES: dict[str, type[RuleLogic]] = {
+    "plurality": Plurality,
+    "top_two": TopTwo,
+    "majority_or_runoff": MajorityOrRunoff,
+    "measure": Measure,
+    "recall": Recall,
+}
+
+
+def logic_for(rule: Rule) -> RuleLogic:
+    """The rule family that answers every question about a contest with ``rule``."""
+    return FAMILIES[rule.kind](rule)
+
+
+def rule_name(rule: Rule) -> str:
+    """The rule in words, as shown to a user ("top two advance")."""
+    return logic_for(rule).name()
+
+
+__all__ = [
+    "CALL_STATUSES",
+    "FAMILIES",
+    "Count",
+    "Judge",
+    "RuleLogic",
+    "Verdict",
+    "logic_for",
+    "rule_name",
+]

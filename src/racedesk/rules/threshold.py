@@ -1,0 +1,433 @@
+"""Threshold rules: measures and recalls, yes against a share of the yes+no votes.
+
+- A **measure** passes when yes reaches its threshold q of the yes and no votes: more than half
+  for a simple majority (California Constitution art. II §10(a)), at least 55% or two-thirds
+  where the measure says so (art. XIII A §1(b)(3), art. XIII C §2(d)). A conditional threshold
+  ("2/3 votes, 55% if prop 5 passes") is kept verbatim as a second threshold and its
+  condition; the count settles the measure only when both thresholds agree.
+- A **recall** (EC §11000 ff.) is a yes/no question passed by more than half.
+
+Which choice is yes is decided here alone (:func:`yes_no`), and a threshold is read here alone
+(:func:`parse_threshold`, :func:`thresholds`): the standing, the projection, the calls, the
+backtest and the words all ask this module. The hurdle is yes's need
+(q(V + R) − yes) / R of the yes+no votes left (:func:`racedesk.rules.hurdle.threshold_needs`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from racedesk.model import CallEvent, Contest, ContestCount, ContestState
+from racedesk.model.answers import Interval, Projection, Standing, StandingStatus, VotesLeft
+from racedesk.rules.base import Count, Judge, RuleLogic, Verdict, pct
+from racedesk.rules.hurdle import reaches, threshold_needs, threshold_status
+from racedesk.rules.tally import ContestFacts, StandingResult, count_of, left_of, shown_need
+
+#: First words that name the yes and the no choice of a question, in the languages of
+#: California's ballots ("YES", "FOR", "SÍ"; "NO", "AGAINST").
+YES_WORDS: Final = ("YES", "FOR", "SI", "SÍ")
+NO_WORDS: Final = ("NO", "AGAINST")
+_FLIP: Final[dict[StandingStatus, StandingStatus]] = {
+    "clinched": "eliminated",
+    "eliminated": "clinched",
+    "contending": "contending",
+    "unknown": "unknown",
+}
+
+
+def yes_no(contest: Contest) -> tuple[int, int]:
+    """The positions of a question's yes and no choices: by the first word of their names
+    (:data:`YES_WORDS`, :data:`NO_WORDS`, any case, with its punctuation), else, for two
+    choices, ballot order (yes first); (-1, -1) where neither tells."""
+    yes = no = -1
+    for i, c in enumerate(contest.choices):
+        first = (c.name.strip().upper().split() or [""])[0].rstrip(".,:")
+        if yes < 0 and first in YES_WORDS:
+            yes = i
+        elif no < 0 and first in NO_WORDS:
+            no = i
+    if (yes < 0 or no < 0) and len(contest.choices) == 2:
+        yes, no = 0, 1
+    return yes, no
+
+
+def parse_threshold(text: str | float) -> Fraction | None:
+    """A threshold as written ("2/3", "55%", "11/20", "0.5", 0.5) as an exact fraction strictly
+    between 0 and 1, or None when it is not one."""
+    if isinstance(text, bool):
+        return None
+    raw = str(text).strip()
+    try:
+        q = Fraction(raw[:-1].strip()) / 100 if raw.endswith("%") else Fraction(raw)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return q if 0 < q < 1 else None
+
+
+def threshold_words(q: Fraction) -> str:
+    """A threshold in words: "a majority", "2/3", "55%"."""
+    if q == Fraction(1, 2):
+        return "a majority"
+    if q.denominator in (3, 4):
+        return f"{q.numerator}/{q.denominator}"
+    return f"{float(q) * 100:g}%"
+
+
+class Threshold:
+    """One threshold q = num/den: a majority is *more* than half (``strict``); 55% and 2/3 are
+    "at least"."""
+
+    __slots__ = ("den", "fraction", "num", "strict", "value", "words")
+
+    def __init__(self, q: Fraction) -> None:
+        self.fraction = q
+        self.num, self.den = q.numerator, q.denominator
+        self.value = float(q)
+        self.strict = q == Fraction(1, 2)
+        self.words = threshold_words(q)
+
+    def met(self, votes: int | float, total: int | float) -> bool:
+        """Whether ``votes`` of ``total`` reach the threshold."""
+        return reaches(votes, total, self.num, self.den, self.strict)
+
+
+def thresholds(contest: Contest) -> list[Threshold]:
+    """The contest's thresholds, the main one first and the conditional one after it; none when
+    the main one is missing or any cannot be read as a share between 0 and 1."""
+    rule = contest.rule
+    if rule.threshold is None:
+        return []
+    qs = [parse_threshold(t) for t in (rule.threshold, rule.alt_threshold) if t is not None]
+    if any(q is None for q in qs):
+        return []
+    return [Threshold(q) for q in qs if q is not None]
+
+
+class ThresholdFacts(ContestFacts):
+    """A question's facts: which choice is yes, its thresholds and their words."""
+
+    __slots__ = ("denominator", "goal", "no", "split_outcome", "thresholds", "yes")
+
+    def __init__(self, contest: Contest, rule_text: str) -> None:
+        super().__init__(contest, rule_text)
+        self.yes, self.no = yes_no(contest)
+        self.thresholds = thresholds(contest)
+        self.goal = self.denominator = self.split_outcome = ""
+        if not self.thresholds:
+            return
+        main = self.thresholds[0]
+        self.goal = f"to pass with {main.words}" if main.strict else f"to pass at {main.words}"
+        self.denominator = "share of the yes+no votes left"
+        if len(self.thresholds) > 1:
+            alt = self.thresholds[1]
+            condition = contest.rule.condition or "its condition holds"
+            self.goal += f" ({alt.words} if {condition})"
+            self.denominator += f" (the range spans {alt.words} and {main.words})"
+            # What the count says when the two thresholds disagree: passing at the lower.
+            low, high = sorted(self.thresholds, key=lambda q: q.fraction)
+            self.split_outcome = f"passing at {low.words}, failing at {high.words}"
+
+
+class Question(RuleLogic):
+    """Measures and recalls (module docstring)."""
+
+    family = "threshold"
+
+    def name(self) -> str:
+        return "passes at its threshold"
+
+    def yes_no(self, contest: Contest) -> tuple[int, int]:
+        return yes_no(contest)
+
+    def facts(self, contest: Contest) -> ThresholdFacts:
+        return ThresholdFacts(contest, self.name())
+
+    def standing(
+        self, facts: ContestFacts, count: ContestCount | None, votes_left: VotesLeft
+    ) -> StandingResult:
+        assert isinstance(facts, ThresholdFacts)
+        votes, shown, total = count_of(facts, count)
+        left, ballots = left_of(votes_left, self.rule.votes_allowed)
+        return (votes, shown, total, *_standing(facts, votes, shown, left, ballots))
+
+    def outcomes(
+        self,
+        contests: Sequence[Contest],
+        logics: Sequence[RuleLogic],
+        votes: npt.NDArray[np.float64],
+        final: npt.NDArray[np.floating],
+    ) -> tuple[npt.NDArray[np.float64], list[dict[str, float]]]:
+        """Yes's chance of reaching the main threshold (and the conditional one, as
+        ``passes at q``); the no choice seeks the opposite. A question whose threshold cannot be
+        read, or whose yes cannot be told from no, has no probabilities (NaN)."""
+        del logics, votes
+        c_count, k, _ = final.shape
+        probs = np.full((c_count, k), math.nan)
+        outs: list[dict[str, float]] = [{} for _ in range(c_count)]
+        for j, contest in enumerate(contests):
+            qs = thresholds(contest)
+            yes, _no = yes_no(contest)
+            if not qs or yes < 0:
+                continue
+            share = final[j, yes, :]
+            main = qs[0]
+            q = np.float64(main.value)  # compared in double precision, whatever the draws'
+            met = share > q if main.strict else share >= q
+            p = float(np.count_nonzero(met) / met.shape[0])
+            probs[j, :] = 1.0 - p
+            probs[j, yes] = p
+            outs[j]["passes"] = p
+            outs[j]["fails"] = 1.0 - p
+            if len(qs) > 1:
+                alt = qs[1]
+                met_alt = share >= np.float64(alt.value)
+                outs[j][f"passes at {alt.fraction}"] = float(
+                    np.count_nonzero(met_alt) / met_alt.shape[0]
+                )
+        return probs, outs
+
+    def verdict(
+        self, contest: Contest, count: Count, projection: Projection, judge: Judge
+    ) -> Verdict:
+        """Passed or failed once yes is safely beyond every threshold, the other way for
+        failed, outside the recount guard and at the call probability."""
+        qs = thresholds(contest)
+        if not qs:
+            return Verdict(
+                "too early",
+                (),
+                f"the pass rate {contest.rule.text!r} cannot be read as a threshold",
+            )
+        yes, no = yes_no(contest)
+        if yes < 0:
+            return Verdict("too early", (), "cannot tell yes from no")
+        share = count.votes[yes] / count.counted
+        p_pass = projection.outcomes.get("passes", 0.0)
+        mid = next(c.share_mid for c in projection.choices if c.choice_id == count.ids[yes])
+        guarded = any(judge.guarded(min(abs(share - q.value), abs(mid - q.value))) for q in qs)
+        hurdle = need_interval(count, yes, qs[0].fraction)
+        passes = all(judge.threshold_safe(count, yes, q.fraction, True) for q in qs)
+        fails = all(judge.threshold_safe(count, yes, q.fraction, False) for q in qs)
+        if not guarded and passes and judge.sure(p_pass):
+            reason = f"yes needs {pct(hurdle.high)} or less of the votes left, far below its {pct(share)} so far"
+            return Verdict("passed", (count.ids[yes],), reason, p_pass, hurdle)
+        if not guarded and fails and judge.sure(1 - p_pass):
+            reason = f"yes would need {pct(hurdle.low)} or more of the votes left, far above its {pct(share)} so far"
+            return Verdict("failed", (count.ids[no],), reason, 1 - p_pass, hurdle)
+        lean = max(p_pass, 1 - p_pass)
+        verdict = judge.uncalled(lean, guarded, "yes" if p_pass >= 0.5 else "no")
+        return Verdict(verdict.status, (), verdict.reason, lean, hurdle)
+
+    def called_probability(
+        self, contest: Contest, event: CallEvent, projection: Projection
+    ) -> float:
+        if event.status == "passed":
+            return projection.outcomes.get("passes", 0.0)
+        return projection.outcomes.get("fails", 0.0)
+
+    def leading_now(self, contest: Contest, event: CallEvent, state: ContestState) -> bool:
+        """Whether the count so far is on the side of the call (passing for passed)."""
+        qs = thresholds(contest)
+        yes, _no = yes_no(contest)
+        if not qs or yes < 0:
+            return True
+        ids = [c.id for c in contest.choices]
+        total = sum(state.votes.get(c, 0) for c in ids)
+        if total == 0:
+            return True
+        passing = qs[0].met(state.votes.get(ids[yes], 0), total)
+        return passing == (event.status == "passed")
+
+    def final_outcome(self, contest: Contest, count: ContestCount) -> tuple[str, list[str]]:
+        """Passed (the yes choice) or failed (the no choice) at every threshold; too close when
+        the count lands between a conditional threshold and the main one, or the threshold or
+        yes cannot be read."""
+        qs = thresholds(contest)
+        yes, no = yes_no(contest)
+        if not qs or yes < 0:
+            return "too close", []
+        yes_id, no_id = contest.choices[yes].id, contest.choices[no].id
+        total = count.votes.get(yes_id, 0) + count.votes.get(no_id, 0)
+        verdicts = {q.met(count.votes.get(yes_id, 0), total) for q in qs}
+        if len(verdicts) > 1:
+            return "too close", []
+        return ("passed", [yes_id]) if verdicts.pop() else ("failed", [no_id])
+
+
+class Measure(Question):
+    """A measure at its threshold."""
+
+
+class Recall(Question):
+    """A recall question: more than half removes the officer (EC §11000 ff.)."""
+
+    def name(self) -> str:
+        return "recall passes with a majority"
+
+
+def need_interval(count: Count, i: int, q: Fraction, clipped: bool = True) -> Interval:
+    """The share of the votes left choice ``i`` needs to end at q of the named choices' votes,
+    over the votes-left interval (:func:`~racedesk.rules.hurdle.threshold_needs`), within
+    0–100% unless not ``clipped``."""
+
+    def at(left: float) -> float:
+        need = threshold_needs(count.votes[i], count.counted, left, q.numerator, q.denominator)
+        return min(max(need, 0.0), 1.0) if clipped else need
+
+    values = [at(r) for r in (count.left_low, count.left_mid, count.left_high)]
+    return Interval(low=min(values), high=max(values), mid=values[1])
+
+
+def _standing(
+    info: ThresholdFacts,
+    votes: list[int],
+    shown: int,
+    left: tuple[float, float, float] | None,
+    ballots: float,
+) -> tuple[tuple[str, ...], int, float, tuple[Standing, ...], str]:
+    """Yes against its threshold(s), on the yes+no votes (``votes`` in ballot order, ``shown``
+    their sum; ``left`` and ``ballots`` as :func:`~racedesk.rules.tally.left_of` gives them)."""
+    y, no = info.yes, info.no
+    ids, names = info.ids, info.names
+    if y < 0 or no < 0:
+        standings = tuple(
+            Standing(
+                choice_id=ids[i],
+                name=names[i],
+                votes=v,
+                share=v / shown if shown else 0.0,
+                status="unknown",
+                goal="",
+            )
+            for i, v in enumerate(votes)
+        )
+        return (), 0, 0.0, standings, "cannot tell yes from no"
+    yes, nay = votes[y], votes[no]
+    total = yes + nay
+    share_yes = yes / total if total else 0.0
+    share_no = 1.0 - share_yes if total else 0.0
+    qs = info.thresholds
+    if not qs:
+        return (
+            (),
+            0,
+            0.0,
+            _unknown(info, yes, nay, share_yes, share_no),
+            (f"rule unknown: {info.contest.rule.text!r}"),
+        )
+    main = qs[0]
+    passing = total > 0 and main.met(yes, total)
+    split = False
+    status: StandingStatus = "unknown"
+    if left is not None:
+        status = threshold_status(yes, total, ballots, left[2], main.num, main.den, main.strict)
+    if len(qs) > 1:
+        alt = qs[1]
+        split = passing != (total > 0 and alt.met(yes, total))
+        if (
+            left is not None
+            and threshold_status(yes, total, ballots, left[2], alt.num, alt.den, alt.strict)
+            != status
+        ):
+            status = "contending"
+    yes_needs: Interval | None = None
+    no_needs: Interval | None = None
+    if status == "contending":
+        yes_needs = _yes_need(yes, total, left, qs)  # type: ignore[arg-type]
+        no_needs = Interval(
+            low=1.0 - yes_needs.high, mid=1.0 - yes_needs.mid, high=1.0 - yes_needs.low
+        )
+        no_status: StandingStatus = status
+        denominator = info.denominator
+    else:
+        no_status, denominator = _FLIP[status], ""
+    yes_st = Standing(
+        choice_id=ids[y],
+        name=names[y],
+        votes=yes,
+        share=share_yes,
+        status=status,
+        goal=info.goal,
+        needs=yes_needs,
+        denominator=denominator,
+        rival=ids[no],
+    )
+    no_st = Standing(
+        choice_id=ids[no],
+        name=names[no],
+        votes=nay,
+        share=share_no,
+        status=no_status,
+        goal="to defeat it",
+        needs=no_needs,
+        denominator=denominator,
+        rival=ids[y],
+    )
+    standings = (yes_st, no_st) if y < no else (no_st, yes_st)
+    leaders = () if not total else ((ids[y],) if passing else (ids[no],))
+    margin_votes = abs(yes * main.den - main.num * total) // main.den
+    margin_share = abs(share_yes - main.num / main.den) if total else 0.0
+    if status == "clinched":
+        outcome = "passes"
+    elif status == "eliminated":
+        outcome = "fails"
+    elif split:
+        outcome = info.split_outcome
+    else:
+        outcome = "passing" if passing else "failing"
+    return leaders, margin_votes, margin_share, standings, outcome
+
+
+def _unknown(
+    info: ThresholdFacts, yes: int, nay: int, share_yes: float, share_no: float
+) -> tuple[Standing, ...]:
+    ids, names, y, no = info.ids, info.names, info.yes, info.no
+    return (
+        Standing(
+            choice_id=ids[y], name=names[y], votes=yes, share=share_yes, status="unknown",
+            goal="to pass",
+        ),
+        Standing(
+            choice_id=ids[no], name=names[no], votes=nay, share=share_no, status="unknown",
+            goal="to defeat it",
+        ),
+    )  # fmt: skip
+
+
+def _yes_need(
+    yes: int, total: int, left: tuple[float, float, float], qs: Sequence[Threshold]
+) -> Interval:
+    """Yes's need over the votes left, spanning every threshold. The need is monotone in R:
+    its ends are at the ends of the votes left."""
+    lo, mid, hi = left
+    main = qs[0]
+    a = threshold_needs(yes, total, lo, main.num, main.den)
+    b = threshold_needs(yes, total, hi, main.num, main.den)
+    low, high = (a, b) if a < b else (b, a)
+    for q in qs[1:]:
+        a = threshold_needs(yes, total, lo, q.num, q.den)
+        b = threshold_needs(yes, total, hi, q.num, q.den)
+        low, high = min(low, a, b), max(high, a, b)
+    return shown_need(low, threshold_needs(yes, total, mid, main.num, main.den), high)
+
+
+__all__ = [
+    "NO_WORDS",
+    "YES_WORDS",
+    "Measure",
+    "Question",
+    "Recall",
+    "Threshold",
+    "ThresholdFacts",
+    "need_interval",
+    "parse_threshold",
+    "threshold_words",
+    "thresholds",
+    "yes_no",
+]
