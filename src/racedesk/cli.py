@@ -1,7 +1,7 @@
 """racedesk's commands, one per task of a desk, thin over ``racedesk.desk`` and the engine.
 
 Every command that reads outside data goes through ``racedesk.sources``; every command that
-answers goes through ``racedesk.views`` (``--json``) or ``racedesk.publish.terminal`` (tables).
+answers goes through ``racedesk.publish.documents`` (``--json``) or ``racedesk.publish.terminal`` (tables).
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import msgspec
 import typer
 from rich.progress import Progress
 
-from racedesk import views
 from racedesk.desk import Desk, load_params, open_desk
 from racedesk.engine.replay import replay as replay_canvass
 from racedesk.errors import RacedeskError
 from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
-from racedesk.publish import numbers, terminal
+from racedesk.publish import documents, numbers, terminal
 from racedesk.sources.loader import Canvass, load_canvasses
 
 app = typer.Typer(
@@ -63,7 +63,7 @@ def _fail(exc: RacedeskError) -> None:
 
 
 def _print_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(msgspec.to_builtins(doc), ensure_ascii=False, indent=2) + "\n")
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -214,19 +214,19 @@ def replay(
                 rows = []
                 for i, snap in enumerate(snapshots):
                     recent = [s.state(c.id) for s in snapshots[max(0, i - 3) : i + 1]]
-                    rows.append(views.contest_view(election, snap, c.id, [r for r in recent if r]))
+                    rows.append(documents.contest_view(election, snap, c.id, [r for r in recent if r]))
                 per_contest.append({"id": c.id, "title": c.title, "releases": rows})
                 if not as_json:
                     out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", rows))
-                    out.print(f"[bold]{rows[-1]['contest']['sentence']}[/bold]\n")
+                    out.print(f"[bold]{rows[-1].contest.sentence}[/bold]\n")
             if not contests and not as_json:
                 _print_summary(out, election, snapshots)
             docs.append(
                 {
-                    "election": views.election_info(election),
+                    "election": documents.election_info(election),
                     "releases": len(snapshots),
                     "contests": per_contest,
-                    "final": views.election_view(election, snapshots[-1])
+                    "final": documents.election_view(election, snapshots[-1])
                     if snapshots and not contests
                     else None,
                 }
@@ -292,24 +292,24 @@ def status(
                 _print_json(
                     {
                         "schema": "racedesk.states/1",
-                        "contests": [views.contest_view(chosen, snap, c.id) for c in contests],
+                        "contests": [documents.contest_view(chosen, snap, c.id) for c in contests],
                     }
                 )
             else:
-                _print_json(views.election_view(chosen, snap))
+                _print_json(documents.election_view(chosen, snap))
             return
         out = terminal.console()
         if contest:
             for c in contests:
                 history = desk.contest_history(chosen.id, c.id)
                 recent = [s for s in history if s.release_sequence <= snap.release_sequence][-4:]
-                view = views.contest_view(chosen, snap, c.id, recent)
+                view = documents.contest_view(chosen, snap, c.id, recent)
                 out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", [view]))
-                out.print(f"[bold]{view['contest']['sentence']}[/bold]\n")
+                out.print(f"[bold]{view.contest.sentence}[/bold]\n")
             return
         out.print(
             terminal.status_table(
-                chosen, snap, [views.contest_summary(chosen, snap, c.id) for c in contests]
+                chosen, snap, [documents.contest_summary(chosen, snap, c.id) for c in contests]
             )
         )
     except RacedeskError as exc:
@@ -336,7 +336,7 @@ def contests(
         for e in elections:
             for c in _match_contests(e, search) if search else e.contests:
                 rows.append({"election": e.id, "id": c.id, "title": c.title, "group": c.group, "kind": c.kind,
-                             "rule": views.rule_info(c), "choices": [ch.name for ch in c.choices]})  # fmt: skip
+                             "rule": documents.rule_info(c), "choices": [ch.name for ch in c.choices]})  # fmt: skip
         if as_json:
             _print_json({"schema": "racedesk.contests/1", "contests": rows})
             return
@@ -347,11 +347,11 @@ def contests(
             table.add_column(name)
         for r in rows:
             rule = r["rule"]
-            detail = rule["name"]
-            if rule["votes_allowed"] > 1:
-                detail += f", vote for {rule['votes_allowed']}"
-            if rule["threshold"]:
-                detail = f"{rule['text']}"
+            detail = rule.name
+            if rule.votes_allowed > 1:
+                detail += f", vote for {rule.votes_allowed}"
+            if rule.threshold:
+                detail = f"{rule.text}"
             table.add_row(r["id"], r["title"], detail, str(len(r["choices"])))
         terminal.console().print(table)
     except RacedeskError as exc:

@@ -13,10 +13,9 @@ import threading
 import time
 from pathlib import Path
 
-from racedesk import views
 from racedesk.desk import Desk, load_params
 from racedesk.engine.replay import replay
-from racedesk.publish import terminal
+from racedesk.publish import documents, terminal
 from racedesk.sources.loader import Canvass, load_canvasses
 
 SCENARIO = "scenario:la-da-2020"
@@ -34,12 +33,12 @@ def terminal_replay(canvasses: list[Canvass]) -> None:
             rows = []
             for i, snap in enumerate(snapshots):
                 recent = [s.state(contest.id) for s in snapshots[max(0, i - 3) : i + 1]]
-                view = views.contest_view(election, snap, contest.id, [r for r in recent if r])
+                view = documents.contest_view(election, snap, contest.id, [r for r in recent if r])
                 rows.append(view)
             out.print(terminal.contest_table(f"{contest.title} · {contest.rule.text}", rows))
             for view in rows:
                 out.print(
-                    f"  {terminal.local_time(view['release']['feed_time'])}: {view['contest']['sentence']}"
+                    f"  {terminal.local_time(view.release.feed_time)}: {view.contest.sentence}"
                 )
             out.print()
 

@@ -35,9 +35,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import msgspec
 from fastapi.sse import KEEPALIVE_COMMENT, ServerSentEvent, format_sse_event
 
-from racedesk import views
+from racedesk.publish import documents
 
 if TYPE_CHECKING:
     from racedesk.publish.site import Library
@@ -284,7 +285,7 @@ class EventHub:
             new = [e for e in ledger if e.event_id > channel.cursor.event_id]
             if new:
                 election = self.library.election(eid)
-                rows = views.ledger_view(election, new)["events"]
+                rows = msgspec.to_builtins(documents.ledger_view(election, new).events)
                 for event, row in zip(new, rows, strict=True):
                     cursor = Cursor(channel.cursor.sequence, event.event_id)
                     kind: EventKind = "rescind" if event.status == "rescinded" else "call"

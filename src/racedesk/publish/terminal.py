@@ -1,10 +1,9 @@
-"""What the CLI prints: tables and sentences in plain words, from the same views as the API."""
+"""What the CLI prints: tables and sentences in plain words, from the same documents as the API."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -12,6 +11,7 @@ from rich.table import Table
 from racedesk.engine.standing import short_name
 from racedesk.model import Election
 from racedesk.model.answers import Snapshot
+from racedesk.publish.documents import ContestSummary, StateDoc
 from racedesk.publish.numbers import count, count_interval, pct
 
 
@@ -23,38 +23,40 @@ def local_time(value: datetime | str | None) -> str:
     return value.strftime("%b %d %H:%M").replace(" 0", " ")
 
 
-def contest_table(title: str, rows: Sequence[dict[str, Any]]) -> Table:
+def contest_table(title: str, rows: Sequence[StateDoc]) -> Table:
     """A contest release by release: time, votes counted, votes left, shares, outcome and call.
 
-    ``rows`` are ``racedesk.state/1`` contest views (see ``racedesk.views.contest_view``).
+    ``rows`` are ``racedesk.state/1`` documents (see :func:`racedesk.publish.documents.contest_view`).
     """
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)
     table.add_column("release", no_wrap=True)
     table.add_column("votes counted", justify="right")
     table.add_column("votes left", justify="right")
-    first = rows[-1]["contest"] if rows else {"choices": []}
-    ranked = sorted(first["choices"], key=lambda c: -c["votes"])[:4]
+    ranked = sorted(rows[-1].contest.choices, key=lambda c: -c.votes)[:4] if rows else []
     for choice in ranked:
-        table.add_column(short_name(choice["name"]), justify="right")
+        table.add_column(short_name(choice.name), justify="right")
     table.add_column("standing and call")
     for view in rows:
-        c = view["contest"]
-        shares = {ch["id"]: ch["share"] for ch in c["choices"]}
-        left = c["votes_left"]["votes"] if c["votes_left"] else None
-        call = c["call"]
-        status = call["status"] if call else "too early"
+        c = view.contest
+        shares = {ch.id: ch.share for ch in c.choices}
+        left = c.votes_left.votes if c.votes_left else None
+        status = c.call.status if c.call else "too early"
         table.add_row(
-            local_time(view["release"]["feed_time"]),
-            count(c["total_votes"]),
+            local_time(view.release.feed_time),
+            count(c.total_votes),
             count_interval(left),
-            *[pct(shares.get(ch["id"])) for ch in ranked],
-            f"{c['outcome']} · {status}"
-            + ("" if view["release"]["usable"] else " · release not used (see problems)"),
+            *[pct(shares.get(ch.id)) for ch in ranked],
+            f"{c.outcome} · {status}"
+            + ("" if view.release.usable else " · release not used (see problems)"),
         )
     return table
 
 
-def status_table(election: Election, snapshot: Snapshot, views: Sequence[dict[str, Any]]) -> Table:
+def status_table(
+    election: Election, snapshot: Snapshot, summaries: Sequence[ContestSummary]
+) -> Table:
+    """Every contest in a line after one release: leaders, the first one's share, votes counted
+    and the call."""
     table = Table(
         title=f"{election.title} · after the release of {local_time(snapshot.feed_time)}",
         title_justify="left",
@@ -64,15 +66,14 @@ def status_table(election: Election, snapshot: Snapshot, views: Sequence[dict[st
     table.add_column("share", justify="right")
     table.add_column("votes", justify="right")
     table.add_column("status")
-    for v in views:
-        leaders = v["leaders"]
-        top = leaders[0] if leaders else ""
+    for v in summaries:
+        top = v.leaders[0] if v.leaders else ""
         table.add_row(
-            f"{v['title']} [dim]({v['id']})[/dim]",
-            ", ".join(leaders),
-            pct(v["shares"].get(top)) if top else "–",
-            count(v["total_votes"]),
-            v["status"] + (f": {', '.join(v['called_for'])}" if v["called_for"] else ""),
+            f"{v.title} [dim]({v.id})[/dim]",
+            ", ".join(v.leaders),
+            pct(v.shares.get(top)) if top else "–",
+            count(v.total_votes),
+            v.status + (f": {', '.join(v.called_for)}" if v.called_for else ""),
         )
     return table
 

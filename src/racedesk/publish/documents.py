@@ -1,0 +1,523 @@
+"""The versioned JSON documents that the CLI's ``--json`` and the HTTP API share, as typed
+structs: a reader writes ``doc.contest.sentence``, and the JSON encoder writes the fields in the
+order they are declared here.
+
+Every document carries ``"schema": "racedesk.<kind>/1"``; ``docs/json-schema.md`` describes each
+field. A field is never removed or changes meaning within a version; new fields may be added.
+Shares are fractions in [0, 1]; times are ISO 8601 with their zone. The engine's own answers
+(a standing, a projection of a choice, votes left, a call, a problem) appear as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import msgspec
+
+from racedesk.model import (
+    RULE_NAMES,
+    CallStatus,
+    ContestKind,
+    Election,
+    ElectionKind,
+    RuleKind,
+)
+from racedesk.model.answers import (
+    BallotsLeft,
+    CallEvent,
+    ChoiceProjection,
+    ContestCall,
+    ContestState,
+    Problem,
+    Snapshot,
+    Standing,
+    VotesLeft,
+)
+from racedesk.model.election import Contest
+from racedesk.publish.words import contest_sentence
+from racedesk.store.base import StoredRelease
+
+SCHEMA_VERSION = 1
+
+
+def _schema(kind: str) -> str:
+    return f"racedesk.{kind}/{SCHEMA_VERSION}"
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# --- the shared parts ---------------------------------------------------------------------------
+
+
+class ElectionInfo(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    date: str
+    jurisdiction: str
+    kind: ElectionKind
+    registration: int | None
+    contests: int
+
+
+class RuleInfo(msgspec.Struct, frozen=True, kw_only=True):
+    kind: RuleKind
+    name: str
+    seats: int
+    votes_allowed: int
+    advance: int
+    threshold: str | None
+    alt_threshold: str | None
+    condition: str
+    text: str
+
+
+class ReleaseInfo(msgspec.Struct, frozen=True, kw_only=True):
+    sequence: int
+    feed_time: str | None
+    hash: str
+    usable: bool
+    problems: tuple[Problem, ...]
+    model_version: str
+
+
+def election_info(election: Election) -> ElectionInfo:
+    """What every document says of its election: ids, title, date and how many contests."""
+    return ElectionInfo(
+        id=election.id,
+        title=election.title,
+        date=election.date.isoformat(),
+        jurisdiction=election.jurisdiction,
+        kind=election.kind,
+        registration=election.registration,
+        contests=len(election.contests),
+    )
+
+
+def rule_info(contest: Contest) -> RuleInfo:
+    """A contest's rule as the feed gave it, with its name in words."""
+    rule = contest.rule
+    return RuleInfo(
+        kind=rule.kind,
+        name=RULE_NAMES[rule.kind],
+        seats=rule.seats,
+        votes_allowed=rule.votes_allowed,
+        advance=rule.advance,
+        threshold=rule.threshold,
+        alt_threshold=rule.alt_threshold,
+        condition=rule.condition,
+        text=rule.text,
+    )
+
+
+def release_info(snapshot: Snapshot) -> ReleaseInfo:
+    """The release a document is after: its place, time, hash, problems and model version."""
+    return ReleaseInfo(
+        sequence=snapshot.release_sequence,
+        feed_time=_time(snapshot.feed_time),
+        hash=snapshot.release_hash,
+        usable=snapshot.usable,
+        problems=snapshot.problems,
+        model_version=snapshot.model_version,
+    )
+
+
+# --- racedesk.status/1 and racedesk.elections/1 -------------------------------------------------
+
+
+class ContestSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """One contest in a line (an element of ``racedesk.status/1``'s ``contests``)."""
+
+    id: str
+    title: str
+    group: str
+    kind: ContestKind
+    rule: RuleKind
+    leaders: list[str]
+    shares: dict[str, float]
+    total_votes: int
+    outcome: str
+    status: CallStatus
+    called_for: list[str]
+
+
+class StatusDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.status/1``: the election and every contest's summary after one release."""
+
+    schema: str = _schema("status")
+    election: ElectionInfo
+    release: ReleaseInfo | None
+    ballots_left: BallotsLeft | None
+    contests: list[ContestSummary]
+
+
+class ElectionEntry(ElectionInfo, frozen=True, kw_only=True):
+    """An election with its latest release (an element of ``racedesk.elections/1``)."""
+
+    release: ReleaseInfo | None
+
+
+class ElectionsDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.elections/1``: every election with its latest release."""
+
+    schema: str = _schema("elections")
+    elections: list[ElectionEntry]
+
+
+def contest_summary(election: Election, snapshot: Snapshot, contest_id: str) -> ContestSummary:
+    """One contest in a line: leaders, shares, votes left and call status."""
+    contest = election.contest(contest_id)
+    state = snapshot.state(contest_id)
+    call = snapshot.calls.get(contest_id)
+    names = {c.id: c.name for c in contest.choices}
+    return ContestSummary(
+        id=contest.id,
+        title=contest.title,
+        group=contest.group,
+        kind=contest.kind,
+        rule=contest.rule.kind,
+        leaders=[names.get(c, c) for c in state.leaders] if state else [],
+        shares={names.get(k, k): v for k, v in state.shares.items()} if state else {},
+        total_votes=state.total_votes if state else 0,
+        outcome=state.outcome if state else "",
+        status=call.status if call else "too early",
+        called_for=[names.get(c, c) for c in call.choices] if call else [],
+    )
+
+
+def election_view(election: Election, snapshot: Snapshot | None) -> StatusDoc:
+    """The election and every contest's summary after the latest release (``racedesk.status/1``)."""
+    if snapshot is None:
+        return StatusDoc(
+            election=election_info(election), release=None, ballots_left=None, contests=[]
+        )
+    return StatusDoc(
+        election=election_info(election),
+        release=release_info(snapshot),
+        ballots_left=snapshot.ballots_left,
+        contests=[contest_summary(election, snapshot, c.id) for c in election.contests],
+    )
+
+
+def election_entry(election: Election, latest: Snapshot | None) -> ElectionEntry:
+    """An election with the release of its snapshot ``latest`` (None before any release)."""
+    return ElectionEntry(
+        **msgspec.structs.asdict(election_info(election)),
+        release=release_info(latest) if latest is not None else None,
+    )
+
+
+def elections_view(entries: Sequence[ElectionEntry]) -> ElectionsDoc:
+    """Every election with its latest release (``racedesk.elections/1``)."""
+    return ElectionsDoc(elections=list(entries))
+
+
+# --- racedesk.state/1 ---------------------------------------------------------------------------
+
+
+class ChoiceView(msgspec.Struct, frozen=True, kw_only=True):
+    """A choice after a release: its votes and share, its standing and its projection."""
+
+    id: str
+    name: str
+    party: str
+    votes: int
+    share: float
+    standing: Standing | None
+    projection: ChoiceProjection | None
+
+
+class Margin(msgspec.Struct, frozen=True, kw_only=True):
+    votes: int
+    share: float
+
+
+class ProjectionInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """How the contest is projected to end, per outcome the rule allows."""
+
+    model_version: str
+    level: float
+    draws: int
+    seed: int
+    outcomes: dict[str, float]
+
+
+class ContestDetail(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything about one contest after a release (``racedesk.state/1``'s ``contest``)."""
+
+    id: str
+    title: str
+    group: str
+    kind: ContestKind
+    rule: RuleInfo
+    choices: list[ChoiceView]
+    total_votes: int
+    write_ins: int
+    ballots: int | None
+    leaders: list[str]
+    margin: Margin
+    outcome: str
+    votes_left: VotesLeft | None
+    projection: ProjectionInfo | None
+    call: ContestCall | None
+    sentence: str
+    problems: tuple[Problem, ...]
+
+
+class StateDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.state/1``: one contest after one release."""
+
+    schema: str = _schema("state")
+    election: ElectionInfo
+    release: ReleaseInfo
+    contest: ContestDetail
+
+
+def _choice_views(contest: Contest, snapshot: Snapshot) -> list[ChoiceView]:
+    state = snapshot.state(contest.id)
+    projection = snapshot.projections.get(contest.id)
+    standings = {s.choice_id: s for s in state.standings} if state else {}
+    projected = {p.choice_id: p for p in projection.choices} if projection else {}
+    return [
+        ChoiceView(
+            id=choice.id,
+            name=choice.name,
+            party=choice.party,
+            votes=state.votes.get(choice.id, 0) if state else 0,
+            share=state.shares.get(choice.id, 0.0) if state else 0.0,
+            standing=standings.get(choice.id),
+            projection=projected.get(choice.id),
+        )
+        for choice in contest.choices
+    ]
+
+
+def contest_view(
+    election: Election,
+    snapshot: Snapshot,
+    contest_id: str,
+    recent: Sequence[ContestState] = (),
+) -> StateDoc:
+    """Everything about one contest after a release (``racedesk.state/1``): tallies, votes left,
+    each choice's standing and projection, the call and a plain sentence.
+
+    ``recent`` are the contest's states up to this release, for the sentence's batch share."""
+    contest = election.contest(contest_id)
+    state = snapshot.state(contest_id)
+    projection = snapshot.projections.get(contest_id)
+    call = snapshot.calls.get(contest_id)
+    detail = ContestDetail(
+        id=contest.id,
+        title=contest.title,
+        group=contest.group,
+        kind=contest.kind,
+        rule=rule_info(contest),
+        choices=_choice_views(contest, snapshot),
+        total_votes=state.total_votes if state else 0,
+        write_ins=state.write_ins if state else 0,
+        ballots=state.ballots if state else None,
+        leaders=list(state.leaders) if state else [],
+        margin=Margin(
+            votes=state.margin_votes if state else 0,
+            share=state.margin_share if state else 0.0,
+        ),
+        outcome=state.outcome if state else "",
+        votes_left=state.votes_left if state else None,
+        projection=(
+            ProjectionInfo(
+                model_version=projection.model_version,
+                level=projection.level,
+                draws=projection.draws,
+                seed=projection.seed,
+                outcomes=projection.outcomes,
+            )
+            if projection
+            else None
+        ),
+        call=call,
+        sentence=contest_sentence(contest, state, projection, call, recent) if state else "",
+        problems=state.problems if state else (),
+    )
+    return StateDoc(
+        election=election_info(election), release=release_info(snapshot), contest=detail
+    )
+
+
+# --- racedesk.history/1 -------------------------------------------------------------------------
+
+
+class HistoryRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A contest after one release (an element of ``racedesk.history/1``'s ``releases``)."""
+
+    sequence: int
+    feed_time: str | None
+    hash: str
+    votes: dict[str, int]
+    shares: dict[str, float]
+    total_votes: int
+    votes_left: VotesLeft
+    standings: tuple[Standing, ...]
+    outcome: str
+    usable: bool
+
+
+class ContestHeading(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    rule: RuleInfo
+
+
+class HistoryDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.history/1``: one contest release by release."""
+
+    schema: str = _schema("history")
+    election: ElectionInfo
+    contest: ContestHeading
+    releases: list[HistoryRow]
+
+
+def history_view(election: Election, contest_id: str, states: Sequence[ContestState]) -> HistoryDoc:
+    """One contest release by release (``racedesk.history/1``)."""
+    contest = election.contest(contest_id)
+    names = {c.id: c.name for c in contest.choices}
+    rows = [
+        HistoryRow(
+            sequence=s.release_sequence,
+            feed_time=_time(s.feed_time),
+            hash=s.release_hash,
+            votes={names.get(k, k): v for k, v in s.votes.items()},
+            shares={names.get(k, k): v for k, v in s.shares.items()},
+            total_votes=s.total_votes,
+            votes_left=s.votes_left,
+            standings=s.standings,
+            outcome=s.outcome,
+            usable=s.usable,
+        )
+        for s in states
+    ]
+    return HistoryDoc(
+        election=election_info(election),
+        contest=ContestHeading(id=contest.id, title=contest.title, rule=rule_info(contest)),
+        releases=rows,
+    )
+
+
+# --- racedesk.ledger/1 --------------------------------------------------------------------------
+
+
+class LedgerEntry(CallEvent, frozen=True, kw_only=True):
+    """A call event with its contest's title and its choices' names, as in the source."""
+
+    contest_title: str = ""
+    choice_names: tuple[str, ...] = ()
+
+
+class LedgerDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.ledger/1``: the call ledger, events in order."""
+
+    schema: str = _schema("ledger")
+    election: ElectionInfo
+    events: list[LedgerEntry]
+
+
+def ledger_entry(election: Election, event: CallEvent) -> LedgerEntry:
+    """``event`` with the names its contest and choices have in the source (the ids themselves
+    when the election no longer has the contest)."""
+    try:
+        contest = election.contest(event.contest_id)
+    except KeyError:
+        title, names = "", event.choices
+    else:
+        by_id = {c.id: c.name for c in contest.choices}
+        title, names = contest.title, tuple(by_id.get(c, c) for c in event.choices)
+    return LedgerEntry(**msgspec.structs.asdict(event), contest_title=title, choice_names=names)
+
+
+def ledger_view(election: Election, events: Sequence[CallEvent]) -> LedgerDoc:
+    """The call ledger (``racedesk.ledger/1``), choices named as in the source."""
+    return LedgerDoc(
+        election=election_info(election), events=[ledger_entry(election, e) for e in events]
+    )
+
+
+# --- racedesk.releases/1 ------------------------------------------------------------------------
+
+
+class ReleaseRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A stored release (an element of ``racedesk.releases/1``'s ``releases``)."""
+
+    sequence: int | None
+    feed_time: str | None
+    received_at: str | None
+    hash: str
+    source: str
+    ballots_counted: int | None
+    usable: bool
+    correction: bool
+    problems: tuple[Problem, ...]
+
+
+class ReleasesDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.releases/1``: releases with their hashes and problems."""
+
+    schema: str = _schema("releases")
+    election: ElectionInfo
+    releases: list[ReleaseRow]
+
+
+def release_view(election: Election, stored: Sequence[StoredRelease]) -> ReleasesDoc:
+    """Releases with their hashes and problems (``racedesk.releases/1``)."""
+    return ReleasesDoc(
+        election=election_info(election),
+        releases=[
+            ReleaseRow(
+                sequence=s.release.sequence,
+                feed_time=_time(s.release.feed_time),
+                received_at=_time(s.release.received_at),
+                hash=s.release.content_hash,
+                source=s.release.source,
+                ballots_counted=s.release.ballots_counted,
+                usable=s.usable,
+                correction=s.correction,
+                problems=s.problems,
+            )
+            for s in stored
+        ],
+    )
+
+
+__all__ = [
+    "ChoiceView",
+    "ContestDetail",
+    "ContestHeading",
+    "ContestSummary",
+    "ElectionEntry",
+    "ElectionInfo",
+    "ElectionsDoc",
+    "HistoryDoc",
+    "HistoryRow",
+    "LedgerDoc",
+    "LedgerEntry",
+    "Margin",
+    "ProjectionInfo",
+    "ReleaseInfo",
+    "ReleaseRow",
+    "ReleasesDoc",
+    "RuleInfo",
+    "StateDoc",
+    "StatusDoc",
+    "contest_summary",
+    "contest_view",
+    "election_entry",
+    "election_info",
+    "election_view",
+    "elections_view",
+    "history_view",
+    "ledger_entry",
+    "ledger_view",
+    "release_info",
+    "release_view",
+    "rule_info",
+]
