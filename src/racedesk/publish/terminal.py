@@ -8,11 +8,11 @@ from datetime import datetime
 from rich.console import Console
 from rich.table import Table
 
-from racedesk.engine.standing import short_name
 from racedesk.model import Election
 from racedesk.model.answers import Snapshot
 from racedesk.publish.documents import ContestSummary, StateDoc
 from racedesk.publish.numbers import count, count_interval, pct
+from racedesk.rules.names import short_name
 
 
 def local_time(value: datetime | str | None) -> str:
