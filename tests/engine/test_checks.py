@@ -15,6 +15,7 @@ from racedesk.engine.checks import (
     COVERAGE_TOLERANCE,
     DELTA_TOLERANCE,
     DISTRICT_GAIN_RANGE,
+    ReleaseChecks,
     check_release,
     counts_went_down,
     is_usable,
@@ -371,6 +372,48 @@ def test_the_real_corrections_of_2024(general: Canvass, primary: Canvass) -> Non
     lowered = [(i, changes) for i, changes in found if changes]
     assert [i for i, _ in lowered] == [26, 27]
     assert lowered[1][1] == ["contest 9098, write-ins: 5,070 → 5,069"]
+
+
+# --- the checks of one caller, release after release ---------------------------------------
+
+
+def test_checks_release_after_release_answer_as_one_off_checks(
+    general: Canvass, primary: Canvass
+) -> None:
+    """What a desk's or a replay's ReleaseChecks keeps from one release to the next (the
+    election's tables, the releases laid flat) changes no answer."""
+    checks = ReleaseChecks()
+    for canvass in (primary, general, primary):  # two elections, one after the other
+        previous = None
+        for i, release in enumerate(canvass.releases):
+            problems = checks.check(canvass.election, release, previous)
+            assert problems == check_release(canvass.election, release, previous)
+            just_before = canvass.releases[i - 1] if i else None
+            assert checks.with_correction_note(
+                problems, release, just_before
+            ) == with_correction_note(problems, release, just_before)
+            if is_usable(problems):
+                previous = release
+
+
+def test_a_new_definition_of_the_election_is_read_afresh() -> None:
+    checks = ReleaseChecks()
+    torn = with_counts(measure=msgspec.structs.replace(MEASURE, full=900))
+
+    def messages(election: Election) -> list[str]:
+        return [p.message for p in checks.check(election, torn, None) if p.contest_id == "m"]
+
+    before = messages(ELECTION)
+    assert before and all(m.startswith("MEASURE M: ") for m in before)
+    renamed = msgspec.structs.replace(
+        ELECTION,
+        contests=tuple(
+            msgspec.structs.replace(c, title="MEASURE M (AMENDED)") if c.id == "m" else c
+            for c in ELECTION.contests
+        ),
+    )
+    assert messages(renamed) == [m.replace("MEASURE M: ", "MEASURE M (AMENDED): ") for m in before]
+    assert messages(ELECTION) == before
 
 
 def test_a_release_older_than_the_last_usable_one_blocks() -> None:

@@ -41,7 +41,6 @@ from itertools import chain, repeat
 from operator import gt
 from typing import Final
 
-from racedesk.memo import PerObject
 from racedesk.model import ContestCount, Election, Release
 from racedesk.model.answers import Problem
 
@@ -103,13 +102,10 @@ class LaidFlat:
         )
 
 
-#: :class:`LaidFlat` of a release, kept for the releases in use: the desk checks a release
-#: against the one before and the store then flags it against the same one, so each is laid
-#: flat once.
-laid_flat: PerObject[Release, LaidFlat] = PerObject(LaidFlat, keep=16)
-
-
 class _ElectionInfo:
+    """An election's lookup tables for the checks: votes allowed and title by contest id, and
+    the groups of district contests (more than one contest each) by group name."""
+
     __slots__ = ("allowed", "groups", "titles")
 
     def __init__(self, election: Election) -> None:
@@ -122,42 +118,124 @@ class _ElectionInfo:
         self.groups = {g: ids for g, ids in groups.items() if len(ids) > 1}
 
 
-_info: PerObject[Election, _ElectionInfo] = PerObject(_ElectionInfo, keep=64)
+class ReleaseChecks:
+    """The checks of releases checked one after another (the desk's ingest, a replay), keeping
+    what one release's checks hand to the next: each election's lookup tables, and the last
+    few releases laid flat (a release is checked against the last usable one, and noted as a
+    correction against the one stored just before it: usually the same, laid flat once).
+
+    The caller owns it, one per desk or replay; :func:`check_release` and
+    :func:`with_correction_note` are the same checks for one release at a time.
+    """
+
+    __slots__ = ("_flat", "_tables")
+
+    #: How many releases laid flat are kept: the one checked, the one before it, and the last
+    #: usable one when that is older still.
+    KEEP_FLAT: Final = 3
+
+    def __init__(self) -> None:
+        self._tables: dict[str, tuple[Election, _ElectionInfo]] = {}
+        self._flat: list[LaidFlat] = []
+
+    def check(
+        self, election: Election, release: Release, previous: Release | None
+    ) -> tuple[Problem, ...]:
+        """Every broken identity of ``release``; ``previous`` is the last usable release
+        before it (None for the first). See the module docstring for the identities and the
+        tolerances."""
+        info = self._info(election)
+        problems: list[Problem] = []
+        e, m, d = release.ballots_counted, release.ballots_mail, release.ballots_in_person
+        if e is not None and m is not None and d is not None and e != m + d:
+            problems.append(
+                Problem(
+                    code="ballots-split",
+                    message=f"ballots counted (EBLT {e:,}) ≠ by mail (MBLT {m:,}) + in person (DBLT {d:,})",
+                )
+            )
+        for count in release.contests:
+            if count.ballots is not None:
+                _check_contest(count, info.allowed.get(count.contest_id, 1), info, problems)
+        if e is not None:
+            _check_coverage(release, e, previous, info, problems)
+        if previous is not None:
+            if release.feed_time < previous.feed_time:
+                problems.append(
+                    Problem(
+                        code="out-of-order",
+                        message=(
+                            f"feed time {release.feed_time:%Y-%m-%d %H:%M:%S} is before the last "
+                            f"usable release's ({previous.feed_time:%Y-%m-%d %H:%M:%S}): a stale copy?"
+                        ),
+                    )
+                )
+            went_down = not self._nothing_went_down(previous, release)
+            _check_went_down(release, previous, went_down, info, problems)
+        return tuple(problems)
+
+    def with_correction_note(
+        self, problems: tuple[Problem, ...], release: Release, just_before: Release | None
+    ) -> tuple[Problem, ...]:
+        """The problems a release is stored with: ``problems`` (its checks against the last
+        usable release), and a ``count-went-down`` note when a count went down from
+        ``just_before`` (the release stored just before it, usable or not) and ``problems``
+        has none.
+
+        A count that goes down is a correction by the registrar: the release is kept and
+        flagged as one (the store persists the flag), never refused. The note also names what
+        the checks do not compare: write-ins and the mail and in-person ballots.
+        """
+        if just_before is None or any(p.code == "count-went-down" for p in problems):
+            return problems
+        if self._nothing_went_down(just_before, release):
+            return problems
+        changes = _lowered(just_before, release)
+        if not changes:
+            return problems
+        shown = "; ".join(changes[:3])
+        more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+        note = Problem(
+            code="count-went-down",
+            message=f"counts went down from the previous release (a correction): {shown}{more}",
+            blocking=False,
+        )
+        return (*problems, note)
+
+    def _info(self, election: Election) -> _ElectionInfo:
+        """The election's lookup tables, made again when its definition is another object."""
+        found = self._tables.get(election.id)
+        if found is None or found[0] is not election:
+            found = self._tables[election.id] = (election, _ElectionInfo(election))
+        return found[1]
+
+    def _nothing_went_down(self, before: Release, after: Release) -> bool:
+        """True when no count of ``after`` is below ``before``'s, answered laid flat (see
+        :class:`LaidFlat`); False means "look count by count"."""
+        return self._laid_flat(after).nothing_went_down_since(self._laid_flat(before))
+
+    def _laid_flat(self, release: Release) -> LaidFlat:
+        for flat in self._flat:
+            if flat.release is release:
+                return flat
+        flat = LaidFlat(release)
+        self._flat = [flat, *self._flat[: self.KEEP_FLAT - 1]]
+        return flat
 
 
 def check_release(
     election: Election, release: Release, previous: Release | None
 ) -> tuple[Problem, ...]:
-    """Every broken identity of ``release``; ``previous`` is the last usable release before it
-    (None for the first). See the module docstring for the identities and the tolerances."""
-    info = _info(election)
-    problems: list[Problem] = []
-    e, m, d = release.ballots_counted, release.ballots_mail, release.ballots_in_person
-    if e is not None and m is not None and d is not None and e != m + d:
-        problems.append(
-            Problem(
-                code="ballots-split",
-                message=f"ballots counted (EBLT {e:,}) ≠ by mail (MBLT {m:,}) + in person (DBLT {d:,})",
-            )
-        )
-    for count in release.contests:
-        if count.ballots is not None:
-            _check_contest(count, info.allowed.get(count.contest_id, 1), info, problems)
-    if e is not None:
-        _check_coverage(release, e, previous, info, problems)
-    if previous is not None:
-        if release.feed_time < previous.feed_time:
-            problems.append(
-                Problem(
-                    code="out-of-order",
-                    message=(
-                        f"feed time {release.feed_time:%Y-%m-%d %H:%M:%S} is before the last "
-                        f"usable release's ({previous.feed_time:%Y-%m-%d %H:%M:%S}): a stale copy?"
-                    ),
-                )
-            )
-        _check_went_down(release, previous, info, problems)
-    return tuple(problems)
+    """:meth:`ReleaseChecks.check` for one release: every broken identity of ``release``
+    against ``previous``, the last usable release before it (None for the first)."""
+    return ReleaseChecks().check(election, release, previous)
+
+
+def with_correction_note(
+    problems: tuple[Problem, ...], release: Release, just_before: Release | None
+) -> tuple[Problem, ...]:
+    """:meth:`ReleaseChecks.with_correction_note` for one release."""
+    return ReleaseChecks().with_correction_note(problems, release, just_before)
 
 
 def _check_contest(c: ContestCount, n: int, info: _ElectionInfo, out: list[Problem]) -> None:
@@ -186,46 +264,12 @@ def _check_contest(c: ContestCount, n: int, info: _ElectionInfo, out: list[Probl
         unused = c.unused
         blank = under + over
         if unused and not any(unused) and votes > 0 and (blank or partial):
-            # Derivable: NSEL-01 = CPV + CUV + COV and NSEL-0N = CUV + COV; the ones between
-            # lie between those two.
             missing.append("NSEL (taken from CPV, CUV and COV)")
-            first, last = partial + blank, blank
-            if n == 1:
-                lo = hi = first
-            else:
-                lo = first + (n - 1) * last
-                hi = (n - 1) * first + last
-            if not n * cblt - hi <= votes <= n * cblt - lo:
-                out.append(
-                    _problem(
-                        "contest-votes",
-                        f"votes + write-ins ({votes:,}) do not fit N·CBLT − ΣNSEL with NSEL taken "
-                        f"from the other counters ({n * cblt - hi:,}–{n * cblt - lo:,})",
-                        cid,
-                        info,
-                    )
-                )
+            _check_derived_unused(n, cblt, votes, partial, blank, cid, info, out)
         elif unused:
             _check_unused(c, n, unused, partial, blank, votes, cblt, cid, info, out)
         if n == 1:
-            if partial:
-                out.append(
-                    _problem(
-                        "contest-unused",
-                        f"{partial:,} partly used ballots (CPV) in a vote-for-one contest",
-                        cid,
-                        info,
-                    )
-                )
-            if full != votes:
-                out.append(
-                    _problem(
-                        "contest-votes",
-                        f"ballots with a vote (CFV {full:,}) ≠ votes + write-ins ({votes:,})",
-                        cid,
-                        info,
-                    )
-                )
+            _check_vote_for_one(full, partial, votes, cid, info, out)
     elif c.unused and len(c.unused) == n and votes != n * cblt - sum(c.unused):
         out.append(
             _problem(
@@ -245,6 +289,61 @@ def _check_contest(c: ContestCount, n: int, info: _ElectionInfo, out: list[Probl
                 ),
                 contest_id=cid,
                 blocking=False,
+            )
+        )
+
+
+def _check_derived_unused(
+    n: int,
+    cblt: int,
+    votes: int,
+    partial: int,
+    blank: int,
+    cid: str,
+    info: _ElectionInfo,
+    out: list[Problem],
+) -> None:
+    """Votes against the unused selections (NSEL) when the feed reports them all as 0: they are
+    derived from the other counters, NSEL-01 = CPV + CUV + COV and NSEL-0N = CUV + COV, the ones
+    between lying between those two."""
+    first, last = partial + blank, blank
+    if n == 1:
+        lo = hi = first
+    else:
+        lo = first + (n - 1) * last
+        hi = (n - 1) * first + last
+    if not n * cblt - hi <= votes <= n * cblt - lo:
+        out.append(
+            _problem(
+                "contest-votes",
+                f"votes + write-ins ({votes:,}) do not fit N·CBLT − ΣNSEL with NSEL taken "
+                f"from the other counters ({n * cblt - hi:,}–{n * cblt - lo:,})",
+                cid,
+                info,
+            )
+        )
+
+
+def _check_vote_for_one(
+    full: int, partial: int, votes: int, cid: str, info: _ElectionInfo, out: list[Problem]
+) -> None:
+    """A vote-for-one contest has no partly used ballot, and one vote per ballot with a vote."""
+    if partial:
+        out.append(
+            _problem(
+                "contest-unused",
+                f"{partial:,} partly used ballots (CPV) in a vote-for-one contest",
+                cid,
+                info,
+            )
+        )
+    if full != votes:
+        out.append(
+            _problem(
+                "contest-votes",
+                f"ballots with a vote (CFV {full:,}) ≠ votes + write-ins ({votes:,})",
+                cid,
+                info,
             )
         )
 
@@ -308,6 +407,26 @@ def _check_coverage(
     ballots = {c.contest_id: c.ballots for c in release.contests if c.ballots is not None}
     if not ballots:
         return
+    _check_levels(ballots, e, info, out)
+    e0 = previous.ballots_counted if previous is not None else None
+    if previous is None or e0 is None or e <= 0:
+        return
+    # Against the last usable release: the ballots a contest gained were counted in the county
+    # too, and a contest (or a group of district contests) that covered the county gained what
+    # the county gained.
+    grown = e - e0
+    # The level tolerance applies to the ballots added too (a first release after the zero
+    # release is all new ballots, and a contest may hold 0.34% more than the county).
+    slack = DELTA_TOLERANCE * e + COVERAGE_TOLERANCE * abs(grown)
+    before = {c.contest_id: c.ballots for c in previous.contests if c.ballots is not None}
+    _check_gains(ballots, before, e0, grown, slack, info, out)
+    if e0 > 0:
+        _check_district_gains(ballots, before, e0, grown, out)
+        _check_groups(ballots, before, e0, grown, slack, info, out)
+
+
+def _check_levels(ballots: dict[str, int], e: int, info: _ElectionInfo, out: list[Problem]) -> None:
+    """No contest counts more than the county's ballots (EBLT), and one covers the county."""
     top = e * (1 + COVERAGE_TOLERANCE)
     over = [cid for cid, b in ballots.items() if b > top]
     if over:
@@ -333,18 +452,20 @@ def _check_coverage(
                 ),
             )
         )
-    e0 = previous.ballots_counted if previous is not None else None
-    if previous is None or e0 is None or e <= 0:
-        return
-    # Against the last usable release: the ballots a contest gained were counted in the county
-    # too, and a contest (or a group of district contests) that covered the county gained what
-    # the county gained.
-    grown = e - e0
-    # The level tolerance applies to the ballots added too (a first release after the zero
-    # release is all new ballots, and a contest may hold 0.34% more than the county).
-    slack = DELTA_TOLERANCE * e + COVERAGE_TOLERANCE * abs(grown)
+
+
+def _check_gains(
+    ballots: dict[str, int],
+    before: dict[str, int],
+    e0: int,
+    grown: int,
+    slack: float,
+    info: _ElectionInfo,
+    out: list[Problem],
+) -> None:
+    """No contest gained more ballots than the county (``grown``) since the last usable
+    release (EBLT ``e0`` then), and a contest that covered the county gained what it gained."""
     covered = e0 > 0
-    before = {c.contest_id: c.ballots for c in previous.contests if c.ballots is not None}
     ahead: list[str] = []
     lagging: list[str] = []
     for cid, b in ballots.items():
@@ -381,28 +502,46 @@ def _check_coverage(
                 ),
             )
         )
-    if covered and grown >= DISTRICT_MIN_GROWTH * e0:
-        # District contests together gain about their share of the county's new ballots: one
-        # batch comes from here, the next from there, but over every district it evens out.
-        expected = gained_all = 0.0
-        for cid, b0 in before.items():
-            if b0 < COUNTY_WIDE * e0 and cid in ballots:
-                expected += b0 / e0 * grown
-                gained_all += ballots[cid] - b0
-        low, high = DISTRICT_GAIN_RANGE
-        if expected > 0 and not low * expected <= gained_all <= high * expected:
-            out.append(
-                Problem(
-                    code="county-coverage",
-                    message=(
-                        f"the district contests gained {gained_all:,.0f} ballots where their shares "
-                        f"so far suggest about {expected:,.0f} ({gained_all / expected:.0%}): "
-                        f"a mix of two releases?"
-                    ),
-                )
+
+
+def _check_district_gains(
+    ballots: dict[str, int], before: dict[str, int], e0: int, grown: int, out: list[Problem]
+) -> None:
+    """District contests together gain about their share of the county's new ballots: one
+    batch comes from here, the next from there, but over every district it evens out."""
+    if grown < DISTRICT_MIN_GROWTH * e0:
+        return
+    expected = gained_all = 0.0
+    for cid, b0 in before.items():
+        if b0 < COUNTY_WIDE * e0 and cid in ballots:
+            expected += b0 / e0 * grown
+            gained_all += ballots[cid] - b0
+    low, high = DISTRICT_GAIN_RANGE
+    if expected > 0 and not low * expected <= gained_all <= high * expected:
+        out.append(
+            Problem(
+                code="county-coverage",
+                message=(
+                    f"the district contests gained {gained_all:,.0f} ballots where their shares "
+                    f"so far suggest about {expected:,.0f} ({gained_all / expected:.0%}): "
+                    f"a mix of two releases?"
+                ),
             )
+        )
+
+
+def _check_groups(
+    ballots: dict[str, int],
+    before: dict[str, int],
+    e0: int,
+    grown: int,
+    slack: float,
+    info: _ElectionInfo,
+    out: list[Problem],
+) -> None:
+    """A group of district contests that covered the county gained what the county gained."""
     for group, ids in info.groups.items():
-        if not covered or not all(cid in before and cid in ballots for cid in ids):
+        if not all(cid in before and cid in ballots for cid in ids):
             continue
         was = sum(before[cid] for cid in ids)
         if abs(was - e0) > COVERAGE_TOLERANCE * e0:
@@ -422,9 +561,10 @@ def _check_coverage(
 
 
 def _check_went_down(
-    release: Release, previous: Release, info: _ElectionInfo, out: list[Problem]
+    release: Release, previous: Release, went_down: bool, info: _ElectionInfo, out: list[Problem]
 ) -> None:
-    """Counts lower than in the last usable release: notes, not blocking."""
+    """Counts lower than in the last usable release: notes, not blocking. ``went_down`` is
+    False when the releases laid flat showed that nothing did."""
     e, e0 = release.ballots_counted, previous.ballots_counted
     if e is not None and e0 is not None and e < e0:
         out.append(
@@ -434,7 +574,7 @@ def _check_went_down(
                 blocking=False,
             )
         )
-    if laid_flat(release).nothing_went_down_since(laid_flat(previous)):
+    if not went_down:
         return
     before = {c.contest_id: c for c in previous.contests}
     for c in release.contests:
@@ -466,8 +606,13 @@ def counts_went_down(previous: Release, current: Release) -> list[str]:
     """What went down from ``previous`` to ``current``, in words (empty when nothing did):
     the county's three ballot counters, and each contest's votes by choice, write-ins and
     ballots."""
-    if laid_flat(current).nothing_went_down_since(laid_flat(previous)):
+    if LaidFlat(current).nothing_went_down_since(LaidFlat(previous)):
         return []
+    return _lowered(previous, current)
+
+
+def _lowered(previous: Release, current: Release) -> list[str]:
+    """:func:`counts_went_down`, count by count."""
     found: list[str] = []
     for field, label in (
         ("ballots_counted", "ballots counted"),
@@ -497,36 +642,12 @@ def counts_went_down(previous: Release, current: Release) -> list[str]:
     return found
 
 
-def with_correction_note(
-    problems: tuple[Problem, ...], release: Release, just_before: Release | None
-) -> tuple[Problem, ...]:
-    """The problems a release is stored with: ``problems`` (its checks against the last usable
-    release), and a ``count-went-down`` note when a count went down from ``just_before`` (the
-    release stored just before it, usable or not) and ``problems`` has none.
-
-    A count that goes down is a correction by the registrar: the release is kept and flagged as
-    one (the store persists the flag), never refused. The note also names what the checks do
-    not compare: write-ins and the mail and in-person ballots.
-    """
-    if just_before is None or any(p.code == "count-went-down" for p in problems):
-        return problems
-    changes = counts_went_down(just_before, release)
-    if not changes:
-        return problems
-    shown = "; ".join(changes[:3])
-    more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
-    note = Problem(
-        code="count-went-down",
-        message=f"counts went down from the previous release (a correction): {shown}{more}",
-        blocking=False,
-    )
-    return (*problems, note)
-
-
 __all__ = [
     "COUNTY_WIDE",
     "COVERAGE_TOLERANCE",
     "DELTA_TOLERANCE",
+    "LaidFlat",
+    "ReleaseChecks",
     "check_release",
     "counts_went_down",
     "is_usable",
