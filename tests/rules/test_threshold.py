@@ -173,7 +173,7 @@ def test_one_threshold_parser(text: str, q: Fraction | None) -> None:
 
 def test_an_unreadable_threshold_reads_as_none_at_every_stage() -> None:
     contest = measure(["YES", "NO"], "two thirds")
-    assert thresholds(contest) == []
+    assert thresholds(contest.rule) == []
     logic = logic_for(contest.rule)
     final = ContestCount(contest_id="m", votes={"m-0": 900, "m-1": 100})
     assert logic.final_outcome(contest, final) == ("too close", [])

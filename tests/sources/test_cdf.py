@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from racedesk.errors import InputError, UnknownReferenceError, UnsafeInputError
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
 from racedesk.publish import cdf_export, cdf_validate
+from racedesk.rules import california
 from racedesk.sources import cdf
 from racedesk.sources.base import Parsed
 
@@ -373,7 +374,7 @@ def test_hand_written_xml_reads_like_json(shared_data: Path) -> None:
 def test_passage_threshold_texts(
     text: str, threshold: str | None, alt: str | None, condition: str
 ) -> None:
-    rule = cdf.measure_rule_from_text(text)
+    rule = california.measure_rule(text)
     assert (rule.kind, rule.threshold, rule.alt_threshold, rule.condition) == (
         "measure",
         threshold,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from racedesk.errors import InputError, UnknownReferenceError
+from racedesk.rules import california
 from racedesk.sources import lavote
 
 
@@ -241,17 +242,21 @@ def test_rows_in_another_order_read_the_same(general) -> None:
 
 
 def test_votes_allowed_words() -> None:
-    assert lavote.votes_allowed("") == 1
-    assert lavote.votes_allowed("Vote for no more than seven") == 7
-    assert lavote.votes_allowed("Vote for 3") == 3
+    assert california.votes_allowed("") == 1
+    assert california.votes_allowed("Vote for no more than seven") == 7
+    assert california.votes_allowed("Vote for 3") == 3
     with pytest.raises(InputError):
-        lavote.votes_allowed("Vote for several")
+        california.votes_allowed("Vote for several")
 
 
 def test_measure_rule_unknown_text_keeps_it() -> None:
-    rule = lavote.measure_rule("Three fifths of the electors")
+    """One reader of pass rates for every California feed: LA's words that the CDF reader knew
+    ("Three fifths") are read too (they kept no threshold before); words it cannot read keep
+    none, verbatim."""
+    assert california.measure_rule("Three fifths of the electors").threshold == "3/5"
+    rule = california.measure_rule("As the charter provides")
     assert rule.threshold is None
-    assert rule.text == "Three fifths of the electors"
+    assert rule.text == "As the charter provides"
 
 
 def test_not_utf8(general) -> None:

@@ -30,7 +30,6 @@ checks it against the standard's schemas.
 from __future__ import annotations
 
 from datetime import datetime
-from fractions import Fraction
 from typing import Any
 
 import msgspec
@@ -39,6 +38,7 @@ from lxml import etree
 import racedesk
 from racedesk.model import Contest, ContestCount, Election, Release
 from racedesk.model.answers import Interval, Snapshot
+from racedesk.rules import logic_for
 from racedesk.sources.cdf import (
     COUNT_TYPES,
     EXTENSION_VERSION,
@@ -348,17 +348,7 @@ def _rule_extension(contest: Contest) -> list[Node]:
 
 
 def _variation(contest: Contest) -> tuple[str, str | None]:
-    rule = contest.rule
-    if rule.kind == "plurality":
-        return ("plurality" if rule.votes_allowed == 1 else "n-of-m"), None
-    if rule.kind == "majority_or_runoff":
-        return "majority", None
-    if rule.kind == "top_two":
-        return "other", "top-two"
-    fraction = rule.threshold_fraction()
-    if fraction is None:
-        return "other", "threshold not stated"
-    return ("majority" if fraction == Fraction(1, 2) else "super-majority"), None
+    return logic_for(contest.rule).vote_variation()
 
 
 def _count_extension(count: ContestCount | None) -> list[Node]:

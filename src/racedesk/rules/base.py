@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from racedesk.model import CallEvent, CallStatus, Contest, ContestCount, ContestState, Rule
+from racedesk.model import (
+    CallEvent,
+    CallStatus,
+    Contest,
+    ContestCount,
+    ContestKind,
+    ContestState,
+    Rule,
+)
 from racedesk.model.answers import Interval, Projection, VotesLeft
 
 if TYPE_CHECKING:
@@ -103,6 +111,11 @@ class RuleLogic:
 
     #: The family's name (its module): ``places``, ``runoff``, ``threshold``.
     family: ClassVar[str] = ""
+    #: What kind of contest has this rule: ``candidate``, ``measure`` or ``recall``.
+    contest_kind: ClassVar[ContestKind] = "candidate"
+    #: The status of choices that go on to a later election (top-two's ``advanced``, a
+    #: runoff's ``runoff``).
+    advance_status: ClassVar[CallStatus] = "advanced"
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
@@ -119,6 +132,22 @@ class RuleLogic:
     def places(self) -> int:
         """How many top places the choices compete for (seats or runoff places; 0: none)."""
         return 0
+
+    def default_advance(self, seats: int) -> int:
+        """How many choices advance when the rule's writer does not say (0: none advance)."""
+        return 0
+
+    def problems(self) -> list[tuple[str, str]]:
+        """What is wrong with the rule as written, as (field, problem) pairs: an empty list
+        for a rule the desk can apply."""
+        rule = self.rule
+        if rule.votes_allowed < rule.seats:
+            return [("votes_allowed", "votes_allowed is smaller than seats")]
+        return []
+
+    def vote_variation(self) -> tuple[str, str | None]:
+        """The rule as NIST SP 1500-100's ``VoteVariation`` (and its ``OtherVoteVariation``)."""
+        raise NotImplementedError
 
     def yes_no(self, contest: Contest) -> tuple[int, int]:
         """The positions of the yes and the no choice (-1, -1 where the rule has none)."""

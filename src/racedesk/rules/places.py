@@ -114,6 +114,9 @@ class Plurality(Places):
     def top_set_key(self, names: Sequence[str]) -> str:
         return " and ".join(names) + " win"
 
+    def vote_variation(self) -> tuple[str, str | None]:
+        return ("plurality" if self.rule.votes_allowed == 1 else "n-of-m"), None
+
     def names_each_winner(self) -> bool:
         return self.places() == 1
 
@@ -132,6 +135,17 @@ class TopTwo(Places):
 
     def standing_places(self) -> int:
         return self.rule.advance or 2 * self.rule.seats
+
+    def default_advance(self, seats: int) -> int:
+        return 2 * seats
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.rule.advance < 1:
+            return [("advance", "a top_two rule needs advance ≥ 1")]
+        return super().problems()
+
+    def vote_variation(self) -> tuple[str, str | None]:
+        return "other", "top-two"
 
 
 def duel(

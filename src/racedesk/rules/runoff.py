@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
-from racedesk.model import CallEvent, Contest, ContestCount
+from racedesk.model import CallEvent, CallStatus, Contest, ContestCount
 from racedesk.model.answers import Projection, Standing, StandingStatus, VotesLeft
 from racedesk.rules.base import Count, Judge, RuleLogic, Verdict, pct, places_with_ties, ranked
 from racedesk.rules.hurdle import threshold_needs, threshold_status
@@ -47,6 +48,7 @@ class MajorityOrRunoff(RuleLogic):
     """Majority wins outright, otherwise the top ``advance`` go to a runoff (module docstring)."""
 
     family = "runoff"
+    advance_status: ClassVar[CallStatus] = "runoff"
 
     def name(self) -> str:
         return "majority wins outright, otherwise the top two go to a runoff"
@@ -56,6 +58,17 @@ class MajorityOrRunoff(RuleLogic):
 
     def facts(self, contest: Contest) -> ContestFacts:
         return ContestFacts(contest, self.name())
+
+    def default_advance(self, seats: int) -> int:
+        return 2 * seats
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.rule.advance < 1:
+            return [("advance", "a majority_or_runoff rule needs advance ≥ 1")]
+        return super().problems()
+
+    def vote_variation(self) -> tuple[str, str | None]:
+        return "majority", None
 
     def standing(
         self, facts: ContestFacts, count: ContestCount | None, votes_left: VotesLeft

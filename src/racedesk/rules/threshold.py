@@ -18,12 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Final
+from typing import ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from racedesk.model import CallEvent, Contest, ContestCount, ContestState
+from racedesk.model import CallEvent, Contest, ContestCount, ContestKind, ContestState, Rule
 from racedesk.model.answers import Interval, Projection, Standing, StandingStatus, VotesLeft
 from racedesk.rules.base import Count, Judge, RuleLogic, Verdict, pct
 from racedesk.rules.hurdle import reaches, threshold_needs, threshold_status
@@ -57,17 +57,22 @@ def yes_no(contest: Contest) -> tuple[int, int]:
     return yes, no
 
 
-def parse_threshold(text: str | float) -> Fraction | None:
-    """A threshold as written ("2/3", "55%", "11/20", "0.5", 0.5) as an exact fraction strictly
-    between 0 and 1, or None when it is not one."""
+def parse_fraction(text: str | float) -> Fraction | None:
+    """A share as written ("2/3", "55%", "11/20", "0.5", 0.5) as an exact fraction, or None
+    when it is not a number."""
     if isinstance(text, bool):
         return None
     raw = str(text).strip()
     try:
-        q = Fraction(raw[:-1].strip()) / 100 if raw.endswith("%") else Fraction(raw)
+        return Fraction(raw[:-1].strip()) / 100 if raw.endswith("%") else Fraction(raw)
     except (ValueError, ZeroDivisionError):
         return None
-    return q if 0 < q < 1 else None
+
+
+def parse_threshold(text: str | float) -> Fraction | None:
+    """A threshold as written (:func:`parse_fraction`) strictly between 0 and 1, or None."""
+    q = parse_fraction(text)
+    return q if q is not None and 0 < q < 1 else None
 
 
 def threshold_words(q: Fraction) -> str:
@@ -97,10 +102,9 @@ class Threshold:
         return reaches(votes, total, self.num, self.den, self.strict)
 
 
-def thresholds(contest: Contest) -> list[Threshold]:
-    """The contest's thresholds, the main one first and the conditional one after it; none when
+def thresholds(rule: Rule) -> list[Threshold]:
+    """The rule's thresholds, the main one first and the conditional one after it; none when
     the main one is missing or any cannot be read as a share between 0 and 1."""
-    rule = contest.rule
     if rule.threshold is None:
         return []
     qs = [parse_threshold(t) for t in (rule.threshold, rule.alt_threshold) if t is not None]
@@ -117,7 +121,7 @@ class ThresholdFacts(ContestFacts):
     def __init__(self, contest: Contest, rule_text: str) -> None:
         super().__init__(contest, rule_text)
         self.yes, self.no = yes_no(contest)
-        self.thresholds = thresholds(contest)
+        self.thresholds = thresholds(contest.rule)
         self.goal = self.denominator = self.split_outcome = ""
         if not self.thresholds:
             return
@@ -138,9 +142,26 @@ class Question(RuleLogic):
     """Measures and recalls (module docstring)."""
 
     family = "threshold"
+    contest_kind: ClassVar[ContestKind] = "measure"
 
     def name(self) -> str:
         return "passes at its threshold"
+
+    def problems(self) -> list[tuple[str, str]]:
+        """A question needs a threshold between 0 and 1 (a recall, more than half)."""
+        rule = self.rule
+        if rule.threshold is None:
+            return [("threshold", f"a {rule.kind} rule needs a threshold such as 1/2")]
+        for field, text in (("threshold", rule.threshold), ("alt_threshold", rule.alt_threshold)):
+            if text is not None and parse_threshold(text) is None:
+                return [(field, f"threshold {text!r} is not a fraction between 0 and 1 like 2/3")]
+        return super().problems()
+
+    def vote_variation(self) -> tuple[str, str | None]:
+        qs = thresholds(self.rule)
+        if not qs:
+            return "other", "threshold not stated"
+        return ("majority" if qs[0].fraction == Fraction(1, 2) else "super-majority"), None
 
     def yes_no(self, contest: Contest) -> tuple[int, int]:
         return yes_no(contest)
@@ -171,7 +192,7 @@ class Question(RuleLogic):
         probs = np.full((c_count, k), math.nan)
         outs: list[dict[str, float]] = [{} for _ in range(c_count)]
         for j, contest in enumerate(contests):
-            qs = thresholds(contest)
+            qs = thresholds(contest.rule)
             yes, _no = yes_no(contest)
             if not qs or yes < 0:
                 continue
@@ -197,7 +218,7 @@ class Question(RuleLogic):
     ) -> Verdict:
         """Passed or failed once yes is safely beyond every threshold, the other way for
         failed, outside the recount guard and at the call probability."""
-        qs = thresholds(contest)
+        qs = thresholds(contest.rule)
         if not qs:
             return Verdict(
                 "too early",
@@ -233,7 +254,7 @@ class Question(RuleLogic):
 
     def leading_now(self, contest: Contest, event: CallEvent, state: ContestState) -> bool:
         """Whether the count so far is on the side of the call (passing for passed)."""
-        qs = thresholds(contest)
+        qs = thresholds(contest.rule)
         yes, _no = yes_no(contest)
         if not qs or yes < 0:
             return True
@@ -248,7 +269,7 @@ class Question(RuleLogic):
         """Passed (the yes choice) or failed (the no choice) at every threshold; too close when
         the count lands between a conditional threshold and the main one, or the threshold or
         yes cannot be read."""
-        qs = thresholds(contest)
+        qs = thresholds(contest.rule)
         yes, no = yes_no(contest)
         if not qs or yes < 0:
             return "too close", []
@@ -266,6 +287,17 @@ class Measure(Question):
 
 class Recall(Question):
     """A recall question: more than half removes the officer (EC §11000 ff.)."""
+
+    contest_kind: ClassVar[ContestKind] = "recall"
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.rule.threshold is not None and parse_threshold(self.rule.threshold) != Fraction(
+            1, 2
+        ):
+            return [
+                ("threshold", "a recall passes by more than half (EC §11000 ff.): threshold 1/2")
+            ]
+        return super().problems()
 
     def name(self) -> str:
         return "recall passes with a majority"
@@ -426,6 +458,7 @@ __all__ = [
     "Threshold",
     "ThresholdFacts",
     "need_interval",
+    "parse_fraction",
     "parse_threshold",
     "threshold_words",
     "thresholds",

@@ -27,15 +27,17 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from racedesk.errors import ConfigError, InputError
-from racedesk.model import Contest, ContestKind, Rule
+from racedesk.model import Contest, ContestKind, Rule, RuleKind
+from racedesk.rules import FAMILIES, logic_for, rule_name
+from racedesk.rules.threshold import parse_fraction, parse_threshold
 
 FORMAT = "racedesk.rules/1"
-_KINDS = ("plurality", "majority_or_runoff", "top_two", "measure", "recall")
 _KEYS = {
     "rule",
     "seats",
@@ -46,11 +48,9 @@ _KEYS = {
     "condition",
     "text",
 }
+#: The words of a rule a file does not word itself, where they are not the rule's name.
 _DEFAULT_TEXT = {
-    "plurality": "most votes wins",
     "majority_or_runoff": "majority of votes cast elects; otherwise the top two go to a runoff",
-    "top_two": "top two advance",
-    "recall": "recall passes with a majority",
 }
 
 
@@ -61,17 +61,13 @@ def title_key(title: str) -> str:
 
 def _threshold(value: Any, where: str) -> str:
     """A threshold as an exact fraction string: ``"2/3"``, ``"55%"`` → ``"11/20"``, ``0.5`` →
-    ``"1/2"``."""
+    ``"1/2"`` (read by :func:`racedesk.rules.threshold.parse_threshold`)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ConfigError(f'threshold {value!r} is not a fraction like "2/3" or "55%"', where=where)
-    text = str(value).strip()
-    try:
-        frac = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise ConfigError(
-            f'threshold {value!r} is not a fraction like "2/3" or "55%"', where=where
-        ) from None
-    if not 0 < frac < 1:
+    frac = parse_fraction(value)
+    if frac is None:
+        raise ConfigError(f'threshold {value!r} is not a fraction like "2/3" or "55%"', where=where)
+    if parse_threshold(str(frac)) is None:
         raise ConfigError(f"threshold {value!r} is not between 0 and 1", where=where)
     return f"{frac.numerator}/{frac.denominator}"
 
@@ -84,51 +80,53 @@ def _whole(entry: Mapping[str, Any], key: str, default: int, where: str) -> int:
 
 
 def rule_from_entry(entry: Mapping[str, Any], where: str) -> Rule:
-    """One entry of a rules file (``{"rule": "measure", "threshold": "2/3"}``) as a :class:`Rule`."""
+    """One entry of a rules file (``{"rule": "measure", "threshold": "2/3"}``) as a :class:`Rule`;
+    what each rule takes and needs is its family's (:mod:`racedesk.rules`)."""
     if not isinstance(entry, Mapping):
         raise ConfigError("each contest's entry must be a table of settings", where=where)
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
         raise ConfigError(f"unknown settings {unknown}; known: {sorted(_KEYS)}", where=where)
     kind = entry.get("rule")
-    if kind not in _KINDS:
-        raise ConfigError(f"rule must be one of {', '.join(_KINDS)}, not {kind!r}", where=where)
-    text = str(entry.get("text", ""))
-    if kind in ("measure", "recall"):
-        threshold = _threshold(entry.get("threshold", "1/2"), where)
-        if kind == "recall" and threshold != "1/2":
-            raise ConfigError(
-                "a recall passes by more than half (EC §11000 ff.): threshold 1/2", where=where
-            )
-        alt = entry.get("alt_threshold")
-        return Rule(
-            kind=kind,
-            threshold=threshold,
-            alt_threshold=_threshold(alt, where) if alt is not None else None,
-            condition=str(entry.get("condition", "")),
-            text=text
-            or (_DEFAULT_TEXT["recall"] if kind == "recall" else f"passes at {threshold}"),
-        )
+    if kind not in FAMILIES:
+        raise ConfigError(f"rule must be one of {', '.join(FAMILIES)}, not {kind!r}", where=where)
+    question = FAMILIES[kind].contest_kind != "candidate"
+    rule = (_question_rule if question else _candidate_rule)(kind, entry, where)
+    problems = logic_for(rule).problems()
+    if problems:
+        raise ConfigError(problems[0][1], where=where)
+    return rule
+
+
+def _question_rule(kind: RuleKind, entry: Mapping[str, Any], where: str) -> Rule:
+    threshold = _threshold(entry.get("threshold", "1/2"), where)
+    alt = entry.get("alt_threshold")
+    rule = Rule(
+        kind=kind,
+        threshold=threshold,
+        alt_threshold=_threshold(alt, where) if alt is not None else None,
+        condition=str(entry.get("condition", "")),
+    )
+    text = str(entry.get("text", "")) or (
+        f"passes at {threshold}" if kind == "measure" else rule_name(rule)
+    )
+    return msgspec.structs.replace(rule, text=text)
+
+
+def _candidate_rule(kind: RuleKind, entry: Mapping[str, Any], where: str) -> Rule:
     if "threshold" in entry or "alt_threshold" in entry:
         raise ConfigError(f"a {kind} contest has no threshold", where=where)
     seats = _whole(entry, "seats", 1, where)
     votes_allowed = _whole(entry, "votes_allowed", seats, where)
-    if votes_allowed < seats:
-        raise ConfigError(f"votes_allowed ({votes_allowed}) is below seats ({seats})", where=where)
-    advance = 0
-    if kind in ("majority_or_runoff", "top_two"):
-        advance = _whole(entry, "advance", 2 * seats, where)
-    elif "advance" in entry:
+    advancing = FAMILIES[kind](Rule(kind=kind)).default_advance(seats)
+    if not advancing and "advance" in entry:
         raise ConfigError(
             "only majority_or_runoff and top_two contests advance candidates", where=where
         )
-    return Rule(
-        kind=kind,
-        seats=seats,
-        votes_allowed=votes_allowed,
-        advance=advance,
-        text=text or _DEFAULT_TEXT[kind],
-    )
+    advance = _whole(entry, "advance", advancing, where) if advancing else 0
+    rule = Rule(kind=kind, seats=seats, votes_allowed=votes_allowed, advance=advance)
+    text = str(entry.get("text", "")) or _DEFAULT_TEXT.get(kind, rule_name(rule))
+    return msgspec.structs.replace(rule, text=text)
 
 
 def parse_rules(data: bytes, where: str) -> dict[str, Rule]:
@@ -213,16 +211,14 @@ def apply_rules(
     out = list(items)
     for i, rule in chosen.items():
         c = out[i]
-        kind: ContestKind = "candidate"
-        if rule.kind in ("measure", "recall"):
-            if len(c.choices) != 2:
-                names = ", ".join(k.name for k in c.choices)
-                raise InputError(
-                    f"contest {c.id} ({c.title}) has {len(c.choices)} choices ({names}); a "
-                    f"{rule.kind} rule needs a yes/no question",
-                    where=where,
-                )
-            kind = rule.kind
+        kind: ContestKind = logic_for(rule).contest_kind
+        if kind != "candidate" and len(c.choices) != 2:
+            names = ", ".join(k.name for k in c.choices)
+            raise InputError(
+                f"contest {c.id} ({c.title}) has {len(c.choices)} choices ({names}); a "
+                f"{rule.kind} rule needs a yes/no question",
+                where=where,
+            )
         out[i] = Contest(
             id=c.id, title=c.title, kind=kind, rule=rule, choices=c.choices, group=c.group,
             party=c.party,

@@ -17,7 +17,6 @@ names the file and the field (``la-da-2020.json, $.elections[0].releases[2].feed
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
-from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,7 +25,6 @@ import msgspec
 
 from racedesk.errors import InputError, UnknownReferenceError
 from racedesk.model import (
-    RULE_NAMES,
     Choice,
     Contest,
     ContestCount,
@@ -39,6 +37,7 @@ from racedesk.model import (
     RuleKind,
     sha256_hex,
 )
+from racedesk.rules import logic_for
 from racedesk.sources.outstanding import (
     ReportEntry,
     entry_report,
@@ -346,35 +345,22 @@ def _contests(specs: list[_Contest], here: str, sources: dict[str, str]) -> tupl
 
 
 def _rule(spec: _Rule, at: str, sources: dict[str, str]) -> Rule:
-    """The contest's rule; its ``source`` (the law) must be one of the file's sources."""
+    """The contest's rule; its ``source`` (the law) must be one of the file's sources, and the
+    rule must be one its family can apply (:meth:`racedesk.rules.base.RuleLogic.problems`)."""
     _source(sources, spec.source, f"{at}.source")
-    if spec.kind in ("majority_or_runoff", "top_two") and spec.advance < 1:
-        raise InputError(f"a {spec.kind} rule needs advance ≥ 1", where=f"{at}.advance")
-    if spec.kind in ("measure", "recall"):
-        if spec.threshold is None:
-            raise InputError(
-                f"a {spec.kind} rule needs a threshold such as 1/2", where=f"{at}.threshold"
-            )
-        try:
-            q = Fraction(spec.threshold)
-        except (ValueError, ZeroDivisionError):
-            raise InputError(
-                f"threshold {spec.threshold!r} is not a fraction like 2/3", where=f"{at}.threshold"
-            ) from None
-        if not 0 < q < 1:
-            raise InputError(
-                f"threshold {spec.threshold} is not between 0 and 1", where=f"{at}.threshold"
-            )
-    if spec.votes_allowed < spec.seats:
-        raise InputError("votes_allowed is smaller than seats", where=f"{at}.votes_allowed")
-    return Rule(
+    rule = Rule(
         kind=spec.kind,
         seats=spec.seats,
         votes_allowed=spec.votes_allowed,
         advance=spec.advance,
         threshold=spec.threshold,
-        text=spec.text or RULE_NAMES[spec.kind],
     )
+    logic = logic_for(rule)
+    problems = logic.problems()
+    if problems:
+        field, problem = problems[0]
+        raise InputError(problem, where=f"{at}.{field}")
+    return msgspec.structs.replace(rule, text=spec.text or logic.name())
 
 
 def _releases(

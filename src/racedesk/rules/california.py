@@ -1,0 +1,134 @@
+"""How a California results feed says which rule a contest has.
+
+- **Candidate contests**: in a primary, voter-nominated offices are top-two (Prop 14 of 2010);
+  nonpartisan county and judicial offices, and the offices of a city's primary nominating
+  election, are majority-or-runoff with 2 × seats advancing (EC §8140–8142); everything else on
+  a primary ballot (party contests, consolidated general elections) and every candidate contest
+  of a general election is plurality, vote for N electing N (EC §15452).
+- **Measures**: the threshold is read from the feed's words ("Majority of votes cast", "55%",
+  "2/3 of votes cast", "Two-thirds", "2/3 votes, 55% if prop 5 passes"), the words kept
+  verbatim; no words is a simple majority (California Constitution art. II §10(a)); words
+  racedesk cannot read keep no threshold, so that the standing says "rule unknown" rather than
+  guess. Recalls pass by more than half (EC §11000 ff.).
+
+Every adapter of a California feed (LA County's JSON and ``.ets``, NIST CDF reports) asks here.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Final
+
+from racedesk.errors import InputError
+from racedesk.model import Rule
+
+# Groups and titles of offices decided by majority-or-runoff in a primary (EC §8140–8142 for
+# county and judicial offices; city charters for "PRIMARY NOMINATING" elections and the school
+# boards consolidated with them).
+MAJORITY_GROUPS: Final = frozenset(
+    {"district attorney", "board of supervisors", "judge superior court", "sheriff", "assessor"}
+)
+_MAJORITY_TITLE: Final = re.compile(
+    r"\bPRIMARY\b|^LOS ANGELES UNIFIED SCHOOL DISTRICT|^LONG BEACH UNIFIED SCHOOL DISTRICT",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS: Final = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_WORD_THRESHOLDS: Final = (
+    (re.compile(r"two[- ]thirds", re.I), "2/3"),
+    (re.compile(r"three[- ]fifths", re.I), "3/5"),
+    (re.compile(r"three[- ]quarters|three[- ]fourths", re.I), "3/4"),
+    (re.compile(r"majority|more than half|one[- ]half|50\s*%\s*\+", re.I), "1/2"),
+)
+_NUMBER_THRESHOLD: Final = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*%|(?P<a>\d+)\s*/\s*(?P<b>\d+)")
+
+
+def votes_allowed(vote_for: str | None, where: str = "") -> int:
+    """Votes each ballot may give: ``""`` is one, "Vote for no more than two" is two."""
+    text = (vote_for or "").strip().lower()
+    if not text:
+        return 1
+    match = re.search(r"(\d+)|\b(" + "|".join(_NUMBER_WORDS) + r")\b", text)
+    if not match:
+        raise InputError(f"cannot read how many votes are allowed from {vote_for!r}", where=where)
+    return int(match.group(1)) if match.group(1) else _NUMBER_WORDS[match.group(2)]
+
+
+def _fraction_text(match: re.Match[str]) -> str:
+    if match.group("num") is not None:
+        percent = Fraction(match.group("num"))
+        if percent in (Fraction(6667, 100), Fraction(667, 10)):
+            return "2/3"
+        value = percent / 100
+    else:
+        value = Fraction(int(match.group("a")), int(match.group("b")) or 1)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def measure_rule(
+    pass_rate: str | None, *, recall: bool = False, variation: str | None = None
+) -> Rule:
+    """A measure's (or a recall's) rule from the feed's words for its pass rate (LA's
+    ``MeasurePassRate``, a CDF ``PassageThreshold``), kept verbatim in ``text``; where the feed
+    has no words, from a CDF ``VoteVariation`` (``super-majority`` with no figure keeps no
+    threshold).
+
+    A conditional text keeps its first threshold, the second as ``alt_threshold`` and the words
+    after "if" as ``condition``.
+    """
+    words = (pass_rate or "").strip()
+    if recall:
+        return Rule(kind="recall", threshold="1/2", text=words or "Majority of votes cast")
+    found = list(_NUMBER_THRESHOLD.finditer(words))
+    if found:
+        first = _fraction_text(found[0])
+        if len(found) > 1 and re.search(r"\bif\b", words, re.I):
+            condition = re.split(r"\bif\b", words, maxsplit=1, flags=re.I)[1].strip()
+            return Rule(
+                kind="measure",
+                threshold=first,
+                alt_threshold=_fraction_text(found[1]),
+                condition=condition,
+                text=words,
+            )
+        return Rule(kind="measure", threshold=first, text=words)
+    for pattern, value in _WORD_THRESHOLDS:
+        if pattern.search(words):
+            return Rule(kind="measure", threshold=value, text=words)
+    if not words:
+        if variation == "super-majority":
+            return Rule(
+                kind="measure", threshold=None, text="super-majority (threshold not stated)"
+            )
+        return Rule(kind="measure", threshold="1/2", text="(none given: simple majority)")
+    return Rule(kind="measure", threshold=None, text=words)
+
+
+def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
+                   voter_nominated: bool, vote_for: int) -> Rule:  # fmt: skip
+    """The rule of a candidate contest (module docstring): ``group`` is the feed's group of
+    offices ("District Attorney"), ``title`` the contest's."""
+    if primary and voter_nominated:
+        return Rule(
+            kind="top_two", seats=1, votes_allowed=vote_for, advance=2, text="top two advance"
+        )
+    if (
+        primary
+        and nonpartisan
+        and (group.strip().lower() in MAJORITY_GROUPS or _MAJORITY_TITLE.search(title))
+    ):
+        return Rule(
+            kind="majority_or_runoff",
+            seats=vote_for,
+            votes_allowed=vote_for,
+            advance=2 * vote_for,
+            text="majority of votes cast elects; otherwise the top two go to the November runoff",
+        )
+    return Rule(kind="plurality", seats=vote_for, votes_allowed=vote_for,
+                text=f"the {vote_for} with the most votes win" if vote_for > 1 else "most votes wins")  # fmt: skip
+
+
+__all__ = ["MAJORITY_GROUPS", "candidate_rule", "measure_rule", "votes_allowed"]
