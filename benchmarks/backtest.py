@@ -60,7 +60,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = general_feed(args.data)
     election, files = lavote.load_folder(folder)
-    releases = [lavote.read_release(data, election, where=str(path)) for path, data in files]
+    read_release = lavote.release_reader(election)
+    releases = [read_release(data, where=str(path)) for path, data in files]
     reports = load_reports(args.data / "lavote" / "outstanding-reports.csv", election.date)
     params = load_params()
     run_backtest(election, releases, reports, params)  # warm-up: imports, caches

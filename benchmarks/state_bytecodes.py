@@ -62,7 +62,8 @@ def main() -> None:
     args = parser.parse_args()
     election, files = lavote.load_folder(general_feed(args.data))
     params = load_params()
-    good = [lavote.read_release(data, election, where=p.name) for p, data in files[: args.release]]
+    read_release = lavote.release_reader(election)
+    good = [read_release(data, where=p.name) for p, data in files[: args.release]]
     release = good[-1]
     left = county_ballots_left(election, good, (), params)
     lefts = contests_votes_left(election, good, left, params)

@@ -36,7 +36,7 @@ from _machine import general_feed  # noqa: E402
 from racedesk.model import Election, Release  # noqa: E402
 from racedesk.model.answers import Snapshot  # noqa: E402
 from racedesk.settings import shared_data_dir  # noqa: E402
-from racedesk.sources.lavote import load_folder, read_release  # noqa: E402
+from racedesk.sources.lavote import load_folder, release_reader  # noqa: E402
 from racedesk.store.base import StoredRelease  # noqa: E402
 from racedesk.store.sql import SqlStore  # noqa: E402
 
@@ -77,8 +77,9 @@ def main() -> None:
 
     folder = general_feed(shared_data_dir())
     election, files = load_folder(folder)
+    read_release = release_reader(election)
     releases = [
-        msgspec.structs.replace(read_release(data, election, where=str(p)), sequence=i)
+        msgspec.structs.replace(read_release(data, where=str(p)), sequence=i)
         for i, (p, data) in enumerate(files)
     ]
     snaps, made_by = snapshots_for(election, releases)

@@ -2,16 +2,20 @@
 
 Every command that reads outside data goes through ``racedesk.sources``; every command that
 answers goes through ``racedesk.publish.documents`` (``--json``) or ``racedesk.publish.terminal`` (tables).
+Every command is registered with :func:`command`, the one error boundary: a racedesk error is
+printed as one line (where, what was wrong, what to do) and the command exits with status 2.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
 import msgspec
 import typer
@@ -19,7 +23,7 @@ from rich.progress import Progress
 
 from racedesk.desk import Desk, load_params, open_desk
 from racedesk.engine.replay import replay as replay_canvass
-from racedesk.errors import RacedeskError
+from racedesk.errors import RacedeskError, StoreError
 from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
 from racedesk.publish import documents, numbers, terminal
@@ -57,16 +61,47 @@ ElectionOption = Annotated[
 ]
 
 
-def _fail(exc: RacedeskError) -> None:
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _fail(exc: RacedeskError) -> NoReturn:
     typer.secho(f"racedesk: {exc.message}", fg="red", err=True)
     raise typer.Exit(2)
+
+
+def _reported(run: Callable[P, R]) -> Callable[P, R]:
+    """``run``, with any racedesk error it raises reported by :func:`_fail`."""
+
+    @functools.wraps(run)
+    def reporting(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return run(*args, **kwargs)
+        except RacedeskError as exc:
+            _fail(exc)
+
+    return reporting
+
+
+def command(name: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a function as the command ``name`` (default: the function's name) inside the
+    CLI's one error boundary."""
+
+    def register(run: Callable[P, R]) -> Callable[P, R]:
+        reporting = _reported(run)
+        app.command(name)(reporting)
+        return reporting
+
+    return register
 
 
 def _print_json(doc: Any) -> None:
     sys.stdout.write(json.dumps(msgspec.to_builtins(doc), ensure_ascii=False, indent=2) + "\n")
 
 
-def _parse_time(text: str | None) -> datetime | None:
+def _parse_time(text: str | None, election: Election) -> datetime | None:
+    """The time ``text`` (ISO 8601); a time without a zone is in the election's zone, as in
+    the API."""
     if text is None:
         return None
     try:
@@ -76,9 +111,7 @@ def _parse_time(text: str | None) -> datetime | None:
             f"cannot read the time {text!r}: use ISO 8601, e.g. 2024-11-06T01:15-08:00"
         ) from None
     if value.tzinfo is None:
-        from racedesk.sources.lavote import LA_TIME
-
-        value = value.replace(tzinfo=LA_TIME)
+        value = value.replace(tzinfo=ZoneInfo(election.timezone))
     return value
 
 
@@ -87,7 +120,8 @@ def _reports_for(canvass: Canvass, outstanding: Path | None) -> list[Outstanding
         return canvass.reports
     from racedesk.sources.outstanding import load_reports
 
-    return load_reports(outstanding, election_date=canvass.election.date)
+    election = canvass.election
+    return load_reports(outstanding, election.date, ZoneInfo(election.timezone))
 
 
 def _match_contests(election: Election, wanted: str | None) -> list[Contest]:
@@ -108,19 +142,14 @@ def _pick_election(desk: Desk, election_id: str | None) -> Election:
         return desk.election(election_id)
     elections = desk.elections()
     if not elections:
-        typer.secho(
-            "racedesk: the database holds no election yet: run `racedesk ingest SOURCE` first",
-            err=True,
-            fg="red",
-        )
-        raise typer.Exit(2)
+        raise StoreError("the database holds no election yet: run `racedesk ingest SOURCE` first")
     return max(elections, key=lambda e: e.date)
 
 
 # ---- commands -------------------------------------------------------------------------------
 
 
-@app.command()
+@command()
 def ingest(
     source: Annotated[str, typer.Argument(help="A feed folder, a results file, or scenario:NAME.")],
     db: DbOption = None,
@@ -135,14 +164,11 @@ def ingest(
     ] = 60.0,
 ) -> None:
     """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
-    try:
-        canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
-        desk = open_desk(db, patience=patience)
-        out = terminal.console()
-        for canvass in canvasses:
-            _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
-    except RacedeskError as exc:
-        _fail(exc)
+    canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
+    desk = open_desk(db, patience=patience)
+    out = terminal.console()
+    for canvass in canvasses:
+        _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
 
 
 def _ingest_canvass(
@@ -155,16 +181,8 @@ def _ingest_canvass(
     payloads = canvass.payloads or [None] * len(canvass.releases)
     with Progress(console=out, transient=True) as progress:
         task = progress.add_task(f"{election.id}", total=len(canvass.releases))
-        for release, data in zip(canvass.releases, payloads, strict=True):
-            if data is not None and election.source == "lavote":
-                result = desk.ingest(
-                    election.id,
-                    data,
-                    origin=release.content_hash[:12],
-                    received_at=release.received_at,
-                )
-            else:
-                result = desk.ingest_parsed(release, data, origin=election.source)
+        for release, raw in zip(canvass.releases, payloads, strict=True):
+            result = desk.ingest_parsed(release, raw)
             if result.status == "stored":
                 stored += 1
                 flagged += not result.usable
@@ -178,7 +196,7 @@ def _ingest_canvass(
     )
 
 
-@app.command()
+@command()
 def replay(
     source: Annotated[str, typer.Argument(help="A feed folder, a results file, or scenario:NAME.")],
     contest: Annotated[
@@ -191,50 +209,45 @@ def replay(
     seed: Annotated[int, typer.Option(help="Random seed of the projection.")] = 0,
 ) -> None:
     """Replay SOURCE release by release: a table per release for each contest chosen."""
-    try:
-        canvasses = load_canvasses(source, fmt=fmt)
-        model = load_params(str(params) if params else None)
-        docs = []
-        out = terminal.console(as_json)
-        for canvass in canvasses:
-            election = canvass.election
-            contests = _match_contests(election, contest) if contest else []
-            snapshots: list[Snapshot] = []
-            with Progress(
-                console=out, transient=True, disable=len(canvass.releases) < 10
-            ) as progress:
-                task = progress.add_task(f"replaying {election.id}", total=len(canvass.releases))
-                for snap in replay_canvass(
-                    election, canvass.releases, _reports_for(canvass, outstanding), model, seed
-                ):
-                    snapshots.append(snap)
-                    progress.advance(task)
-            per_contest = []
-            for c in contests:
-                rows = []
-                for i, snap in enumerate(snapshots):
-                    recent = [s.state(c.id) for s in snapshots[max(0, i - 3) : i + 1]]
-                    rows.append(documents.contest_view(election, snap, c.id, [r for r in recent if r]))
-                per_contest.append({"id": c.id, "title": c.title, "releases": rows})
-                if not as_json:
-                    out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", rows))
-                    out.print(f"[bold]{rows[-1].contest.sentence}[/bold]\n")
-            if not contests and not as_json:
-                _print_summary(out, election, snapshots)
-            docs.append(
-                {
-                    "election": documents.election_info(election),
-                    "releases": len(snapshots),
-                    "contests": per_contest,
-                    "final": documents.election_view(election, snapshots[-1])
-                    if snapshots and not contests
-                    else None,
-                }
-            )
-        if as_json:
-            _print_json({"schema": "racedesk.replay/1", "elections": docs})
-    except RacedeskError as exc:
-        _fail(exc)
+    canvasses = load_canvasses(source, fmt=fmt)
+    model = load_params(str(params) if params else None)
+    docs = []
+    out = terminal.console(as_json)
+    for canvass in canvasses:
+        election = canvass.election
+        contests = _match_contests(election, contest) if contest else []
+        snapshots: list[Snapshot] = []
+        with Progress(console=out, transient=True, disable=len(canvass.releases) < 10) as progress:
+            task = progress.add_task(f"replaying {election.id}", total=len(canvass.releases))
+            for snap in replay_canvass(
+                election, canvass.releases, _reports_for(canvass, outstanding), model, seed
+            ):
+                snapshots.append(snap)
+                progress.advance(task)
+        per_contest = []
+        for c in contests:
+            rows = []
+            for i, snap in enumerate(snapshots):
+                recent = [s.state(c.id) for s in snapshots[max(0, i - 3) : i + 1]]
+                rows.append(documents.contest_view(election, snap, c.id, [r for r in recent if r]))
+            per_contest.append({"id": c.id, "title": c.title, "releases": rows})
+            if not as_json:
+                out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", rows))
+                out.print(f"[bold]{rows[-1].contest.sentence}[/bold]\n")
+        if not contests and not as_json:
+            _print_summary(out, election, snapshots)
+        docs.append(
+            {
+                "election": documents.election_info(election),
+                "releases": len(snapshots),
+                "contests": per_contest,
+                "final": documents.election_view(election, snapshots[-1])
+                if snapshots and not contests
+                else None,
+            }
+        )
+    if as_json:
+        _print_json({"schema": "racedesk.replay/1", "elections": docs})
 
 
 def _print_summary(out: Any, election: Election, snapshots: list[Snapshot]) -> None:
@@ -262,7 +275,7 @@ def _ballots_counted(snap: Snapshot) -> int | None:
     return snap.ballots_counted
 
 
-@app.command()
+@command()
 def status(
     db: DbOption = None,
     election: ElectionOption = None,
@@ -275,48 +288,40 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Every contest's state after the latest release in the database (or as of a time)."""
-    try:
-        desk = open_desk(db)
-        chosen = _pick_election(desk, election)
-        snap = desk.snapshot(chosen.id, _parse_time(as_of))
-        if snap is None:
-            typer.secho(
-                f"racedesk: no release of {chosen.id} is stored{' by ' + as_of if as_of else ''}",
-                err=True,
-                fg="red",
-            )
-            raise typer.Exit(2)
-        contests = _match_contests(chosen, contest)
-        if as_json:
-            if contest:
-                _print_json(
-                    {
-                        "schema": "racedesk.states/1",
-                        "contests": [documents.contest_view(chosen, snap, c.id) for c in contests],
-                    }
-                )
-            else:
-                _print_json(documents.election_view(chosen, snap))
-            return
-        out = terminal.console()
+    desk = open_desk(db)
+    chosen = _pick_election(desk, election)
+    snap = desk.snapshot(chosen.id, _parse_time(as_of, chosen))
+    if snap is None:
+        raise StoreError(f"no release of {chosen.id} is stored{' by ' + as_of if as_of else ''}")
+    contests = _match_contests(chosen, contest)
+    if as_json:
         if contest:
-            for c in contests:
-                history = desk.contest_history(chosen.id, c.id)
-                recent = [s for s in history if s.release_sequence <= snap.release_sequence][-4:]
-                view = documents.contest_view(chosen, snap, c.id, recent)
-                out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", [view]))
-                out.print(f"[bold]{view.contest.sentence}[/bold]\n")
-            return
-        out.print(
-            terminal.status_table(
-                chosen, snap, [documents.contest_summary(chosen, snap, c.id) for c in contests]
+            _print_json(
+                {
+                    "schema": "racedesk.states/1",
+                    "contests": [documents.contest_view(chosen, snap, c.id) for c in contests],
+                }
             )
+        else:
+            _print_json(documents.election_view(chosen, snap))
+        return
+    out = terminal.console()
+    if contest:
+        for c in contests:
+            history = desk.contest_history(chosen.id, c.id)
+            recent = [s for s in history if s.release_sequence <= snap.release_sequence][-4:]
+            view = documents.contest_view(chosen, snap, c.id, recent)
+            out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", [view]))
+            out.print(f"[bold]{view.contest.sentence}[/bold]\n")
+        return
+    out.print(
+        terminal.status_table(
+            chosen, snap, [documents.contest_summary(chosen, snap, c.id) for c in contests]
         )
-    except RacedeskError as exc:
-        _fail(exc)
+    )
 
 
-@app.command()
+@command()
 def contests(
     source: Annotated[
         str | None, typer.Argument(help="A source to read (default: the database).")
@@ -327,38 +332,35 @@ def contests(
     as_json: JsonOption = False,
 ) -> None:
     """List contests with their rules."""
-    try:
-        if source:
-            elections = [c.election for c in load_canvasses(source)]
-        else:
-            elections = [_pick_election(open_desk(db), election)]
-        rows: list[dict[str, Any]] = []
-        for e in elections:
-            for c in _match_contests(e, search) if search else e.contests:
-                rows.append({"election": e.id, "id": c.id, "title": c.title, "group": c.group, "kind": c.kind,
-                             "rule": documents.rule_info(c), "choices": [ch.name for ch in c.choices]})  # fmt: skip
-        if as_json:
-            _print_json({"schema": "racedesk.contests/1", "contests": rows})
-            return
-        from rich.table import Table
+    if source:
+        elections = [c.election for c in load_canvasses(source)]
+    else:
+        elections = [_pick_election(open_desk(db), election)]
+    rows: list[dict[str, Any]] = []
+    for e in elections:
+        for c in _match_contests(e, search) if search else e.contests:
+            rows.append({"election": e.id, "id": c.id, "title": c.title, "group": c.group, "kind": c.kind,
+                         "rule": documents.rule_info(c), "choices": [ch.name for ch in c.choices]})  # fmt: skip
+    if as_json:
+        _print_json({"schema": "racedesk.contests/1", "contests": rows})
+        return
+    from rich.table import Table
 
-        table = Table(title=f"{len(rows)} contests", title_justify="left")
-        for name in ("id", "contest", "rule", "choices"):
-            table.add_column(name)
-        for r in rows:
-            rule = r["rule"]
-            detail = rule.name
-            if rule.votes_allowed > 1:
-                detail += f", vote for {rule.votes_allowed}"
-            if rule.threshold:
-                detail = f"{rule.text}"
-            table.add_row(r["id"], r["title"], detail, str(len(r["choices"])))
-        terminal.console().print(table)
-    except RacedeskError as exc:
-        _fail(exc)
+    table = Table(title=f"{len(rows)} contests", title_justify="left")
+    for name in ("id", "contest", "rule", "choices"):
+        table.add_column(name)
+    for r in rows:
+        rule = r["rule"]
+        detail = rule.name
+        if rule.votes_allowed > 1:
+            detail += f", vote for {rule.votes_allowed}"
+        if rule.threshold:
+            detail = f"{rule.text}"
+        table.add_row(r["id"], r["title"], detail, str(len(r["choices"])))
+    terminal.console().print(table)
 
 
-@app.command()
+@command()
 def watch(
     source: Annotated[
         str,
@@ -377,23 +379,18 @@ def watch(
     ] = None,
 ) -> None:
     """Poll a live feed and store each new release as it is published."""
-    try:
-        desk = open_desk(db)
-        if source.startswith("clarity:"):
-            from racedesk.sources.clarity_poll import watch_clarity
+    from racedesk.desk.watch import watch_clarity, watch_source
 
-            watch_clarity(desk, source.split(":", 1)[1], interval=interval, max_polls=max_polls,
-                          say=terminal.console().print)  # fmt: skip
-            return
-        from racedesk.sources.poll import watch_source
-
-        watch_source(desk, source, interval=interval, max_polls=max_polls, base_url=base_url,
-                     say=terminal.console().print)  # fmt: skip
-    except RacedeskError as exc:
-        _fail(exc)
+    desk = open_desk(db)
+    say = terminal.console().print
+    if source.startswith("clarity:"):
+        url = source.split(":", 1)[1]
+        watch_clarity(desk, url, interval=interval, max_polls=max_polls, say=say)
+        return
+    watch_source(desk, source, interval=interval, max_polls=max_polls, base_url=base_url, say=say)
 
 
-@app.command()
+@command()
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
@@ -403,13 +400,13 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the dashboard and the JSON API over the database."""
-    from racedesk.publish.web.server import serve as serve_app
+    from racedesk.publish.app import serve as serve_app
     from racedesk.settings import write_token
 
     serve_app(open_desk(db), host=host, port=port, token=token or write_token())
 
 
-@app.command()
+@command()
 def backtest(
     source: Annotated[str, typer.Argument(help="A whole canvass: feed folder or scenario:NAME.")],
     outstanding: OutstandingOption = None,
@@ -427,28 +424,25 @@ def backtest(
     """Replay a whole canvass knowing only what was known at each release, and score the calls."""
     from racedesk.engine.backtest import run_backtest
 
-    try:
-        model = load_params(str(params) if params else None)
-        out = terminal.console()
-        for canvass in load_canvasses(source):
-            report = run_backtest(
-                canvass.election, canvass.releases, _reports_for(canvass, outstanding), model, seed
-            )
-            s = report.summary
-            out.print(
-                f"{canvass.election.id}: {s.contests} contests, {s.called} called, "
-                f"[bold]{s.wrong_calls} wrong calls[/bold], 90% intervals held {numbers.pct(s.coverage_90, 1)} "
-                f"of (contest, release) pairs"
-            )
-            if report_json or report_md:
-                from racedesk.publish.backtest_report import write_report
+    model = load_params(str(params) if params else None)
+    out = terminal.console()
+    for canvass in load_canvasses(source):
+        report = run_backtest(
+            canvass.election, canvass.releases, _reports_for(canvass, outstanding), model, seed
+        )
+        s = report.summary
+        out.print(
+            f"{canvass.election.id}: {s.contests} contests, {s.called} called, "
+            f"[bold]{s.wrong_calls} wrong calls[/bold], 90% intervals held {numbers.pct(s.coverage_90, 1)} "
+            f"of (contest, release) pairs"
+        )
+        if report_json or report_md:
+            from racedesk.publish.backtest_report import write_report
 
-                write_report(report, report_json, report_md)
-    except RacedeskError as exc:
-        _fail(exc)
+            write_report(report, report_json, report_md)
 
 
-@app.command()
+@command()
 def calibrate(
     sources: Annotated[list[str], typer.Argument(help="Past canvasses (feed folders).")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the parameter file.")],
@@ -458,19 +452,16 @@ def calibrate(
     from racedesk.engine.calibrate import calibrate as fit
     from racedesk.engine.calibrate import learned_document
 
-    try:
-        canvasses = [c for s in sources for c in load_canvasses(s)]
-        fitted = fit([(c.election, c.releases, _reports_for(c, outstanding)) for c in canvasses])
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(learned_document(fitted))
-        terminal.console().print(
-            f"wrote {out} (version {fitted.version}, from {', '.join(fitted.calibrated_on)})"
-        )
-    except RacedeskError as exc:
-        _fail(exc)
+    canvasses = [c for s in sources for c in load_canvasses(s)]
+    fitted = fit([(c.election, c.releases, _reports_for(c, outstanding)) for c in canvasses])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(learned_document(fitted))
+    terminal.console().print(
+        f"wrote {out} (version {fitted.version}, from {', '.join(fitted.calibrated_on)})"
+    )
 
 
-@app.command()
+@command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="cdf-json, cdf-xml, csv or parquet.")],
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
@@ -481,61 +472,52 @@ def export(
     ] = None,
 ) -> None:
     """Export an election's results as of a time."""
-    try:
-        desk = open_desk(db)
-        chosen = _pick_election(desk, election)
-        when = _parse_time(as_of)
-        stored = desk.releases(chosen.id, when)
-        if not stored:
-            typer.secho("racedesk: no release to export", err=True, fg="red")
-            raise typer.Exit(2)
-        release = stored[-1].release
-        snap = desk.snapshot(chosen.id, when)
-        if fmt in ("cdf-json", "cdf-xml"):
-            from racedesk.publish import cdf_export
+    desk = open_desk(db)
+    chosen = _pick_election(desk, election)
+    when = _parse_time(as_of, chosen)
+    stored = desk.releases(chosen.id, when)
+    if not stored:
+        raise StoreError("no release to export")
+    release = stored[-1].release
+    snap = desk.snapshot(chosen.id, when)
+    if fmt in ("cdf-json", "cdf-xml"):
+        from racedesk.publish import cdf_export
 
-            data = (cdf_export.to_json if fmt == "cdf-json" else cdf_export.to_xml)(
-                chosen, release, snap
-            )
-            out.write_bytes(data)
-        elif fmt == "csv":
-            from racedesk.publish import tabular_export
+        data = (cdf_export.to_json if fmt == "cdf-json" else cdf_export.to_xml)(
+            chosen, release, snap
+        )
+        out.write_bytes(data)
+    elif fmt == "csv":
+        from racedesk.publish import tabular_export
 
-            out.write_bytes(tabular_export.to_csv(chosen, release, snap))
-        elif fmt == "parquet":
-            from racedesk.publish import tabular_export
+        out.write_bytes(tabular_export.to_csv(chosen, release, snap))
+    elif fmt == "parquet":
+        from racedesk.publish import tabular_export
 
-            tabular_export.to_parquet(chosen, release, snap, out)
-        else:
-            raise typer.BadParameter(
-                f"unknown format {fmt!r}: use cdf-json, cdf-xml, csv or parquet"
-            )
-        terminal.console().print(f"wrote {out} ({fmt}, release {release.sequence} of {chosen.id})")
-    except RacedeskError as exc:
-        _fail(exc)
+        tabular_export.to_parquet(chosen, release, snap, out)
+    else:
+        raise typer.BadParameter(f"unknown format {fmt!r}: use cdf-json, cdf-xml, csv or parquet")
+    terminal.console().print(f"wrote {out} ({fmt}, release {release.sequence} of {chosen.id})")
 
 
-@app.command("export-site")
+@command("export-site")
 def export_site(
     directory: Annotated[Path, typer.Argument(help="Folder to write the static site into.")],
     db: DbOption = None,
     election: ElectionOption = None,
 ) -> None:
     """Write the dashboard's pages and JSON as static files for any static host."""
-    from racedesk.publish.site import export_site as write_site
+    from racedesk.publish.static_site import export_site as write_site
 
-    try:
-        desk = open_desk(db)
-        chosen = _pick_election(desk, election)
-        write_site(desk, chosen.id, directory)
-        terminal.console().print(
-            f"wrote the site of {chosen.id} to {directory}/ (open {directory}/index.html)"
-        )
-    except RacedeskError as exc:
-        _fail(exc)
+    desk = open_desk(db)
+    chosen = _pick_election(desk, election)
+    write_site(desk, chosen.id, directory)
+    terminal.console().print(
+        f"wrote the site of {chosen.id} to {directory}/ (open {directory}/index.html)"
+    )
 
 
-@app.command()
+@command()
 def demo(
     serve_dashboard: Annotated[
         bool,
@@ -549,10 +531,7 @@ def demo(
     """Replay the 2020 Los Angeles District Attorney race as it was reported, update by update."""
     from racedesk.demo import run_demo
 
-    try:
-        run_demo(serve_dashboard=serve_dashboard, pace=pace, port=port)
-    except RacedeskError as exc:
-        _fail(exc)
+    run_demo(serve_dashboard=serve_dashboard, pace=pace, port=port)
 
 
 def main() -> None:

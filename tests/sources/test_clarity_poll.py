@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from racedesk.desk import open_desk
+from racedesk.desk.watch import watch_clarity
 from racedesk.model import sha256_hex
-from racedesk.sources.clarity_poll import watch_clarity
 
 
 def _zipped(xml: bytes) -> bytes:

@@ -12,10 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from racedesk.desk.watch import watch_source
 from racedesk.errors import InputError, StoreError
 from racedesk.model import Election, sha256_hex
 from racedesk.sources import lavote
-from racedesk.sources.poll import Backoff, Poller, PollEvent, feed_id, watch_source
+from racedesk.sources.poll import Backoff, Poller, PollEvent, feed_id
 
 from .feed_server import FeedServer, Step, error, release_steps
 
@@ -387,6 +388,9 @@ class _Desk:
         self, data: bytes, origin: str, received_at: datetime, reason: str
     ) -> None:
         self.quarantined.append((data, reason))
+
+    def latest_payload(self, election_id: str) -> bytes | None:
+        return None
 
 
 def test_watch_source_ingests_each_new_release(feed: tuple[bytes, list[Step]]) -> None:

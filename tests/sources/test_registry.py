@@ -12,7 +12,7 @@ import pytest
 
 from racedesk.errors import InputError
 from racedesk.settings import REPO_ROOT
-from racedesk.sources import ap, clarity, ets, openelections, registry
+from racedesk.sources import ap, clarity, ets, lavote, openelections, registry
 
 SAMPLES = {
     "clarity/county.xml": "clarity",
@@ -91,16 +91,16 @@ def test_schemes_name_the_format() -> None:
 
 
 def test_the_la_feed_folder_and_its_election_file(general_2024: Path) -> None:
-    assert registry.adapter_for(str(general_2024)) is registry.LAVOTE
+    assert registry.adapter_for(str(general_2024)) is lavote
     parsed = registry.read(str(general_2024))
     assert parsed.election.id == "lavote:4324"
     assert len(parsed.releases) == len(list((general_2024 / "releases").glob("*.json")))
     election_file = general_2024 / "election_data.json"
-    assert registry.adapter_for(str(election_file)) is registry.LAVOTE
+    assert registry.adapter_for(str(election_file)) is lavote
     only = registry.read(str(election_file))
     assert only.election == parsed.election and only.releases == ()
     release = sorted((general_2024 / "releases").glob("*.json"))[-1]
-    assert registry.adapter_for("upload", release.read_bytes()) is registry.LAVOTE
+    assert registry.adapter_for("upload", release.read_bytes()) is lavote
     with pytest.raises(InputError) as err:
         registry.read(str(release), fmt="lavote")
     assert "without its election" in err.value.problem and err.value.hint

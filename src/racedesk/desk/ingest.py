@@ -1,8 +1,9 @@
-"""The desk: the one core that the CLI, the web app and the poller share.
+"""The desk's write path: the one core that the CLI, the web app and the watch loops share.
 
-``Desk.ingest`` is the path of every release: keep the raw bytes, parse them with the election's
-adapter, check the release's identities, compute every contest (``engine.run.advance``) and commit
-the release, its snapshot and any calls in one transaction. Nothing else writes releases.
+``Desk.ingest`` is the path of every release: keep the raw bytes (hashed once, the hash carried
+to the adapter and the store), read them with the adapter the election's source names, check the
+release's identities, compute every contest (``engine.run.advance``) and commit the release, its
+snapshot and any calls in one transaction. Nothing else writes releases.
 
 A release is kept only when it is new: the same bytes again are a *duplicate*; a payload whose feed
 time is not after the latest release's is *stale* (a CDN serving an older copy); one whose counts
@@ -21,12 +22,14 @@ from typing import Literal, TypeVar
 
 import msgspec
 
-from racedesk.engine.checks import check_release, is_usable
+from racedesk.engine.checks import check_release, is_usable, with_correction_note
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
 from racedesk.errors import InputError, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
+from racedesk.sources.base import ReadRelease
+from racedesk.sources.registry import adapter_of
 from racedesk.store import open_store
 from racedesk.store.base import SequenceConflict, Store, StoredRelease, StoreUnavailable
 
@@ -87,11 +90,14 @@ class Desk:
         self.project = project
         self._elections: dict[str, Election] = {}
         self._histories: dict[str, _History] = {}
+        #: Each election's release reader (what its adapter works out per election, once).
+        self._readers: dict[str, ReadRelease] = {}
 
     # elections ----------------------------------------------------------------------------
     def add_election(self, election: Election) -> None:
         self._patiently(lambda: self.store.put_election(election))
         self._elections[election.id] = election
+        self._readers.pop(election.id, None)
 
     def election(self, election_id: str) -> Election:
         found = self._elections.get(election_id)
@@ -112,8 +118,8 @@ class Desk:
         origin: str = "",
         received_at: datetime | None = None,
     ) -> IngestResult:
-        """Keep ``data`` (a release payload of a known election), parse it with the election's
-        adapter and, when it is new, commit it with every contest recomputed.
+        """Keep ``data`` (a release payload of a known election), read it with the adapter
+        its source names and, when it is new, commit it with every contest recomputed.
 
         Bad bytes raise :class:`InputError` after a quarantined copy is kept; nothing else of
         them is stored. While the database is unavailable the whole ingest is tried again for
@@ -142,23 +148,27 @@ class Desk:
                 message="the same payload is already stored",
             )
         try:
-            release = parse_release(election, data, where=origin or "payload", received_at=received)
+            release = self._reader(election)(
+                data, where=origin or "payload", received_at=received, content_hash=digest
+            )
         except InputError as exc:
             self.store.quarantine(raw, exc.message)
             raise
         return self.ingest_release(release)
 
-    def ingest_parsed(
-        self, release: Release, data: bytes | None, *, origin: str = ""
-    ) -> IngestResult:
-        """Commit a release an adapter already read, keeping the bytes it came from first."""
-        if data is not None:
-            self.store.put_raw(
-                RawPayload.of(
-                    data, source=release.source, received_at=release.received_at, origin=origin
-                )
-            )
+    def ingest_parsed(self, release: Release, raw: RawPayload | None) -> IngestResult:
+        """Commit a release an adapter already read, keeping the raw payload it came from (when
+        there is one) first."""
+        if raw is not None:
+            self.store.put_raw(raw)
         return self.ingest_release(release)
+
+    def _reader(self, election: Election) -> ReadRelease:
+        """The release reader of ``election``, made once by the adapter its source names."""
+        read = self._readers.get(election.id)
+        if read is None:
+            read = self._readers[election.id] = adapter_of(election).release_reader(election)
+        return read
 
     def ingest_release(self, release: Release, *, attempts: int = 8) -> IngestResult:
         """Commit a parsed release (see :meth:`ingest`); retries when another writer committed
@@ -184,11 +194,13 @@ class Desk:
             problems = check_release(election, release, previous)
             usable = is_usable(problems)
             snapshot = self._advance(election, history, release, usable, problems)
+            just_before = history[-1].release if history else None
+            noted = with_correction_note(problems, release, just_before)
             stored = StoredRelease(
                 release=release,
-                problems=problems,
+                problems=noted,
                 usable=usable,
-                correction=any(p.code == "count-went-down" for p in problems),
+                correction=any(p.code == "count-went-down" for p in noted),
             )
             try:
                 committed = self.store.commit_release(stored, snapshot)
@@ -337,27 +349,14 @@ class Desk:
     def ledger(self, election_id: str, as_of: datetime | None = None) -> list[CallEvent]:
         return self.store.ledger(election_id, as_of)
 
-
-def parse_release(
-    election: Election, data: bytes, *, where: str, received_at: datetime | None = None
-) -> Release:
-    """Parse one release payload of ``election`` with the adapter of its source."""
-    if election.source == "lavote":
-        from racedesk.sources import lavote
-
-        return lavote.read_release(data, election, where=where, received_at=received_at)
-    from racedesk.sources.registry import adapter_for
-
-    parsed = adapter_for(where, data, election.source).parse(
-        data, where=where, received_at=received_at
-    )
-    if parsed.election.id != election.id:
-        raise InputError(
-            f"the payload is for election {parsed.election.id}, not {election.id}", where=where
-        )
-    if len(parsed.releases) != 1:
-        raise InputError(f"expected one release, found {len(parsed.releases)}", where=where)
-    return parsed.releases[0]
+    def latest_payload(self, election_id: str) -> bytes | None:
+        """The raw payload of the election's latest stored release, if any (a watch loop starts
+        from it after a restart)."""
+        latest = self.store.latest_release(election_id)
+        if latest is None:
+            return None
+        raw = self.store.raw(latest.release.content_hash)
+        return raw.data if raw is not None else None
 
 
 def _same_counts(a: Release, b: Release) -> bool:

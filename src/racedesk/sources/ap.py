@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from functools import partial
+from pathlib import Path
 from typing import Literal
 
 import msgspec
@@ -56,7 +58,7 @@ from racedesk.model import (
 )
 from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.sources import safety
-from racedesk.sources.base import Parsed
+from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, only_release
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "ap"
@@ -378,6 +380,7 @@ def parse(
     where: str,
     received_at: datetime | None = None,
     rules: Mapping[str, Rule] | None = None,
+    content_hash: str | None = None,
     level: Level = "state",
 ) -> Parsed:
     """Read an AP Elections API JSON payload into an election, one release and AP's calls.
@@ -486,7 +489,7 @@ def parse(
         source=SOURCE,
         feed_time=feed_time,
         received_at=received_at or datetime.now(tz=UTC),
-        content_hash=sha256_hex(raw),
+        content_hash=content_hash if content_hash is not None else sha256_hex(raw),
         contests=tuple(counts),
     )
     calls: list[CallEvent] = []
@@ -499,4 +502,44 @@ def parse(
     return Parsed(election=election, releases=(release,), calls=tuple(calls))
 
 
-__all__ = ["NAME", "parse", "sniff"]
+# --- the adapter's verbs -----------------------------------------------------------------------
+
+
+def read_election(data: bytes, where: str, rules: Mapping[str, Rule] | None = None) -> Election:
+    """The election an AP payload describes (the file holds its counts too: see :func:`parse`)."""
+    return parse(data, where=where, rules=rules).election
+
+
+def read_release(
+    data: bytes,
+    election: Election,
+    *,
+    where: str,
+    received_at: datetime | None = None,
+    content_hash: str | None = None,
+) -> Release:
+    """The one release of ``election`` that an AP payload holds (see :func:`parse`);
+    ``content_hash``, when given, is the SHA-256 of ``data``."""
+    parsed = parse(data, where=where, received_at=received_at, content_hash=content_hash)
+    return only_release(parsed, election, where)
+
+
+def release_reader(election: Election) -> ReadRelease:
+    """:func:`read_release` for ``election`` (an AP payload needs nothing worked out per election)."""
+    return partial(read_release, election=election)
+
+
+def feed_folder(folder: Path) -> FeedFolder | None:
+    """``None``: an AP payload results are one file, not a folder."""
+    return None
+
+
+__all__ = [
+    "NAME",
+    "feed_folder",
+    "parse",
+    "read_election",
+    "read_release",
+    "release_reader",
+    "sniff",
+]

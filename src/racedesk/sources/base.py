@@ -1,20 +1,34 @@
-"""What every adapter returns, and the limits every adapter enforces on outside bytes.
+"""What every adapter offers, what it returns, and the limits it enforces on outside bytes.
 
-An adapter is a module in ``racedesk.sources`` with a ``NAME``, a ``sniff(data, name) -> bool``
-that recognises its format from the first bytes or the file name, and a
-``parse(data, *, where, received_at=None, rules=None) -> Parsed``. ``racedesk.sources.registry``
-picks one from the source (file type, URL scheme such as ``lavote:4324`` or ``clarity:URL``, or an
-explicit ``--format``).
+An adapter is a module in ``racedesk.sources`` (one per results format) with
+
+- ``NAME``, the format's name, which is also the ``source`` of the elections it reads;
+- ``sniff(data, name) -> bool``, which recognises the format from the first bytes or the name;
+- ``read_election(data, where, rules=None) -> Election``: the election a payload describes;
+- ``read_release(data, election, *, where, received_at=None, content_hash=None) -> Release``:
+  one release of an election already known. ``content_hash`` is the SHA-256 of ``data`` when the
+  caller has it (it made the :class:`~racedesk.model.RawPayload`), so the bytes are hashed once;
+- ``release_reader(election) -> ReadRelease``: ``read_release`` for one election, with what the
+  adapter works out once per election (the LA feed's index of ids) kept by whoever holds it;
+- ``parse(data, *, where, received_at=None, rules=None, content_hash=None) -> Parsed``: the
+  election and the releases a payload holds (formats whose file holds both);
+- ``feed_folder(folder) -> FeedFolder | None``: the files of a folder laid out as the format's
+  feed archive (an election file and release files), or ``None``.
+
+``racedesk.sources.registry`` picks one from the source (file type, URL scheme such as
+``lavote:4324`` or ``clarity:URL``, an explicit ``--format``, or an election's ``source``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from pathlib import Path
+from typing import NamedTuple, Protocol
 
 import msgspec
 
+from racedesk.errors import InputError
 from racedesk.model import Election, OutstandingReport, Release, Rule
 from racedesk.model.answers import CallEvent
 
@@ -33,10 +47,47 @@ class Parsed(msgspec.Struct, frozen=True, kw_only=True):
     reports: tuple[OutstandingReport, ...] = ()
 
 
+class FeedFolder(NamedTuple):
+    """A feed archived as a folder: the file that defines the election and the release files,
+    in the order they were published."""
+
+    election: Path
+    releases: list[Path]
+
+
+class ReadRelease(Protocol):
+    """Reads one release payload of the election it was made for."""
+
+    def __call__(
+        self,
+        data: bytes,
+        *,
+        where: str,
+        received_at: datetime | None = None,
+        content_hash: str | None = None,
+    ) -> Release: ...
+
+
 class Adapter(Protocol):
     NAME: str
 
     def sniff(self, data: bytes, name: str) -> bool: ...
+
+    def read_election(
+        self, data: bytes, where: str, rules: Mapping[str, Rule] | None = None
+    ) -> Election: ...
+
+    def read_release(
+        self,
+        data: bytes,
+        election: Election,
+        *,
+        where: str,
+        received_at: datetime | None = None,
+        content_hash: str | None = None,
+    ) -> Release: ...
+
+    def release_reader(self, election: Election) -> ReadRelease: ...
 
     def parse(
         self,
@@ -45,4 +96,22 @@ class Adapter(Protocol):
         where: str,
         received_at: datetime | None = None,
         rules: Mapping[str, Rule] | None = None,
+        content_hash: str | None = None,
     ) -> Parsed: ...
+
+    def feed_folder(self, folder: Path) -> FeedFolder | None: ...
+
+
+def only_release(parsed: Parsed, election: Election, where: str) -> Release:
+    """The one release of ``election`` that a whole-file payload holds.
+
+    Rejected with an :class:`InputError` naming ``where``: a payload of another election, or
+    one holding no release or several.
+    """
+    if parsed.election.id != election.id:
+        raise InputError(
+            f"the payload is for election {parsed.election.id}, not {election.id}", where=where
+        )
+    if len(parsed.releases) != 1:
+        raise InputError(f"expected one release, found {len(parsed.releases)}", where=where)
+    return parsed.releases[0]

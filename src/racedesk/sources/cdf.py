@@ -36,6 +36,8 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from fractions import Fraction
+from functools import partial
+from pathlib import Path
 from typing import Any, get_args
 
 from lxml import etree
@@ -56,7 +58,13 @@ from racedesk.model import (
 )
 from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.sources import safety
-from racedesk.sources.base import MAX_PAYLOAD_BYTES, Parsed
+from racedesk.sources.base import (
+    MAX_PAYLOAD_BYTES,
+    FeedFolder,
+    Parsed,
+    ReadRelease,
+    only_release,
+)
 
 NAME = "cdf"
 SOURCE = "cdf"
@@ -511,6 +519,7 @@ def parse(
     where: str,
     received_at: datetime | None = None,
     rules: Mapping[str, Rule] | None = None,
+    content_hash: str | None = None,
 ) -> Parsed:
     """Read one NIST CDF ``ElectionReport`` (JSON or XML) into an election and one release.
 
@@ -529,7 +538,7 @@ def parse(
         raise InputError("the file is empty", where=where)
     else:
         raise InputError("neither JSON nor XML: not a NIST CDF ElectionReport", where=where)
-    return _Report(tree, data, where, received_at, rules).parsed()
+    return _Report(tree, data, where, received_at, rules, content_hash).parsed()
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -556,6 +565,7 @@ class _Report:
         where: str,
         received_at: datetime | None,
         rules: Mapping[str, Rule] | None,
+        content_hash: str | None = None,
     ) -> None:
         if "$schema" in tree or "definitions" in tree:
             raise InputError(
@@ -574,7 +584,7 @@ class _Report:
         self.overrides = dict(rules or {})
         self.ext = extensions(tree, where)
         self.vote_types = {label: value for label, value in self.ext.get(Ext.VOTE_TYPE, [])}
-        self.hash = sha256_hex(data)
+        self.hash = content_hash if content_hash is not None else sha256_hex(data)
         self.gpunits: dict[str, Node] = {}
         self._below: dict[str, set[str]] = {}  # unit → every unit composed into it
         for unit in _nodes(tree, "GpUnit", where):
@@ -1231,6 +1241,38 @@ def measure_rule_from_text(text: str, variation: str | None = None) -> Rule:
     return Rule(kind="measure", threshold=None, text=words)
 
 
+# --- the adapter's verbs -----------------------------------------------------------------------
+
+
+def read_election(data: bytes, where: str, rules: Mapping[str, Rule] | None = None) -> Election:
+    """The election a NIST CDF ``ElectionReport`` describes (the file holds its counts too: see :func:`parse`)."""
+    return parse(data, where=where, rules=rules).election
+
+
+def read_release(
+    data: bytes,
+    election: Election,
+    *,
+    where: str,
+    received_at: datetime | None = None,
+    content_hash: str | None = None,
+) -> Release:
+    """The one release of ``election`` that a NIST CDF ``ElectionReport`` holds (see :func:`parse`);
+    ``content_hash``, when given, is the SHA-256 of ``data``."""
+    parsed = parse(data, where=where, received_at=received_at, content_hash=content_hash)
+    return only_release(parsed, election, where)
+
+
+def release_reader(election: Election) -> ReadRelease:
+    """:func:`read_release` for ``election`` (a NIST CDF report needs nothing worked out per election)."""
+    return partial(read_release, election=election)
+
+
+def feed_folder(folder: Path) -> FeedFolder | None:
+    """``None``: a NIST CDF report results are one file, not a folder."""
+    return None
+
+
 __all__ = [
     "CALLED_STATUSES",
     "COUNT_TYPES",
@@ -1244,8 +1286,12 @@ __all__ = [
     "XSI",
     "Ext",
     "extensions",
+    "feed_folder",
     "measure_rule_from_text",
     "object_id",
     "parse",
+    "read_election",
+    "read_release",
+    "release_reader",
     "sniff",
 ]

@@ -48,6 +48,8 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import partial
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -64,7 +66,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.sources import safety
-from racedesk.sources.base import Parsed
+from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, only_release
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "clarity"
@@ -538,6 +540,7 @@ def parse(
     where: str,
     received_at: datetime | None = None,
     rules: Mapping[str, Rule] | None = None,
+    content_hash: str | None = None,
 ) -> Parsed:
     """Read a Clarity ``detail.xml`` (or the ``detailxml.zip`` holding it) into one release.
 
@@ -551,7 +554,7 @@ def parse(
     skeleton, spans = _skeleton(data, where)
     big = len(data) > _THREADED and (os.cpu_count() or 1) > 1
     with ThreadPoolExecutor(max_workers=1) if big else nullcontext() as pool:
-        digest = pool.submit(sha256_hex, raw) if pool is not None else None
+        digest = pool.submit(sha256_hex, raw) if pool is not None and content_hash is None else None
         try:
             reader = _read_skeleton(skeleton, _Reader(data, spans, where), where)
         except InputError as exc:
@@ -564,7 +567,8 @@ def parse(
                 exc.problem, where=f"{m.group(1)}, line {line}", hint=exc.hint
             ) from None
         _check_spans(data, spans, encoding, where, pool)
-        content_hash = digest.result() if digest is not None else sha256_hex(raw)
+        if content_hash is None:
+            content_hash = digest.result() if digest is not None else sha256_hex(raw)
     return _parsed(reader, content_hash, where, received_at, rules)
 
 
@@ -642,13 +646,49 @@ def _parsed(
     return Parsed(election=election, releases=(release,))
 
 
+# --- the adapter's verbs -----------------------------------------------------------------------
+
+
+def read_election(data: bytes, where: str, rules: Mapping[str, Rule] | None = None) -> Election:
+    """The election a Clarity ``detail.xml`` describes (the file holds its counts too: see :func:`parse`)."""
+    return parse(data, where=where, rules=rules).election
+
+
+def read_release(
+    data: bytes,
+    election: Election,
+    *,
+    where: str,
+    received_at: datetime | None = None,
+    content_hash: str | None = None,
+) -> Release:
+    """The one release of ``election`` that a Clarity ``detail.xml`` holds (see :func:`parse`);
+    ``content_hash``, when given, is the SHA-256 of ``data``."""
+    parsed = parse(data, where=where, received_at=received_at, content_hash=content_hash)
+    return only_release(parsed, election, where)
+
+
+def release_reader(election: Election) -> ReadRelease:
+    """:func:`read_release` for ``election`` (a Clarity file needs nothing worked out per election)."""
+    return partial(read_release, election=election)
+
+
+def feed_folder(folder: Path) -> FeedFolder | None:
+    """``None``: a Clarity file results are one file, not a folder."""
+    return None
+
+
 __all__ = [
     "NAME",
     "current_version_url",
     "detail_url",
     "election_base",
+    "feed_folder",
     "parse",
     "parse_timestamp",
+    "read_election",
+    "read_release",
     "read_version",
+    "release_reader",
     "sniff",
 ]

@@ -1,118 +1,66 @@
-"""``racedesk watch clarity:URL``: following a Clarity (Scytl) ENR site as it publishes.
+"""Fetching a Clarity (Scytl) ENR site as it publishes (``racedesk watch clarity:URL``).
 
 A Clarity site publishes a version number in ``current_ver.txt`` and, for each version, the whole
-results in ``<version>/reports/detailxml.zip``. The watcher reads the version every ``interval``
-seconds; when it changes, it fetches that version's file, reads it with
-:mod:`racedesk.sources.clarity` and hands it to the desk, which keeps it only when its counts
-changed. A site that fails is reported and polled again after a growing wait; a file that cannot
-be read is quarantined (its bytes and the reason), never dropped.
+results in ``<version>/reports/detailxml.zip``. :func:`fetch_new_version` asks for the version
+and, when it changed, fetches that version's file; :func:`backoff` says how long to wait after
+failures. The loop that hands each new file to the desk is ``racedesk.desk.watch.watch_clarity``.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Literal
 
 import httpx
 
-from racedesk.errors import InputError, RacedeskError
-from racedesk.model import Election, Release
+from racedesk.errors import InputError
 from racedesk.sources import clarity
 
-
-class ClarityDesk(Protocol):
-    """What the watcher needs of the desk (``racedesk.desk.Desk``)."""
-
-    def add_election(self, election: Election) -> None: ...
-
-    def ingest_parsed(
-        self, release: Release, data: bytes | None, *, origin: str = ""
-    ) -> object: ...
-
-    def quarantine_payload(
-        self, data: bytes, origin: str, received_at: datetime, reason: str
-    ) -> None: ...
+FetchKind = Literal["error", "not-modified", "new"]
 
 
-def watch_clarity(
-    desk: ClarityDesk,
-    url: str,
-    *,
-    interval: float = 60.0,
-    max_polls: int | None = None,
-    say: Callable[[str], object] = print,
-    client: httpx.Client | None = None,
-    stop: threading.Event | None = None,
-    backoff_cap: float = 600.0,
-) -> dict[str, int]:
-    """Poll the Clarity site at ``url`` (any address of it) and ingest each new version.
+@dataclass(frozen=True)
+class Fetched:
+    """What one poll of the site gave: a failure (``error``, with ``message``), the version
+    already known (``not-modified``), or a ``new`` version's file (``data``, fetched from
+    ``url`` at ``received_at``)."""
 
-    Returns how many polls gave each outcome: ``stored``, ``unchanged``, ``duplicate``,
-    ``not-modified`` (same version), ``error`` (the site failed) or ``garbage`` (unreadable file).
-    """
+    kind: FetchKind
+    version: str | None
+    url: str
+    message: str = ""
+    data: bytes = b""
+    received_at: datetime | None = None
+
+
+def fetch_new_version(http: httpx.Client, url: str, known: str | None) -> Fetched:
+    """Ask the site at ``url`` (any address of it) for its current version and, when it is not
+    ``known``, fetch that version's ``detailxml.zip``."""
     version_url = clarity.current_version_url(url)
-    stop = stop or threading.Event()
-    seen: Counter[str] = Counter()
-    known: str | None = None
-    failures = 0
-    http = client or httpx.Client(timeout=30.0, follow_redirects=True)
-    try:
-        polls = 0
-        while max_polls is None or polls < max_polls:
-            polls += 1
-            outcome, known = _poll_once(desk, http, url, version_url, known, say)
-            seen[outcome] += 1
-            failures = failures + 1 if outcome in ("error", "garbage") else 0
-            wait = min(backoff_cap, max(interval, 1.0) * 2**failures) if failures else interval
-            if (max_polls is None or polls < max_polls) and stop.wait(wait):
-                break
-    finally:
-        if client is None:
-            http.close()
-    return dict(seen)
-
-
-def _poll_once(
-    desk: ClarityDesk,
-    http: httpx.Client,
-    url: str,
-    version_url: str,
-    known: str | None,
-    say: Callable[[str], object],
-) -> tuple[str, str | None]:
     try:
         got = http.get(version_url)
         got.raise_for_status()
         version = clarity.read_version(got.content, version_url)
     except (httpx.HTTPError, InputError) as exc:
-        say(f"error: {version_url}: {exc}")
-        return "error", known
+        return Fetched("error", known, version_url, f"{version_url}: {exc}")
     if version == known:
-        say(f"not-modified: version {version}")
-        return "not-modified", known
+        return Fetched("not-modified", version, version_url, f"version {version}")
     detail = clarity.detail_url(url, version)
     try:
         got = http.get(detail)
         got.raise_for_status()
     except httpx.HTTPError as exc:
-        say(f"error: {detail}: {exc}")
-        return "error", known
-    received = datetime.now(tz=UTC)
-    try:
-        parsed = clarity.parse(got.content, where=detail, received_at=received)
-    except InputError as exc:
-        desk.quarantine_payload(got.content, detail, received, exc.message)
-        say(f"garbage: {exc.message} (kept in quarantine)")
-        return "garbage", version
-    try:
-        desk.add_election(parsed.election)
-        result = desk.ingest_parsed(parsed.releases[0], got.content, origin=detail)
-    except RacedeskError as exc:
-        say(f"error: the desk refused version {version}: {exc.message}")
-        return "error", known
-    status = str(getattr(result, "status", "stored"))
-    say(f"{status}: version {version} ({parsed.releases[0].feed_time.isoformat()})")
-    return status, version
+        return Fetched("error", known, detail, f"{detail}: {exc}")
+    return Fetched("new", version, detail, data=got.content, received_at=datetime.now(tz=UTC))
+
+
+def backoff(failures: int, interval: float, cap: float) -> float:
+    """Seconds to wait before the next poll after ``failures`` failed polls in a row: the
+    interval, doubled for each failure (from at least 1 s), at most ``cap``."""
+    if not failures:
+        return interval
+    return min(cap, max(interval, 1.0) * 2**failures)
+
+
+__all__ = ["FetchKind", "Fetched", "backoff", "fetch_new_version"]

@@ -33,6 +33,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
+from pathlib import Path
 
 from racedesk.errors import InputError
 from racedesk.model import (
@@ -47,7 +49,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.sources import safety
-from racedesk.sources.base import Parsed
+from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, only_release
 from racedesk.sources.lavote import LA_TIME, candidate_rule, measure_rule
 from racedesk.sources.rules_file import apply_rules
 
@@ -167,6 +169,7 @@ def parse(
     where: str,
     received_at: datetime | None = None,
     rules: Mapping[str, Rule] | None = None,
+    content_hash: str | None = None,
 ) -> Parsed:
     """Read one ``.ets`` file into its election and one release.
 
@@ -297,7 +300,7 @@ def parse(
         source=SOURCE,
         feed_time=feed_time,
         received_at=received_at or datetime.now(tz=LA_TIME),
-        content_hash=sha256_hex(raw),
+        content_hash=content_hash if content_hash is not None else sha256_hex(raw),
         contests=tuple(counts),
         ballots_counted=ballots.get("BALLOTS CAST/TURNOUT"),
         ballots_mail=ballots.get("VOTE BY MAIL"),
@@ -366,4 +369,44 @@ def _contest_line(c: _Contest, kind: str, line: str, here: str) -> None:
         c.registration = _number(m.group(1), here, "the registration")
 
 
-__all__ = ["NAME", "parse", "sniff"]
+# --- the adapter's verbs -----------------------------------------------------------------------
+
+
+def read_election(data: bytes, where: str, rules: Mapping[str, Rule] | None = None) -> Election:
+    """The election an .ets file describes (the file holds its counts too: see :func:`parse`)."""
+    return parse(data, where=where, rules=rules).election
+
+
+def read_release(
+    data: bytes,
+    election: Election,
+    *,
+    where: str,
+    received_at: datetime | None = None,
+    content_hash: str | None = None,
+) -> Release:
+    """The one release of ``election`` that an .ets file holds (see :func:`parse`);
+    ``content_hash``, when given, is the SHA-256 of ``data``."""
+    parsed = parse(data, where=where, received_at=received_at, content_hash=content_hash)
+    return only_release(parsed, election, where)
+
+
+def release_reader(election: Election) -> ReadRelease:
+    """:func:`read_release` for ``election`` (an .ets file needs nothing worked out per election)."""
+    return partial(read_release, election=election)
+
+
+def feed_folder(folder: Path) -> FeedFolder | None:
+    """``None``: an .ets file results are one file, not a folder."""
+    return None
+
+
+__all__ = [
+    "NAME",
+    "feed_folder",
+    "parse",
+    "read_election",
+    "read_release",
+    "release_reader",
+    "sniff",
+]

@@ -9,7 +9,10 @@ Two payloads (layout in ``../shared/data/README.md``):
 
 This module is the only code that knows that layout. It reads bytes into the release model and
 rejects anything it cannot read with an :class:`~racedesk.errors.InputError` naming the file and
-the problem; it never guesses a count.
+the problem; it never guesses a count. It is an adapter (:mod:`racedesk.sources.base`): a release
+needs its election, so the feed is read as an election (:func:`read_election`) and releases of it
+(:func:`read_release`, or :func:`release_reader` to read many with the election's index built
+once); an archived feed is a folder (:func:`feed_folder`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,10 +29,11 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from racedesk.errors import InputError, UnknownReferenceError
-from racedesk.memo import PerObject
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
+from racedesk.sources.base import FeedFolder, Parsed, ReadRelease
 
-SOURCE = "lavote"
+NAME = "lavote"
+SOURCE = NAME
 JURISDICTION = "Los Angeles County, CA"
 LA_TIME = ZoneInfo("America/Los_Angeles")
 BASE_URL = "https://results.lavote.gov/ElectionResults"
@@ -307,9 +312,10 @@ def parse_timestamp(text: str, where: str = "") -> datetime:
     return naive.replace(tzinfo=LA_TIME)
 
 
-class _ContestIndex:
-    """Where each feed id belongs in an election, built once per election: a candidate's id
-    gives its contest's position and its choice id, a contest's id its position."""
+class ContestIndex:
+    """Where each feed id belongs in an election, built once per election by whoever reads its
+    releases (:func:`release_reader`): a candidate's id gives its contest's position and its
+    choice id, a contest's id its position; and the rows' layout of the latest release read."""
 
     def __init__(self, election: Election) -> None:
         self.election_feed_id = int(election.id.split(":", 1)[1])
@@ -318,9 +324,6 @@ class _ContestIndex:
             int(k.id): (i, k.id) for i, c in enumerate(election.contests) for k in c.choices
         }
         self.layout: _Layout | None = None  # the rows' layout of the latest release read
-
-
-_index: PerObject[Election, _ContestIndex] = PerObject(_ContestIndex, keep=64)
 
 
 #: County-wide counters (``PBLT`` is not tied to the election's id).
@@ -352,8 +355,13 @@ def _counts(data: bytes, where: str) -> _Counts:
 
 
 def read_release(data: bytes, election: Election, *, where: str = "release",
-                 received_at: datetime | None = None) -> Release:  # fmt: skip
+                 received_at: datetime | None = None, content_hash: str | None = None,
+                 index: ContestIndex | None = None) -> Release:  # fmt: skip
     """Read one ``GetCounterData`` payload of ``election`` into a :class:`Release`.
+
+    ``content_hash``, when given, is the SHA-256 of ``data`` (the caller hashed it when it kept
+    the raw payload); ``index`` is the election's :class:`ContestIndex` (built here when not
+    given: :func:`release_reader` keeps one for every release of an election).
 
     Rejected with an :class:`InputError` naming ``where``: JSON that is cut short or not the
     feed's layout, a feed time that cannot be read, a counter that is negative or not a whole
@@ -368,7 +376,7 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
     """
     payload = _counts(data, where)
     feed_time = parse_timestamp(payload.TimeStamp, where)
-    idx = _index(election)
+    idx = index if index is not None else ContestIndex(election)
     rows = payload.Data
     kinds = list(map(_kind_of, rows))
     refs = list(map(_ref_of, rows))
@@ -385,7 +393,7 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
         source=SOURCE,
         feed_time=feed_time,
         received_at=received_at or datetime.now(tz=LA_TIME),
-        content_hash=sha256_hex(data),
+        content_hash=content_hash if content_hash is not None else sha256_hex(data),
         contests=tuple(
             ContestCount(
                 contest_id=contest_id,
@@ -424,7 +432,7 @@ class _Layout:
     __slots__ = ("contests", "county", "kinds", "refs")
 
     def __init__(
-        self, kinds: list[str], refs: list[int], election: Election, idx: _ContestIndex, where: str
+        self, kinds: list[str], refs: list[int], election: Election, idx: ContestIndex, where: str
     ) -> None:
         contests = election.contests
         ids: list[list[str]] = [[] for _ in contests]
@@ -493,6 +501,45 @@ class _Layout:
         ]
 
 
+def release_reader(election: Election) -> ReadRelease:
+    """:func:`read_release` for ``election``, its :class:`ContestIndex` built once and the rows'
+    layout learned once for every release read with it."""
+    return partial(read_release, election=election, index=ContestIndex(election))
+
+
+# --- the adapter's other verbs -----------------------------------------------------------------
+
+
+def sniff(data: bytes, name: str) -> bool:
+    """Whether ``data`` looks like an LA County feed payload (an election definition or a
+    counter release)."""
+    head = data[:4096].lstrip()
+    if not head.startswith(b"{"):
+        return False
+    body = data[:65536]
+    return b'"Data"' in body and (b'"ReferenceType"' in body or b'"ContestGroups"' in body)
+
+
+def parse(
+    data: bytes,
+    *,
+    where: str,
+    received_at: datetime | None = None,
+    rules: Mapping[str, Rule] | None = None,
+    content_hash: str | None = None,
+) -> Parsed:
+    """An ``election_data.json`` gives the election and no release. A counter release alone
+    cannot be read: it names candidates by number only."""
+    if b'"ContestGroups"' in data[:65536]:
+        return Parsed(election=read_election(data, where, rules), releases=())
+    raise InputError(
+        "an LA County counter release cannot be read without its election",
+        where=where,
+        hint="ingest the feed folder (election_data.json + releases/), or the release into "
+        "an election racedesk already has",
+    )
+
+
 # --- folders -----------------------------------------------------------------------------------
 
 
@@ -514,6 +561,14 @@ def release_files(folder: Path) -> list[Path]:
     if not rel.is_dir():
         raise InputError("no releases/ folder beside election_data.json", where=str(folder))
     return sorted(p for p in rel.iterdir() if p.suffix == ".json")
+
+
+def feed_folder(folder: Path) -> FeedFolder | None:
+    """The election file and release files of a feed folder, or ``None`` when ``folder`` is not
+    laid out like one."""
+    if not is_feed_folder(folder):
+        return None
+    return FeedFolder(election=folder / "election_data.json", releases=release_files(folder))
 
 
 def load_folder(

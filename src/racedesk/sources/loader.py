@@ -2,34 +2,40 @@
 
 A source is one of:
 
-- a folder laid out like the LA County feed (``election_data.json`` + ``releases/*.json``);
+- a folder laid out as a feed archive (the LA County feed's ``election_data.json`` +
+  ``releases/*.json``), read with the adapter of its format;
 - a racedesk scenario file (``racedesk.scenario/1``, such as the bundled 2020 DA scenario, named
   ``scenario:la-da-2020``);
 - any single results file an adapter reads (Clarity, NIST CDF, AP, OpenElections, .ets), picked by
   ``racedesk.sources.registry`` or an explicit format.
 
-Each gives one or more :class:`Canvass`: the election, its releases in order with the raw bytes
-they came from, and any outstanding reports or outside calls the source holds.
+Each gives one or more :class:`Canvass`: the election, its releases in order with the raw
+payloads they came from (each hashed once, its hash the release's ``content_hash``), and any
+outstanding reports or outside calls the source holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from racedesk.errors import InputError
-from racedesk.model import Election, OutstandingReport, Release
+from racedesk.model import Election, OutstandingReport, RawPayload, Release, Rule
 from racedesk.model.answers import CallEvent
-from racedesk.sources import lavote
+from racedesk.sources import registry, safety
+from racedesk.sources.base import Adapter
 
 
 @dataclass
 class Canvass:
-    """One election's releases as a source holds them."""
+    """One election's releases as a source holds them, each with the raw payload it was read
+    from (``None`` when the source holds several releases in one payload)."""
 
     election: Election
     releases: list[Release]
-    payloads: list[bytes | None] = field(default_factory=list)
+    payloads: list[RawPayload | None] = field(default_factory=list)
     reports: list[OutstandingReport] = field(default_factory=list)
     calls: list[CallEvent] = field(default_factory=list)
 
@@ -62,36 +68,80 @@ def load_canvasses(
     path = bundled or Path(spec)
     if bundled is None and not path.exists():
         raise InputError("no such file or folder", where=spec)
-    if lavote.is_feed_folder(path) and fmt in (None, "lavote"):
-        election, files = lavote.load_folder(path, rules)
-        releases = [lavote.read_release(data, election, where=str(p)) for p, data in files]
-        return [Canvass(election=election, releases=releases, payloads=[d for _, d in files])]
-    data = lavote.read_file(path)
+    if path.is_dir():
+        return [_folder_canvass(registry.adapter_for(str(path), None, fmt), path, rules)]
+    data = safety.read_file(path)
     if fmt == "scenario" or bundled is not None or _looks_like_scenario(data):
-        from racedesk.sources.scenario import load_scenario
+        return _scenario_canvasses(path)
+    adapter = registry.adapter_for(str(path), data, fmt)
+    return [_file_canvass(adapter, path, data, rules)]
 
-        return [
-            Canvass(
-                election=item.election,
-                releases=list(item.releases),
-                payloads=list(item.payloads),
-                reports=list(item.reports),
-            )
-            for item in load_scenario(path)
-        ]
-    from racedesk.sources.registry import adapter_for
 
-    parsed = adapter_for(str(path), data, fmt).parse(data, where=str(path), rules=rules)
+def _folder_canvass(adapter: Adapter, folder: Path, rules: Mapping[str, Rule] | None) -> Canvass:
+    """A feed archived as a folder: its election, and each release file read with the
+    election's reader (what the adapter works out per election, worked out once)."""
+    election, files = registry.read_folder(adapter, folder, rules)
+    read = adapter.release_reader(election)
+    releases: list[Release] = []
+    payloads: list[RawPayload | None] = []
+    for path, data in files:
+        raw = RawPayload.of(
+            data, source=election.source, received_at=datetime.now(tz=UTC), origin=str(path)
+        )
+        releases.append(
+            read(data, where=str(path), received_at=raw.received_at, content_hash=raw.content_hash)
+        )
+        payloads.append(raw)
+    return Canvass(election=election, releases=releases, payloads=payloads)
+
+
+def _file_canvass(
+    adapter: Adapter, path: Path, data: bytes, rules: Mapping[str, Rule] | None
+) -> Canvass:
+    """A results file: the election and the releases it holds; its bytes are the raw payload of
+    its release when it holds one."""
+    raw = RawPayload.of(
+        data, source=adapter.NAME, received_at=datetime.now(tz=UTC), origin=str(path)
+    )
+    parsed = adapter.parse(
+        data,
+        where=str(path),
+        received_at=raw.received_at,
+        rules=rules,
+        content_hash=raw.content_hash,
+    )
+    one = len(parsed.releases) == 1
+    return Canvass(
+        election=parsed.election,
+        releases=list(parsed.releases),
+        payloads=[raw] if one else [None] * len(parsed.releases),
+        reports=list(parsed.reports),
+        calls=list(parsed.calls),
+    )
+
+
+def _scenario_canvasses(path: Path) -> list[Canvass]:
+    """The elections of a scenario file, each release with its canonical payload (whose SHA-256
+    the scenario reader took as the release's content hash)."""
+    from racedesk.sources.scenario import load_scenario
+
     return [
         Canvass(
-            election=parsed.election,
-            releases=list(parsed.releases),
-            payloads=[data] * len(parsed.releases)
-            if len(parsed.releases) == 1
-            else [None] * len(parsed.releases),
-            reports=list(parsed.reports),
-            calls=list(parsed.calls),
+            election=item.election,
+            releases=list(item.releases),
+            payloads=[
+                RawPayload(
+                    content_hash=e.release.content_hash,
+                    source=e.release.source,
+                    received_at=e.release.received_at,
+                    data=e.payload,
+                    origin=str(path),
+                )
+                for e in item.entries
+            ],
+            reports=list(item.reports),
         )
+        for item in load_scenario(path)
     ]
 
 

@@ -34,7 +34,8 @@ import io
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from pathlib import PurePath
+from functools import partial
+from pathlib import Path, PurePath
 
 from racedesk.errors import InputError
 from racedesk.model import (
@@ -48,7 +49,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.sources import safety
-from racedesk.sources.base import Parsed
+from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, only_release
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "openelections"
@@ -152,6 +153,7 @@ def parse(
     where: str,
     received_at: datetime | None = None,
     rules: Mapping[str, Rule] | None = None,
+    content_hash: str | None = None,
     election_date: date | None = None,
 ) -> Parsed:
     """Read an OpenElections CSV into one release of final results.
@@ -310,7 +312,7 @@ def parse(
         source=SOURCE,
         feed_time=datetime(day.year, day.month, day.day, tzinfo=UTC),
         received_at=received_at or datetime.now(tz=UTC),
-        content_hash=sha256_hex(raw),
+        content_hash=content_hash if content_hash is not None else sha256_hex(raw),
         contests=tuple(counts),
         ballots_counted=ballots if turnout_seen and ballots else None,
         status="final",
@@ -346,4 +348,45 @@ def _party_split(rows: list[tuple[int, dict[str, str]]], *, primary: bool) -> se
     return split
 
 
-__all__ = ["NAME", "describe_name", "parse", "sniff"]
+# --- the adapter's verbs -----------------------------------------------------------------------
+
+
+def read_election(data: bytes, where: str, rules: Mapping[str, Rule] | None = None) -> Election:
+    """The election an OpenElections CSV describes (the file holds its counts too: see :func:`parse`)."""
+    return parse(data, where=where, rules=rules).election
+
+
+def read_release(
+    data: bytes,
+    election: Election,
+    *,
+    where: str,
+    received_at: datetime | None = None,
+    content_hash: str | None = None,
+) -> Release:
+    """The one release of ``election`` that an OpenElections CSV holds (see :func:`parse`);
+    ``content_hash``, when given, is the SHA-256 of ``data``."""
+    parsed = parse(data, where=where, received_at=received_at, content_hash=content_hash)
+    return only_release(parsed, election, where)
+
+
+def release_reader(election: Election) -> ReadRelease:
+    """:func:`read_release` for ``election`` (an OpenElections file needs nothing worked out per election)."""
+    return partial(read_release, election=election)
+
+
+def feed_folder(folder: Path) -> FeedFolder | None:
+    """``None``: an OpenElections file results are one file, not a folder."""
+    return None
+
+
+__all__ = [
+    "NAME",
+    "describe_name",
+    "feed_folder",
+    "parse",
+    "read_election",
+    "read_release",
+    "release_reader",
+    "sniff",
+]

@@ -60,10 +60,10 @@ class ReportEntry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 def read_reports(
-    data: bytes, *, where: str, election_date: date | None = None
+    data: bytes, *, where: str, election_date: date | None = None, zone: tzinfo = LA_TIME
 ) -> list[OutstandingReport]:
     """The outstanding reports in ``data`` (CSV or JSON, told apart by the first character),
-    in time order.
+    in time order; a time without a zone is in ``zone`` (the election's).
 
     With ``election_date``, only the reports of that election are returned (reports that name no
     election are taken to be of it); a file that holds reports, none of them for that election,
@@ -73,21 +73,24 @@ def read_reports(
     """
     text = _text(data, where)
     is_json = text.lstrip().startswith(("[", "{"))
-    reports = _read_json(text.encode(), where) if is_json else _read_csv(text, where)
+    reports = _read_json(text.encode(), where, zone) if is_json else _read_csv(text, where, zone)
     return _for_election(reports, where, election_date)
 
 
-def load_reports(path: Path, election_date: date | None = None) -> list[OutstandingReport]:
+def load_reports(
+    path: Path, election_date: date | None = None, zone: tzinfo = LA_TIME
+) -> list[OutstandingReport]:
     """:func:`read_reports` on a file."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", where=str(path)) from None
-    return read_reports(data, where=str(path), election_date=election_date)
+    return read_reports(data, where=str(path), election_date=election_date, zone=zone)
 
 
 def parse_as_of(text: str, where: str, zone: tzinfo = LA_TIME) -> datetime:
-    """An ISO time as a zone-aware datetime; a time without a zone is in ``zone`` (LA time).
+    """An ISO time as a zone-aware datetime; a time without a zone is in ``zone`` (the
+    election's; LA time when not given).
 
     A bare date is refused: when a source gives no clock time, the shared reports set 17:00
     (after that day's release) and keep the source's words in ``as_of_reported``.
@@ -184,7 +187,7 @@ def validation_where(where: str, exc: msgspec.ValidationError) -> tuple[str, str
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def _read_json(data: bytes, where: str) -> list[OutstandingReport]:
+def _read_json(data: bytes, where: str, zone: tzinfo) -> list[OutstandingReport]:
     try:
         entries = msgspec.json.decode(data, type=list[ReportEntry])
     except msgspec.ValidationError as exc:
@@ -196,13 +199,13 @@ def _read_json(data: bytes, where: str) -> list[OutstandingReport]:
             where=where,
             hint="a JSON file of outstanding reports is a list of objects with as_of and total",
         ) from None
-    return [entry_report(e, f"{where}, $[{i}]") for i, e in enumerate(entries)]
+    return [entry_report(e, f"{where}, $[{i}]", zone=zone) for i, e in enumerate(entries)]
 
 
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _read_csv(text: str, where: str) -> list[OutstandingReport]:
+def _read_csv(text: str, where: str, zone: tzinfo) -> list[OutstandingReport]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -249,7 +252,7 @@ def _read_csv(text: str, where: str) -> list[OutstandingReport]:
                 election_date=cells.get("election_date") or None,
                 as_of_reported=cells.get("as_of_reported", ""),
             )
-            reports.append(_csv_report(entry, here))
+            reports.append(_csv_report(entry, here, zone))
     except csv.Error as exc:
         raise InputError(
             f"not a readable CSV file: {exc}", where=f"{where}, line {reader.line_num}"
@@ -257,10 +260,10 @@ def _read_csv(text: str, where: str) -> list[OutstandingReport]:
     return reports
 
 
-def _csv_report(entry: ReportEntry, here: str) -> OutstandingReport:
+def _csv_report(entry: ReportEntry, here: str, zone: tzinfo) -> OutstandingReport:
     # entry_report names fields JSON-style (`.as_of`); in a CSV they are columns of the line.
     try:
-        return entry_report(entry, here)
+        return entry_report(entry, here, zone=zone)
     except InputError as exc:
         prefix = here + "."
         if not exc.where.startswith(prefix):

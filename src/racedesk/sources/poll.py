@@ -38,7 +38,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import Literal
 
 import httpx
 import msgspec
@@ -47,6 +47,7 @@ import racedesk
 from racedesk.errors import InputError, RacedeskError
 from racedesk.model import Election
 from racedesk.sources import lavote
+from racedesk.sources.base import ReadRelease
 
 log = logging.getLogger("racedesk.poll")
 
@@ -171,6 +172,7 @@ class Poller:
         self.rng = random.Random(seed)
         self.max_bytes = max_bytes
         self.election: Election | None = None
+        self._read_release: ReadRelease | None = None  # the election's, once it is read
         self.state = _State()
         self._own_client = client is None
         self.client = client or httpx.Client(
@@ -281,6 +283,7 @@ class Poller:
                     None,
                 )
         self.election = election
+        self._read_release = lavote.release_reader(election)
         return (
             "election",
             f"{election.title} ({election.date.isoformat()}): {len(election.contests)} contests",
@@ -308,8 +311,8 @@ class Poller:
         try:
             counters = _counters_decoder.decode(data)
             feed_time = lavote.parse_timestamp(counters.TimeStamp, url)
-            if self.election is not None:
-                lavote.read_release(data, self.election, where=url)
+            if self._read_release is not None:
+                self._read_release(data, where=url)
         except msgspec.DecodeError as exc:
             return self._garbage(
                 data, url, got.received_at, f"not a counter release: {exc}", got.status
@@ -317,11 +320,11 @@ class Poller:
         except InputError as exc:
             return self._garbage(data, url, got.received_at, exc.problem, got.status)
         counts = _fingerprint(counters)
-        shown = _local(feed_time)
+        shown = local_time(feed_time)
         if state.feed_time is not None and feed_time < state.feed_time:
             return (
                 "stale",
-                f"feed time {shown} is older than {_local(state.feed_time)} already seen: "
+                f"feed time {shown} is older than {local_time(state.feed_time)} already seen: "
                 "an older copy, ignored",
                 got.status,
                 feed_time,
@@ -449,7 +452,8 @@ def _retry_after(value: str | None) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-def _local(when: datetime) -> str:
+def local_time(when: datetime) -> str:
+    """``when`` in LA time, as the watch lines show it."""
     return when.astimezone(lavote.LA_TIME).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
@@ -462,7 +466,7 @@ def _log_event(event: PollEvent) -> None:
     log.log(level, "%s %s: %s", event.kind, event.url, event.message)
 
 
-# --- racedesk watch ------------------------------------------------------------------------------
+# --- watch sources -------------------------------------------------------------------------------
 
 
 def feed_id(source: str) -> int:
@@ -479,100 +483,6 @@ def feed_id(source: str) -> int:
     return int(rest)
 
 
-class IngestDesk(Protocol):
-    """What :func:`watch_source` needs of the desk (``racedesk.desk.Desk``)."""
-
-    def add_election(self, election: Election) -> None: ...
-
-    def ingest(self, election_id: str, data: bytes, *, origin: str = "",
-               received_at: datetime | None = None) -> object: ...  # fmt: skip
-
-    def quarantine_payload(
-        self, data: bytes, origin: str, received_at: datetime, reason: str
-    ) -> None: ...
-
-
-def watch_source(
-    desk: IngestDesk,
-    source: str,
-    *,
-    interval: float = 30.0,
-    max_polls: int | None = None,
-    base_url: str | None = None,
-    say: Callable[[str], object] = print,
-    stop: threading.Event | None = None,
-    seed: int = 0,
-    backoff: Backoff | None = None,
-    client: httpx.Client | None = None,
-) -> dict[str, int]:
-    """``racedesk watch SOURCE``: poll the live feed and ingest each new release into ``desk``,
-    saying in one line what every poll gave. Returns how many polls gave each kind of event.
-
-    When the store already holds releases of the election, the poller starts from the latest
-    one's payload, so that a restart does not hand the same release on again.
-    """
-    fid = feed_id(source)
-    election_id = f"{lavote.SOURCE}:{fid}"
-
-    outcome: list[str] = []
-
-    def on_release(data: bytes, url: str, received_at: datetime) -> None:
-        result = desk.ingest(election_id, data, origin=url, received_at=received_at)
-        status = getattr(result, "status", "")
-        if status == "stored":
-            outcome.append(f"stored as release {getattr(result, 'sequence', '?')}")
-        elif status:
-            outcome.append(f"not stored ({status}): {getattr(result, 'message', '')}")
-
-    def on_event(event: PollEvent) -> None:
-        clock = _local(event.at)
-        line = f"{clock} {event.kind}: {event.message}"
-        if event.kind == "release" and outcome:
-            line += f" · {outcome.pop()}"
-        if event.kind in FAILURES:
-            line += f" · next poll in {event.delay:.1f} s"
-        say(line)
-
-    poller = Poller(
-        fid,
-        on_release=on_release,
-        on_event=on_event,
-        on_election=desk.add_election,
-        on_garbage=desk.quarantine_payload,
-        base_url=base_url or lavote.BASE_URL,
-        interval=interval,
-        backoff=backoff,
-        seed=seed,
-        client=client,
-    )
-    latest = _latest_payload(desk, election_id)
-    if latest is not None:
-        poller.prime(latest)
-    stop = stop or threading.Event()
-    try:
-        with poller:
-            return poller.run(stop=stop, max_polls=max_polls)
-    except KeyboardInterrupt:
-        stop.set()
-        say("stopped")
-        return dict(poller.state.seen)
-
-
-def _latest_payload(desk: object, election_id: str) -> bytes | None:
-    """The raw payload of the election's latest stored release, when the desk has a store."""
-    store = getattr(desk, "store", None)
-    if store is None:
-        return None
-    try:
-        latest = store.latest_release(election_id)
-    except RacedeskError:
-        return None
-    if latest is None:
-        return None
-    raw = store.raw(latest.release.content_hash)
-    return raw.data if raw is not None else None
-
-
 __all__ = [
     "FAILURES",
     "Backoff",
@@ -580,5 +490,5 @@ __all__ = [
     "PollEvent",
     "Poller",
     "feed_id",
-    "watch_source",
+    "local_time",
 ]

@@ -11,9 +11,10 @@
    NIST CDF ``ElectionReport`` (XML namespace or JSON ``@type``), an AP payload (``races``,
    ``electionDate``), an LA County feed payload, an OpenElections header.
 
-Every adapter has ``NAME``, ``sniff(data, name)`` and ``parse(data, *, where, received_at,
-rules)`` (:class:`racedesk.sources.base.Adapter`). The NIST CDF adapter
-(``racedesk.sources.cdf``) is imported only when it is needed.
+Every adapter is a module with ``NAME``, ``sniff``, ``read_election``, ``read_release``,
+``release_reader``, ``parse`` and ``feed_folder`` (:class:`racedesk.sources.base.Adapter`); an
+election's releases are read by the adapter its ``source`` names (:func:`adapter_of`). The NIST
+CDF adapter (``racedesk.sources.cdf``) is imported only when it is needed.
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from __future__ import annotations
 import importlib
 import zlib
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import cast
 
 from racedesk.errors import InputError
-from racedesk.model import Rule
+from racedesk.model import Election, Rule
 from racedesk.sources import ap, clarity, ets, lavote, openelections, safety
 from racedesk.sources.base import Adapter, Parsed
 
@@ -42,54 +42,11 @@ FORMATS: dict[str, tuple[str, ...]] = {
 _ALIASES = {alias: name for name, aliases in FORMATS.items() for alias in (name, *aliases)}
 
 
-class LavoteAdapter:
-    """The LA County RR/CC feed as an adapter (its module, :mod:`racedesk.sources.lavote`, reads
-    the two payloads; a release needs its election, so a feed is read as a folder)."""
-
-    NAME = "lavote"
-
-    def sniff(self, data: bytes, name: str) -> bool:
-        head = data[:4096].lstrip()
-        if not head.startswith(b"{"):
-            return False
-        body = data[:65536]
-        return b'"Data"' in body and (b'"ReferenceType"' in body or b'"ContestGroups"' in body)
-
-    def parse(
-        self,
-        data: bytes,
-        *,
-        where: str,
-        received_at: datetime | None = None,
-        rules: Mapping[str, Rule] | None = None,
-    ) -> Parsed:
-        """An ``election_data.json`` gives the election and no release. A counter release alone
-        cannot be read: it names candidates by number only."""
-        if b'"ContestGroups"' in data[:65536]:
-            return Parsed(election=lavote.read_election(data, where, rules), releases=())
-        raise InputError(
-            "an LA County counter release cannot be read without its election",
-            where=where,
-            hint="ingest the feed folder (election_data.json + releases/), or the release into "
-            "an election racedesk already has",
-        )
-
-    def parse_folder(self, folder: Path, rules: Mapping[str, Rule] | None = None) -> Parsed:
-        """A feed folder laid out like ``../shared/data/lavote/*``: the election and its releases."""
-        election, files = lavote.load_folder(folder, rules)
-        releases = tuple(lavote.read_release(d, election, where=str(p)) for p, d in files)
-        return Parsed(election=election, releases=releases)
-
-
-LAVOTE = LavoteAdapter()
-
-
 def _module(name: str) -> Adapter:
-    if name == "lavote":
-        return LAVOTE
     if name == "cdf":
         return cast(Adapter, importlib.import_module("racedesk.sources.cdf"))
     modules: dict[str, Adapter] = {
+        "lavote": lavote,
         "clarity": clarity,
         "ap": ap,
         "openelections": openelections,
@@ -187,6 +144,23 @@ def adapter_for(source: str, data: bytes | None = None, fmt: str | None = None) 
     )
 
 
+def adapter_of(election: Election) -> Adapter:
+    """The adapter that reads releases of ``election``: the one its ``source`` names."""
+    return _module(format_name(election.source))
+
+
+def read_folder(
+    adapter: Adapter, folder: Path, rules: Mapping[str, Rule] | None = None
+) -> tuple[Election, list[tuple[Path, bytes]]]:
+    """The election of a feed folder in ``adapter``'s layout and the bytes of its release
+    files, in order."""
+    files = adapter.feed_folder(folder)
+    if files is None:
+        raise InputError(f"a folder, not a {adapter.NAME} file", where=str(folder))
+    election = adapter.read_election(safety.read_file(files.election), str(files.election), rules)
+    return election, [(p, safety.read_file(p)) for p in files.releases]
+
+
 def read(
     source: str,
     *,
@@ -199,19 +173,20 @@ def read(
     path = Path(rest)
     if path.is_dir():
         adapter = adapter_for(source, None, fmt)
-        if not isinstance(adapter, LavoteAdapter):
-            raise InputError(f"a folder, not a {adapter.NAME} file", where=rest)
-        return adapter.parse_folder(path, rules)
+        election, files = read_folder(adapter, path, rules)
+        read_one = adapter.release_reader(election)
+        releases = tuple(read_one(data, where=str(p)) for p, data in files)
+        return Parsed(election=election, releases=releases)
     data = (reader or safety.read_file)(path)
     return adapter_for(source, data, fmt).parse(data, where=rest, rules=rules)
 
 
 __all__ = [
     "FORMATS",
-    "LAVOTE",
-    "LavoteAdapter",
     "adapter_for",
+    "adapter_of",
     "format_name",
     "read",
+    "read_folder",
     "split_scheme",
 ]

@@ -1,0 +1,174 @@
+"""The live loops: following a feed as it publishes and handing each new payload to the desk.
+
+- :func:`watch_source` (``racedesk watch lavote:4324``) polls the LA County feed with
+  :class:`racedesk.sources.poll.Poller`, which fetches (conditional requests, back-off) and
+  tells a new release from a repeat; each new one is ingested by the desk.
+- :func:`watch_clarity` (``racedesk watch clarity:URL``) polls a Clarity site with
+  :func:`racedesk.sources.clarity_poll.fetch_new_version`; each new version's file is read and
+  ingested; the desk keeps it only when its counts changed.
+
+A payload that cannot be read is quarantined (its bytes and the reason), never dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+
+import httpx
+
+from racedesk.desk.ingest import Desk
+from racedesk.errors import InputError, RacedeskError
+from racedesk.model import RawPayload
+from racedesk.sources import clarity, lavote
+from racedesk.sources.clarity_poll import Fetched, backoff, fetch_new_version
+from racedesk.sources.poll import FAILURES, Backoff, Poller, PollEvent, feed_id, local_time
+
+
+def watch_source(
+    desk: Desk,
+    source: str,
+    *,
+    interval: float = 30.0,
+    max_polls: int | None = None,
+    base_url: str | None = None,
+    say: Callable[[str], object] = print,
+    stop: threading.Event | None = None,
+    seed: int = 0,
+    backoff: Backoff | None = None,
+    client: httpx.Client | None = None,
+) -> dict[str, int]:
+    """``racedesk watch SOURCE``: poll the live feed and ingest each new release into ``desk``,
+    saying in one line what every poll gave. Returns how many polls gave each kind of event.
+
+    When the store already holds releases of the election, the poller starts from the latest
+    one's payload, so that a restart does not hand the same release on again.
+    """
+    fid = feed_id(source)
+    election_id = f"{lavote.SOURCE}:{fid}"
+    outcome: list[str] = []
+
+    def on_release(data: bytes, url: str, received_at: datetime) -> None:
+        result = desk.ingest(election_id, data, origin=url, received_at=received_at)
+        if result.status == "stored":
+            outcome.append(f"stored as release {result.sequence}")
+        else:
+            outcome.append(f"not stored ({result.status}): {result.message}")
+
+    def on_event(event: PollEvent) -> None:
+        line = f"{local_time(event.at)} {event.kind}: {event.message}"
+        if event.kind == "release" and outcome:
+            line += f" · {outcome.pop()}"
+        if event.kind in FAILURES:
+            line += f" · next poll in {event.delay:.1f} s"
+        say(line)
+
+    poller = Poller(
+        fid,
+        on_release=on_release,
+        on_event=on_event,
+        on_election=desk.add_election,
+        on_garbage=desk.quarantine_payload,
+        base_url=base_url or lavote.BASE_URL,
+        interval=interval,
+        backoff=backoff,
+        seed=seed,
+        client=client,
+    )
+    latest = _latest_payload(desk, election_id)
+    if latest is not None:
+        poller.prime(latest)
+    stop = stop or threading.Event()
+    try:
+        with poller:
+            return poller.run(stop=stop, max_polls=max_polls)
+    except KeyboardInterrupt:
+        stop.set()
+        say("stopped")
+        return dict(poller.state.seen)
+
+
+def _latest_payload(desk: Desk, election_id: str) -> bytes | None:
+    """The raw payload of the election's latest stored release (``None`` when there is none or
+    the store cannot say)."""
+    try:
+        return desk.latest_payload(election_id)
+    except RacedeskError:
+        return None
+
+
+def watch_clarity(
+    desk: Desk,
+    url: str,
+    *,
+    interval: float = 60.0,
+    max_polls: int | None = None,
+    say: Callable[[str], object] = print,
+    client: httpx.Client | None = None,
+    stop: threading.Event | None = None,
+    backoff_cap: float = 600.0,
+) -> dict[str, int]:
+    """Poll the Clarity site at ``url`` (any address of it) and ingest each new version.
+
+    Returns how many polls gave each outcome: ``stored``, ``unchanged``, ``duplicate``,
+    ``not-modified`` (same version), ``error`` (the site failed) or ``garbage`` (unreadable file).
+    """
+    stop = stop or threading.Event()
+    seen: Counter[str] = Counter()
+    known: str | None = None
+    failures = 0
+    http = client or httpx.Client(timeout=30.0, follow_redirects=True)
+    try:
+        polls = 0
+        while max_polls is None or polls < max_polls:
+            polls += 1
+            fetched = fetch_new_version(http, url, known)
+            if fetched.kind == "new":
+                outcome, known = _take_version(desk, fetched, known, say)
+            else:
+                outcome = fetched.kind
+                say(f"{outcome}: {fetched.message}")
+            seen[outcome] += 1
+            failures = failures + 1 if outcome in ("error", "garbage") else 0
+            wait = backoff(failures, interval, backoff_cap)
+            if (max_polls is None or polls < max_polls) and stop.wait(wait):
+                break
+    finally:
+        if client is None:
+            http.close()
+    return dict(seen)
+
+
+def _take_version(
+    desk: Desk, fetched: Fetched, known: str | None, say: Callable[[str], object]
+) -> tuple[str, str | None]:
+    """Read a new version's file and hand it to the desk: the outcome, and the version known
+    from now on (a file the desk refused is offered again at the next poll)."""
+    assert fetched.received_at is not None  # a new version's file is always received
+    raw = RawPayload.of(
+        fetched.data, source=clarity.SOURCE, received_at=fetched.received_at, origin=fetched.url
+    )
+    try:
+        parsed = clarity.parse(
+            fetched.data,
+            where=fetched.url,
+            received_at=fetched.received_at,
+            content_hash=raw.content_hash,
+        )
+    except InputError as exc:
+        desk.quarantine_payload(fetched.data, fetched.url, fetched.received_at, exc.message)
+        say(f"garbage: {exc.message} (kept in quarantine)")
+        return "garbage", fetched.version
+    try:
+        desk.add_election(parsed.election)
+        result = desk.ingest_parsed(parsed.releases[0], raw)
+    except RacedeskError as exc:
+        say(f"error: the desk refused version {fetched.version}: {exc.message}")
+        return "error", known
+    say(f"{result.status}: version {fetched.version} ({parsed.releases[0].feed_time.isoformat()})")
+    return result.status, fetched.version
+
+
+__all__ = ["watch_clarity", "watch_source"]
