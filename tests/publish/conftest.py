@@ -20,7 +20,7 @@ from fastapi import FastAPI
 
 from racedesk.desk import Desk
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
-from racedesk.publish.site import ExportResult, export_site
+from racedesk.publish.static_site import ExportResult, export_site
 from racedesk.publish.web.app import create_app
 from racedesk.publish.web.server import DeskServer
 from racedesk.sources.lavote import load_folder

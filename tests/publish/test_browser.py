@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from racedesk.desk import Desk
-from racedesk.publish.site import ExportResult
+from racedesk.publish.static_site import ExportResult
 from racedesk.publish.web.app import create_app
 from racedesk.settings import REPO_ROOT
 

@@ -41,7 +41,7 @@ from fastapi.sse import KEEPALIVE_COMMENT, ServerSentEvent, format_sse_event
 from racedesk.publish import documents
 
 if TYPE_CHECKING:
-    from racedesk.publish.site import Library
+    from racedesk.publish.library import Library
 
 EventKind = Literal["ready", "release", "call", "rescind"]
 

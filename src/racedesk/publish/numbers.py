@@ -59,4 +59,17 @@ def count_interval(value: Interval | dict[str, Any] | None) -> str:
     return f"about {count(rounded(mid))} ({count(rounded(low))}–{count(rounded(high))})"
 
 
-__all__ = ["count", "count_interval", "pct", "pct_interval"]
+__all__ = ["chance", "count", "count_interval", "pct", "pct_interval"]
+
+
+def chance(p: float | None) -> str:
+    """A probability for people: "73%", never "100%" or "0%" unless it is certain."""
+    if p is None:
+        return "–"
+    if p >= 1.0 or p <= 0.0:
+        return f"{p * 100:.0f}%"
+    if p >= 0.995:
+        return ">99%"
+    if p <= 0.005:
+        return "<1%"
+    return f"{p * 100:.0f}%"

@@ -11,13 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from racedesk import __version__
-from racedesk.publish.site import (
-    STATUSES,
-    LiveLinks,
-    render_contest,
-    render_election,
-    render_index,
-)
+from racedesk.publish.library import STATUSES
+from racedesk.publish.links import Links
+from racedesk.publish.pages import render_contest, render_election, render_index
 from racedesk.publish.web.params import AS_OF, RELEASE, ContestId, ElectionId
 from racedesk.publish.web.replies import json_reply, read_responses
 from racedesk.publish.web.state import Served
@@ -25,7 +21,7 @@ from racedesk.publish.web.state import Served
 router = APIRouter(tags=["read"], default_response_class=Response)
 pages = APIRouter(include_in_schema=False)
 
-_LINKS = LiveLinks()
+_LINKS = Links.live_app()
 
 
 @router.get(
@@ -137,7 +133,7 @@ def get_releases(web: Served, election_id: ElectionId, as_of: datetime | None = 
 
 @pages.get("/", response_class=HTMLResponse)
 def index_page(web: Served) -> HTMLResponse:
-    return HTMLResponse(render_index(web.library, _LINKS))
+    return HTMLResponse(render_index(_LINKS, web.library.elections_doc()))
 
 
 @pages.get("/elections/{election_id}", response_class=HTMLResponse)

@@ -16,8 +16,8 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from racedesk import views
+from racedesk.errors import NotFound
 from racedesk.model import OutstandingReport
-from racedesk.publish.site import NotFound
 from racedesk.publish.web.errors import ApiError
 from racedesk.publish.web.params import ElectionId
 from racedesk.publish.web.replies import json_reply, reply, write_responses

@@ -12,7 +12,7 @@
 - ``/api/elections/{id}/events``: server-sent events of new releases, calls and rescinds
   (:mod:`~racedesk.publish.web.push`, :mod:`racedesk.publish.events`).
 - ``/``, ``/elections/{id}``, ``/elections/{id}/contests/{cid}``: the dashboard
-  (:mod:`racedesk.publish.site`), which updates itself from the events.
+  (:mod:`racedesk.publish.pages`), which updates itself from the events.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from racedesk import __version__
-from racedesk.publish.site import STATIC_DIR
+from racedesk.publish.pages import STATIC_DIR
 from racedesk.publish.web import api_read, api_write, push
 from racedesk.publish.web.errors import EXCEPTION_HANDLERS
 from racedesk.publish.web.state import WebState

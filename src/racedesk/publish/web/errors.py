@@ -16,8 +16,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from racedesk.errors import InputError, RacedeskError
-from racedesk.publish.site import NotFound
+from racedesk.errors import InputError, NotFound, RacedeskError
 from racedesk.store.base import StoreUnavailable
 
 

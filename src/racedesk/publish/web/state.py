@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
+from racedesk.errors import NotFound
 from racedesk.publish.events import EventHub
-from racedesk.publish.site import Library, NotFound
+from racedesk.publish.library import Library
 from racedesk.publish.web.params import aware
 
 if TYPE_CHECKING:

@@ -1,0 +1,147 @@
+"""What a contest page's two charts draw (:func:`chart_data`): each leading choice's share after
+every release with the projection's interval of its final share, and the trailing choice's share
+of each batch of votes against the share it needed, on its hurdle's own denominator
+(``calls-and-hurdles.md``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from racedesk.model import Contest
+from racedesk.model.answers import ContestState, Snapshot, Standing
+
+#: At most this many choices get a line in the shares chart (the leaders at the latest release).
+CHART_CHOICES = 8
+
+
+def batch_share(
+    contest: Contest,
+    before: ContestState,
+    after: ContestState,
+    choice_id: str,
+    standing: Standing,
+) -> float | None:
+    """The share of the votes counted between two releases (a *batch*) that went to
+    ``choice_id``, on the denominator its hurdle is stated on (``Standing.denominator``;
+    ``calls-and-hurdles.md``: a hurdle and the batch shares beside it share one denominator):
+
+    - "two-way share of the votes left for A and B": Δchoice / (Δchoice + Δrival);
+    - "share of all votes left going to others than L": (Δall − ΔL) / Δall, write-ins included;
+    - any other "share of all votes left …": Δchoice / Δall, write-ins included;
+    - otherwise ("share of the yes+no votes left", or none stated): Δchoice / Δ(every choice's
+      votes).
+
+    None when either release was not usable, or the batch added no votes on that denominator,
+    or a count went down (a batch share across a torn or corrected release would be garbage).
+    """
+    if not (before.usable and after.usable):
+        return None
+    added = {c.id: after.votes.get(c.id, 0) - before.votes.get(c.id, 0) for c in contest.choices}
+    if any(v < 0 for v in added.values()):
+        return None
+    all_votes = after.total_votes - before.total_votes
+    text = standing.denominator
+    if text.startswith("two-way") and standing.rival:
+        part, total = (
+            added.get(choice_id, 0),
+            added.get(choice_id, 0) + added.get(standing.rival, 0),
+        )
+    elif text.startswith("share of all votes left going to others than") and standing.rival:
+        part, total = all_votes - added.get(standing.rival, 0), all_votes
+    elif text.startswith("share of all votes left"):
+        part, total = added.get(choice_id, 0), all_votes
+    else:
+        part, total = added.get(choice_id, 0), sum(added.values())
+    if total <= 0 or not 0 <= part <= total:
+        return None
+    return part / total
+
+
+def _trailer(states: Sequence[ContestState]) -> Standing | None:
+    """The choice whose hurdle the batch chart follows: at the latest release where some
+    choice was still contending with a stated hurdle, the best-placed such choice that is not
+    leading (the trailing candidate, or the side of a measure that is behind), else the
+    leading one (a leader's majority, a measure's yes)."""
+    for state in reversed(states):
+        open_ = [s for s in state.standings if s.status == "contending" and s.needs is not None]
+        if not open_:
+            continue
+        behind = [s for s in open_ if s.choice_id not in state.leaders]
+        return max(behind, key=lambda s: s.votes) if behind else open_[0]
+    return None
+
+
+def chart_data(
+    contest: Contest,
+    states: Sequence[ContestState],
+    snapshots: Callable[[int], Snapshot],
+    labels: Sequence[str],
+) -> dict[str, Any]:
+    """What the contest page's two charts draw, for releases 0…n (``states[i]`` after release
+    ``i``):
+
+    - ``shares``: each leading choice's share after every release, with the projection's
+      central interval of its final share (``Projection.level``, 90%);
+    - ``batch``: the trailing choice's share of each batch against the share it needed of the
+      votes left after that batch (low–high), on the hurdle's own denominator.
+    """
+    names = {c.id: c.name for c in contest.choices}
+    last = states[-1] if states else None
+    order = sorted(
+        contest.choices,
+        key=lambda c: (-(last.votes.get(c.id, 0) if last else 0), contest.choices.index(c)),
+    )[:CHART_CHOICES]
+    series = []
+    level = None
+    for choice in order:
+        shares: list[float | None] = []
+        low: list[float | None] = []
+        high: list[float | None] = []
+        for state in states:
+            counted = state.total_votes > 0
+            shares.append(round(state.shares.get(choice.id, 0.0), 6) if counted else None)
+            proj = snapshots(state.release_sequence).projections.get(contest.id)
+            cp = next((p for p in proj.choices if p.choice_id == choice.id), None) if proj else None
+            if proj is not None:
+                level = proj.level
+            low.append(round(cp.share_low, 6) if cp and counted else None)
+            high.append(round(cp.share_high, 6) if cp and counted else None)
+        series.append(
+            {"id": choice.id, "name": choice.name, "shares": shares, "low": low, "high": high}
+        )
+    batch = None
+    trailer = _trailer(states)
+    if trailer is not None:
+        shares_b: list[float | None] = [None]
+        need_low: list[float | None] = []
+        need_mid: list[float | None] = []
+        need_high: list[float | None] = []
+        for i, state in enumerate(states):
+            standing = next((s for s in state.standings if s.choice_id == trailer.choice_id), None)
+            if i > 0 and standing is not None:
+                share = batch_share(contest, states[i - 1], state, trailer.choice_id, standing)
+                shares_b.append(round(share, 6) if share is not None else None)
+            elif i > 0:
+                shares_b.append(None)
+            iv = standing.needs if standing and standing.status == "contending" else None
+            need_low.append(round(iv.low, 6) if iv else None)
+            need_mid.append(round(iv.mid, 6) if iv else None)
+            need_high.append(round(iv.high, 6) if iv else None)
+        batch = {
+            "id": trailer.choice_id,
+            "name": names.get(trailer.choice_id, trailer.choice_id),
+            "rival": names.get(trailer.rival, trailer.rival) if trailer.rival else "",
+            "goal": trailer.goal,
+            "denominator": trailer.denominator,
+            "shares": shares_b,
+            "need_low": need_low,
+            "need_mid": need_mid,
+            "need_high": need_high,
+        }
+    return {
+        "labels": list(labels),
+        "level": level,
+        "series": series,
+        "batch": batch,
+    }

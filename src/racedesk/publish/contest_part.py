@@ -1,0 +1,196 @@
+"""What the part of a contest page that depends on the release shown says, as text ready to
+display (:func:`part_record`), and the words and times it is written with.
+
+The live app renders a part record on the server (``_contest_part.html``); a static page carries
+every release's record and its time slider fills the same elements from them (``racedesk.js``),
+so both show the same strings, formatted here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from racedesk.model import Election
+from racedesk.publish.numbers import chance, count, count_interval, pct, pct_interval
+from racedesk.store.base import StoredRelease
+
+
+def when(value: datetime | str | None, zone: str = "America/Los_Angeles") -> str:
+    """A time in the election's zone: "Nov 5, 2024, 8:36 PM PST"."""
+    if value is None:
+        return "–"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(zone))
+    text = moment.strftime("%b %-d, %Y, %-I:%M %p")
+    return f"{text} {moment.tzname()}" if moment.tzinfo is not None else text
+
+
+def status_class(status: str | None) -> str:
+    """The CSS class of a call status badge: "winner not leading" → "st-winner-not-leading"."""
+    return "st-" + (status or "too early").replace(" ", "-")
+
+
+def standing_text(
+    standing: dict[str, Any] | None, names: dict[str, str], leading: bool = False
+) -> str:
+    """A choice's standing in words, with the denominator its hurdle is stated on
+    (``calls-and-hurdles.md``: never a share outside 0–100%): "clinched win", "eliminated",
+    "unknown: no estimate of votes left", or "needs 61.6% (60.2–63.6%) to pass Hochman
+    (two-way share of the votes left for …)"."""
+    if not standing:
+        return "–"
+    parts = _standing_parts(standing, names, leading)
+    if len(parts) == 1:
+        return parts[0]
+    need, aim, denominator = parts
+    return f"needs {need}" + (f" {aim}" if aim else "") + f" ({denominator})"
+
+
+def _standing_parts(standing: dict[str, Any], names: dict[str, str], leading: bool) -> list[str]:
+    """``[words]`` for a settled standing, else ``[share needed, aim, denominator]``."""
+    status = standing["status"]
+    goal = standing.get("goal") or ""
+    if status == "clinched":
+        return [f"clinched {goal.removeprefix('to ')}".strip() if goal else "clinched"]
+    if status == "eliminated":
+        return ["eliminated"]
+    if status == "unknown":
+        return ["unknown: no estimate of votes left"]
+    needs = standing.get("needs")
+    if needs is None:
+        return ["contending"]
+    rival = standing.get("rival") or ""
+    if rival and (goal in ("to win", "") or goal.startswith("to win one")):
+        aim = f"to {'stay ahead of' if leading else 'pass'} {names.get(rival, rival)}"
+    else:
+        aim = goal
+    return [pct_interval(needs), aim, standing.get("denominator") or "the votes left"]
+
+
+@dataclass(frozen=True)
+class ReleaseMark:
+    """One stop of the time slider."""
+
+    sequence: int
+    label: str
+    short: str
+    usable: bool
+
+
+def release_marks(election: Election, stored: Sequence[StoredRelease]) -> list[ReleaseMark]:
+    """The time slider's stops: every stored release, with its feed time in the election's zone."""
+    return [
+        ReleaseMark(
+            sequence=s.release.sequence if s.release.sequence is not None else i,
+            label=when(s.release.feed_time, election.timezone),
+            short=_short_time(s.release.feed_time, election.timezone),
+            usable=s.usable,
+        )
+        for i, s in enumerate(stored)
+    ]
+
+
+def _short_time(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%b %-d %-I:%M %p")
+
+
+def _model_line(projection: dict[str, Any] | None) -> str:
+    """How the projection was made, in one line; with nothing left to draw, only the model."""
+    if not projection:
+        return ""
+    if projection["draws"] <= 1:
+        return f"Nothing left to project; model {projection['model_version']}."
+    return (
+        f"{round(projection['level'] * 100)}% intervals; model {projection['model_version']}, "
+        f"{count(projection['draws'])} draws, seed {projection['seed']}."
+    )
+
+
+def part_record(
+    election: Election, doc: dict[str, Any], marks: Sequence[ReleaseMark]
+) -> dict[str, Any]:
+    """What the release-dependent part of a contest page shows, as text ready to display,
+    from a ``racedesk.state/1`` document: the server renders it (``_contest_part.html``) and
+    a static page's time slider fills the same elements from it (``racedesk.js``), so both
+    show the same strings."""
+    contest = doc["contest"]
+    release = doc["release"]
+    order = [c["id"] for c in contest["choices"]]
+    names = {c["id"]: c["name"] for c in contest["choices"]}
+    leaders = set(contest["leaders"])
+    call = contest["call"]
+    status = call["status"] if call else "too early"
+    rows = [
+        _choice_row(c, names, c["id"] in leaders)
+        for c in sorted(contest["choices"], key=lambda c: (-c["votes"], order.index(c["id"])))
+    ]
+    note = "votes"
+    if contest["write_ins"]:
+        note += f", of which {count(contest['write_ins'])} write-ins"
+    if contest["ballots"] is not None:
+        note += f"; {count(contest['ballots'])} ballots counted in the contest"
+    left = contest["votes_left"] or {}
+    projection = contest["projection"]
+    sequence = release["sequence"]
+    return {
+        "contest_id": contest["id"],
+        "release": sequence,
+        "last": len(marks) - 1,
+        "number": sequence + 1,  # as people count releases: the first is release 1
+        "count": len(marks),
+        "time": marks[sequence].label
+        if sequence < len(marks)
+        else when(release["feed_time"], election.timezone),
+        "feed_time": release["feed_time"],
+        "hash": release["hash"][:12],
+        "flagged": not release["usable"],
+        "status": status,
+        "status_class": status_class(status),
+        "called_for": ", ".join(names.get(c, c) for c in call["choices"]) if call else "",
+        "sentence": contest["sentence"],
+        "call_sentence": call["sentence"]
+        if call and call["sentence"] != contest["sentence"]
+        else "",
+        "rows": rows,
+        "total": count(contest["total_votes"]),
+        "total_note": note,
+        "left_known": bool(left.get("votes")),
+        "left": count_interval(left.get("votes")),
+        "left_ballots": count_interval(left["ballots"]) if left.get("ballots") else "",
+        "left_source": left.get("source", "none"),
+        "left_note": left.get("note", ""),
+        "outcomes": [
+            [outcome, chance(p)]
+            for outcome, p in sorted(
+                (projection or {}).get("outcomes", {}).items(), key=lambda kv: -kv[1]
+            )
+        ],
+        "model": _model_line(projection),
+        "problems": [[p["code"], p["message"]] for p in contest["problems"]],
+    }
+
+
+def _choice_row(choice: dict[str, Any], names: dict[str, str], leader: bool) -> dict[str, Any]:
+    """One row of the results table: a choice of a ``racedesk.state/1`` document as text."""
+    standing = choice["standing"]
+    proj = choice["projection"]
+    return {
+        "id": choice["id"],
+        "leader": leader,
+        "votes": count(choice["votes"]),
+        "share": pct(choice["share"]),
+        "proj": pct_interval(
+            {"low": proj["share_low"], "mid": proj["share_mid"], "high": proj["share_high"]}
+        )
+        if proj
+        else "–",
+        "chance": chance(proj["probability"]) if proj else "–",
+        "goal": f"chance {standing['goal']}" if standing and standing.get("goal") else "",
+        "standing": _standing_parts(standing, names, leader) if standing else ["–"],
+        "standing_class": f"sd-{standing['status']}" if standing else "",
+    }

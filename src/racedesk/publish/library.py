@@ -1,0 +1,354 @@
+"""The read cache of the web app and the static export (:class:`Library`): what pages and the
+API read from the desk, as the ``racedesk.*/1`` documents of :mod:`racedesk.views`.
+
+Everything cached is keyed by a release sequence, and what the desk knew after release *n* never
+changes (the store is append-only): the snapshot after release *n*, a contest's document after
+release *n*, a page rendered from them. Only the latest release's number and the call ledger can
+change, and they are re-read from the store every ``latest_ttl`` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
+
+import msgspec
+
+from racedesk import views
+from racedesk.errors import NotFound, StoreError
+from racedesk.model import Contest, Election
+from racedesk.model.answers import CallEvent, CallStatus, ContestState, Snapshot
+from racedesk.store.base import StoredRelease
+
+if TYPE_CHECKING:
+    from racedesk.desk import Desk
+
+#: Call statuses in the order the index's filter lists them (``calls-and-hurdles.md``).
+STATUSES: tuple[str, ...] = get_args(CallStatus)
+
+_T = TypeVar("_T")
+
+
+class _Lru(OrderedDict[Any, Any]):
+    """A bounded cache of values that never go stale. Concurrent misses of one key compute it
+    once: after a release, a thousand open pages asking for the same page render it once."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+        self._flights: dict[Any, threading.Lock] = {}
+
+    def get_or(self, key: Any, make: Callable[[], _T], lock: threading.Lock) -> _T:
+        with lock:
+            if key in self:
+                self.move_to_end(key)
+                return self[key]
+            flight = self._flights.setdefault(key, threading.Lock())
+        with flight:
+            with lock:
+                if key in self:
+                    self.move_to_end(key)
+                    return self[key]
+            try:
+                value = make()
+                with lock:
+                    self[key] = value
+                    while len(self) > self.size:
+                        self.popitem(last=False)
+            finally:
+                with lock:
+                    self._flights.pop(key, None)
+        return value
+
+
+class Library:
+    """The desk as documents: ``racedesk.*/1`` dicts and the data pages need.
+
+    Every cached item is keyed by a release sequence, and what the desk knew after release *n*
+    never changes (the store is append-only), so nothing cached goes stale. Only the latest
+    release's number and the call ledger (an editor's approval adds to it without a release) can
+    change: they are re-read from the store at most every ``latest_ttl`` seconds, and at once
+    after a write through this process (:meth:`note_release`, :meth:`note_ledger`).
+    """
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        max_snapshots: int = 128,
+        max_docs: int = 4096,
+        latest_ttl: float = 0.1,
+    ) -> None:
+        self.desk = desk
+        self.latest_ttl = latest_ttl
+        self._latest: dict[str, tuple[float, int | None]] = {}
+        self._ledgers: dict[str, tuple[float, tuple[CallEvent, ...]]] = {}
+        self._lock = threading.Lock()
+        self._elections: dict[str, Election] = {}
+        self._releases: dict[str, list[StoredRelease]] = {}
+        self._snapshots = _Lru(max_snapshots)
+        self._docs = _Lru(max_docs)
+        # by (election, contest): the state after release i at index i (immutable once known)
+        self._histories: dict[tuple[str, str], list[ContestState | None]] = {}
+
+    # elections and releases ---------------------------------------------------------------
+    def election(self, election_id: str) -> Election:
+        found = self._elections.get(election_id)
+        if found is None:
+            try:
+                found = self.desk.election(election_id)
+            except (StoreError, KeyError):
+                raise NotFound(f"no election {election_id!r}") from None
+            self._elections[election_id] = found
+        return found
+
+    def elections(self) -> list[Election]:
+        return sorted(self.desk.elections(), key=lambda e: (e.date, e.id), reverse=True)
+
+    def contest(self, election: Election, contest_id: str) -> Contest:
+        try:
+            return election.contest(contest_id)
+        except KeyError:
+            raise NotFound(f"election {election.id} has no contest {contest_id!r}") from None
+
+    def latest_sequence(self, election_id: str) -> int | None:
+        """The election's latest release, read from the store at most every
+        ``latest_ttl`` seconds (a release committed by another process shows up within that
+        time; :meth:`note_release` makes one committed through this process show at once)."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._latest.get(election_id)
+        if cached is not None and now - cached[0] < self.latest_ttl:
+            return cached[1]
+        latest = self.desk.store.latest_sequence(election_id)
+        with self._lock:
+            self._latest[election_id] = (now, latest)
+        return latest
+
+    def note_release(self, election_id: str) -> None:
+        """Forget the cached latest release and ledger: a release was just committed."""
+        with self._lock:
+            self._latest.pop(election_id, None)
+            self._ledgers.pop(election_id, None)
+
+    def releases(self, election_id: str, latest: int | None = None) -> list[StoredRelease]:
+        """Every stored release up to ``latest`` (default: the latest), in sequence order.
+        Releases never change once stored, so only new ones are read."""
+        if latest is None:
+            latest = self.latest_sequence(election_id)
+        if latest is None:
+            return []
+        with self._lock:
+            known = list(self._releases.get(election_id, []))
+        if len(known) <= latest:
+            if not known:
+                known = list(self.desk.releases(election_id))
+            else:
+                known += [
+                    self.desk.store.release(election_id, seq)
+                    for seq in range(len(known), latest + 1)
+                ]
+            with self._lock:
+                if len(known) > len(self._releases.get(election_id, [])):
+                    self._releases[election_id] = known
+        return known[: latest + 1]
+
+    def sequence(
+        self, election_id: str, *, as_of: datetime | None = None, release: int | None = None
+    ) -> int | None:
+        """The release a request is about: ``release`` if given, else the last one whose feed
+        time is at or before ``as_of``, else the latest. None when there is none yet."""
+        self.election(election_id)
+        latest = self.latest_sequence(election_id)
+        if release is not None:
+            if latest is None or not 0 <= release <= latest:
+                raise NotFound(f"election {election_id} has no release {release}")
+            return release
+        if as_of is None:
+            return latest
+        stored = self.releases(election_id)
+        times = [s.release.feed_time for s in stored]
+        index = bisect_right(times, as_of)
+        return stored[index - 1].release.sequence if index else None
+
+    def snapshot(self, election_id: str, sequence: int) -> Snapshot:
+        return self._snapshot(election_id, sequence)[0]
+
+    def _snapshot(
+        self, election_id: str, sequence: int
+    ) -> tuple[Snapshot, dict[str, ContestState]]:
+        def load() -> tuple[Snapshot, dict[str, ContestState]]:
+            found = self.desk.snapshot_at(election_id, sequence)
+            if found is None:
+                raise NotFound(f"election {election_id} has no release {sequence}")
+            return found, {s.contest_id: s for s in found.states}
+
+        return self._snapshots.get_or((election_id, sequence), load, self._lock)
+
+    def history(self, election_id: str, contest_id: str, upto: int) -> list[ContestState]:
+        """The contest's state after releases 0…``upto``, from the snapshots (what the desk
+        knew after each release: after a release it could not use, the last usable state)."""
+        key = (election_id, contest_id)
+        with self._lock:
+            known = self._histories.setdefault(key, [])
+            start = len(known)
+        if start <= upto:
+            more = [
+                self._snapshot(election_id, seq)[1].get(contest_id)
+                for seq in range(start, upto + 1)
+            ]
+            with self._lock:
+                if len(known) == start:
+                    known.extend(more)
+        return [state for state in known[: upto + 1] if state is not None]
+
+    def ledger(self, election_id: str, upto: int | None = None) -> list[CallEvent]:
+        """The call ledger (its events up to release ``upto``), re-read at most every
+        ``latest_ttl`` seconds."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._ledgers.get(election_id)
+        if cached is None or now - cached[0] >= self.latest_ttl:
+            cached = (now, tuple(self.desk.ledger(election_id)))
+            with self._lock:
+                self._ledgers[election_id] = cached
+        if upto is None:
+            return list(cached[1])
+        return [e for e in cached[1] if e.release_sequence <= upto]
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+        """``make()``, kept under ``key``; the key must name everything the value depends on
+        (for a page: the releases shown and the ledger's length)."""
+        return self._docs.get_or(("cached", *key), make, self._lock)
+
+    def note_ledger(self, election_id: str) -> None:
+        """Forget the cached ledger: an event was just appended."""
+        with self._lock:
+            self._ledgers.pop(election_id, None)
+
+    # documents -----------------------------------------------------------------------------
+    def elections_doc(self) -> dict[str, Any]:
+        """Every election with its latest release (``racedesk.elections/1``)."""
+        rows = []
+        for election in self.elections():
+            latest = self.latest_sequence(election.id)
+            info = views.election_info(election)
+            if latest is not None:
+                snap = self.snapshot(election.id, latest)
+                info["release"] = views.release_info(snap)
+            else:
+                info["release"] = None
+            rows.append(info)
+        return {"schema": "racedesk.elections/1", "elections": rows}
+
+    def election_doc(self, election_id: str, sequence: int | None) -> dict[str, Any]:
+        """The election and every contest's summary after release ``sequence``."""
+        election = self.election(election_id)
+        if sequence is None:
+            return views.election_view(election, None)
+        return self._docs.get_or(
+            ("election", election_id, sequence),
+            lambda: views.election_view(election, self.snapshot(election_id, sequence)),
+            self._lock,
+        )
+
+    def contests_doc(
+        self,
+        election_id: str,
+        sequence: int | None,
+        *,
+        status: str | None = None,
+        q: str | None = None,
+    ) -> dict[str, Any]:
+        """The election's contests, filtered by call status and a search in titles."""
+        doc = self.election_doc(election_id, sequence)
+        rows = filter_contests(doc["contests"], status=status, q=q)
+        return {
+            "schema": "racedesk.contests/1",
+            "election": doc["election"],
+            "release": doc["release"],
+            "filter": {"status": status, "q": q},
+            "contests": rows,
+        }
+
+    def contest_doc(self, election_id: str, contest_id: str, sequence: int) -> dict[str, Any]:
+        """One contest after release ``sequence`` (``racedesk.state/1``)."""
+        election = self.election(election_id)
+        self.contest(election, contest_id)
+
+        def make() -> dict[str, Any]:
+            snap = self.snapshot(election_id, sequence)
+            recent = self.history(election_id, contest_id, sequence)
+            return views.contest_view(election, snap, contest_id, recent)
+
+        return self._docs.get_or(("contest", election_id, contest_id, sequence), make, self._lock)
+
+    def peek_contest_json(
+        self, election_id: str, contest_id: str, release: int | None = None
+    ) -> bytes | None:
+        """:meth:`contest_json` of the latest release (or of ``release``) when it can be
+        answered from memory alone, without waiting on the store; else None."""
+        now = time.monotonic()
+        with self._lock:
+            latest = self._latest.get(election_id)
+            if latest is None or now - latest[0] >= self.latest_ttl or latest[1] is None:
+                return None
+            if release is not None and not 0 <= release <= latest[1]:
+                return None
+            key = (
+                "contest-json",
+                election_id,
+                contest_id,
+                latest[1] if release is None else release,
+            )
+            found = self._docs.get(key)
+            if found is not None:
+                self._docs.move_to_end(key)
+            return found
+
+    def contest_json(self, election_id: str, contest_id: str, sequence: int) -> bytes:
+        """:meth:`contest_doc` encoded, cached: the hottest read of the API."""
+        return self._docs.get_or(
+            ("contest-json", election_id, contest_id, sequence),
+            lambda: msgspec.json.encode(self.contest_doc(election_id, contest_id, sequence)),
+            self._lock,
+        )
+
+    def history_doc(
+        self, election_id: str, contest_id: str, sequence: int | None
+    ) -> dict[str, Any]:
+        election = self.election(election_id)
+        self.contest(election, contest_id)
+        states = [] if sequence is None else self.history(election_id, contest_id, sequence)
+        return views.history_view(election, contest_id, states)
+
+    def ledger_doc(self, election_id: str, sequence: int | None) -> dict[str, Any]:
+        election = self.election(election_id)
+        events = [] if sequence is None else self.ledger(election_id, sequence)
+        return views.ledger_view(election, events)
+
+    def releases_doc(self, election_id: str, sequence: int | None) -> dict[str, Any]:
+        election = self.election(election_id)
+        stored = [] if sequence is None else self.releases(election_id)[: sequence + 1]
+        return views.release_view(election, stored)
+
+
+def filter_contests(
+    rows: Iterable[dict[str, Any]], *, status: str | None = None, q: str | None = None
+) -> list[dict[str, Any]]:
+    """Contest summaries whose call status is ``status`` and whose title or group contains
+    every word of ``q`` (case-insensitive)."""
+    words = (q or "").lower().split()
+    out = []
+    for row in rows:
+        if status and row["status"] != status:
+            continue
+        text = f"{row['title']} {row.get('group', '')}".lower()
+        if all(w in text for w in words):
+            out.append(row)
+    return out

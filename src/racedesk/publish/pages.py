@@ -1,0 +1,178 @@
+"""The desk's pages, rendered for the live app or a static export: :func:`render_index`,
+:func:`render_election` and :func:`render_contest` turn the documents of the read library
+(:mod:`racedesk.publish.library`) into HTML (Jinja2, autoescaped, so a name from a feed is always
+shown as text), linking with :class:`~racedesk.publish.links.Links`.
+
+A contest page shows the contest *as of* a selected release: results, votes left (with their
+source), standings and hurdles, the projection, the call and the ledger up to that release
+(:mod:`racedesk.publish.contest_part`). Its charts cover every release
+(:mod:`racedesk.publish.charts`); the time slider picks the release shown. In the live app the
+slider asks the server for the page as of that release; a static page carries every release's
+part record and fills the same elements from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from racedesk import views
+from racedesk.model import Election
+from racedesk.model.answers import CallEvent
+from racedesk.publish.charts import chart_data
+from racedesk.publish.contest_part import part_record, release_marks, status_class, when
+from racedesk.publish.library import STATUSES, Library, filter_contests
+from racedesk.publish.links import Links
+from racedesk.publish.numbers import chance, count, count_interval, pct, pct_interval
+from racedesk.rules import rule_name
+
+#: The pages' CSS, scripts and vendored libraries.
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def tojson(value: Any) -> Markup:
+    """JSON safe to embed in HTML (in a ``<script>`` element or an attribute): ``<``, ``>``,
+    ``&`` and ``'`` escaped, as Jinja's own ``tojson`` does, but encoded by msgspec."""
+    text = msgspec.json.encode(value).decode()
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text.replace("'", "\\u0027"))
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("racedesk.publish", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        tojson=tojson,
+        count=count,
+        pct=pct,
+        pct_interval=pct_interval,
+        count_interval=count_interval,
+        chance=chance,
+        status_class=status_class,
+    )
+    env.globals.update(when=when, statuses=STATUSES)
+    return env
+
+
+ENV = _environment()
+
+
+def render_index(links: Links, doc: dict[str, Any]) -> str:
+    """The list of elections, from a ``racedesk.elections/1`` document."""
+    return ENV.get_template("index.html").render(links=links, doc=doc, events_url=None)
+
+
+def render_election(
+    library: Library,
+    links: Links,
+    election_id: str,
+    sequence: int | None,
+    *,
+    status: str | None = None,
+    q: str | None = None,
+) -> str:
+    """One election's contests with their status badges, a search and a status filter."""
+    election = library.election(election_id)
+    doc = library.election_doc(election_id, sequence)
+    counts: dict[str, int] = {}
+    for row in doc["contests"]:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    return ENV.get_template("election.html").render(
+        links=links,
+        election=election,
+        doc=doc,
+        counts=counts,
+        status=status or "",
+        q=q or "",
+        visible={r["id"] for r in filter_contests(doc["contests"], status=status, q=q)},
+        events_url=links.events(election_id),
+        live_url=links.election(election_id),
+    )
+
+
+def _contest_part(
+    links: Links,
+    election: Election,
+    record: dict[str, Any],
+    ledger: Sequence[dict[str, Any]],
+) -> Markup:
+    """The part of a contest page that depends on the release shown: ``record`` (see
+    :func:`part_record`) and the contest's ledger rows, those after the release hidden."""
+    choices = {c.id: c for c in election.contest(record["contest_id"]).choices}
+    html = ENV.get_template("_contest_part.html").render(
+        links=links, election=election, r=record, ledger=ledger, choices=choices
+    )
+    return Markup(html)
+
+
+def render_contest(
+    library: Library,
+    links: Links,
+    election_id: str,
+    contest_id: str,
+    sequence: int | None,
+    *,
+    latest: int | None = None,
+    embed_all: bool = False,
+    ledger: Sequence[CallEvent] | None = None,
+) -> str:
+    """A contest page as of release ``sequence`` (the slider can move to any release up to
+    ``latest``). ``embed_all`` embeds every release's part record, for a static export's
+    slider; ``ledger`` is the election's call ledger when the caller has read it already."""
+    election = library.election(election_id)
+    contest = library.contest(election, contest_id)
+    if latest is None:
+        latest = library.latest_sequence(election_id)
+    stored = library.releases(election_id, latest) if latest is not None else []
+    marks = release_marks(election, stored)
+    if ledger is None:
+        ledger = library.ledger(election_id, latest)
+    rows = views.ledger_view(election, [e for e in ledger if e.contest_id == contest_id])["events"]
+    part = None
+    chart = None
+    records: list[dict[str, Any]] = []
+    if sequence is not None and latest is not None:
+        record = part_record(
+            election, library.contest_doc(election_id, contest_id, sequence), marks
+        )
+        part = _contest_part(links, election, record, rows)
+        states = library.history(election_id, contest_id, latest)
+        chart = chart_data(
+            contest,
+            states,
+            lambda seq: library.snapshot(election_id, seq),
+            [m.short for m in marks],
+        )
+        if embed_all:
+            records = [
+                part_record(
+                    election, library.contest_doc(election_id, contest_id, m.sequence), marks
+                )
+                for m in marks
+            ]
+    return ENV.get_template("contest.html").render(
+        links=links,
+        election=election,
+        contest=contest,
+        part=part,
+        records=records,
+        chart=chart,
+        marks=[
+            {"sequence": m.sequence, "label": m.label, "short": m.short, "usable": m.usable}
+            for m in marks
+        ],
+        rule_name=rule_name(contest.rule),
+        sequence=sequence,
+        latest=latest,
+        events_url=links.events(election_id),
+        live_url=links.contest(election_id, contest_id),
+    )

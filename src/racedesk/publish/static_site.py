@@ -1,0 +1,118 @@
+"""The static export (:func:`export_site`, ``racedesk export-site DIR``): the live app's pages and
+JSON documents written as files for any static host, with relative links
+(:meth:`Links.static_site <racedesk.publish.links.Links.static_site>`), so that the folder also
+opens from ``file://``."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from racedesk import views
+from racedesk.publish.library import Library
+from racedesk.publish.links import Links, slug
+from racedesk.publish.pages import STATIC_DIR, render_contest, render_election, render_index
+
+if TYPE_CHECKING:
+    from racedesk.desk import Desk
+
+
+class ExportResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What :func:`export_site` wrote."""
+
+    out_dir: str
+    election_id: str
+    release_sequence: int | None
+    pages: int
+    documents: int
+    bytes: int
+
+
+def _write(path: Path, text: str | bytes) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    path.write_bytes(data)
+    return len(data)
+
+
+def _json(doc: Any) -> bytes:
+    return msgspec.json.encode(doc)
+
+
+def export_site(
+    desk: Desk,
+    election_id: str,
+    out_dir: Path | str,
+    *,
+    as_of: datetime | None = None,
+    library: Library | None = None,
+) -> ExportResult:
+    """Write the election's pages and JSON documents as static files under ``out_dir``, the
+    same pages the live app serves (see :mod:`racedesk.publish.links` for the layout), as of the latest
+    release (or the last release at or before ``as_of``). The pages open from ``file://``: they
+    load nothing but their own folder's files, and each contest page carries every release's
+    part for its time slider."""
+    out = Path(out_dir)
+    lib = library or Library(desk)
+    election = lib.election(election_id)
+    sequence = lib.sequence(election_id, as_of=as_of)
+    written = 0
+    pages = 0
+    documents = 0
+    shutil.copytree(STATIC_DIR, out / "static", dirs_exist_ok=True)
+    name = slug(election_id)
+
+    index = render_index(Links.static_site(0), _elections_doc_for(lib, election_id, sequence))
+    written += _write(out / "index.html", index)
+    pages += 1
+    written += _write(
+        out / "elections" / name / "index.html",
+        render_election(lib, Links.static_site(2), election_id, sequence),
+    )
+    pages += 1
+    api = out / "api" / "elections"
+    docs: list[tuple[Path, Any]] = [
+        (out / "api" / "elections.json", _elections_doc_for(lib, election_id, sequence)),
+        (api / f"{name}.json", lib.election_doc(election_id, sequence)),
+        (api / name / "contests.json", lib.contests_doc(election_id, sequence)),
+        (api / name / "ledger.json", lib.ledger_doc(election_id, sequence)),
+        (api / name / "releases.json", lib.releases_doc(election_id, sequence)),
+    ]
+    ledger = lib.ledger(election_id, sequence) if sequence is not None else []
+    for contest in election.contests:
+        cid = slug(contest.id)
+        written += _write(
+            out / "elections" / name / "contests" / f"{cid}.html",
+            render_contest(
+                lib, Links.static_site(3), election_id, contest.id, sequence, latest=sequence,
+                embed_all=True, ledger=ledger,
+            ),
+        )  # fmt: skip
+        pages += 1
+        if sequence is not None:
+            docs.append((api / name / "contests" / f"{cid}.json", lib.contest_doc(election_id, contest.id, sequence)))  # fmt: skip
+        docs.append((api / name / "contests" / cid / "history.json", lib.history_doc(election_id, contest.id, sequence)))  # fmt: skip
+    for path, doc in docs:
+        written += _write(path, _json(doc))
+        documents += 1
+    return ExportResult(
+        out_dir=str(out),
+        election_id=election_id,
+        release_sequence=sequence,
+        pages=pages,
+        documents=documents,
+        bytes=written,
+    )
+
+
+def _elections_doc_for(lib: Library, election_id: str, sequence: int | None) -> dict[str, Any]:
+    election = lib.election(election_id)
+    info = views.election_info(election)
+    info["release"] = (
+        views.release_info(lib.snapshot(election_id, sequence)) if sequence is not None else None
+    )
+    return {"schema": "racedesk.elections/1", "elections": [info]}
