@@ -400,7 +400,7 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the dashboard and the JSON API over the database."""
-    from racedesk.publish.app import serve as serve_app
+    from racedesk.publish.web.server import serve as serve_app
     from racedesk.settings import write_token
 
     serve_app(open_desk(db), host=host, port=port, token=token or write_token())
