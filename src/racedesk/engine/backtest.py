@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 import msgspec
@@ -152,6 +153,135 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+@dataclass
+class _Replayed:
+    """What a backtest gathers while it replays a canvass."""
+
+    events: list[CallEvent] = field(default_factory=list)
+    first_calls: dict[str, CallEvent] = field(default_factory=dict)
+    covered: dict[str, list[float]] = field(default_factory=dict)
+    timeline: list[BacktestRelease] = field(default_factory=list)
+    night_cover: list[float] = field(default_factory=list)
+    after_cover: list[float] = field(default_factory=list)
+
+
+def _coverage(snapshot: Snapshot, shares: dict[str, dict[str, float]]) -> dict[str, float]:
+    """For each projected contest, the share of its choices whose 90% interval holds its final
+    share (within ``TOLERANCE``)."""
+    out: dict[str, float] = {}
+    for cid, projection in snapshot.projections.items():
+        target = shares.get(cid)
+        if not target:
+            continue
+        held = [
+            1.0
+            if c.share_low - TOLERANCE <= target[c.choice_id] <= c.share_high + TOLERANCE
+            else 0.0
+            for c in projection.choices
+            if c.choice_id in target
+        ]
+        if held:
+            out[cid] = sum(held) / len(held)
+    return out
+
+
+def _replay(
+    election: Election,
+    ordered: Sequence[Release],
+    reports: Sequence[OutstandingReport],
+    params: ModelParams,
+    seed: int,
+    shares: dict[str, dict[str, float]],
+) -> _Replayed:
+    """Replay the canvass, keeping every ledger event, each contest's first call, and each
+    usable release's coverage of the final shares (but the last's, which is the truth)."""
+    got = _Replayed(covered={c.id: [] for c in election.contests})
+    last = len(ordered) - 1
+    contests = len(election.contests)
+    for index, snapshot in enumerate(replay(election, ordered, reports, params, seed)):
+        got.events.extend(snapshot.new_events)
+        for event in snapshot.new_events:
+            if event.status in CALL_STATUSES and event.contest_id not in got.first_calls:
+                got.first_calls[event.contest_id] = event
+        night = is_election_night(election, snapshot.feed_time)
+        here: list[float] = []
+        if snapshot.usable and index < last:
+            for cid, value in _coverage(snapshot, shares).items():
+                here.append(value)
+                got.covered[cid].append(value)
+            (got.night_cover if night else got.after_cover).extend(here)
+        got.timeline.append(
+            BacktestRelease(
+                index=index,
+                time=snapshot.feed_time.isoformat(),
+                usable=snapshot.usable,
+                election_night=night,
+                called=len(got.first_calls),
+                called_share=len(got.first_calls) / contests if contests else 0.0,
+                coverage_90=_mean(here),
+                pairs=len(here),
+            )
+        )
+    return got
+
+
+def _contest_row(contest: Contest, truth: tuple[str, list[str]], got: _Replayed) -> BacktestContest:
+    """One contest's line of the report: its first call against its final outcome."""
+    status, winners = truth
+    mine = [e for e in got.events if e.contest_id == contest.id]
+    calls = [e for e in mine if e.status in CALL_STATUSES]
+    bad = [e for e in calls if not event_correct(e, status, winners)]
+    first = got.first_calls.get(contest.id)
+    pairs = got.covered[contest.id]
+    return BacktestContest(
+        id=contest.id,
+        title=contest.title,
+        rule=contest.rule.kind,
+        final_winners=[contest.choice(c).name for c in winners],
+        call=None
+        if first is None
+        else BacktestCall(
+            status=first.status,
+            choices=[contest.choice(c).name for c in first.choices],
+            release_time=first.release_time.isoformat(),
+            release_index=first.release_sequence,
+            probability=first.probability,
+            reason=first.reason,
+        ),
+        correct=None if first is None else event_correct(first, status, winners),
+        final_status=status,
+        call_events=len(calls),
+        wrong_call_events=len(bad),
+        rescinds=sum(1 for e in mine if e.status == "rescinded"),
+        coverage_90=_mean(pairs),
+        pairs=len(pairs),
+    )
+
+
+def _summary(rows: Sequence[BacktestContest], got: _Replayed) -> BacktestSummary:
+    contests = len(rows)
+    all_pairs = [v for values in got.covered.values() for v in values]
+    night_called = 0
+    for entry in got.timeline:
+        if entry.election_night:
+            night_called = entry.called
+    first_indexes = [float(e.release_sequence) for e in got.first_calls.values()]
+    return BacktestSummary(
+        contests=contests,
+        called=len(got.first_calls),
+        wrong_calls=sum(r.wrong_call_events for r in rows),
+        coverage_90=_mean(all_pairs),
+        pairs=len(all_pairs),
+        rescinds=sum(r.rescinds for r in rows),
+        called_election_night=night_called / contests if contests else 0.0,
+        called_by_release=[entry.called_share for entry in got.timeline],
+        median_call_release=statistics.median(first_indexes) if first_indexes else None,
+        coverage_90_election_night=_mean(got.night_cover),
+        coverage_90_after=_mean(got.after_cover),
+        contests_wrong=sum(1 for r in rows if r.wrong_call_events),
+    )
+
+
 def run_backtest(
     election: Election,
     releases: Sequence[Release],
@@ -164,115 +294,10 @@ def run_backtest(
     ordered = sorted(releases, key=lambda r: r.feed_time)
     if not ordered:
         raise ValueError("a backtest needs at least one release")
-    final = ordered[-1]
-    finals = final.counts_by_contest()
-    truth = {c.id: final_outcome(c, finals.get(c.id)) for c in election.contests}
+    finals = ordered[-1].counts_by_contest()
     shares = {c.id: final_shares(c, finals.get(c.id)) for c in election.contests}
-    contests = {c.id: c for c in election.contests}
-    events: list[CallEvent] = []
-    covered: dict[str, list[float]] = {c.id: [] for c in election.contests}
-    timeline: list[BacktestRelease] = []
-    night_cover: list[float] = []
-    after_cover: list[float] = []
-    first_calls: dict[str, CallEvent] = {}
-    last = len(ordered) - 1
-    snapshot: Snapshot
-    for index, snapshot in enumerate(replay(election, ordered, reports, params, seed)):
-        events.extend(snapshot.new_events)
-        for event in snapshot.new_events:
-            if event.status in CALL_STATUSES and event.contest_id not in first_calls:
-                first_calls[event.contest_id] = event
-        night = is_election_night(election, snapshot.feed_time)
-        here: list[float] = []
-        if snapshot.usable and index < last:
-            for cid, projection in snapshot.projections.items():
-                target = shares.get(cid)
-                if not target:
-                    continue
-                held = [
-                    1.0
-                    if c.share_low - TOLERANCE <= target[c.choice_id] <= c.share_high + TOLERANCE
-                    else 0.0
-                    for c in projection.choices
-                    if c.choice_id in target
-                ]
-                if held:
-                    value = sum(held) / len(held)
-                    here.append(value)
-                    covered[cid].append(value)
-            (night_cover if night else after_cover).extend(here)
-        timeline.append(
-            BacktestRelease(
-                index=index,
-                time=snapshot.feed_time.isoformat(),
-                usable=snapshot.usable,
-                election_night=night,
-                called=len(first_calls),
-                called_share=len(first_calls) / len(contests) if contests else 0.0,
-                coverage_90=_mean(here),
-                pairs=len(here),
-            )
-        )
-    rows: list[BacktestContest] = []
-    wrong = 0
-    contests_wrong = 0
-    rescinds = 0
-    for contest in election.contests:
-        status, winners = truth[contest.id]
-        mine = [e for e in events if e.contest_id == contest.id]
-        calls = [e for e in mine if e.status in CALL_STATUSES]
-        bad = [e for e in calls if not event_correct(e, status, winners)]
-        wrong += len(bad)
-        contests_wrong += 1 if bad else 0
-        n_rescinds = sum(1 for e in mine if e.status == "rescinded")
-        rescinds += n_rescinds
-        first = first_calls.get(contest.id)
-        pairs = covered[contest.id]
-        rows.append(
-            BacktestContest(
-                id=contest.id,
-                title=contest.title,
-                rule=contest.rule.kind,
-                final_winners=[contest.choice(c).name for c in winners],
-                call=None
-                if first is None
-                else BacktestCall(
-                    status=first.status,
-                    choices=[contest.choice(c).name for c in first.choices],
-                    release_time=first.release_time.isoformat(),
-                    release_index=first.release_sequence,
-                    probability=first.probability,
-                    reason=first.reason,
-                ),
-                correct=None if first is None else event_correct(first, status, winners),
-                final_status=status,
-                call_events=len(calls),
-                wrong_call_events=len(bad),
-                rescinds=n_rescinds,
-                coverage_90=_mean(pairs),
-                pairs=len(pairs),
-            )
-        )
-    all_pairs = [v for values in covered.values() for v in values]
-    night_called = 0
-    for entry in timeline:
-        if entry.election_night:
-            night_called = entry.called
-    first_indexes = [float(e.release_sequence) for e in first_calls.values()]
-    summary = BacktestSummary(
-        contests=len(contests),
-        called=len(first_calls),
-        wrong_calls=wrong,
-        coverage_90=_mean(all_pairs),
-        pairs=len(all_pairs),
-        rescinds=rescinds,
-        called_election_night=night_called / len(contests) if contests else 0.0,
-        called_by_release=[entry.called_share for entry in timeline],
-        median_call_release=statistics.median(first_indexes) if first_indexes else None,
-        coverage_90_election_night=_mean(night_cover),
-        coverage_90_after=_mean(after_cover),
-        contests_wrong=contests_wrong,
-    )
+    got = _replay(election, ordered, reports, params, seed, shares)
+    rows = [_contest_row(c, final_outcome(c, finals.get(c.id)), got) for c in election.contests]
     return BacktestReport(
         election=BacktestElection(
             id=election.id,
@@ -282,12 +307,12 @@ def run_backtest(
             source=election.source,
         ),
         releases=len(ordered),
-        summary=summary,
+        summary=_summary(rows, got),
         contests=rows,
         model_version=params.version,
         seed=seed,
         outstanding_reports=len(reports),
-        timeline=timeline,
+        timeline=got.timeline,
     )
 
 

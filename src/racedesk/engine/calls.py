@@ -231,6 +231,71 @@ def releases_counted(
     return result
 
 
+class _Entries:
+    """The ledger events a release adds, numbered after the ledger's."""
+
+    def __init__(
+        self, ledger: Sequence[CallEvent], basis: Release, sequence: int, params: ModelParams
+    ) -> None:
+        self.next_id = max((e.event_id for e in ledger), default=0) + 1
+        self.basis, self.sequence, self.params = basis, sequence, params
+        self.events: list[CallEvent] = []
+
+    def record(
+        self, contest: Contest, state: ContestState, verdict: Verdict, rescinds: int | None = None
+    ) -> ContestCall:
+        """Enter ``verdict`` in the ledger; the contest's call status that says so."""
+        event = CallEvent(
+            event_id=self.next_id,
+            contest_id=contest.id,
+            status=verdict.status,
+            choices=verdict.choices,
+            release_hash=self.basis.content_hash,
+            release_sequence=self.sequence,
+            release_time=self.basis.feed_time,
+            votes_left=state.votes_left.votes,
+            hurdle=verdict.hurdle,
+            probability=verdict.probability,
+            model_version=self.params.version,
+            reason=verdict.reason,
+            rescinds=rescinds,
+        )
+        self.next_id += 1
+        self.events.append(event)
+        return ContestCall(
+            contest_id=contest.id, status=verdict.status, choices=verdict.choices,
+            sentence=verdict.reason, event_id=event.event_id,
+        )  # fmt: skip
+
+
+def _standing_call(
+    contest: Contest,
+    state: ContestState,
+    standing: CallEvent,
+    projection: Projection | None,
+    logic: RuleLogic,
+    usable: bool,
+    entries: _Entries,
+) -> ContestCall:
+    """A called contest's status: rescinded (a new ledger event) when its called outcome is now
+    projected below ``rescind_probability`` on a usable release; else the call, or "winner not
+    leading" while its choices trail in the count."""
+    params = entries.params
+    if usable and projection is not None:
+        prob = logic.called_probability(contest, standing, projection)
+        if prob < params.rescind_probability:
+            reason = f"the called outcome is now projected at {_pct(prob)}: call {standing.event_id} is rescinded"
+            rescind = Verdict("rescinded", standing.choices, reason, prob)
+            return entries.record(contest, state, rescind, standing.event_id)
+    status: CallStatus = (
+        standing.status if logic.leading_now(contest, standing, state) else "winner not leading"
+    )
+    return ContestCall(
+        contest_id=contest.id, status=status, choices=standing.choices,
+        sentence=standing.reason, event_id=standing.event_id,
+    )  # fmt: skip
+
+
 def decide_all(
     election: Election,
     basis: Release,
@@ -251,7 +316,6 @@ def decide_all(
     """
     index = index or ElectionIndex(election)
     active = active_calls(ledger)
-    next_id = max((e.event_id for e in ledger), default=0) + 1
     by_id = {c.id: c for c in election.contests}
     counted = releases_counted(good, list(by_id), max(params.min_releases, 1))
     sequence = (
@@ -259,32 +323,8 @@ def decide_all(
         if basis.sequence is not None
         else (states[0].release_sequence if states else 0)
     )
-    events: list[CallEvent] = []
+    entries = _Entries(ledger, basis, sequence, params)
     calls: dict[str, ContestCall] = {}
-
-    def record(
-        contest: Contest, state: ContestState, verdict: Verdict, rescinds: int | None = None
-    ) -> CallEvent:
-        nonlocal next_id
-        event = CallEvent(
-            event_id=next_id,
-            contest_id=contest.id,
-            status=verdict.status,
-            choices=verdict.choices,
-            release_hash=basis.content_hash,
-            release_sequence=sequence,
-            release_time=basis.feed_time,
-            votes_left=state.votes_left.votes,
-            hurdle=verdict.hurdle,
-            probability=verdict.probability,
-            model_version=params.version,
-            reason=verdict.reason,
-            rescinds=rescinds,
-        )
-        next_id += 1
-        events.append(event)
-        return event
-
     for state in states:
         contest = by_id.get(state.contest_id)
         if contest is None:
@@ -293,30 +333,9 @@ def decide_all(
         logic = index.logic(contest.id)
         standing = active.get(contest.id)
         if standing is not None:
-            if usable and projection is not None:
-                prob = logic.called_probability(contest, standing, projection)
-                if prob < params.rescind_probability:
-                    reason = f"the called outcome is now projected at {_pct(prob)}: call {standing.event_id} is rescinded"
-                    event = record(
-                        contest,
-                        state,
-                        Verdict("rescinded", standing.choices, reason, prob),
-                        standing.event_id,
-                    )
-                    calls[contest.id] = ContestCall(
-                        contest_id=contest.id, status="rescinded", choices=standing.choices,
-                        sentence=reason, event_id=event.event_id,
-                    )  # fmt: skip
-                    continue
-            status: CallStatus = (
-                standing.status
-                if logic.leading_now(contest, standing, state)
-                else "winner not leading"
+            calls[contest.id] = _standing_call(
+                contest, state, standing, projection, logic, usable, entries
             )
-            calls[contest.id] = ContestCall(
-                contest_id=contest.id, status=status, choices=standing.choices,
-                sentence=standing.reason, event_id=standing.event_id,
-            )  # fmt: skip
             continue
         verdict = decide(contest, state, projection, counted.get(contest.id, 0), params, logic)
         if verdict.is_call and not usable:
@@ -324,17 +343,13 @@ def decide_all(
                 f"{verdict.reason}, but the latest release failed its checks: no call is made on it"
             )
             verdict = Verdict("leading", (), reason, verdict.probability, verdict.hurdle)
-        if verdict.is_call and usable:
-            event = record(contest, state, verdict)
-            calls[contest.id] = ContestCall(
-                contest_id=contest.id, status=verdict.status, choices=verdict.choices,
-                sentence=verdict.reason, event_id=event.event_id,
-            )  # fmt: skip
+        if verdict.is_call:
+            calls[contest.id] = entries.record(contest, state, verdict)
         else:
             calls[contest.id] = ContestCall(
                 contest_id=contest.id, status=verdict.status, choices=(), sentence=verdict.reason
             )
-    return events, calls
+    return entries.events, calls
 
 
 __all__ = [

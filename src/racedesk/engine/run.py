@@ -34,6 +34,7 @@ from racedesk.model.answers import (
     Problem,
     Projection,
     Snapshot,
+    VotesLeft,
 )
 
 
@@ -68,31 +69,11 @@ def advance(
     good = [r for r, ok in zip(history, usable, strict=True) if ok]
     basis = good[-1] if good else latest
     ballots_left = county_ballots_left(election, good, reports, params)
-    states: list[ContestState] = []
-    counts = index.counts(basis)
     # The states rest on the latest release only when it is usable; its problems then belong
     # to them. An unusable release's problems stay on the snapshot alone.
     own = problems if basis is latest else ()
-    by_contest: dict[str, list[Problem]] = {}
-    for problem in own:
-        by_contest.setdefault(problem.contest_id, []).append(problem)
-    everywhere = by_contest.get("", [])
     lefts = contests_votes_left(election, good, ballots_left, params, index)
-    for contest, left, logic, facts in zip(
-        election.contests, lefts, index.logics, index.facts, strict=True
-    ):
-        mine = by_contest.get(contest.id)
-        states.append(
-            contest_state(
-                contest,
-                counts.get(contest.id),
-                basis,
-                left,
-                problems=mine + everywhere if mine else everywhere,
-                logic=logic,
-                facts=facts,
-            )
-        )
+    states = contest_states(index, basis, lefts, own)
     projections: dict[str, Projection] = {}
     new_events: list[CallEvent] = []
     contest_calls: dict[str, ContestCall] = {}
@@ -126,3 +107,35 @@ def advance(
         model_version=params.version,
         ballots_counted=basis.ballots_counted,
     )
+
+
+def contest_states(
+    index: ElectionIndex,
+    basis: Release,
+    lefts: Sequence[VotesLeft],
+    problems: Sequence[Problem],
+) -> list[ContestState]:
+    """Every contest's state (step 3) on ``basis``, with its votes left (``lefts``, in the
+    election's order) and, of ``problems``, its own and the release-wide ones."""
+    counts = index.counts(basis)
+    by_contest: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_contest.setdefault(problem.contest_id, []).append(problem)
+    everywhere = by_contest.get("", [])
+    states: list[ContestState] = []
+    for contest, left, logic, facts in zip(
+        index.election.contests, lefts, index.logics, index.facts, strict=True
+    ):
+        mine = by_contest.get(contest.id)
+        states.append(
+            contest_state(
+                contest,
+                counts.get(contest.id),
+                basis,
+                left,
+                problems=mine + everywhere if mine else everywhere,
+                logic=logic,
+                facts=facts,
+            )
+        )
+    return states

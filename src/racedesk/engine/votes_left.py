@@ -65,6 +65,12 @@ def _whole(x: float) -> float:
     return float(max(0, round(x)))
 
 
+_GUESSED = (
+    "; the feed gives no ballots counted county-wide, so they are taken from the contest with "
+    "the most"
+)
+
+
 def county_ballots_left(
     election: Election,
     good: Sequence[Release],
@@ -85,45 +91,71 @@ def county_ballots_left(
     with_total = [r for r in reports if r.total is not None]
     if with_total:
         report = max(with_total, key=lambda r: r.as_of)
-        total = report.total or 0
-        base = None
-        for r in good:
-            if r.feed_time <= report.as_of:
-                base = ballots_counted(r, election)
-            else:
-                break
-        if base is None:
-            base = report.counted_so_far or 0
-        since = max(0, counted - base)
-        first = election.date + timedelta(days=params.first_estimate_days)
-        early = report.as_of.date() <= first
-        rise = params.report_rise if early else params.report_rise_later
-        mid = float(total - since)
-        low = total * (1 - params.report_fall) - since
-        high = total * (1 + rise) - since
-        if cap is not None:
-            low, mid, high = min(low, cap), min(mid, cap), min(high, cap)
-        interval = Interval(low=_whole(low), mid=_whole(mid), high=_whole(high))
-        when = report.as_of.strftime("%b %d %H:%M").replace(" 0", " ")
-        note = (
-            f"registrar's estimate of {total:,} ballots left as of {when}, less {since:,} "
-            f"counted since: about {interval.mid:,.0f} (between {interval.low:,.0f} and "
-            f"{interval.high:,.0f}: {'an estimate this early' if early else 'a later estimate'} "
-            f"may rise by up to {rise:.0%}"
-            f"{' as mail still in the post arrives' if early else ''}, and estimates "
-            f"overstated what was left by up to {params.report_fall:.0%})"
-        )
-        if mid < 0:
-            note += f"; the count has passed the estimate by {-mid:,.0f} ballots"
-        if guessed:
-            note += "; the feed gives no ballots counted county-wide, so they are taken from the contest with the most"
-        return BallotsLeft(ballots=interval, source="registrar", as_of=report.as_of, note=note)
-    if reg is None or cap is None:
+        left = _from_registrar(election, good, report, counted, cap, params)
+    elif reg is None or cap is None:
         return BallotsLeft(
             ballots=None,
             source="none",
             note="no registrar's estimate and no registration: the ballots left are unknown",
         )
+    else:
+        left = _from_turnout(election, reg, counted, cap, params)
+    if guessed and left.source != "registration bound":
+        left = BallotsLeft(
+            ballots=left.ballots, source=left.source, as_of=left.as_of, note=left.note + _GUESSED
+        )
+    return left
+
+
+def _from_registrar(
+    election: Election,
+    good: Sequence[Release],
+    report: OutstandingReport,
+    counted: int,
+    cap: int | None,
+    params: ModelParams,
+) -> BallotsLeft:
+    """The registrar's latest estimate, less the ballots counted since it: it may rise by
+    ``report_rise`` (``report_rise_later`` after ``first_estimate_days``) and fall by
+    ``report_fall``, never beyond the registration bound ``cap``."""
+    total = report.total or 0
+    base = None
+    for r in good:
+        if r.feed_time <= report.as_of:
+            base = ballots_counted(r, election)
+        else:
+            break
+    if base is None:
+        base = report.counted_so_far or 0
+    since = max(0, counted - base)
+    first = election.date + timedelta(days=params.first_estimate_days)
+    early = report.as_of.date() <= first
+    rise = params.report_rise if early else params.report_rise_later
+    mid = float(total - since)
+    low = total * (1 - params.report_fall) - since
+    high = total * (1 + rise) - since
+    if cap is not None:
+        low, mid, high = min(low, cap), min(mid, cap), min(high, cap)
+    interval = Interval(low=_whole(low), mid=_whole(mid), high=_whole(high))
+    when = report.as_of.strftime("%b %d %H:%M").replace(" 0", " ")
+    note = (
+        f"registrar's estimate of {total:,} ballots left as of {when}, less {since:,} "
+        f"counted since: about {interval.mid:,.0f} (between {interval.low:,.0f} and "
+        f"{interval.high:,.0f}: {'an estimate this early' if early else 'a later estimate'} "
+        f"may rise by up to {rise:.0%}"
+        f"{' as mail still in the post arrives' if early else ''}, and estimates "
+        f"overstated what was left by up to {params.report_fall:.0%})"
+    )
+    if mid < 0:
+        note += f"; the count has passed the estimate by {-mid:,.0f} ballots"
+    return BallotsLeft(ballots=interval, source="registrar", as_of=report.as_of, note=note)
+
+
+def _from_turnout(
+    election: Election, reg: int, counted: int, cap: int, params: ModelParams
+) -> BallotsLeft:
+    """Without an estimate: the turnout prior of the election's kind times the registered,
+    less the ballots counted; at most ``cap`` (one ballot per registered voter)."""
     prior = params.turnout.get(election.kind)
     if prior is None:
         interval = Interval(low=0.0, mid=_whole(cap / 2), high=float(cap))
@@ -145,8 +177,6 @@ def county_ballots_left(
         f"{interval.mid:,.0f} ballots left (at least {interval.low:,.0f}); at most {cap:,}, since "
         f"each registered voter casts at most one ballot"
     )
-    if guessed:
-        note += "; the feed gives no ballots counted county-wide, so they are taken from the contest with the most"
     return BallotsLeft(ballots=interval, source="model", note=note)
 
 

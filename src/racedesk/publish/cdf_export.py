@@ -160,16 +160,7 @@ def report(
     projections; without it the report holds the count alone. ``generated`` is the report's
     ``GeneratedDate`` (default: the release's feed time, so that exports are reproducible).
     """
-    if release.election_id != election.id:
-        raise ValueError(f"release of {release.election_id} given for election {election.id}")
-    if snapshot is not None and (
-        snapshot.election_id != election.id or snapshot.release_hash != release.content_hash
-    ):
-        raise ValueError(
-            "the snapshot is not the one after this release "
-            f"(snapshot {snapshot.election_id} {snapshot.release_hash[:12]}, "
-            f"release {release.election_id} {release.content_hash[:12]})"
-        )
+    _check_pairing(election, release, snapshot)
     status = results_status(release, snapshot)
     sequence = release.sequence
     if sequence is None and snapshot is not None:
@@ -185,8 +176,49 @@ def report(
         )
         contests.append(node)
         candidates.extend(people)
-    ballot_counts = _ballot_counts(release, snapshot)
-    election_node = _typed(
+    election_node = _election_node(
+        election, _ballot_counts(release, snapshot), candidates, contests
+    )
+    return _typed(
+        "ElectionReport",
+        Election=[election_node],
+        ExternalIdentifier=_report_extension(release, snapshot, sequence, types),
+        Format="summary-contest",
+        GeneratedDate=_time(generated or release.feed_time),
+        GpUnit=[_scope(election)],
+        Issuer=issuer,
+        IssuerAbbreviation=issuer_abbreviation,
+        Notes=(
+            f"Results of {election.title} as of the release of {_time(release.feed_time)} "
+            f"(source {release.source}); ExternalIdentifier entries of type other named "
+            "racedesk-… are racedesk's documented extension (docs/cdf.md)."
+        ),
+        Party=parties.nodes(),
+        SequenceStart=(sequence or 0) + 1,
+        SequenceEnd=(sequence or 0) + 1,
+        Status=status,
+        VendorApplicationId=f"racedesk {racedesk.__version__}",
+    )
+
+
+def _check_pairing(election: Election, release: Release, snapshot: Snapshot | None) -> None:
+    """That the release is the election's and the snapshot the one after that release."""
+    if release.election_id != election.id:
+        raise ValueError(f"release of {release.election_id} given for election {election.id}")
+    if snapshot is not None and (
+        snapshot.election_id != election.id or snapshot.release_hash != release.content_hash
+    ):
+        raise ValueError(
+            "the snapshot is not the one after this release "
+            f"(snapshot {snapshot.election_id} {snapshot.release_hash[:12]}, "
+            f"release {release.election_id} {release.content_hash[:12]})"
+        )
+
+
+def _election_node(
+    election: Election, ballot_counts: list[Node], candidates: list[Node], contests: list[Node]
+) -> Node:
+    return _typed(
         "Election",
         BallotCounts=ballot_counts,
         Candidate=candidates,
@@ -202,35 +234,19 @@ def report(
         EndDate=election.date.isoformat(),
         Type=election.kind,
     )
+
+
+def _scope(election: Election) -> Node:
+    """The reporting unit of the whole report: the county, or the jurisdiction named."""
     jurisdiction = election.jurisdiction
     county = "county" in jurisdiction.lower()
-    scope = _typed(
+    return _typed(
         "ReportingUnit",
         **{"@id": SCOPE_ID},
         Name=_itext(jurisdiction),
         Type="county" if county else "other",
         OtherType=None if county else "jurisdiction",
         VotersRegistered=election.registration,
-    )
-    return _typed(
-        "ElectionReport",
-        Election=[election_node],
-        ExternalIdentifier=_report_extension(release, snapshot, sequence, types),
-        Format="summary-contest",
-        GeneratedDate=_time(generated or release.feed_time),
-        GpUnit=[scope],
-        Issuer=issuer,
-        IssuerAbbreviation=issuer_abbreviation,
-        Notes=(
-            f"Results of {election.title} as of the release of {_time(release.feed_time)} "
-            f"(source {release.source}); ExternalIdentifier entries of type other named "
-            "racedesk-… are racedesk's documented extension (docs/cdf.md)."
-        ),
-        Party=parties.nodes(),
-        SequenceStart=(sequence or 0) + 1,
-        SequenceEnd=(sequence or 0) + 1,
-        Status=status,
-        VendorApplicationId=f"racedesk {racedesk.__version__}",
     )
 
 
@@ -487,75 +503,11 @@ def _contest(
     status: str,
     types: VoteTypes,
 ) -> tuple[Node, list[Node]]:
-    cid = object_id("con", contest.id)
-    marks = post_election_status(contest, snapshot, status)
-    selections: list[Node] = []
-    people: list[Node] = []
-    for position, choice in enumerate(contest.choices, start=1):
-        extension = _choice_extension(contest, choice.id, snapshot)
-        sel_id = object_id("sel", contest.id, choice.id)
-        if contest.kind == "candidate":
-            person_id = object_id("can", contest.id, choice.id)
-            people.append(
-                _typed(
-                    "Candidate",
-                    **{"@id": person_id},
-                    BallotName=_itext(choice.name),
-                    ExternalIdentifier=extension,
-                    PartyId=parties.id(choice.party),
-                    PostElectionStatus=marks.get(choice.id),
-                )
-            )
-            selections.append(
-                _typed(
-                    "CandidateSelection",
-                    **{"@id": sel_id},
-                    SequenceOrder=position,
-                    VoteCounts=_vote_counts(choice.id, count, types),
-                    CandidateIds=[person_id],
-                )
-            )
-        else:
-            if choice.party:
-                extension.insert(1, _ident(Ext.PARTY, choice.party))
-            selections.append(
-                _typed(
-                    "BallotMeasureSelection",
-                    **{"@id": sel_id},
-                    SequenceOrder=position,
-                    VoteCounts=_vote_counts(choice.id, count, types),
-                    ExternalIdentifier=extension,
-                    Selection=_itext(choice.name),
-                )
-            )
-    if contest.kind == "candidate":
-        selections.append(
-            _typed(
-                "CandidateSelection",
-                **{"@id": object_id("sel", contest.id) + "._write-ins"},
-                SequenceOrder=len(contest.choices) + 1,
-                VoteCounts=[
-                    _typed("VoteCounts", GpUnitId=SCOPE_ID, Type="total", Count=count.write_ins)
-                ]
-                if count is not None
-                else [],
-                IsWriteIn=True,
-            )
-        )
-    other_counts = []
-    if count is not None:
-        other_counts.append(
-            _typed(
-                "OtherCounts",
-                GpUnitId=SCOPE_ID,
-                Overvotes=count.overvotes,
-                Undervotes=count.undervotes,
-                WriteIns=count.write_ins,
-            )
-        )
+    """A contest's ``CandidateContest`` or ``BallotMeasureContest``, and its candidates."""
+    selections, people = _selections(contest, count, snapshot, parties, status, types)
     variation, other_variation = _variation(contest)
     fields: Node = {
-        "@id": cid,
+        "@id": object_id("con", contest.id),
         "ContestSelection": selections,
         "ElectionDistrictId": SCOPE_ID,
         "ExternalIdentifier": [
@@ -565,7 +517,7 @@ def _contest(
             *_state_extension(contest, snapshot),
         ],
         "Name": contest.title,
-        "OtherCounts": other_counts,
+        "OtherCounts": _other_counts(count),
         "SequenceOrder": order,
         "SubUnitsReported": count.precincts_reporting if count is not None else None,
         "TotalSubUnits": count.precincts_total if count is not None else None,
@@ -590,6 +542,79 @@ def _contest(
             Type="recall" if contest.kind == "recall" else "ballot-measure",
         )
     return node, people
+
+
+def _other_counts(count: ContestCount | None) -> list[Node]:
+    if count is None:
+        return []
+    return [
+        _typed(
+            "OtherCounts",
+            GpUnitId=SCOPE_ID,
+            Overvotes=count.overvotes,
+            Undervotes=count.undervotes,
+            WriteIns=count.write_ins,
+        )
+    ]
+
+
+def _selections(
+    contest: Contest,
+    count: ContestCount | None,
+    snapshot: Snapshot | None,
+    parties: _Parties,
+    status: str,
+    types: VoteTypes,
+) -> tuple[list[Node], list[Node]]:
+    """A contest's selections (a candidate contest's write-ins last) and its candidates."""
+    marks = post_election_status(contest, snapshot, status)
+    selections: list[Node] = []
+    people: list[Node] = []
+    for position, choice in enumerate(contest.choices, start=1):
+        extension = _choice_extension(contest, choice.id, snapshot)
+        sel_id = object_id("sel", contest.id, choice.id)
+        counts = _vote_counts(choice.id, count, types)
+        if contest.kind != "candidate":
+            if choice.party:
+                extension.insert(1, _ident(Ext.PARTY, choice.party))
+            selections.append(
+                _typed(
+                    "BallotMeasureSelection", **{"@id": sel_id}, SequenceOrder=position,
+                    VoteCounts=counts, ExternalIdentifier=extension,
+                    Selection=_itext(choice.name),
+                )
+            )  # fmt: skip
+            continue
+        person_id = object_id("can", contest.id, choice.id)
+        people.append(
+            _typed(
+                "Candidate", **{"@id": person_id}, BallotName=_itext(choice.name),
+                ExternalIdentifier=extension, PartyId=parties.id(choice.party),
+                PostElectionStatus=marks.get(choice.id),
+            )
+        )  # fmt: skip
+        selections.append(
+            _typed(
+                "CandidateSelection", **{"@id": sel_id}, SequenceOrder=position,
+                VoteCounts=counts, CandidateIds=[person_id],
+            )
+        )  # fmt: skip
+    if contest.kind == "candidate":
+        write_ins = (
+            [_typed("VoteCounts", GpUnitId=SCOPE_ID, Type="total", Count=count.write_ins)]
+            if count is not None
+            else []
+        )
+        selections.append(
+            _typed(
+                "CandidateSelection",
+                **{"@id": object_id("sel", contest.id) + "._write-ins"},
+                SequenceOrder=len(contest.choices) + 1,
+                VoteCounts=write_ins,
+                IsWriteIn=True,
+            )
+        )
+    return selections, people
 
 
 # --- bytes -----------------------------------------------------------------------------------------

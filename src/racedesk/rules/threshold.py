@@ -346,28 +346,12 @@ def _standing(
     share_no = 1.0 - share_yes if total else 0.0
     qs = info.thresholds
     if not qs:
-        return (
-            (),
-            0,
-            0.0,
-            _unknown(info, yes, nay, share_yes, share_no),
-            (f"rule unknown: {info.contest.rule.text!r}"),
-        )
+        unknown = _unknown(info, yes, nay, share_yes, share_no)
+        return (), 0, 0.0, unknown, f"rule unknown: {info.contest.rule.text!r}"
     main = qs[0]
     passing = total > 0 and main.met(yes, total)
-    split = False
-    status: StandingStatus = "unknown"
-    if left is not None:
-        status = threshold_status(yes, total, ballots, left[2], main.num, main.den, main.strict)
-    if len(qs) > 1:
-        alt = qs[1]
-        split = passing != (total > 0 and alt.met(yes, total))
-        if (
-            left is not None
-            and threshold_status(yes, total, ballots, left[2], alt.num, alt.den, alt.strict)
-            != status
-        ):
-            status = "contending"
+    split = len(qs) > 1 and passing != (total > 0 and qs[1].met(yes, total))
+    status = _status(yes, total, left, ballots, qs)
     yes_needs: Interval | None = None
     no_needs: Interval | None = None
     if status == "contending":
@@ -380,27 +364,13 @@ def _standing(
     else:
         no_status, denominator = _FLIP[status], ""
     yes_st = Standing(
-        choice_id=ids[y],
-        name=names[y],
-        votes=yes,
-        share=share_yes,
-        status=status,
-        goal=info.goal,
-        needs=yes_needs,
-        denominator=denominator,
-        rival=ids[no],
-    )
+        choice_id=ids[y], name=names[y], votes=yes, share=share_yes, status=status,
+        goal=info.goal, needs=yes_needs, denominator=denominator, rival=ids[no],
+    )  # fmt: skip
     no_st = Standing(
-        choice_id=ids[no],
-        name=names[no],
-        votes=nay,
-        share=share_no,
-        status=no_status,
-        goal="to defeat it",
-        needs=no_needs,
-        denominator=denominator,
-        rival=ids[y],
-    )
+        choice_id=ids[no], name=names[no], votes=nay, share=share_no, status=no_status,
+        goal="to defeat it", needs=no_needs, denominator=denominator, rival=ids[y],
+    )  # fmt: skip
     standings = (yes_st, no_st) if y < no else (no_st, yes_st)
     leaders = () if not total else ((ids[y],) if passing else (ids[no],))
     margin_votes = abs(yes * main.den - main.num * total) // main.den
@@ -409,11 +379,29 @@ def _standing(
         outcome = "passes"
     elif status == "eliminated":
         outcome = "fails"
-    elif split:
-        outcome = info.split_outcome
     else:
-        outcome = "passing" if passing else "failing"
+        outcome = info.split_outcome if split else "passing" if passing else "failing"
     return leaders, margin_votes, margin_share, standings, outcome
+
+
+def _status(
+    yes: int,
+    total: int,
+    left: tuple[float, float, float] | None,
+    ballots: float,
+    qs: Sequence[Threshold],
+) -> StandingStatus:
+    """Yes's status at the high end of the votes left: clinched or eliminated at the main
+    threshold (:func:`~racedesk.rules.hurdle.threshold_status`), contending when a conditional
+    threshold says otherwise; unknown without an estimate of the votes left."""
+    if left is None:
+        return "unknown"
+    main = qs[0]
+    status = threshold_status(yes, total, ballots, left[2], main.num, main.den, main.strict)
+    for q in qs[1:]:
+        if threshold_status(yes, total, ballots, left[2], q.num, q.den, q.strict) != status:
+            return "contending"
+    return status
 
 
 def _unknown(
