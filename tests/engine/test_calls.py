@@ -3,67 +3,22 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builders import contest, election, release, state
 from racedesk.engine import calls, projection
 from racedesk.engine.params import ModelParams
-from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
-from racedesk.model.answers import BallotsLeft, CallEvent, ContestState, Interval, VotesLeft
+from racedesk.model import Contest, Rule
+from racedesk.model.answers import BallotsLeft, CallEvent, ContestState, Interval
 from racedesk.rules.hurdle import pair_hurdle, threshold_needs
 
-LA = ZoneInfo("America/Los_Angeles")
-T0 = datetime(2024, 11, 5, 20, 0, tzinfo=LA)
 PARAMS = ModelParams(
     version="test-calls-1", draws=2000, late_shift_max=(0.1,) * 5, late_design_effect=10.0
 )
-
-
-def contest(cid: str, names: list[str], rule: Rule | None = None) -> Contest:
-    kind = "measure" if rule is not None and rule.kind == "measure" else "candidate"
-    return Contest(
-        id=cid, title=f"Contest {cid}", kind=kind,  # type: ignore[arg-type]
-        rule=rule or Rule(kind="plurality"),
-        choices=tuple(Choice(id=f"{cid}-{i}", name=n) for i, n in enumerate(names)),
-    )  # fmt: skip
-
-
-def state(c: Contest, votes: list[int], left: float | tuple[float, float, float]) -> ContestState:
-    counts = {k.id: v for k, v in zip(c.choices, votes, strict=True)}
-    lo, mid, hi = (left, left, left) if isinstance(left, (int, float)) else left
-    interval = Interval(low=lo, mid=mid, high=hi)
-    total = sum(votes)
-    return ContestState(
-        contest_id=c.id, title=c.title, rule=c.rule.kind, release_sequence=1, feed_time=T0,
-        release_hash="h", votes=counts, shares={k: v / total for k, v in counts.items()},
-        total_votes=total, write_ins=0, ballots=total, leaders=(), margin_votes=0,
-        margin_share=0.0, votes_left=VotesLeft(ballots=interval, votes=interval, source="registrar"),
-        standings=(), outcome="",
-    )  # fmt: skip
-
-
-def release(contests: list[Contest], votes: list[list[int]], n: int) -> Release:
-    when = T0.replace(minute=n)
-    return Release(
-        election_id="test:1", source="test", feed_time=when, received_at=when,
-        content_hash=f"hash-{n}", sequence=n,
-        contests=tuple(
-            ContestCount(contest_id=c.id, votes={k.id: x for k, x in zip(c.choices, v, strict=True)})
-            for c, v in zip(contests, votes, strict=True)
-        ),
-    )  # fmt: skip
-
-
-def election(contests: list[Contest]) -> Election:
-    return Election(
-        id="test:1", title="Test", date=T0.date(), jurisdiction="Test County", kind="general",
-        contests=tuple(contests),
-    )  # fmt: skip
 
 
 def decide(

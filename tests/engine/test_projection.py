@@ -2,77 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import msgspec
 import numpy as np
 import pytest
 
+from builders import contest, election, release, state
 from racedesk.engine import projection
 from racedesk.engine.params import ModelParams
-from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
-from racedesk.model.answers import BallotsLeft, ContestState, Interval, VotesLeft
+from racedesk.model import Contest, Release, Rule
+from racedesk.model.answers import BallotsLeft, ContestState
 
-LA = ZoneInfo("America/Los_Angeles")
-T0 = datetime(2024, 11, 5, 20, 0, tzinfo=LA)
 PARAMS = ModelParams(version="test-1", draws=2000)
 NO_BALLOTS = BallotsLeft(ballots=None, source="none")
-
-
-def contest(cid: str, names: list[str], rule: Rule | None = None) -> Contest:
-    kind = "measure" if rule is not None and rule.kind == "measure" else "candidate"
-    return Contest(
-        id=cid,
-        title=f"Contest {cid}",
-        kind=kind,  # type: ignore[arg-type]
-        rule=rule or Rule(kind="plurality"),
-        choices=tuple(Choice(id=f"{cid}-{i}", name=n) for i, n in enumerate(names)),
-    )
-
-
-def state(c: Contest, votes: list[int], left: tuple[float, float, float] | None) -> ContestState:
-    counts = {k.id: v for k, v in zip(c.choices, votes, strict=True)}
-    total = sum(votes)
-    interval = None if left is None else Interval(low=left[0], mid=left[1], high=left[2])
-    return ContestState(
-        contest_id=c.id,
-        title=c.title,
-        rule=c.rule.kind,
-        release_sequence=1,
-        feed_time=T0,
-        release_hash="h",
-        votes=counts,
-        shares={k: v / total if total else 0.0 for k, v in counts.items()},
-        total_votes=total,
-        write_ins=0,
-        ballots=total,
-        leaders=(),
-        margin_votes=0,
-        margin_share=0.0,
-        votes_left=VotesLeft(ballots=interval, votes=interval, source="registrar"),
-        standings=(),
-        outcome="",
-    )
-
-
-def release(contests: list[Contest], votes: list[list[int]], minutes: int = 0) -> Release:
-    counts = tuple(
-        ContestCount(contest_id=c.id, votes={k.id: n for k, n in zip(c.choices, v, strict=True)})
-        for c, v in zip(contests, votes, strict=True)
-    )
-    when = T0.replace(minute=minutes)
-    return Release(
-        election_id="test:1", source="test", feed_time=when, received_at=when,
-        content_hash=f"hash-{minutes}", contests=counts,
-    )  # fmt: skip
-
-
-def election(contests: list[Contest]) -> Election:
-    return Election(
-        id="test:1", title="Test", date=T0.date(), jurisdiction="Test County", kind="general",
-        contests=tuple(contests),
-    )  # fmt: skip
 
 
 def project(contests: list[Contest], states: list[ContestState], good: list[Release] | None = None,
@@ -179,8 +120,8 @@ def test_majority_or_runoff_outcomes() -> None:
 def test_recent_batches_move_the_centre_of_the_late_vote() -> None:
     c = contest("1", ["A", "B"])
     params = msgspec.structs.replace(PARAMS, trend_weight=(1.0,) * 5, trend_prior_votes=0.0)
-    earlier = release([c], [[6000, 4000]], minutes=0)
-    now = release([c], [[6200, 4800]], minutes=10)  # the last batch went 20% / 80%
+    earlier = release([c], [[6000, 4000]], n=0)
+    now = release([c], [[6200, 4800]], n=10)  # the last batch went 20% / 80%
     s = state(c, [6200, 4800], (10_000, 10_000, 10_000))
     moved = project([c], [s], [earlier, now], params)["1"].choices[0]
     still = project([c], [s], [now], params)["1"].choices[0]
