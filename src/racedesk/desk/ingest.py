@@ -28,6 +28,7 @@ from racedesk.engine.run import advance
 from racedesk.errors import InputError, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
+from racedesk.publish.words import with_sentences
 from racedesk.sources.base import ReadRelease
 from racedesk.sources.registry import adapter_of
 from racedesk.store import open_store
@@ -194,6 +195,11 @@ class Desk:
             problems = check_release(election, release, previous)
             usable = is_usable(problems)
             snapshot = self._advance(election, history, release, usable, problems)
+            if self.project:  # what is said of each contest after the release, stored with it
+                before = range(max(0, sequence - 2), sequence)
+                snapshot = with_sentences(
+                    election, snapshot, [self.store.snapshot_at(election.id, q) for q in before]
+                )
             just_before = history[-1].release if history else None
             noted = with_correction_note(problems, release, just_before)
             stored = StoredRelease(

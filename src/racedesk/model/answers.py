@@ -211,6 +211,9 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     new_events: tuple[CallEvent, ...]
     model_version: str = ""
     ballots_counted: int | None = None
+    # contest id → the sentence said of it after this release (publish.words.contest_sentences),
+    # stored with the snapshot so that a page as of this release says what was said then
+    sentences: dict[str, str] = {}
 
     def state(self, contest_id: str) -> ContestState | None:
         for s in self.states:

@@ -16,7 +16,6 @@ from datetime import datetime
 import msgspec
 
 from racedesk.model import (
-    RULE_NAMES,
     CallStatus,
     ContestKind,
     Election,
@@ -36,6 +35,7 @@ from racedesk.model.answers import (
 )
 from racedesk.model.election import Contest
 from racedesk.publish.words import contest_sentence
+from racedesk.rules import rule_name
 from racedesk.store.base import StoredRelease
 
 SCHEMA_VERSION = 1
@@ -101,7 +101,7 @@ def rule_info(contest: Contest) -> RuleInfo:
     rule = contest.rule
     return RuleInfo(
         kind=rule.kind,
-        name=RULE_NAMES[rule.kind],
+        name=rule_name(rule),
         seats=rule.seats,
         votes_allowed=rule.votes_allowed,
         advance=rule.advance,
@@ -303,7 +303,9 @@ def contest_view(
     """Everything about one contest after a release (``racedesk.state/1``): tallies, votes left,
     each choice's standing and projection, the call and a plain sentence.
 
-    ``recent`` are the contest's states up to this release, for the sentence's batch share."""
+    The sentence is the one stored with the snapshot when the desk advanced the release; for a
+    snapshot without one, it is said now, ``recent`` (the contest's states up to this release)
+    giving its batch share."""
     contest = election.contest(contest_id)
     state = snapshot.state(contest_id)
     projection = snapshot.projections.get(contest_id)
@@ -337,11 +339,29 @@ def contest_view(
             else None
         ),
         call=call,
-        sentence=contest_sentence(contest, state, projection, call, recent) if state else "",
+        sentence=_sentence(contest, snapshot, recent),
         problems=state.problems if state else (),
     )
     return StateDoc(
         election=election_info(election), release=release_info(snapshot), contest=detail
+    )
+
+
+def _sentence(contest: Contest, snapshot: Snapshot, recent: Sequence[ContestState]) -> str:
+    """The contest's sentence as it was stored with the snapshot, or (for a snapshot stored
+    before sentences were, or one never stored) as it is said now."""
+    stored = snapshot.sentences.get(contest.id)
+    if stored is not None:
+        return stored
+    state = snapshot.state(contest.id)
+    if state is None:
+        return ""
+    return contest_sentence(
+        contest,
+        state,
+        snapshot.projections.get(contest.id),
+        snapshot.calls.get(contest.id),
+        recent,
     )
 
 

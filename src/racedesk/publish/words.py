@@ -14,13 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+import msgspec
+
 from racedesk.engine.calls import read_count
+from racedesk.model import Contest, Election
+from racedesk.model.answers import ContestCall, ContestState, Interval, Projection, Snapshot
 from racedesk.rules import Count
 from racedesk.rules.names import short_name
 from racedesk.rules.places import hurdle_interval
 from racedesk.rules.threshold import need_interval
-from racedesk.model import Contest
-from racedesk.model.answers import ContestCall, ContestState, Interval, Projection
 
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
@@ -201,4 +203,56 @@ def contest_sentence(
     return " ".join(parts)
 
 
-__all__ = ["about", "batch_share", "contest_sentence", "pct", "pct_range", "rounded", "short_name"]
+def contest_sentences(
+    election: Election,
+    snapshot: Snapshot,
+    earlier_states: Sequence[Sequence[ContestState]],
+) -> dict[str, str]:
+    """Every contest's sentence after ``snapshot``'s release, as a page of that release says it,
+    to be stored with the snapshot.
+
+    Inputs: ``earlier_states``, the contest states after the releases before this one, oldest
+    first (only the last two are read: with this release's state they are the "last three
+    batches"). Outputs: contest id → sentence, for every contest the snapshot has a state of.
+    """
+    recent: dict[str, list[ContestState]] = {}
+    for states in earlier_states[-2:]:
+        for earlier in states:
+            recent.setdefault(earlier.contest_id, []).append(earlier)
+    now = {s.contest_id: s for s in snapshot.states}
+    sentences = {}
+    for contest in election.contests:
+        state = now.get(contest.id)
+        if state is not None:
+            sentences[contest.id] = contest_sentence(
+                contest,
+                state,
+                snapshot.projections.get(contest.id),
+                snapshot.calls.get(contest.id),
+                [*recent.get(contest.id, ()), state],
+            )
+    return sentences
+
+
+def with_sentences(
+    election: Election, snapshot: Snapshot, earlier: Sequence[Snapshot | None]
+) -> Snapshot:
+    """``snapshot`` with every contest's sentence in it (:func:`contest_sentences`); ``earlier``
+    are the snapshots of the releases before it, oldest first (None where there is none)."""
+    states = [s.states for s in earlier if s is not None]
+    return msgspec.structs.replace(
+        snapshot, sentences=contest_sentences(election, snapshot, states)
+    )
+
+
+__all__ = [
+    "about",
+    "batch_share",
+    "contest_sentence",
+    "contest_sentences",
+    "pct",
+    "pct_range",
+    "rounded",
+    "short_name",
+    "with_sentences",
+]
