@@ -1,7 +1,18 @@
 """Errors a user can act on: what was wrong, where, and what to do.
 
 Every adapter, the store and the CLI raise these (never a bare ``ValueError`` from deep inside a
-parser), so that the CLI and the web app can show one clear line and nothing is stored.
+parser), so that the CLI and the web app can show one clear line and nothing is stored. They
+form one hierarchy under :class:`RacedeskError`::
+
+    RacedeskError
+    ├── InputError
+    │   ├── UnsafeInputError
+    │   └── UnknownReferenceError
+    ├── StoreError
+    │   └── racedesk.store.base.StoreUnavailable
+    ├── SequenceConflict
+    ├── NotFound
+    └── ConfigError
 """
 
 from __future__ import annotations
@@ -42,6 +53,15 @@ class UnknownReferenceError(InputError):
 
 class StoreError(RacedeskError):
     """The store cannot do what was asked (unknown election, conflicting data, no database)."""
+
+
+class SequenceConflict(RacedeskError):
+    """Another writer committed a release with this sequence (or a call event with this event
+    id) first: recompute and retry. Nothing was written."""
+
+
+class NotFound(RacedeskError):
+    """An election, contest, release or call event the desk does not have (HTTP 404)."""
 
 
 class ConfigError(RacedeskError):

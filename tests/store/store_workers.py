@@ -12,7 +12,8 @@ from typing import Any
 import msgspec
 import store_support
 
-from racedesk.store.base import SequenceConflict, StoredRelease
+from racedesk.errors import SequenceConflict
+from racedesk.store.base import StoredRelease
 from racedesk.store.sql import SqlStore
 
 

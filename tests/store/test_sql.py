@@ -17,13 +17,13 @@ from sqlalchemy import select
 from store_support import Feed
 
 from racedesk.engine.checks import with_correction_note
-from racedesk.errors import InputError, StoreError
+from racedesk.errors import InputError, RacedeskError, SequenceConflict, StoreError
 from racedesk.model import ContestCount, OutstandingReport, RawPayload, Release
 from racedesk.model.answers import Problem
 from racedesk.sources.lavote import read_release
 from racedesk.sources.outstanding import load_reports
 from racedesk.store import schema as t
-from racedesk.store.base import SequenceConflict, StoredRelease
+from racedesk.store.base import StoredRelease
 from racedesk.store.sql import SqlStore, from_us, to_us, zone_name
 
 DA = "9547"  # District Attorney, 2024 general
@@ -211,8 +211,11 @@ def test_a_taken_sequence_is_a_conflict_and_a_gap_an_error(store: SqlStore, gene
     commit_all(store, general, upto=2)
     before = store.row_counts()
     other = general.releases[5]
-    with pytest.raises(SequenceConflict):
+    with pytest.raises(SequenceConflict) as taken:
         store.commit_release(StoredRelease(release=msgspec.structs.replace(other, sequence=1)))
+    # one error hierarchy: the CLI and the web app report it as any other racedesk error
+    assert isinstance(taken.value, RacedeskError)
+    assert "release #1 is taken (latest is #1); recompute and retry" in taken.value.message
     with pytest.raises(StoreError, match="gap"):
         store.commit_release(StoredRelease(release=msgspec.structs.replace(other, sequence=3)))
     with pytest.raises(StoreError, match="no sequence"):

@@ -25,14 +25,14 @@ import msgspec
 from racedesk.engine.checks import check_release, is_usable, with_correction_note
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
-from racedesk.errors import InputError, StoreError
+from racedesk.errors import InputError, SequenceConflict, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.publish.words import with_sentences
 from racedesk.sources.base import ReadRelease
 from racedesk.sources.registry import adapter_of
 from racedesk.store import open_store
-from racedesk.store.base import SequenceConflict, Store, StoredRelease, StoreUnavailable
+from racedesk.store.base import Store, StoredRelease, StoreUnavailable
 
 log = logging.getLogger("racedesk.desk")
 T = TypeVar("T")

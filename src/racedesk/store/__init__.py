@@ -15,7 +15,6 @@ from __future__ import annotations
 from racedesk.settings import database_url
 from racedesk.store.base import (
     Quarantined,
-    SequenceConflict,
     Store,
     StoredRelease,
     StoreUnavailable,
@@ -32,7 +31,6 @@ def open_store(url: str | None = None) -> Store:
 
 __all__ = [
     "Quarantined",
-    "SequenceConflict",
     "Store",
     "StoreUnavailable",
     "StoredRelease",

@@ -9,8 +9,8 @@ As-of semantics: "as of T" means what the desk knew at feed time T: releases who
 ``feed_time`` ≤ T, outstanding reports whose ``as_of`` ≤ T, ledger events whose
 ``release_time`` ≤ T, and the snapshot of the latest release whose ``feed_time`` ≤ T.
 
-Errors: :class:`SequenceConflict` when another writer got there first (recompute, retry),
-:class:`StoreUnavailable` when the database cannot be reached (retry later), and
+Errors: ``racedesk.errors.SequenceConflict`` when another writer got there first (recompute,
+retry), :class:`StoreUnavailable` when the database cannot be reached (retry later), and
 ``racedesk.errors.StoreError`` for a request the store refuses (an unknown election, a gap in
 the sequence, a snapshot of another release). See ``docs/store.md``.
 """
@@ -48,11 +48,6 @@ class Quarantined(msgspec.Struct, frozen=True, kw_only=True):
     received_at: datetime
     reason: str
     origin: str = ""
-
-
-class SequenceConflict(Exception):
-    """Another writer committed a release with this sequence (or a call event with this event
-    id) first: recompute and retry."""
 
 
 class StoreUnavailable(StoreError):
@@ -100,10 +95,10 @@ class Store(Protocol):
         all of it or none of it.
 
         ``stored.release.sequence`` must be the next sequence of the election (the latest
-        plus one, 0 for the first); if another writer took it first, :class:`SequenceConflict`
-        is raised and nothing is written, so the caller recomputes and tries again (likewise
-        when one of the new call events' ids is taken); a sequence that would leave a gap is
-        a ``StoreError``. Returns None (and changes nothing) when a release with the same
+        plus one, 0 for the first); if another writer took it first,
+        ``racedesk.errors.SequenceConflict`` is raised and nothing is written, so the caller
+        recomputes and tries again (likewise when one of the new call events' ids is taken); a
+        sequence that would leave a gap is a ``StoreError``. Returns None (and changes nothing) when a release with the same
         content hash is already stored for the election.
 
         The store judges nothing: ``stored.problems``, ``usable`` and ``correction`` are the

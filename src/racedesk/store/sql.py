@@ -39,7 +39,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from racedesk.errors import StoreError
+from racedesk.errors import SequenceConflict, StoreError
 from racedesk.model import (
     ContestCount,
     Election,
@@ -50,7 +50,7 @@ from racedesk.model import (
 )
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.store import schema as t
-from racedesk.store.base import Quarantined, SequenceConflict, StoredRelease, StoreUnavailable
+from racedesk.store.base import Quarantined, StoredRelease, StoreUnavailable
 from racedesk.store.compression import compress_payload, decompress_payload
 from racedesk.store.migrations import upgrade
 
