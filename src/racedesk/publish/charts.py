@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from racedesk.model import Contest
-from racedesk.model.answers import ContestState, Snapshot, Standing
+from racedesk.model import Choice, Contest
+from racedesk.model.answers import ContestState, Projection, Snapshot, Standing
 
 #: At most this many choices get a line in the shares chart (the leaders at the latest release).
 CHART_CHOICES = 8
@@ -86,62 +86,68 @@ def chart_data(
     - ``batch``: the trailing choice's share of each batch against the share it needed of the
       votes left after that batch (low–high), on the hurdle's own denominator.
     """
-    names = {c.id: c.name for c in contest.choices}
     last = states[-1] if states else None
     order = sorted(
         contest.choices,
         key=lambda c: (-(last.votes.get(c.id, 0) if last else 0), contest.choices.index(c)),
     )[:CHART_CHOICES]
-    series = []
-    level = None
-    for choice in order:
-        shares: list[float | None] = []
-        low: list[float | None] = []
-        high: list[float | None] = []
-        for state in states:
-            counted = state.total_votes > 0
-            shares.append(round(state.shares.get(choice.id, 0.0), 6) if counted else None)
-            proj = snapshots(state.release_sequence).projections.get(contest.id)
-            cp = next((p for p in proj.choices if p.choice_id == choice.id), None) if proj else None
-            if proj is not None:
-                level = proj.level
-            low.append(round(cp.share_low, 6) if cp and counted else None)
-            high.append(round(cp.share_high, 6) if cp and counted else None)
-        series.append(
-            {"id": choice.id, "name": choice.name, "shares": shares, "low": low, "high": high}
-        )
-    batch = None
+    projections = [snapshots(s.release_sequence).projections.get(contest.id) for s in states]
+    levels = [p.level for p in projections if p is not None]
     trailer = _trailer(states)
-    if trailer is not None:
-        shares_b: list[float | None] = [None]
-        need_low: list[float | None] = []
-        need_mid: list[float | None] = []
-        need_high: list[float | None] = []
-        for i, state in enumerate(states):
-            standing = next((s for s in state.standings if s.choice_id == trailer.choice_id), None)
-            if i > 0 and standing is not None:
-                share = batch_share(contest, states[i - 1], state, trailer.choice_id, standing)
-                shares_b.append(round(share, 6) if share is not None else None)
-            elif i > 0:
-                shares_b.append(None)
-            iv = standing.needs if standing and standing.status == "contending" else None
-            need_low.append(round(iv.low, 6) if iv else None)
-            need_mid.append(round(iv.mid, 6) if iv else None)
-            need_high.append(round(iv.high, 6) if iv else None)
-        batch = {
-            "id": trailer.choice_id,
-            "name": names.get(trailer.choice_id, trailer.choice_id),
-            "rival": names.get(trailer.rival, trailer.rival) if trailer.rival else "",
-            "goal": trailer.goal,
-            "denominator": trailer.denominator,
-            "shares": shares_b,
-            "need_low": need_low,
-            "need_mid": need_mid,
-            "need_high": need_high,
-        }
     return {
         "labels": list(labels),
-        "level": level,
-        "series": series,
-        "batch": batch,
+        "level": levels[-1] if levels and order else None,
+        "series": [_share_series(choice, states, projections) for choice in order],
+        "batch": _batch_series(contest, states, trailer) if trailer is not None else None,
+    }
+
+
+def _share_series(
+    choice: Choice, states: Sequence[ContestState], projections: Sequence[Projection | None]
+) -> dict[str, Any]:
+    """One line of the shares chart: the choice's share after each release (none before any
+    vote is counted) and the projection's interval of its final share."""
+    shares: list[float | None] = []
+    low: list[float | None] = []
+    high: list[float | None] = []
+    for state, proj in zip(states, projections, strict=True):
+        counted = state.total_votes > 0
+        shares.append(round(state.shares.get(choice.id, 0.0), 6) if counted else None)
+        cp = next((p for p in proj.choices if p.choice_id == choice.id), None) if proj else None
+        low.append(round(cp.share_low, 6) if cp and counted else None)
+        high.append(round(cp.share_high, 6) if cp and counted else None)
+    return {"id": choice.id, "name": choice.name, "shares": shares, "low": low, "high": high}
+
+
+def _batch_series(
+    contest: Contest, states: Sequence[ContestState], trailer: Standing
+) -> dict[str, Any]:
+    """The batch chart: the ``trailer``'s share of each batch (none for the first release)
+    against the share it needed of the votes left after it (low, mid, high)."""
+    names = {c.id: c.name for c in contest.choices}
+    shares: list[float | None] = [None]
+    need_low: list[float | None] = []
+    need_mid: list[float | None] = []
+    need_high: list[float | None] = []
+    for i, state in enumerate(states):
+        standing = next((s for s in state.standings if s.choice_id == trailer.choice_id), None)
+        if i > 0 and standing is not None:
+            share = batch_share(contest, states[i - 1], state, trailer.choice_id, standing)
+            shares.append(round(share, 6) if share is not None else None)
+        elif i > 0:
+            shares.append(None)
+        iv = standing.needs if standing and standing.status == "contending" else None
+        need_low.append(round(iv.low, 6) if iv else None)
+        need_mid.append(round(iv.mid, 6) if iv else None)
+        need_high.append(round(iv.high, 6) if iv else None)
+    return {
+        "id": trailer.choice_id,
+        "name": names.get(trailer.choice_id, trailer.choice_id),
+        "rival": names.get(trailer.rival, trailer.rival) if trailer.rival else "",
+        "goal": trailer.goal,
+        "denominator": trailer.denominator,
+        "shares": shares,
+        "need_low": need_low,
+        "need_mid": need_mid,
+        "need_high": need_high,
     }
