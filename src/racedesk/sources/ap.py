@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -390,9 +391,7 @@ def parse(
     date or time, a negative vote count, a candidate listed twice, a race id given twice.
     An initialization payload (no reporting units) gives the election and no release.
     """
-    raw = data
-    data = safety.unpack(data, where, suffixes=(".json",))
-    payload = _decode(data, where)
+    payload = _decode(safety.unpack(data, where, suffixes=(".json",)), where)
     try:
         day = date.fromisoformat(payload.electionDate.strip()[:10])
     except ValueError:
@@ -400,87 +399,13 @@ def parse(
             f"cannot read the election date {payload.electionDate!r}", where=where
         ) from None
     feed_time = _time(payload.timestamp, where) if payload.timestamp else None
-    contests: list[Contest] = []
-    counts: list[ContestCount] = []
-    units_used: list[tuple[_Race, _Unit]] = []
-    states: set[str] = set()
-    seen: set[str] = set()
-    kinds: set[str] = set()
-    initialization = True
+    read = _Races()
     for race in payload.races:
-        state = _state_of(race)
-        if state:
-            states.add(state)
-        kinds.add(race.raceTypeID.upper())
-        rid = f"{state}-{race.raceID}"
-        here = f"{where}, race {rid} ({race.officeName})"
-        items: list[tuple[str, _Unit | None]]
-        if not race.reportingUnits:
-            items = [(rid, None)]
-        elif level == "subunit" and any(u.level.lower() == "subunit" for u in race.reportingUnits):
-            initialization = False
-            items = [
-                (f"{rid}-{u.reportingunitID}", u)
-                for u in race.reportingUnits
-                if u.level.lower() == "subunit"
-            ]
-        else:
-            initialization = False
-            items = [(rid, _state_unit(race, here))]
-        runoff = any(c.winner.upper() == "R" for u in race.reportingUnits for c in u.candidates)
-        rule = _rule(race, runoff)
-        kind: ContestKind = (
-            "recall" if _is_recall(race) else "measure" if _is_measure(race) else "candidate"
-        )
-        base_title = _title(race, state)
-        known: dict[tuple[str, ...], tuple[Choice, ...]] = {}  # the race's units list the same
-        for cid, unit in items:
-            if cid in seen:
-                raise InputError(f"contest {cid} appears twice", where=here)
-            seen.add(cid)
-            candidates = unit.candidates if unit is not None else race.candidates
-            if not candidates:
-                raise InputError("the race lists no candidates", where=here)
-            contest = Contest(
-                id=cid,
-                title=base_title
-                if unit is None or cid == rid
-                else f"{base_title} — {unit.reportingunitName.strip()}",
-                kind=kind,
-                rule=rule,
-                choices=_known_choices(known, candidates),
-                group=race.officeName.strip(),
-                party=race.party.strip(),
-            )
-            contests.append(contest)
-            if unit is None:
-                continue
-            counts.append(
-                ContestCount(
-                    contest_id=cid,
-                    votes=_votes(unit, f"{where}, contest {cid}"),
-                    precincts_reporting=unit.precinctsReporting,
-                    precincts_total=unit.precinctsTotal,
-                )
-            )
-            units_used.append((race, unit))
-    if not contests:
+        read.add(race, level, where)
+    if not read.contests:
         raise InputError("the payload holds no races", where=where)
-    primary = bool(kinds) and kinds <= _PRIMARY_TYPES
-    election_kind: ElectionKind = "primary" if primary else "general"
-    suffix = "-".join(sorted(s.lower() for s in states))
-    election = Election(
-        id=f"{SOURCE}:{day.isoformat()}" + (f"-{suffix}" if suffix else ""),
-        title=f"AP results, {day.isoformat()}"
-        + (f" ({', '.join(sorted(states))})" if states else ""),
-        date=day,
-        jurisdiction=", ".join(sorted(states)),
-        kind=election_kind,
-        contests=apply_rules(contests, rules, where),
-        source=SOURCE,
-        timezone="America/New_York",
-    )
-    if initialization:
+    election = _election(day, read, apply_rules(read.contests, rules, where))
+    if read.initialization:
         return Parsed(election=election, releases=())
     if feed_time is None:
         raise InputError("the payload has no timestamp", where=where)
@@ -489,17 +414,111 @@ def parse(
         source=SOURCE,
         feed_time=feed_time,
         received_at=received_at or datetime.now(tz=UTC),
-        content_hash=content_hash if content_hash is not None else sha256_hex(raw),
-        contests=tuple(counts),
+        content_hash=content_hash if content_hash is not None else sha256_hex(data),
+        contests=tuple(read.counts),
     )
     calls: list[CallEvent] = []
     if level == "state":  # a subunit's winner flag is the race's, not the subunit's
         by_id = {c.id: c for c in election.contests}
-        for (race, unit), count in zip(units_used, counts, strict=True):
+        for (race, unit), count in zip(read.units_used, read.counts, strict=True):
             calls += _calls(
                 race, by_id[count.contest_id], unit, count.total_votes, release, len(calls) + 1
             )
     return Parsed(election=election, releases=(release,), calls=tuple(calls))
+
+
+@dataclass
+class _Races:
+    """The races of a payload read so far: a contest per race (or per subunit), the counts of
+    those with results and the units they came from, the states and race types seen."""
+
+    contests: list[Contest] = field(default_factory=list)
+    counts: list[ContestCount] = field(default_factory=list)
+    units_used: list[tuple[_Race, _Unit]] = field(default_factory=list)
+    states: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    initialization: bool = True  # no race has reporting units yet
+
+    def add(self, race: _Race, level: Level, where: str) -> None:
+        """Read one race: its contest (or one per subunit) and, when it reports, its counts."""
+        state = _state_of(race)
+        if state:
+            self.states.add(state)
+        self.kinds.add(race.raceTypeID.upper())
+        rid = f"{state}-{race.raceID}"
+        here = f"{where}, race {rid} ({race.officeName})"
+        runoff = any(c.winner.upper() == "R" for u in race.reportingUnits for c in u.candidates)
+        rule = _rule(race, runoff)
+        kind: ContestKind = (
+            "recall" if _is_recall(race) else "measure" if _is_measure(race) else "candidate"
+        )
+        base_title = _title(race, state)
+        known: dict[tuple[str, ...], tuple[Choice, ...]] = {}  # the race's units list the same
+        for cid, unit in self._units(race, rid, level, here):
+            if cid in self.seen:
+                raise InputError(f"contest {cid} appears twice", where=here)
+            self.seen.add(cid)
+            candidates = unit.candidates if unit is not None else race.candidates
+            if not candidates:
+                raise InputError("the race lists no candidates", where=here)
+            self.contests.append(
+                Contest(
+                    id=cid,
+                    title=base_title
+                    if unit is None or cid == rid
+                    else f"{base_title} — {unit.reportingunitName.strip()}",
+                    kind=kind,
+                    rule=rule,
+                    choices=_known_choices(known, candidates),
+                    group=race.officeName.strip(),
+                    party=race.party.strip(),
+                )
+            )
+            if unit is not None:
+                self.counts.append(
+                    ContestCount(
+                        contest_id=cid,
+                        votes=_votes(unit, f"{where}, contest {cid}"),
+                        precincts_reporting=unit.precinctsReporting,
+                        precincts_total=unit.precinctsTotal,
+                    )
+                )
+                self.units_used.append((race, unit))
+
+    def _units(
+        self, race: _Race, rid: str, level: Level, here: str
+    ) -> list[tuple[str, _Unit | None]]:
+        """The race's contests by id with the unit that reports each (``None``: no results)."""
+        if not race.reportingUnits:
+            return [(rid, None)]
+        self.initialization = False
+        if level == "subunit" and any(u.level.lower() == "subunit" for u in race.reportingUnits):
+            return [
+                (f"{rid}-{u.reportingunitID}", u)
+                for u in race.reportingUnits
+                if u.level.lower() == "subunit"
+            ]
+        return [(rid, _state_unit(race, here))]
+
+
+def _election(day: date, read: _Races, contests: tuple[Contest, ...]) -> Election:
+    """The election of the races read: a primary when every race type is a primary's."""
+    primary = bool(read.kinds) and read.kinds <= _PRIMARY_TYPES
+    election_kind: ElectionKind = "primary" if primary else "general"
+    states = read.states
+    suffix = "-".join(sorted(s.lower() for s in states))
+    return Election(
+        id=f"{SOURCE}:{day.isoformat()}" + (f"-{suffix}" if suffix else ""),
+        title=f"AP results, {day.isoformat()}"
+        + (f" ({', '.join(sorted(states))})" if states else ""),
+        date=day,
+        jurisdiction=", ".join(sorted(states)),
+        kind=election_kind,
+        contests=contests,
+        source=SOURCE,
+        timezone="America/New_York",
+    )
 
 
 # --- the adapter's verbs -----------------------------------------------------------------------

@@ -38,7 +38,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 from lxml import etree
 
@@ -57,6 +57,8 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.model.answers import CallEvent, CallStatus, Interval
+from racedesk.rules import logic_for
+from racedesk.rules.california import measure_rule
 from racedesk.sources import safety
 from racedesk.sources.base import (
     MAX_PAYLOAD_BYTES,
@@ -555,6 +557,19 @@ _ELECTION_TYPES: dict[str, ElectionKind] = {
 _STATUS_TO_RELEASE = {"certified": "certified", "correction": "correction", "recount": "recount"}
 
 
+class _Head(NamedTuple):
+    """What a report says of its election: ids, name, date, type, scope and issuer."""
+
+    election_id: str
+    title: str
+    day: date
+    etype: str
+    scope: str | None
+    issuer: str
+    jurisdiction: str
+    registration: int | None
+
+
 class _Report:
     """One ElectionReport tree being read."""
 
@@ -642,18 +657,60 @@ class _Report:
     # --- the whole ------------------------------------------------------------------------------
 
     def parsed(self) -> Parsed:
+        """The report's election, its one release, the calls it states and the registrar's
+        ballots outstanding (when it states them)."""
         where = self.where
-        elections = _nodes(self.tree, "Election", where)
+        node = self._election_node()
+        here = f"{where}, Election"
+        head = self._head(node, here)
+        feed_time = self._feed_time()
+        contests, counts, calls = self._contests(node, head, feed_time, here)
+        timezone = _one(extensions(node, here), Ext.TIMEZONE)
+        election = Election(
+            id=head.election_id,
+            title=head.title,
+            date=head.day,
+            jurisdiction=head.jurisdiction,
+            kind=_ELECTION_TYPES[head.etype],
+            contests=tuple(contests),
+            registration=head.registration,
+            source=SOURCE,  # its payloads are CDF reports, whatever fed the issuer
+            **({"timezone": timezone} if timezone else {}),
+        )
+        counted, mail, in_person, outstanding = self._ballot_counts(node, head.scope, here)
+        status = _one(self.ext, Ext.RELEASE_STATUS)
+        if status is None:
+            status = _STATUS_TO_RELEASE.get(str(self.tree.get("Status")), "unofficial")
+        release = Release(
+            election_id=election.id,
+            source=SOURCE,
+            feed_time=feed_time,
+            received_at=self.received_at or datetime.now(tz=feed_time.tzinfo),
+            content_hash=self.hash,
+            contests=tuple(counts),
+            ballots_counted=counted,
+            ballots_mail=mail,
+            ballots_in_person=in_person,
+            status=status,
+        )
+        reports = self._reports(outstanding, counted, feed_time, head)
+        return Parsed(election=election, releases=(release,), calls=tuple(calls), reports=reports)
+
+    def _election_node(self) -> Node:
+        """The report's one ``Election``."""
+        elections = _nodes(self.tree, "Election", self.where)
         if not elections:
-            raise InputError("the ElectionReport holds no Election", where=where)
+            raise InputError("the ElectionReport holds no Election", where=self.where)
         if len(elections) > 1:
             raise InputError(
                 f"the ElectionReport holds {len(elections)} elections; racedesk reads one per report",
-                where=where,
+                where=self.where,
             )
-        node = elections[0]
-        here = f"{where}, Election"
-        ext = extensions(node, here)
+        return elections[0]
+
+    def _head(self, node: Node, here: str) -> _Head:
+        """What the ``Election`` and the report say of the election itself."""
+        where = self.where
         title = _itext(node.get("Name"), here, "Name") if node.get("Name") is not None else ""
         if not title:
             raise InputError("the Election has no Name", where=here)
@@ -679,7 +736,7 @@ class _Report:
             if scope_unit.get("Name") is not None:
                 jurisdiction = _itext(scope_unit["Name"], f"{where}, GpUnit {scope}", "Name")
             registration = _count_field(scope_unit, "VotersRegistered", f"{where}, GpUnit {scope}")
-        election_id = _one(ext, Ext.ELECTION_ID)
+        election_id = _one(extensions(node, here), Ext.ELECTION_ID)
         if election_id is None:
             slug = (
                 re.sub(r"[^A-Za-z0-9-]+", "-", abbreviation or issuer or "report")
@@ -687,6 +744,13 @@ class _Report:
                 .lower()
             )
             election_id = f"{SOURCE}:{slug or 'report'}-{day.isoformat()}"
+        return _Head(election_id, title, day, etype, scope, issuer, jurisdiction, registration)
+
+    def _contests(
+        self, node: Node, head: _Head, feed_time: datetime, here: str
+    ) -> tuple[list[Contest], list[ContestCount], list[CallEvent]]:
+        """Every ``Contest`` of the election: the contests, the counts of those with results,
+        and the calls the report states."""
         candidates = {}
         for cand in _nodes(node, "Candidate", here):
             cid = _str(cand, "@id", f"{here}, Candidate", required=True)
@@ -694,15 +758,13 @@ class _Report:
             if cid in candidates:
                 raise InputError(f"candidate {cid} is defined twice", where=here)
             candidates[cid] = cand
-
         contests: list[Contest] = []
         counts: list[ContestCount] = []
         calls: list[CallEvent] = []
-        feed_time = self._feed_time()
-        sequence = _ext_int(self.ext, Ext.RELEASE_SEQUENCE, where)
+        sequence = _ext_int(self.ext, Ext.RELEASE_SEQUENCE, self.where)
         seen: set[str] = set()
         for position, cnode in enumerate(_nodes(node, "Contest", here)):
-            reader = _ContestReader(self, cnode, candidates, scope, position)
+            reader = _ContestReader(self, cnode, candidates, head.scope, position)
             contest, count = reader.read()
             if contest.id in seen:
                 raise InputError(f"contest {contest.id} appears twice", where=here)
@@ -710,60 +772,37 @@ class _Report:
             contests.append(contest)
             if count is not None:
                 counts.append(count)
-            event = reader.call(contest, len(calls), feed_time, sequence, issuer)
+            event = reader.call(contest, len(calls), feed_time, sequence, head.issuer)
             if event is not None:
                 calls.append(event)
         if self.overrides:
             raise InputError(
                 f"the rules file names contests the report does not have: {sorted(self.overrides)}",
-                where=where,
+                where=self.where,
             )
-        timezone = _one(ext, Ext.TIMEZONE)
-        election = Election(
-            id=election_id,
-            title=title,
-            date=day,
-            jurisdiction=jurisdiction,
-            kind=_ELECTION_TYPES[etype],
-            contests=tuple(contests),
-            registration=registration,
-            source=SOURCE,  # its payloads are CDF reports, whatever fed the issuer
-            **({"timezone": timezone} if timezone else {}),
-        )
-        counted, mail, in_person, outstanding = self._ballot_counts(node, scope, here)
-        status = _one(self.ext, Ext.RELEASE_STATUS)
-        if status is None:
-            status = _STATUS_TO_RELEASE.get(str(self.tree.get("Status")), "unofficial")
-        release = Release(
-            election_id=election.id,
-            source=SOURCE,
-            feed_time=feed_time,
-            received_at=self.received_at or datetime.now(tz=feed_time.tzinfo),
-            content_hash=self.hash,
-            contests=tuple(counts),
-            ballots_counted=counted,
-            ballots_mail=mail,
-            ballots_in_person=in_person,
-            status=status,
-        )
-        reports: tuple[OutstandingReport, ...] = ()
+        return contests, counts, calls
+
+    def _reports(
+        self, outstanding: int | None, counted: int | None, feed_time: datetime, head: _Head
+    ) -> tuple[OutstandingReport, ...]:
+        """The registrar's ballots outstanding the report states, as an outstanding report
+        (none when it states none, or when racedesk's own estimate was exported)."""
+        where = self.where
         left_source = _one(self.ext, Ext.BALLOTS_LEFT_SOURCE)
-        if outstanding is not None and left_source in (None, "registrar"):
-            reports = (
-                OutstandingReport(
-                    as_of=_ext_time(
-                        _one(self.ext, Ext.BALLOTS_LEFT_AS_OF), where, Ext.BALLOTS_LEFT_AS_OF
-                    )
-                    or feed_time,
-                    total=outstanding,
-                    counted_so_far=counted,
-                    election_date=day,
-                    note=_one(self.ext, Ext.BALLOTS_LEFT_NOTE)
-                    or "BallotsOutstanding of a NIST CDF report",
-                    source=f"{issuer or 'NIST CDF report'} ({where})",
-                ),
-            )
-        return Parsed(election=election, releases=(release,), calls=tuple(calls), reports=reports)
+        if outstanding is None or left_source not in (None, "registrar"):
+            return ()
+        as_of = _ext_time(_one(self.ext, Ext.BALLOTS_LEFT_AS_OF), where, Ext.BALLOTS_LEFT_AS_OF)
+        return (
+            OutstandingReport(
+                as_of=as_of or feed_time,
+                total=outstanding,
+                counted_so_far=counted,
+                election_date=head.day,
+                note=_one(self.ext, Ext.BALLOTS_LEFT_NOTE)
+                or "BallotsOutstanding of a NIST CDF report",
+                source=f"{head.issuer or 'NIST CDF report'} ({where})",
+            ),
+        )
 
     def _feed_time(self) -> datetime:
         where = self.where
@@ -1014,7 +1053,7 @@ class _ContestReader:
             return kind, Rule(
                 kind="recall", threshold="1/2", text=threshold_text or "Majority of votes cast"
             )
-        return kind, measure_rule_from_text(threshold_text, variation)
+        return kind, measure_rule(threshold_text, variation=variation)
 
     # --- counts ---------------------------------------------------------------------------------
 
@@ -1152,7 +1191,7 @@ class _ContestReader:
                 if self.choice_status.get(c.id) == "advanced-to-runoff"
             )
             if advanced:
-                status = "runoff" if contest.rule.kind == "majority_or_runoff" else "advanced"
+                status = logic_for(contest.rule).advance_status
                 choices = advanced
             elif winners:
                 status, choices = "called", winners
@@ -1182,63 +1221,6 @@ class _ContestReader:
             reason=reason,
             approved_by=issuer or "NIST CDF report",
         )
-
-
-# --- measure thresholds from words ------------------------------------------------------------
-
-_WORD_THRESHOLDS = (
-    (re.compile(r"two[- ]thirds", re.I), "2/3"),
-    (re.compile(r"three[- ]fifths", re.I), "3/5"),
-    (re.compile(r"three[- ]quarters|three[- ]fourths", re.I), "3/4"),
-    (re.compile(r"majority|more than half|one[- ]half|50\s*%\s*\+", re.I), "1/2"),
-)
-_NUMBER_THRESHOLD = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*%|(?P<a>\d+)\s*/\s*(?P<b>\d+)")
-
-
-def _fraction_text(match: re.Match[str]) -> str:
-    if match.group("num") is not None:
-        percent = Fraction(match.group("num"))
-        if percent in (Fraction(6667, 100), Fraction(667, 10)):
-            return "2/3"
-        value = percent / 100
-    else:
-        value = Fraction(int(match.group("a")), int(match.group("b")) or 1)
-    return f"{value.numerator}/{value.denominator}"
-
-
-def measure_rule_from_text(text: str, variation: str | None = None) -> Rule:
-    """A measure's rule from a ``PassageThreshold`` text ("Two-thirds", "55%", "2/3 votes, 55%
-    if prop 5 passes"), else from ``VoteVariation`` (``majority`` is more than half).
-
-    A conditional text keeps its first threshold, the second as ``alt_threshold`` and the words
-    after "if" as ``condition``. With neither a readable text nor a variation, a measure passes
-    by simple majority (California Constitution art. II §10(a)); an unreadable text keeps no
-    threshold, so that the engine reports the measure's standing as unknown rather than guess.
-    """
-    words = text.strip()
-    found = list(_NUMBER_THRESHOLD.finditer(words))
-    if found:
-        first = _fraction_text(found[0])
-        if len(found) > 1 and re.search(r"\bif\b", words, re.I):
-            condition = re.split(r"\bif\b", words, maxsplit=1, flags=re.I)[1].strip()
-            return Rule(
-                kind="measure",
-                threshold=first,
-                alt_threshold=_fraction_text(found[1]),
-                condition=condition,
-                text=words,
-            )
-        return Rule(kind="measure", threshold=first, text=words)
-    for pattern, value in _WORD_THRESHOLDS:
-        if pattern.search(words):
-            return Rule(kind="measure", threshold=value, text=words)
-    if not words:
-        if variation == "super-majority":
-            return Rule(
-                kind="measure", threshold=None, text="super-majority (threshold not stated)"
-            )
-        return Rule(kind="measure", threshold="1/2", text="(none given: simple majority)")
-    return Rule(kind="measure", threshold=None, text=words)
 
 
 # --- the adapter's verbs -----------------------------------------------------------------------
@@ -1287,7 +1269,6 @@ __all__ = [
     "Ext",
     "extensions",
     "feed_folder",
-    "measure_rule_from_text",
     "object_id",
     "parse",
     "read_election",

@@ -48,9 +48,10 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
+from racedesk.rules.california import candidate_rule, measure_rule
 from racedesk.sources import safety
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, only_release
-from racedesk.sources.lavote import LA_TIME, candidate_rule, measure_rule
+from racedesk.sources.lavote import LA_TIME
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "ets"
@@ -178,85 +179,138 @@ def parse(
     outside a contest, a file that does not end with its ``999EF`` line or whose line count
     differs from it (cut short).
     """
-    raw = data
     text = safety.decode_text(safety.unpack(data, where), where, what=".ets file")
     lines = text.split("\n")
     if lines and lines[-1].strip() == "":
         lines.pop()
-    titles: list[str] = []
-    feed_time: datetime | None = None
-    election_no = ""
-    contests: list[_Contest] = []
-    current: _Contest | None = None
-    ballots: dict[str, int] = {}
-    ended = False
-    pages: set[str] = set()
-    for n, line in enumerate(lines, start=1):
-        here = f"{where}, line {n}"
-        line = line.rstrip("\r")
-        if ended:
-            raise InputError("lines after the end-of-file record (999EF)", where=here)
-        if len(line) < 5:
-            raise InputError(f"a line too short to be a record: {line!r}", where=here)
-        page, kind, body = line[:3], line[3:5], line[15:]
-        if not page.isdigit():
-            raise InputError(f"the page {page!r} is not a number", where=here)
-        if kind not in _TYPES:
-            raise InputError(f"unknown record type {kind!r}", where=here)
-        stat = line[5:9] == "STAT"
-        if kind == "ET":
-            election_no = election_no or line[5:9].strip()
-            titles.append(body.strip())
-        elif kind == "TD":
-            try:
-                feed_time = datetime.strptime(" ".join(body.split()[:2]), "%H:%M %m/%d/%Y").replace(
-                    tzinfo=LA_TIME
-                )
-            except ValueError:
-                raise InputError(
-                    f"cannot read the time of the count {body.strip()!r} (like '09:07 02/20/2020')",
-                    where=here,
-                ) from None
-        elif kind == "EF":
-            if page != "999":
-                raise InputError("the end-of-file record is not on page 999", where=here)
-            declared = _number(body.split()[0] if body.split() else "", here, "the line count")
-            if declared != len(lines):
-                raise InputError(
-                    f"the file says it has {declared:,} lines but has {len(lines):,}: cut short or joined",
-                    where=here,
-                )
-            ended = True
-        elif kind in ("CC", "MC", "JC"):
-            if page in pages:
-                raise InputError(f"page {page} holds a second contest", where=here)
-            pages.add(page)
-            title = " ".join(f"{line[15:44].strip()} {line[44:70].strip()}".split())
-            current = _Contest(page=page, record=kind, title=title, party_code=line[14:15])
-            contests.append(current)
-        elif stat:
-            if kind == "BC":
-                m = re.search(r"(VOTE AT POLL|VOTE BY MAIL|BALLOTS CAST/TURNOUT)\s+([0-9,]+)", body)
-                if m:
-                    ballots[m.group(1)] = _number(m.group(2), here, m.group(1).lower())
-            current = None
-        elif kind in ("BK", "PC", "ST", "AB", "PS"):
-            continue
-        else:
-            if current is None or current.page != page:
-                raise InputError(f"a {kind} record outside a contest", where=here)
-            _contest_line(current, kind, line, here)
-    if not ended:
-        raise InputError("the file is cut short: no end-of-file record (999EF)", where=where)
-    if feed_time is None:
-        raise InputError("no TD record: the time of the count is missing", where=where)
-    if not contests:
-        raise InputError("the file holds no contests", where=where)
-    day, title, status_text = _header(titles, where)
+    read = _read(lines, where)
+    day, title, status_text = _header(read.titles, where)
     primary = "PRIMARY" in title.upper()
     kind_e: ElectionKind = (
         "primary" if primary else "general" if "GENERAL" in title.upper() else "special"
     )
+    built, counts = _built(read.contests, primary, where)
+    election = Election(
+        id=f"{SOURCE}:{read.election_no or day.isoformat()}",
+        title=title,
+        date=day,
+        jurisdiction=JURISDICTION,
+        kind=kind_e,
+        contests=apply_rules(built, rules, where),
+        registration=max((c.registration or 0 for c in read.contests), default=0) or None,
+        source=SOURCE,
+    )
+    upper = status_text.upper()
+    status = "certified" if "FINAL OFFICIAL" in upper and "SEMI" not in upper else "unofficial"
+    assert read.feed_time is not None  # _read refuses a file without one
+    release = Release(
+        election_id=election.id,
+        source=SOURCE,
+        feed_time=read.feed_time,
+        received_at=received_at or datetime.now(tz=LA_TIME),
+        content_hash=content_hash if content_hash is not None else sha256_hex(data),
+        contests=tuple(counts),
+        ballots_counted=read.ballots.get("BALLOTS CAST/TURNOUT"),
+        ballots_mail=read.ballots.get("VOTE BY MAIL"),
+        ballots_in_person=read.ballots.get("VOTE AT POLL"),
+        status=status,
+    )
+    return Parsed(election=election, releases=(release,))
+
+
+@dataclass
+class _Read:
+    """What the lines of an ``.ets`` file said, read in order: its ``ET`` titles, the time of
+    the count, the election's number, the contests (one per page), the ballots cast."""
+
+    lines: int
+    titles: list[str] = field(default_factory=list)
+    feed_time: datetime | None = None
+    election_no: str = ""
+    contests: list[_Contest] = field(default_factory=list)
+    ballots: dict[str, int] = field(default_factory=dict)
+    ended: bool = False
+    pages: set[str] = field(default_factory=set)
+    current: _Contest | None = None  # the contest whose page is being read
+
+
+def _read(lines: list[str], where: str) -> _Read:
+    """Every line of the file read, and the file checked whole (its end record, its time)."""
+    read = _Read(lines=len(lines))
+    for n, line in enumerate(lines, start=1):
+        _read_line(read, line.rstrip("\r"), f"{where}, line {n}")
+    if not read.ended:
+        raise InputError("the file is cut short: no end-of-file record (999EF)", where=where)
+    if read.feed_time is None:
+        raise InputError("no TD record: the time of the count is missing", where=where)
+    if not read.contests:
+        raise InputError("the file holds no contests", where=where)
+    return read
+
+
+def _read_line(read: _Read, line: str, here: str) -> None:
+    """Apply one record (``here`` names its line) to what is read so far."""
+    if read.ended:
+        raise InputError("lines after the end-of-file record (999EF)", where=here)
+    if len(line) < 5:
+        raise InputError(f"a line too short to be a record: {line!r}", where=here)
+    page, kind, body = line[:3], line[3:5], line[15:]
+    if not page.isdigit():
+        raise InputError(f"the page {page!r} is not a number", where=here)
+    if kind not in _TYPES:
+        raise InputError(f"unknown record type {kind!r}", where=here)
+    stat = line[5:9] == "STAT"
+    if kind == "ET":
+        read.election_no = read.election_no or line[5:9].strip()
+        read.titles.append(body.strip())
+    elif kind == "TD":
+        read.feed_time = _count_time(body, here)
+    elif kind == "EF":
+        if page != "999":
+            raise InputError("the end-of-file record is not on page 999", where=here)
+        declared = _number(body.split()[0] if body.split() else "", here, "the line count")
+        if declared != read.lines:
+            raise InputError(
+                f"the file says it has {declared:,} lines but has {read.lines:,}: cut short or joined",
+                where=here,
+            )
+        read.ended = True
+    elif kind in ("CC", "MC", "JC"):
+        if page in read.pages:
+            raise InputError(f"page {page} holds a second contest", where=here)
+        read.pages.add(page)
+        title = " ".join(f"{line[15:44].strip()} {line[44:70].strip()}".split())
+        read.current = _Contest(page=page, record=kind, title=title, party_code=line[14:15])
+        read.contests.append(read.current)
+    elif stat:
+        if kind == "BC":
+            m = re.search(r"(VOTE AT POLL|VOTE BY MAIL|BALLOTS CAST/TURNOUT)\s+([0-9,]+)", body)
+            if m:
+                read.ballots[m.group(1)] = _number(m.group(2), here, m.group(1).lower())
+        read.current = None
+    elif kind not in ("BK", "PC", "ST", "AB", "PS"):
+        if read.current is None or read.current.page != page:
+            raise InputError(f"a {kind} record outside a contest", where=here)
+        _contest_line(read.current, kind, line, here)
+
+
+def _count_time(body: str, here: str) -> datetime:
+    """The time of the count a ``TD`` record states ("09:07 02/20/2020", LA time)."""
+    try:
+        return datetime.strptime(" ".join(body.split()[:2]), "%H:%M %m/%d/%Y").replace(
+            tzinfo=LA_TIME
+        )
+    except ValueError:
+        raise InputError(
+            f"cannot read the time of the count {body.strip()!r} (like '09:07 02/20/2020')",
+            where=here,
+        ) from None
+
+
+def _built(
+    contests: list[_Contest], primary: bool, where: str
+) -> tuple[list[Contest], list[ContestCount]]:
+    """The contests read, with their rules, and their counts."""
     built: list[Contest] = []
     counts: list[ContestCount] = []
     for c in contests:
@@ -283,31 +337,7 @@ def parse(
                 precincts_total=c.precincts_total,
             )
         )
-    election = Election(
-        id=f"{SOURCE}:{election_no or day.isoformat()}",
-        title=title,
-        date=day,
-        jurisdiction=JURISDICTION,
-        kind=kind_e,
-        contests=apply_rules(built, rules, where),
-        registration=max((c.registration or 0 for c in contests), default=0) or None,
-        source=SOURCE,
-    )
-    upper = status_text.upper()
-    status = "certified" if "FINAL OFFICIAL" in upper and "SEMI" not in upper else "unofficial"
-    release = Release(
-        election_id=election.id,
-        source=SOURCE,
-        feed_time=feed_time,
-        received_at=received_at or datetime.now(tz=LA_TIME),
-        content_hash=content_hash if content_hash is not None else sha256_hex(raw),
-        contests=tuple(counts),
-        ballots_counted=ballots.get("BALLOTS CAST/TURNOUT"),
-        ballots_mail=ballots.get("VOTE BY MAIL"),
-        ballots_in_person=ballots.get("VOTE AT POLL"),
-        status=status,
-    )
-    return Parsed(election=election, releases=(release,))
+    return built, counts
 
 
 def _contest_line(c: _Contest, kind: str, line: str, here: str) -> None:

@@ -33,6 +33,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path, PurePath
@@ -163,10 +164,43 @@ def parse(
     without office, candidate and votes, a count that is not a whole number, a contest whose
     "Total Votes Cast" is not the sum of its votes.
     """
-    raw = data
     text = safety.decode_text(
         safety.unpack(data, where, suffixes=(".csv",)), where, what="CSV file"
     )
+    day, state, kind, place = _described(where, election_date)
+    header, rows = _read_rows(text, where)
+    tallies, turnout = _tally(rows, header, where, primary=kind == "primary")
+    final = apply_rules(_contests(tallies, where), rules, where)
+    counts = _counts(final, tallies, where)
+    place_name = place.replace("_", " ").title()
+    jurisdiction = ", ".join(p for p in (place_name, state) if p)
+    ident = "-".join(p for p in (day.isoformat(), state.lower(), kind, _slug(place)) if p)
+    election = Election(
+        id=f"{SOURCE}:{ident}",
+        title=f"{day.isoformat()} {kind} election" + (f", {jurisdiction}" if jurisdiction else ""),
+        date=day,
+        jurisdiction=jurisdiction,
+        kind=kind,
+        contests=final,
+        registration=turnout.registration if turnout.seen and turnout.registration else None,
+        source=SOURCE,
+    )
+    release = Release(
+        election_id=election.id,
+        source=SOURCE,
+        feed_time=datetime(day.year, day.month, day.day, tzinfo=UTC),
+        received_at=received_at or datetime.now(tz=UTC),
+        content_hash=content_hash if content_hash is not None else sha256_hex(data),
+        contests=tuple(counts),
+        ballots_counted=turnout.ballots if turnout.seen and turnout.ballots else None,
+        status="final",
+    )
+    return Parsed(election=election, releases=(release,))
+
+
+def _described(where: str, election_date: date | None) -> tuple[date, str, ElectionKind, str]:
+    """The election's date, state, kind and place, from the file's name (OpenElections names
+    its files ``20201103__ca__general__county.csv``) or ``election_date``, which wins."""
     described = describe_name(where)
     if described is not None:
         day, state, kind, place = described
@@ -178,8 +212,11 @@ def parse(
             "(20201103__ca__general__county.csv)",
             where=where,
         )
-    if election_date is not None:
-        day = election_date
+    return election_date or day, state, kind, place
+
+
+def _read_rows(text: str, where: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header (lower case) and every row with its line number, its cells stripped."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -201,30 +238,45 @@ def parse(
         raise InputError(
             f"not readable CSV: {exc}", where=f"{where}, line {reader.line_num + 1}"
         ) from None
+    return header, rows
+
+
+@dataclass
+class _Turnout:
+    """The file's turnout pseudo-offices ("Registered Voters", "Ballots Cast"), added up."""
+
+    seen: bool = False
+    registration: int = 0
+    ballots: int = 0
+
+
+def _tally(
+    rows: list[tuple[int, dict[str, str]]], header: list[str], where: str, *, primary: bool
+) -> tuple[dict[str, _Tally], _Turnout]:
+    """Every contest's votes added up over the rows (by contest key, in the file's order),
+    and the turnout."""
     extra = [h for h in header if h not in _DESCRIPTIVE and h]
     vote_types = [
         h
         for h in extra
         if all(safety.read_count(r[h], grouped=True) is not None for _, r in rows if r[h])
     ]
-    party_split = _party_split(rows, primary=kind == "primary")
+    party_split = _party_split(rows, primary=primary)
     tallies: dict[str, _Tally] = {}
-    registration = 0
-    ballots = 0
-    turnout_seen = False
+    turnout = _Turnout()
     for line, row in rows:
         here = f"{where}, line {line}"
         office, candidate = row["office"], row["candidate"]
         if not office and not candidate:
             continue
         votes = _whole(row["votes"], here, "votes")
-        turnout = _pseudo_office(office, candidate)
-        if turnout is not None:
-            turnout_seen = True
-            if turnout == "registration":
-                registration += votes
+        pseudo_office = _pseudo_office(office, candidate)
+        if pseudo_office is not None:
+            turnout.seen = True
+            if pseudo_office == "registration":
+                turnout.registration += votes
             else:
-                ballots += votes
+                turnout.ballots += votes
             continue
         district = row.get("district", "")
         party = row.get("party", "")
@@ -251,6 +303,11 @@ def parse(
                 per[cid] = per.get(cid, 0) + _whole(row[vt], here, vt)
     if not tallies:
         raise InputError("the file holds no contests", where=where)
+    return tallies, turnout
+
+
+def _contests(tallies: dict[str, _Tally], where: str) -> list[Contest]:
+    """A contest per tally, decided by plurality (the file states no rule)."""
     contests: list[Contest] = []
     for key, t in tallies.items():
         title = t.office + (f" District {t.district}" if t.district else "")
@@ -269,9 +326,15 @@ def parse(
                 party=t.party,
             )
         )
-    final = apply_rules(contests, rules, where)
+    return contests
+
+
+def _counts(
+    contests: tuple[Contest, ...], tallies: dict[str, _Tally], where: str
+) -> list[ContestCount]:
+    """Each contest's count from its tally, checked against its "Total Votes Cast"."""
     counts: list[ContestCount] = []
-    for contest, t in zip(final, tallies.values(), strict=True):
+    for contest, t in zip(contests, tallies.values(), strict=True):
         write_ins = t.pseudo.get("write_ins", 0)
         total = t.pseudo.get("total")
         if total is not None and total != sum(t.votes.values()) + write_ins:
@@ -294,30 +357,7 @@ def parse(
                 precincts_total=len(units) or None,
             )
         )
-    place_name = place.replace("_", " ").title()
-    jurisdiction = ", ".join(p for p in (place_name, state) if p)
-    ident = "-".join(p for p in (day.isoformat(), state.lower(), kind, _slug(place)) if p)
-    election = Election(
-        id=f"{SOURCE}:{ident}",
-        title=f"{day.isoformat()} {kind} election" + (f", {jurisdiction}" if jurisdiction else ""),
-        date=day,
-        jurisdiction=jurisdiction,
-        kind=kind,
-        contests=final,
-        registration=registration if turnout_seen and registration else None,
-        source=SOURCE,
-    )
-    release = Release(
-        election_id=election.id,
-        source=SOURCE,
-        feed_time=datetime(day.year, day.month, day.day, tzinfo=UTC),
-        received_at=received_at or datetime.now(tz=UTC),
-        content_hash=content_hash if content_hash is not None else sha256_hex(raw),
-        contests=tuple(counts),
-        ballots_counted=ballots if turnout_seen and ballots else None,
-        status="final",
-    )
-    return Parsed(election=election, releases=(release,))
+    return counts
 
 
 def _party_split(rows: list[tuple[int, dict[str, str]]], *, primary: bool) -> set[tuple[str, str]]:
