@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from racedesk.model.answers import Interval
+from racedesk.model.answers import Interval, Standing
 from racedesk.publish import words
 from racedesk.publish.contest_part import standing_text, when
 from racedesk.publish.links import slug
@@ -43,8 +43,8 @@ def test_numbers_and_times_for_people() -> None:
     assert slug("lavote:4324") == "lavote-4324"
 
 
-def _standing(**kw: Any) -> dict[str, Any]:
-    base = {
+def _standing(**kw: Any) -> Standing:
+    base: dict[str, Any] = {
         "choice_id": "b",
         "name": "B",
         "votes": 10,
@@ -56,7 +56,7 @@ def _standing(**kw: Any) -> dict[str, Any]:
         "rival": "",
     }
     base.update(kw)
-    return base
+    return Standing(**base)
 
 
 def test_standing_in_words_never_shows_a_share_outside_0_to_100() -> None:
@@ -66,7 +66,7 @@ def test_standing_in_words_never_shows_a_share_outside_0_to_100() -> None:
     assert standing_text(_standing(status="unknown"), names) == "unknown: no estimate of votes left"
     text = standing_text(
         _standing(
-            needs={"low": 0.639, "mid": 0.647, "high": 0.656},
+            needs=Interval(low=0.639, mid=0.647, high=0.656),
             rival="a",
             denominator="two-way share of the votes left for Bob and Alice",
         ),
@@ -77,7 +77,7 @@ def test_standing_in_words_never_shows_a_share_outside_0_to_100() -> None:
         == "needs 64.7% (63.9–65.6%) to pass Alice (two-way share of the votes left for Bob and Alice)"
     )
     lead = standing_text(
-        _standing(needs={"low": 0.2, "mid": 0.3, "high": 0.4}, rival="b", denominator="d"),
+        _standing(needs=Interval(low=0.2, mid=0.3, high=0.4), rival="b", denominator="d"),
         names,
         leading=True,
     )

@@ -7,26 +7,39 @@ from datetime import UTC, datetime
 import pytest
 
 from racedesk.desk import Desk
+from racedesk.model import CallStatus
+from racedesk.publish.documents import ContestSummary
 from racedesk.publish.library import Library, filter_contests
 
 E = "lavote:4324"
 
 
+def _summary(id: str, title: str, group: str, status: CallStatus) -> ContestSummary:
+    return ContestSummary(
+        id=id,
+        title=title,
+        group=group,
+        kind="candidate",
+        rule="plurality",
+        leaders=[],
+        shares={},
+        total_votes=0,
+        outcome="",
+        status=status,
+        called_for=[],
+    )
+
+
 def test_filter_contests_by_status_and_words() -> None:
     rows = [
-        {"id": "1", "title": "DISTRICT ATTORNEY", "group": "District Attorney", "status": "called"},
-        {"id": "2", "title": "MEASURE A", "group": "County Measures", "status": "passed"},
-        {
-            "id": "3",
-            "title": "CITY OF ARTESIA Member, City Council",
-            "group": "",
-            "status": "leading",
-        },
+        _summary("1", "DISTRICT ATTORNEY", "District Attorney", "called"),
+        _summary("2", "MEASURE A", "County Measures", "passed"),
+        _summary("3", "CITY OF ARTESIA Member, City Council", "", "leading"),
     ]
-    assert [r["id"] for r in filter_contests(rows, status="called")] == ["1"]
-    assert [r["id"] for r in filter_contests(rows, q="attorney district")] == ["1"]
-    assert [r["id"] for r in filter_contests(rows, q="city")] == ["3"]
-    assert [r["id"] for r in filter_contests(rows, q="measure", status="leading")] == []
+    assert [r.id for r in filter_contests(rows, status="called")] == ["1"]
+    assert [r.id for r in filter_contests(rows, q="attorney district")] == ["1"]
+    assert [r.id for r in filter_contests(rows, q="city")] == ["3"]
+    assert [r.id for r in filter_contests(rows, q="measure", status="leading")] == []
     assert len(filter_contests(rows)) == 3
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from racedesk.model import Election
+from racedesk.model.answers import Interval, Standing
+from racedesk.publish.documents import ChoiceView, ProjectionInfo, StateDoc
 from racedesk.publish.numbers import chance, count, count_interval, pct, pct_interval
 from racedesk.store.base import StoredRelease
 
@@ -35,9 +37,7 @@ def status_class(status: str | None) -> str:
     return "st-" + (status or "too early").replace(" ", "-")
 
 
-def standing_text(
-    standing: dict[str, Any] | None, names: dict[str, str], leading: bool = False
-) -> str:
+def standing_text(standing: Standing | None, names: dict[str, str], leading: bool = False) -> str:
     """A choice's standing in words, with the denominator its hurdle is stated on
     (``calls-and-hurdles.md``: never a share outside 0–100%): "clinched win", "eliminated",
     "unknown: no estimate of votes left", or "needs 61.6% (60.2–63.6%) to pass Hochman
@@ -51,25 +51,25 @@ def standing_text(
     return f"needs {need}" + (f" {aim}" if aim else "") + f" ({denominator})"
 
 
-def _standing_parts(standing: dict[str, Any], names: dict[str, str], leading: bool) -> list[str]:
+def _standing_parts(standing: Standing, names: dict[str, str], leading: bool) -> list[str]:
     """``[words]`` for a settled standing, else ``[share needed, aim, denominator]``."""
-    status = standing["status"]
-    goal = standing.get("goal") or ""
+    status = standing.status
+    goal = standing.goal or ""
     if status == "clinched":
         return [f"clinched {goal.removeprefix('to ')}".strip() if goal else "clinched"]
     if status == "eliminated":
         return ["eliminated"]
     if status == "unknown":
         return ["unknown: no estimate of votes left"]
-    needs = standing.get("needs")
+    needs = standing.needs
     if needs is None:
         return ["contending"]
-    rival = standing.get("rival") or ""
+    rival = standing.rival or ""
     if rival and (goal in ("to win", "") or goal.startswith("to win one")):
         aim = f"to {'stay ahead of' if leading else 'pass'} {names.get(rival, rival)}"
     else:
         aim = goal
-    return [pct_interval(needs), aim, standing.get("denominator") or "the votes left"]
+    return [pct_interval(needs), aim, standing.denominator or "the votes left"]
 
 
 @dataclass(frozen=True)
@@ -99,98 +99,92 @@ def _short_time(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%b %-d %-I:%M %p")
 
 
-def _model_line(projection: dict[str, Any] | None) -> str:
+def _model_line(projection: ProjectionInfo | None) -> str:
     """How the projection was made, in one line; with nothing left to draw, only the model."""
     if not projection:
         return ""
-    if projection["draws"] <= 1:
-        return f"Nothing left to project; model {projection['model_version']}."
+    if projection.draws <= 1:
+        return f"Nothing left to project; model {projection.model_version}."
     return (
-        f"{round(projection['level'] * 100)}% intervals; model {projection['model_version']}, "
-        f"{count(projection['draws'])} draws, seed {projection['seed']}."
+        f"{round(projection.level * 100)}% intervals; model {projection.model_version}, "
+        f"{count(projection.draws)} draws, seed {projection.seed}."
     )
 
 
-def part_record(
-    election: Election, doc: dict[str, Any], marks: Sequence[ReleaseMark]
-) -> dict[str, Any]:
+def part_record(election: Election, doc: StateDoc, marks: Sequence[ReleaseMark]) -> dict[str, Any]:
     """What the release-dependent part of a contest page shows, as text ready to display,
     from a ``racedesk.state/1`` document: the server renders it (``_contest_part.html``) and
     a static page's time slider fills the same elements from it (``racedesk.js``), so both
     show the same strings."""
-    contest = doc["contest"]
-    release = doc["release"]
-    order = [c["id"] for c in contest["choices"]]
-    names = {c["id"]: c["name"] for c in contest["choices"]}
-    leaders = set(contest["leaders"])
-    call = contest["call"]
-    status = call["status"] if call else "too early"
+    contest = doc.contest
+    release = doc.release
+    order = [c.id for c in contest.choices]
+    names = {c.id: c.name for c in contest.choices}
+    leaders = set(contest.leaders)
+    call = contest.call
+    status = call.status if call else "too early"
     rows = [
-        _choice_row(c, names, c["id"] in leaders)
-        for c in sorted(contest["choices"], key=lambda c: (-c["votes"], order.index(c["id"])))
+        _choice_row(c, names, c.id in leaders)
+        for c in sorted(contest.choices, key=lambda c: (-c.votes, order.index(c.id)))
     ]
     note = "votes"
-    if contest["write_ins"]:
-        note += f", of which {count(contest['write_ins'])} write-ins"
-    if contest["ballots"] is not None:
-        note += f"; {count(contest['ballots'])} ballots counted in the contest"
-    left = contest["votes_left"] or {}
-    projection = contest["projection"]
-    sequence = release["sequence"]
+    if contest.write_ins:
+        note += f", of which {count(contest.write_ins)} write-ins"
+    if contest.ballots is not None:
+        note += f"; {count(contest.ballots)} ballots counted in the contest"
+    left = contest.votes_left
+    projection = contest.projection
+    sequence = release.sequence
     return {
-        "contest_id": contest["id"],
+        "contest_id": contest.id,
         "release": sequence,
         "last": len(marks) - 1,
         "number": sequence + 1,  # as people count releases: the first is release 1
         "count": len(marks),
         "time": marks[sequence].label
         if sequence < len(marks)
-        else when(release["feed_time"], election.timezone),
-        "feed_time": release["feed_time"],
-        "hash": release["hash"][:12],
-        "flagged": not release["usable"],
+        else when(release.feed_time, election.timezone),
+        "feed_time": release.feed_time,
+        "hash": release.hash[:12],
+        "flagged": not release.usable,
         "status": status,
         "status_class": status_class(status),
-        "called_for": ", ".join(names.get(c, c) for c in call["choices"]) if call else "",
-        "sentence": contest["sentence"],
-        "call_sentence": call["sentence"]
-        if call and call["sentence"] != contest["sentence"]
-        else "",
+        "called_for": ", ".join(names.get(c, c) for c in call.choices) if call else "",
+        "sentence": contest.sentence,
+        "call_sentence": call.sentence if call and call.sentence != contest.sentence else "",
         "rows": rows,
-        "total": count(contest["total_votes"]),
+        "total": count(contest.total_votes),
         "total_note": note,
-        "left_known": bool(left.get("votes")),
-        "left": count_interval(left.get("votes")),
-        "left_ballots": count_interval(left["ballots"]) if left.get("ballots") else "",
-        "left_source": left.get("source", "none"),
-        "left_note": left.get("note", ""),
+        "left_known": bool(left and left.votes),
+        "left": count_interval(left.votes if left else None),
+        "left_ballots": count_interval(left.ballots) if left and left.ballots else "",
+        "left_source": left.source if left else "none",
+        "left_note": left.note if left else "",
         "outcomes": [
             [outcome, chance(p)]
             for outcome, p in sorted(
-                (projection or {}).get("outcomes", {}).items(), key=lambda kv: -kv[1]
+                (projection.outcomes if projection else {}).items(), key=lambda kv: -kv[1]
             )
         ],
         "model": _model_line(projection),
-        "problems": [[p["code"], p["message"]] for p in contest["problems"]],
+        "problems": [[p.code, p.message] for p in contest.problems],
     }
 
 
-def _choice_row(choice: dict[str, Any], names: dict[str, str], leader: bool) -> dict[str, Any]:
+def _choice_row(choice: ChoiceView, names: dict[str, str], leader: bool) -> dict[str, Any]:
     """One row of the results table: a choice of a ``racedesk.state/1`` document as text."""
-    standing = choice["standing"]
-    proj = choice["projection"]
+    standing = choice.standing
+    proj = choice.projection
     return {
-        "id": choice["id"],
+        "id": choice.id,
         "leader": leader,
-        "votes": count(choice["votes"]),
-        "share": pct(choice["share"]),
-        "proj": pct_interval(
-            {"low": proj["share_low"], "mid": proj["share_mid"], "high": proj["share_high"]}
-        )
+        "votes": count(choice.votes),
+        "share": pct(choice.share),
+        "proj": pct_interval(Interval(low=proj.share_low, mid=proj.share_mid, high=proj.share_high))
         if proj
         else "–",
-        "chance": chance(proj["probability"]) if proj else "–",
-        "goal": f"chance {standing['goal']}" if standing and standing.get("goal") else "",
+        "chance": chance(proj.probability) if proj else "–",
+        "goal": f"chance {standing.goal}" if standing and standing.goal else "",
         "standing": _standing_parts(standing, names, leader) if standing else ["–"],
-        "standing_class": f"sd-{standing['status']}" if standing else "",
+        "standing_class": f"sd-{standing.status}" if standing else "",
     }

@@ -214,6 +214,34 @@ def elections_view(entries: Sequence[ElectionEntry]) -> ElectionsDoc:
     return ElectionsDoc(elections=list(entries))
 
 
+class ContestFilter(msgspec.Struct, frozen=True, kw_only=True):
+    status: str | None
+    q: str | None
+
+
+class ContestsDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.contests/1`` as the API answers it: an election's contest summaries after one
+    release, those a filter keeps."""
+
+    schema: str = _schema("contests")
+    election: ElectionInfo
+    release: ReleaseInfo | None
+    filter: ContestFilter
+    contests: list[ContestSummary]
+
+
+def contests_view(
+    status: StatusDoc, kept: Sequence[ContestSummary], *, call_status: str | None, q: str | None
+) -> ContestsDoc:
+    """The summaries ``kept`` of ``status`` by a filter on the call status and the title."""
+    return ContestsDoc(
+        election=status.election,
+        release=status.release,
+        filter=ContestFilter(status=call_status, q=q),
+        contests=list(kept),
+    )
+
+
 # --- racedesk.state/1 ---------------------------------------------------------------------------
 
 
@@ -511,8 +539,10 @@ def release_view(election: Election, stored: Sequence[StoredRelease]) -> Release
 __all__ = [
     "ChoiceView",
     "ContestDetail",
+    "ContestFilter",
     "ContestHeading",
     "ContestSummary",
+    "ContestsDoc",
     "ElectionEntry",
     "ElectionInfo",
     "ElectionsDoc",
@@ -530,6 +560,7 @@ __all__ = [
     "StatusDoc",
     "contest_summary",
     "contest_view",
+    "contests_view",
     "election_entry",
     "election_info",
     "election_view",

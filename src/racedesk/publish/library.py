@@ -1,5 +1,5 @@
 """The read cache of the web app and the static export (:class:`Library`): what pages and the
-API read from the desk, as the ``racedesk.*/1`` documents of :mod:`racedesk.views`.
+API read from the desk, as the ``racedesk.*/1`` documents of :mod:`racedesk.publish.documents`.
 
 Everything cached is keyed by a release sequence, and what the desk knew after release *n* never
 changes (the store is append-only): the snapshot after release *n*, a contest's document after
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 import msgspec
 
-from racedesk import views
 from racedesk.errors import NotFound, StoreError
 from racedesk.model import Contest, Election
 from racedesk.model.answers import CallEvent, CallStatus, ContestState, Snapshot
+from racedesk.publish import documents
 from racedesk.store.base import StoredRelease
 
 if TYPE_CHECKING:
@@ -232,28 +232,23 @@ class Library:
             self._ledgers.pop(election_id, None)
 
     # documents -----------------------------------------------------------------------------
-    def elections_doc(self) -> dict[str, Any]:
+    def elections_doc(self) -> documents.ElectionsDoc:
         """Every election with its latest release (``racedesk.elections/1``)."""
         rows = []
         for election in self.elections():
             latest = self.latest_sequence(election.id)
-            info = views.election_info(election)
-            if latest is not None:
-                snap = self.snapshot(election.id, latest)
-                info["release"] = views.release_info(snap)
-            else:
-                info["release"] = None
-            rows.append(info)
-        return {"schema": "racedesk.elections/1", "elections": rows}
+            snap = self.snapshot(election.id, latest) if latest is not None else None
+            rows.append(documents.election_entry(election, snap))
+        return documents.elections_view(rows)
 
-    def election_doc(self, election_id: str, sequence: int | None) -> dict[str, Any]:
+    def election_doc(self, election_id: str, sequence: int | None) -> documents.StatusDoc:
         """The election and every contest's summary after release ``sequence``."""
         election = self.election(election_id)
         if sequence is None:
-            return views.election_view(election, None)
+            return documents.election_view(election, None)
         return self._docs.get_or(
             ("election", election_id, sequence),
-            lambda: views.election_view(election, self.snapshot(election_id, sequence)),
+            lambda: documents.election_view(election, self.snapshot(election_id, sequence)),
             self._lock,
         )
 
@@ -264,27 +259,21 @@ class Library:
         *,
         status: str | None = None,
         q: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> documents.ContestsDoc:
         """The election's contests, filtered by call status and a search in titles."""
         doc = self.election_doc(election_id, sequence)
-        rows = filter_contests(doc["contests"], status=status, q=q)
-        return {
-            "schema": "racedesk.contests/1",
-            "election": doc["election"],
-            "release": doc["release"],
-            "filter": {"status": status, "q": q},
-            "contests": rows,
-        }
+        rows = filter_contests(doc.contests, status=status, q=q)
+        return documents.contests_view(doc, rows, call_status=status, q=q)
 
-    def contest_doc(self, election_id: str, contest_id: str, sequence: int) -> dict[str, Any]:
+    def contest_doc(self, election_id: str, contest_id: str, sequence: int) -> documents.StateDoc:
         """One contest after release ``sequence`` (``racedesk.state/1``)."""
         election = self.election(election_id)
         self.contest(election, contest_id)
 
-        def make() -> dict[str, Any]:
+        def make() -> documents.StateDoc:
             snap = self.snapshot(election_id, sequence)
             recent = self.history(election_id, contest_id, sequence)
-            return views.contest_view(election, snap, contest_id, recent)
+            return documents.contest_view(election, snap, contest_id, recent)
 
         return self._docs.get_or(("contest", election_id, contest_id, sequence), make, self._lock)
 
@@ -321,34 +310,34 @@ class Library:
 
     def history_doc(
         self, election_id: str, contest_id: str, sequence: int | None
-    ) -> dict[str, Any]:
+    ) -> documents.HistoryDoc:
         election = self.election(election_id)
         self.contest(election, contest_id)
         states = [] if sequence is None else self.history(election_id, contest_id, sequence)
-        return views.history_view(election, contest_id, states)
+        return documents.history_view(election, contest_id, states)
 
-    def ledger_doc(self, election_id: str, sequence: int | None) -> dict[str, Any]:
+    def ledger_doc(self, election_id: str, sequence: int | None) -> documents.LedgerDoc:
         election = self.election(election_id)
         events = [] if sequence is None else self.ledger(election_id, sequence)
-        return views.ledger_view(election, events)
+        return documents.ledger_view(election, events)
 
-    def releases_doc(self, election_id: str, sequence: int | None) -> dict[str, Any]:
+    def releases_doc(self, election_id: str, sequence: int | None) -> documents.ReleasesDoc:
         election = self.election(election_id)
         stored = [] if sequence is None else self.releases(election_id)[: sequence + 1]
-        return views.release_view(election, stored)
+        return documents.release_view(election, stored)
 
 
 def filter_contests(
-    rows: Iterable[dict[str, Any]], *, status: str | None = None, q: str | None = None
-) -> list[dict[str, Any]]:
+    rows: Iterable[documents.ContestSummary], *, status: str | None = None, q: str | None = None
+) -> list[documents.ContestSummary]:
     """Contest summaries whose call status is ``status`` and whose title or group contains
     every word of ``q`` (case-insensitive)."""
     words = (q or "").lower().split()
     out = []
     for row in rows:
-        if status and row["status"] != status:
+        if status and row.status != status:
             continue
-        text = f"{row['title']} {row.get('group', '')}".lower()
+        text = f"{row.title} {row.group}".lower()
         if all(w in text for w in words):
             out.append(row)
     return out

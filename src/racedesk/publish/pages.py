@@ -21,11 +21,11 @@ import msgspec
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from racedesk import views
 from racedesk.model import Election
 from racedesk.model.answers import CallEvent
 from racedesk.publish.charts import chart_data
 from racedesk.publish.contest_part import part_record, release_marks, status_class, when
+from racedesk.publish.documents import ElectionsDoc, LedgerEntry, ledger_view
 from racedesk.publish.library import STATUSES, Library, filter_contests
 from racedesk.publish.links import Links
 from racedesk.publish.numbers import chance, count, count_interval, pct, pct_interval
@@ -66,7 +66,7 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
-def render_index(links: Links, doc: dict[str, Any]) -> str:
+def render_index(links: Links, doc: ElectionsDoc) -> str:
     """The list of elections, from a ``racedesk.elections/1`` document."""
     return ENV.get_template("index.html").render(links=links, doc=doc, events_url=None)
 
@@ -84,8 +84,8 @@ def render_election(
     election = library.election(election_id)
     doc = library.election_doc(election_id, sequence)
     counts: dict[str, int] = {}
-    for row in doc["contests"]:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    for row in doc.contests:
+        counts[row.status] = counts.get(row.status, 0) + 1
     return ENV.get_template("election.html").render(
         links=links,
         election=election,
@@ -93,7 +93,7 @@ def render_election(
         counts=counts,
         status=status or "",
         q=q or "",
-        visible={r["id"] for r in filter_contests(doc["contests"], status=status, q=q)},
+        visible={r.id for r in filter_contests(doc.contests, status=status, q=q)},
         events_url=links.events(election_id),
         live_url=links.election(election_id),
     )
@@ -103,7 +103,7 @@ def _contest_part(
     links: Links,
     election: Election,
     record: dict[str, Any],
-    ledger: Sequence[dict[str, Any]],
+    ledger: Sequence[LedgerEntry],
 ) -> Markup:
     """The part of a contest page that depends on the release shown: ``record`` (see
     :func:`part_record`) and the contest's ledger rows, those after the release hidden."""
@@ -136,7 +136,7 @@ def render_contest(
     marks = release_marks(election, stored)
     if ledger is None:
         ledger = library.ledger(election_id, latest)
-    rows = views.ledger_view(election, [e for e in ledger if e.contest_id == contest_id])["events"]
+    rows = ledger_view(election, [e for e in ledger if e.contest_id == contest_id]).events
     part = None
     chart = None
     records: list[dict[str, Any]] = []

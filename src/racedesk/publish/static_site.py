@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from racedesk import views
+from racedesk.publish import documents
 from racedesk.publish.library import Library
 from racedesk.publish.links import Links, slug
 from racedesk.publish.pages import STATIC_DIR, render_contest, render_election, render_index
@@ -109,10 +109,9 @@ def export_site(
     )
 
 
-def _elections_doc_for(lib: Library, election_id: str, sequence: int | None) -> dict[str, Any]:
+def _elections_doc_for(
+    lib: Library, election_id: str, sequence: int | None
+) -> documents.ElectionsDoc:
     election = lib.election(election_id)
-    info = views.election_info(election)
-    info["release"] = (
-        views.release_info(lib.snapshot(election_id, sequence)) if sequence is not None else None
-    )
-    return {"schema": "racedesk.elections/1", "elections": [info]}
+    snap = lib.snapshot(election_id, sequence) if sequence is not None else None
+    return documents.elections_view([documents.election_entry(election, snap)])

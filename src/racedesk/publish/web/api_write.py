@@ -15,9 +15,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from racedesk import views
 from racedesk.errors import NotFound
 from racedesk.model import OutstandingReport
+from racedesk.publish.documents import ledger_entry
 from racedesk.publish.web.errors import ApiError
 from racedesk.publish.web.params import ElectionId
 from racedesk.publish.web.replies import json_reply, reply, write_responses
@@ -230,7 +230,7 @@ async def approve_call(
     event = await run_in_threadpool(approve)
     web.library.note_ledger(election_id)
     await web.hub.poke(election_id)
-    row = views.ledger_view(election, [event])["events"][0]
+    row = ledger_entry(election, event)
     return json_reply({"schema": "racedesk.approval/1", "event": row}, status=201)
 
 

@@ -5,7 +5,7 @@
   by title), one contest's state, its history release by release, the call ledger and the
   releases with their hashes, each *as of* a time (``?as_of=ISO``; a time without a zone is
   the election's local time). Documents are the versioned ``racedesk.*/1`` shapes the CLI's
-  ``--json`` prints (:mod:`racedesk.views`).
+  ``--json`` prints (:mod:`racedesk.publish.documents`).
 - Writes need ``Authorization: Bearer <token>`` (``RACEDESK_TOKEN`` or ``--token``;
   :mod:`~racedesk.publish.web.api_write`): post a release (the feed's bytes), post
   outstanding-ballot reports, approve a call. Without a configured token, writes are refused.
