@@ -112,6 +112,38 @@ def _need_clause(who: str, need: Interval, count: Count, denominator: str) -> st
     return f"{who} would need {pct_range(need)} of {denominator}{about(count.left_mid)} votes left"
 
 
+def _batches(recent: Sequence[ContestState]) -> tuple[ContestState | None, str]:
+    """The state the batch share is read from (three states back, or the first) and the batches
+    in words ("the last three batches")."""
+    earlier = recent[-3] if len(recent) >= 3 else (recent[0] if recent else None)
+    batches = min(3, len(recent))
+    batch_words = (
+        f"the last {_NUMBER_WORDS.get(batches, str(batches))} batches"
+        if batches > 1
+        else "the last batch"
+    )
+    return earlier, batch_words
+
+
+def _projected_words(
+    contest: Contest, count: Count, order: list[int], projection: Projection
+) -> list[str]:
+    """How the leader (a measure's yes) is projected to end, as a sentence (none when the
+    projection does not name it)."""
+    proj = {c.choice_id: c for c in projection.choices}
+    lead = (
+        order[0]
+        if contest.rule.kind not in ("measure", "recall")
+        else next((i for i, n in enumerate(count.names) if n.upper().startswith("YES")), 0)
+    )
+    cp = proj.get(count.ids[lead])
+    if cp is None:
+        return []
+    who = short_name(count.names[lead])
+    interval = Interval(low=cp.share_low, high=cp.share_high, mid=cp.share_mid)
+    return [f"{who} is projected at {pct_range(interval)}."]
+
+
 def contest_sentence(
     contest: Contest,
     state: ContestState,
@@ -126,13 +158,7 @@ def contest_sentence(
     """
     count = read_count(contest, state)
     parts: list[str] = []
-    earlier = recent[-3] if len(recent) >= 3 else (recent[0] if recent else None)
-    batches = min(3, len(recent))
-    batch_words = (
-        f"the last {_NUMBER_WORDS.get(batches, str(batches))} batches"
-        if batches > 1
-        else "the last batch"
-    )
+    earlier, batch_words = _batches(recent)
     if count is None or count.counted == 0:
         parts.append(
             "No votes counted yet." if state.total_votes == 0 else "The votes left are unknown."
@@ -186,17 +212,7 @@ def contest_sentence(
                     text += f"; {who} has had {pct(b, 0)} of {batch_words}"
                 parts.append(text + ".")
         if projection is not None:
-            proj = {c.choice_id: c for c in projection.choices}
-            lead = (
-                order[0]
-                if contest.rule.kind not in ("measure", "recall")
-                else next((i for i, n in enumerate(count.names) if n.upper().startswith("YES")), 0)
-            )
-            cp = proj.get(count.ids[lead])
-            if cp is not None:
-                who = short_name(count.names[lead])
-                interval = Interval(low=cp.share_low, high=cp.share_high, mid=cp.share_mid)
-                parts.append(f"{who} is projected at {pct_range(interval)}.")
+            parts.extend(_projected_words(contest, count, order, projection))
     words = _call_words(contest, call)
     if words:
         parts.append(words)
