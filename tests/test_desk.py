@@ -16,7 +16,7 @@ from sqlalchemy import create_engine
 from racedesk.desk import Desk
 from racedesk.errors import InputError
 from racedesk.model import sha256_hex
-from racedesk.sources import lavote
+from racedesk.sources import lavote, registry
 from racedesk.store import open_store
 
 
@@ -218,3 +218,22 @@ def test_releases_another_writer_stored_are_found_at_the_commit(db_url: str, fee
     assert fresh.snapshot(election.id) == mine.snapshot(election.id)
     assert fresh.ingest(election.id, files[7][1]).sequence == 7
     assert [s.release.sequence for s in mine.releases(election.id)] == list(range(8))
+
+
+def test_a_release_of_any_format_goes_through_the_same_door(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The desk reads a payload with the adapter its election's source names: a Clarity file
+    posted to a Clarity election is read by the Clarity adapter, with no branch on the format."""
+    path = shared_data / "formats" / "clarity" / "county.xml"
+    data = path.read_bytes()
+    desk = Desk(open_store(f"sqlite:///{tmp_path}/clarity.sqlite"))
+    desk.add_election(registry.read(str(path)).election)
+    result = desk.ingest("clarity:ar-2014-11-04", data, origin=path.name)
+    assert result.status == "stored" and result.content_hash == sha256_hex(data)
+    again = desk.ingest("clarity:ar-2014-11-04", data, origin=path.name)
+    assert again.status == "duplicate"
+    raw = desk.store.raw(result.content_hash)
+    assert raw is not None and raw.data == data and raw.source == "clarity"
+    with pytest.raises(InputError, match=r"not a Clarity detail\.xml"):
+        desk.ingest("clarity:ar-2014-11-04", b"<ElectionResult/>", origin="empty.xml")

@@ -104,3 +104,25 @@ def test_bad_source_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "nothing-here: no such file or folder" in result.stderr
+
+
+def test_every_command_reports_a_racedesk_error_in_one_line(tmp_path: Path) -> None:
+    """One error boundary: `serve` too says what was wrong and exits 2, with no traceback."""
+    result = runner.invoke(app, ["serve", "--db", "nonsense://x"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("racedesk: unsupported database 'nonsense'")
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    result = runner.invoke(app, ["status", "--db", empty])
+    assert result.exit_code == 2
+    assert "holds no election yet" in result.stderr
+
+
+def test_as_of_without_a_zone_is_in_the_elections_zone(shared_data: Path, tmp_path: Path) -> None:
+    """AP's elections keep New York time: its 2012 Alaska payload, stamped 19:20:54 UTC, was
+    not yet stored at 15:20 New York time (it was at 15:20 Los Angeles time)."""
+    db = f"sqlite:///{tmp_path / 'ap.sqlite'}"
+    run("ingest", str(shared_data / "formats" / "ap" / "20121106_ak_prez.json"), "--db", db)
+    before = runner.invoke(app, ["status", "--db", db, "--as-of", "2016-08-31T15:20"])
+    assert before.exit_code == 2
+    assert "no release of ap:2012-11-06-ak is stored by 2016-08-31T15:20" in before.stderr
+    assert "AP results, 2012-11-06 (AK)" in run("status", "--db", db, "--as-of", "2016-08-31T15:21")

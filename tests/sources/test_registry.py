@@ -8,11 +8,14 @@ import re
 import zipfile
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from racedesk.errors import InputError
+from racedesk.model import sha256_hex
 from racedesk.settings import REPO_ROOT
 from racedesk.sources import ap, clarity, ets, lavote, openelections, registry
+from racedesk.sources.loader import load_canvasses
 
 SAMPLES = {
     "clarity/county.xml": "clarity",
@@ -125,3 +128,48 @@ def test_the_examples_in_docs_formats_run(
     for code, printed in examples:
         exec(compile(code, "docs/formats.md", "exec"), namespace)
         assert capsys.readouterr().out == printed
+
+
+@pytest.mark.parametrize(("sample", "name"), sorted(SAMPLES.items()))
+def test_every_adapter_reads_an_election_and_a_release_of_it(
+    formats: Path, sample: str, name: str
+) -> None:
+    path = formats / sample
+    data = path.read_bytes()
+    adapter = registry.adapter_for(str(path), data)
+    election = adapter.read_election(data, str(path))
+    assert election == adapter.parse(data, where=str(path)).election
+    assert registry.adapter_of(election) is adapter
+    release = adapter.read_release(data, election, where=str(path))
+    assert release.content_hash == sha256_hex(data)
+    carried = adapter.read_release(data, election, where=str(path), content_hash="c" * 64)
+    assert carried.content_hash == "c" * 64  # the caller's hash is carried, not made again
+    read = adapter.release_reader(election)
+    assert read(data, where=str(path)).contests == release.contests
+    assert adapter.feed_folder(formats) is None
+    other = msgspec.structs.replace(election, id=f"{name}:another")
+    with pytest.raises(InputError, match="is for election"):
+        adapter.read_release(data, other, where=str(path))
+
+
+def test_the_la_feed_reads_its_releases_with_one_index_per_election(general_2024: Path) -> None:
+    folder = lavote.feed_folder(general_2024)
+    assert folder is not None and folder.election == general_2024 / "election_data.json"
+    election = lavote.read_election(folder.election.read_bytes(), str(folder.election))
+    read = lavote.release_reader(election)
+    first, last = folder.releases[0], folder.releases[-1]
+    for path in (first, last, first):
+        data = path.read_bytes()
+        by_reader = read(data, where=path.name, content_hash="c" * 64)
+        alone = lavote.read_release(data, election, where=path.name)
+        assert by_reader.contests == alone.contests
+        assert by_reader.content_hash == "c" * 64 and alone.content_hash == sha256_hex(data)
+
+
+def test_a_folder_canvass_carries_each_payloads_hash(general_2024: Path) -> None:
+    (canvass,) = load_canvasses(str(general_2024))
+    assert len(canvass.payloads) == len(canvass.releases) == 32
+    for release, raw in zip(canvass.releases, canvass.payloads, strict=True):
+        assert raw is not None and raw.content_hash == release.content_hash
+        assert raw.content_hash == sha256_hex(raw.data)
+        assert raw.origin.endswith(".json") and raw.source == "lavote"
