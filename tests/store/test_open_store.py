@@ -8,7 +8,8 @@ import pytest
 
 from racedesk.errors import StoreError
 from racedesk.store import open_store
-from racedesk.store.sql import SqlStore, database_url
+from racedesk.store.connect import database_url
+from racedesk.store.sql import SqlStore
 
 
 def test_the_default_is_the_sqlite_file_named_by_racedesk_db(
