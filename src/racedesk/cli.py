@@ -230,24 +230,24 @@ def replay(
             for i, snap in enumerate(snapshots):
                 recent = [s.state(c.id) for s in snapshots[max(0, i - 3) : i + 1]]
                 rows.append(documents.contest_view(election, snap, c.id, [r for r in recent if r]))
-            per_contest.append({"id": c.id, "title": c.title, "releases": rows})
+            per_contest.append(documents.ReplayedContest(id=c.id, title=c.title, releases=rows))
             if not as_json:
                 out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", rows))
                 out.print(f"[bold]{rows[-1].contest.sentence}[/bold]\n")
         if not contests and not as_json:
             _print_summary(out, election, snapshots)
         docs.append(
-            {
-                "election": documents.election_info(election),
-                "releases": len(snapshots),
-                "contests": per_contest,
-                "final": documents.election_view(election, snapshots[-1])
+            documents.ReplayedElection(
+                election=documents.election_info(election),
+                releases=len(snapshots),
+                contests=per_contest,
+                final=documents.election_view(election, snapshots[-1])
                 if snapshots and not contests
                 else None,
-            }
+            )
         )
     if as_json:
-        _print_json({"schema": "racedesk.replay/1", "elections": docs})
+        _print_json(documents.ReplayDoc(elections=docs))
 
 
 def _print_summary(out: Any, election: Election, snapshots: list[Snapshot]) -> None:
@@ -297,10 +297,9 @@ def status(
     if as_json:
         if contest:
             _print_json(
-                {
-                    "schema": "racedesk.states/1",
-                    "contests": [documents.contest_view(chosen, snap, c.id) for c in contests],
-                }
+                documents.StatesDoc(
+                    contests=[documents.contest_view(chosen, snap, c.id) for c in contests]
+                )
             )
         else:
             _print_json(documents.election_view(chosen, snap))
@@ -336,13 +335,13 @@ def contests(
         elections = [c.election for c in load_canvasses(source)]
     else:
         elections = [_pick_election(open_desk(db), election)]
-    rows: list[dict[str, Any]] = []
-    for e in elections:
-        for c in _match_contests(e, search) if search else e.contests:
-            rows.append({"election": e.id, "id": c.id, "title": c.title, "group": c.group, "kind": c.kind,
-                         "rule": documents.rule_info(c), "choices": [ch.name for ch in c.choices]})  # fmt: skip
+    rows = [
+        documents.contest_listing(e, c)
+        for e in elections
+        for c in (_match_contests(e, search) if search else e.contests)
+    ]
     if as_json:
-        _print_json({"schema": "racedesk.contests/1", "contests": rows})
+        _print_json(documents.ContestListingDoc(contests=rows))
         return
     from rich.table import Table
 
@@ -350,13 +349,13 @@ def contests(
     for name in ("id", "contest", "rule", "choices"):
         table.add_column(name)
     for r in rows:
-        rule = r["rule"]
+        rule = r.rule
         detail = rule.name
         if rule.votes_allowed > 1:
             detail += f", vote for {rule.votes_allowed}"
         if rule.threshold:
             detail = f"{rule.text}"
-        table.add_row(r["id"], r["title"], detail, str(len(r["choices"])))
+        table.add_row(r.id, r.title, detail, str(len(r.choices)))
     terminal.console().print(table)
 
 

@@ -536,11 +536,81 @@ def release_view(election: Election, stored: Sequence[StoredRelease]) -> Release
     )
 
 
+# --- the CLI's own: racedesk.replay/1, racedesk.states/1, racedesk.contests/1 of `contests` ------
+
+
+class ReplayedContest(msgspec.Struct, frozen=True, kw_only=True):
+    """A contest chosen in a replay, with its ``racedesk.state/1`` document after each release."""
+
+    id: str
+    title: str
+    releases: list[StateDoc]
+
+
+class ReplayedElection(msgspec.Struct, frozen=True, kw_only=True):
+    """One election of a replay: how many releases, the contests chosen, and (when none was
+    chosen) the ``racedesk.status/1`` document after the last release."""
+
+    election: ElectionInfo
+    releases: int
+    contests: list[ReplayedContest]
+    final: StatusDoc | None
+
+
+class ReplayDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.replay/1``: ``racedesk replay --json``."""
+
+    schema: str = _schema("replay")
+    elections: list[ReplayedElection]
+
+
+class StatesDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.states/1``: the contests ``racedesk status --contest`` chose, after one release."""
+
+    schema: str = _schema("states")
+    contests: list[StateDoc]
+
+
+class ContestListing(msgspec.Struct, frozen=True, kw_only=True):
+    """A contest as ``racedesk contests`` lists it: its election, rule and choices' names."""
+
+    election: str
+    id: str
+    title: str
+    group: str
+    kind: ContestKind
+    rule: RuleInfo
+    choices: list[str]
+
+
+class ContestListingDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk contests --json`` (named ``racedesk.contests/1`` like the API's contest
+    summaries, :class:`ContestsDoc`, though its contests are listings)."""
+
+    schema: str = _schema("contests")
+    contests: list[ContestListing]
+
+
+def contest_listing(election: Election, contest: Contest) -> ContestListing:
+    """``contest`` of ``election`` with its rule and its choices' names."""
+    return ContestListing(
+        election=election.id,
+        id=contest.id,
+        title=contest.title,
+        group=contest.group,
+        kind=contest.kind,
+        rule=rule_info(contest),
+        choices=[c.name for c in contest.choices],
+    )
+
+
 __all__ = [
     "ChoiceView",
     "ContestDetail",
     "ContestFilter",
     "ContestHeading",
+    "ContestListing",
+    "ContestListingDoc",
     "ContestSummary",
     "ContestsDoc",
     "ElectionEntry",
@@ -555,9 +625,14 @@ __all__ = [
     "ReleaseInfo",
     "ReleaseRow",
     "ReleasesDoc",
+    "ReplayDoc",
+    "ReplayedContest",
+    "ReplayedElection",
     "RuleInfo",
     "StateDoc",
+    "StatesDoc",
     "StatusDoc",
+    "contest_listing",
     "contest_summary",
     "contest_view",
     "contests_view",
