@@ -147,3 +147,32 @@ def test_create_app_is_short() -> None:
     tree = ast.parse(path.read_text())
     (create,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "create_app"]
     assert (create.end_lineno or 0) - create.lineno + 1 <= 60
+
+
+def test_every_import_of_racedesk_resolves_even_inside_functions() -> None:
+    """Imports made inside functions (the CLI's, to start fast) are only run when the command
+    is: each must name a module and a name that exist."""
+    import importlib
+
+    wrong: list[str] = []
+    for path, tree in modules():
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ImportFrom) and node.module and node.level == 0):
+                continue
+            if not node.module.startswith("racedesk"):
+                continue
+            try:
+                module = importlib.import_module(node.module)
+            except ImportError as exc:
+                wrong.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {exc}")
+                continue
+            for alias in node.names:
+                if not hasattr(module, alias.name):
+                    try:
+                        importlib.import_module(f"{node.module}.{alias.name}")
+                    except ImportError:
+                        wrong.append(
+                            f"{path.relative_to(PACKAGE)}:{node.lineno} "
+                            f"{node.module} has no {alias.name}"
+                        )
+    assert not wrong, "\n".join(wrong)
