@@ -19,7 +19,7 @@ def test_numbers_and_times_for_people() -> None:
     assert pct(1_983_802 / (1_983_802 + 1_328_710)) == "59.89%"
     assert pct(None) == "–"
     assert pct_interval(Interval(low=0.639, mid=0.647, high=0.656)) == "64.7% (63.9–65.6%)"
-    assert pct_interval({"low": 0.5, "mid": 0.5, "high": 0.5}) == "50.0%"
+    assert pct_interval(Interval(low=0.5, mid=0.5, high=0.5)) == "50.0%"
     assert (
         count_interval(Interval(low=690_123, mid=721_344, high=790_777))
         == "about 721,000 (690,000–791,000)"

@@ -8,8 +8,6 @@ say them (:func:`racedesk.publish.words.rounded`). An unknown number is a dash.
 
 from __future__ import annotations
 
-from typing import Any
-
 from racedesk.model.answers import Interval
 from racedesk.publish.words import rounded
 
@@ -28,38 +26,25 @@ def pct(share: float | None, digits: int = 2) -> str:
     return f"{share * 100:.{digits}f}%"
 
 
-def _ends(value: Interval | dict[str, Any] | None) -> tuple[float, float, float] | None:
-    if value is None:
-        return None
-    if isinstance(value, Interval):
-        return value.low, value.mid, value.high
-    return float(value["low"]), float(value["mid"]), float(value["high"])
-
-
-def pct_interval(value: Interval | dict[str, Any] | None, digits: int = 1) -> str:
+def pct_interval(value: Interval | None, digits: int = 1) -> str:
     """A share interval: "64.7% (63.9–65.6%)", or one figure when its bounds agree."""
-    ends = _ends(value)
-    if ends is None:
+    if value is None:
         return "–"
-    low, mid, high = ends
+    low, mid, high = value.low, value.mid, value.high
     if f"{low * 100:.{digits}f}" == f"{high * 100:.{digits}f}":
         return pct(mid, digits)
     return f"{pct(mid, digits)} ({low * 100:.{digits}f}–{high * 100:.{digits}f}%)"
 
 
-def count_interval(value: Interval | dict[str, Any] | None) -> str:
+def count_interval(value: Interval | None) -> str:
     """A count interval: "about 721,000 (690,000–790,000)", or the count when exact; an
     interval not known is "unknown"."""
-    ends = _ends(value)
-    if ends is None:
+    if value is None:
         return "unknown"
-    low, mid, high = ends
+    low, mid, high = value.low, value.mid, value.high
     if round(low) == round(high):
         return count(mid)
     return f"about {count(rounded(mid))} ({count(rounded(low))}–{count(rounded(high))})"
-
-
-__all__ = ["chance", "count", "count_interval", "pct", "pct_interval"]
 
 
 def chance(p: float | None) -> str:
@@ -73,3 +58,6 @@ def chance(p: float | None) -> str:
     if p <= 0.005:
         return "<1%"
     return f"{p * 100:.0f}%"
+
+
+__all__ = ["chance", "count", "count_interval", "pct", "pct_interval"]
