@@ -1,5 +1,5 @@
-"""Public reads: the JSON API's documents (``racedesk.*/1``, :mod:`racedesk.publish.documents`) and the
-dashboard's pages, each *as of* a time (``?as_of=ISO``) or, for a contest, a release."""
+"""Public reads: the JSON API's documents (``racedesk.*/1``, :mod:`racedesk.publish.documents`)
+and the dashboard's pages, each *as of* a time (``?as_of=ISO``) or, for a contest, a release."""
 
 from __future__ import annotations
 
