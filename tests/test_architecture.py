@@ -88,7 +88,7 @@ def test_no_code_outside_the_rules_branches_on_a_rule_s_kind() -> None:
             elif isinstance(node, ast.Compare):
                 tests.append(node)
             elif isinstance(node, ast.Subscript):
-                tests.append(node.slice)  # a table keyed by the kind: RULE_NAMES[rule.kind]
+                tests.append(node.slice)  # a table keyed by the kind: NAMES[rule.kind]
             elif isinstance(node, ast.comprehension):
                 tests.extend(node.ifs)
             wrong.extend(

@@ -25,7 +25,6 @@ from racedesk.model.answers import (
     VotesLeftSource,
 )
 from racedesk.model.election import (
-    RULE_NAMES,
     Choice,
     Contest,
     ContestKind,
@@ -43,7 +42,6 @@ from racedesk.model.release import (
 )
 
 __all__ = [
-    "RULE_NAMES",
     "BallotsLeft",
     "CallEvent",
     "CallStatus",

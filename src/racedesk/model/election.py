@@ -8,7 +8,6 @@ for example ``"lavote:4324"``.
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 from typing import Literal
 
 import msgspec
@@ -16,15 +15,6 @@ import msgspec
 RuleKind = Literal["plurality", "majority_or_runoff", "top_two", "measure", "recall"]
 ContestKind = Literal["candidate", "measure", "recall"]
 ElectionKind = Literal["general", "primary", "special"]
-
-#: Names of the rules, as shown to a user.
-RULE_NAMES: dict[str, str] = {
-    "plurality": "most votes wins",
-    "majority_or_runoff": "majority wins outright, otherwise the top two go to a runoff",
-    "top_two": "top two advance",
-    "measure": "passes at its threshold",
-    "recall": "recall passes with a majority",
-}
 
 
 class Rule(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,7 +31,8 @@ class Rule(msgspec.Struct, frozen=True, kw_only=True):
       "2/3 votes, 55% if prop 5 passes".
     - ``recall``: a yes/no recall question, passed by more than half (EC §11000 ff.).
 
-    ``text`` keeps the feed's own words for the rule (for example ``MeasurePassRate``).
+    ``text`` keeps the feed's own words for the rule (for example ``MeasurePassRate``). What a
+    rule means (standings, outcomes, calls) is its family's, in :mod:`racedesk.rules`.
     """
 
     kind: RuleKind
@@ -52,18 +43,6 @@ class Rule(msgspec.Struct, frozen=True, kw_only=True):
     alt_threshold: str | None = None
     condition: str = ""
     text: str = ""
-
-    def threshold_fraction(self) -> Fraction | None:
-        """The threshold as an exact fraction, or None for candidate contests."""
-        return Fraction(self.threshold) if self.threshold is not None else None
-
-    def alt_threshold_fraction(self) -> Fraction | None:
-        return Fraction(self.alt_threshold) if self.alt_threshold is not None else None
-
-    @property
-    def strict(self) -> bool:
-        """True when the threshold must be exceeded (a simple majority), not merely reached."""
-        return self.threshold == "1/2"
 
 
 class Choice(msgspec.Struct, frozen=True, kw_only=True):

@@ -12,14 +12,14 @@ otherwise. Shares are shown as percentages here only, for people; the engine kee
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 import msgspec
 
 from racedesk.engine.calls import read_count
 from racedesk.model import Contest, Election
 from racedesk.model.answers import ContestCall, ContestState, Interval, Projection, Snapshot
-from racedesk.rules import Count
+from racedesk.rules import Count, RuleLogic, logic_for
+from racedesk.rules.base import Focus
 from racedesk.rules.names import short_name
 from racedesk.rules.places import hurdle_interval
 from racedesk.rules.threshold import need_interval
@@ -125,23 +125,61 @@ def _batches(recent: Sequence[ContestState]) -> tuple[ContestState | None, str]:
     return earlier, batch_words
 
 
-def _projected_words(
-    contest: Contest, count: Count, order: list[int], projection: Projection
-) -> list[str]:
-    """How the leader (a measure's yes) is projected to end, as a sentence (none when the
-    projection does not name it)."""
+def _projected_words(count: Count, focus: Focus, projection: Projection) -> list[str]:
+    """How the choice the rule puts first (the leader, a measure's yes) is projected to end, as
+    a sentence (none when the projection does not name it)."""
     proj = {c.choice_id: c for c in projection.choices}
-    lead = (
-        order[0]
-        if contest.rule.kind not in ("measure", "recall")
-        else next((i for i, n in enumerate(count.names) if n.upper().startswith("YES")), 0)
-    )
-    cp = proj.get(count.ids[lead])
+    cp = proj.get(count.ids[focus.projected])
     if cp is None:
         return []
-    who = short_name(count.names[lead])
+    who = short_name(count.names[focus.projected])
     interval = Interval(low=cp.share_low, high=cp.share_high, mid=cp.share_mid)
     return [f"{who} is projected at {pct_range(interval)}."]
+
+
+def _need_words(
+    contest: Contest,
+    state: ContestState,
+    count: Count,
+    focus: Focus,
+    earlier: ContestState | None,
+    batch_words: str,
+) -> list[str]:
+    """What the choice in focus needs of the votes left (:class:`~racedesk.rules.base.Focus`),
+    and its share of the recent batches."""
+    i = focus.choice
+    if focus.mode == "question":
+        share = count.votes[i] / count.counted
+        if focus.threshold is None:
+            return [
+                f"Yes has {pct(share)}; the pass rate {contest.rule.text!r} cannot be read as a threshold."
+            ]
+        need = need_interval(count, i, focus.threshold, clipped=False)
+        text = (
+            f"Yes has {pct(share)}; "
+            + _need_clause("it", need, count, "").replace("it would need", "it needs")
+            + f" to pass at {pct(float(focus.threshold), 0)}"
+        )
+        b = batch_share(state, earlier, count.ids[i], None)
+        if b is not None:
+            text += f"; it has had {pct(b, 0)} of {batch_words}"
+        return [text + "."]
+    who = short_name(count.names[i])
+    if focus.mode == "majority" and focus.threshold is not None:
+        need = need_interval(count, i, focus.threshold, clipped=False)
+        text = _need_clause(who, need, count, "") + " for a majority"
+        b = batch_share(state, earlier, count.ids[i], None)
+    elif focus.mode == "pair":
+        need = hurdle_interval(count, focus.rival, i, clipped=False)
+        several = len(count.ids) > 2
+        denominator = "the two-way vote of " if several else ""
+        text = _need_clause(who, need, count, denominator)
+        b = batch_share(state, earlier, count.ids[i], count.ids[focus.rival] if several else None)
+    else:
+        return []
+    if b is not None:
+        text += f"; {who} has had {pct(b, 0)} of {batch_words}"
+    return [text + "."]
 
 
 def contest_sentence(
@@ -150,11 +188,14 @@ def contest_sentence(
     projection: Projection | None,
     call: ContestCall | None,
     recent: Sequence[ContestState],
+    logic: RuleLogic | None = None,
 ) -> str:
-    """One short paragraph on a contest after a release.
+    """One short paragraph on a contest after a release: what the choice its rule puts in focus
+    needs of the votes left, how it is projected, whether the contest is called.
 
     ``recent`` are the contest's states on earlier usable releases, oldest first; the batch share
-    is read across the last three of them ("the last three batches").
+    is read across the last three of them ("the last three batches"). ``logic`` is the
+    contest's rule family (worked out when not given).
     """
     count = read_count(contest, state)
     parts: list[str] = []
@@ -164,55 +205,10 @@ def contest_sentence(
             "No votes counted yet." if state.total_votes == 0 else "The votes left are unknown."
         )
     else:
-        order = count.order()
-        rule = contest.rule
-        if rule.kind in ("measure", "recall"):
-            threshold = rule.threshold_fraction()
-            yes = next((i for i, n in enumerate(count.names) if n.upper().startswith("YES")), 0)
-            share = count.votes[yes] / count.counted
-            if threshold is None:
-                parts.append(
-                    f"Yes has {pct(share)}; the pass rate {rule.text!r} cannot be read as a threshold."
-                )
-            else:
-                need = need_interval(count, yes, threshold, clipped=False)
-                text = (
-                    f"Yes has {pct(share)}; "
-                    + _need_clause("it", need, count, "").replace("it would need", "it needs")
-                    + f" to pass at {pct(float(threshold), 0)}"
-                )
-                b = batch_share(state, earlier, count.ids[yes], None)
-                if b is not None:
-                    text += f"; it has had {pct(b, 0)} of {batch_words}"
-                parts.append(text + ".")
-        elif len(order) >= 2:
-            places = {"plurality": rule.seats, "top_two": rule.advance or 2}.get(
-                rule.kind, rule.advance or 2
-            )
-            places = max(1, places)
-            if rule.kind == "majority_or_runoff" and count.votes[order[0]] / count.counted >= 0.4:
-                leader = order[0]
-                need = need_interval(count, leader, Fraction(1, 2), clipped=False)
-                who = short_name(count.names[leader])
-                text = _need_clause(who, need, count, "") + " for a majority"
-                b = batch_share(state, earlier, count.ids[leader], None)
-                if b is not None:
-                    text += f"; {who} has had {pct(b, 0)} of {batch_words}"
-                parts.append(text + ".")
-            elif places < len(order):
-                ahead, behind = order[places - 1], order[places]
-                who = short_name(count.names[behind])
-                need = hurdle_interval(count, ahead, behind, clipped=False)
-                denominator = "the two-way vote of " if len(order) > 2 else ""
-                text = _need_clause(who, need, count, denominator)
-                b = batch_share(
-                    state, earlier, count.ids[behind], count.ids[ahead] if len(order) > 2 else None
-                )
-                if b is not None:
-                    text += f"; {who} has had {pct(b, 0)} of {batch_words}"
-                parts.append(text + ".")
+        focus = (logic or logic_for(contest.rule)).focus(count)
+        parts.extend(_need_words(contest, state, count, focus, earlier, batch_words))
         if projection is not None:
-            parts.extend(_projected_words(contest, count, order, projection))
+            parts.extend(_projected_words(count, focus, projection))
     words = _call_words(contest, call)
     if words:
         parts.append(words)

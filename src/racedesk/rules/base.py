@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 from racedesk.model import (
     CallEvent,
@@ -74,6 +74,26 @@ class Count:
     def order(self) -> list[int]:
         """Choice indexes by votes, most first (ballot order among equals)."""
         return sorted(range(len(self.votes)), key=lambda i: (-self.votes[i], i))
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What a contest's sentence is about (:mod:`racedesk.publish.words`), as its rule says:
+
+    - ``question``: a measure's yes (``choice``) against its ``threshold`` (None: unreadable);
+    - ``majority``: the leader (``choice``) against half of all votes;
+    - ``pair``: the choice first out of the places (``choice``) against the last one in
+      (``rival``);
+    - ``none``: nothing to say of a need.
+
+    ``projected`` is the choice whose projected share the sentence gives.
+    """
+
+    mode: Literal["question", "majority", "pair", "none"]
+    projected: int
+    choice: int = -1
+    rival: int = -1
+    threshold: Fraction | None = None
 
 
 class Judge(Protocol):
@@ -162,6 +182,15 @@ class RuleLogic:
         """The name of the outcome "these choices take the places" in ``Projection.outcomes``."""
         return " and ".join(names) + " advance"
 
+    def focus(self, count: Count) -> Focus:
+        """What the contest's sentence is about: by default the choice first out of the
+        places against the last one in (:class:`Focus`)."""
+        order = count.order()
+        places = self.places() or 1
+        if len(order) >= 2 and places < len(order):
+            return Focus("pair", order[0], order[places], order[places - 1])
+        return Focus("none", order[0] if order else 0)
+
     # --- the count --------------------------------------------------------------------------
 
     def facts(self, contest: Contest) -> ContestFacts:
@@ -240,6 +269,7 @@ def places_with_ties(contest: Contest, count: ContestCount, places: int) -> list
 __all__ = [
     "CALL_STATUSES",
     "Count",
+    "Focus",
     "Judge",
     "RuleLogic",
     "Verdict",

@@ -21,7 +21,16 @@ import numpy.typing as npt
 
 from racedesk.model import CallEvent, CallStatus, Contest, ContestCount
 from racedesk.model.answers import Projection, Standing, StandingStatus, VotesLeft
-from racedesk.rules.base import Count, Judge, RuleLogic, Verdict, pct, places_with_ties, ranked
+from racedesk.rules.base import (
+    Count,
+    Focus,
+    Judge,
+    RuleLogic,
+    Verdict,
+    pct,
+    places_with_ties,
+    ranked,
+)
 from racedesk.rules.hurdle import threshold_needs, threshold_status
 from racedesk.rules.names import name_list
 from racedesk.rules.places import (
@@ -106,6 +115,13 @@ class MajorityOrRunoff(RuleLogic):
             )
             outs[j]["runoff"] = p_runoff[j]
         return probs, outs
+
+    def focus(self, count: Count) -> Focus:
+        """The leader's majority while the leader has at least 40%; else the runoff places."""
+        order = count.order()
+        if len(order) >= 2 and count.votes[order[0]] / count.counted >= 0.4:
+            return Focus("majority", order[0], order[0], threshold=Fraction(1, 2))
+        return super().focus(count)
 
     def verdict(
         self, contest: Contest, count: Count, projection: Projection, judge: Judge

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from racedesk.model import CallEvent, Contest, ContestCount, ContestKind, ContestState, Rule
 from racedesk.model.answers import Interval, Projection, Standing, StandingStatus, VotesLeft
-from racedesk.rules.base import Count, Judge, RuleLogic, Verdict, pct
+from racedesk.rules.base import Count, Focus, Judge, RuleLogic, Verdict, pct
 from racedesk.rules.hurdle import reaches, threshold_needs, threshold_status
 from racedesk.rules.tally import ContestFacts, StandingResult, count_of, left_of, shown_need
 
@@ -42,17 +42,22 @@ _FLIP: Final[dict[StandingStatus, StandingStatus]] = {
 
 
 def yes_no(contest: Contest) -> tuple[int, int]:
-    """The positions of a question's yes and no choices: by the first word of their names
+    """The positions of a question's yes and no choices (:func:`yes_no_of` their names)."""
+    return yes_no_of([c.name for c in contest.choices])
+
+
+def yes_no_of(names: Sequence[str]) -> tuple[int, int]:
+    """The positions of a question's yes and no among its choices' ``names``: by the first word
     (:data:`YES_WORDS`, :data:`NO_WORDS`, any case, with its punctuation), else, for two
     choices, ballot order (yes first); (-1, -1) where neither tells."""
     yes = no = -1
-    for i, c in enumerate(contest.choices):
-        first = (c.name.strip().upper().split() or [""])[0].rstrip(".,:")
+    for i, name in enumerate(names):
+        first = (name.strip().upper().split() or [""])[0].rstrip(".,:")
         if yes < 0 and first in YES_WORDS:
             yes = i
         elif no < 0 and first in NO_WORDS:
             no = i
-    if (yes < 0 or no < 0) and len(contest.choices) == 2:
+    if (yes < 0 or no < 0) and len(names) == 2:
         yes, no = 0, 1
     return yes, no
 
@@ -212,6 +217,15 @@ class Question(RuleLogic):
                     np.count_nonzero(met_alt) / met_alt.shape[0]
                 )
         return probs, outs
+
+    def focus(self, count: Count) -> Focus:
+        """Yes against the main threshold (None where it cannot be read)."""
+        yes, _no = yes_no_of(count.names)
+        if yes < 0:
+            return Focus("none", 0)
+        qs = thresholds(self.rule)
+        threshold = qs[0].fraction if qs else None
+        return Focus("question", yes, yes, threshold=threshold)
 
     def verdict(
         self, contest: Contest, count: Count, projection: Projection, judge: Judge
@@ -451,4 +465,5 @@ __all__ = [
     "threshold_words",
     "thresholds",
     "yes_no",
+    "yes_no_of",
 ]
