@@ -36,6 +36,7 @@ from racedesk.model import (
     Release,
     Rule,
 )
+from racedesk.publish.words import contest_sentence
 from racedesk.rules import logic_for
 from racedesk.rules.base import Count
 from racedesk.rules.hurdle import threshold_needs
@@ -129,6 +130,8 @@ def test_every_stage_reads_the_same_choice_as_yes(names: list[str]) -> None:
     assert (call.status, call.choices) == ("passed", ("m-1",))
     final = ContestCount(contest_id="m", votes={"m-0": 90_000, "m-1": 210_000})
     assert final_outcome(contest, final) == ("passed", ["m-1"])
+    sentence = contest_sentence(contest, state, projection, call, [])
+    assert sentence.startswith("Yes has 70.0%;"), sentence
 
 
 def test_the_threshold_hurdle_at_the_threshold_with_nothing_left_is_zero() -> None:
