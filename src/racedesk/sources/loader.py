@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from racedesk.errors import InputError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, Rule
@@ -82,11 +83,12 @@ def _folder_canvass(adapter: Adapter, folder: Path, rules: Mapping[str, Rule] | 
     election's reader (what the adapter works out per election, worked out once)."""
     election, files = registry.read_folder(adapter, folder, rules)
     read = adapter.release_reader(election)
+    zone = ZoneInfo(election.timezone)
     releases: list[Release] = []
     payloads: list[RawPayload | None] = []
     for path, data in files:
         raw = RawPayload.of(
-            data, source=election.source, received_at=datetime.now(tz=UTC), origin=str(path)
+            data, source=election.source, received_at=datetime.now(tz=zone), origin=str(path)
         )
         releases.append(
             read(data, where=str(path), received_at=raw.received_at, content_hash=raw.content_hash)
