@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import machine
 
-from racedesk.engine.checks import check_release
+from racedesk.engine.checks import ReleaseChecks
 from racedesk.engine.params import default_params
 from racedesk.engine.standing import contest_state
 from racedesk.engine.votes_left import contests_votes_left, county_ballots_left
@@ -38,11 +38,13 @@ from racedesk.sources.outstanding import load_reports
 
 def time_canvass(folder: Path, reports_csv: Path, repeat: int) -> dict[str, list[float]]:
     election, files = lavote.load_folder(folder)
-    releases = [lavote.read_release(b, election, where=str(p)) for p, b in files]
+    read_release = lavote.release_reader(election)
+    releases = [read_release(b, where=str(p)) for p, b in files]
     reports = load_reports(reports_csv, election.date)
     params = default_params()
     parts: dict[str, list[float]] = {"check_release": [], "votes left": [], "contest_state": []}
     clock = time.process_time  # CPU time of this process: other processes do not count
+    checks = ReleaseChecks()
     for i in range(1, len(releases)):
         good = releases[: i + 1]
         latest = good[-1]
@@ -52,7 +54,7 @@ def time_canvass(folder: Path, reports_csv: Path, repeat: int) -> dict[str, list
         best = dict.fromkeys(parts, float("inf"))
         for _ in range(repeat):
             t0 = clock()
-            check_release(election, latest, good[-2])
+            checks.check(election, latest, good[-2])
             t1 = clock()
             lefts = contests_votes_left(election, good, county, params)
             t2 = clock()

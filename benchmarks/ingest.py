@@ -45,7 +45,7 @@ from engine_core import reference_loop_ns
 
 from racedesk.desk import Desk, load_params
 from racedesk.engine import calls, projection
-from racedesk.engine.checks import check_release
+from racedesk.engine.checks import ReleaseChecks
 from racedesk.engine.params import ModelParams
 from racedesk.engine.standing import contest_state
 from racedesk.engine.votes_left import contests_votes_left, county_ballots_left
@@ -85,14 +85,16 @@ def stages(election: Election, files: Files, params: ModelParams) -> dict[str, l
     out: dict[str, list[float]] = defaultdict(list)
     good: list[Release] = []
     ledger: list[CallEvent] = []
+    checks = ReleaseChecks()
+    read_release = lavote.release_reader(election)  # the election's index, built once
     for path, data in files:
         t = time.perf_counter()
         msgspec.json.decode(data)
         t0 = time.perf_counter()
         out[DECODE].append(t0 - t)
-        release = lavote.read_release(data, election, where=path.name)
+        release = read_release(data, where=path.name)
         t1 = time.perf_counter()
-        check_release(election, release, good[-1] if good else None)
+        checks.check(election, release, good[-1] if good else None)
         t2 = time.perf_counter()
         good.append(release)
         left = county_ballots_left(election, good, (), params)
