@@ -15,7 +15,6 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
-from functools import lru_cache
 from itertools import chain, count, groupby, repeat
 from operator import itemgetter
 from typing import Any
@@ -86,9 +85,9 @@ def zone_name(moment: datetime) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-@lru_cache(maxsize=64)
 def zone(name: str) -> ZoneInfo | timezone:
-    """The zone a :func:`zone_name` names."""
+    """The zone a :func:`zone_name` names (``ZoneInfo`` keeps each zone it made: the same
+    name gives the same zone)."""
     if name == "UTC":
         return UTC
     if name[:1] in "+-" and ":" in name:
