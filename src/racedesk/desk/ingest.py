@@ -22,7 +22,7 @@ from typing import Literal, TypeVar
 
 import msgspec
 
-from racedesk.engine.checks import check_release, is_usable, with_correction_note
+from racedesk.engine.checks import ReleaseChecks, is_usable
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
 from racedesk.errors import InputError, SequenceConflict, StoreError
@@ -91,6 +91,7 @@ class Desk:
         self.project = project
         self._elections: dict[str, Election] = {}
         self._histories: dict[str, _History] = {}
+        self._checks = ReleaseChecks()
         #: Each election's release reader (what its adapter works out per election, once).
         self._readers: dict[str, ReadRelease] = {}
 
@@ -192,7 +193,7 @@ class Desk:
             sequence = len(history)
             release = msgspec.structs.replace(release, sequence=sequence)
             previous = next((s.release for s in reversed(history) if s.usable), None)
-            problems = check_release(election, release, previous)
+            problems = self._checks.check(election, release, previous)
             usable = is_usable(problems)
             snapshot = self._advance(election, history, release, usable, problems)
             if self.project:  # what is said of each contest after the release, stored with it
@@ -201,7 +202,7 @@ class Desk:
                     election, snapshot, [self.store.snapshot_at(election.id, q) for q in before]
                 )
             just_before = history[-1].release if history else None
-            noted = with_correction_note(problems, release, just_before)
+            noted = self._checks.with_correction_note(problems, release, just_before)
             stored = StoredRelease(
                 release=release,
                 problems=noted,
