@@ -274,3 +274,12 @@ def test_empty_and_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_reports(missing)
     assert err.value.where == str(missing)
+
+
+def test_a_time_without_a_zone_is_in_the_elections_zone() -> None:
+    data = b'[{"as_of": "2024-11-06T17:00", "total": 1000}]'
+    (la,) = read_reports(data, where="reports.json")
+    (ny,) = read_reports(data, where="reports.json", zone=ZoneInfo("America/New_York"))
+    assert la.as_of.utcoffset() == timedelta(hours=-8)  # LA time when no election says
+    assert ny.as_of.utcoffset() == timedelta(hours=-5)
+    assert la.as_of - ny.as_of == timedelta(hours=3)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -177,6 +178,7 @@ async def post_outstanding(
             data,
             where=f"POST /api/elections/{election_id}/outstanding",
             election_date=election.date,
+            zone=ZoneInfo(election.timezone),
         )
         with web.write_lock:
             stored = sum(1 for r in reports if web.desk.add_outstanding(election_id, r))
