@@ -17,7 +17,6 @@ once); an archived feed is a folder (:func:`feed_folder`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import partial
@@ -30,6 +29,7 @@ import msgspec
 
 from racedesk.errors import InputError, UnknownReferenceError
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
+from racedesk.rules.california import candidate_rule, measure_rule, votes_allowed
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease
 
 NAME = "lavote"
@@ -37,32 +37,6 @@ SOURCE = NAME
 JURISDICTION = "Los Angeles County, CA"
 LA_TIME = ZoneInfo("America/Los_Angeles")
 BASE_URL = "https://results.lavote.gov/ElectionResults"
-
-# Groups and titles of offices decided by majority-or-runoff in a primary (EC §8140–8142 for
-# county and judicial offices; city charters for "PRIMARY NOMINATING" elections and the school
-# boards consolidated with them).
-_MAJORITY_GROUPS = {
-    "district attorney",
-    "board of supervisors",
-    "judge superior court",
-    "sheriff",
-    "assessor",
-}
-_MAJORITY_TITLE = re.compile(
-    r"\bPRIMARY\b|^LOS ANGELES UNIFIED SCHOOL DISTRICT|^LONG BEACH UNIFIED SCHOOL DISTRICT",
-    re.IGNORECASE,
-)
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
-_THRESHOLDS = {
-    "majority of votes cast": "1/2",
-    "55% of votes cast": "11/20",
-    "2/3 of votes cast": "2/3",
-}
-_CONDITIONAL = re.compile(r"^\s*2/3 votes?,\s*55% if (?P<cond>.+)$", re.IGNORECASE)
-
 
 # --- payload shapes ------------------------------------------------------------------------
 
@@ -149,79 +123,6 @@ def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, where: str, what: s
         else:
             problem = f"not a valid {what}: {text}"
         raise InputError(problem, where=where) from None
-
-
-# --- rules -----------------------------------------------------------------------------------
-
-
-def votes_allowed(vote_for: str | None, where: str = "") -> int:
-    """Votes each ballot may give: ``""`` is one, "Vote for no more than two" is two."""
-    text = (vote_for or "").strip().lower()
-    if not text:
-        return 1
-    match = re.search(r"(\d+)|\b(" + "|".join(_NUMBER_WORDS) + r")\b", text)
-    if not match:
-        raise InputError(f"cannot read how many votes are allowed from {vote_for!r}", where=where)
-    return int(match.group(1)) if match.group(1) else _NUMBER_WORDS[match.group(2)]
-
-
-def measure_rule(pass_rate: str | None, *, recall: bool = False) -> Rule:
-    """The rule of a measure from the feed's ``MeasurePassRate``, kept verbatim in ``text``.
-
-    Known texts: "Majority of votes cast" (more than half), "55% of votes cast",
-    "2/3 of votes cast", and conditional ones such as "2/3 votes, 55% if prop 5 passes"
-    (threshold 2/3, 55% under the condition). An empty text is a simple majority (California
-    Constitution art. II §10(a)); any other text keeps no threshold and the engine reports the
-    measure's standing as unknown rather than guess.
-    """
-    text = (pass_rate or "").strip()
-    if recall:
-        return Rule(kind="recall", threshold="1/2", text=text or "Majority of votes cast")
-    if not text:
-        return Rule(kind="measure", threshold="1/2", text="(none given: simple majority)")
-    known = _THRESHOLDS.get(text.lower())
-    if known:
-        return Rule(kind="measure", threshold=known, text=text)
-    cond = _CONDITIONAL.match(text)
-    if cond:
-        return Rule(
-            kind="measure",
-            threshold="2/3",
-            alt_threshold="11/20",
-            condition=cond.group("cond").strip(),
-            text=text,
-        )
-    return Rule(kind="measure", threshold=None, text=text)
-
-
-def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
-                   voter_nominated: bool, vote_for: int) -> Rule:  # fmt: skip
-    """The rule of a candidate contest.
-
-    In a primary: voter-nominated offices are top-two (Prop 14); nonpartisan county, judicial
-    and city-primary offices are majority-or-runoff with 2 × seats advancing (EC §8140–8142);
-    everything else on a primary ballot (party contests, consolidated city and district general
-    elections) is plurality. In a general election every candidate contest is plurality,
-    vote for N electing N (EC §15452).
-    """
-    if primary and voter_nominated:
-        return Rule(
-            kind="top_two", seats=1, votes_allowed=vote_for, advance=2, text="top two advance"
-        )
-    if (
-        primary
-        and nonpartisan
-        and (group.strip().lower() in _MAJORITY_GROUPS or _MAJORITY_TITLE.search(title))
-    ):
-        return Rule(
-            kind="majority_or_runoff",
-            seats=vote_for,
-            votes_allowed=vote_for,
-            advance=2 * vote_for,
-            text="majority of votes cast elects; otherwise the top two go to the November runoff",
-        )
-    return Rule(kind="plurality", seats=vote_for, votes_allowed=vote_for,
-                text=f"the {vote_for} with the most votes win" if vote_for > 1 else "most votes wins")  # fmt: skip
 
 
 # --- election -----------------------------------------------------------------------------------
