@@ -23,6 +23,7 @@ from typing import Literal, TypeVar
 import msgspec
 
 from racedesk.engine.checks import ReleaseChecks, is_usable
+from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
 from racedesk.errors import InputError, SequenceConflict, StoreError
@@ -92,6 +93,9 @@ class Desk:
         self._elections: dict[str, Election] = {}
         self._histories: dict[str, _History] = {}
         self._checks = ReleaseChecks()
+        #: Each election's contests' rule logic and what the engine reads again at every
+        #: release (``engine.index.ElectionIndex``), made once per election.
+        self._indexes: dict[str, ElectionIndex] = {}
         #: Each election's release reader (what its adapter works out per election, once).
         self._readers: dict[str, ReadRelease] = {}
 
@@ -160,10 +164,14 @@ class Desk:
 
     def ingest_parsed(self, release: Release, raw: RawPayload | None) -> IngestResult:
         """Commit a release an adapter already read, keeping the raw payload it came from (when
-        there is one) first."""
-        if raw is not None:
-            self.store.put_raw(raw)
-        return self.ingest_release(release)
+        there is one) first; tried again while the database is unavailable, as :meth:`ingest`."""
+
+        def attempt() -> IngestResult:
+            if raw is not None:
+                self.store.put_raw(raw)
+            return self.ingest_release(release)
+
+        return self._patiently(attempt)
 
     def _reader(self, election: Election) -> ReadRelease:
         """The release reader of ``election``, made once by the adapter its source names."""
@@ -268,7 +276,14 @@ class Desk:
             self.seed,
             problems,
             project=self.project,
+            index=self._index(election),
         )
+
+    def _index(self, election: Election) -> ElectionIndex:
+        index = self._indexes.get(election.id)
+        if index is None or index.election is not election:
+            index = self._indexes[election.id] = ElectionIndex(election)
+        return index
 
     def _history(self, election_id: str) -> list[StoredRelease]:
         """The election's stored releases: read once, then those this desk committed. Another
