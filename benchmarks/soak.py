@@ -361,7 +361,37 @@ def commit_times(db: str) -> dict[int, float]:
 # --- the run ------------------------------------------------------------------------------------------------
 
 
-def main() -> None:
+@dataclass
+class Harness:
+    """What the run's parts share: the database, the server and its port, the deadline, and
+    the processes started with the flag that stops them."""
+
+    db: str
+    tmp: Path
+    port: int
+    server: subprocess.Popen[bytes]
+    deadline: float
+    ctx: Any
+    stop_flag: Any
+    procs: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """What a run gathered for the report."""
+
+    hello: dict[str, Any]
+    got: dict[str, Any]
+    posts: list[tuple[int | None, float, float, str]]
+    reads: list[tuple[float, float, int, int]]
+    rss: Rss
+    idle_rss: float
+    connected_rss: float
+    replay_seconds: float
+
+
+def parse_args() -> argparse.Namespace:
+    """The command line (see the module's docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--releases", type=int, default=300)
@@ -372,7 +402,12 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=900.0)
     parser.add_argument("--data", type=Path, default=shared_data_dir())
     parser.add_argument("--json-out", type=Path)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Run the soak over a fresh database and server, then print its figures."""
+    args = parse_args()
     folder = general_feed(args.data)
     payloads = releases(folder, args.releases)
     election, _ = lavote.load_folder(folder)
@@ -387,143 +422,198 @@ def main() -> None:
     ctx = mp.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp_name, database(args.backend, Path(tmp_name)) as db:
         tmp = Path(tmp_name)
-        from racedesk.desk import open_desk
-
-        # The first payload (the county's pre-election zero release) is stored before the
-        # server starts, so that every read from the start has a release to answer about.
-        setup = open_desk(db)
-        setup.add_election(election)
-        setup.ingest(ELECTION, payloads[0], origin="soak #0")
-        setup.store.close()
+        store_first(db, election, payloads[0])
         payloads = payloads[1:]
 
         port = free_port()
         server_log = (tmp / "server.log").open("wb")
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "racedesk.cli",
-                "serve",
-                "--db",
-                db,
-                "--host",
-                HOST,
-                "--port",
-                str(port),
-                "--token",
-                TOKEN,
-            ],
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
+        server = start_server(db, port, server_log)
         deadline = time.monotonic() + args.max_seconds
-        stop_flag = ctx.Event()
-        procs: list[Any] = []
+        harness = Harness(db, tmp, port, server, deadline, ctx, ctx.Event())
         try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"http://{HOST}:{port}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
-            else:
-                sys.exit("the server did not start: " + (tmp / "server.log").read_text()[-2000:])
-            started = time.monotonic()
-            rss = Rss(server.pid)
-            sampler = threading.Thread(target=rss.run, args=(started,), daemon=True)
-            sampler.start()
-            idle_rss = rss_now(server.pid)
-
-            clients_conn, child_conn = ctx.Pipe()
-            clients = ctx.Process(
-                target=clients_main, args=(port, args.clients, child_conn, stop_flag)
-            )
-            clients.start()
-            procs.append(clients)
-            hello = clients_conn.recv()
-            print(
-                f"connected: {hello['ready']}/{args.clients} clients ready in {hello['seconds']:.1f} s"
-                + (f"; failures: {hello['failures']}" if hello["failures"] else ""),
-                flush=True,
-            )
-            connected_rss = rss_now(server.pid)
-
-            reader_conn = None
-            if args.readers:
-                reader_conn, child_reader = ctx.Pipe()
-                reader = ctx.Process(
-                    target=reader_main, args=(port, args.readers, child_reader, stop_flag)
-                )
-                reader.start()
-                procs.append(reader)
-
-            first_release = time.monotonic()
-            posts: list[tuple[int | None, float, float, str]] = []
-            if args.writer == "api":
-                with httpx.Client(base_url=f"http://{HOST}:{port}", timeout=120,
-                                  headers={"Authorization": f"Bearer {TOKEN}"}) as client:  # fmt: skip
-                    t0 = time.time() + 0.5
-                    for k, data in enumerate(payloads):
-                        if time.monotonic() > deadline:
-                            break
-                        wait = t0 + k * args.interval - time.time()
-                        if wait > 0:
-                            time.sleep(wait)
-                        sent = time.time()
-                        answer = client.post(f"/api/elections/{ELECTION}/releases", content=data,
-                                             headers={"Content-Type": "application/json"})  # fmt: skip
-                        body = answer.json()
-                        posts.append(
-                            (
-                                body.get("sequence"),
-                                sent,
-                                time.time(),
-                                body.get("status", str(answer.status_code)),
-                            )
-                        )
-                        if (k + 1) % 60 == 0:
-                            print(
-                                f"  {k + 1} releases, server RSS {rss_now(server.pid):.0f} MB",
-                                flush=True,
-                            )
-            else:
-                writer_conn, child_writer = ctx.Pipe()
-                writer = ctx.Process(target=ingester_main,
-                                     args=(db, payloads, args.interval, time.time() + 0.5, child_writer))  # fmt: skip
-                writer.start()
-                procs.append(writer)
-                while not writer_conn.poll(1.0):
-                    if time.monotonic() > deadline or not writer.is_alive():
-                        break
-                posts = writer_conn.recv() if writer_conn.poll(5) else []
-            replay_seconds = time.monotonic() - first_release
-            time.sleep(3.0)  # let the last events arrive
-            stop_flag.set()
-            got = clients_conn.recv()
-            reads = reader_conn.recv() if reader_conn is not None else []
-            rss.stop.set()
-            sampler.join()
+            run = soak(args, harness, payloads)
         finally:
-            stop_flag.set()
-            for p in procs:
-                p.join(timeout=30)
-                if p.is_alive():
-                    p.kill()
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            server_log.close()
+            shut_down(harness, server_log)
         committed = commit_times(db)
-        report(
-            args, hello, got, posts, committed, reads, rss, idle_rss, connected_rss, replay_seconds
-        )
+        report(args, run, committed)
+
+
+def store_first(db: str, election: Any, payload: bytes) -> None:
+    """Store the election and its first payload before the server starts."""
+    from racedesk.desk import open_desk
+
+    # The first payload (the county's pre-election zero release) is stored before the
+    # server starts, so that every read from the start has a release to answer about.
+    setup = open_desk(db)
+    setup.add_election(election)
+    setup.ingest(ELECTION, payload, origin="soak #0")
+    setup.store.close()
+
+
+def start_server(db: str, port: int, log: Any) -> subprocess.Popen[bytes]:
+    """``racedesk serve`` over ``db`` on ``port`` in a subprocess, its output to ``log``."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "racedesk.cli",
+            "serve",
+            "--db",
+            db,
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--token",
+            TOKEN,
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_for_server(h: Harness) -> None:
+    """Wait up to a minute for the server's ``/healthz`` to answer 200; else exit with the
+    end of its log."""
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://{HOST}:{h.port}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    else:
+        sys.exit("the server did not start: " + (h.tmp / "server.log").read_text()[-2000:])
+
+
+def soak(args: argparse.Namespace, h: Harness, payloads: list[bytes]) -> Run:
+    """The measured run: sample the server's memory, connect the clients and the reader,
+    write the releases, then gather what the clients and the reader saw."""
+    wait_for_server(h)
+    started = time.monotonic()
+    rss = Rss(h.server.pid)
+    sampler = threading.Thread(target=rss.run, args=(started,), daemon=True)
+    sampler.start()
+    idle_rss = rss_now(h.server.pid)
+
+    clients_conn, hello = start_clients(args, h)
+    connected_rss = rss_now(h.server.pid)
+    reader_conn = start_reader(args, h)
+
+    first_release = time.monotonic()
+    if args.writer == "api":
+        posts = post_releases(args, h, payloads)
+    else:
+        posts = ingest_releases(args, h, payloads)
+    replay_seconds = time.monotonic() - first_release
+    time.sleep(3.0)  # let the last events arrive
+    h.stop_flag.set()
+    got = clients_conn.recv()
+    reads = reader_conn.recv() if reader_conn is not None else []
+    rss.stop.set()
+    sampler.join()
+    return Run(hello, got, posts, reads, rss, idle_rss, connected_rss, replay_seconds)
+
+
+def start_clients(args: argparse.Namespace, h: Harness) -> tuple[Any, dict[str, Any]]:
+    """Start the SSE clients' process and wait until they are connected; return its pipe and
+    its hello (how many are ready, in how long, the first failures)."""
+    clients_conn, child_conn = h.ctx.Pipe()
+    clients = h.ctx.Process(
+        target=clients_main, args=(h.port, args.clients, child_conn, h.stop_flag)
+    )
+    clients.start()
+    h.procs.append(clients)
+    hello = clients_conn.recv()
+    print(
+        f"connected: {hello['ready']}/{args.clients} clients ready in {hello['seconds']:.1f} s"
+        + (f"; failures: {hello['failures']}" if hello["failures"] else ""),
+        flush=True,
+    )
+    return clients_conn, hello
+
+
+def start_reader(args: argparse.Namespace, h: Harness) -> Any:
+    """Start the API reader's process (if ``--readers``); return its pipe, or None."""
+    if not args.readers:
+        return None
+    reader_conn, child_reader = h.ctx.Pipe()
+    reader = h.ctx.Process(
+        target=reader_main, args=(h.port, args.readers, child_reader, h.stop_flag)
+    )
+    reader.start()
+    h.procs.append(reader)
+    return reader_conn
+
+
+def post_releases(
+    args: argparse.Namespace, h: Harness, payloads: list[bytes]
+) -> list[tuple[int | None, float, float, str]]:
+    """Post a payload to the API every ``--interval`` seconds until the deadline; return
+    (sequence, sent, answered, status) per payload posted."""
+    posts: list[tuple[int | None, float, float, str]] = []
+    with httpx.Client(base_url=f"http://{HOST}:{h.port}", timeout=120,
+                      headers={"Authorization": f"Bearer {TOKEN}"}) as client:  # fmt: skip
+        t0 = time.time() + 0.5
+        for k, data in enumerate(payloads):
+            if time.monotonic() > h.deadline:
+                break
+            wait = t0 + k * args.interval - time.time()
+            if wait > 0:
+                time.sleep(wait)
+            sent = time.time()
+            answer = client.post(f"/api/elections/{ELECTION}/releases", content=data,
+                                 headers={"Content-Type": "application/json"})  # fmt: skip
+            body = answer.json()
+            posts.append(
+                (
+                    body.get("sequence"),
+                    sent,
+                    time.time(),
+                    body.get("status", str(answer.status_code)),
+                )
+            )
+            if (k + 1) % 60 == 0:
+                print(
+                    f"  {k + 1} releases, server RSS {rss_now(h.server.pid):.0f} MB",
+                    flush=True,
+                )
+    return posts
+
+
+def ingest_releases(
+    args: argparse.Namespace, h: Harness, payloads: list[bytes]
+) -> list[tuple[int | None, float, float, str]]:
+    """Have a separate process ingest the payloads; wait for it until the deadline and return
+    its (sequence, sent, stored, status) per payload ([] if it sent nothing back)."""
+    writer_conn, child_writer = h.ctx.Pipe()
+    writer = h.ctx.Process(target=ingester_main,
+                           args=(h.db, payloads, args.interval, time.time() + 0.5, child_writer))  # fmt: skip
+    writer.start()
+    h.procs.append(writer)
+    while not writer_conn.poll(1.0):
+        if time.monotonic() > h.deadline or not writer.is_alive():
+            break
+    return writer_conn.recv() if writer_conn.poll(5) else []
+
+
+def shut_down(h: Harness, server_log: Any) -> None:
+    """Stop the processes (killing any that outstay 30 s), then the server, and close its log."""
+    h.stop_flag.set()
+    for p in h.procs:
+        p.join(timeout=30)
+        if p.is_alive():
+            p.kill()
+    h.server.send_signal(signal.SIGINT)
+    try:
+        h.server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        h.server.kill()
+    server_log.close()
 
 
 def rss_now(pid: int) -> float:
+    """Process ``pid``'s resident memory now, in MB."""
     status = Path(f"/proc/{pid}/status").read_text()
     return (
         next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
@@ -531,18 +621,47 @@ def rss_now(pid: int) -> float:
     )
 
 
-def report(
-    args: argparse.Namespace,
+# --- the report ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Delivery:
+    """The release events' figures: what was stored and delivered, and how late (seconds)."""
+
+    stored: list[tuple[int | None, float, float, str]]
+    delivered: int
+    expected: int
+    from_commit: list[float]
+    from_sent: list[float]
+    warm: list[float]
+    per_release: dict[int, tuple[float, float]]
+    per_client: dict[str, float]
+
+
+def ms(values: list[float], q: float) -> float:
+    """The ``q`` quantile of ``values`` (seconds), in milliseconds."""
+    return pct(values, q) * 1000
+
+
+def report(args: argparse.Namespace, run: Run, committed: dict[int, float]) -> None:
+    """Print the run's figures (and write them to ``--json-out`` if given); ``committed`` is
+    each release's commit time."""
+    d = delivery(run.hello, run.got, run.posts, committed)
+    print_delivery(d, run.hello, run.got, run.posts, run.replay_seconds)
+    api = print_api(run.reads)
+    per_min = print_server(run.rss, run.idle_rss, run.connected_rss)
+    if args.json_out:
+        write_json(args, run.hello, d, api, run.rss.samples, per_min)
+
+
+def delivery(
     hello: dict[str, Any],
     got: dict[str, Any],
     posts: list[tuple[int | None, float, float, str]],
     committed: dict[int, float],
-    reads: list[tuple[float, float, int, int]],
-    rss: Rss,
-    idle_rss: float,
-    connected_rss: float,
-    replay_seconds: float,
-) -> None:
+) -> Delivery:
+    """Each receipt's delay from its release's commit and from its sending, the same after
+    the warm-up, each release's median and max delay, and the messages per client by kind."""
     received: dict[int, list[float]] = got["received"]
     stored = [p for p in posts if p[3] == "stored" and p[0] is not None]
     sent = {p[0]: p[1] for p in stored}
@@ -550,18 +669,48 @@ def report(
         t - committed[seq] for seq, times in received.items() if seq in committed for t in times
     ]
     from_sent = [t - sent[seq] for seq, times in received.items() if seq in sent for t in times]
-    expected = len(stored) * hello["ready"]
-    delivered = sum(len(v) for v in received.values())
+    warm = [
+        t - committed[seq]
+        for seq, times in received.items()
+        if seq in committed and seq > WARM_UP
+        for t in times
+    ]
+    per_release = {
+        seq: (statistics.median(times) - committed[seq], max(times) - committed[seq])
+        for seq, times in received.items()
+        if seq in committed and times
+    }
+    return Delivery(
+        stored=stored,
+        delivered=sum(len(v) for v in received.values()),
+        expected=len(stored) * hello["ready"],
+        from_commit=from_commit,
+        from_sent=from_sent,
+        warm=warm,
+        per_release=per_release,
+        per_client={k: v / max(1, hello["ready"]) for k, v in sorted(got["kinds"].items())},
+    )
+
+
+def print_delivery(
+    d: Delivery,
+    hello: dict[str, Any],
+    got: dict[str, Any],
+    posts: list[tuple[int | None, float, float, str]],
+    replay_seconds: float,
+) -> None:
+    """Print the releases stored and their ingest time, the events delivered, and the
+    delivery latencies (overall, after the warm-up, and the slowest releases)."""
+    stored = d.stored
     ingest = [p[2] - p[1] for p in stored]
     print(f"releases: {len(stored)} stored of {len(posts)} sent in {replay_seconds:.0f} s; "
           f"ingest (send → stored) p50 {pct(ingest, 0.5) * 1000:.0f} ms, p99 {pct(ingest, 0.99) * 1000:.0f} ms")  # fmt: skip
     print(
-        f"events: {delivered:,} release events delivered of {expected:,} expected "
+        f"events: {d.delivered:,} release events delivered of {d.expected:,} expected "
         f"({hello['ready']} clients × {len(stored)} releases); {got['dropped']} streams ended early"
     )
-    per_client = {k: v / max(1, hello["ready"]) for k, v in sorted(got["kinds"].items())}
-    print("messages per client: " + ", ".join(f"{v:,.0f} {k}" for k, v in per_client.items()))
-    ms = lambda xs, q: pct(xs, q) * 1000  # noqa: E731
+    print("messages per client: " + ", ".join(f"{v:,.0f} {k}" for k, v in d.per_client.items()))
+    from_commit, from_sent, warm = d.from_commit, d.from_sent, d.warm
     print(
         f"delivery from commit: p50 {ms(from_commit, 0.5):.0f} ms, p99 {ms(from_commit, 0.99):.0f} ms, "
         f"max {max(from_commit, default=float('nan')) * 1000:.0f} ms"
@@ -570,28 +719,22 @@ def report(
         f"delivery from send:   p50 {ms(from_sent, 0.5):.0f} ms, p99 {ms(from_sent, 0.99):.0f} ms, "
         f"max {max(from_sent, default=float('nan')) * 1000:.0f} ms"
     )
-    warm = [
-        t - committed[seq]
-        for seq, times in received.items()
-        if seq in committed and seq > WARM_UP
-        for t in times
-    ]
     print(
         f"delivery from commit, after the first {WARM_UP} releases: p50 {ms(warm, 0.5):.0f} ms, "
         f"p99 {ms(warm, 0.99):.0f} ms, max {max(warm, default=float('nan')) * 1000:.0f} ms"
     )
-    per_release = {
-        seq: (statistics.median(times) - committed[seq], max(times) - committed[seq])
-        for seq, times in received.items()
-        if seq in committed and times
-    }
-    slow = sorted(per_release.items(), key=lambda kv: -kv[1][1])[:5]
+    slow = sorted(d.per_release.items(), key=lambda kv: -kv[1][1])[:5]
     print(
         "slowest releases (sequence: median/max ms from commit): "
         + ", ".join(f"{seq}: {a * 1000:.0f}/{b * 1000:.0f}" for seq, (a, b) in slow)
     )
-    late = sum(1 for a, _ in per_release.values() if a > 1.0)
-    print(f"releases whose median delivery took over 1 s: {late} of {len(per_release)}")
+    late = sum(1 for a, _ in d.per_release.values() if a > 1.0)
+    print(f"releases whose median delivery took over 1 s: {late} of {len(d.per_release)}")
+
+
+def print_api(reads: list[tuple[float, float, int, int]]) -> dict[str, Any]:
+    """Print the API's throughput, latency and errors for the contest and the election
+    requests; return them by kind ({} without readers)."""
     api: dict[str, Any] = {}
     if reads:
         span = max(r[0] + r[1] for r in reads) - min(r[0] for r in reads)
@@ -606,6 +749,12 @@ def report(
                 f"p99 {ms(lat, 0.99):.1f} ms, {errors} errors"
                 + (f" (HTTP {statuses})" if statuses else "")
             )
+    return api
+
+
+def print_server(rss: Rss, idle_rss: float, connected_rss: float) -> float:
+    """Print the load average, the server's memory (idle, with clients, at the end, at most,
+    and over time) and its CPU; return the memory's second-half slope in MB/min."""
     samples = rss.samples
     half = [s for s in samples if s[0] >= samples[-1][0] / 2] if samples else []
     per_min = slope(half) * 60
@@ -622,17 +771,29 @@ def report(
         )
     every = max(1, len(samples) // 12)
     print("RSS timeline (s: MB): " + ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in samples[::every]))
-    if args.json_out:
-        args.json_out.write_text(json.dumps({
-            "machine": machine(), "args": {k: str(v) for k, v in vars(args).items()},
-            "clients_ready": hello["ready"], "releases_stored": len(stored), "events_delivered": delivered,
-            "events_expected": expected, "delivery_from_commit_ms": {"p50": ms(from_commit, 0.5), "p99": ms(from_commit, 0.99)},
-            "delivery_from_send_ms": {"p50": ms(from_sent, 0.5), "p99": ms(from_sent, 0.99)},
-            "messages_per_client": per_client,
-            "delivery_after_warm_up_ms": {"p50": ms(warm, 0.5), "p99": ms(warm, 0.99)},
-            "api": api, "rss_mb": samples, "rss_slope_mb_per_min": per_min,
-            "per_release_delivery_s": {str(k): v for k, v in sorted(per_release.items())},
-        }, indent=1))  # fmt: skip
+    return per_min
+
+
+def write_json(
+    args: argparse.Namespace,
+    hello: dict[str, Any],
+    d: Delivery,
+    api: dict[str, Any],
+    samples: list[tuple[float, float]],
+    per_min: float,
+) -> None:
+    """Write the run's figures to ``--json-out``."""
+    from_commit, from_sent, warm = d.from_commit, d.from_sent, d.warm
+    args.json_out.write_text(json.dumps({
+        "machine": machine(), "args": {k: str(v) for k, v in vars(args).items()},
+        "clients_ready": hello["ready"], "releases_stored": len(d.stored), "events_delivered": d.delivered,
+        "events_expected": d.expected, "delivery_from_commit_ms": {"p50": ms(from_commit, 0.5), "p99": ms(from_commit, 0.99)},
+        "delivery_from_send_ms": {"p50": ms(from_sent, 0.5), "p99": ms(from_sent, 0.99)},
+        "messages_per_client": d.per_client,
+        "delivery_after_warm_up_ms": {"p50": ms(warm, 0.5), "p99": ms(warm, 0.99)},
+        "api": api, "rss_mb": samples, "rss_slope_mb_per_min": per_min,
+        "per_release_delivery_s": {str(k): v for k, v in sorted(d.per_release.items())},
+    }, indent=1))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import tempfile
 import time
 import uuid
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
@@ -69,12 +70,33 @@ def ms(values: list[float]) -> str:
     return f"median {1e3 * statistics.median(values):6.2f} ms   p90 {1e3 * p90:6.2f} ms"
 
 
-def main() -> None:
+@dataclass
+class Timings:
+    """Seconds measured over every round: per release committed, and per read."""
+
+    commit: list[float] = field(default_factory=list)
+    commit_cpu: list[float] = field(default_factory=list)
+    encode: list[float] = field(default_factory=list)
+    reads: dict[str, list[float]] = field(
+        default_factory=lambda: {
+            "releases()": [],
+            "snapshot()": [],
+            "contest_history()": [],
+            "contest_history(), next contest": [],
+        }
+    )
+
+
+def parse_args() -> argparse.Namespace:
+    """The command line: ``--db`` and ``--rounds``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def load_general() -> tuple[Election, list[Release]]:
+    """The LA 2024 general's election and its releases, numbered from 0 in the feed's order."""
     folder = general_feed(shared_data_dir())
     election, files = load_folder(folder)
     read_release = release_reader(election)
@@ -82,73 +104,86 @@ def main() -> None:
         msgspec.structs.replace(read_release(data, where=str(p)), sequence=i)
         for i, (p, data) in enumerate(files)
     ]
-    snaps, made_by = snapshots_for(election, releases)
+    return election, releases
 
-    commit: list[float] = []
-    commit_cpu: list[float] = []
-    encode: list[float] = []
-    reads: dict[str, list[float]] = {
-        "releases()": [],
-        "snapshot()": [],
-        "contest_history()": [],
-        "contest_history(), next contest": [],
-    }
-    pack = msgspec.msgpack.Encoder()
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in range(args.rounds):
-            schema = ""
-            if args.db:
-                url = args.db
-                if url.startswith("postgres"):
-                    schema = f"bench_{uuid.uuid4().hex[:10]}"
-                    admin = SqlStore(url, migrate=False)
-                    with admin.engine.begin() as conn:
-                        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-                    admin.close()
-                    sep = "&" if "?" in url else "?"
-                    url = f"{url}{sep}options=-csearch_path%3D{schema}"
-            else:
-                url = f"sqlite:///{tmp}/round{n}.sqlite"
-            store = SqlStore(url)
-            store.put_election(election)
-            for release, snap in zip(releases, snaps, strict=True):
-                t0 = time.perf_counter()
-                zlib.compress(pack.encode(msgspec.structs.replace(snap, states=())), 1)
-                pack.encode(snap.states)
-                t1 = time.perf_counter()
-                c1 = time.thread_time()
-                if store.commit_release(StoredRelease(release=release), snap) is None:
-                    raise SystemExit("a release was refused as a duplicate")
-                c2 = time.thread_time()
-                t2 = time.perf_counter()
-                encode.append(t1 - t0)
-                commit.append(t2 - t1)
-                commit_cpu.append(c2 - c1)
-            for name, call, args_ in (
-                ("releases()", store.releases, (election.id,)),
-                ("snapshot()", store.snapshot, (election.id,)),
-                ("contest_history()", store.contest_history, (election.id, "9547")),
-                ("contest_history(), next contest", store.contest_history, (election.id, "9857")),
-            ):
-                t0 = time.perf_counter()
-                call(*args_)
-                reads[name].append(time.perf_counter() - t0)
-            store.close()
-            if schema:
-                admin = SqlStore(args.db, migrate=False)
-                with admin.engine.begin() as conn:
-                    conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-                admin.close()
 
+def round_url(db: str, tmp: str, n: int) -> tuple[str, str]:
+    """Round ``n``'s database URL and the PostgreSQL schema made for it ("" if none): a
+    SQLite file in ``tmp`` by default, else ``db`` (in a fresh schema for PostgreSQL)."""
+    schema = ""
+    if db:
+        url = db
+        if url.startswith("postgres"):
+            schema = f"bench_{uuid.uuid4().hex[:10]}"
+            admin = SqlStore(url, migrate=False)
+            with admin.engine.begin() as conn:
+                conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+            admin.close()
+            sep = "&" if "?" in url else "?"
+            url = f"{url}{sep}options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{tmp}/round{n}.sqlite"
+    return url, schema
+
+
+def drop_schema(db: str, schema: str) -> None:
+    """Drop a round's PostgreSQL schema with everything in it."""
+    admin = SqlStore(db, migrate=False)
+    with admin.engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.close()
+
+
+def time_commits(
+    store: SqlStore,
+    releases: list[Release],
+    snaps: list[Snapshot],
+    pack: msgspec.msgpack.Encoder,
+    timings: Timings,
+) -> None:
+    """Commit every release with its snapshot, noting for each the encoding time beforehand
+    and the commit's wall-clock and CPU time."""
+    for release, snap in zip(releases, snaps, strict=True):
+        t0 = time.perf_counter()
+        zlib.compress(pack.encode(msgspec.structs.replace(snap, states=())), 1)
+        pack.encode(snap.states)
+        t1 = time.perf_counter()
+        c1 = time.thread_time()
+        if store.commit_release(StoredRelease(release=release), snap) is None:
+            raise SystemExit("a release was refused as a duplicate")
+        c2 = time.thread_time()
+        t2 = time.perf_counter()
+        timings.encode.append(t1 - t0)
+        timings.commit.append(t2 - t1)
+        timings.commit_cpu.append(c2 - c1)
+
+
+def time_reads(store: SqlStore, election: Election, timings: Timings) -> None:
+    """Time each read once, in order: the releases, the snapshot, two contests' histories."""
+    for name, call, args_ in (
+        ("releases()", store.releases, (election.id,)),
+        ("snapshot()", store.snapshot, (election.id,)),
+        ("contest_history()", store.contest_history, (election.id, "9547")),
+        ("contest_history(), next contest", store.contest_history, (election.id, "9857")),
+    ):
+        t0 = time.perf_counter()
+        call(*args_)
+        timings.reads[name].append(time.perf_counter() - t0)
+
+
+def print_figures(
+    args: argparse.Namespace, releases: list[Release], made_by: str, timings: Timings
+) -> None:
+    """Print the run, the commits' and reads' median and p90, and the machine."""
     backend = "PostgreSQL" if args.db.startswith("postgres") else "SQLite"
     print(
         f"racedesk store benchmark: {backend}, LA 2024 general, {len(releases)} releases × "
         f"{args.rounds} rounds, snapshots from {made_by}"
     )
-    print(f"  commit_release per release   {ms(commit)}   (wall clock)")
-    print(f"  commit_release per release   {ms(commit_cpu)}   (CPU time of this process)")
-    print(f"    of which encoding rows and snapshot {ms(encode)}")
-    for name, values in reads.items():
+    print(f"  commit_release per release   {ms(timings.commit)}   (wall clock)")
+    print(f"  commit_release per release   {ms(timings.commit_cpu)}   (CPU time of this process)")
+    print(f"    of which encoding rows and snapshot {ms(timings.encode)}")
+    for name, values in timings.reads.items():
         print(f"  {name:28} {ms(values)}")
     if backend == "SQLite":
         import sqlite3
@@ -159,6 +194,26 @@ def main() -> None:
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {os.getloadavg()[0]:.2f}"
     )
+
+
+def main() -> None:
+    """Commit the general's releases ``--rounds`` times into fresh databases, then print."""
+    args = parse_args()
+    election, releases = load_general()
+    snaps, made_by = snapshots_for(election, releases)
+    timings = Timings()
+    pack = msgspec.msgpack.Encoder()
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(args.rounds):
+            url, schema = round_url(args.db, tmp, n)
+            store = SqlStore(url)
+            store.put_election(election)
+            time_commits(store, releases, snaps, pack, timings)
+            time_reads(store, election, timings)
+            store.close()
+            if schema:
+                drop_schema(args.db, schema)
+    print_figures(args, releases, made_by, timings)
 
 
 if __name__ == "__main__":
