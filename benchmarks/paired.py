@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import machine
 
+from racedesk.settings import shared_data_dir
+
 HERE = Path(__file__).resolve().parent.parent
 #: The last commit before the restructuring of issue 13.
 BASE = "04df5b1"
@@ -35,10 +37,12 @@ LIMIT = 1.10
 
 
 def run(tree: Path, script: str, *args: str) -> str:
-    """What ``tree``'s own ``benchmarks/<script>`` prints, run on ``tree``'s own code."""
-    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    """What ``tree``'s own ``benchmarks/<script>`` prints, run on ``tree``'s own code with this
+    tree's shared data."""
+    data = str(shared_data_dir().resolve())
+    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "RACEDESK_SHARED_DATA": data}
     out = subprocess.run(
-        [sys.executable, str(tree / "benchmarks" / script), *args],
+        [sys.executable, str(tree / "benchmarks" / script), *args, "--data", data],
         cwd=tree,
         env=env,
         capture_output=True,

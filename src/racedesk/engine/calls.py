@@ -191,6 +191,7 @@ def decide(
     releases_counted: int,
     params: ModelParams,
     logic: RuleLogic | None = None,
+    judge: CallJudge | None = None,
 ) -> Verdict:
     """The desk's verdict on one contest after a usable release (module docstring): too early
     without the evidence, else the rule family's (:meth:`RuleLogic.verdict`)."""
@@ -203,7 +204,7 @@ def decide(
     if lacking:
         return Verdict("too early", (), lacking)
     logic = logic or logic_for(contest.rule)
-    return logic.verdict(contest, count, projection, CallJudge(params))
+    return logic.verdict(contest, count, projection, judge or CallJudge(params))
 
 
 def active_calls(ledger: Sequence[CallEvent]) -> dict[str, CallEvent]:
@@ -324,6 +325,7 @@ def decide_all(
         else (states[0].release_sequence if states else 0)
     )
     entries = _Entries(ledger, basis, sequence, params)
+    judge = CallJudge(params)
     calls: dict[str, ContestCall] = {}
     for state in states:
         contest = by_id.get(state.contest_id)
@@ -337,7 +339,9 @@ def decide_all(
                 contest, state, standing, projection, logic, usable, entries
             )
             continue
-        verdict = decide(contest, state, projection, counted.get(contest.id, 0), params, logic)
+        verdict = decide(
+            contest, state, projection, counted.get(contest.id, 0), params, logic, judge
+        )
         if verdict.is_call and not usable:
             reason = (
                 f"{verdict.reason}, but the latest release failed its checks: no call is made on it"

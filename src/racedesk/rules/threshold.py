@@ -149,6 +149,12 @@ class Question(RuleLogic):
     family = "threshold"
     contest_kind: ClassVar[ContestKind] = "measure"
 
+    def __init__(self, rule: Rule) -> None:
+        super().__init__(rule)
+        #: The rule's thresholds, read once (:func:`thresholds`).
+        self.thresholds = thresholds(rule)
+        self._asked: tuple[Contest, tuple[int, int]] | None = None
+
     def name(self) -> str:
         return "passes at its threshold"
 
@@ -163,13 +169,20 @@ class Question(RuleLogic):
         return super().problems()
 
     def vote_variation(self) -> tuple[str, str | None]:
-        qs = thresholds(self.rule)
+        qs = self.thresholds
         if not qs:
             return "other", "threshold not stated"
         return ("majority" if qs[0].fraction == Fraction(1, 2) else "super-majority"), None
 
     def yes_no(self, contest: Contest) -> tuple[int, int]:
-        return yes_no(contest)
+        """:func:`yes_no`, kept for the contest last asked about (a logic serves one contest
+        in an election's index)."""
+        asked = self._asked
+        if asked is not None and asked[0] is contest:
+            return asked[1]
+        found = yes_no(contest)
+        self._asked = (contest, found)
+        return found
 
     def facts(self, contest: Contest) -> ThresholdFacts:
         return ThresholdFacts(contest, self.name())
@@ -191,31 +204,33 @@ class Question(RuleLogic):
     ) -> tuple[npt.NDArray[np.float64], list[dict[str, float]]]:
         """Yes's chance of reaching the main threshold (and the conditional one, as
         ``passes at q``); the no choice seeks the opposite. A question whose threshold cannot be
-        read, or whose yes cannot be told from no, has no probabilities (NaN)."""
-        del logics, votes
+        read, or whose yes cannot be told from no, has no probabilities (NaN). All the group's
+        questions are compared at once, in double precision whatever the draws'."""
+        del votes
         c_count, k, _ = final.shape
         probs = np.full((c_count, k), math.nan)
         outs: list[dict[str, float]] = [{} for _ in range(c_count)]
-        for j, contest in enumerate(contests):
-            qs = thresholds(contest.rule)
-            yes, _no = yes_no(contest)
-            if not qs or yes < 0:
+        qs = [logic.thresholds if isinstance(logic, Question) else [] for logic in logics]
+        yes = [logic.yes_no(c)[0] for logic, c in zip(logics, contests, strict=True)]
+        rows = np.arange(c_count)
+        share = final[rows, np.maximum(np.array(yes), 0), :]  # (C, D)
+        main = np.array([q[0].value if q else math.nan for q in qs])
+        strict = np.array([bool(q) and q[0].strict for q in qs])
+        met = np.where(strict[:, None], share > main[:, None], share >= main[:, None])
+        passes = (np.count_nonzero(met, axis=1) / met.shape[1]).tolist()
+        alt = np.array([q[1].value if len(q) > 1 else math.nan for q in qs])
+        met_alt = share >= alt[:, None]
+        passes_alt = (np.count_nonzero(met_alt, axis=1) / met_alt.shape[1]).tolist()
+        for j in range(c_count):
+            if not qs[j] or yes[j] < 0:
                 continue
-            share = final[j, yes, :]
-            main = qs[0]
-            q = np.float64(main.value)  # compared in double precision, whatever the draws'
-            met = share > q if main.strict else share >= q
-            p = float(np.count_nonzero(met) / met.shape[0])
+            p = passes[j]
             probs[j, :] = 1.0 - p
-            probs[j, yes] = p
+            probs[j, yes[j]] = p
             outs[j]["passes"] = p
             outs[j]["fails"] = 1.0 - p
-            if len(qs) > 1:
-                alt = qs[1]
-                met_alt = share >= np.float64(alt.value)
-                outs[j][f"passes at {alt.fraction}"] = float(
-                    np.count_nonzero(met_alt) / met_alt.shape[0]
-                )
+            if len(qs[j]) > 1:
+                outs[j][f"passes at {qs[j][1].fraction}"] = passes_alt[j]
         return probs, outs
 
     def focus(self, count: Count) -> Focus:
@@ -223,8 +238,7 @@ class Question(RuleLogic):
         yes, _no = yes_no_of(count.names)
         if yes < 0:
             return Focus("none", 0)
-        qs = thresholds(self.rule)
-        threshold = qs[0].fraction if qs else None
+        threshold = self.thresholds[0].fraction if self.thresholds else None
         return Focus("question", yes, yes, threshold=threshold)
 
     def verdict(
@@ -232,14 +246,14 @@ class Question(RuleLogic):
     ) -> Verdict:
         """Passed or failed once yes is safely beyond every threshold, the other way for
         failed, outside the recount guard and at the call probability."""
-        qs = thresholds(contest.rule)
+        qs = self.thresholds
         if not qs:
             return Verdict(
                 "too early",
                 (),
                 f"the pass rate {contest.rule.text!r} cannot be read as a threshold",
             )
-        yes, no = yes_no(contest)
+        yes, no = self.yes_no(contest)
         if yes < 0:
             return Verdict("too early", (), "cannot tell yes from no")
         share = count.votes[yes] / count.counted
@@ -268,8 +282,8 @@ class Question(RuleLogic):
 
     def leading_now(self, contest: Contest, event: CallEvent, state: ContestState) -> bool:
         """Whether the count so far is on the side of the call (passing for passed)."""
-        qs = thresholds(contest.rule)
-        yes, _no = yes_no(contest)
+        qs = self.thresholds
+        yes, _no = self.yes_no(contest)
         if not qs or yes < 0:
             return True
         ids = [c.id for c in contest.choices]
@@ -283,8 +297,8 @@ class Question(RuleLogic):
         """Passed (the yes choice) or failed (the no choice) at every threshold; too close when
         the count lands between a conditional threshold and the main one, or the threshold or
         yes cannot be read."""
-        qs = thresholds(contest.rule)
-        yes, no = yes_no(contest)
+        qs = self.thresholds
+        yes, no = self.yes_no(contest)
         if not qs or yes < 0:
             return "too close", []
         yes_id, no_id = contest.choices[yes].id, contest.choices[no].id
