@@ -60,6 +60,8 @@ class _History:
     """The stored releases of one election, cached in order (sequence = index)."""
 
     stored: list[StoredRelease] = field(default_factory=list)
+    #: The snapshots this desk committed last, by sequence (what the next sentences read).
+    snapshots: dict[int, Snapshot] = field(default_factory=dict)
 
 
 def load_params(path: str | None = None) -> ModelParams:
@@ -205,10 +207,7 @@ class Desk:
             usable = is_usable(problems)
             snapshot = self._advance(election, history, release, usable, problems)
             if self.project:  # what is said of each contest after the release, stored with it
-                before = range(max(0, sequence - 2), sequence)
-                snapshot = with_sentences(
-                    election, snapshot, [self.store.snapshot_at(election.id, q) for q in before]
-                )
+                snapshot = with_sentences(election, snapshot, self._earlier(election.id, sequence))
             just_before = history[-1].release if history else None
             noted = self._checks.with_correction_note(problems, release, just_before)
             stored = StoredRelease(
@@ -225,7 +224,10 @@ class Desk:
             if committed is None:
                 self._histories.pop(election.id, None)
                 return _not_stored(release, "duplicate", "the same payload is already stored")
-            self._histories.setdefault(election.id, _History()).stored.append(committed)
+            kept = self._histories.setdefault(election.id, _History())
+            kept.stored.append(committed)
+            kept.snapshots = {q: v for q, v in kept.snapshots.items() if q >= sequence - 1}
+            kept.snapshots[sequence] = snapshot
             return IngestResult(
                 status="stored",
                 election_id=election.id,
@@ -278,6 +280,16 @@ class Desk:
             project=self.project,
             index=self._index(election),
         )
+
+    def _earlier(self, election_id: str, sequence: int) -> list[Snapshot | None]:
+        """The snapshots of the two releases before ``sequence``, oldest first: those this
+        desk committed, else the store's."""
+        kept = self._histories.get(election_id)
+        mine = kept.snapshots if kept is not None else {}
+        return [
+            mine.get(q) or self.store.snapshot_at(election_id, q)
+            for q in range(max(0, sequence - 2), sequence)
+        ]
 
     def _index(self, election: Election) -> ElectionIndex:
         index = self._indexes.get(election.id)
