@@ -15,10 +15,7 @@ made into file names (:func:`slug`)::
 
 from __future__ import annotations
 
-import functools
 
-
-@functools.lru_cache(maxsize=4096)
 def slug(election_id: str) -> str:
     """An election id as a file or folder name: "lavote:4324" → "lavote-4324"."""
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in election_id)
