@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "racedesk"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "racedesk"
 #: Longest function outside tests, unless a comment in it says why it must be longer.
 MOST_LINES = 80
 #: The words a comment uses to say why a function is long.
@@ -126,7 +127,9 @@ def test_the_engine_keeps_no_module_global_cache() -> None:
 
 
 def _long_functions() -> Iterator[str]:
-    for path, tree in modules():
+    benchmarks = sorted((ROOT / "benchmarks").glob("*.py"))
+    scripts = [(path, ast.parse(path.read_text(), filename=str(path))) for path in benchmarks]
+    for path, tree in [*modules(), *scripts]:
         lines = path.read_text().splitlines()
         for node in ast.walk(tree):
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -134,10 +137,11 @@ def _long_functions() -> Iterator[str]:
             length = (node.end_lineno or node.lineno) - node.lineno + 1
             body = "\n".join(lines[node.lineno - 1 : node.end_lineno])
             if length > MOST_LINES and WHY not in body:
-                yield f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} ({length} lines)"
+                yield f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)"
 
 
 def test_no_function_is_longer_than_80_lines_unless_it_says_why() -> None:
+    """In the package and the benchmarks (everything but the tests)."""
     long = list(_long_functions())
     assert not long, "\n".join(long)
 
