@@ -9,8 +9,6 @@ watchable pace while the dashboard serves it live.
 from __future__ import annotations
 
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 from racedesk.desk import Desk, load_params
@@ -45,6 +43,7 @@ def terminal_replay(canvasses: list[Canvass]) -> None:
 
 def live_replay(canvasses: list[Canvass], *, pace: float, port: int) -> None:
     """Serve the dashboard over a fresh database and feed it the scenario, one release per ``pace``."""
+    from racedesk.desk.watch import replay_in_background
     from racedesk.publish.web.server import serve
     from racedesk.store import open_store
 
@@ -55,14 +54,8 @@ def live_replay(canvasses: list[Canvass], *, pace: float, port: int) -> None:
         for report in canvass.reports:
             desk.add_outstanding(canvass.election.id, report)
 
-    def feed() -> None:
-        time.sleep(max(pace, 1.0))
-        for canvass in canvasses:
-            for release in canvass.releases:
-                desk.ingest_release(release)
-                time.sleep(pace)
-
-    threading.Thread(target=feed, daemon=True).start()
+    releases = [release for canvass in canvasses for release in canvass.releases]
+    replay_in_background(desk, "demo", releases, pace, start_after=max(pace, 1.0))
     out = terminal.console()
     out.print(
         f"[bold]Dashboard:[/bold] http://127.0.0.1:{port}/  (the scenario is replayed there, one update every "

@@ -243,7 +243,7 @@ def test_streams_end_when_the_server_stops(live_desk: Desk) -> None:
 def test_replay_in_background_feeds_open_streams(live_desk: Desk, general_feed: Feed) -> None:
     """``replay_in_background`` (for ``racedesk demo``) lands releases at a pace while the
     server runs; the streams see each one."""
-    from racedesk.publish.web.replay import replay_in_background
+    from racedesk.desk.watch import replay_in_background
 
     with LiveServer(create_app(live_desk, token=None)) as running:
         listener = Listener(f"{running.url}/api/elections/{E}/events")

@@ -7,6 +7,9 @@
   :func:`racedesk.sources.clarity_poll.fetch_new_version`; each new version's file is read and
   ingested; the desk keeps it only when its counts changed.
 
+- :func:`replay_in_background` (``racedesk demo``) feeds a desk a canvass at a watchable pace
+  while a server runs over it.
+
 A payload that cannot be read is quarantined (its bytes and the reason), never dropped.
 """
 
@@ -14,14 +17,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import httpx
 
 from racedesk.desk.ingest import Desk
-from racedesk.errors import InputError, RacedeskError
-from racedesk.model import RawPayload
+from racedesk.errors import InputError, RacedeskError, StoreError
+from racedesk.model import OutstandingReport, RawPayload, Release
 from racedesk.sources import clarity, lavote
 from racedesk.sources.clarity_poll import Fetched, backoff, fetch_new_version
 from racedesk.sources.poll import FAILURES, Backoff, Poller, PollEvent, feed_id, local_time
@@ -171,4 +174,51 @@ def _take_version(
     return result.status, fetched.version
 
 
-__all__ = ["watch_clarity", "watch_source"]
+ReplayItem = bytes | Release | OutstandingReport
+
+
+def replay_in_background(
+    desk: Desk,
+    election_id: str,
+    releases: Sequence[ReplayItem],
+    delay: float,
+    *,
+    start_after: float = 0.0,
+    on_error: Callable[[Exception], None] | None = None,
+) -> tuple[threading.Thread, threading.Event]:
+    """Feed ``releases`` to the desk one every ``delay`` seconds in a daemon thread, while a
+    server runs over the same desk; open pages update from the store as each one lands.
+
+    Items are a feed's payload bytes (``Desk.ingest``), parsed releases
+    (``Desk.ingest_release``) or outstanding reports (``Desk.add_outstanding``, which take no
+    time of their own). Returns the thread and an event that stops it early when set.
+    """
+    stop = threading.Event()
+
+    def run() -> None:
+        if start_after > 0 and stop.wait(start_after):
+            return
+        for i, item in enumerate(releases):
+            if stop.is_set():
+                return
+            try:
+                if isinstance(item, OutstandingReport):
+                    desk.add_outstanding(election_id, item)
+                    continue
+                if isinstance(item, Release):
+                    desk.ingest_release(item)
+                else:
+                    desk.ingest(election_id, item, origin=f"replay #{i}")
+            except (RacedeskError, StoreError) as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+            if i < len(releases) - 1 and stop.wait(delay):
+                return
+
+    thread = threading.Thread(target=run, name=f"racedesk-replay-{election_id}", daemon=True)
+    thread.start()
+    return thread, stop
+
+
+__all__ = ["ReplayItem", "replay_in_background", "watch_clarity", "watch_source"]
