@@ -533,6 +533,84 @@ def demo(
     run_demo(serve_dashboard=serve_dashboard, pace=pace, port=port)
 
 
+# ---- recall petitions (issue 20) ------------------------------------------------------------
+
+recall_app = typer.Typer(
+    help="Recall and initiative petitions: the registrar's random sample, projected by the law "
+    "(2 CCR §§20530–20532, EC §11225, §9115) and with an interval.",
+    no_args_is_help=True,
+)
+app.add_typer(recall_app, name="recall")
+
+
+@recall_app.command("project")
+@_reported
+def recall_project(
+    raw: Annotated[int, typer.Option("--raw", help="Signatures filed (the raw count N).")],
+    sample: Annotated[int, typer.Option("--sample", help="Signatures in the random sample (n).")],
+    valid: Annotated[int, typer.Option("--valid", help="Valid signatures in the sample (v).")],
+    required: Annotated[int, typer.Option("--required", help="Valid signatures required (R).")],
+    duplicates: Annotated[
+        int | None,
+        typer.Option(
+            "--duplicates", help="Duplicates found in the sample (D); omit when not published."
+        ),
+    ] = None,
+    kind: Annotated[
+        str, typer.Option("--kind", help="local-recall (90/110% bands) or initiative (95/110%).")
+    ] = "local-recall",
+    as_json: JsonOption = False,
+) -> None:
+    """Project a petition's valid signatures from the random sample: the law's figure and band,
+    what happens next, an interval and the chance a full count would find enough."""
+    doc = documents.petition_view(raw, sample, valid, duplicates, required, kind)
+    if as_json:
+        _print_json(doc)
+        return
+    _print_petition(doc)
+
+
+def _print_petition(doc: documents.PetitionDoc) -> None:
+    from rich.table import Table
+
+    out = terminal.console()
+    steps = doc.steps
+    table = Table(title=f"{doc.kind} petition: {doc.raw:,} signatures filed", title_justify="left")
+    table.add_column("step (2 CCR)")
+    table.add_column("value", justify="right")
+    rows = [
+        ("validity in the sample (§20530(c))", numbers.pct(steps.validity, 2)),
+        ("uncorrected valid (§20530(d))", numbers.count(steps.uncorrected)),
+        ("value of a signature A (§20531(a))", f"{steps.signature_value:.4f}"),
+        ("weight of a duplicate A(A−1) (§20531(b))", f"{steps.duplicate_weight:,.4f}"),
+        ("estimated duplicates (§20531(c))", numbers.count(steps.estimated_duplicates)),
+        ("projected valid (§20532)", numbers.count(steps.projected_valid)),
+        ("required", numbers.count(doc.required)),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    out.print(f"[bold]{doc.sentence}[/bold]")
+    out.print(f"Next: {doc.decision.next_step}.")
+    if doc.decision.by_when:
+        out.print(f"By when: {doc.decision.by_when}.")
+    for note in doc.notes:
+        out.print(note)
+    if doc.scenarios:
+        scenarios = Table(title="if the sample held duplicates", title_justify="left")
+        for name in ("duplicates among filed", "in the sample", "projected", "of required", "band"):
+            scenarios.add_column(name, justify="right" if name != "band" else "left")
+        for s in doc.scenarios:
+            scenarios.add_row(
+                numbers.pct(s.rate, 0),
+                numbers.count(s.duplicates),
+                f"{s.projected_valid:,} ({s.interval.low:,}–{s.interval.high:,})",
+                numbers.pct(s.share_of_required, 2),
+                s.outcome,
+            )
+        out.print(scenarios)
+
+
 def main() -> None:
     app()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from fractions import Fraction
 
 import msgspec
 
@@ -34,8 +35,9 @@ from racedesk.model.answers import (
     VotesLeft,
 )
 from racedesk.model.election import Contest
+from racedesk.publish import numbers
 from racedesk.publish.words import contest_sentence
-from racedesk.rules import rule_name
+from racedesk.rules import petition, rule_name
 from racedesk.store.base import StoredRelease
 
 SCHEMA_VERSION = 1
@@ -604,6 +606,220 @@ def contest_listing(election: Election, contest: Contest) -> ContestListing:
     )
 
 
+# --- petitions (issue 20) -----------------------------------------------------------------------
+
+
+class PetitionSteps(msgspec.Struct, frozen=True, kw_only=True):
+    """The steps of 2 CCR §§20530–20532 as the regulation rounds them (``validity`` a share to
+    two decimal places of a percentage; ``signature_value`` to four decimal places)."""
+
+    validity: float
+    uncorrected: int
+    signature_value: float
+    duplicate_weight: float
+    estimated_duplicates: int
+    projected_valid: int
+
+
+class PetitionDecision(msgspec.Struct, frozen=True, kw_only=True):
+    """What the sample decides and what happens next (``by_when`` null where unknown)."""
+
+    outcome: petition.SampleOutcome
+    share_of_required: float
+    next_step: str
+    by_when: str | None
+    law: str
+
+
+class PetitionInterval(msgspec.Struct, frozen=True, kw_only=True):
+    """The model's interval around the projected valid signatures, and the duplicates' share of
+    its variance."""
+
+    low: int
+    mid: int
+    high: int
+    level: float
+    sd: float
+    duplicates_share: float
+
+
+class DuplicatesChange(msgspec.Struct, frozen=True, kw_only=True):
+    """The fewest duplicates in the sample that would have put the projection in ``outcome``."""
+
+    outcome: petition.SampleOutcome
+    duplicates: int
+
+
+class DuplicateScenarioRow(msgspec.Struct, frozen=True, kw_only=True):
+    """What a share ``rate`` of surplus duplicates among the raw signatures would have done."""
+
+    rate: float
+    duplicates: int
+    projected_valid: int
+    share_of_required: float
+    outcome: petition.SampleOutcome
+    interval: PetitionInterval
+    probability_sufficient: float
+
+
+class PetitionDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.petition/1``: ``racedesk recall project --json``, a petition's random sample
+    projected by the law and by the model."""
+
+    schema: str = _schema("petition")
+    kind: str
+    raw: int
+    sample: int
+    valid: int
+    duplicates: int | None
+    duplicates_published: bool
+    required: int
+    minimum_sample: int
+    steps: PetitionSteps
+    decision: PetitionDecision
+    interval: PetitionInterval
+    probability_sufficient: float
+    duplicates_to_change: list[DuplicatesChange]
+    scenarios: list[DuplicateScenarioRow]
+    notes: list[str]
+    sentence: str
+
+
+def _petition_interval(interval: petition.ValidInterval) -> PetitionInterval:
+    return PetitionInterval(
+        low=interval.low,
+        mid=interval.mid,
+        high=interval.high,
+        level=interval.level,
+        sd=round(interval.sd, 1),
+        duplicates_share=round(interval.duplicates_share, 4),
+    )
+
+
+def _petition_chance(probability: float, interval: petition.ValidInterval) -> str:
+    """The probability for people: never "0%" or "100%" unless the sample is the petition."""
+    if interval.sd > 0:
+        probability = min(max(probability, 1e-9), 1 - 1e-9)
+    return numbers.chance(probability)
+
+
+def _duplicates_notes(
+    projection: petition.SampleProjection,
+    interval: petition.ValidInterval,
+    changes: Sequence[DuplicatesChange],
+) -> list[str]:
+    """What the duplicates do to the uncertainty, in words; what is missing when they are not
+    published."""
+    found = projection.duplicates
+    weight = f"{float(projection.duplicate_weight):,.1f}"
+    tipping = "; ".join(f"{c.duplicates:,} would make it {c.outcome}" for c in changes)
+    if found is None:
+        notes = [
+            "The registrar has not published the duplicates found in the sample: the projection "
+            "counts none, and the interval is the uncertainty of the sample's validity alone.",
+            f"Each duplicate found in the sample would take {weight} signatures off the projection"
+            + (f" ({tipping})" if tipping else "")
+            + "; the scenarios show what a share of duplicates among the raw signatures would do.",
+        ]
+        return notes
+    if found == 0:
+        return [
+            "No duplicate was found in the sample: the interval is the uncertainty of the sample's "
+            f"validity alone, though each duplicate found would have taken {weight} signatures off."
+        ]
+    share = numbers.pct(interval.duplicates_share, 0)
+    return [
+        f"The {found:,} duplicates found in the sample, each weighing {weight} signatures, make "
+        f"{share} of the uncertainty (variance); the sample's validity makes the rest."
+    ]
+
+
+def _scenario_rows(
+    raw: int, sample: int, valid: int, required: int, kind: str
+) -> list[DuplicateScenarioRow]:
+    """The duplicate scenarios (:func:`racedesk.rules.petition.duplicate_scenarios`) as rows."""
+    return [
+        DuplicateScenarioRow(
+            rate=s.rate,
+            duplicates=s.duplicates,
+            projected_valid=s.projection.projected_valid,
+            share_of_required=float(Fraction(s.projection.projected_valid, required)),
+            outcome=s.outcome,
+            interval=_petition_interval(s.interval),
+            probability_sufficient=s.probability_sufficient,
+        )
+        for s in petition.duplicate_scenarios(raw, sample, valid, required, kind)
+    ]
+
+
+def petition_view(
+    raw: int,
+    sample: int,
+    valid: int,
+    duplicates: int | None,
+    required: int,
+    kind: str = "local-recall",
+) -> PetitionDoc:
+    """A petition's sample projected by the law (:func:`racedesk.rules.petition.project_sample`,
+    its band and next step) and by the model (interval, probability of sufficiency, what
+    duplicates would do)."""
+    projection = petition.project_sample(raw, sample, valid, duplicates)
+    decision = petition.sample_decision(projection.projected_valid, required, kind)
+    interval = petition.projection_interval(projection)
+    probability = petition.probability_sufficient(interval, required)
+    changes = [
+        DuplicatesChange(outcome=o, duplicates=d)
+        for o, d in petition.duplicates_to_change(projection, required, kind)
+    ]
+    scenarios = [] if duplicates is not None else _scenario_rows(raw, sample, valid, required, kind)
+    least = petition.minimum_sample(raw, kind)
+    notes = _duplicates_notes(projection, interval, changes)
+    if sample < least:
+        notes.append(
+            f"The sample of {sample:,} is smaller than the law's least of {least:,} "
+            f"({petition.bands_of(kind).law}); it is projected as drawn."
+        )
+    share = numbers.pct(float(decision.share_of_required), 2)
+    sentence = (
+        f"Projected {projection.projected_valid:,} valid signatures, {share} of the "
+        f"{required:,} required: {decision.outcome} ({decision.law}). "
+        f"The model puts the valid signatures at {interval.low:,}–{interval.high:,} "
+        f"({interval.level:.0%}), a {_petition_chance(probability, interval)} chance that every "
+        "signature checked would be enough."
+    )
+    return PetitionDoc(
+        kind=kind,
+        raw=raw,
+        sample=sample,
+        valid=valid,
+        duplicates=duplicates,
+        duplicates_published=duplicates is not None,
+        required=required,
+        minimum_sample=least,
+        steps=PetitionSteps(
+            validity=float(projection.validity),
+            uncorrected=projection.uncorrected,
+            signature_value=float(projection.signature_value),
+            duplicate_weight=float(projection.duplicate_weight),
+            estimated_duplicates=projection.estimated_duplicates,
+            projected_valid=projection.projected_valid,
+        ),
+        decision=PetitionDecision(
+            outcome=decision.outcome,
+            share_of_required=float(decision.share_of_required),
+            next_step=decision.next_step,
+            by_when=decision.by_when,
+            law=decision.law,
+        ),
+        interval=_petition_interval(interval),
+        probability_sufficient=probability,
+        duplicates_to_change=changes,
+        scenarios=scenarios,
+        notes=notes,
+        sentence=sentence,
+    )
+
+
 __all__ = [
     "ChoiceView",
     "ContestDetail",
@@ -621,6 +837,7 @@ __all__ = [
     "LedgerDoc",
     "LedgerEntry",
     "Margin",
+    "PetitionDoc",
     "ProjectionInfo",
     "ReleaseInfo",
     "ReleaseRow",
@@ -643,6 +860,7 @@ __all__ = [
     "history_view",
     "ledger_entry",
     "ledger_view",
+    "petition_view",
     "release_info",
     "release_view",
     "rule_info",
