@@ -1,0 +1,370 @@
+"""Counting a ranked-choice contest round by round, with RCTab's options.
+
+:func:`tabulate` is the one entry: it walks rounds until the seats are filled, each round
+tallying every active ballot for its highest-ranked continuing candidate, electing those who
+reach the threshold (moving a winner's surplus in multi-winner contests) or else eliminating
+(batch elimination, then the lowest candidate, ties broken by ``tiebreakMode``).
+All state lives in a :class:`_Count` made for one call; nothing is kept between calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_DOWN, Decimal
+
+from racedesk.rcv.contest import (
+    EXHAUSTED,
+    INACTIVE_REASONS,
+    OVERVOTE,
+    UNDECLARED_WRITE_INS,
+    Ballot,
+    RankedContest,
+    RcvRules,
+    Round,
+    Tabulation,
+    TallyResult,
+)
+
+ZERO = Decimal(0)
+
+
+class JavaRandom:
+    """The pseudo-random sequence of Java's ``java.util.Random`` for a seed: the 48-bit linear
+    congruential generator its documentation specifies. RCTab's ``tiebreakMode: random`` draws
+    from one such sequence seeded with ``randomSeed``, so the same seed breaks ties the same way."""
+
+    MULTIPLIER = 0x5DEECE66D
+    MASK = (1 << 48) - 1
+
+    def __init__(self, seed: int) -> None:
+        self.state = (seed ^ self.MULTIPLIER) & self.MASK
+
+    def next_bits(self, bits: int) -> int:
+        """The next ``bits`` random bits (Java's ``next(bits)``), as a non-negative integer."""
+        self.state = (self.state * self.MULTIPLIER + 0xB) & self.MASK
+        return self.state >> (48 - bits)
+
+    def next_double(self) -> float:
+        """A number in [0, 1) made of 53 random bits, as Java's ``nextDouble``."""
+        return ((self.next_bits(26) << 27) + self.next_bits(27)) / float(1 << 53)
+
+
+def cut(amount: Decimal, places: int) -> Decimal:
+    """``amount`` cut (rounded down) to ``places`` decimals: ``decimalPlacesForVoteArithmetic``."""
+    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+
+
+def next_choice(
+    ballot: Ballot, continuing: frozenset[str], rules: RcvRules
+) -> tuple[str | None, str | None]:
+    """The continuing candidate ``ballot`` counts for, or why it no longer counts.
+
+    Walks the ranks in order: a rank past ``maxRankingsAllowed`` ends the ballot; a gap of more
+    than ``maxSkippedRanksAllowed`` unmarked ranks makes it inactive (skippedRankings); a
+    candidate ranked again makes it inactive when ``exhaustOnDuplicateCandidate``
+    (repeatedRankings); an overvoted rank follows ``overvoteRule``; a ballot whose ranks run
+    out is inactive by exhausted choices. Returns ``(candidate, None)`` or ``(None, reason)``.
+    """
+    last_rank = 0
+    seen: set[str] = set()
+    for rank, marks in ballot.rankings:
+        if rules.max_rankings is not None and rank > rules.max_rankings:
+            break
+        if rules.max_skipped_ranks is not None and rank - last_rank - 1 > rules.max_skipped_ranks:
+            return None, "skippedRankings"
+        last_rank = rank
+        if rules.exhaust_on_duplicate and not seen.isdisjoint(marks):
+            return None, "repeatedRankings"
+        seen.update(marks)
+        if len(marks) > 1 or OVERVOTE in marks:
+            chosen = _overvoted_rank(marks, continuing, rules.overvote_rule)
+            if chosen == "":
+                continue
+            if chosen is None:
+                return None, "overvotes"
+            return chosen, None
+        if marks[0] in continuing:
+            return marks[0], None
+    return None, "exhaustedChoices"
+
+
+def _overvoted_rank(marks: tuple[str, ...], continuing: frozenset[str], rule: str) -> str | None:
+    """What an overvoted rank gives under ``overvoteRule``: None (the ballot is inactive by
+    overvote), "" (skip to the next rank) or the one continuing candidate marked there
+    (``exhaustIfMultipleContinuing``)."""
+    if rule == "alwaysSkipToNextRank":
+        return ""
+    if rule == "exhaustIfMultipleContinuing" and OVERVOTE not in marks:
+        live = [m for m in marks if m in continuing]
+        if not live:
+            return ""
+        if len(live) == 1:
+            return live[0]
+    return None
+
+
+class _Count:
+    """The working state of one tabulation: each ballot's weight and holder, the inactive
+    ballots by reason, the continuing and elected candidates, and the tie-break sequence."""
+
+    def __init__(self, contest: RankedContest) -> None:
+        self.contest = contest
+        self.rules = contest.rules
+        counted = [b for b in contest.ballots if b.rankings]
+        self.ballots: list[Ballot] = counted
+        self.weights: list[Decimal] = [Decimal(1)] * len(counted)
+        self.holders: list[str | None] = [None] * len(counted)
+        self.inactive: dict[str, Decimal] = {reason: ZERO for reason in INACTIVE_REASONS}
+        self.continuing: set[str] = set(contest.candidates) - set(contest.excluded)
+        self.elected: list[str] = []
+        #: Tallies of winners whose surplus has moved: they keep the threshold.
+        self.fixed: dict[str, Decimal] = {}
+        self.random = JavaRandom(self.rules.random_seed)
+
+    def standing(self) -> list[str]:
+        """Candidates still in the tally (continuing or elected), in configuration order."""
+        live = self.continuing | set(self.elected)
+        return [c for c in self.contest.candidates if c in live]
+
+    def allocate(self, indices: Iterable[int]) -> dict[str, Decimal]:
+        """Give each ballot of ``indices`` to its next continuing choice (or make it
+        inactive); returns where their weight went (:data:`EXHAUSTED` for the inactive)."""
+        moved: dict[str, Decimal] = {}
+        live = frozenset(self.continuing)
+        for i in indices:
+            candidate, reason = next_choice(self.ballots[i], live, self.rules)
+            self.holders[i] = candidate
+            key = EXHAUSTED if candidate is None else candidate
+            moved[key] = moved.get(key, ZERO) + self.weights[i]
+            if reason is not None:
+                self.inactive[reason] += self.weights[i]
+        return {key: amount for key, amount in moved.items() if amount}
+
+    def tally(self) -> dict[str, Decimal]:
+        """Votes of each candidate still in the tally."""
+        totals = {c: ZERO for c in self.standing()}
+        for holder, weight in zip(self.holders, self.weights, strict=True):
+            if holder is not None:
+                totals[holder] += weight
+        totals.update(self.fixed)
+        return totals
+
+    def held_by(self, candidates: Iterable[str]) -> dict[str, list[int]]:
+        """The ballots each of ``candidates`` holds now."""
+        wanted: dict[str, list[int]] = {c: [] for c in candidates}
+        for i, holder in enumerate(self.holders):
+            if holder in wanted:
+                wanted[holder].append(i)
+        return wanted
+
+    def break_tie(self, tied: Sequence[str], *, loser: bool) -> str:
+        """One of ``tied`` by ``tiebreakMode``: with ``useCandidateOrder`` the last in the
+        configuration's order when choosing whom to eliminate (``loser``), the first when
+        choosing whom to elect; with ``random`` the candidate at a draw of the seeded sequence
+        among the tied sorted by name."""
+        if self.rules.tiebreak_mode == "random":
+            names = sorted(tied)
+            return names[int(self.random.next_double() * len(names))]
+        ordered = [c for c in self.contest.candidates if c in tied]
+        return ordered[-1] if loser else ordered[0]
+
+
+def threshold_for(active: Decimal, rules: RcvRules) -> Decimal:
+    """The votes that elect, from the ``active`` votes: a share
+    (``multiSeatBottomsUpPercentageThreshold``) in bottoms-up contests; else the Droop quota
+    ``active / (numberOfWinners + 1)``, cut to whole votes plus one, or when
+    ``nonIntegerWinningThreshold`` cut to ``decimalPlacesForVoteArithmetic`` plus one unit of
+    the last place; or the Hare quota ``active / numberOfWinners`` when ``hareQuota``."""
+    places = rules.decimal_places
+    if rules.bottoms_up_percentage is not None:
+        return cut(active * rules.bottoms_up_percentage / 100, places)
+    seats = max(rules.seats, 1)
+    if rules.hare_quota:
+        return cut(active / seats, places)
+    quota = active / (seats + 1)
+    if rules.non_integer_threshold:
+        return cut(quota, places) + Decimal(1).scaleb(-places)
+    return cut(quota, 0) + 1
+
+
+def batch_losers(tally: dict[str, Decimal]) -> list[str]:
+    """The candidates ``batchElimination`` removes at once: the longest run of the lowest,
+    by votes, whose votes together are fewer than those of the candidate just above them
+    (so none of them could overtake anyone by the others' transfers). Empty when that run
+    is a single candidate (the ordinary elimination then applies)."""
+    ordered = sorted(tally.items(), key=lambda item: item[1])
+    running = ZERO
+    cut_at = 0
+    for index in range(len(ordered) - 1):
+        running += ordered[index][1]
+        if running < ordered[index + 1][1]:
+            cut_at = index + 1
+    losers = [name for name, _ in ordered[:cut_at]]
+    return losers if len(losers) > 1 else []
+
+
+def tabulate(contest: RankedContest) -> Tabulation:
+    """Count ``contest`` round by round until its seats are filled (``winnerElectionMode``):
+    ``singleWinnerMajority`` (instant runoff; with ``continueUntilTwoCandidatesRemain`` the
+    eliminations go on after the winner is found until two candidates are left),
+    ``multiWinnerAllowMultipleWinnersPerRound`` (every candidate at the threshold elected in the
+    round, surpluses moved by fractions) and ``bottomsUpUsingPercentageThreshold`` (eliminate
+    until every continuing candidate holds the share). ``stopTabulationEarlyAfterRound`` ends
+    the count early."""
+    count = _Count(contest)
+    count.allocate(range(len(count.ballots)))
+    rounds: list[Round] = []
+    threshold: Decimal | None = None
+    while True:
+        tally = count.tally()
+        threshold = _round_threshold(count, tally, threshold, first=not rounds)
+        inactive = dict(count.inactive)
+        results, spilled = _decide(count, tally, threshold)
+        rounds.append(Round(len(rounds) + 1, tally, threshold, inactive, tuple(results)))
+        if spilled is not None:
+            tally = count.tally()
+            final = Round(len(rounds) + 1, tally, threshold, dict(count.inactive), (), spilled)
+            rounds.append(final)
+        last = contest.rules.stop_after_round
+        if _finished(count, results) or spilled is not None or len(rounds) == last:
+            break
+    return Tabulation(
+        contest=contest.name,
+        rounds=tuple(rounds),
+        winners=tuple(count.elected),
+        candidates=tuple(c for c in contest.candidates if c not in contest.excluded),
+        total_ballots=len(contest.ballots),
+        undervotes=len(contest.ballots) - len(count.ballots),
+        seats=contest.rules.seats,
+    )
+
+
+def _round_threshold(
+    count: _Count, tally: dict[str, Decimal], previous: Decimal | None, *, first: bool
+) -> Decimal:
+    """This round's threshold: recomputed from the round's votes in single-winner and
+    bottoms-up contests until a winner is found (unless ``doesFirstRoundDetermineThreshold``),
+    fixed by the first round in multi-winner ones."""
+    rules = count.rules
+    if previous is not None and not first:
+        fixed = (
+            count.elected
+            or rules.first_round_sets_threshold
+            or rules.winner_mode == "multiWinnerAllowMultipleWinnersPerRound"
+        )
+        if fixed:
+            return previous
+    return threshold_for(sum(tally.values(), ZERO), rules)
+
+
+def _finished(count: _Count, results: Sequence[TallyResult]) -> bool:
+    """Whether the count is over after a round: every seat filled (bottoms-up: somebody
+    elected), and with ``continueUntilTwoCandidatesRemain`` no more than two candidates left."""
+    rules = count.rules
+    if rules.winner_mode == "bottomsUpUsingPercentageThreshold":
+        return bool(count.elected)
+    if len(count.elected) < max(rules.seats, 1):
+        return not count.continuing
+    if rules.continue_until_two:
+        # RCTab shows the two left in a round of their own after the last elimination.
+        eliminated = any(r.action == "eliminated" for r in results)
+        return len(count.standing()) <= 2 and not eliminated
+    return True
+
+
+def _decide(
+    count: _Count, tally: dict[str, Decimal], threshold: Decimal
+) -> tuple[list[TallyResult], Decimal | None]:
+    """What a round does: elect (and move surpluses) or eliminate. The second value is the
+    surplus left with no seat to go to, when this round filled the last seats of a
+    multi-winner count (RCTab then shows one more round)."""
+    rules = count.rules
+    live = {c: tally[c] for c in count.continuing}
+    if rules.winner_mode == "bottomsUpUsingPercentageThreshold":
+        if live and all(votes >= threshold for votes in live.values()):
+            winners = [c for c in count.contest.candidates if c in live]
+            return _elect(count, winners, tally, threshold, move_surplus=False), None
+        return _eliminate(count, live), None
+    seats_left = max(rules.seats, 1) - len(count.elected)
+    if seats_left <= 0:
+        return ([] if len(count.standing()) <= 2 else _eliminate(count, live)), None
+    reached = sorted((c for c in live if live[c] >= threshold), key=lambda c: -live[c])
+    if len(live) <= seats_left:
+        reached = sorted(live, key=lambda c: -live[c])
+    if not reached and rules.seats <= 1 and len(live) <= 2:
+        top = max(live.values())
+        reached = [count.break_tie([c for c in live if live[c] == top], loser=False)]
+    if not reached:
+        return _eliminate(count, live), None
+    winners = [c for c in count.contest.candidates if c in reached[:seats_left]]
+    multi = rules.winner_mode == "multiWinnerAllowMultipleWinnersPerRound"
+    results = _elect(count, winners, tally, threshold, move_surplus=multi)
+    if multi and len(count.elected) >= rules.seats:
+        spilled = sum((r.transfers.get(EXHAUSTED, ZERO) for r in results), ZERO)
+        if any(r.transfers for r in results):
+            return results, spilled
+    return results, None
+
+
+def _elect(
+    count: _Count,
+    winners: Sequence[str],
+    tally: dict[str, Decimal],
+    threshold: Decimal,
+    *,
+    move_surplus: bool,
+) -> list[TallyResult]:
+    """Elect ``winners``; in multi-winner counts each winner's surplus (votes over the
+    threshold) moves on: every ballot the winner holds passes on its weight times
+    surplus / votes (that fraction and each ballot's share cut to
+    ``decimalPlacesForVoteArithmetic``), the winner keeps the threshold, and what the cutting
+    lost is the ``residual surplus``."""
+    count.elected.extend(winners)
+    count.continuing -= set(winners)
+    if not move_surplus:
+        return [TallyResult("elected", c, {}) for c in winners]
+    places = count.rules.decimal_places
+    held = count.held_by(winners)
+    filled = len(count.elected) >= count.rules.seats
+    results = []
+    for winner in winners:
+        votes = tally[winner]
+        if votes <= threshold:  # elected as one of the last left: nothing to pass on
+            results.append(TallyResult("elected", winner, {}))
+            continue
+        fraction = cut((votes - threshold) / votes, places)
+        for i in held[winner]:
+            count.weights[i] = cut(count.weights[i] * fraction, places)
+        count.fixed[winner] = threshold
+        if filled:
+            moved = {EXHAUSTED: sum((count.weights[i] for i in held[winner]), ZERO)}
+            for i in held[winner]:
+                count.holders[i] = None
+        else:
+            moved = count.allocate(held[winner])
+        moved = {k: v for k, v in moved.items() if v}
+        residual = votes - threshold - sum(moved.values(), ZERO)
+        if residual:
+            moved["residual surplus"] = residual
+        results.append(TallyResult("elected", winner, moved))
+    return results
+
+
+def _eliminate(count: _Count, live: dict[str, Decimal]) -> list[TallyResult]:
+    """Eliminate this round's losers and move their ballots on: every continuing candidate
+    under ``minimumVoteThreshold``; else with ``batchElimination`` the run of
+    :func:`batch_losers`; else the one with fewest votes, ties broken by ``tiebreakMode``.
+    Undeclared write-ins holding votes go first, alone. Losers are reported by name."""
+    rules = count.rules
+    losers = [c for c in live if live[c] < rules.minimum_vote_threshold]
+    if not losers and live.get(UNDECLARED_WRITE_INS, ZERO) > 0:
+        losers = [UNDECLARED_WRITE_INS]
+    if not losers and rules.batch_elimination:
+        losers = batch_losers(live)
+    if not losers:
+        fewest = min(live.values())
+        losers = [count.break_tie([c for c in live if live[c] == fewest], loser=True)]
+    losers.sort()
+    count.continuing -= set(losers)
+    held = count.held_by(losers)
+    return [TallyResult("eliminated", c, count.allocate(held[c])) for c in losers]
