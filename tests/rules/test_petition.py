@@ -132,6 +132,22 @@ def test_irvine_rounds_the_duplicates_up_as_the_regulation_says() -> None:
     p = project_sample(10_007, 500, 262, 1)
     assert (p.estimated_duplicates, p.projected_valid) == (381, 4_863)
     assert minimum_sample(10_007, "initiative") == 500
+    decision = sample_decision(p.projected_valid, 8_738, "initiative")
+    assert (decision.outcome, decision.law, decision.by_when) == (
+        "insufficient",
+        "EC §9115(f)",
+        None,
+    )
+    assert "§11226" not in decision.next_step  # a recall's rule, not an initiative's
+
+
+def test_an_insufficient_recall_petition_stays_on_file() -> None:
+    decision = sample_decision(899, 1_000)
+    assert (decision.outcome, decision.law) == ("insufficient", "EC §11225(e)")
+    assert decision.next_step.endswith("remains on file (EC §11226)")
+    assert sample_decision(900, 1_000).outcome == "full count"  # 90% itself is a full count
+    assert sample_decision(1_100, 1_000).outcome == "full count"  # 110% is not more than 110%
+    assert sample_decision(1_101, 1_000).outcome == "sufficient"
 
 
 def test_gascon_2022_as_published_is_a_full_count(worked: dict[str, dict[str, str]]) -> None:

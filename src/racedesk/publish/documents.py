@@ -712,7 +712,10 @@ def _duplicates_notes(
     published."""
     found = projection.duplicates
     weight = f"{float(projection.duplicate_weight):,.1f}"
-    tipping = "; ".join(f"{c.duplicates:,} would make it {c.outcome}" for c in changes)
+    tipping = "; ".join(
+        f"{c.duplicates:,} would make it {'a full count' if c.outcome == 'full count' else c.outcome}"
+        for c in changes
+    )
     if found is None:
         notes = [
             "The registrar has not published the duplicates found in the sample: the projection "
@@ -728,9 +731,11 @@ def _duplicates_notes(
             f"validity alone, though each duplicate found would have taken {weight} signatures off."
         ]
     share = numbers.pct(interval.duplicates_share, 0)
+    which = "The one duplicate" if found == 1 else f"The {found:,} duplicates"
+    weighs, make = ("weighing", "makes") if found == 1 else ("each weighing", "make")
     return [
-        f"The {found:,} duplicates found in the sample, each weighing {weight} signatures, make "
-        f"{share} of the uncertainty (variance); the sample's validity makes the rest."
+        f"{which} found in the sample, {weighs} {weight} signatures, {make} {share} of the "
+        "uncertainty (variance); the sample's validity makes the rest."
     ]
 
 

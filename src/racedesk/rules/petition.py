@@ -218,15 +218,18 @@ def sample_outcome(projected: int, required: int, kind: str = "local-recall") ->
     return "full count"
 
 
+#: What the elections official does next after the sample, by outcome.
 _NEXT_STEPS: Final = MappingProxyType(
     {
-        "sufficient": "the elections official certifies the petition sufficient without checking every signature",
-        "full count": "the elections official examines and verifies every signature filed; the petition is "
-        "sufficient if the valid ones are more than required",
-        "insufficient": "the elections official certifies the petition insufficient; no action is taken on it, "
-        "but it remains on file (EC §11226)",
+        "sufficient": "the elections official certifies the petition sufficient without checking "
+        "every signature",
+        "full count": "the elections official examines and verifies every signature filed; the "
+        "petition is sufficient if the valid ones are more than required",
+        "insufficient": "the elections official certifies the petition insufficient",
     }
 )
+#: EC §11226: what becomes of an insufficient recall petition.
+_RECALL_ON_FILE: Final = "; no action is taken on it, but it remains on file (EC §11226)"
 _SUBDIVISION: Final = MappingProxyType(
     {
         ("local-recall", "sufficient"): "EC §11225(c)",
@@ -246,12 +249,14 @@ _RECALL_DEADLINE: Final = (
 
 def sample_decision(projected: int, required: int, kind: str = "local-recall") -> SampleDecision:
     """What the sample decides (:func:`sample_outcome`), the projected share of the requirement,
-    the next step the law prescribes and, for a local recall, its deadline (EC §11225(a)–(b))."""
+    the next step the law prescribes (an insufficient recall petition stays on file, EC §11226)
+    and, for a local recall, its deadline (EC §11225(a)–(b))."""
     outcome = sample_outcome(projected, required, kind)
     return SampleDecision(
         outcome=outcome,
         share_of_required=Fraction(projected, required),
-        next_step=_NEXT_STEPS[outcome],
+        next_step=_NEXT_STEPS[outcome]
+        + (_RECALL_ON_FILE if kind == "local-recall" and outcome == "insufficient" else ""),
         by_when=_RECALL_DEADLINE if kind == "local-recall" else None,
         law=_SUBDIVISION[(kind, outcome)],
     )
