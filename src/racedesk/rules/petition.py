@@ -91,8 +91,8 @@ def bands_of(kind: str) -> Bands:
 def required_signatures(registered: int) -> int:
     """The valid signatures a local recall needs (EC §11221(a)): 30% of the registered voters
     under 1,000, 25% from 1,000, 20% from 10,000, 15% from 50,000, 10% from 100,000, of the
-    registration reported before the petition form was approved. "Not less than" the share, so
-    a fraction of a signature rounds up."""
+    registration reported before the petition form was approved. The share is a floor, so a
+    fraction of a signature rounds up."""
     if registered < 0:
         raise InputError(f"registered voters cannot be negative ({registered})", where="petition")
     share = next((s for below, s in _REQUIRED_SHARES if registered < below), _LARGEST_SHARE)
