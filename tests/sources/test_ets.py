@@ -110,7 +110,8 @@ def test_rules_follow_the_la_feed(ets_dir: Path) -> None:
     )
     judge = general.contest("063")
     assert judge.title == "SUPREME COURT JUSTICES: CHIEF JUSTICE CAROL A CORRIGAN"
-    assert judge.kind == "measure" and judge.rule.threshold == "1/2"
+    assert judge.kind == "retention" and judge.rule.kind == "retention"
+    assert judge.rule.threshold == "1/2"  # retained by more than half (Cal. Const. art. VI §16)
     assert [k.id for k in judge.choices] == ["yes", "no"]
     assert general.registration == 5_200_514  # the county-wide contests' DR line
 

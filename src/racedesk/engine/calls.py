@@ -195,6 +195,10 @@ def decide(
 ) -> Verdict:
     """The desk's verdict on one contest after a usable release (module docstring): too early
     without the evidence, else the rule family's (:meth:`RuleLogic.verdict`)."""
+    logic = logic or logic_for(contest.rule)
+    never = logic.uncallable(contest)
+    if never:
+        return Verdict("too early", (), never)
     count = read_count(contest, state)
     if count is None:
         return Verdict("too early", (), "no estimate of the votes left")
@@ -203,7 +207,6 @@ def decide(
     lacking = _evidence(count, releases_counted, params)
     if lacking:
         return Verdict("too early", (), lacking)
-    logic = logic or logic_for(contest.rule)
     return logic.verdict(contest, count, projection, judge or CallJudge(params))
 
 

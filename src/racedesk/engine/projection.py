@@ -342,8 +342,8 @@ def project_all(
     """Every projectable contest's projection after the last usable release of ``good``.
 
     ``states`` are the contests' states on that release (in the election's order); the recent
-    batches are read from ``good``. Contests with no votes counted, or whose votes left are
-    unknown, are left out. ``ballots_left`` is not needed beyond what each state's votes left
+    batches are read from ``good``. Contests with no votes counted, whose votes left are
+    unknown, or whose rule cannot be projected (:meth:`RuleLogic.uncallable`) are left out. ``ballots_left`` is not needed beyond what each state's votes left
     already carries; it is part of the signature so the county-wide estimate can inform the
     model later without changing callers.
     """
@@ -355,6 +355,9 @@ def project_all(
     for state in states:
         contest = contests.get(state.contest_id)
         if contest is None:
+            continue
+        logic = index.logic(contest.id) if index is not None else logic_for(contest.rule)
+        if logic.uncallable(contest):
             continue
         earlier = earlier_counts.get(state.contest_id)
         prep = prepare(contest, state, earlier.votes if earlier is not None else None, params)

@@ -12,8 +12,10 @@ from typing import Literal
 
 import msgspec
 
-RuleKind = Literal["plurality", "majority_or_runoff", "top_two", "measure", "recall"]
-ContestKind = Literal["candidate", "measure", "recall"]
+RuleKind = Literal[
+    "plurality", "majority_or_runoff", "top_two", "measure", "recall", "retention", "unknown"
+]
+ContestKind = Literal["candidate", "measure", "recall", "retention"]
 ElectionKind = Literal["general", "primary", "special"]
 
 
@@ -30,6 +32,10 @@ class Rule(msgspec.Struct, frozen=True, kw_only=True):
       second threshold that applies under ``condition`` (kept verbatim), for texts like
       "2/3 votes, 55% if prop 5 passes".
     - ``recall``: a yes/no recall question, passed by more than half (EC §11000 ff.).
+    - ``retention``: a judge's retention, yes/no: retained when yes has more than half of the
+      votes on the question (California Constitution art. VI §16).
+    - ``unknown``: a contest of a type racedesk does not know (``text`` says which): its counts
+      are kept and shown, never projected or called, until a contest-rules file sets its rule.
 
     ``text`` keeps the feed's own words for the rule (for example ``MeasurePassRate``). What a
     rule means (standings, outcomes, calls) is its family's, in :mod:`racedesk.rules`.

@@ -534,6 +534,16 @@ def _contest(
             PrimaryPartyIds=[pid] if (pid := parties.id(contest.party)) else None,
             VotesAllowed=rule.votes_allowed,
         )
+    elif contest.kind == "retention":
+        judge = object_id("can", contest.id) + "._retained"
+        people.append(_typed("Candidate", **{"@id": judge}, BallotName=_itext(retained(contest))))
+        node = _typed(
+            "RetentionContest",
+            **fields,
+            PassageThreshold=_itext(rule.text) if rule.text else None,
+            Type="ballot-measure",
+            CandidateId=judge,
+        )
     else:
         node = _typed(
             "BallotMeasureContest",
@@ -542,6 +552,13 @@ def _contest(
             Type="recall" if contest.kind == "recall" else "ballot-measure",
         )
     return node, people
+
+
+def retained(contest: Contest) -> str:
+    """Who a retention contest is about: the name after the title's last dash ("For Associate
+    Justice of the Supreme Court - GOODWIN LIU" → "GOODWIN LIU"), else the title."""
+    head, dash, name = contest.title.rpartition(" - ")
+    return name.strip() if dash and head and name.strip() else contest.title
 
 
 def _other_counts(count: ContestCount | None) -> list[Node]:
@@ -668,6 +685,8 @@ XML_ORDER: dict[str, tuple[str, ...]] = {
         + " NumberElected NumberRunoff OfficeIds PrimaryPartyIds VotesAllowed",
         "BallotMeasureContest": _CONTEST + " ConStatement EffectOfAbstain FullText InfoUri "
         "PassageThreshold ProStatement SummaryText Type OtherType",
+        "RetentionContest": _CONTEST + " ConStatement EffectOfAbstain FullText InfoUri "
+        "PassageThreshold ProStatement SummaryText Type OtherType CandidateId OfficeId",
         "CandidateSelection": "SequenceOrder VoteCounts CandidateIds EndorsementPartyIds IsWriteIn",
         "BallotMeasureSelection": "SequenceOrder VoteCounts ExternalIdentifier Selection",
         "Candidate": "BallotName CampaignSlogan ContactInformation ExternalIdentifier FileDate "

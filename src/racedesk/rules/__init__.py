@@ -2,7 +2,10 @@
 
 - :mod:`racedesk.rules.places`: plurality (vote for N elects N) and top-two (Prop 14);
 - :mod:`racedesk.rules.runoff`: majority-or-runoff (EC §8140–8142);
-- :mod:`racedesk.rules.threshold`: measures and recalls, yes against a threshold;
+- :mod:`racedesk.rules.threshold`: measures, recalls and judges' retentions, yes against a
+  threshold;
+- :mod:`racedesk.rules.unknown`: a contest of a type racedesk does not know (counted, shown,
+  never projected or called);
 - :mod:`racedesk.rules.california`: how a California feed's contest says which rule it has.
 
 Each family answers every rule question (:class:`racedesk.rules.base.RuleLogic`): what the
@@ -16,7 +19,8 @@ from racedesk.model import Rule
 from racedesk.rules.base import CALL_STATUSES, Count, Judge, RuleLogic, Verdict
 from racedesk.rules.places import Plurality, TopTwo
 from racedesk.rules.runoff import MajorityOrRunoff
-from racedesk.rules.threshold import Measure, Recall
+from racedesk.rules.threshold import Measure, Recall, Retention
+from racedesk.rules.unknown import Unknown
 
 #: The logic of each rule kind.
 FAMILIES: dict[str, type[RuleLogic]] = {
@@ -25,7 +29,13 @@ FAMILIES: dict[str, type[RuleLogic]] = {
     "majority_or_runoff": MajorityOrRunoff,
     "measure": Measure,
     "recall": Recall,
+    "retention": Retention,
+    "unknown": Unknown,
 }
+
+
+#: The rules a user can set in a contest-rules file (all but ``unknown``).
+SETTABLE: tuple[str, ...] = tuple(kind for kind in FAMILIES if kind != "unknown")
 
 
 def logic_for(rule: Rule) -> RuleLogic:
@@ -41,6 +51,7 @@ def rule_name(rule: Rule) -> str:
 __all__ = [
     "CALL_STATUSES",
     "FAMILIES",
+    "SETTABLE",
     "Count",
     "Judge",
     "RuleLogic",

@@ -153,6 +153,10 @@ class RuleLogic:
         """How many top places the choices compete for (seats or runoff places; 0: none)."""
         return 0
 
+    def uncallable(self, contest: Contest) -> str:
+        """Why the contest can never be projected or called under this rule ("" when it can)."""
+        return ""
+
     def default_advance(self, seats: int) -> int:
         """How many choices advance when the rule's writer does not say (0: none advance)."""
         return 0

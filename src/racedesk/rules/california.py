@@ -10,6 +10,10 @@
   verbatim; no words is a simple majority (California Constitution art. II §10(a)); words
   racedesk cannot read keep no threshold, so that the standing says "rule unknown" rather than
   guess. Recalls pass by more than half (EC §11000 ff.).
+- **Judges' retention** (LA's ``"Type": "Judicial"``, ``.ets`` JC records): yes/no, retained
+  with more than half of the votes on the question (California Constitution art. VI §16).
+- **A type racedesk does not know** keeps its counts under an ``unknown`` rule
+  (:mod:`racedesk.rules.unknown`): shown, never projected or called.
 
 Every adapter of a California feed (LA County's JSON and ``.ets``, NIST CDF reports) asks here.
 """
@@ -131,4 +135,26 @@ def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
                 text=f"the {vote_for} with the most votes win" if vote_for > 1 else "most votes wins")  # fmt: skip
 
 
-__all__ = ["MAJORITY_GROUPS", "candidate_rule", "measure_rule", "votes_allowed"]
+def retention_rule() -> Rule:
+    """A judge's retention (California Constitution art. VI §16): retained with more than half
+    of the votes on the question."""
+    return Rule(
+        kind="retention",
+        threshold="1/2",
+        text="retained with more than half of the votes (Cal. Const. art. VI §16)",
+    )
+
+
+def unknown_rule(type_text: str) -> Rule:
+    """The rule of a contest whose type racedesk does not know: kept verbatim, never called."""
+    return Rule(kind="unknown", text=f"contest type {type_text!r}")
+
+
+__all__ = [
+    "MAJORITY_GROUPS",
+    "candidate_rule",
+    "measure_rule",
+    "retention_rule",
+    "unknown_rule",
+    "votes_allowed",
+]

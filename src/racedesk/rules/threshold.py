@@ -313,6 +313,28 @@ class Measure(Question):
     """A measure at its threshold."""
 
 
+class Retention(Question):
+    """A judge's retention: retained when yes has more than half of the votes on the question
+    (California Constitution art. VI §16; recounts, EC §§16700 ff.)."""
+
+    contest_kind: ClassVar[ContestKind] = "retention"
+
+    def name(self) -> str:
+        return "retained with more than half of the votes on the question"
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.rule.threshold is not None and parse_threshold(self.rule.threshold) != Fraction(
+            1, 2
+        ):
+            return [
+                (
+                    "threshold",
+                    "a judge is retained by more than half (Cal. Const. art. VI §16): threshold 1/2",
+                )
+            ]
+        return super().problems()
+
+
 class Recall(Question):
     """A recall question: more than half removes the officer (EC §11000 ff.)."""
 
@@ -471,6 +493,7 @@ __all__ = [
     "Measure",
     "Question",
     "Recall",
+    "Retention",
     "Threshold",
     "ThresholdFacts",
     "need_interval",

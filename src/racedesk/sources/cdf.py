@@ -58,7 +58,7 @@ from racedesk.model import (
 )
 from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.rules import logic_for
-from racedesk.rules.california import measure_rule
+from racedesk.rules.california import measure_rule, retention_rule
 from racedesk.sources import safety
 from racedesk.sources.base import (
     MAX_PAYLOAD_BYTES,
@@ -995,6 +995,8 @@ class _ContestReader:
         kind: ContestKind
         if cls in ("CandidateContest", "PartyContest"):
             kind = "candidate"
+        elif cls == "RetentionContest":
+            kind = "retention"
         elif measure_type == "recall":
             kind = "recall"
         else:
@@ -1053,6 +1055,8 @@ class _ContestReader:
             return kind, Rule(
                 kind="recall", threshold="1/2", text=threshold_text or "Majority of votes cast"
             )
+        if kind == "retention":
+            return kind, retention_rule()
         return kind, measure_rule(threshold_text, variation=variation)
 
     # --- counts ---------------------------------------------------------------------------------

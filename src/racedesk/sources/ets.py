@@ -48,7 +48,7 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
-from racedesk.rules.california import candidate_rule, measure_rule
+from racedesk.rules.california import candidate_rule, measure_rule, retention_rule
 from racedesk.sources import safety
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, only_release
 from racedesk.sources.lavote import LA_TIME
@@ -143,11 +143,7 @@ def _header(titles: list[str], where: str) -> tuple[date, str, str]:
 
 def _rule(c: _Contest, primary: bool) -> tuple[ContestKind, Rule]:
     if c.record == "JC":
-        return "measure", Rule(
-            kind="measure",
-            threshold="1/2",
-            text="retained with more than half of the votes (Cal. Const. art. VI §16)",
-        )
+        return "retention", retention_rule()
     if c.record == "MC":
         recall = "RECALL" in c.title.upper()
         rule = measure_rule(c.threshold_text.strip("() ").capitalize(), recall=recall)

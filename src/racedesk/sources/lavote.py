@@ -29,7 +29,14 @@ import msgspec
 
 from racedesk.errors import InputError, UnknownReferenceError
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
-from racedesk.rules.california import candidate_rule, measure_rule, votes_allowed
+from racedesk.rules import logic_for
+from racedesk.rules.california import (
+    candidate_rule,
+    measure_rule,
+    retention_rule,
+    unknown_rule,
+    votes_allowed,
+)
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease
 
 NAME = "lavote"
@@ -128,6 +135,27 @@ def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, where: str, what: s
 # --- election -----------------------------------------------------------------------------------
 
 
+def _rule(c: _Contest, primary: bool, group: str, where: str) -> Rule:
+    """A contest's rule from its ``Type`` (:mod:`racedesk.rules.california`): a measure (a
+    recall when its title says so), a judge's retention (``Judicial``), a candidate contest;
+    a type racedesk does not know keeps its counts under an unknown rule."""
+    kind_text = c.Type.strip().lower()
+    if kind_text == "measure":
+        return measure_rule(c.MeasurePassRate, recall="recall" in c.Title.lower())
+    if kind_text == "judicial":
+        return retention_rule()
+    if kind_text in ("candidate", "presidential"):
+        return candidate_rule(
+            primary=primary,
+            group=group,
+            title=c.Title,
+            nonpartisan=c.NonPartisan,
+            voter_nominated=c.VoterNominated,
+            vote_for=votes_allowed(c.VoteFor, where),
+        )
+    return unknown_rule(c.Type)
+
+
 def read_election(data: bytes, where: str = "election_data.json",
                   rules: Mapping[str, Rule] | None = None) -> Election:  # fmt: skip
     """Read ``GetElectionData`` into an :class:`Election` with every contest's rule.
@@ -154,29 +182,13 @@ def read_election(data: bytes, where: str = "election_data.json",
                 Choice(id=str(k.ID), name=" ".join(k.Name.split()), party=k.Party or "")
                 for k in c.Candidates
             )
-            kind_text = c.Type.strip().lower()
-            is_recall = kind_text == "measure" and "recall" in c.Title.lower()
-            if kind_text == "measure":
-                rule = measure_rule(c.MeasurePassRate, recall=is_recall)
-                kind = "recall" if is_recall else "measure"
-            elif kind_text in ("candidate", "presidential"):
-                rule = candidate_rule(
-                    primary=d.Primary,
-                    group=group.Name,
-                    title=c.Title,
-                    nonpartisan=c.NonPartisan,
-                    voter_nominated=c.VoterNominated,
-                    vote_for=votes_allowed(c.VoteFor, here),
-                )
-                kind = "candidate"
-            else:
-                raise InputError(f"unknown contest type {c.Type!r}", where=here)
+            rule = overrides.pop(cid, None) or _rule(c, d.Primary, group.Name, here)
             contests.append(
                 Contest(
                     id=cid,
                     title=" ".join(c.Title.split()),
-                    kind=kind,  # type: ignore[arg-type]
-                    rule=overrides.pop(cid, rule),
+                    kind=logic_for(rule).contest_kind,
+                    rule=rule,
                     choices=choices,
                     group=group.Name,
                 )

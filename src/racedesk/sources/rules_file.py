@@ -8,7 +8,7 @@ ignored); the adapters apply it with :func:`apply_rules`::
     format = "racedesk.rules/1"          # optional
 
     [contests."DISTRICT ATTORNEY"]
-    rule = "majority_or_runoff"          # plurality | majority_or_runoff | top_two | measure | recall
+    rule = "majority_or_runoff"          # plurality | majority_or_runoff | top_two | measure | recall | retention
     seats = 1                            # optional: default 1
     advance = 2                          # optional: default 2 × seats for the runoff rules
 
@@ -34,7 +34,7 @@ import msgspec
 
 from racedesk.errors import ConfigError, InputError
 from racedesk.model import Contest, ContestKind, Rule, RuleKind
-from racedesk.rules import FAMILIES, logic_for, rule_name
+from racedesk.rules import FAMILIES, SETTABLE, logic_for, rule_name
 from racedesk.rules.threshold import parse_fraction, parse_threshold
 
 FORMAT = "racedesk.rules/1"
@@ -88,8 +88,8 @@ def rule_from_entry(entry: Mapping[str, Any], where: str) -> Rule:
     if unknown:
         raise ConfigError(f"unknown settings {unknown}; known: {sorted(_KEYS)}", where=where)
     kind = entry.get("rule")
-    if kind not in FAMILIES:
-        raise ConfigError(f"rule must be one of {', '.join(FAMILIES)}, not {kind!r}", where=where)
+    if kind not in SETTABLE:
+        raise ConfigError(f"rule must be one of {', '.join(SETTABLE)}, not {kind!r}", where=where)
     question = FAMILIES[kind].contest_kind != "candidate"
     rule = (_question_rule if question else _candidate_rule)(kind, entry, where)
     problems = logic_for(rule).problems()
