@@ -611,6 +611,40 @@ def _print_petition(doc: documents.PetitionDoc) -> None:
         out.print(scenarios)
 
 
+# ---- ranked choice ----------------------------------------------------------------------------
+
+rcv_app = typer.Typer(
+    help="Ranked-choice contests, counted round by round as RCTab (the Universal RCV Tabulator) "
+    "counts them.",
+    no_args_is_help=True,
+)
+app.add_typer(rcv_app, name="rcv")
+
+
+@rcv_app.command("tabulate")
+@_reported
+def rcv_tabulate(
+    config: Annotated[Path, typer.Argument(help="RCTab's contest configuration (JSON).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder the summary JSON is written to.")],
+) -> None:
+    """Count the contest an RCTab configuration describes and write RCTab's summary JSON."""
+    from racedesk.publish.rcv_report import summary_document, write_summary
+    from racedesk.rcv import tabulate
+    from racedesk.sources.rcv_config import load_ranked_contest
+
+    settings, contest = load_ranked_contest(config)
+    tabulation = tabulate(contest)
+    document = summary_document(
+        tabulation, date=settings.date, jurisdiction=settings.jurisdiction, office=settings.office
+    )
+    path = write_summary(document, out)
+    winners = ", ".join(tabulation.winners) or "nobody"
+    terminal.console().print(
+        f"{contest.name}: {len(contest.ballots):,} ballots, {len(tabulation.rounds)} rounds, "
+        f"elected {winners}; wrote {path}"
+    )
+
+
 def main() -> None:
     app()
 

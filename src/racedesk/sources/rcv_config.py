@@ -152,7 +152,7 @@ def read_rules(rules: dict[str, Any], candidates: int, where: str) -> RcvRules:
     percentage = _number(rules, "multiSeatBottomsUpPercentageThreshold", where, blank=None)
     return RcvRules(
         winner_mode=mode,
-        seats=int(_number(rules, "numberOfWinners", where, blank=Decimal(1)) or 1),
+        seats=int(_number(rules, "numberOfWinners", where, blank=Decimal(1)) or 0),
         overvote_rule=overvote,
         max_skipped_ranks=_limit(rules, "maxSkippedRanksAllowed", where, ("unlimited", ""), None),
         max_rankings=_limit(rules, "maxRankingsAllowed", where, ("max", ""), candidates),
