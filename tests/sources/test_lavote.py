@@ -144,15 +144,22 @@ def test_release_of_another_election(general) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "bad_id", "message"),
-    [("CAND", 99999999, "candidate 99999999"), ("CBLT", 88888888, "contest 88888888")],
+    ("kind", "bad_id", "said"),
+    [("CAND", 99999999, "candidates not in"), ("CBLT", 88888888, "contests not in")],
 )
-def test_unknown_contest_or_candidate(general, kind: str, bad_id: int, message: str) -> None:
+def test_an_unknown_contest_or_candidate_is_set_aside_and_said(
+    general, kind: str, bad_id: int, said: str
+) -> None:
+    """Lenient in, loud flags: a count the definition does not have is set aside (it stays in
+    the raw payload) and said; the rest of the release is read as without it."""
     election, _ = general
     doc = _release_json(general)
+    plain = lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
     doc["Data"].append({"Number": 0, "ReferenceID": bad_id, "ReferenceType": kind, "Value": 1})
-    with pytest.raises(UnknownReferenceError, match=message):
-        lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
+    odd = lavote.read_release(json.dumps(doc).encode(), election, where="r.json")
+    assert odd.contests == plain.contests
+    (note,) = odd.set_aside
+    assert said in note and str(bad_id) in note
 
 
 @pytest.mark.parametrize(

@@ -174,11 +174,11 @@ def test_the_same_feed_time_with_other_counts_is_a_conflict(feed: tuple[bytes, l
     assert rec.kinds == ["election", "release", "conflict", "release"]
 
 
-def test_a_release_with_an_unknown_candidate_is_garbage(feed: tuple[bytes, list[Step]]) -> None:
+def test_a_release_with_a_negative_count_is_garbage(feed: tuple[bytes, list[Step]]) -> None:
     election_data, steps = feed
     payload = json.loads(steps[1].body)
     payload["Data"].append(
-        {"Number": 0, "ReferenceID": 99999999, "ReferenceType": "CAND", "Value": 5}
+        {"Number": 0, "ReferenceID": 99999999, "ReferenceType": "CAND", "Value": -5}
     )
     rec = Recorder()
     with FeedServer(election_data, [Step(body=json.dumps(payload).encode()), steps[1]]) as server:

@@ -31,7 +31,9 @@ Notes that do not block (``blocking=False``):
   9916 of the 2024 general report CFV 0 and NSEL-01 0 on every release), when the other
   identities hold with the counter derived from them;
 - ``count-went-down``: a count lower than in the last usable release (a correction, or a stale
-  copy of an older release; a tear may show it too).
+  copy of an older release; a tear may show it too);
+- ``set-aside``: counts of a contest or a candidate the election's definition does not have,
+  which the adapter kept in the raw payload and did not use (``Release.set_aside``).
 """
 
 from __future__ import annotations
@@ -145,7 +147,9 @@ class ReleaseChecks:
         before it (None for the first). See the module docstring for the identities and the
         tolerances."""
         info = self._info(election)
-        problems: list[Problem] = []
+        problems: list[Problem] = [
+            Problem(code="set-aside", message=note, blocking=False) for note in release.set_aside
+        ]
         e, m, d = release.ballots_counted, release.ballots_mail, release.ballots_in_person
         if e is not None and m is not None and d is not None and e != m + d:
             problems.append(

@@ -71,6 +71,8 @@ class Release(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     got the payload; ``content_hash`` is the SHA-256 of the raw payload bytes, which the store
     keeps. County-wide ballot counters are the LA feed's ``MBLT``/``DBLT``/``EBLT``.
     ``sequence`` is given by the store: the release's place in its election's history (0-based).
+    ``set_aside`` says, in words, what the adapter read but did not use: counts of a contest or
+    a candidate the election's definition does not have (they stay in the raw payload).
     """
 
     election_id: str
@@ -84,6 +86,7 @@ class Release(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     ballots_in_person: int | None = None
     status: str = "unofficial"
     sequence: int | None = None
+    set_aside: tuple[str, ...] = ()
 
     def count(self, contest_id: str) -> ContestCount | None:
         for c in self.contests:

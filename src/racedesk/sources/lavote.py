@@ -278,9 +278,9 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
 
     Rejected with an :class:`InputError` naming ``where``: JSON that is cut short or not the
     feed's layout, a feed time that cannot be read, a counter that is negative or not a whole
-    number, an id the election does not have (an unknown contest or candidate, or another
-    election's counters), a counter given twice, a contest with no counters or without a
-    candidate's votes.
+    number, another election's county counters, a counter given twice, a contest with no
+    counters or without a candidate's votes. Counts of a contest or a candidate the election
+    does not have are set aside, said in ``Release.set_aside``, and the rest is used.
 
     The rows are placed by the release's :class:`_Layout`: the registrar's feed lists the same
     counters in the same order from one release to the next, so the layout learned (and
@@ -324,6 +324,7 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
         ballots_counted=county.get("EBLT"),
         ballots_mail=county.get("MBLT"),
         ballots_in_person=county.get("DBLT"),
+        set_aside=layout.set_aside,
     )
 
 
@@ -342,7 +343,7 @@ class _Layout:
     :class:`InputError` naming ``where`` for the first that is wrong.
     """
 
-    __slots__ = ("contests", "county", "kinds", "refs")
+    __slots__ = ("contests", "county", "kinds", "refs", "set_aside")
 
     def __init__(
         self, kinds: list[str], refs: list[int], election: Election, idx: ContestIndex, where: str
@@ -355,14 +356,15 @@ class _Layout:
         nsel: list[dict[int, int]] = [{} for _ in contests]
         county: dict[str, int] = {}
         seen: set[int] = set()
+        unknown_choices: list[int] = []
+        unknown_contests: dict[int, list[str]] = {}
         choice_at, contest_at, counter_at = idx.choice_at, idx.contest_at, _CONTEST_COUNTER_AT
         for row, (kind, ref) in enumerate(zip(kinds, refs, strict=True)):
             if kind == "CAND":
                 found = choice_at.get(ref)
                 if found is None:
-                    raise UnknownReferenceError(
-                        f"candidate {ref} is not in election {election.id}", where=where
-                    )
+                    unknown_choices.append(ref)
+                    continue
                 if ref in seen:
                     raise InputError(f"candidate {ref} is counted twice", where=where)
                 seen.add(ref)
@@ -382,9 +384,8 @@ class _Layout:
                     raise InputError(f"unknown counter type {kind!r}", where=where)
             at = contest_at.get(ref)
             if at is None:
-                raise UnknownReferenceError(
-                    f"contest {ref} ({kind}) is not in election {election.id}", where=where
-                )
+                unknown_contests.setdefault(ref, []).append(kind)
+                continue
             if k is not None:
                 if ballots[at][k] >= 0:
                     raise InputError(f"counter {kind} of contest {ref} is given twice", where=where)
@@ -408,10 +409,31 @@ class _Layout:
         self.kinds = kinds
         self.refs = refs
         self.county = county
+        self.set_aside = _set_aside(election, unknown_contests, unknown_choices)
         self.contests = [
             (c.id, ids[i], votes[i], ballots[i], wrtn[i], [nsel[i][k] for k in sorted(nsel[i])])
             for i, c in enumerate(contests)
         ]
+
+
+def _set_aside(
+    election: Election, contests: dict[int, list[str]], choices: list[int]
+) -> tuple[str, ...]:
+    """What a release counts that the election's definition does not have, in words (its rows
+    are not used; they stay in the raw payload)."""
+    notes = []
+    if contests:
+        shown = ", ".join(f"{ref} ({len(kinds)} counters)" for ref, kinds in contests.items())
+        notes.append(
+            f"counters of contests not in election {election.id}'s definition were set aside "
+            f"(kept in the raw payload): {shown}"
+        )
+    if choices:
+        notes.append(
+            f"votes of candidates not in election {election.id}'s definition were set aside "
+            f"(kept in the raw payload): {', '.join(map(str, choices))}"
+        )
+    return tuple(notes)
 
 
 def release_reader(election: Election) -> ReadRelease:
