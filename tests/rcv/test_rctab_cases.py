@@ -34,6 +34,9 @@ CASES = [
     "rctab-cases/test_set_6_duplicate_exhaust/test_set_6_duplicate_exhaust",
     "rctab-cases/test_set_multi_winner_whole_threshold/test_set_multi_winner_whole_threshold",
     "rctab-cases/tiebreak_seed_test/tiebreak_seed_test",
+    "rctab-cases/clear_ballot_kansas_primary/clear_ballot_kansas_primary",
+    "rctab-cases/unisyn_xml_cdf_city_mayor/unisyn_xml_cdf_city_mayor",
+    "nist-cvr-cdf/nist_xml_cdf_2",
 ]
 
 

@@ -161,7 +161,9 @@ class _Count:
         """One of ``tied`` by ``tiebreakMode``: with ``useCandidateOrder`` the last in the
         configuration's order when choosing whom to eliminate (``loser``), the first when
         choosing whom to elect; with ``random`` the candidate at a draw of the seeded sequence
-        among the tied sorted by name."""
+        among the tied sorted by name (a draw only when there is a tie)."""
+        if len(tied) == 1:
+            return tied[0]
         if self.rules.tiebreak_mode == "random":
             names = sorted(tied)
             return names[int(self.random.next_double() * len(names))]

@@ -1,4 +1,4 @@
-"""Cast vote records in the NIST CVR common data format (SP 1500-103), JSON form, as RCTab's
+"""Cast vote records in the NIST CVR common data format (SP 1500-103), JSON or XML, as RCTab's
 ``cdf`` provider reads them: one contest (``contestId``: the contest's ``@id`` or ``Name``),
 each record's current snapshot, each selection's positions with a ``Rank``.
 """
@@ -8,21 +8,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lxml import etree
+
 from racedesk.errors import InputError
-from racedesk.rcv.contest import Ballot
+from racedesk.rcv.contest import UNDECLARED_WRITE_INS, Ballot
 from racedesk.sources.rcv_config import CvrSource, RcvConfig
 from racedesk.sources.rcv_tables import ranked
+from racedesk.sources.safety import parse_xml, read_file
 
 
 def read_cdf(config: RcvConfig, source: CvrSource) -> list[Ballot]:
-    """The ballots of ``source`` (a CDF JSON report) in the configured contest."""
+    """The ballots of ``source`` (a CDF report, JSON or XML) in the configured contest: one a
+    record whose current snapshot has the contest (none ranked there: an undervote)."""
     where = str(source.path)
     if source.path.suffix.lower() == ".xml":
-        raise InputError("racedesk does not read CDF XML records yet (CDF JSON only)", where=where)
-    try:
-        report = json.loads(source.path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read the CDF cast vote records: {exc}", where=where) from exc
+        report = xml_report(read_file(source.path), where)
+    else:
+        try:
+            report = json.loads(source.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"cannot read the CDF cast vote records: {exc}", where=where) from exc
     if not isinstance(report, dict) or not isinstance(report.get("CVR"), list):
         raise InputError("a CDF CastVoteRecordReport needs a CVR list", where=where)
     contest_id, selections = _contest(report, source.option("contestId"), config, where)
@@ -30,6 +35,8 @@ def read_cdf(config: RcvConfig, source: CvrSource) -> list[Ballot]:
     for n, record in enumerate(report["CVR"], start=1):
         at = f"{where}: CVR {n}"
         marks = _marks(record, contest_id, selections, at)
+        if marks is None:
+            continue
         ballot_id = str(record.get("BallotPrePrintedId") or record.get("UniqueId") or n)
         ballots.append(Ballot(id=ballot_id, rankings=ranked(marks, at)))
     return ballots
@@ -48,6 +55,10 @@ def _contest(
                 selections = {}
                 for selection in contest.get("ContestSelection") or []:
                     ids = selection.get("CandidateIds") or []
+                    if str(selection.get("IsWriteIn", "")).lower() == "true":
+                        label = UNDECLARED_WRITE_INS
+                        selections[str(selection.get("@id"))] = config.candidate_for(label, where)
+                        continue
                     if len(ids) != 1 or str(ids[0]) not in names:
                         raise InputError(
                             "a contest selection names no single known candidate",
@@ -61,25 +72,79 @@ def _contest(
 
 def _marks(
     record: dict[str, Any], contest_id: str, selections: dict[str, str], where: str
-) -> list[tuple[int, str]]:
-    """The (rank, candidate) marks of one record's current snapshot in the contest."""
+) -> list[tuple[int, str]] | None:
+    """The (rank, candidate) marks of one record's current snapshot in the contest (None when
+    the snapshot does not have the contest); positions without an indication or a rank are
+    no marks."""
     current = record.get("CurrentSnapshotId")
     snapshots = record.get("CVRSnapshot") or []
     chosen = [s for s in snapshots if s.get("@id") == current] or snapshots[-1:]
+    contests = [
+        contest
+        for snapshot in chosen
+        for contest in snapshot.get("CVRContest") or []
+        if contest.get("ContestId") == contest_id
+    ]
+    if not contests:
+        return None
     marks: list[tuple[int, str]] = []
-    for snapshot in chosen:
-        for contest in snapshot.get("CVRContest") or []:
-            if contest.get("ContestId") != contest_id:
-                continue
-            for selection in contest.get("CVRContestSelection") or []:
+    for contest in contests:
+        for selection in contest.get("CVRContestSelection") or []:
+            for position in selection.get("SelectionPosition") or []:
+                rank = position.get("Rank")
+                if position.get("HasIndication", "yes") != "yes" or rank is None:
+                    continue
+                if not isinstance(rank, int) or rank < 1:
+                    raise InputError(f"a selection position with rank {rank!r}", where=where)
                 name = selections.get(str(selection.get("ContestSelectionId")))
                 if name is None:
                     raise InputError("a selection the contest does not list", where=where)
-                for position in selection.get("SelectionPosition") or []:
-                    if position.get("HasIndication", "yes") != "yes":
-                        continue
-                    rank = position.get("Rank")
-                    if not isinstance(rank, int) or rank < 1:
-                        raise InputError(f"a selection position with rank {rank!r}", where=where)
-                    marks.append((rank, name))
+                marks.append((rank, name))
     return marks
+
+
+#: The CDF elements that repeat, kept as lists when the XML form is read as the JSON form.
+REPEATED = {
+    "CVR",
+    "CVRSnapshot",
+    "CVRContest",
+    "CVRContestSelection",
+    "SelectionPosition",
+    "Election",
+    "Candidate",
+    "Contest",
+    "ContestSelection",
+    "CandidateIds",
+}
+
+
+def xml_report(data: bytes, where: str) -> dict[str, Any]:
+    """A CDF XML report as the JSON form's structure (``ObjectId`` as ``@id``, repeated
+    elements as lists, ``Rank`` as a number), so that one reader serves both."""
+    root = parse_xml(data, where)
+    report = _element(root, where)
+    return report if isinstance(report, dict) else {}
+
+
+def _element(node: Any, where: str) -> Any:
+    children = [c for c in node if isinstance(c.tag, str)]
+    if not children and node.get("ObjectId") is not None:
+        return {"@id": node.get("ObjectId")}
+    if not children:
+        text = (node.text or "").strip()
+        if etree.QName(node).localname == "Rank":
+            if not text.isdigit():
+                raise InputError(f"a Rank {text!r} that is not a whole number", where=where)
+            return int(text)
+        return text
+    value: dict[str, Any] = {}
+    if node.get("ObjectId") is not None:
+        value["@id"] = node.get("ObjectId")
+    for child in children:
+        name = etree.QName(child).localname
+        item = _element(child, where)
+        if name in REPEATED:
+            value.setdefault(name, []).append(item)
+        else:
+            value[name] = item
+    return value

@@ -59,8 +59,10 @@ class RcvConfig(msgspec.Struct, frozen=True):
     sources: tuple[CvrSource, ...]
 
     def candidate_for(self, mark: str, where: str) -> str:
-        """The candidate a record's mark names (by name or alias, spaces trimmed)."""
-        name = self.aliases.get(mark.strip())
+        """The candidate a record's mark names, by name or alias; runs of spaces count as one
+        (a CDF report may name "John Kasich and  Mary Taylor" where the configuration has one
+        space)."""
+        name = self.aliases.get(mark.strip()) or self.aliases.get(" ".join(mark.split()))
         if name is None:
             raise InputError(
                 f"the mark {mark!r} names no candidate of the configuration", where=where
@@ -220,6 +222,7 @@ def read_source(config: RcvConfig, source: CvrSource) -> list[Ballot]:
         "cdf": rcv_cdf.read_cdf,
         "ess": rcv_tables.read_ess,
         "genericCsv": rcv_tables.read_generic_csv,
+        "clearBallot": rcv_tables.read_clear_ballot,
     }
     reader = readers.get(source.provider)
     if reader is None:

@@ -167,3 +167,47 @@ def read_generic_csv(config: RcvConfig, source: CvrSource) -> list[Ballot]:
             marks.append((int(cell), candidate))
         ballots.append(_ballot(source, row, n, ranked(marks, at), where))
     return ballots
+
+
+def read_clear_ballot(config: RcvConfig, source: CvrSource) -> list[Ballot]:
+    """The ballots of a Clear Ballot CSV export in the ``contestId`` contest: each column
+    ``Choice_<n>_<m>:<contest>:<rank>:<vote for>:<candidate>:<party>`` holds 1 where the voter
+    marked that candidate at that rank; ``BallotID`` and ``PrecinctID`` name the ballot."""
+    where = str(source.path)
+    try:
+        text = source.path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the Clear Ballot CSV: {exc}", where=where) from exc
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise InputError("the Clear Ballot CSV is empty", where=where)
+    header = rows[0]
+    labels = _labels(source)
+    choices: dict[int, tuple[int, str]] = {}
+    for index, title in enumerate(header):
+        parts = title.split(":")
+        if not title.startswith("Choice_") or len(parts) < 5:
+            continue
+        if parts[1] != source.option("contestId"):
+            continue
+        if not parts[2].isdigit():
+            raise InputError(f"the column {title!r} names no rank", where=f"{where}: row 1")
+        name = parts[4].strip()
+        mark = labels.get(name) or config.candidate_for(name, f"{where}: row 1")
+        choices[index] = (int(parts[2]), mark)
+    if not choices:
+        raise InputError(f"no column of the contest {source.option('contestId')!r}", where=where)
+    ballot_column = header.index("BallotID") if "BallotID" in header else None
+    precinct_column = header.index("PrecinctID") if "PrecinctID" in header else None
+    ballots = []
+    for n, row in enumerate(rows[1:], start=2):
+        at = f"{where}: row {n}"
+        marks = [choices[i] for i in choices if i < len(row) and row[i].strip() not in ("", "0")]
+        ballots.append(
+            Ballot(
+                id=row[ballot_column] if ballot_column is not None else str(n),
+                rankings=ranked(marks, at),
+                precinct=row[precinct_column] if precinct_column is not None else "",
+            )
+        )
+    return ballots
