@@ -216,13 +216,15 @@ def load_ranked_contest(path: Path) -> tuple[RcvConfig, RankedContest]:
 
 def read_source(config: RcvConfig, source: CvrSource) -> list[Ballot]:
     """The ballots of one record source, by its ``provider``."""
-    from racedesk.sources import rcv_cdf, rcv_tables
+    from racedesk.sources import rcv_cdf, rcv_dominion, rcv_hart, rcv_tables
 
     readers = {
         "cdf": rcv_cdf.read_cdf,
         "ess": rcv_tables.read_ess,
         "genericCsv": rcv_tables.read_generic_csv,
         "clearBallot": rcv_tables.read_clear_ballot,
+        "hart": rcv_hart.read_hart,
+        "dominion": rcv_dominion.read_dominion,
     }
     reader = readers.get(source.provider)
     if reader is None:
