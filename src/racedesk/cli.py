@@ -190,10 +190,14 @@ def _ingest_canvass(
                 skipped += 1
             progress.advance(task)
         outside = desk.add_outside_calls(election.id, canvass.calls)
+    for refused in canvass.refused:
+        desk.store.quarantine(refused.payload, refused.problem)
     out.print(
         f"{election.id} · {election.title}: {stored} releases stored, {skipped} already known or unchanged, "
         f"{flagged} flagged, {added} outstanding reports, {outside} outside calls · {len(election.contests)} contests"
     )
+    if canvass.refused:
+        out.print(f"{canvass.summary()} (the refused bytes are kept in quarantine)")
 
 
 @command()
@@ -236,6 +240,8 @@ def replay(
                 out.print(f"[bold]{rows[-1].contest.sentence}[/bold]\n")
         if not contests and not as_json:
             _print_summary(out, election, snapshots)
+        if canvass.refused:
+            out.print(canvass.summary())
         docs.append(
             documents.ReplayedElection(
                 election=documents.election_info(election),
@@ -429,6 +435,9 @@ def backtest(
         report = run_backtest(
             canvass.election, canvass.releases, _reports_for(canvass, outstanding), model, seed
         )
+        if canvass.refused:
+            report = msgspec.structs.replace(report, refused=[r.problem for r in canvass.refused])
+            out.print(canvass.summary())
         s = report.summary
         out.print(
             f"{canvass.election.id}: {s.contests} contests, {s.called} called, "

@@ -111,6 +111,9 @@ class BacktestReport(msgspec.Struct, frozen=True, kw_only=True):
     seed: int = 0
     outstanding_reports: int = 0
     timeline: list[BacktestRelease] = []
+    #: The canvass's payloads that could not be read as releases, each "FILE: why" (the
+    #: backtest replays the others).
+    refused: list[str] = []
 
 
 def final_outcome(contest: Contest, count: ContestCount | None) -> tuple[str, list[str]]:

@@ -29,16 +29,31 @@ from racedesk.sources import registry, safety
 from racedesk.sources.base import Adapter
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A payload of a canvass that could not be read as a release: its bytes, kept, and why."""
+
+    payload: RawPayload
+    problem: str
+
+
 @dataclass
 class Canvass:
     """One election's releases as a source holds them, each with the raw payload it was read
-    from (``None`` when the source holds several releases in one payload)."""
+    from (``None`` when the source holds several releases in one payload), and the payloads
+    that could not be read (``refused``: a refusal never stops the rest of a canvass)."""
 
     election: Election
     releases: list[Release]
     payloads: list[RawPayload | None] = field(default_factory=list)
     reports: list[OutstandingReport] = field(default_factory=list)
     calls: list[CallEvent] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """ "31 releases used, 1 refused: FILE: why" (the refusals each said once)."""
+        text = f"{len(self.releases)} releases used, {len(self.refused)} refused"
+        return "; ".join([text, *(r.problem for r in self.refused)]) if self.refused else text
 
 
 BUNDLED_SCENARIOS = Path(__file__).resolve().parent.parent / "data" / "scenarios"
@@ -80,21 +95,26 @@ def load_canvasses(
 
 def _folder_canvass(adapter: Adapter, folder: Path, rules: Mapping[str, Rule] | None) -> Canvass:
     """A feed archived as a folder: its election, and each release file read with the
-    election's reader (what the adapter works out per election, worked out once)."""
+    election's reader (what the adapter works out per election, worked out once). A file that
+    cannot be read is refused with its reason and the others are read."""
     election, files = registry.read_folder(adapter, folder, rules)
     read = adapter.release_reader(election)
     zone = ZoneInfo(election.timezone)
-    releases: list[Release] = []
-    payloads: list[RawPayload | None] = []
+    canvass = Canvass(election=election, releases=[])
     for path, data in files:
         raw = RawPayload.of(
             data, source=election.source, received_at=datetime.now(tz=zone), origin=str(path)
         )
-        releases.append(
-            read(data, where=str(path), received_at=raw.received_at, content_hash=raw.content_hash)
-        )
-        payloads.append(raw)
-    return Canvass(election=election, releases=releases, payloads=payloads)
+        try:
+            release = read(
+                data, where=str(path), received_at=raw.received_at, content_hash=raw.content_hash
+            )
+        except InputError as exc:
+            canvass.refused.append(Refused(payload=raw, problem=exc.message))
+            continue
+        canvass.releases.append(release)
+        canvass.payloads.append(raw)
+    return canvass
 
 
 def _file_canvass(
