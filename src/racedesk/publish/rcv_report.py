@@ -2,8 +2,7 @@
 ``jsonFormatVersion`` 1 that RCVis and other tools read): ``config``, one ``results`` entry a
 round (``tally``, ``threshold``, ``inactiveBallots``, ``tallyResults``), and ``summary``.
 
-Amounts are text, as RCTab writes them: whole numbers without decimals, fractions with the
-places the arithmetic kept.
+Amounts are text, as RCTab writes them, with the places the arithmetic kept.
 """
 
 from __future__ import annotations
@@ -23,10 +22,9 @@ SUMMARY_NAME = "summary.json"
 
 
 def amount(value: Decimal) -> str:
-    """``value`` as RCTab writes an amount: ``"12"`` for a whole number, else as computed."""
-    if value == value.to_integral_value():
-        return str(value.to_integral_value())
-    return str(value)
+    """``value`` as RCTab writes an amount: with the decimal places its arithmetic kept
+    (``"12"`` from whole ballots, ``"12.0000"`` once fractions of a surplus were added)."""
+    return format(value, "f")
 
 
 def round_document(round_: Round) -> dict[str, Any]:

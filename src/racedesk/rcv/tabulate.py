@@ -173,13 +173,16 @@ class _Count:
 
 def threshold_for(active: Decimal, rules: RcvRules) -> Decimal:
     """The votes that elect, from the ``active`` votes: a share
-    (``multiSeatBottomsUpPercentageThreshold``) in bottoms-up contests; else the Droop quota
+    (``multiSeatBottomsUpPercentageThreshold``, cut to ``decimalPlacesForVoteArithmetic`` only
+    when it has more places) in bottoms-up contests; else the Droop quota
     ``active / (numberOfWinners + 1)``, cut to whole votes plus one, or when
     ``nonIntegerWinningThreshold`` cut to ``decimalPlacesForVoteArithmetic`` plus one unit of
     the last place; or the Hare quota ``active / numberOfWinners`` when ``hareQuota``."""
     places = rules.decimal_places
     if rules.bottoms_up_percentage is not None:
-        return cut(active * rules.bottoms_up_percentage / 100, places)
+        share = active * rules.bottoms_up_percentage / 100
+        kept = cut(share, places)
+        return kept if kept != share else share
     seats = max(rules.seats, 1)
     if rules.hare_quota:
         return cut(active / seats, places)
@@ -331,13 +334,15 @@ def _elect(
     results = []
     for winner in winners:
         votes = tally[winner]
-        if votes <= threshold:  # elected as one of the last left: nothing to pass on
+        # Below the threshold (elected as one of the last left) there is nothing to pass on; at
+        # it exactly, RCTab still passes on shares of nothing (its later tallies keep 4 places).
+        if votes < threshold:
             results.append(TallyResult("elected", winner, {}))
             continue
         fraction = cut((votes - threshold) / votes, places)
         for i in held[winner]:
             count.weights[i] = cut(count.weights[i] * fraction, places)
-        count.fixed[winner] = threshold
+        count.fixed[winner] = votes - (votes - threshold)  # the threshold, at the votes' places
         if filled:
             moved = {EXHAUSTED: sum((count.weights[i] for i in held[winner]), ZERO)}
             for i in held[winner]:
