@@ -634,23 +634,32 @@ app.add_typer(rcv_app, name="rcv")
 @_reported
 def rcv_tabulate(
     config: Annotated[Path, typer.Argument(help="RCTab's contest configuration (JSON).")],
-    out: Annotated[Path, typer.Option("--out", help="Folder the summary JSON is written to.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder the summary JSON and CSV are written to.")
+    ],
 ) -> None:
-    """Count the contest an RCTab configuration describes and write RCTab's summary JSON."""
-    from racedesk.publish.rcv_report import summary_document, write_summary
+    """Count the contest an RCTab configuration describes and write RCTab's summary JSON and
+    CSV."""
+    from racedesk.publish import rcv_report
     from racedesk.rcv import tabulate
     from racedesk.sources.rcv_config import load_ranked_contest
 
     settings, contest = load_ranked_contest(config)
     tabulation = tabulate(contest)
-    document = summary_document(
-        tabulation, date=settings.date, jurisdiction=settings.jurisdiction, office=settings.office
+    about = {
+        "date": settings.date,
+        "jurisdiction": settings.jurisdiction,
+        "office": settings.office,
+    }
+    document = rcv_report.summary_document(tabulation, **about)
+    path = rcv_report.write_summary(document, out)
+    table = rcv_report.write_summary_csv(
+        rcv_report.csv_text(tabulation, contest.rules, **about), out
     )
-    path = write_summary(document, out)
     winners = ", ".join(tabulation.winners) or "nobody"
     terminal.console().print(
         f"{contest.name}: {len(contest.ballots):,} ballots, {len(tabulation.rounds)} rounds, "
-        f"elected {winners}; wrote {path}"
+        f"elected {winners}; wrote {path} and {table.name}"
     )
 
 

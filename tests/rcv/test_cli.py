@@ -24,6 +24,8 @@ def test_tabulate_writes_rctab_s_summary(rcv_cases: Path, tmp_path: Path) -> Non
         {"elected": "Candidate B Name", "transfers": {}}
     ]
     assert written["summary"]["totalNumBallots"] == "15"
+    table = (tmp_path / "summary.csv").read_text().splitlines()
+    assert "Winner(s),Candidate B Name" in table
 
 
 def test_a_missing_configuration_is_one_line_and_status_2(tmp_path: Path) -> None:

@@ -68,11 +68,13 @@ class RankedContest(msgspec.Struct, frozen=True):
 class TallyResult(msgspec.Struct, frozen=True):
     """What a round did to one candidate: ``action`` is ``elected`` or ``eliminated``, and
     ``transfers`` where that candidate's votes (or surplus) went (:data:`EXHAUSTED` for ballots
-    that left the count)."""
+    that left the count); ``tie_broken`` when ``tiebreakMode`` chose this candidate among
+    others with as many votes."""
 
     action: str
     candidate: str
     transfers: dict[str, Decimal]
+    tie_broken: bool = False
 
 
 class Round(msgspec.Struct, frozen=True):

@@ -120,6 +120,8 @@ class _Count:
         #: Tallies of winners whose surplus has moved: they keep the threshold.
         self.fixed: dict[str, Decimal] = {}
         self.random = JavaRandom(self.rules.random_seed)
+        #: Candidates a tie-break eliminated or elected.
+        self.tie_broken: set[str] = set()
 
     def standing(self) -> list[str]:
         """Candidates still in the tally (continuing or elected), in configuration order."""
@@ -166,9 +168,16 @@ class _Count:
             return tied[0]
         if self.rules.tiebreak_mode == "random":
             names = sorted(tied)
-            return names[int(self.random.next_double() * len(names))]
-        ordered = [c for c in self.contest.candidates if c in tied]
-        return ordered[-1] if loser else ordered[0]
+            chosen = names[int(self.random.next_double() * len(names))]
+        else:
+            ordered = [c for c in self.contest.candidates if c in tied]
+            chosen = ordered[-1] if loser else ordered[0]
+        self.tie_broken.add(chosen)
+        return chosen
+
+    def result(self, action: str, candidate: str, transfers: dict[str, Decimal]) -> TallyResult:
+        """What the round did to ``candidate``, marked when a tie-break decided it."""
+        return TallyResult(action, candidate, transfers, candidate in self.tie_broken)
 
 
 def threshold_for(active: Decimal, rules: RcvRules) -> Decimal:
@@ -327,7 +336,7 @@ def _elect(
     count.elected.extend(winners)
     count.continuing -= set(winners)
     if not move_surplus:
-        return [TallyResult("elected", c, {}) for c in winners]
+        return [count.result("elected", c, {}) for c in winners]
     places = count.rules.decimal_places
     held = count.held_by(winners)
     filled = len(count.elected) >= count.rules.seats
@@ -337,12 +346,14 @@ def _elect(
         # Below the threshold (elected as one of the last left) there is nothing to pass on; at
         # it exactly, RCTab still passes on shares of nothing (its later tallies keep 4 places).
         if votes < threshold:
-            results.append(TallyResult("elected", winner, {}))
+            results.append(count.result("elected", winner, {}))
             continue
         fraction = cut((votes - threshold) / votes, places)
         for i in held[winner]:
             count.weights[i] = cut(count.weights[i] * fraction, places)
-        count.fixed[winner] = votes - (votes - threshold)  # the threshold, at the votes' places
+        # The winner keeps the threshold; one exactly at it keeps its votes, at four places as
+        # RCTab writes them after passing on shares of nothing.
+        count.fixed[winner] = threshold if votes > threshold else votes + fraction
         if filled:
             moved = {EXHAUSTED: sum((count.weights[i] for i in held[winner]), ZERO)}
             for i in held[winner]:
@@ -353,7 +364,7 @@ def _elect(
         residual = votes - threshold - sum(moved.values(), ZERO)
         if residual:
             moved["residual surplus"] = residual
-        results.append(TallyResult("elected", winner, moved))
+        results.append(count.result("elected", winner, moved))
     return results
 
 
@@ -374,4 +385,4 @@ def _eliminate(count: _Count, live: dict[str, Decimal]) -> list[TallyResult]:
     losers.sort()
     count.continuing -= set(losers)
     held = count.held_by(losers)
-    return [TallyResult("eliminated", c, count.allocate(held[c])) for c in losers]
+    return [count.result("eliminated", c, count.allocate(held[c])) for c in losers]
