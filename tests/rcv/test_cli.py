@@ -33,4 +33,4 @@ def test_a_missing_configuration_is_one_line_and_status_2(tmp_path: Path) -> Non
         app, ["rcv", "tabulate", str(tmp_path / "none.json"), "--out", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert "cannot read the RCTab configuration" in result.output
+    assert "none.json: cannot read the file" in result.output

@@ -76,3 +76,29 @@ def test_a_missing_record_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist") as caught:
         load_ranked_contest(config(tmp_path))
     assert caught.value.where.endswith("cvr.csv")
+
+
+@pytest.mark.parametrize(
+    ("provider", "file_name", "content", "problem"),
+    [
+        ("cdf", "cvr.json", '{"CVR": [], "Election": []}', "no contest 'Mayor'"),
+        ("cdf", "cvr.json", "[1, 2", "cannot read the CDF"),
+        ("clearBallot", "cvr.csv", "RowNumber,BallotID\n1,1\n", "no column of the contest"),
+        ("hart", "cvr.xml", "<Cvr/>", "a folder of XML records"),
+        ("dominion", "cvr.json", "{}", "no CvrExport"),
+    ],
+)
+def test_each_record_format_says_what_is_wrong(
+    tmp_path: Path, provider: str, file_name: str, content: str, problem: str
+) -> None:
+    (tmp_path / file_name).write_text(content)
+    source = {"filePath": file_name, "provider": provider, "contestId": "Mayor"}
+    with pytest.raises(InputError, match=problem) as caught:
+        load_ranked_contest(config(tmp_path, cvrFileSources=[source]))
+    assert caught.value.where.startswith(str(tmp_path))
+
+
+def test_a_provider_racedesk_does_not_read_is_named(tmp_path: Path) -> None:
+    source = {"filePath": "cvr.xml", "provider": "unisyn-legacy"}
+    with pytest.raises(InputError, match="provider 'unisyn-legacy'"):
+        load_ranked_contest(config(tmp_path, cvrFileSources=[source]))

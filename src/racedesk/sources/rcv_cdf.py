@@ -14,7 +14,7 @@ from racedesk.errors import InputError
 from racedesk.rcv.contest import UNDECLARED_WRITE_INS, Ballot
 from racedesk.sources.rcv_config import CvrSource, RcvConfig
 from racedesk.sources.rcv_tables import ranked
-from racedesk.sources.safety import parse_xml, read_file
+from racedesk.sources.safety import decode_text, parse_xml, read_file
 
 
 def read_cdf(config: RcvConfig, source: CvrSource) -> list[Ballot]:
@@ -25,8 +25,8 @@ def read_cdf(config: RcvConfig, source: CvrSource) -> list[Ballot]:
         report = xml_report(read_file(source.path), where)
     else:
         try:
-            report = json.loads(source.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            report = json.loads(decode_text(read_file(source.path), where, what="CDF report"))
+        except json.JSONDecodeError as exc:
             raise InputError(f"cannot read the CDF cast vote records: {exc}", where=where) from exc
     if not isinstance(report, dict) or not isinstance(report.get("CVR"), list):
         raise InputError("a CDF CastVoteRecordReport needs a CVR list", where=where)

@@ -17,6 +17,7 @@ import msgspec
 
 from racedesk.errors import InputError
 from racedesk.rcv.contest import UNDECLARED_WRITE_INS, Ballot, RankedContest, RcvRules
+from racedesk.sources.safety import decode_text, read_file
 
 #: The ``winnerElectionMode`` values racedesk counts.
 WINNER_MODES = (
@@ -74,8 +75,8 @@ def read_config(path: Path) -> RcvConfig:
     """The configuration at ``path``: candidates, rules and record sources, checked."""
     where = str(path)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = json.loads(decode_text(read_file(path), where, what="RCTab configuration"))
+    except json.JSONDecodeError as exc:
         raise InputError(f"cannot read the RCTab configuration: {exc}", where=where) from exc
     if not isinstance(raw, dict):
         raise InputError("an RCTab configuration is a JSON object", where=where)

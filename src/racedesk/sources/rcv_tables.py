@@ -16,6 +16,7 @@ from typing import Any
 from racedesk.errors import InputError
 from racedesk.rcv.contest import OVERVOTE, UNDECLARED_WRITE_INS, Ballot
 from racedesk.sources.rcv_config import CvrSource, RcvConfig
+from racedesk.sources.safety import decode_text, read_file
 
 
 def ranked(marks: Iterable[tuple[int, str]], where: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
@@ -140,10 +141,7 @@ def read_generic_csv(config: RcvConfig, source: CvrSource) -> list[Ballot]:
     ``undeclaredWriteInLabel``) in each column from ``firstVoteColumnIndex``, then one row a
     ballot whose cells hold the rank given each candidate (blank: not ranked)."""
     where = str(source.path)
-    try:
-        text = source.path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the CSV cast vote records: {exc}", where=where) from exc
+    text = decode_text(read_file(source.path), where, what="CSV of cast vote records")
     rows = [tuple(cell.strip() for cell in row) for row in csv.reader(io.StringIO(text))]
     first_column = _index(source, "firstVoteColumnIndex", where)
     first_row = _index(source, "firstVoteRowIndex", where) or 1
@@ -174,10 +172,7 @@ def read_clear_ballot(config: RcvConfig, source: CvrSource) -> list[Ballot]:
     ``Choice_<n>_<m>:<contest>:<rank>:<vote for>:<candidate>:<party>`` holds 1 where the voter
     marked that candidate at that rank; ``BallotID`` and ``PrecinctID`` name the ballot."""
     where = str(source.path)
-    try:
-        text = source.path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the Clear Ballot CSV: {exc}", where=where) from exc
+    text = decode_text(read_file(source.path), where, what="Clear Ballot CSV")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         raise InputError("the Clear Ballot CSV is empty", where=where)
