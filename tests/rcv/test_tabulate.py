@@ -82,3 +82,29 @@ def test_an_instant_runoff_moves_the_loser_s_ballots_and_elects_the_majority() -
     assert second.inactive["exhaustedChoices"] == 1
     assert second.threshold == 5
     assert counted.winners == ("B",)
+
+
+def test_previous_round_counts_break_a_tie_by_the_round_before() -> None:
+    """C and B tie on 3 in round 2; in round 1 B had fewer (2 to 3), so B goes, though
+    ``useCandidateOrder`` would have taken C."""
+    ballots = [ballot("A")] * 4 + [ballot("B")] * 2 + [ballot("C")] * 3 + [ballot("D", "B")]
+    rules = RcvRules(tiebreak_mode="previousRoundCountsThenRandom")
+    counted = tabulate(RankedContest("t", ("A", "B", "C", "D"), rules, tuple(ballots)))
+    assert [r.candidate for r in counted.rounds[0].results] == ["D"]
+    assert counted.rounds[1].tally == {"A": 4, "B": 3, "C": 3}
+    (second,) = counted.rounds[1].results
+    assert (second.candidate, second.tie_broken) == ("B", True)
+
+
+def test_one_winner_a_round_elects_the_most_votes_first() -> None:
+    """Two seats: A and B both pass the threshold of 4 in round 1; only A (most votes) is
+    elected there, and A's surplus moves before B is elected."""
+    ballots = [ballot("A", "C")] * 6 + [ballot("B")] * 5 + [ballot("C")]
+    rules = RcvRules(winner_mode="multiWinnerAllowOnlyOneWinnerPerRound", seats=2)
+    counted = tabulate(RankedContest("t", ("A", "B", "C"), rules, tuple(ballots)))
+    first, second = counted.rounds[:2]
+    assert first.threshold == 5
+    assert [(r.action, r.candidate) for r in first.results] == [("elected", "A")]
+    assert first.results[0].transfers["C"] == Decimal("0.9996")
+    assert [(r.action, r.candidate) for r in second.results] == [("elected", "B")]
+    assert counted.winners == ("A", "B")

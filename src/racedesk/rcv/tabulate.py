@@ -26,6 +26,8 @@ from racedesk.rcv.contest import (
 )
 
 ZERO = Decimal(0)
+#: The ``winnerElectionMode`` values that fill several seats by surplus transfers.
+SURPLUS_MODES = ("multiWinnerAllowMultipleWinnersPerRound", "multiWinnerAllowOnlyOneWinnerPerRound")
 
 
 class JavaRandom:
@@ -122,6 +124,8 @@ class _Count:
         self.random = JavaRandom(self.rules.random_seed)
         #: Candidates a tie-break eliminated or elected.
         self.tie_broken: set[str] = set()
+        #: Each round's tally so far (``previousRoundCountsThenRandom`` looks back at them).
+        self.history: list[dict[str, Decimal]] = []
 
     def standing(self) -> list[str]:
         """Candidates still in the tally (continuing or elected), in configuration order."""
@@ -163,17 +167,37 @@ class _Count:
         """One of ``tied`` by ``tiebreakMode``: with ``useCandidateOrder`` the last in the
         configuration's order when choosing whom to eliminate (``loser``), the first when
         choosing whom to elect; with ``random`` the candidate at a draw of the seeded sequence
-        among the tied sorted by name (a draw only when there is a tie)."""
+        among the tied sorted by name (a draw only when there is a tie); with
+        ``previousRoundCountsThenRandom`` the fewest (or most) votes in the latest earlier round
+        that tells them apart, else a draw."""
         if len(tied) == 1:
             return tied[0]
-        if self.rules.tiebreak_mode == "random":
-            names = sorted(tied)
+        left = list(tied)
+        if self.rules.tiebreak_mode == "previousRoundCountsThenRandom":
+            left = self.apart_in_earlier_rounds(tied, loser=loser)
+        if len(left) == 1:
+            chosen = left[0]
+        elif self.rules.tiebreak_mode in ("random", "previousRoundCountsThenRandom"):
+            names = sorted(left)
             chosen = names[int(self.random.next_double() * len(names))]
         else:
             ordered = [c for c in self.contest.candidates if c in tied]
             chosen = ordered[-1] if loser else ordered[0]
         self.tie_broken.add(chosen)
         return chosen
+
+    def apart_in_earlier_rounds(self, tied: Sequence[str], *, loser: bool) -> list[str]:
+        """Those of ``tied`` left after looking back round by round (latest first, this round
+        aside) and keeping those with the fewest votes (``loser``) or the most, until one is
+        left or the first round is reached."""
+        left = list(tied)
+        for earlier in reversed(self.history[:-1]):
+            votes = {c: earlier.get(c, ZERO) for c in left}
+            extreme = min(votes.values()) if loser else max(votes.values())
+            left = [c for c in left if votes[c] == extreme]
+            if len(left) == 1:
+                break
+        return left
 
     def result(self, action: str, candidate: str, transfers: dict[str, Decimal]) -> TallyResult:
         """What the round did to ``candidate``, marked when a tie-break decided it."""
@@ -222,7 +246,8 @@ def tabulate(contest: RankedContest) -> Tabulation:
     ``singleWinnerMajority`` (instant runoff; with ``continueUntilTwoCandidatesRemain`` the
     eliminations go on after the winner is found until two candidates are left),
     ``multiWinnerAllowMultipleWinnersPerRound`` (every candidate at the threshold elected in the
-    round, surpluses moved by fractions) and ``bottomsUpUsingPercentageThreshold`` (eliminate
+    round, surpluses moved by fractions), ``multiWinnerAllowOnlyOneWinnerPerRound`` (the same,
+    one winner a round: the most votes) and ``bottomsUpUsingPercentageThreshold`` (eliminate
     until every continuing candidate holds the share). ``stopTabulationEarlyAfterRound`` ends
     the count early."""
     count = _Count(contest)
@@ -233,6 +258,7 @@ def tabulate(contest: RankedContest) -> Tabulation:
         tally = count.tally()
         threshold = _round_threshold(count, tally, threshold, first=not rounds)
         inactive = dict(count.inactive)
+        count.history.append(tally)
         results, spilled = _decide(count, tally, threshold)
         rounds.append(Round(len(rounds) + 1, tally, threshold, inactive, tuple(results)))
         if spilled is not None:
@@ -262,9 +288,7 @@ def _round_threshold(
     rules = count.rules
     if previous is not None and not first:
         fixed = (
-            count.elected
-            or rules.first_round_sets_threshold
-            or rules.winner_mode == "multiWinnerAllowMultipleWinnersPerRound"
+            count.elected or rules.first_round_sets_threshold or rules.winner_mode in SURPLUS_MODES
         )
         if fixed:
             return previous
@@ -310,8 +334,11 @@ def _decide(
         reached = [count.break_tie([c for c in live if live[c] == top], loser=False)]
     if not reached:
         return _eliminate(count, live), None
+    if rules.winner_mode == "multiWinnerAllowOnlyOneWinnerPerRound" and len(reached) > 1:
+        top = live[reached[0]]
+        reached = [count.break_tie([c for c in reached if live[c] == top], loser=False)]
     winners = [c for c in count.contest.candidates if c in reached[:seats_left]]
-    multi = rules.winner_mode == "multiWinnerAllowMultipleWinnersPerRound"
+    multi = rules.winner_mode in SURPLUS_MODES
     results = _elect(count, winners, tally, threshold, move_surplus=multi)
     if multi and len(count.elected) >= rules.seats:
         spilled = sum((r.transfers.get(EXHAUSTED, ZERO) for r in results), ZERO)

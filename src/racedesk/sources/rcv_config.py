@@ -23,10 +23,13 @@ from racedesk.sources.safety import decode_text, read_file
 WINNER_MODES = (
     "singleWinnerMajority",
     "multiWinnerAllowMultipleWinnersPerRound",
+    "multiWinnerAllowOnlyOneWinnerPerRound",
     "bottomsUpUsingPercentageThreshold",
 )
 OVERVOTE_RULES = ("exhaustImmediately", "alwaysSkipToNextRank", "exhaustIfMultipleContinuing")
-TIEBREAK_MODES = ("useCandidateOrder", "random")
+TIEBREAK_MODES = ("useCandidateOrder", "random", "previousRoundCountsThenRandom")
+#: Older names RCTab's configurations may still carry, and the names they became.
+TIEBREAK_RENAMED = {"usePermutationInConfig": "useCandidateOrder"}
 
 
 class CvrSource(msgspec.Struct, frozen=True):
@@ -143,6 +146,7 @@ def read_rules(rules: dict[str, Any], candidates: int, where: str) -> RcvRules:
     mode = str(rules.get("winnerElectionMode", ""))
     overvote = str(rules.get("overvoteRule", ""))
     tiebreak = str(rules.get("tiebreakMode", ""))
+    tiebreak = TIEBREAK_RENAMED.get(tiebreak, tiebreak)
     for key, value, allowed in (
         ("winnerElectionMode", mode, WINNER_MODES),
         ("overvoteRule", overvote, OVERVOTE_RULES),
