@@ -645,7 +645,10 @@ def rcv_tabulate(
     from racedesk.sources.rcv_config import load_ranked_contest
 
     settings, contest = load_ranked_contest(config)
-    tabulation = tabulate(contest)
+    slice_by = [
+        k for k, on in (("precinct", settings.by_precinct), ("batch", settings.by_batch)) if on
+    ]
+    tabulation = tabulate(contest, slice_by=slice_by)
     about = {
         "date": settings.date,
         "jurisdiction": settings.jurisdiction,
@@ -653,13 +656,15 @@ def rcv_tabulate(
     }
     document = rcv_report.summary_document(tabulation, **about)
     path = rcv_report.write_summary(document, out)
-    table = rcv_report.write_summary_csv(
-        rcv_report.csv_text(tabulation, contest.rules, **about), out
-    )
+    written = [rcv_report.write_summary_csv(tabulation, contest.rules, out, about=about)]
+    for part in tabulation.slices:
+        written.append(
+            rcv_report.write_summary_csv(tabulation, contest.rules, out, about=about, part=part)
+        )
     winners = ", ".join(tabulation.winners) or "nobody"
     terminal.console().print(
         f"{contest.name}: {len(contest.ballots):,} ballots, {len(tabulation.rounds)} rounds, "
-        f"elected {winners}; wrote {path} and {table.name}"
+        f"elected {winners}; wrote {path} and {len(written)} CSV file(s) in {out}"
     )
 
 

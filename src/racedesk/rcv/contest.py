@@ -90,6 +90,18 @@ class Round(msgspec.Struct, frozen=True):
     final_round_surplus: Decimal | None = None
 
 
+class SliceCount(msgspec.Struct, frozen=True):
+    """One precinct's or batch's ballots (``kind`` is ``precinct`` or ``batch``; ``name`` as
+    the records give it, "" when they give none) counted round by round under the whole
+    contest's decisions: its rounds carry its own tallies and inactive ballots."""
+
+    kind: str
+    name: str
+    total_ballots: int
+    undervotes: int
+    rounds: tuple[Round, ...]
+
+
 class Tabulation(msgspec.Struct, frozen=True):
     """The whole count: the rounds, the winners in the order elected, the number of ballots
     and of those that ranked nobody (RCTab's ``undervotes``)."""
@@ -101,3 +113,4 @@ class Tabulation(msgspec.Struct, frozen=True):
     total_ballots: int
     undervotes: int
     seats: int
+    slices: tuple[SliceCount, ...] = ()

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_DOWN, Decimal
 
+import msgspec
+
 from racedesk.rcv.contest import (
     EXHAUSTED,
     INACTIVE_REASONS,
@@ -21,6 +23,7 @@ from racedesk.rcv.contest import (
     RankedContest,
     RcvRules,
     Round,
+    SliceCount,
     Tabulation,
     TallyResult,
 )
@@ -105,6 +108,14 @@ def _overvoted_rank(marks: tuple[str, ...], continuing: frozenset[str], rule: st
     return None
 
 
+class SliceView(msgspec.Struct):
+    """One precinct's or batch's part of a round: tally, inactive ballots, spilled surplus."""
+
+    tally: dict[str, Decimal]
+    inactive: dict[str, Decimal]
+    spilled: Decimal
+
+
 class _Count:
     """The working state of one tabulation: each ballot's weight and holder, the inactive
     ballots by reason, the continuing and elected candidates, and the tie-break sequence."""
@@ -126,6 +137,12 @@ class _Count:
         self.tie_broken: set[str] = set()
         #: Each round's tally so far (``previousRoundCountsThenRandom`` looks back at them).
         self.history: list[dict[str, Decimal]] = []
+        #: What each ballot left with winners whose surplus moved on, by winner.
+        self.kept: dict[int, dict[str, Decimal]] = {}
+        #: Each inactive ballot's reason and the weight it stopped with.
+        self.gone: dict[int, tuple[str, Decimal]] = {}
+        #: The shares of surplus left with no seat to go to, by ballot.
+        self.spilled: dict[int, Decimal] = {}
 
     def standing(self) -> list[str]:
         """Candidates still in the tally (continuing or elected), in configuration order."""
@@ -144,6 +161,7 @@ class _Count:
             moved[key] = moved.get(key, ZERO) + self.weights[i]
             if reason is not None:
                 self.inactive[reason] += self.weights[i]
+                self.gone[i] = (reason, self.weights[i])
         return {key: amount for key, amount in moved.items() if amount}
 
     def tally(self) -> dict[str, Decimal]:
@@ -154,6 +172,32 @@ class _Count:
                 totals[holder] += weight
         totals.update(self.fixed)
         return totals
+
+    def slice_view(self, kind: str) -> dict[str, SliceView]:
+        """Each ``precinct`` or ``batch`` (``kind``) with its ballots' tally now (what winners
+        kept of them included), their inactive ballots by reason, and their share of a surplus
+        left with no seat to go to."""
+        standing = self.standing()
+        views: dict[str, SliceView] = {}
+        for i, ballot in enumerate(self.ballots):
+            name = getattr(ballot, kind)
+            if name not in views:
+                views[name] = SliceView(
+                    {c: ZERO for c in standing}, {r: ZERO for r in INACTIVE_REASONS}, ZERO
+                )
+            view = views[name]
+            tally, inactive = view.tally, view.inactive
+            if i in self.spilled:
+                view.spilled += self.spilled[i]
+            holder = self.holders[i]
+            if holder is not None:
+                tally[holder] += self.weights[i]
+            for winner, part in self.kept.get(i, {}).items():
+                tally[winner] += part
+            if i in self.gone:
+                reason, weight = self.gone[i]
+                inactive[reason] += weight
+        return views
 
     def held_by(self, candidates: Iterable[str]) -> dict[str, list[int]]:
         """The ballots each of ``candidates`` holds now."""
@@ -241,7 +285,7 @@ def batch_losers(tally: dict[str, Decimal]) -> list[str]:
     return losers if len(losers) > 1 else []
 
 
-def tabulate(contest: RankedContest) -> Tabulation:
+def tabulate(contest: RankedContest, *, slice_by: Sequence[str] = ()) -> Tabulation:
     """Count ``contest`` round by round until its seats are filled (``winnerElectionMode``):
     ``singleWinnerMajority`` (instant runoff; with ``continueUntilTwoCandidatesRemain`` the
     eliminations go on after the winner is found until two candidates are left),
@@ -249,15 +293,19 @@ def tabulate(contest: RankedContest) -> Tabulation:
     round, surpluses moved by fractions), ``multiWinnerAllowOnlyOneWinnerPerRound`` (the same,
     one winner a round: the most votes) and ``bottomsUpUsingPercentageThreshold`` (eliminate
     until every continuing candidate holds the share). ``stopTabulationEarlyAfterRound`` ends
-    the count early."""
+    the count early. ``slice_by`` (``precinct``, ``batch``) also counts each precinct's or
+    batch's ballots under the whole contest's decisions (RCTab's ``tabulateByPrecinct`` and
+    ``tabulateByBatch``)."""
     count = _Count(contest)
     count.allocate(range(len(count.ballots)))
     rounds: list[Round] = []
+    views: list[dict[str, dict[str, SliceView]]] = []
     threshold: Decimal | None = None
     while True:
         tally = count.tally()
         threshold = _round_threshold(count, tally, threshold, first=not rounds)
         inactive = dict(count.inactive)
+        views.append({kind: count.slice_view(kind) for kind in slice_by})
         count.history.append(tally)
         results, spilled = _decide(count, tally, threshold)
         rounds.append(Round(len(rounds) + 1, tally, threshold, inactive, tuple(results)))
@@ -265,6 +313,7 @@ def tabulate(contest: RankedContest) -> Tabulation:
             tally = count.tally()
             final = Round(len(rounds) + 1, tally, threshold, dict(count.inactive), (), spilled)
             rounds.append(final)
+            views.append({kind: count.slice_view(kind) for kind in slice_by})
         last = contest.rules.stop_after_round
         if _finished(count, results) or spilled is not None or len(rounds) == last:
             break
@@ -276,7 +325,38 @@ def tabulate(contest: RankedContest) -> Tabulation:
         total_ballots=len(contest.ballots),
         undervotes=len(contest.ballots) - len(count.ballots),
         seats=contest.rules.seats,
+        slices=tuple(s for kind in slice_by for s in _slices(contest, kind, rounds, views)),
     )
+
+
+def _slices(
+    contest: RankedContest,
+    kind: str,
+    rounds: Sequence[Round],
+    views: Sequence[dict[str, dict[str, SliceView]]],
+) -> list[SliceCount]:
+    """Each precinct's or batch's rounds: its own tallies and inactive ballots beside the
+    whole contest's thresholds and decisions, in the order the records first name them."""
+    names = list(dict.fromkeys(getattr(b, kind) for b in contest.ballots))
+    slices = []
+    for name in names:
+        own = []
+        for round_, view in zip(rounds, views, strict=True):
+            part = view[kind].get(name)
+            tally = part.tally if part else {c: ZERO for c in round_.tally}
+            inactive = part.inactive if part else {r: ZERO for r in INACTIVE_REASONS}
+            spilled = None
+            if round_.final_round_surplus is not None:
+                spilled = part.spilled if part else ZERO
+            own.append(
+                msgspec.structs.replace(
+                    round_, tally=tally, inactive=inactive, final_round_surplus=spilled
+                )
+            )
+        ballots = [b for b in contest.ballots if getattr(b, kind) == name]
+        undervotes = sum(1 for b in ballots if not b.rankings)
+        slices.append(SliceCount(kind, name, len(ballots), undervotes, tuple(own)))
+    return slices
 
 
 def _round_threshold(
@@ -377,13 +457,17 @@ def _elect(
             continue
         fraction = cut((votes - threshold) / votes, places)
         for i in held[winner]:
-            count.weights[i] = cut(count.weights[i] * fraction, places)
+            passed = cut(count.weights[i] * fraction, places)
+            kept = count.kept.setdefault(i, {})
+            kept[winner] = kept.get(winner, ZERO) + count.weights[i] - passed
+            count.weights[i] = passed
         # The winner keeps the threshold; one exactly at it keeps its votes, at four places as
         # RCTab writes them after passing on shares of nothing.
         count.fixed[winner] = threshold if votes > threshold else votes + fraction
         if filled:
             moved = {EXHAUSTED: sum((count.weights[i] for i in held[winner]), ZERO)}
             for i in held[winner]:
+                count.spilled[i] = count.weights[i]
                 count.holders[i] = None
         else:
             moved = count.allocate(held[winner])

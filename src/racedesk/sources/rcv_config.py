@@ -61,6 +61,8 @@ class RcvConfig(msgspec.Struct, frozen=True):
     excluded: frozenset[str]
     rules: RcvRules
     sources: tuple[CvrSource, ...]
+    by_precinct: bool = False  # outputSettings.tabulateByPrecinct
+    by_batch: bool = False  # outputSettings.tabulateByBatch
 
     def candidate_for(self, mark: str, where: str) -> str:
         """The candidate a record's mark names, by name or alias; runs of spaces count as one
@@ -100,6 +102,8 @@ def read_config(path: Path) -> RcvConfig:
         excluded=excluded,
         rules=read_rules(_section(raw, "rules", where), len(candidates), f"{where}: rules"),
         sources=sources,
+        by_precinct=bool(output.get("tabulateByPrecinct")),
+        by_batch=bool(output.get("tabulateByBatch")),
     )
 
 
