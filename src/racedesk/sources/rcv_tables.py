@@ -1,6 +1,7 @@
 """Cast vote records as tables, as RCTab's ``ess`` (an ES&S xlsx export: one row a ballot, one
-column a rank, the candidate's name in the cell) and ``genericCsv`` (one row a ballot, one
-column a candidate, the rank in the cell) providers read them.
+column a rank, the candidate's name in the cell), ``genericCsv`` (one row a ballot, one column
+a candidate, the rank in the cell) and ``clearBallot`` (one column a candidate at a rank, 1
+where marked) providers read them.
 
 Both count columns and rows from 1, as RCTab's ``firstVoteColumnIndex``, ``firstVoteRowIndex``,
 ``idColumnIndex``, ``precinctColumnIndex`` and ``batchColumnIndex`` do.
