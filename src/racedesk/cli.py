@@ -654,17 +654,11 @@ def rcv_tabulate(
         "jurisdiction": settings.jurisdiction,
         "office": settings.office,
     }
-    document = rcv_report.summary_document(tabulation, **about)
-    path = rcv_report.write_summary(document, out)
-    written = [rcv_report.write_summary_csv(tabulation, contest.rules, out, about=about)]
-    for part in tabulation.slices:
-        written.append(
-            rcv_report.write_summary_csv(tabulation, contest.rules, out, about=about, part=part)
-        )
+    written = rcv_report.write_reports(tabulation, contest.rules, out, about)
     winners = ", ".join(tabulation.winners) or "nobody"
     terminal.console().print(
         f"{contest.name}: {len(contest.ballots):,} ballots, {len(tabulation.rounds)} rounds, "
-        f"elected {winners}; wrote {path} and {len(written)} CSV file(s) in {out}"
+        f"elected {winners}; wrote {len(written)} files in {out} ({written[0].name} …)"
     )
 
 

@@ -66,37 +66,72 @@ def round_document(round_: Round) -> dict[str, Any]:
 
 
 def summary_document(
-    tabulation: Tabulation, *, date: str = "", jurisdiction: str = "", office: str = ""
+    tabulation: Tabulation,
+    *,
+    date: str = "",
+    jurisdiction: str = "",
+    office: str = "",
+    part: SliceCount | None = None,
 ) -> dict[str, Any]:
-    """The whole report of ``tabulation``; ``date``, ``jurisdiction`` and ``office`` are the
-    configuration's ``contestDate``, ``contestJurisdiction`` and ``contestOffice``."""
+    """The whole report of ``tabulation`` (or of one precinct's or batch's ``part``, its
+    ``config`` naming it); ``date``, ``jurisdiction`` and ``office`` are the configuration's
+    ``contestDate``, ``contestJurisdiction`` and ``contestOffice``."""
     last = tabulation.rounds[-1] if tabulation.rounds else None
+    config = {
+        "contest": tabulation.contest,
+        "date": date,
+        "generatedBy": GENERATED_BY,
+        "jurisdiction": jurisdiction,
+        "office": office,
+    }
+    if part is not None:
+        config[part.kind] = part.name or f"no {part.kind} id"
     return {
-        "config": {
-            "contest": tabulation.contest,
-            "date": date,
-            "generatedBy": GENERATED_BY,
-            "jurisdiction": jurisdiction,
-            "office": office,
-        },
+        "config": config,
         "jsonFormatVersion": FORMAT_VERSION,
-        "results": [round_document(r) for r in tabulation.rounds],
+        "results": [round_document(r) for r in (part or tabulation).rounds],
         "summary": {
             "finalThreshold": amount(last.threshold) if last else "0",
             "numCandidates": len(tabulation.candidates),
             "numWinners": tabulation.seats,
-            "totalNumBallots": str(tabulation.total_ballots),
-            "undervotes": tabulation.undervotes,
+            "totalNumBallots": str((part or tabulation).total_ballots),
+            "undervotes": (part or tabulation).undervotes,
         },
     }
 
 
-def write_summary(document: dict[str, Any], folder: Path) -> Path:
-    """Write ``document`` as :data:`SUMMARY_NAME` in ``folder`` (made if missing); its path."""
+def write_summary(document: dict[str, Any], folder: Path, part: SliceCount | None = None) -> Path:
+    """Write ``document`` in ``folder`` (made if missing) as :data:`SUMMARY_NAME`, or for a
+    precinct's or batch's ``part`` as ``summary_<kind>_<name>.json``; its path."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / SUMMARY_NAME
+    path = folder / (SUMMARY_NAME if part is None else _part_file(part, "json"))
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def write_reports(
+    tabulation: Tabulation, rules: RcvRules, folder: Path, about: dict[str, str]
+) -> list[Path]:
+    """Write the summary JSON and CSV of the whole count, then those of each precinct or
+    batch it was sliced by, in ``folder``; their paths. ``about`` holds the contest's
+    ``date``, ``jurisdiction`` and ``office``."""
+    date = about.get("date", "")
+    jurisdiction = about.get("jurisdiction", "")
+    office = about.get("office", "")
+    written = []
+    for part in (None, *tabulation.slices):
+        document = summary_document(
+            tabulation, date=date, jurisdiction=jurisdiction, office=office, part=part
+        )
+        written.append(write_summary(document, folder, part))
+        written.append(write_summary_csv(tabulation, rules, folder, about=about, part=part))
+    return written
+
+
+def _part_file(part: SliceCount, suffix: str) -> str:
+    """The file name of a precinct's or batch's report: ``summary_<kind>_<name>.<suffix>``."""
+    label = re.sub(r"[^A-Za-z0-9._-]+", "_", part.name or f"no {part.kind} id")
+    return f"summary_{part.kind}_{label}.{suffix}"
 
 
 def write_summary_csv(
@@ -111,10 +146,7 @@ def write_summary_csv(
     for a precinct's or batch's ``part`` as ``summary_<kind>_<name>.csv``; its path.
     ``about`` holds the contest's ``date``, ``jurisdiction`` and ``office``."""
     folder.mkdir(parents=True, exist_ok=True)
-    name = SUMMARY_CSV_NAME
-    if part is not None:
-        label = re.sub(r"[^A-Za-z0-9._-]+", "_", part.name or f"no {part.kind} id")
-        name = f"summary_{part.kind}_{label}.csv"
+    name = SUMMARY_CSV_NAME if part is None else _part_file(part, "csv")
     about = about or {}
     text = csv_text(
         tabulation,

@@ -120,8 +120,13 @@ class _Count:
     """The working state of one tabulation: each ballot's weight and holder, the inactive
     ballots by reason, the continuing and elected candidates, and the tie-break sequence."""
 
-    def __init__(self, contest: RankedContest) -> None:
+    def __init__(self, contest: RankedContest, slice_by: Sequence[str] = ()) -> None:
         self.contest = contest
+        self.slice_by = tuple(slice_by)
+        #: The ballots the last allocation moved (kept only when counting slices).
+        self.last_moves: list[tuple[int, str, Decimal]] = []
+        #: Each result's transfers by slice: kind, then name, then where the votes went.
+        self.slice_transfers: list[dict[str, dict[str, dict[str, Decimal]]]] = []
         self.rules = contest.rules
         counted = [b for b in contest.ballots if b.rankings]
         self.ballots: list[Ballot] = counted
@@ -159,6 +164,8 @@ class _Count:
             self.holders[i] = candidate
             key = EXHAUSTED if candidate is None else candidate
             moved[key] = moved.get(key, ZERO) + self.weights[i]
+            if self.slice_by:
+                self.last_moves.append((i, key, self.weights[i]))
             if reason is not None:
                 self.inactive[reason] += self.weights[i]
                 self.gone[i] = (reason, self.weights[i])
@@ -244,7 +251,19 @@ class _Count:
         return left
 
     def result(self, action: str, candidate: str, transfers: dict[str, Decimal]) -> TallyResult:
-        """What the round did to ``candidate``, marked when a tie-break decided it."""
+        """What the round did to ``candidate``, marked when a tie-break decided it; when
+        counting slices, the ballots the last allocation moved are split by slice too."""
+        if self.slice_by:
+            split: dict[str, dict[str, dict[str, Decimal]]] = {k: {} for k in self.slice_by}
+            for i, key, weight in self.last_moves:
+                for kind in self.slice_by:
+                    moved = split[kind].setdefault(getattr(self.ballots[i], kind), {})
+                    moved[key] = moved.get(key, ZERO) + weight
+            for parts in split.values():
+                for name, moved in parts.items():
+                    parts[name] = {key: amount for key, amount in moved.items() if amount}
+            self.slice_transfers.append(split)
+            self.last_moves = []
         return TallyResult(action, candidate, transfers, candidate in self.tie_broken)
 
 
@@ -296,8 +315,9 @@ def tabulate(contest: RankedContest, *, slice_by: Sequence[str] = ()) -> Tabulat
     the count early. ``slice_by`` (``precinct``, ``batch``) also counts each precinct's or
     batch's ballots under the whole contest's decisions (RCTab's ``tabulateByPrecinct`` and
     ``tabulateByBatch``)."""
-    count = _Count(contest)
+    count = _Count(contest, slice_by)
     count.allocate(range(len(count.ballots)))
+    count.last_moves = []
     rounds: list[Round] = []
     views: list[dict[str, dict[str, SliceView]]] = []
     threshold: Decimal | None = None
@@ -325,7 +345,11 @@ def tabulate(contest: RankedContest, *, slice_by: Sequence[str] = ()) -> Tabulat
         total_ballots=len(contest.ballots),
         undervotes=len(contest.ballots) - len(count.ballots),
         seats=contest.rules.seats,
-        slices=tuple(s for kind in slice_by for s in _slices(contest, kind, rounds, views)),
+        slices=tuple(
+            s
+            for kind in slice_by
+            for s in _slices(contest, kind, rounds, views, count.slice_transfers)
+        ),
     )
 
 
@@ -334,13 +358,16 @@ def _slices(
     kind: str,
     rounds: Sequence[Round],
     views: Sequence[dict[str, dict[str, SliceView]]],
+    transfers: Sequence[dict[str, dict[str, dict[str, Decimal]]]],
 ) -> list[SliceCount]:
-    """Each precinct's or batch's rounds: its own tallies and inactive ballots beside the
-    whole contest's thresholds and decisions, in the order the records first name them."""
+    """Each precinct's or batch's rounds: its own tallies, inactive ballots and transfers
+    beside the whole contest's thresholds and decisions, in the order the records first name
+    them. ``transfers`` holds each result's transfers by slice, results in order."""
     names = list(dict.fromkeys(getattr(b, kind) for b in contest.ballots))
     slices = []
     for name in names:
         own = []
+        results = iter(transfers)
         for round_, view in zip(rounds, views, strict=True):
             part = view[kind].get(name)
             tally = part.tally if part else {c: ZERO for c in round_.tally}
@@ -348,9 +375,17 @@ def _slices(
             spilled = None
             if round_.final_round_surplus is not None:
                 spilled = part.spilled if part else ZERO
+            decided = tuple(
+                msgspec.structs.replace(r, transfers=next(results)[kind].get(name, {}))
+                for r in round_.results
+            )
             own.append(
                 msgspec.structs.replace(
-                    round_, tally=tally, inactive=inactive, final_round_surplus=spilled
+                    round_,
+                    tally=tally,
+                    inactive=inactive,
+                    results=decided,
+                    final_round_surplus=spilled,
                 )
             )
         ballots = [b for b in contest.ballots if getattr(b, kind) == name]
@@ -469,6 +504,8 @@ def _elect(
             for i in held[winner]:
                 count.spilled[i] = count.weights[i]
                 count.holders[i] = None
+                if count.slice_by:
+                    count.last_moves.append((i, EXHAUSTED, count.weights[i]))
         else:
             moved = count.allocate(held[winner])
         moved = {k: v for k, v in moved.items() if v}
