@@ -45,6 +45,14 @@ def amount(value: Decimal) -> str:
     return format(value, "f")
 
 
+def transfer(value: Decimal, action: str) -> str:
+    """A transfer as RCTab's JSON writes it: an eliminated candidate's without trailing zeros
+    ("2" where the sum kept "2.0000"), a winner's surplus with the places it was cut to."""
+    if action == "eliminated":
+        return format(value.normalize(), "f")
+    return amount(value)
+
+
 def round_document(round_: Round) -> dict[str, Any]:
     """One round as an entry of ``results``."""
     inactive = {reason: amount(value) for reason, value in sorted(round_.inactive.items())}
@@ -57,7 +65,9 @@ def round_document(round_: Round) -> dict[str, Any]:
         "tallyResults": [
             {
                 result.action: result.candidate,
-                "transfers": {k: amount(v) for k, v in sorted(result.transfers.items())},
+                "transfers": {
+                    k: transfer(v, result.action) for k, v in sorted(result.transfers.items())
+                },
             }
             for result in round_.results
         ],
