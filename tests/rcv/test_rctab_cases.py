@@ -118,16 +118,7 @@ def test_the_summary_matches_rctab(rcv_cases: Path, case: str, reports: Reports)
     )
 
 
-#: The one case where RCTab writes some amounts with four places that racedesk writes whole
-#: (the kept threshold of winners whose surplus came in fractions, ``8.0000``): equal
-#: numbers, other text.
-PLACES_DIFFER = {
-    "rctab-cases/minneapolis_multi_seat_threshold/minneapolis_multi_seat_threshold",
-}
-SAME_TEXT = [c for c in CASES if c not in PLACES_DIFFER]
-
-
-@pytest.mark.parametrize("case", SAME_TEXT, ids=[c.rsplit("/", 1)[-1] for c in SAME_TEXT])
+@pytest.mark.parametrize("case", CASES, ids=[c.rsplit("/", 1)[-1] for c in CASES])
 def test_the_report_has_rctab_s_text(rcv_cases: Path, case: str, reports: Reports) -> None:
     """Tools that read RCTab's report (RCVis) read racedesk's: the same JSON, word for word,
     but for who generated it."""
@@ -137,15 +128,7 @@ def test_the_report_has_rctab_s_text(rcv_cases: Path, case: str, reports: Report
     assert ours["jsonFormatVersion"] == theirs["jsonFormatVersion"]
 
 
-#: The one case whose CSV differs from RCTab's in text: RCTab writes the kept threshold of
-#: winners whose surplus came in fractions as ``8.0000``, racedesk ``8``.
-CSV_PLACES_DIFFER = {
-    "rctab-cases/minneapolis_multi_seat_threshold/minneapolis_multi_seat_threshold",
-}
-SAME_CSV = [c for c in CASES if c not in CSV_PLACES_DIFFER]
-
-
-@pytest.mark.parametrize("case", SAME_CSV, ids=[c.rsplit("/", 1)[-1] for c in SAME_CSV])
+@pytest.mark.parametrize("case", CASES, ids=[c.rsplit("/", 1)[-1] for c in CASES])
 def test_the_csv_is_rctab_s_line_for_line(rcv_cases: Path, case: str) -> None:
     """RCTab's summary CSV, line for line but for who generated it: row order (first-round
     votes, ties in Java's hash order), shares cut to two places, transfers, inactive ballots,

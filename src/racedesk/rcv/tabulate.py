@@ -496,9 +496,11 @@ def _elect(
             kept = count.kept.setdefault(i, {})
             kept[winner] = kept.get(winner, ZERO) + count.weights[i] - passed
             count.weights[i] = passed
-        # The winner keeps the threshold; one exactly at it keeps its votes, at four places as
-        # RCTab writes them after passing on shares of nothing.
-        count.fixed[winner] = threshold if votes > threshold else votes + fraction
+        # The winner keeps the threshold: written as the threshold when cutting lost a
+        # residual, else as its votes less what passed on (at four places), as RCTab does.
+        passed_on = sum((count.weights[i] for i in held[winner]), ZERO)
+        lost = votes - threshold - passed_on
+        count.fixed[winner] = threshold if lost else votes - passed_on
         if filled:
             moved = {EXHAUSTED: sum((count.weights[i] for i in held[winner]), ZERO)}
             for i in held[winner]:
