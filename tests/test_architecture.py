@@ -48,11 +48,11 @@ def test_adapters_the_store_and_the_model_do_not_import_the_engine(folder: str) 
     assert not wrong, "\n".join(wrong)
 
 
-def test_the_engine_and_the_rules_import_no_outside_layer() -> None:
+def test_the_engine_the_rules_and_the_tabulation_import_no_outside_layer() -> None:
     outside = ("racedesk.sources", "racedesk.store", "racedesk.publish", "racedesk.desk")
     wrong = [
         f"{path.relative_to(PACKAGE)} imports {name}"
-        for folder in ("engine", "rules", "model")
+        for folder in ("engine", "rules", "model", "rcv")
         for path, tree in modules(folder)
         for name in imported(tree)
         if name.startswith(outside) or name == "racedesk.cli"
