@@ -36,17 +36,23 @@ def torn_feed(general_2024: Path, tmp_path_factory: pytest.TempPathFactory) -> t
 
 
 def run(*args: str) -> str:
+    """What the command printed, with no white space at all (the terminal folds long lines,
+    paths included, wherever its width ends)."""
     result = runner.invoke(app, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return " ".join(result.output.split())
+    return "".join(result.output.split())
+
+
+def squeezed(text: str) -> str:
+    return "".join(text.split())
 
 
 def test_ingest_keeps_the_rest_and_quarantines_the_refused(torn_feed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder, torn = torn_feed
     db = f"sqlite:///{tmp_path / 'd.sqlite'}"
     said = run("ingest", str(folder), "--db", db)
-    assert "5 releases stored" in said
-    assert f"5 releases used, 1 refused; {torn}: the file is cut short" in said
+    assert squeezed("5 releases stored") in said
+    assert squeezed(f"5 releases used, 1 refused; {torn}: the file is cut short") in said
     with open_store(db) as store:
         (kept,) = store.quarantined()
         assert torn in kept.reason and "cut short" in kept.reason
@@ -55,10 +61,10 @@ def test_ingest_keeps_the_rest_and_quarantines_the_refused(torn_feed, tmp_path: 
 
 def test_replay_and_backtest_finish_and_report_the_refusal(torn_feed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder, torn = torn_feed
-    assert "5 releases used, 1 refused" in run("replay", str(folder), "--contest", "9547")
+    assert squeezed("5 releases used, 1 refused") in run("replay", str(folder), "--contest", "9547")
     report = tmp_path / "backtest.json"
     said = run("backtest", str(folder), "--report-json", str(report))
-    assert "5 releases used, 1 refused" in said and "0 wrong calls" in said
+    assert squeezed("5 releases used, 1 refused") in said and squeezed("0 wrong calls") in said
     doc = json.loads(report.read_bytes())
     assert doc["releases"] == 5
     (why,) = doc["refused"]
