@@ -264,7 +264,9 @@ def _print_summary(out: Any, election: Election, snapshots: list[Snapshot]) -> N
         table.add_column(name, justify="right" if name != "release" else "left")
     for snap in snapshots:
         called = sum(
-            1 for c in snap.calls.values() if c.status not in ("too early", "too close", "leading")
+            1
+            for c in snap.calls.values()
+            if c.status not in ("too early", "too close", "leading", "write-ins only")
         )
         left = snap.ballots_left.ballots
         table.add_row(

@@ -17,6 +17,9 @@ A call (``calls-and-hurdles.md``, "Calls") is made on a usable release only, and
    by the same allowance. A choice that cannot catch up even with every ballot left
    (eliminated) passes this test whatever the allowance.
 
+A contest with no named choice ("No Candidates Filed") is "write-ins only": the feed counts its
+write-ins together and never names them, so the desk never calls it.
+
 Statuses follow AP's vocabulary: too early, too close, leading, called, runoff (no majority
 possible and both runoff places settled, EC §8141), advanced (top-two), passed, failed, winner
 not leading (a called winner behind in the count so far), rescinded.
@@ -195,6 +198,13 @@ def decide(
 ) -> Verdict:
     """The desk's verdict on one contest after a usable release (module docstring): too early
     without the evidence, else the rule family's (:meth:`RuleLogic.verdict`)."""
+    if not contest.choices:
+        return Verdict(
+            "write-ins only",
+            (),
+            f"no candidate filed: {state.write_ins:,} write-in votes, which the feed does not "
+            "name; the registrar names a write-in winner when it certifies the count",
+        )
     logic = logic or logic_for(contest.rule)
     never = logic.uncallable(contest)
     if never:

@@ -29,6 +29,7 @@ CallStatus = Literal[
     "failed",
     "winner not leading",
     "rescinded",
+    "write-ins only",
 ]
 
 

@@ -83,6 +83,7 @@ def _call_words(contest: Contest, call: ContestCall | None) -> str:
         "too close": "Too close to call.",
         "leading": "Not called yet.",
         "too early": "Too early to call.",
+        "write-ins only": "Not called: write-ins only.",
     }[call.status]
 
 
@@ -200,7 +201,12 @@ def contest_sentence(
     count = read_count(contest, state)
     parts: list[str] = []
     earlier, batch_words = _batches(recent)
-    if count is None or count.counted == 0:
+    if not contest.choices:
+        parts.append(
+            f"No candidate filed: {state.write_ins:,} write-in votes so far, which the feed does "
+            "not name."
+        )
+    elif count is None or count.counted == 0:
         parts.append(
             "No votes counted yet." if state.total_votes == 0 else "The votes left are unknown."
         )

@@ -22,6 +22,7 @@ from racedesk.rules.hurdle import pair_hurdle
 from racedesk.rules.names import name_list
 from racedesk.rules.tally import (
     ALL_VOTES,
+    WRITE_INS_ONLY,
     ContestFacts,
     Result,
     StandingResult,
@@ -252,7 +253,7 @@ def places_outcome(
     t: Tally, k: int, ties_advance: bool, standings: Sequence[Standing], winners: int
 ) -> str:
     if not t.votes:
-        return "no named choices"
+        return WRITE_INS_ONLY
     tie_note = ""
     ranked, names = t.ranked, t.names
     if not ties_advance and t.total > 0 and len(ranked) > k and ranked[k - 1] == ranked[k]:

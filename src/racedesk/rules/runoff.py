@@ -40,6 +40,7 @@ from racedesk.rules.places import (
     top_places_verdict,
 )
 from racedesk.rules.tally import (
+    WRITE_INS_ONLY,
     ContestFacts,
     Result,
     StandingResult,
@@ -149,7 +150,7 @@ def majority_standing(k: int, t: Tally) -> Result:
     """Majority, else a runoff between the top ``k`` (one seat; EC §8140–8142)."""
     n = len(t.votes)
     if n == 0:
-        return (), 0, 0.0, (), "no named choices"
+        return (), 0, 0.0, (), WRITE_INS_ONLY
     lead = t.order[0]
     v_lead = t.votes[lead]
     name = t.names[lead]

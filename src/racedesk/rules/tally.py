@@ -17,6 +17,8 @@ from racedesk.rules.hurdle import clip, place_statuses, two_way_needs3
 from racedesk.rules.names import short_name
 
 ALL_VOTES: Final = "share of all votes left, if the other choices get none"
+#: The outcome of a contest with no named choice ("No Candidates Filed"): write-ins only.
+WRITE_INS_ONLY: Final = "write-ins only: no candidate filed"
 
 #: What a family's standing gives: (leaders, margin votes, margin share, standings, outcome).
 Result = tuple[tuple[str, ...], int, float, tuple[Standing, ...], str]
@@ -285,6 +287,7 @@ def restate(st: Standing, status: StandingStatus) -> Standing:
 
 __all__ = [
     "ALL_VOTES",
+    "WRITE_INS_ONLY",
     "ContestFacts",
     "Result",
     "StandingResult",
