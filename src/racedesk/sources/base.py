@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -100,6 +101,59 @@ class Adapter(Protocol):
     ) -> Parsed: ...
 
     def feed_folder(self, folder: Path) -> FeedFolder | None: ...
+
+
+class Parse(Protocol):
+    """An adapter's ``parse``: the election and the releases a payload holds."""
+
+    def __call__(
+        self,
+        data: bytes,
+        *,
+        where: str,
+        received_at: datetime | None = None,
+        rules: Mapping[str, Rule] | None = None,
+        content_hash: str | None = None,
+    ) -> Parsed: ...
+
+
+class WholeFile:
+    """The verbs of a format whose one file holds an election and its one release (Clarity, NIST
+    CDF, AP, OpenElections, ``.ets``), made from the format's ``parse``: the module binds
+    ``read_election``, ``read_release``, ``release_reader`` and ``feed_folder`` to these."""
+
+    def __init__(self, parse: Parse) -> None:
+        self.parse = parse
+
+    def read_election(
+        self, data: bytes, where: str, rules: Mapping[str, Rule] | None = None
+    ) -> Election:
+        """The election the file describes (it holds its counts too: see ``parse``)."""
+        return self.parse(data, where=where, rules=rules).election
+
+    def read_release(
+        self,
+        data: bytes,
+        election: Election,
+        *,
+        where: str,
+        received_at: datetime | None = None,
+        content_hash: str | None = None,
+    ) -> Release:
+        """The one release of ``election`` the file holds (:func:`only_release`);
+        ``content_hash``, when given, is the SHA-256 of ``data``."""
+        parsed = self.parse(data, where=where, received_at=received_at, content_hash=content_hash)
+        return only_release(parsed, election, where)
+
+    def release_reader(self, election: Election) -> ReadRelease:
+        """:meth:`read_release` for ``election`` (such a file needs nothing worked out per
+        election)."""
+        return partial(self.read_release, election=election)
+
+    @staticmethod
+    def feed_folder(folder: Path) -> FeedFolder | None:
+        """``None``: the format's results are one file, not a folder."""
+        return None
 
 
 def only_release(parsed: Parsed, election: Election, where: str) -> Release:

@@ -36,8 +36,6 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from fractions import Fraction
-from functools import partial
-from pathlib import Path
 from typing import Any, NamedTuple, get_args
 
 from lxml import etree
@@ -62,10 +60,8 @@ from racedesk.rules.california import measure_rule, retention_rule
 from racedesk.sources import safety
 from racedesk.sources.base import (
     MAX_PAYLOAD_BYTES,
-    FeedFolder,
     Parsed,
-    ReadRelease,
-    only_release,
+    WholeFile,
 )
 
 NAME = "cdf"
@@ -1229,34 +1225,11 @@ class _ContestReader:
 
 # --- the adapter's verbs -----------------------------------------------------------------------
 
-
-def read_election(data: bytes, where: str, rules: Mapping[str, Rule] | None = None) -> Election:
-    """The election a NIST CDF ``ElectionReport`` describes (the file holds its counts too: see :func:`parse`)."""
-    return parse(data, where=where, rules=rules).election
-
-
-def read_release(
-    data: bytes,
-    election: Election,
-    *,
-    where: str,
-    received_at: datetime | None = None,
-    content_hash: str | None = None,
-) -> Release:
-    """The one release of ``election`` that a NIST CDF ``ElectionReport`` holds (see :func:`parse`);
-    ``content_hash``, when given, is the SHA-256 of ``data``."""
-    parsed = parse(data, where=where, received_at=received_at, content_hash=content_hash)
-    return only_release(parsed, election, where)
-
-
-def release_reader(election: Election) -> ReadRelease:
-    """:func:`read_release` for ``election`` (a NIST CDF report needs nothing worked out per election)."""
-    return partial(read_release, election=election)
-
-
-def feed_folder(folder: Path) -> FeedFolder | None:
-    """``None``: a NIST CDF report results are one file, not a folder."""
-    return None
+_verbs = WholeFile(parse)
+read_election = _verbs.read_election
+read_release = _verbs.read_release
+release_reader = _verbs.release_reader
+feed_folder = _verbs.feed_folder
 
 
 __all__ = [

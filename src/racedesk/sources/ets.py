@@ -33,8 +33,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
-from pathlib import Path
 
 from racedesk.errors import InputError
 from racedesk.model import (
@@ -50,7 +48,7 @@ from racedesk.model import (
 )
 from racedesk.rules.california import candidate_rule, measure_rule, retention_rule
 from racedesk.sources import safety
-from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, only_release
+from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.lavote import LA_TIME
 from racedesk.sources.rules_file import apply_rules
 
@@ -397,34 +395,11 @@ def _contest_line(c: _Contest, kind: str, line: str, here: str) -> None:
 
 # --- the adapter's verbs -----------------------------------------------------------------------
 
-
-def read_election(data: bytes, where: str, rules: Mapping[str, Rule] | None = None) -> Election:
-    """The election an .ets file describes (the file holds its counts too: see :func:`parse`)."""
-    return parse(data, where=where, rules=rules).election
-
-
-def read_release(
-    data: bytes,
-    election: Election,
-    *,
-    where: str,
-    received_at: datetime | None = None,
-    content_hash: str | None = None,
-) -> Release:
-    """The one release of ``election`` that an .ets file holds (see :func:`parse`);
-    ``content_hash``, when given, is the SHA-256 of ``data``."""
-    parsed = parse(data, where=where, received_at=received_at, content_hash=content_hash)
-    return only_release(parsed, election, where)
-
-
-def release_reader(election: Election) -> ReadRelease:
-    """:func:`read_release` for ``election`` (an .ets file needs nothing worked out per election)."""
-    return partial(read_release, election=election)
-
-
-def feed_folder(folder: Path) -> FeedFolder | None:
-    """``None``: an .ets file results are one file, not a folder."""
-    return None
+_verbs = WholeFile(parse)
+read_election = _verbs.read_election
+read_release = _verbs.read_release
+release_reader = _verbs.release_reader
+feed_folder = _verbs.feed_folder
 
 
 __all__ = [

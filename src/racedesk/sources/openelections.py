@@ -35,8 +35,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import partial
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from racedesk.errors import InputError
 from racedesk.model import (
@@ -50,7 +49,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.sources import safety
-from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, only_release
+from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "openelections"
@@ -390,34 +389,11 @@ def _party_split(rows: list[tuple[int, dict[str, str]]], *, primary: bool) -> se
 
 # --- the adapter's verbs -----------------------------------------------------------------------
 
-
-def read_election(data: bytes, where: str, rules: Mapping[str, Rule] | None = None) -> Election:
-    """The election an OpenElections CSV describes (the file holds its counts too: see :func:`parse`)."""
-    return parse(data, where=where, rules=rules).election
-
-
-def read_release(
-    data: bytes,
-    election: Election,
-    *,
-    where: str,
-    received_at: datetime | None = None,
-    content_hash: str | None = None,
-) -> Release:
-    """The one release of ``election`` that an OpenElections CSV holds (see :func:`parse`);
-    ``content_hash``, when given, is the SHA-256 of ``data``."""
-    parsed = parse(data, where=where, received_at=received_at, content_hash=content_hash)
-    return only_release(parsed, election, where)
-
-
-def release_reader(election: Election) -> ReadRelease:
-    """:func:`read_release` for ``election`` (an OpenElections file needs nothing worked out per election)."""
-    return partial(read_release, election=election)
-
-
-def feed_folder(folder: Path) -> FeedFolder | None:
-    """``None``: an OpenElections file results are one file, not a folder."""
-    return None
+_verbs = WholeFile(parse)
+read_election = _verbs.read_election
+read_release = _verbs.read_release
+release_reader = _verbs.release_reader
+feed_folder = _verbs.feed_folder
 
 
 __all__ = [
