@@ -165,6 +165,8 @@ class RuleLogic:
         """What is wrong with the rule as written, as (field, problem) pairs: an empty list
         for a rule the desk can apply."""
         rule = self.rule
+        if self.default_advance(1) and rule.advance < 1:
+            return [("advance", f"a {rule.kind} rule needs advance ≥ 1")]
         if rule.votes_allowed < rule.seats:
             return [("votes_allowed", "votes_allowed is smaller than seats")]
         return []

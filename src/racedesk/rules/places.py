@@ -140,11 +140,6 @@ class TopTwo(Places):
     def default_advance(self, seats: int) -> int:
         return 2 * seats
 
-    def problems(self) -> list[tuple[str, str]]:
-        if self.rule.advance < 1:
-            return [("advance", "a top_two rule needs advance ≥ 1")]
-        return super().problems()
-
     def vote_variation(self) -> tuple[str, str | None]:
         return "other", "top-two"
 

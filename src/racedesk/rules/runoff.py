@@ -72,11 +72,6 @@ class MajorityOrRunoff(RuleLogic):
     def default_advance(self, seats: int) -> int:
         return 2 * seats
 
-    def problems(self) -> list[tuple[str, str]]:
-        if self.rule.advance < 1:
-            return [("advance", "a majority_or_runoff rule needs advance ≥ 1")]
-        return super().problems()
-
     def vote_variation(self) -> tuple[str, str | None]:
         return "majority", None
 

@@ -148,6 +148,8 @@ class Question(RuleLogic):
 
     family = "threshold"
     contest_kind: ClassVar[ContestKind] = "measure"
+    #: Why the question passes by more than half only, for those that do ("": any threshold).
+    by_half: ClassVar[str] = ""
 
     def __init__(self, rule: Rule) -> None:
         super().__init__(rule)
@@ -159,8 +161,12 @@ class Question(RuleLogic):
         return "passes at its threshold"
 
     def problems(self) -> list[tuple[str, str]]:
-        """A question needs a threshold between 0 and 1 (a recall, more than half)."""
+        """A question needs a threshold between 0 and 1 (a recall or a retention, more than
+        half: :attr:`by_half` says why)."""
         rule = self.rule
+        half = rule.threshold is not None and parse_threshold(rule.threshold) == Fraction(1, 2)
+        if self.by_half and rule.threshold is not None and not half:
+            return [("threshold", self.by_half)]
         if rule.threshold is None:
             return [("threshold", f"a {rule.kind} rule needs a threshold such as 1/2")]
         for field, text in (("threshold", rule.threshold), ("alt_threshold", rule.alt_threshold)):
@@ -318,36 +324,17 @@ class Retention(Question):
     (California Constitution art. VI §16; recounts, EC §§16700 ff.)."""
 
     contest_kind: ClassVar[ContestKind] = "retention"
+    by_half = "a judge is retained by more than half (Cal. Const. art. VI §16): threshold 1/2"
 
     def name(self) -> str:
         return "retained with more than half of the votes on the question"
-
-    def problems(self) -> list[tuple[str, str]]:
-        if self.rule.threshold is not None and parse_threshold(self.rule.threshold) != Fraction(
-            1, 2
-        ):
-            return [
-                (
-                    "threshold",
-                    "a judge is retained by more than half (Cal. Const. art. VI §16): threshold 1/2",
-                )
-            ]
-        return super().problems()
 
 
 class Recall(Question):
     """A recall question: more than half removes the officer (EC §11000 ff.)."""
 
     contest_kind: ClassVar[ContestKind] = "recall"
-
-    def problems(self) -> list[tuple[str, str]]:
-        if self.rule.threshold is not None and parse_threshold(self.rule.threshold) != Fraction(
-            1, 2
-        ):
-            return [
-                ("threshold", "a recall passes by more than half (EC §11000 ff.): threshold 1/2")
-            ]
-        return super().problems()
+    by_half = "a recall passes by more than half (EC §11000 ff.): threshold 1/2"
 
     def name(self) -> str:
         return "recall passes with a majority"
