@@ -123,10 +123,12 @@ class ThresholdFacts(ContestFacts):
 
     __slots__ = ("denominator", "goal", "no", "split_outcome", "thresholds", "yes")
 
-    def __init__(self, contest: Contest, rule_text: str) -> None:
+    def __init__(
+        self, contest: Contest, rule_text: str, qs: list[Threshold], sides: tuple[int, int]
+    ) -> None:
         super().__init__(contest, rule_text)
-        self.yes, self.no = yes_no(contest)
-        self.thresholds = thresholds(contest.rule)
+        self.yes, self.no = sides
+        self.thresholds = qs
         self.goal = self.denominator = self.split_outcome = ""
         if not self.thresholds:
             return
@@ -191,7 +193,7 @@ class Question(RuleLogic):
         return found
 
     def facts(self, contest: Contest) -> ThresholdFacts:
-        return ThresholdFacts(contest, self.name())
+        return ThresholdFacts(contest, self.name(), self.thresholds, self.yes_no(contest))
 
     def standing(
         self, facts: ContestFacts, count: ContestCount | None, votes_left: VotesLeft
