@@ -60,7 +60,13 @@ class Choice(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Contest(msgspec.Struct, frozen=True, kw_only=True):
-    """One contest on the ballot: its title, its rule and its choices, in ballot order."""
+    """One contest on the ballot: its title, its rule and its choices, in ballot order.
+
+    ``portion`` says how much of the contest's electorate the source covers: empty when it
+    covers the whole contest; otherwise the name of the part it covers (``"Los Angeles
+    County"``), for a statewide contest or a district that crosses the county line in a
+    county's feed. A portion is shown, never called: its count is not the contest's.
+    """
 
     id: str
     title: str
@@ -69,6 +75,7 @@ class Contest(msgspec.Struct, frozen=True, kw_only=True):
     choices: tuple[Choice, ...]
     group: str = ""
     party: str = ""
+    portion: str = ""
 
     def choice(self, choice_id: str) -> Choice:
         for c in self.choices:
