@@ -266,7 +266,8 @@ def _print_summary(out: Any, election: Election, snapshots: list[Snapshot]) -> N
         called = sum(
             1
             for c in snap.calls.values()
-            if c.status not in ("too early", "too close", "leading", "write-ins only")
+            if c.status
+            not in ("too early", "too close", "leading", "write-ins only", "portion only")
         )
         left = snap.ballots_left.ballots
         table.add_row(

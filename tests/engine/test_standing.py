@@ -840,14 +840,20 @@ def _threshold_check(s, q: Fraction, strict: bool) -> None:  # type: ignore[no-u
         assert no.needs.mid == pytest.approx(1 - yes.needs.mid)
 
 
-@pytest.mark.parametrize(("threshold", "count"), [("11/20", 32), ("2/3", 9)])
+@pytest.mark.parametrize(("threshold", "count"), [("11/20", 28), ("2/3", 9)])
 def test_55_percent_and_two_thirds_measures_against_an_independent_count(
     general: Canvass, threshold: str, count: int
 ) -> None:
+    """The 55% and two-thirds measures LA's feed sees whole (four more 55% school bonds, of
+    joint districts that lie partly in other counties, are LA's part only: no threshold
+    standing, tests/rules/test_portion.py)."""
     measures = [
         c
         for c in general.election.contests
-        if c.rule.threshold == threshold and c.rule.alt_threshold is None and c.kind == "measure"
+        if c.rule.threshold == threshold
+        and c.rule.alt_threshold is None
+        and c.kind == "measure"
+        and not c.portion
     ]
     assert len(measures) == count
     q = Fraction(threshold)
@@ -916,7 +922,8 @@ def test_no_settled_standing_is_contradicted_by_the_final_count(
                             x.name,
                             at,
                         )
-        assert settled > (5_000 if with_reports else 700)
+        # LA's part of 38 (general) and 27 (primary) contests is never settled (portions)
+        assert settled > (5_000 if with_reports else 500)
 
 
 def test_outcome_phrases() -> None:

@@ -40,7 +40,17 @@ def _definition(general_2024: Path, *, strange: bool = True) -> bytes:
 
 
 def _replayed(general_2024: Path, definition: bytes):  # type: ignore[no-untyped-def]
+    """The canvass read with ``definition``; the retention contest is taken as the whole
+    contest (as the state's feed sees a justice's retention): LA's feed sees only its part
+    (:func:`test_la_feed_sees_only_its_part_of_a_supreme_court_retention`)."""
     election = lavote.read_election(definition, "election_data.json")
+    election = msgspec.structs.replace(
+        election,
+        contests=tuple(
+            msgspec.structs.replace(c, portion="") if c.id == RETENTION else c
+            for c in election.contests
+        ),
+    )
     read = lavote.release_reader(election)
     releases = [read(p.read_bytes(), where=p.name) for p in lavote.release_files(general_2024)]
     reports = load_reports(general_2024.parent / "outstanding-reports.csv", election.date)
@@ -71,6 +81,13 @@ def _events(snapshots: list[Snapshot], contest_id: str) -> list[tuple[object, ..
         for e in s.new_events
         if e.contest_id == contest_id
     ]
+
+
+def test_la_feed_sees_only_its_part_of_a_supreme_court_retention(general_2024: Path) -> None:
+    """A justice of the Supreme Court is retained or not by the whole state (Cal. Const. art.
+    VI §16): LA's feed counts only Los Angeles County's voters, so the contest is its portion."""
+    election = lavote.read_election(_definition(general_2024), "election_data.json")
+    assert election.contest(RETENTION).portion == "Los Angeles County"
 
 
 def test_a_judicial_contest_is_a_retention_by_more_than_half(retained, as_published) -> None:  # type: ignore[no-untyped-def]

@@ -32,7 +32,7 @@ from racedesk.engine.params import ModelParams
 from racedesk.engine.replay import replay
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
 from racedesk.model.answers import CallEvent, Snapshot
-from racedesk.rules import CALL_STATUSES, logic_for
+from racedesk.rules import CALL_STATUSES, logic_of
 
 SCHEMA = "racedesk.backtest/1"
 #: Slack for comparing a final share with an interval's bounds (floating point only).
@@ -71,6 +71,11 @@ class BacktestContest(msgspec.Struct, frozen=True, kw_only=True):
     rescinds: int = 0
     coverage_90: float | None = None
     pairs: int = 0
+    #: The source that covered the contest, and the part of it the source saw ("" whole):
+    #: a portion's final count is not the contest's, so it is never scored as one, and any
+    #: call made on it is a wrong call.
+    source: str = ""
+    portion: str = ""
 
 
 class BacktestRelease(msgspec.Struct, frozen=True, kw_only=True):
@@ -97,6 +102,8 @@ class BacktestSummary(msgspec.Struct, frozen=True, kw_only=True):
     coverage_90_election_night: float | None = None
     coverage_90_after: float | None = None
     contests_wrong: int = 0
+    #: Contests the source saw only part of (never called, no truth of their own here).
+    portions: int = 0
 
 
 class BacktestReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -122,12 +129,14 @@ def final_outcome(contest: Contest, count: ContestCount | None) -> tuple[str, li
     Statuses match the calls': ``called`` (plurality winners; a majority), ``runoff``,
     ``advanced``, ``passed``/``failed`` (winner: the YES or NO choice); ``too close`` when the
     last place is tied in a plurality contest (decided by lot, EC §15651) or a measure ends
-    between its two conditional thresholds; ``too early`` when nothing was counted. The rule
+    between its two conditional thresholds; ``too early`` when nothing was counted; ``portion
+    only`` for a contest the source sees only part of (its count is not the contest's: any call
+    on it is wrong). The rule
     family says which (:meth:`racedesk.rules.base.RuleLogic.final_outcome`).
     """
     if count is None or count.choice_votes == 0:
         return "too early", []
-    return logic_for(contest.rule).final_outcome(contest, count)
+    return logic_of(contest).final_outcome(contest, count)
 
 
 def final_shares(contest: Contest, count: ContestCount | None) -> dict[str, float]:
@@ -228,7 +237,9 @@ def _replay(
     return got
 
 
-def _contest_row(contest: Contest, truth: tuple[str, list[str]], got: _Replayed) -> BacktestContest:
+def _contest_row(
+    contest: Contest, truth: tuple[str, list[str]], got: _Replayed, source: str
+) -> BacktestContest:
     """One contest's line of the report: its first call against its final outcome."""
     status, winners = truth
     mine = [e for e in got.events if e.contest_id == contest.id]
@@ -258,6 +269,8 @@ def _contest_row(contest: Contest, truth: tuple[str, list[str]], got: _Replayed)
         rescinds=sum(1 for e in mine if e.status == "rescinded"),
         coverage_90=_mean(pairs),
         pairs=len(pairs),
+        source=source,
+        portion=contest.portion,
     )
 
 
@@ -282,6 +295,7 @@ def _summary(rows: Sequence[BacktestContest], got: _Replayed) -> BacktestSummary
         coverage_90_election_night=_mean(got.night_cover),
         coverage_90_after=_mean(got.after_cover),
         contests_wrong=sum(1 for r in rows if r.wrong_call_events),
+        portions=sum(1 for r in rows if r.portion),
     )
 
 
@@ -300,7 +314,10 @@ def run_backtest(
     finals = ordered[-1].counts_by_contest()
     shares = {c.id: final_shares(c, finals.get(c.id)) for c in election.contests}
     got = _replay(election, ordered, reports, params, seed, shares)
-    rows = [_contest_row(c, final_outcome(c, finals.get(c.id)), got) for c in election.contests]
+    rows = [
+        _contest_row(c, final_outcome(c, finals.get(c.id)), got, election.source)
+        for c in election.contests
+    ]
     return BacktestReport(
         election=BacktestElection(
             id=election.id,

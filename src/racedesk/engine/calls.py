@@ -40,7 +40,7 @@ from racedesk.engine.params import ModelParams
 from racedesk.engine.projection import fraction_bucket
 from racedesk.model import Contest, Election, Release
 from racedesk.model.answers import CallEvent, CallStatus, ContestCall, ContestState, Projection
-from racedesk.rules import CALL_STATUSES, Count, RuleLogic, Verdict, logic_for
+from racedesk.rules import CALL_STATUSES, Count, RuleLogic, Verdict, logic_of
 from racedesk.rules.hurdle import pair_hurdle, threshold_needs
 
 
@@ -205,10 +205,10 @@ def decide(
             f"no candidate filed: {state.write_ins:,} write-in votes, which the feed does not "
             "name; the registrar names a write-in winner when it certifies the count",
         )
-    logic = logic or logic_for(contest.rule)
+    logic = logic or logic_of(contest)
     never = logic.uncallable(contest)
     if never:
-        return Verdict("too early", (), never)
+        return Verdict(logic.never_status, (), never)
     count = read_count(contest, state)
     if count is None:
         return Verdict("too early", (), "no estimate of the votes left")

@@ -3,7 +3,7 @@
 An :class:`ElectionIndex` is made by whoever replays or follows a canvass (the desk, a replay, a
 backtest) and passed to :func:`racedesk.engine.run.advance`; the engine keeps nothing between
 calls itself, so two canvasses, or two processes, never share a cache. It holds each contest's
-rule logic (:func:`racedesk.rules.logic_for`) and facts, each usable release's counts by contest
+rule logic (:func:`racedesk.rules.logic_of`) and facts, each usable release's counts by contest
 (the recent ones: a desk reads the latest releases over and over), and the projection's noise
 for each shape of contest group.
 """
@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from racedesk.model import ContestCount, Election, Release
-from racedesk.rules import RuleLogic, logic_for
+from racedesk.rules import RuleLogic, logic_of
 from racedesk.rules.tally import ContestFacts
 
 #: How many things worked out of releases are kept (the votes-left model reads the last few
@@ -39,7 +39,7 @@ class ElectionIndex:
 
     def __init__(self, election: Election) -> None:
         self.election = election
-        self.logics: list[RuleLogic] = [logic_for(c.rule) for c in election.contests]
+        self.logics: list[RuleLogic] = [logic_of(c) for c in election.contests]
         self.facts: list[ContestFacts] = [
             logic.facts(c) for logic, c in zip(self.logics, election.contests, strict=True)
         ]

@@ -42,7 +42,7 @@ from racedesk.engine.index import ElectionIndex, draw_noise
 from racedesk.engine.params import ModelParams
 from racedesk.model import Contest, Election, Release
 from racedesk.model.answers import BallotsLeft, ChoiceProjection, ContestState, Projection
-from racedesk.rules import RuleLogic, logic_for
+from racedesk.rules import RuleLogic, logic_of
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -210,7 +210,7 @@ def outcomes(
     as the source spells them.
     """
     if logics is None:
-        logics = [logic_for(c.rule) for c in contests]
+        logics = [logic_of(c) for c in contests]
     c_count, k, _ = final.shape
     probs = np.full((c_count, k), math.nan)
     outs: list[dict[str, float]] = [{} for _ in range(c_count)]
@@ -302,7 +302,7 @@ def project_prepared(
         logics = (
             [index.logic(c.id) for c in contests]
             if index is not None
-            else [logic_for(c.rule) for c in contests]
+            else [logic_of(c) for c in contests]
         )
         probs, outs = outcomes(contests, np.stack([p.votes for p in items]), final, logics)
         prob_rows = probs.tolist()
@@ -356,7 +356,7 @@ def project_all(
         contest = contests.get(state.contest_id)
         if contest is None:
             continue
-        logic = index.logic(contest.id) if index is not None else logic_for(contest.rule)
+        logic = index.logic(contest.id) if index is not None else logic_of(contest)
         if logic.uncallable(contest):
             continue
         earlier = earlier_counts.get(state.contest_id)

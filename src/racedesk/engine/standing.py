@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from racedesk.model import Contest, ContestCount, Release
 from racedesk.model.answers import ContestState, Problem, VotesLeft
-from racedesk.rules import RuleLogic, logic_for
+from racedesk.rules import RuleLogic, logic_of
 from racedesk.rules.tally import ContestFacts
 
 
@@ -46,7 +46,7 @@ def contest_state(
     the last winning place from the next (measures: yes from its threshold).
     """
     if logic is None:
-        logic = logic_for(contest.rule)
+        logic = logic_of(contest)
     if facts is None:
         facts = logic.facts(contest)
     votes, shown, total, leaders, margin_votes, margin_share, standings, outcome = logic.standing(

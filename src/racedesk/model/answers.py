@@ -16,7 +16,7 @@ from typing import Literal
 
 import msgspec
 
-StandingStatus = Literal["clinched", "eliminated", "contending", "unknown"]
+StandingStatus = Literal["clinched", "eliminated", "contending", "unknown", "portion"]
 VotesLeftSource = Literal["registrar", "model", "registration bound", "none"]
 CallStatus = Literal[
     "too early",
@@ -30,6 +30,7 @@ CallStatus = Literal[
     "winner not leading",
     "rescinded",
     "write-ins only",
+    "portion only",
 ]
 
 
@@ -94,7 +95,9 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     - ``eliminated``: it can no longer be reached;
     - ``contending``: still open; ``needs`` is the share of the votes left the choice needs,
       on the denominator named by ``denominator``, as an interval when the votes left are;
-    - ``unknown``: no estimate of votes left, so neither can be said.
+    - ``unknown``: no estimate of votes left, so neither can be said;
+    - ``portion``: the source sees only part of the contest (a county's part of a statewide
+      contest), so its count cannot say.
 
     ``goal`` names what the choice is after in words ("to win", "to finish in the top 2",
     "for a majority", "to pass at 55%"); ``rival`` is the choice it must overtake, if any.

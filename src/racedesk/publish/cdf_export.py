@@ -185,7 +185,7 @@ def report(
         ExternalIdentifier=_report_extension(release, snapshot, sequence, types),
         Format="summary-contest",
         GeneratedDate=_time(generated or release.feed_time),
-        GpUnit=[_scope(election)],
+        GpUnit=[_scope(election), *(_district(c) for c in election.contests if c.portion)],
         Issuer=issuer,
         IssuerAbbreviation=issuer_abbreviation,
         Notes=(
@@ -247,6 +247,25 @@ def _scope(election: Election) -> Node:
         Type="county" if county else "other",
         OtherType=None if county else "jurisdiction",
         VotersRegistered=election.registration,
+    )
+
+
+def district_id(contest: Contest) -> str:
+    """The GpUnit of a contest's electoral district: the report's own scope, except for a
+    contest whose counts cover only the scope's part of it (``contest.portion``), whose district
+    is a unit of its own (:func:`_district`)."""
+    return object_id("gpu", contest.id) if contest.portion else SCOPE_ID
+
+
+def _district(contest: Contest) -> Node:
+    """The district of a contest the report sees only part of: larger than the report's scope,
+    which its counts (``GpUnitId`` the scope) cover."""
+    return _typed(
+        "ReportingUnit",
+        **{"@id": district_id(contest)},
+        Name=_itext(f"{contest.title} (the whole contest; counts here are {contest.portion}'s)"),
+        Type="other",
+        OtherType="contest-district",
     )
 
 
@@ -360,6 +379,8 @@ def _rule_extension(contest: Contest) -> list[Node]:
         out.append(_ident(Ext.RULE_TEXT, rule.text))
     if contest.group:
         out.append(_ident(Ext.GROUP, contest.group))
+    if contest.portion:
+        out.append(_ident(Ext.PORTION, contest.portion))
     return out
 
 
@@ -509,7 +530,7 @@ def _contest(
     fields: Node = {
         "@id": object_id("con", contest.id),
         "ContestSelection": selections,
-        "ElectionDistrictId": SCOPE_ID,
+        "ElectionDistrictId": district_id(contest),
         "ExternalIdentifier": [
             _ident(Ext.ID, contest.id),
             *_rule_extension(contest),

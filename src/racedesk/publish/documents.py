@@ -143,6 +143,9 @@ class ContestSummary(msgspec.Struct, frozen=True, kw_only=True):
     outcome: str
     status: CallStatus
     called_for: list[str]
+    #: The part of the contest the source sees ("Los Angeles County"), or "" for the whole
+    #: contest: a portion is shown, never called.
+    portion: str = ""
 
 
 class StatusDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -186,6 +189,7 @@ def contest_summary(election: Election, snapshot: Snapshot, contest_id: str) -> 
         outcome=state.outcome if state else "",
         status=call.status if call else "too early",
         called_for=[names.get(c, c) for c in call.choices] if call else [],
+        portion=contest.portion,
     )
 
 
@@ -294,6 +298,9 @@ class ContestDetail(msgspec.Struct, frozen=True, kw_only=True):
     call: ContestCall | None
     sentence: str
     problems: tuple[Problem, ...]
+    #: The part of the contest the source sees ("Los Angeles County"), or "" for the whole
+    #: contest: a portion is shown, never called.
+    portion: str = ""
 
 
 class StateDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -371,6 +378,7 @@ def contest_view(
         call=call,
         sentence=_sentence(contest, snapshot, recent),
         problems=state.problems if state else (),
+        portion=contest.portion,
     )
     return StateDoc(
         election=election_info(election), release=release_info(snapshot), contest=detail
@@ -583,6 +591,9 @@ class ContestListing(msgspec.Struct, frozen=True, kw_only=True):
     kind: ContestKind
     rule: RuleInfo
     choices: list[str]
+    #: The part of the contest the source sees ("Los Angeles County"), or "" for the whole
+    #: contest: a portion is shown, never called.
+    portion: str = ""
 
 
 class ContestListingDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -603,6 +614,7 @@ def contest_listing(election: Election, contest: Contest) -> ContestListing:
         kind=contest.kind,
         rule=rule_info(contest),
         choices=[c.name for c in contest.choices],
+        portion=contest.portion,
     )
 
 

@@ -54,6 +54,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("seats", pa.int64(), "seats filled (candidate contests)"),
     Column("votes_allowed", pa.int64(), "votes each ballot may give"),
     Column("threshold", pa.string(), "a measure's passing share, as a fraction (1/2, 11/20, 2/3)"),
+    Column("portion", pa.string(), "the part of the contest the counts cover; empty: the whole"),
     Column("ballot_order", pa.int64(), "the choice's place on the ballot, from 1"),
     Column("choice_id", pa.string(), "the choice"),
     Column("choice_name", pa.string(), "its name (YES/NO for measures)"),
@@ -67,7 +68,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("undervotes", pa.int64(), "ballots that left the contest blank, where the feed says"),
     Column("overvotes", pa.int64(), "overvoted ballots, where the feed says"),
     Column("leading", pa.bool_(), "among the contest's leaders after the release (snapshot)"),
-    Column("standing", pa.string(), "clinched, eliminated, contending or unknown (snapshot)"),
+    Column(
+        "standing", pa.string(), "clinched, eliminated, contending, unknown or portion (snapshot)"
+    ),
     Column("needs_low", pa.float64(), "share of the votes left it needs, low bound (snapshot)"),
     Column("needs_mid", pa.float64(), "… central value"),
     Column("needs_high", pa.float64(), "… high bound"),
@@ -130,6 +133,7 @@ def rows(
                 "seats": contest.rule.seats,
                 "votes_allowed": contest.rule.votes_allowed,
                 "threshold": contest.rule.threshold,
+                "portion": contest.portion,
                 "ballot_order": order,
                 "choice_id": choice.id,
                 "choice_name": choice.name,

@@ -18,7 +18,7 @@ import msgspec
 from racedesk.engine.calls import read_count
 from racedesk.model import Contest, Election
 from racedesk.model.answers import ContestCall, ContestState, Interval, Projection, Snapshot
-from racedesk.rules import Count, RuleLogic, logic_for
+from racedesk.rules import Count, RuleLogic, logic_of
 from racedesk.rules.base import Focus
 from racedesk.rules.names import short_name
 from racedesk.rules.places import hurdle_interval
@@ -84,6 +84,7 @@ def _call_words(contest: Contest, call: ContestCall | None) -> str:
         "leading": "Not called yet.",
         "too early": "Too early to call.",
         "write-ins only": "Not called: write-ins only.",
+        "portion only": f"Not called: racedesk sees only {contest.portion}'s part of this contest.",
     }[call.status]
 
 
@@ -183,6 +184,14 @@ def _need_words(
     return [text + "."]
 
 
+def _portion_words(contest: Contest, state: ContestState) -> str:
+    """Who leads in the part of a contest the source sees ("YES leads in Los Angeles County
+    with 51.1%, its part of the contest only."): never what anyone needs, nor a projection."""
+    if state.total_votes - state.write_ins <= 0:
+        return f"No votes counted yet in {contest.portion}."
+    return state.outcome[:1].upper() + state.outcome[1:] + "."
+
+
 def contest_sentence(
     contest: Contest,
     state: ContestState,
@@ -206,12 +215,14 @@ def contest_sentence(
             f"No candidate filed: {state.write_ins:,} write-in votes so far, which the feed does "
             "not name."
         )
+    elif contest.portion:
+        parts.append(_portion_words(contest, state))
     elif count is None or count.counted == 0:
         parts.append(
             "No votes counted yet." if state.total_votes == 0 else "The votes left are unknown."
         )
     else:
-        focus = (logic or logic_for(contest.rule)).focus(count)
+        focus = (logic or logic_of(contest)).focus(count)
         parts.extend(_need_words(contest, state, count, focus, earlier, batch_words))
         if projection is not None:
             parts.extend(_projected_words(count, focus, projection))

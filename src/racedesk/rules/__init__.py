@@ -6,6 +6,8 @@
   threshold;
 - :mod:`racedesk.rules.unknown`: a contest of a type racedesk does not know (counted, shown,
   never projected or called);
+- :mod:`racedesk.rules.portion`: a contest the source sees only part of (a county's part of a
+  statewide contest): shown, never projected or called;
 - :mod:`racedesk.rules.california`: how a California feed's contest says which rule it has.
 
 Each family answers every rule question (:class:`racedesk.rules.base.RuleLogic`): what the
@@ -15,9 +17,10 @@ final outcome. Adding a rule family means adding a module and a line to :data:`F
 
 from __future__ import annotations
 
-from racedesk.model import Rule
+from racedesk.model import Contest, Rule
 from racedesk.rules.base import CALL_STATUSES, Count, Judge, RuleLogic, Verdict
 from racedesk.rules.places import Plurality, TopTwo
+from racedesk.rules.portion import Portion
 from racedesk.rules.runoff import MajorityOrRunoff
 from racedesk.rules.threshold import Measure, Recall, Retention
 from racedesk.rules.unknown import Unknown
@@ -43,6 +46,14 @@ def logic_for(rule: Rule) -> RuleLogic:
     return FAMILIES[rule.kind](rule)
 
 
+def logic_of(contest: Contest) -> RuleLogic:
+    """The logic that answers every question about ``contest``: its rule's family, or, for a
+    contest the source sees only part of (``contest.portion``), that family seen in part
+    (:class:`racedesk.rules.portion.Portion`)."""
+    logic = logic_for(contest.rule)
+    return Portion(logic, contest.portion) if contest.portion else logic
+
+
 def rule_name(rule: Rule) -> str:
     """The rule in words, as shown to a user ("top two advance")."""
     return logic_for(rule).name()
@@ -57,5 +68,6 @@ __all__ = [
     "RuleLogic",
     "Verdict",
     "logic_for",
+    "logic_of",
     "rule_name",
 ]

@@ -136,6 +136,8 @@ class RuleLogic:
     #: The status of choices that go on to a later election (top-two's ``advanced``, a
     #: runoff's ``runoff``).
     advance_status: ClassVar[CallStatus] = "advanced"
+    #: The status of a contest this logic never calls (:meth:`uncallable`).
+    never_status: ClassVar[CallStatus] = "too early"
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule

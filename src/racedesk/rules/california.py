@@ -14,6 +14,13 @@
   with more than half of the votes on the question (California Constitution art. VI §16).
 - **A type racedesk does not know** keeps its counts under an ``unknown`` rule
   (:mod:`racedesk.rules.unknown`): shown, never projected or called.
+- **How much of a contest a county's feed sees** (:func:`portion_in_county`): all of a
+  county's own contests, but only the county's part of a statewide contest (President, U.S.
+  Senate, statewide offices and propositions, the Supreme Court and the Courts of Appeal), of a
+  district of the 2021 maps that spans other counties
+  (:data:`racedesk.rules.california_districts.DISTRICT_COUNTIES`), and of a special district
+  that does (a "joint" district, California's name for one that lies in more than one county,
+  Education Code §35512 and §4010 ff.; and the districts named in :data:`SPANNING_DISTRICTS`).
 
 Every adapter of a California feed (LA County's JSON and ``.ets``, NIST CDF reports) asks here.
 """
@@ -26,6 +33,7 @@ from typing import Final
 
 from racedesk.errors import InputError
 from racedesk.model import Rule
+from racedesk.rules.california_districts import DISTRICT_COUNTIES
 
 # Groups and titles of offices decided by majority-or-runoff in a primary (EC §8140–8142 for
 # county and judicial offices; city charters for "PRIMARY NOMINATING" elections and the school
@@ -145,6 +153,62 @@ def retention_rule() -> Rule:
     )
 
 
+#: Offices and questions on which every Californian votes (or every voter of a party, in a
+#: presidential primary), and appellate courts, whose districts span several counties.
+_STATEWIDE: Final = re.compile(
+    r"^(?:PRESIDENT|PRESIDENTIAL|UNITED STATES SENATOR|U\.\s?S\. SENATOR|GOVERNOR|"
+    r"LIEUTENANT GOVERNOR|SECRETARY OF STATE|(?:STATE )?CONTROLLER|(?:STATE )?TREASURER|"
+    r"ATTORNEY GENERAL|INSURANCE COMMISSIONER|(?:STATE )?SUPERINTENDENT OF PUBLIC INSTRUCTION|"
+    r"STATE MEASURE|STATE PROPOSITION|PROPOSITION)\b"
+    r"|\bSTATE BOARD OF EQUALIZATION\b|\bSUPREME COURT\b|\bCOURT OF APPEAL\b",
+    re.IGNORECASE,
+)
+_DISTRICT_OFFICE: Final = (
+    (re.compile(r"^(?:UNITED STATES REPRESENTATIVE|REPRESENTATIVE IN CONGRESS|U\.\s?S\. "
+                r"REPRESENTATIVE)\b\D*(\d+)", re.I), "us-rep-district-"),
+    (re.compile(r"^(?:STATE SENATOR|MEMBER OF THE STATE SENATE)\b\D*(\d+)", re.I),
+     "state-senate-district-"),
+    (re.compile(r"^(?:MEMBER OF THE STATE ASSEMBLY|MEMBER OF THE ASSEMBLY|STATE ASSEMBLY)"
+                r"\b\D*(\d+)", re.I), "state-assembly-district-"),
+)  # fmt: skip
+#: Special districts known to lie in more than one county though their names do not say
+#: "joint", by the county whose feed carries them.
+SPANNING_DISTRICTS: Final[dict[str, tuple[str, ...]]] = {
+    "los-angeles": (
+        "WRIGHTWOOD COMMUNITY SERVICES DISTRICT",  # mostly in San Bernardino County
+        "VICTOR VALLEY COMMUNITY COLLEGE DISTRICT",  # San Bernardino County
+    ),
+}
+_JOINT: Final = re.compile(r"\bJOINT\b.*\bDISTRICT\b", re.IGNORECASE)
+#: The last year whose elections the district maps of 2021 hold for.
+MAPS_HOLD_UNTIL: Final = 2030
+
+
+def portion_in_county(title: str, county: str, county_name: str, year: int) -> str:
+    """How much of a contest a county's feed sees (module docstring): ``""`` for the whole
+    contest, else ``county_name`` ("Los Angeles County"), the part the feed covers.
+
+    ``county`` is the county as the state's feed names it (``los-angeles``); ``year`` the
+    election's, for which district maps hold (a district of a later map is taken as a portion
+    until a contest-rules file says otherwise).
+    """
+    text = " ".join(title.split())
+    if _STATEWIDE.search(text):
+        return county_name
+    for pattern, prefix in _DISTRICT_OFFICE:
+        match = pattern.search(text)
+        if match:
+            spans = DISTRICT_COUNTIES.get(prefix + str(int(match.group(1))))
+            whole = year <= MAPS_HOLD_UNTIL and spans == (county,)
+            return "" if whole else county_name
+    upper = text.upper()
+    if _JOINT.search(upper) or any(
+        upper.startswith(name) for name in SPANNING_DISTRICTS.get(county, ())
+    ):
+        return county_name
+    return ""
+
+
 def unknown_rule(type_text: str) -> Rule:
     """The rule of a contest whose type racedesk does not know: kept verbatim, never called."""
     return Rule(kind="unknown", text=f"contest type {type_text!r}")
@@ -152,8 +216,11 @@ def unknown_rule(type_text: str) -> Rule:
 
 __all__ = [
     "MAJORITY_GROUPS",
+    "MAPS_HOLD_UNTIL",
+    "SPANNING_DISTRICTS",
     "candidate_rule",
     "measure_rule",
+    "portion_in_county",
     "retention_rule",
     "unknown_rule",
     "votes_allowed",

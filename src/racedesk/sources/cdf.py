@@ -118,6 +118,8 @@ class Ext:
     CONDITION = "racedesk-condition"
     RULE_TEXT = "racedesk-rule-text"
     GROUP = "racedesk-group"
+    # Contest: the part of its electorate the report's counts cover ("" or absent: the whole)
+    PORTION = "racedesk-portion"
     # Contest: ballot counters the standard has no place for
     BALLOTS = "racedesk-ballots"
     FULL = "racedesk-full"
@@ -944,6 +946,7 @@ class _ContestReader:
             choices=tuple(choices),
             group=_one(self.ext, Ext.GROUP) or "",
             party=" / ".join(self.report._party(p, where) for p in party_ids),
+            portion=_one(self.ext, Ext.PORTION) or "",
         )
         return contest, self._count(choice_selections, writein_selections)
 

@@ -46,10 +46,15 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
-from racedesk.rules.california import candidate_rule, measure_rule, retention_rule
+from racedesk.rules.california import (
+    candidate_rule,
+    measure_rule,
+    portion_in_county,
+    retention_rule,
+)
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
-from racedesk.sources.lavote import LA_TIME
+from racedesk.sources.lavote import COUNTY, COUNTY_NAME, LA_TIME
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "ets"
@@ -183,7 +188,7 @@ def parse(
     kind_e: ElectionKind = (
         "primary" if primary else "general" if "GENERAL" in title.upper() else "special"
     )
-    built, counts = _built(read.contests, primary, where)
+    built, counts = _built(read.contests, primary, day.year, where)
     election = Election(
         id=f"{SOURCE}:{read.election_no or day.isoformat()}",
         title=title,
@@ -302,7 +307,7 @@ def _count_time(body: str, here: str) -> datetime:
 
 
 def _built(
-    contests: list[_Contest], primary: bool, where: str
+    contests: list[_Contest], primary: bool, year: int, where: str
 ) -> tuple[list[Contest], list[ContestCount]]:
     """The contests read, with their rules, and their counts."""
     built: list[Contest] = []
@@ -321,6 +326,7 @@ def _built(
                 rule=rule,
                 choices=tuple(c.choices),
                 party=c.party,
+                portion=portion_in_county(c.title, COUNTY, COUNTY_NAME, year),
             )
         )
         counts.append(

@@ -33,6 +33,7 @@ from racedesk.rules import logic_for
 from racedesk.rules.california import (
     candidate_rule,
     measure_rule,
+    portion_in_county,
     retention_rule,
     unknown_rule,
     votes_allowed,
@@ -42,6 +43,8 @@ from racedesk.sources.base import FeedFolder, Parsed, ReadRelease
 NAME = "lavote"
 SOURCE = NAME
 JURISDICTION = "Los Angeles County, CA"
+#: The county, as the state's feed names it and as its contests' portions say it.
+COUNTY, COUNTY_NAME = "los-angeles", "Los Angeles County"
 LA_TIME = ZoneInfo("America/Los_Angeles")
 BASE_URL = "https://results.lavote.gov/ElectionResults"
 
@@ -191,6 +194,7 @@ def read_election(data: bytes, where: str = "election_data.json",
                     rule=rule,
                     choices=choices,
                     group=group.Name,
+                    portion=portion_in_county(c.Title, COUNTY, COUNTY_NAME, day.year),
                 )
             )
     if overrides:

@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from racedesk.errors import InputError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, Rule
 from racedesk.model.answers import CallEvent
@@ -75,6 +77,20 @@ def load_canvasses(
     spec: str, *, fmt: str | None = None, rules_path: str | None = None
 ) -> list[Canvass]:
     """Read the source ``spec`` into canvasses (see the module's docstring)."""
+    canvasses = _load(spec, fmt, rules_path)
+    if rules_path:
+        from racedesk.sources.rules_file import apply_portions, load_portions
+
+        portions = load_portions(Path(rules_path))
+        for canvass in canvasses:
+            election = canvass.election
+            canvass.election = msgspec.structs.replace(
+                election, contests=apply_portions(election.contests, portions, rules_path)
+            )
+    return canvasses
+
+
+def _load(spec: str, fmt: str | None, rules_path: str | None) -> list[Canvass]:
     rules = None
     if rules_path:
         from racedesk.sources.rules_file import load_rules

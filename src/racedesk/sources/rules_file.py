@@ -16,6 +16,11 @@ ignored); the adapters apply it with :func:`apply_rules`::
     rule = "measure"
     threshold = "2/3"                    # "1/2" (more than half), "11/20" or "55%", "2/3" …
 
+A contest's entry may also say how much of the contest the feed sees, where racedesk's reading
+(:func:`racedesk.rules.california.portion_in_county`) is wrong or the feed is of another state:
+``portion = "Los Angeles County"`` (the feed sees only that part: shown, never called) or
+``portion = ""`` (the feed sees the whole contest); an entry may hold a portion alone.
+
 The JSON form is the same mapping: ``{"contests": {"107": {"rule": "measure", "threshold":
 "2/3"}}}``. Rules are those of ``docs/`` and ``../shared/domain/california-canvass.md``
 (EC §15452 plurality, §8140–8142 majority or runoff, Prop 14 top two, measures at their
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +52,7 @@ _KEYS = {
     "alt_threshold",
     "condition",
     "text",
+    "portion",
 }
 #: The words of a rule a file does not word itself, where they are not the rule's name.
 _DEFAULT_TEXT = {
@@ -79,15 +85,18 @@ def _whole(entry: Mapping[str, Any], key: str, default: int, where: str) -> int:
     return value
 
 
-def rule_from_entry(entry: Mapping[str, Any], where: str) -> Rule:
-    """One entry of a rules file (``{"rule": "measure", "threshold": "2/3"}``) as a :class:`Rule`;
-    what each rule takes and needs is its family's (:mod:`racedesk.rules`)."""
+def rule_from_entry(entry: Mapping[str, Any], where: str) -> Rule | None:
+    """One entry of a rules file (``{"rule": "measure", "threshold": "2/3"}``) as a :class:`Rule`
+    (None for an entry that sets only a portion); what each rule takes and needs is its
+    family's (:mod:`racedesk.rules`)."""
     if not isinstance(entry, Mapping):
         raise ConfigError("each contest's entry must be a table of settings", where=where)
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
         raise ConfigError(f"unknown settings {unknown}; known: {sorted(_KEYS)}", where=where)
     kind = entry.get("rule")
+    if kind is None and "portion" in entry:
+        return None
     if kind not in SETTABLE:
         raise ConfigError(f"rule must be one of {', '.join(SETTABLE)}, not {kind!r}", where=where)
     question = FAMILIES[kind].contest_kind != "candidate"
@@ -129,8 +138,8 @@ def _candidate_rule(kind: RuleKind, entry: Mapping[str, Any], where: str) -> Rul
     return msgspec.structs.replace(rule, text=text)
 
 
-def parse_rules(data: bytes, where: str) -> dict[str, Rule]:
-    """A rules file's bytes (TOML, or JSON when it starts with ``{``) as contest key → Rule."""
+def _contests_table(data: bytes, where: str) -> dict[str, Any]:
+    """A rules file's bytes (TOML, or JSON when it starts with ``{``) as its contests table."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -150,13 +159,39 @@ def parse_rules(data: bytes, where: str) -> dict[str, Rule]:
     contests = doc.get("contests")
     if not isinstance(contests, dict) or not contests:
         raise ConfigError("the rules file names no contests (a 'contests' table)", where=where)
-    rules: dict[str, Rule] = {}
+    table: dict[str, Any] = {}
     for key, entry in contests.items():
         name = str(key).strip()
         if not name:
             raise ConfigError("a contest key is empty", where=where)
-        rules[name] = rule_from_entry(entry, f"{where}, contest {name!r}")
+        table[name] = entry
+    return table
+
+
+def parse_rules(data: bytes, where: str) -> dict[str, Rule]:
+    """A rules file's bytes (TOML, or JSON when it starts with ``{``) as contest key → Rule."""
+    rules: dict[str, Rule] = {}
+    for name, entry in _contests_table(data, where).items():
+        rule = rule_from_entry(entry, f"{where}, contest {name!r}")
+        if rule is not None:
+            rules[name] = rule
     return rules
+
+
+def parse_portions(data: bytes, where: str) -> dict[str, str]:
+    """The portions a rules file states, as contest key → the part the feed sees ("" whole)."""
+    portions: dict[str, str] = {}
+    for name, entry in _contests_table(data, where).items():
+        if isinstance(entry, Mapping) and "portion" in entry:
+            value = entry["portion"]
+            if not isinstance(value, str):
+                raise ConfigError(
+                    f'portion must be the name of the part the feed sees, or "" for the whole '
+                    f"contest, not {value!r}",
+                    where=f"{where}, contest {name!r}",
+                )
+            portions[name] = " ".join(value.split())
+    return portions
 
 
 def load_rules(path: Path | str) -> dict[str, Rule]:
@@ -168,6 +203,60 @@ def load_rules(path: Path | str) -> dict[str, Rule]:
             f"cannot read the rules file: {exc.strerror or exc}", where=str(path)
         ) from None
     return parse_rules(data, str(path))
+
+
+def load_portions(path: Path | str) -> dict[str, str]:
+    """The portions a rules file on disk states (:func:`parse_portions`)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the rules file: {exc.strerror or exc}", where=str(path)
+        ) from None
+    return parse_portions(data, str(path))
+
+
+def _match(items: Sequence[Contest], keys: Iterable[str], where: str) -> dict[str, int]:
+    """Each key's contest: by id first, else by title (:func:`title_key`). A key that matches
+    no contest, or a title shared by several contests, is an :class:`InputError`: a setting
+    that silently applies to nothing (or to the wrong contest) would change calls unseen."""
+    by_id = {c.id: i for i, c in enumerate(items)}
+    by_title: dict[str, list[int]] = {}
+    for i, c in enumerate(items):
+        by_title.setdefault(title_key(c.title), []).append(i)
+    chosen: dict[str, int] = {}
+    unknown: list[str] = []
+    for key in keys:
+        if key in by_id:
+            chosen[key] = by_id[key]
+            continue
+        hits = by_title.get(title_key(key), [])
+        if len(hits) > 1:
+            ids = ", ".join(items[i].id for i in hits)
+            raise InputError(
+                f"the rules file names {key!r}, a title shared by contests {ids}: name them by id",
+                where=where,
+            )
+        if not hits:
+            unknown.append(key)
+            continue
+        chosen[key] = hits[0]
+    if unknown:
+        raise InputError(
+            f"the rules file names contests this election does not have: {sorted(unknown)}",
+            where=where,
+        )
+    return chosen
+
+
+def apply_portions(
+    contests: Iterable[Contest], portions: Mapping[str, str] | None, where: str
+) -> tuple[Contest, ...]:
+    """The contests with the portions a rules file states put in place of the derived ones."""
+    out = list(contests)
+    for key, i in _match(out, (portions or {}).keys(), where).items():
+        out[i] = msgspec.structs.replace(out[i], portion=(portions or {})[key])
+    return tuple(out)
 
 
 def apply_rules(
@@ -182,32 +271,7 @@ def apply_rules(
     items = tuple(contests)
     if not rules:
         return items
-    by_id = {c.id: i for i, c in enumerate(items)}
-    by_title: dict[str, list[int]] = {}
-    for i, c in enumerate(items):
-        by_title.setdefault(title_key(c.title), []).append(i)
-    chosen: dict[int, Rule] = {}
-    unknown: list[str] = []
-    for key, rule in rules.items():
-        if key in by_id:
-            chosen[by_id[key]] = rule
-            continue
-        hits = by_title.get(title_key(key), [])
-        if len(hits) > 1:
-            ids = ", ".join(items[i].id for i in hits)
-            raise InputError(
-                f"the rules file names {key!r}, a title shared by contests {ids}: name them by id",
-                where=where,
-            )
-        if not hits:
-            unknown.append(key)
-            continue
-        chosen[hits[0]] = rule
-    if unknown:
-        raise InputError(
-            f"the rules file names contests this election does not have: {sorted(unknown)}",
-            where=where,
-        )
+    chosen = {i: rules[key] for key, i in _match(items, rules.keys(), where).items()}
     out = list(items)
     for i, rule in chosen.items():
         c = out[i]
@@ -219,11 +283,18 @@ def apply_rules(
                 f"{rule.kind} rule needs a yes/no question",
                 where=where,
             )
-        out[i] = Contest(
-            id=c.id, title=c.title, kind=kind, rule=rule, choices=c.choices, group=c.group,
-            party=c.party,
-        )  # fmt: skip
+        out[i] = msgspec.structs.replace(c, kind=kind, rule=rule)
     return tuple(out)
 
 
-__all__ = ["FORMAT", "apply_rules", "load_rules", "parse_rules", "rule_from_entry", "title_key"]
+__all__ = [
+    "FORMAT",
+    "apply_portions",
+    "apply_rules",
+    "load_portions",
+    "load_rules",
+    "parse_portions",
+    "parse_rules",
+    "rule_from_entry",
+    "title_key",
+]
