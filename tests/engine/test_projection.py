@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import msgspec
 import numpy as np
 import pytest
 
 from builders import contest, election, release, state
 from racedesk.engine import projection
-from racedesk.engine.params import ModelParams
+from racedesk.engine.params import ModelParams, default_params
+from racedesk.engine.replay import replay
 from racedesk.model import Contest, Release, Rule
 from racedesk.model.answers import BallotsLeft, ContestState
+from racedesk.sources.loader import load_canvasses
+from racedesk.sources.outstanding import load_reports
 
 PARAMS = ModelParams(version="test-1", draws=2000)
 NO_BALLOTS = BallotsLeft(ballots=None, source="none")
@@ -147,3 +152,35 @@ def test_write_ins_are_left_out_of_the_votes_left_for_named_choices() -> None:
     assert prep is not None
     assert prep.left_mid == pytest.approx(900.0)
     assert prep.fraction == pytest.approx(900 / 1800)
+
+
+def test_central_shares_that_do_not_add_up_are_no_projection() -> None:
+    adds_up = projection.adds_up
+    assert adds_up([0.6, 0.4]) and adds_up([0.5, 0.3, 0.12])  # 0.92: a many-choice skew
+    assert not adds_up([0.3, 0.11]) and not adds_up([0.8, 0.5])
+
+
+def test_a_sliver_of_a_district_is_not_projected_once_its_draws_say_nothing(
+    general_2024: Path,
+) -> None:
+    """Victor Valley CCD trustee area 3 (9858): 65 votes in LA County of a district in San
+    Bernardino County. LA's feed sees it as a portion, never projected; taken as whole, its
+    projected central shares fall to 0.89 and below as the canvass goes on, and from then the
+    projection is left out rather than shown."""
+    canvass = load_canvasses(str(general_2024))[0]
+    assert canvass.election.contest("9858").portion == "Los Angeles County"
+    whole = msgspec.structs.replace(
+        canvass.election,
+        contests=tuple(
+            msgspec.structs.replace(c, portion="") if c.id == "9858" else c
+            for c in canvass.election.contests
+        ),
+    )
+    reports = load_reports(general_2024.parent / "outstanding-reports.csv", whole.date)
+    shown = [
+        snap.projections.get("9858")
+        for snap in replay(whole, canvass.releases, reports, default_params())
+    ]
+    sums = [sum(c.share_mid for c in p.choices) for p in shown if p is not None]
+    assert sums and all(0.85 <= s <= 1.15 for s in sums)
+    assert shown[1] is not None and all(p is None for p in shown[-10:])
