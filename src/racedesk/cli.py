@@ -26,7 +26,7 @@ from racedesk.engine.replay import replay as replay_canvass
 from racedesk.errors import RacedeskError, StoreError
 from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
-from racedesk.publish import documents, numbers, terminal
+from racedesk.publish import documents, numbers, terminal, words
 from racedesk.sources.loader import Canvass, load_canvasses
 
 app = typer.Typer(
@@ -428,15 +428,29 @@ def backtest(
     ] = None,
     params: ParamsOption = None,
     seed: Annotated[int, typer.Option(help="Random seed of the projection.")] = 0,
+    references: Annotated[
+        Path | None,
+        typer.Option(
+            "--references",
+            help="Reference calls (AP's calls, concessions; CSV) to say how early each call was.",
+        ),
+    ] = None,
 ) -> None:
     """Replay a whole canvass knowing only what was known at each release, and score the calls."""
     from racedesk.engine.backtest import run_backtest
+    from racedesk.sources.reference_calls import load_reference_calls
 
     model = load_params(str(params) if params else None)
     out = terminal.console()
     for canvass in load_canvasses(source):
+        refs = load_reference_calls(references, canvass.election) if references else []
         report = run_backtest(
-            canvass.election, canvass.releases, _reports_for(canvass, outstanding), model, seed
+            canvass.election,
+            canvass.releases,
+            _reports_for(canvass, outstanding),
+            model,
+            seed,
+            refs,
         )
         if canvass.refused:
             report = msgspec.structs.replace(report, refused=[r.problem for r in canvass.refused])
@@ -447,6 +461,8 @@ def backtest(
             f"[bold]{s.wrong_calls} wrong calls[/bold], 90% intervals held {numbers.pct(s.coverage_90, 1)} "
             f"of (contest, release) pairs"
         )
+        for ref in report.references:
+            out.print(words.reference_words(ref), markup=False)
         if report_json or report_md:
             from racedesk.publish.backtest_report import write_report
 

@@ -29,9 +29,11 @@ from datetime import datetime, time, timedelta
 import msgspec
 
 from racedesk.engine.params import ModelParams
+from racedesk.engine.references import BacktestReference, score_references
 from racedesk.engine.replay import replay
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
 from racedesk.model.answers import CallEvent, Snapshot
+from racedesk.model.reference import ReferenceCall
 from racedesk.rules import CALL_STATUSES, logic_of
 
 SCHEMA = "racedesk.backtest/1"
@@ -104,6 +106,9 @@ class BacktestSummary(msgspec.Struct, frozen=True, kw_only=True):
     contests_wrong: int = 0
     #: Contests the source saw only part of (never called, no truth of their own here).
     portions: int = 0
+    #: The share of contests called by the end of election night (``"election night"``) and by
+    #: the end of each later day with a release (``"2024-11-06"`` …).
+    called_by_day: dict[str, float] = {}
 
 
 class BacktestReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -121,6 +126,9 @@ class BacktestReport(msgspec.Struct, frozen=True, kw_only=True):
     #: The canvass's payloads that could not be read as releases, each "FILE: why" (the
     #: backtest replays the others).
     refused: list[str] = []
+    #: The reference contests (AP's calls, concessions) against the desk's calls: how early
+    #: (``racedesk.engine.references``); empty when the backtest was given none.
+    references: list[BacktestReference] = []
 
 
 def final_outcome(contest: Contest, count: ContestCount | None) -> tuple[str, list[str]]:
@@ -274,6 +282,17 @@ def _contest_row(
     )
 
 
+def called_by_day_of(got: _Replayed) -> dict[str, float]:
+    """The share of contests called by the end of election night, then by the end of each later
+    day with a release (local dates of the feed times)."""
+    out: dict[str, float] = {}
+    for entry in got.timeline:
+        moment = datetime.fromisoformat(entry.time)
+        key = "election night" if entry.election_night else moment.date().isoformat()
+        out[key] = entry.called_share
+    return out
+
+
 def _summary(rows: Sequence[BacktestContest], got: _Replayed) -> BacktestSummary:
     contests = len(rows)
     all_pairs = [v for values in got.covered.values() for v in values]
@@ -296,6 +315,7 @@ def _summary(rows: Sequence[BacktestContest], got: _Replayed) -> BacktestSummary
         coverage_90_after=_mean(got.after_cover),
         contests_wrong=sum(1 for r in rows if r.wrong_call_events),
         portions=sum(1 for r in rows if r.portion),
+        called_by_day=called_by_day_of(got),
     )
 
 
@@ -305,9 +325,11 @@ def run_backtest(
     reports: Sequence[OutstandingReport],
     params: ModelParams,
     seed: int = 0,
+    references: Sequence[ReferenceCall] = (),
 ) -> BacktestReport:
     """Replay ``releases`` (the whole canvass) and score every call and interval against the
-    final release (module docstring)."""
+    final release (module docstring), and the calls against ``references`` (the times others
+    called the contests: :mod:`racedesk.engine.references`)."""
     ordered = sorted(releases, key=lambda r: r.feed_time)
     if not ordered:
         raise ValueError("a backtest needs at least one release")
@@ -333,6 +355,9 @@ def run_backtest(
         seed=seed,
         outstanding_reports=len(reports),
         timeline=got.timeline,
+        references=score_references(
+            election, references, [r.feed_time for r in ordered], got.first_calls
+        ),
     )
 
 

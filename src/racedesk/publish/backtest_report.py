@@ -82,6 +82,40 @@ def plot_svg(report: BacktestReport) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _reference_lines(report: BacktestReport) -> list[str]:
+    """The called-by-day table and, when the backtest had reference calls, their table."""
+    lines = [
+        "",
+        "## Contests called by day",
+        "",
+        "| by the end of | contests called |",
+        "|---|---|",
+    ]
+    lines += [f"| {day} | {_pct(share)} |" for day, share in report.summary.called_by_day.items()]
+    if not report.references:
+        return lines
+    lines += [
+        "",
+        "## Reference calls",
+        "",
+        "The desk's first call of each contest that someone outside called (AP, a concession), "
+        "against the release it had to call by to be as early (`docs/backtest.md`).",
+        "",
+        "| contest | reference | due by release | racedesk's call | lead (releases, hours) | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in report.references:
+        due = "–" if r.deadline_index is None else f"{r.deadline_index} ({r.deadline_time})"
+        call = "–" if r.call_index is None else f"{r.call_index} ({r.call_time})"
+        lead = "–" if r.lead_releases is None else f"{r.lead_releases:+d}, {r.lead_hours:+.1f} h"
+        said = f"{r.caller}: {r.reference}".strip(": ").replace("|", "/")
+        lines.append(
+            f"| {r.contest_id} {r.contest.replace('|', '/')} | {said} | {due} | {call} | {lead} "
+            f"| {r.verdict} |"
+        )
+    return lines
+
+
 def markdown(report: BacktestReport, plot_name: str) -> str:
     """The Markdown report: summary, plot, timeline, wrong calls and every contest's call."""
     s = report.summary
@@ -114,6 +148,7 @@ def markdown(report: BacktestReport, plot_name: str) -> str:
             f"| {e.index} | {e.time} | {'yes' if e.usable else 'no'} | {e.called} ({_pct(e.called_share)}) "
             f"| {_pct(e.coverage_90)} | {e.pairs} |"
         )
+    lines += _reference_lines(report)
     wrong = [c for c in report.contests if c.wrong_call_events]
     lines += ["", "## Wrong calls", ""]
     if not wrong:

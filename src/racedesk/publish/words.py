@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import msgspec
 
 from racedesk.engine.calls import read_count
+from racedesk.engine.references import BacktestReference
 from racedesk.model import Contest, Election
 from racedesk.model.answers import ContestCall, ContestState, Interval, Projection, Snapshot
 from racedesk.rules import Count, RuleLogic, logic_of
@@ -192,6 +193,28 @@ def _portion_words(contest: Contest, state: ContestState) -> str:
     return state.outcome[:1].upper() + state.outcome[1:] + "."
 
 
+def reference_words(ref: BacktestReference) -> str:
+    """A reference contest of a backtest in one line: "LA County District Attorney [9547]: AP
+    2024-11-06 01:06, due by the release of 2024-11-06 01:12; racedesk called it on the release
+    of 2024-11-05 20:56: as early, 1 release and 4.2 hours ahead." """
+    due = (
+        f", due by the release of {ref.deadline_time[:16].replace('T', ' ')}"
+        if ref.deadline_time
+        else ""
+    )
+    said = f"{ref.caller or 'no caller'} {ref.reference or '(no time)'}".strip()
+    head = f"{ref.contest} [{ref.contest_id or 'no contest found'}]: {said}{due}"
+    if ref.call_time is None:
+        return f"{head}; racedesk: {ref.verdict}."
+    called = f"racedesk called it on the release of {ref.call_time[:16].replace('T', ' ')}"
+    lead = ""
+    if ref.lead_releases is not None and ref.lead_hours is not None:
+        n, hours = abs(ref.lead_releases), abs(ref.lead_hours)
+        way = "ahead" if ref.lead_hours >= 0 else "behind"
+        lead = f", {n} release{'s' if n != 1 else ''} and {hours:.1f} hours {way}"
+    return f"{head}; {called}: {ref.verdict}{lead}."
+
+
 def contest_sentence(
     contest: Contest,
     state: ContestState,
@@ -281,6 +304,7 @@ __all__ = [
     "contest_sentences",
     "pct",
     "pct_range",
+    "reference_words",
     "rounded",
     "short_name",
     "with_sentences",
