@@ -26,7 +26,7 @@ from racedesk.engine.replay import replay as replay_canvass
 from racedesk.errors import RacedeskError, StoreError
 from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
-from racedesk.publish import documents, numbers, terminal, words
+from racedesk.publish import documents, numbers, search, terminal, words
 from racedesk.sources.loader import Canvass, load_canvasses
 
 app = typer.Typer(
@@ -130,8 +130,9 @@ def _match_contests(election: Election, wanted: str | None) -> list[Contest]:
     exact = [c for c in election.contests if c.id == wanted]
     if exact:
         return exact
-    text = wanted.lower()
-    found = [c for c in election.contests if text in c.title.lower()]
+    contests = election.contests
+    rows = [(c.title, c.group, [k.name for k in c.choices]) for c in contests]
+    found = [contests[i] for i in search.search(rows, wanted)]
     if not found:
         raise typer.BadParameter(f"no contest with id or title {wanted!r} in {election.id}")
     return found

@@ -238,10 +238,14 @@ def test_contest_page_as_of_a_release(client: TestClient, general_feed: Feed) ->
 
 def test_index_filters_on_the_server_too(client: TestClient) -> None:
     page = client.get(f"/elections/{E}", params={"q": "district attorney"}).text
-    shown = re.findall(r'<tr data-status="[^"]*" data-search="[^"]*">', page)
-    hidden = re.findall(r'<tr data-status="[^"]*" data-search="[^"]*" hidden>', page)
+    row = r'<tr data-status="[^"]*" data-order="\d+" data-title="([^"]*)" data-search="[^"]*"'
+    shown = re.findall(row + ">", page)
+    hidden = re.findall(row + " hidden>", page)
     assert shown and len(shown) + len(hidden) == 373
     assert all("district attorney" in s for s in shown)
+    # what an editor types finds the contest, first on the page as in the API
+    page = client.get(f"/elections/{E}", params={"q": "hochman"}).text
+    assert re.findall(row + ">", page) == ["district attorney"]
 
 
 def test_unknown_page_is_a_404_page(client: TestClient) -> None:

@@ -218,6 +218,29 @@ def test_index_search_and_status_filter(
     assert "status=called" in page.url
 
 
+SEARCHES = {"prop 5": "9868", "measure g": "9961", "hochman": DA, "proposition 36": "9874"}
+
+
+def test_search_finds_what_editors_type_first_as_the_api_does(
+    live_server: Callable[[FastAPI], LiveServer], page: Any, general_desk: Desk
+) -> None:
+    """The page's search box answers as the API's search (racedesk.publish.search): the same
+    contests, the same one first."""
+    server = live_server(create_app(general_desk, token=TOKEN))
+    page.goto(f"{server.url}/elections/{E}")
+    visible = "#contests tbody tr:not([hidden])"
+    for q, first in SEARCHES.items():
+        expected = api(server, f"/api/elections/{E}/contests", q=q)["contests"]
+        assert expected[0]["id"] == first, q
+        page.locator("#q").fill(q)
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('#contests tbody tr:not([hidden])').length === n",
+            arg=len(expected),
+        )
+        hrefs = [a.get_attribute("href") for a in page.locator(f"{visible} td:first-child a").all()]
+        assert [h.rsplit("/", 1)[-1] for h in hrefs] == [c["id"] for c in expected], q
+
+
 def test_usable_on_a_phone(
     browser: Any, live_server: Callable[[FastAPI], LiveServer], general_desk: Desk
 ) -> None:

@@ -146,6 +146,8 @@ class ContestSummary(msgspec.Struct, frozen=True, kw_only=True):
     #: The part of the contest the source sees ("Los Angeles County"), or "" for the whole
     #: contest: a portion is shown, never called.
     portion: str = ""
+    #: The choices' names, in ballot order (what a search finds a contest by, besides its title).
+    choices: list[str] = []
 
 
 class StatusDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -190,6 +192,7 @@ def contest_summary(election: Election, snapshot: Snapshot, contest_id: str) -> 
         status=call.status if call else "too early",
         called_for=[names.get(c, c) for c in call.choices] if call else [],
         portion=contest.portion,
+        choices=[c.name for c in contest.choices],
     )
 
 

@@ -22,7 +22,7 @@ import msgspec
 from racedesk.errors import NotFound, StoreError
 from racedesk.model import Contest, Election
 from racedesk.model.answers import CallEvent, CallStatus, ContestState, Snapshot
-from racedesk.publish import documents
+from racedesk.publish import documents, search
 from racedesk.store.base import StoredRelease
 
 if TYPE_CHECKING:
@@ -330,14 +330,8 @@ class Library:
 def filter_contests(
     rows: Iterable[documents.ContestSummary], *, status: str | None = None, q: str | None = None
 ) -> list[documents.ContestSummary]:
-    """Contest summaries whose call status is ``status`` and whose title or group contains
-    every word of ``q`` (case-insensitive)."""
-    words = (q or "").lower().split()
-    out = []
-    for row in rows:
-        if status and row.status != status:
-            continue
-        text = f"{row.title} {row.group}".lower()
-        if all(w in text for w in words):
-            out.append(row)
-    return out
+    """Contest summaries whose call status is ``status`` and that a search for ``q`` finds,
+    best first (:mod:`racedesk.publish.search`: title, group and choices' names)."""
+    kept = [row for row in rows if not status or row.status == status]
+    found = search.search([(r.title, r.group, r.choices) for r in kept], q)
+    return [kept[i] for i in found]

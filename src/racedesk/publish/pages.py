@@ -29,6 +29,7 @@ from racedesk.publish.documents import ElectionsDoc, LedgerEntry, ledger_view
 from racedesk.publish.library import STATUSES, Library, filter_contests
 from racedesk.publish.links import Links
 from racedesk.publish.numbers import chance, count, count_interval, pct, pct_interval
+from racedesk.publish.search import fold
 from racedesk.rules import rule_name
 
 #: The pages' CSS, scripts and vendored libraries.
@@ -58,6 +59,7 @@ def _environment() -> Environment:
         count_interval=count_interval,
         chance=chance,
         status_class=status_class,
+        fold=fold,
     )
     env.globals.update(when=when, statuses=STATUSES)
     return env
@@ -86,14 +88,18 @@ def render_election(
     counts: dict[str, int] = {}
     for row in doc.contests:
         counts[row.status] = counts.get(row.status, 0) + 1
+    found = filter_contests(doc.contests, status=status, q=q)
+    visible = {r.id for r in found}
     return ENV.get_template("election.html").render(
         links=links,
         election=election,
         doc=doc,
+        rows=[*found, *(r for r in doc.contests if r.id not in visible)],
+        order={r.id: i for i, r in enumerate(doc.contests)},
         counts=counts,
         status=status or "",
         q=q or "",
-        visible={r.id for r in filter_contests(doc.contests, status=status, q=q)},
+        visible=visible,
         events_url=links.events(election_id),
         live_url=links.election(election_id),
     )

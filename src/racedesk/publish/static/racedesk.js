@@ -32,27 +32,63 @@
   window.rdFollowing = following;
 
   /* --- the contests index: search and status filter ----------------------------------- */
+  /* The search rules of racedesk.publish.search, for the page's own search box. */
+  var SYNONYMS = {prop: ["measure"], props: ["measure"], proposition: ["measure"],
+                  da: ["district", "attorney"]};
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^0-9a-z]+/g, " ").trim();
+  }
+  function queryWords(q) {
+    var out = [];
+    fold(q).split(" ").filter(Boolean).forEach(function (w) {
+      out.push.apply(out, SYNONYMS[w] || [w]);
+    });
+    return out;
+  }
+  function matches(word, words) {
+    if (word.length >= 3) return words.some(function (w) { return w.indexOf(word) === 0; });
+    return words.indexOf(word) >= 0;
+  }
+  function rank(query, title, others) {
+    if (!query.length) return 1;
+    var inTitle = title.split(" ").filter(Boolean);
+    if (query.every(function (w) { return matches(w, inTitle); })) {
+      var tail = inTitle.slice(-query.length);
+      var exact = tail.length === query.length && tail.every(function (t, i) {
+        var w = query[i];
+        return t === w || (w.length >= 3 && t.indexOf(w) === 0);
+      });
+      return exact ? 3 : 2;
+    }
+    var all = inTitle.concat(others.split(" ").filter(Boolean));
+    return query.every(function (w) { return matches(w, all); }) ? 1 : 0;
+  }
+  window.rdSearch = {fold: fold, queryWords: queryWords, rank: rank};
+
   function applyFilter() {
     var table = $("contests"), q = $("q"), st = $("status");
     if (!table || !q) return;
-    var words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var query = queryWords(q.value);
     var status = st ? st.value : "";
-    var rows = table.tBodies[0].rows, shown = 0;
-    for (var i = 0; i < rows.length; i++) {
-      var row = rows[i], text = row.dataset.search || "";
-      var ok = (!status || row.dataset.status === status) &&
-        words.every(function (w) { return text.indexOf(w) >= 0; });
-      row.hidden = !ok;
-      if (ok) shown++;
-    }
+    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows), shown = 0;
+    var scored = rows.map(function (row) {
+      var score = (!status || row.dataset.status === status) ?
+        rank(query, row.dataset.title || "", row.dataset.search || "") : 0;
+      row.hidden = !score;
+      if (score) shown++;
+      return [-score, Number(row.dataset.order || 0), row];
+    });
+    scored.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    scored.forEach(function (s) { body.appendChild(s[2]); });
     var note = $("shown");
-    if (note) note.textContent = shown + " of " + rows.length + " contests";
+    if (note) note.textContent = shown + " of " + rows.length + " contest" + (rows.length === 1 ? "" : "s");
     if (live()) {
       var params = new URLSearchParams();
       if (q.value) params.set("q", q.value);
       if (status) params.set("status", status);
-      var query = params.toString();
-      history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+      var wanted = params.toString();
+      history.replaceState(null, "", location.pathname + (wanted ? "?" + wanted : ""));
     }
   }
 
