@@ -417,3 +417,11 @@ def test_the_demo_contest_page_says_its_rule_once_and_shows_the_nov_5_call(
     )
     assert "Nothing left to project; model racedesk-cal-" in final.text
     assert "1 draws" not in final.text
+
+
+def test_a_measure_s_answers_carry_no_party(client: TestClient) -> None:
+    """LA's feed files YES and NO under "Non Partisan"; a page does not show it."""
+    measure = client.get(f"/elections/{E}/contests/9961").text
+    assert "YES" in measure and "Non Partisan" not in measure
+    da = client.get(f"/elections/{E}/contests/{DA}").text
+    assert "Non Partisan" in da or "NON PARTISAN" in da.upper()

@@ -41,6 +41,7 @@ from racedesk.engine.projection import fraction_bucket
 from racedesk.model import Contest, Election, Release
 from racedesk.model.answers import CallEvent, CallStatus, ContestCall, ContestState, Projection
 from racedesk.rules import CALL_STATUSES, Count, RuleLogic, Verdict, logic_of
+from racedesk.rules.base import chance
 from racedesk.rules.hurdle import pair_hurdle, threshold_needs
 
 
@@ -150,8 +151,8 @@ class CallJudge:
     def sure(self, probability: float) -> bool:
         return probability >= self.params.call_probability
 
-    def uncalled(self, probability: float, guarded: bool, what: str) -> Verdict:
-        return _uncalled(probability, guarded, self.params, what)
+    def uncalled(self, probability: float, guarded: bool, what: str, many: bool = False) -> Verdict:
+        return _uncalled(probability, guarded, self.params, what, many)
 
 
 def _pct(x: float) -> str:
@@ -167,22 +168,25 @@ def _evidence(count: Count, releases_counted: int, params: ModelParams) -> str:
     return ""
 
 
-def _uncalled(prob: float, guarded: bool, params: ModelParams, what: str) -> Verdict:
+def _uncalled(
+    prob: float, guarded: bool, params: ModelParams, what: str, many: bool = False
+) -> Verdict:
+    is_, leads = ("are", "lead") if many else ("is", "leads")
     if guarded:
         return Verdict(
             "too close",
             (),
-            f"{what} is within the recount guard of {_pct(params.recount_guard)}",
+            f"{what} {is_} within the recount guard of {_pct(params.recount_guard)}",
             prob,
         )
     if prob < params.close_probability:
         return Verdict(
-            "too close", (), f"{what} is too close to call ({_pct(prob)} projected)", prob
+            "too close", (), f"{what} {is_} too close to call ({chance(prob)} projected)", prob
         )
     return Verdict(
         "leading",
         (),
-        f"{what} leads ({_pct(prob)} projected) but the count could still change it",
+        f"{what} {leads} ({chance(prob)} projected) but the count could still change it",
         prob,
     )
 
@@ -298,7 +302,7 @@ def _standing_call(
     if usable and projection is not None:
         prob = logic.called_probability(contest, standing, projection)
         if prob < params.rescind_probability:
-            reason = f"the called outcome is now projected at {_pct(prob)}: call {standing.event_id} is rescinded"
+            reason = f"the called outcome is now projected at {chance(prob)}: call {standing.event_id} is rescinded"
             rescind = Verdict("rescinded", standing.choices, reason, prob)
             return entries.record(contest, state, rescind, standing.event_id)
     status: CallStatus = (

@@ -123,8 +123,9 @@ def part_record(election: Election, doc: StateDoc, marks: Sequence[ReleaseMark])
     leaders = set(contest.leaders)
     call = contest.call
     status = call.status if call else "too early"
+    draws = contest.projection.draws if contest.projection else 1
     rows = [
-        _choice_row(c, names, c.id in leaders)
+        _choice_row(c, names, c.id in leaders, draws)
         for c in sorted(contest.choices, key=lambda c: (-c.votes, order.index(c.id)))
     ]
     note = "votes"
@@ -160,18 +161,28 @@ def part_record(election: Election, doc: StateDoc, marks: Sequence[ReleaseMark])
         "left_ballots": count_interval(left.ballots) if left and left.ballots else "",
         "left_source": left.source if left else "none",
         "left_note": left.note if left else "",
-        "outcomes": [
-            [outcome, chance(p)]
-            for outcome, p in sorted(
-                (projection.outcomes if projection else {}).items(), key=lambda kv: -kv[1]
-            )
-        ],
+        "outcomes": outcome_lines(projection.outcomes if projection else {}, draws),
         "model": _model_line(projection),
         "problems": [[p.code, p.message] for p in contest.problems],
     }
 
 
-def _choice_row(choice: ChoiceView, names: dict[str, str], leader: bool) -> dict[str, Any]:
+def outcome_lines(outcomes: dict[str, float], draws: int) -> list[list[str]]:
+    """The projection's outcomes as people read them, likeliest first; the outcomes under 1%
+    in one line ("12 other outcomes: <1% each") rather than twelve lines of "<1%"."""
+    ranked = sorted(outcomes.items(), key=lambda kv: -kv[1])
+    shown = [[o, chance(p, draws)] for o, p in ranked if chance(p, draws) != "<1%"]
+    rest = len(ranked) - len(shown)
+    if rest == 1:
+        shown.append([ranked[-1][0], chance(ranked[-1][1], draws)])
+    elif rest > 1:
+        shown.append([f"{rest} other outcomes", "<1% each"])
+    return shown
+
+
+def _choice_row(
+    choice: ChoiceView, names: dict[str, str], leader: bool, draws: int = 1
+) -> dict[str, Any]:
     """One row of the results table: a choice of a ``racedesk.state/1`` document as text."""
     standing = choice.standing
     proj = choice.projection
@@ -183,7 +194,7 @@ def _choice_row(choice: ChoiceView, names: dict[str, str], leader: bool) -> dict
         "proj": pct_interval(Interval(low=proj.share_low, mid=proj.share_mid, high=proj.share_high))
         if proj
         else "–",
-        "chance": chance(proj.probability) if proj else "–",
+        "chance": chance(proj.probability, draws) if proj else "–",
         "goal": f"chance {standing.goal}" if standing and standing.goal else "",
         "standing": _standing_parts(standing, names, leader) if standing else ["–"],
         "standing_class": f"sd-{standing.status}" if standing else "",

@@ -47,11 +47,13 @@ def count_interval(value: Interval | None) -> str:
     return f"about {count(rounded(mid))} ({count(rounded(low))}–{count(rounded(high))})"
 
 
-def chance(p: float | None) -> str:
-    """A probability for people: "73%", never "100%" or "0%" unless it is certain."""
+def chance(p: float | None, draws: int = 1) -> str:
+    """A probability for people: "73%", never "100%" or "0%" unless it is certain. A probability
+    read from ``draws`` simulated outcomes (more than one) is never certain: every one of 400
+    draws going one way says ">99%", not "100%"."""
     if p is None:
         return "–"
-    if p >= 1.0 or p <= 0.0:
+    if (p >= 1.0 or p <= 0.0) and draws <= 1:
         return f"{p * 100:.0f}%"
     if p >= 0.995:
         return ">99%"

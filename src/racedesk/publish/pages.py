@@ -113,9 +113,16 @@ def _contest_part(
 ) -> Markup:
     """The part of a contest page that depends on the release shown: ``record`` (see
     :func:`part_record`) and the contest's ledger rows, those after the release hidden."""
-    choices = {c.id: c for c in election.contest(record["contest_id"]).choices}
+    contest = election.contest(record["contest_id"])
+    choices = {c.id: c for c in contest.choices}
     html = ENV.get_template("_contest_part.html").render(
-        links=links, election=election, r=record, ledger=ledger, choices=choices
+        links=links,
+        election=election,
+        r=record,
+        ledger=ledger,
+        choices=choices,
+        # a measure's YES and NO have no party, whatever the feed files them under
+        parties=contest.kind == "candidate",
     )
     return Markup(html)
 

@@ -116,14 +116,26 @@ class Judge(Protocol):
         """Whether a projected probability is high enough for a call."""
         ...
 
-    def uncalled(self, probability: float, guarded: bool, what: str) -> Verdict:
-        """The verdict on a contest that is not called: too close, or leading."""
+    def uncalled(self, probability: float, guarded: bool, what: str, many: bool = False) -> Verdict:
+        """The verdict on a contest that is not called: too close, or leading; ``many`` when
+        ``what`` names several choices ("A and B lead")."""
         ...
 
 
 def pct(x: float) -> str:
     """A share in a call's reason: 0.6161 → "61.6%"."""
     return f"{100 * x:.1f}%"
+
+
+def chance(p: float) -> str:
+    """A projected probability in a call's reason, no more precisely than a few hundred draws
+    can say it: "73.4%", but ">99.5%" rather than "100.0%" when every draw went one way, and
+    "<0.5%" rather than "0.0%"."""
+    if p >= 0.995:
+        return ">99.5%" if p >= 1.0 else pct(p)
+    if p <= 0.005:
+        return "<0.5%" if p <= 0.0 else pct(p)
+    return pct(p)
 
 
 class RuleLogic:
@@ -281,6 +293,7 @@ __all__ = [
     "Judge",
     "RuleLogic",
     "Verdict",
+    "chance",
     "places_with_ties",
     "ranked",
 ]

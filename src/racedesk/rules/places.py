@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from racedesk.model import CallStatus, Contest, ContestCount
 from racedesk.model.answers import Interval, Projection, Standing, StandingStatus, VotesLeft
-from racedesk.rules.base import Count, Judge, RuleLogic, Verdict, pct, places_with_ties
+from racedesk.rules.base import Count, Judge, RuleLogic, Verdict, chance, pct, places_with_ties
 from racedesk.rules.hurdle import pair_hurdle
 from racedesk.rules.names import name_list
 from racedesk.rules.tally import (
@@ -294,10 +294,10 @@ def top_places_verdict(
         trailing = count.names[first_out]
         reason = (
             f"{trailing} would need {pct(hurdle.low)} or more of the two-way vote left, "
-            f"beyond any late swing seen; {pct(prob)} projected"
+            f"beyond any late swing seen; {chance(prob)} projected"
         )
         return Verdict(status, tuple(count.ids[i] for i in top), reason, prob, hurdle)
-    verdict = judge.uncalled(prob, guarded, what)
+    verdict = judge.uncalled(prob, guarded, what, many=len(names) > 1)
     return Verdict(verdict.status, (), verdict.reason, prob, hurdle)
 
 
