@@ -27,3 +27,13 @@ if ! bash scripts/uv.sh --version >/dev/null 2>&1; then
   python3.11 -m pip install --quiet --user uv 2>/dev/null || python3.11 -m pip install --quiet uv
 fi
 bash scripts/uv.sh sync --frozen --quiet --python python3.11
+
+# The README's next steps say `uv run racedesk …` in a fresh shell: put uv on the PATH where a
+# user-level install left it off.
+if ! command -v uv >/dev/null 2>&1 && [[ -x "$HOME/.local/bin/uv" ]]; then
+  if [[ -w /usr/local/bin ]]; then
+    ln -sf "$HOME/.local/bin/uv" /usr/local/bin/uv
+  else
+    echo "setup: uv is in ~/.local/bin, which is not on your PATH: add it, or run .venv/bin/racedesk" >&2
+  fi
+fi

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 import typer
 from rich.progress import Progress
+from sqlalchemy.engine import make_url
 
 from racedesk.desk import Desk, load_params, open_desk
 from racedesk.engine.replay import replay as replay_canvass
@@ -27,6 +28,7 @@ from racedesk.errors import RacedeskError, StoreError
 from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
 from racedesk.publish import documents, numbers, search, terminal, words
+from racedesk.settings import database_url
 from racedesk.sources.loader import Canvass, load_canvasses
 
 app = typer.Typer(
@@ -40,7 +42,9 @@ app = typer.Typer(
 DbOption = Annotated[
     str | None,
     typer.Option(
-        "--db", help="Database URL (default: RACEDESK_DB or sqlite:///var/racedesk.sqlite)."
+        "--db",
+        help="Database: a URL, or the path of a SQLite file "
+        "(default: RACEDESK_DB or sqlite:///var/racedesk.sqlite).",
     ),
 ]
 JsonOption = Annotated[
@@ -138,6 +142,31 @@ def _match_contests(election: Election, wanted: str | None) -> list[Contest]:
     return found
 
 
+def db_url(db: str | None) -> str:
+    """``--db`` as a URL: a URL as given, a plain path as the SQLite file at that path."""
+    url = db or database_url()
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    return url
+
+
+def _reading_desk(db: str | None) -> Desk:
+    """A desk over an existing database: a command that only reads never creates one (an empty
+    SQLite file where a typo pointed), and says which file it looked for."""
+    url = db_url(db)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database).resolve()
+        if not path.is_file():
+            raise StoreError(
+                f"no database at {path}",
+                where=url,
+                hint="ingest a source into it first: racedesk ingest SOURCE --db "
+                f"{path}; a URL needs four slashes for an absolute path (sqlite:////srv/…)",
+            )
+    return open_desk(url)
+
+
 def _pick_election(desk: Desk, election_id: str | None) -> Election:
     if election_id:
         return desk.election(election_id)
@@ -166,7 +195,7 @@ def ingest(
 ) -> None:
     """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
     canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
-    desk = open_desk(db, patience=patience)
+    desk = open_desk(db_url(db), patience=patience)
     out = terminal.console()
     for canvass in canvasses:
         _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
@@ -298,7 +327,7 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Every contest's state after the latest release in the database (or as of a time)."""
-    desk = open_desk(db)
+    desk = _reading_desk(db)
     chosen = _pick_election(desk, election)
     snap = desk.snapshot(chosen.id, _parse_time(as_of, chosen))
     if snap is None:
@@ -344,7 +373,7 @@ def contests(
     if source:
         elections = [c.election for c in load_canvasses(source)]
     else:
-        elections = [_pick_election(open_desk(db), election)]
+        elections = [_pick_election(_reading_desk(db), election)]
     rows = [
         documents.contest_listing(e, c)
         for e in elections
@@ -390,7 +419,7 @@ def watch(
     """Poll a live feed and store each new release as it is published."""
     from racedesk.desk.watch import watch_clarity, watch_source
 
-    desk = open_desk(db)
+    desk = open_desk(db_url(db))
     say = terminal.console().print
     if source.startswith("clarity:"):
         url = source.split(":", 1)[1]
@@ -412,7 +441,7 @@ def serve(
     from racedesk.publish.web.server import serve as serve_app
     from racedesk.settings import write_token
 
-    serve_app(open_desk(db), host=host, port=port, token=token or write_token())
+    serve_app(open_desk(db_url(db)), host=host, port=port, token=token or write_token())
 
 
 @command()
@@ -462,6 +491,11 @@ def backtest(
             f"[bold]{s.wrong_calls} wrong calls[/bold], 90% intervals held {numbers.pct(s.coverage_90, 1)} "
             f"of (contest, release) pairs"
         )
+        if report.in_sample:
+            out.print(
+                f"in sample: the model ({model.version}) was calibrated on this very canvass; "
+                "docs/method.md gives the figures of a model calibrated on the others"
+            )
         for ref in report.references:
             out.print(words.reference_words(ref), markup=False)
         if report_json or report_md:
@@ -500,7 +534,7 @@ def export(
     ] = None,
 ) -> None:
     """Export an election's results as of a time."""
-    desk = open_desk(db)
+    desk = _reading_desk(db)
     chosen = _pick_election(desk, election)
     when = _parse_time(as_of, chosen)
     stored = desk.releases(chosen.id, when)
@@ -537,7 +571,7 @@ def export_site(
     """Write the dashboard's pages and JSON as static files for any static host."""
     from racedesk.publish.static_site import export_site as write_site
 
-    desk = open_desk(db)
+    desk = _reading_desk(db)
     chosen = _pick_election(desk, election)
     write_site(desk, chosen.id, directory)
     terminal.console().print(

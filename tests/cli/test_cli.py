@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from racedesk.cli import app
+from racedesk.store import open_store
 
 runner = CliRunner()
 
@@ -112,6 +113,10 @@ def test_every_command_reports_a_racedesk_error_in_one_line(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert result.stderr.startswith("racedesk: unsupported database 'nonsense'")
     empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    result = runner.invoke(app, ["status", "--db", empty])
+    assert result.exit_code == 2
+    assert f"no database at {tmp_path / 'empty.sqlite'}" in result.stderr
+    open_store(empty)  # a database with no election in it
     result = runner.invoke(app, ["status", "--db", empty])
     assert result.exit_code == 2
     assert "holds no election yet" in result.stderr
