@@ -425,3 +425,15 @@ def test_a_measure_s_answers_carry_no_party(client: TestClient) -> None:
     assert "YES" in measure and "Non Partisan" not in measure
     da = client.get(f"/elections/{E}/contests/{DA}").text
     assert "Non Partisan" in da or "NON PARTISAN" in da.upper()
+
+
+def test_pages_lead_with_the_margin(client: TestClient) -> None:
+    """The contest page and the overview say the margin in points and votes, and how much of
+    the expected vote is counted, as the API's numbers give them."""
+    doc = client.get(f"/api/elections/{E}/contests/{DA}").json()
+    votes = sorted((c["votes"] for c in doc["contest"]["choices"]), reverse=True)
+    lead = f"+{(votes[0] - votes[1]) / sum(votes) * 100:.1f}, {votes[0] - votes[1]:,} votes"
+    page = client.get(f"/elections/{E}/contests/{DA}").text
+    assert lead in page and "of the expected vote counted" in page
+    overview = client.get(f"/elections/{E}").text
+    assert lead in overview

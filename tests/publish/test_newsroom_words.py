@@ -43,3 +43,23 @@ def test_two_names_lead_not_leads(primary_2024: Path) -> None:
         "a runoff is certain; GEORGE GASCÓN and NATHAN HOCHMAN lead (>99.5% projected) but the "
         "count could still change it"
     )
+
+
+def test_the_margin_and_the_expected_vote_counted(general_2024: Path) -> None:
+    """What results pages lead with: "Hochman +19.8, 655,092 votes" on the certified count."""
+    from racedesk.model.answers import Interval
+    from racedesk.publish.numbers import expected_counted, margin
+
+    canvass = load_canvasses(str(general_2024))[0]
+    da = canvass.releases[-1].count("9547")
+    assert da is not None
+    names = {c.id: c.name for c in canvass.election.contest("9547").choices}
+    assert margin(da.votes, names) == "Hochman +19.8, 655,092 votes"
+    assert margin({"a": 5, "b": 5}, {}) == "tied at 5 votes"
+    assert margin({"a": 5}, {}) == ""
+    left = Interval(low=100_000, mid=150_000, high=250_000)
+    assert expected_counted(3_000_000, left) == "about 95% of the expected vote counted (92–97%)"
+    assert expected_counted(3_000_000, Interval(low=0, mid=0, high=0)) == (
+        "100% of the expected vote counted"
+    )
+    assert expected_counted(0, left) == "" and expected_counted(10, None) == ""

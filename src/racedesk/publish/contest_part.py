@@ -17,7 +17,15 @@ from zoneinfo import ZoneInfo
 from racedesk.model import Election
 from racedesk.model.answers import Interval, Standing
 from racedesk.publish.documents import ChoiceView, ProjectionInfo, StateDoc
-from racedesk.publish.numbers import chance, count, count_interval, pct, pct_interval
+from racedesk.publish.numbers import (
+    chance,
+    count,
+    count_interval,
+    expected_counted,
+    margin,
+    pct,
+    pct_interval,
+)
 from racedesk.store.base import StoredRelease
 
 
@@ -155,6 +163,8 @@ def part_record(election: Election, doc: StateDoc, marks: Sequence[ReleaseMark])
         "call_sentence": call.sentence if call and call.sentence != contest.sentence else "",
         "rows": rows,
         "total": count(contest.total_votes),
+        "margin": margin({c.id: c.votes for c in contest.choices}, names),
+        "counted": expected_counted(contest.total_votes, left.votes if left else None),
         "total_note": note,
         "left_known": bool(left and left.votes),
         "left": count_interval(left.votes if left else None),

@@ -29,6 +29,7 @@ from racedesk.model.answers import (
     ChoiceProjection,
     ContestCall,
     ContestState,
+    Interval,
     Problem,
     Snapshot,
     Standing,
@@ -148,6 +149,11 @@ class ContestSummary(msgspec.Struct, frozen=True, kw_only=True):
     portion: str = ""
     #: The choices' names, in ballot order (what a search finds a contest by, besides its title).
     choices: list[str] = []
+    #: The contest's votes, by choice name, and its votes left (None: unknown), from which a page
+    #: says the margin ("Hochman +19.8, 655,092 votes") and how much of the expected vote is
+    #: counted.
+    votes: dict[str, int] = {}
+    votes_left: Interval | None = None
 
 
 class StatusDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -193,6 +199,8 @@ def contest_summary(election: Election, snapshot: Snapshot, contest_id: str) -> 
         called_for=[names.get(c, c) for c in call.choices] if call else [],
         portion=contest.portion,
         choices=[c.name for c in contest.choices],
+        votes={names.get(k, k): v for k, v in state.votes.items()} if state else {},
+        votes_left=state.votes_left.votes if state else None,
     )
 
 

@@ -9,7 +9,7 @@ say them (:func:`racedesk.publish.words.rounded`). An unknown number is a dash.
 from __future__ import annotations
 
 from racedesk.model.answers import Interval
-from racedesk.publish.words import rounded
+from racedesk.publish.words import rounded, short_name
 
 
 def count(n: float | None) -> str:
@@ -47,6 +47,33 @@ def count_interval(value: Interval | None) -> str:
     return f"about {count(rounded(mid))} ({count(rounded(low))}–{count(rounded(high))})"
 
 
+def margin(votes: dict[str, int], names: dict[str, str]) -> str:
+    """The lead of the first choice over the second, in points and votes, as results pages
+    lead with it: "Hochman +19.8, 655,092 votes" ("" with fewer than two choices or no votes;
+    "tied" when the first two have as many)."""
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    shown = sum(votes.values())
+    if len(ranked) < 2 or not shown:
+        return ""
+    (first, a), (_, b) = ranked[0], ranked[1]
+    if a == b:
+        return f"tied at {a:,} votes"
+    return f"{short_name(names.get(first, first))} +{(a - b) / shown * 100:.1f}, {a - b:,} votes"
+
+
+def expected_counted(counted: int, left: Interval | None) -> str:
+    """How much of the expected vote is counted: the votes counted over those plus the votes
+    left, at the middle and the two ends of the votes left: "about 96% of the expected vote
+    counted (94–98%)" ("" when the votes left are unknown)."""
+    if left is None or counted <= 0:
+        return ""
+    done = [counted / (counted + max(v, 0.0)) for v in (left.high, left.mid, left.low)]
+    low, mid, high = (round(d * 100) for d in done)
+    if low == high:
+        return f"{mid}% of the expected vote counted"
+    return f"about {mid}% of the expected vote counted ({low}–{high}%)"
+
+
 def chance(p: float | None, draws: int = 1) -> str:
     """A probability for people: "73%", never "100%" or "0%" unless it is certain. A probability
     read from ``draws`` simulated outcomes (more than one) is never certain: every one of 400
@@ -62,4 +89,12 @@ def chance(p: float | None, draws: int = 1) -> str:
     return f"{p * 100:.0f}%"
 
 
-__all__ = ["chance", "count", "count_interval", "pct", "pct_interval"]
+__all__ = [
+    "chance",
+    "count",
+    "count_interval",
+    "expected_counted",
+    "margin",
+    "pct",
+    "pct_interval",
+]

@@ -28,7 +28,15 @@ from racedesk.publish.contest_part import part_record, release_marks, status_cla
 from racedesk.publish.documents import ElectionsDoc, LedgerEntry, ledger_view
 from racedesk.publish.library import STATUSES, Library, filter_contests
 from racedesk.publish.links import Links
-from racedesk.publish.numbers import chance, count, count_interval, pct, pct_interval
+from racedesk.publish.numbers import (
+    chance,
+    count,
+    count_interval,
+    expected_counted,
+    margin,
+    pct,
+    pct_interval,
+)
 from racedesk.publish.search import fold
 from racedesk.rules import rule_name
 
@@ -60,6 +68,8 @@ def _environment() -> Environment:
         chance=chance,
         status_class=status_class,
         fold=fold,
+        margin=lambda votes: margin(votes, {}),
+        expected_counted=expected_counted,
     )
     env.globals.update(when=when, statuses=STATUSES)
     return env

@@ -243,6 +243,9 @@
     show(setText(part, ".called-for", r.called_for), !!r.called_for);
     show(setText(part, ".sentence", r.sentence), !!r.sentence);
     show(setText(part, ".call-sentence", r.call_sentence), !!r.call_sentence);
+    setText(part, ".lead-line .margin", r.margin || "");
+    setText(part, ".lead-line .counted", r.counted || "");
+    show(part.querySelector(".lead-line .counted-sep"), !!(r.margin && r.counted));
     setText(part, "#release-number", String(r.number));
     setText(part, ".release-last", String(r.count));
     var time = setText(part, ".release-line time", r.time);
