@@ -199,20 +199,22 @@ def test_index_search_and_status_filter(
 ) -> None:
     server = live_server(create_app(general_desk, token=TOKEN))
     page.goto(f"{server.url}/elections/{E}")
-    rows = page.locator("#contests tbody tr")
+    rows = page.locator("#contests tbody tr[data-status]")
     assert rows.count() == 373
     page.locator("#q").fill("district attorney")
     expected = api(server, f"/api/elections/{E}/contests", q="district attorney")["contests"]
     page.wait_for_function(
-        "(n) => document.querySelectorAll('#contests tbody tr:not([hidden])').length === n",
+        "(n) => document.querySelectorAll('#contests tbody tr[data-status]:not([hidden])').length === n",
         arg=len(expected),
     )
-    assert DA in page.locator("#contests tbody tr:not([hidden]) a").first.get_attribute("href")
+    assert DA in page.locator(
+        "#contests tbody tr[data-status]:not([hidden]) a"
+    ).first.get_attribute("href")
     page.locator("#q").fill("")
     page.locator("#status").select_option("called")
     called = api(server, f"/api/elections/{E}/contests", status="called")["contests"]
     page.wait_for_function(
-        "(n) => document.querySelectorAll('#contests tbody tr:not([hidden])').length === n",
+        "(n) => document.querySelectorAll('#contests tbody tr[data-status]:not([hidden])').length === n",
         arg=len(called),
     )
     assert "status=called" in page.url
@@ -228,13 +230,13 @@ def test_search_finds_what_editors_type_first_as_the_api_does(
     contests, the same one first."""
     server = live_server(create_app(general_desk, token=TOKEN))
     page.goto(f"{server.url}/elections/{E}")
-    visible = "#contests tbody tr:not([hidden])"
+    visible = "#contests tbody tr[data-status]:not([hidden])"
     for q, first in SEARCHES.items():
         expected = api(server, f"/api/elections/{E}/contests", q=q)["contests"]
         assert expected[0]["id"] == first, q
         page.locator("#q").fill(q)
         page.wait_for_function(
-            "(n) => document.querySelectorAll('#contests tbody tr:not([hidden])').length === n",
+            "(n) => document.querySelectorAll('#contests tbody tr[data-status]:not([hidden])').length === n",
             arg=len(expected),
         )
         hrefs = [a.get_attribute("href") for a in page.locator(f"{visible} td:first-child a").all()]
@@ -261,6 +263,28 @@ def test_usable_on_a_phone(
         assert page.locator("#results .standing").first.is_visible()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "contest-9547-phone.png"), full_page=True)
+        page.goto(f"{server.url}/elections/{E}")
+        # grouped: the key contests first, then each office under its heading
+        heads = page.locator("#contests tr.office th").all_inner_texts()
+        assert heads[0].lower() == "key contests" and "District Attorney" not in heads
+        assert len(heads) > 10
+        # no word of a contest's title is broken across two lines ("PRESI / DENT")
+        broken = page.evaluate(
+            """() => {
+              const out = [];
+              for (const a of document.querySelectorAll('#contests td:first-child a')) {
+                const text = a.firstChild; let at = 0;
+                for (const word of text.textContent.split(' ')) {
+                  const r = document.createRange();
+                  r.setStart(text, at); r.setEnd(text, at + word.length); at += word.length + 1;
+                  if (word && r.getClientRects().length > 1) out.push(word);
+                }
+              }
+              return out;
+            }"""
+        )
+        assert broken == []
+        page.screenshot(path=str(ARTIFACTS / "overview-phone.png"))
     finally:
         context.close()
 

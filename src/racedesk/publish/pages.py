@@ -37,6 +37,7 @@ from racedesk.publish.numbers import (
     pct,
     pct_interval,
 )
+from racedesk.publish.overview import key_contests, layout
 from racedesk.publish.search import fold
 from racedesk.rules import rule_name
 
@@ -98,14 +99,21 @@ def render_election(
     counts: dict[str, int] = {}
     for row in doc.contests:
         counts[row.status] = counts.get(row.status, 0) + 1
+    entries = layout(doc.contests, key_contests(doc.contests))
+    filtered = bool(q or status)
     found = filter_contests(doc.contests, status=status, q=q)
     visible = {r.id for r in found}
+    if filtered:  # the matches alone, best first; the layout's other lines hidden after them
+        at = {e.contest.id: e for e in entries if e.contest is not None}
+        entries = [at[r.id] for r in found] + [
+            e for e in entries if e.contest is None or e.contest.id not in visible
+        ]
     return ENV.get_template("election.html").render(
         links=links,
         election=election,
         doc=doc,
-        rows=[*found, *(r for r in doc.contests if r.id not in visible)],
-        order={r.id: i for i, r in enumerate(doc.contests)},
+        entries=entries,
+        filtered=filtered,
         counts=counts,
         status=status or "",
         q=q or "",

@@ -71,13 +71,20 @@
     if (!table || !q) return;
     var query = queryWords(q.value);
     var status = st ? st.value : "";
-    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows), shown = 0;
-    var scored = rows.map(function (row) {
+    var body = table.tBodies[0], lines = Array.prototype.slice.call(body.rows), shown = 0;
+    var filtered = query.length > 0 || !!status;
+    var rows = lines.filter(function (row) { return !row.dataset.head; });
+    var scored = lines.map(function (row) {
+      var order = Number(row.dataset.order || 0);
+      if (row.dataset.head) {  // an office's heading: shown with the layout, not with matches
+        row.hidden = filtered;
+        return [filtered ? 1 : 0, order, row];
+      }
       var score = (!status || row.dataset.status === status) ?
         rank(query, row.dataset.title || "", row.dataset.search || "") : 0;
       row.hidden = !score;
       if (score) shown++;
-      return [-score, Number(row.dataset.order || 0), row];
+      return [filtered ? -score : 0, order, row];
     });
     scored.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     scored.forEach(function (s) { body.appendChild(s[2]); });
