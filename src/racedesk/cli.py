@@ -493,8 +493,9 @@ def export(
     if fmt in ("cdf-json", "cdf-xml"):
         from racedesk.publish import cdf_export
 
+        certification = cdf_export.certification_of(desk.release_events(chosen.id, when))
         data = (cdf_export.to_json if fmt == "cdf-json" else cdf_export.to_xml)(
-            chosen, release, snap
+            chosen, release, snap, certification=certification
         )
         out.write_bytes(data)
     elif fmt == "csv":
