@@ -370,11 +370,23 @@ def contest_view(
         ),
         call=call,
         sentence=_sentence(contest, snapshot, recent),
-        problems=state.problems if state else (),
+        problems=contest_problems(snapshot, state, contest.id),
     )
     return StateDoc(
         election=election_info(election), release=release_info(snapshot), contest=detail
     )
+
+
+def contest_problems(
+    snapshot: Snapshot, state: ContestState | None, contest_id: str
+) -> tuple[Problem, ...]:
+    """A contest's problems after a release: its state's, and, when the release is not used
+    (torn, or held as a likely mapping error), the release's own problems about the contest,
+    so that a contest says why its numbers did not move."""
+    own = state.problems if state else ()
+    if snapshot.usable:
+        return own
+    return own + tuple(p for p in snapshot.problems if p.contest_id == contest_id)
 
 
 def _sentence(contest: Contest, snapshot: Snapshot, recent: Sequence[ContestState]) -> str:
