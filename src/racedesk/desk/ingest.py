@@ -495,7 +495,8 @@ class Desk:
         kept = self._kept(election_id)
         event = self.store.add_release_event(election_id, event)
         last = kept.stored[-1]
-        when = max(event.made_at, last.release.feed_time)
+        feed_time = last.release.feed_time
+        when = max(event.made_at, feed_time).astimezone(feed_time.tzinfo)
         problems = (
             tuple(_confirmed(p, event) for p in last.problems)
             if event.kind == "confirmed"

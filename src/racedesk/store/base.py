@@ -127,6 +127,10 @@ class Store(Protocol):
         ``cause``) with the call events it triggered, in one transaction; returns its revision
         (1, 2, …). As of a time before ``made_at`` the release's earlier snapshot is read."""
 
+    def revisions(self, election_id: str) -> int:
+        """How many snapshots of the election were made again (a reader's caches of snapshots
+        are stale when it grows); one indexed count."""
+
     # release events ------------------------------------------------------------------------------
     def add_release_event(self, election_id: str, event: ReleaseEvent) -> ReleaseEvent:
         """Append what the desk noted of a stored release (a confirmation, a certification, a

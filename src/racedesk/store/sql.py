@@ -562,6 +562,14 @@ class SqlStore:
             ) from exc
         return revision
 
+    def revisions(self, election_id: str) -> int:
+        v = t.revised_snapshots
+        with self._db.read() as conn:
+            found = conn.execute(
+                select(func.count()).select_from(v).where(v.c.election_id == election_id)
+            ).scalar()
+        return int(found or 0)
+
     # release events -------------------------------------------------------------------------------------
     def add_release_event(self, election_id: str, event: ReleaseEvent) -> ReleaseEvent:
         e = t.release_events
