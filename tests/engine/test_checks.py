@@ -15,9 +15,11 @@ from racedesk.engine.checks import (
     COVERAGE_TOLERANCE,
     DELTA_TOLERANCE,
     DISTRICT_GAIN_RANGE,
+    HOLD_SHARE,
     ReleaseChecks,
     check_release,
     counts_went_down,
+    is_held,
     is_usable,
     with_correction_note,
 )
@@ -574,3 +576,60 @@ def test_the_limits_of_detection_are_what_docs_say(general: Canvass, primary: Ca
     torn = tear_whole(a, b, set(ids[len(ids) // 2 :]), b)
     assert is_usable(check_release(primary.election, torn, a))
     assert DISTRICT_GAIN_RANGE[0] > 0.6
+
+
+# --- a likely mapping error is held -------------------------------------------------------------
+
+
+def _moved(release: Release, contest_id: str, votes: dict[str, int]) -> Release:
+    """``release`` with some votes of one contest replaced (the other counters kept)."""
+    contests = tuple(
+        msgspec.structs.replace(c, votes={**c.votes, **votes}) if c.contest_id == contest_id else c
+        for c in release.contests
+    )
+    return msgspec.structs.replace(release, contests=contests)
+
+
+def test_swapped_totals_are_held_every_identity_holding(general: Canvass) -> None:
+    """Hochman's and Gascón's totals swapped in the 9:45:32 pm release of Nov 5: each identity
+    holds (the sum is the same), so only the loss against the release before says it."""
+    before, after = general.releases[3], general.releases[4]
+    da = after.count(DA)
+    assert da is not None
+    swapped = _moved(after, DA, {HOCHMAN: da.votes[GASCON], GASCON: da.votes[HOCHMAN]})
+    problems = check_release(general.election, swapped, before)
+    assert not is_usable(problems) and is_held(problems)
+    (held,) = [p for p in problems if p.blocking]
+    assert held.code == "held" and held.contest_id == DA
+    assert held.message == (
+        "DISTRICT ATTORNEY: choice 23483 lost 404,972 of its 1,116,647 votes (36%) since the last "
+        "usable release: totals swapped with choice 23482? a mapping error is likely; held until "
+        "an editor or the next release confirms it"
+    )
+    # without the release before, nothing says it
+    assert is_usable(check_release(general.election, swapped, None))
+
+
+def test_where_the_hold_begins(general: Canvass) -> None:
+    """A choice must lose more than 1% of its votes and more than 25 votes: the largest real
+    loss of 2024 is 1 vote (0.04%). (Lowering one choice's votes breaks the contest's own
+    identities too; only whether it is held is asked here.)"""
+    before, after = general.releases[3], general.releases[4]
+    was = before.count(DA).votes[HOCHMAN]  # type: ignore[union-attr]
+    line = int(HOLD_SHARE * was)
+    kept = check_release(general.election, _moved(after, DA, {HOCHMAN: was - line}), before)
+    assert not any(p.code == "held" for p in kept)
+    assert any(p.code == "count-went-down" and not p.blocking for p in kept)
+    held = check_release(general.election, _moved(after, DA, {HOCHMAN: was - line - 1}), before)
+    assert [p.contest_id for p in held if p.code == "held"] == [DA]
+    # a choice of fewer than 2,500 votes: losing 25 is not held, 26 is
+    cid, choice, was = next(
+        (c.contest_id, k, v)
+        for c in before.contests
+        for k, v in c.votes.items()
+        if 1_000 <= v < 2_500
+    )
+    lost_25 = check_release(general.election, _moved(after, cid, {choice: was - 25}), before)
+    assert not any(p.code == "held" for p in lost_25)
+    lost_26 = check_release(general.election, _moved(after, cid, {choice: was - 26}), before)
+    assert [p.contest_id for p in lost_26 if p.code == "held"] == [cid]

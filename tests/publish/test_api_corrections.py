@@ -6,6 +6,7 @@ effect at once."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -60,6 +61,11 @@ def test_a_held_release_confirmed_then_a_report_and_the_certification(
     assert (event["kind"], event["sequence"], event["made_by"]) == ("confirmed", 4, "Ana Editor")
     used = _da(client)
     assert used["release"]["usable"] and used["contest"]["call"]["status"] != "called"
+    assert used["release"]["revised_because"].startswith("confirmed by Ana Editor")
+    revised_at = used["release"]["revised_at"].replace("Z", "+00:00")
+    assert datetime.fromisoformat(revised_at) == datetime.fromisoformat(
+        event["made_at"].replace("Z", "+00:00")
+    )
     votes = {c["id"]: c["votes"] for c in used["contest"]["choices"]}
     assert votes[HOCHMAN] == 711_675
     assert client.post(url, json={"editor": "Ana Editor"}, headers=AUTH).status_code == 409

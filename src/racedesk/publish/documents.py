@@ -83,6 +83,10 @@ class ReleaseInfo(msgspec.Struct, frozen=True, kw_only=True):
     usable: bool
     problems: tuple[Problem, ...]
     model_version: str
+    #: when the desk's answers after this release were made again (a report of ballots left,
+    #: a confirmation, the certification), and why, in words (who, what): null and "" if never
+    revised_at: str | None = None
+    revised_because: str = ""
 
 
 def election_info(election: Election) -> ElectionInfo:
@@ -123,6 +127,8 @@ def release_info(snapshot: Snapshot) -> ReleaseInfo:
         usable=snapshot.usable,
         problems=snapshot.problems,
         model_version=snapshot.model_version,
+        revised_at=_time(snapshot.revised_at) if snapshot.revised_at else None,
+        revised_because=snapshot.revised_because,
     )
 
 

@@ -337,6 +337,7 @@ def _localize_snapshot(snapshot: Snapshot, zone_name: str) -> Snapshot:
         new_events=tuple(
             replace(e, release_time=e.release_time.astimezone(tz)) for e in snapshot.new_events
         ),
+        revised_at=snapshot.revised_at.astimezone(tz) if snapshot.revised_at else None,
     )
 
 
