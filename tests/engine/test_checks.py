@@ -10,12 +10,14 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from racedesk.data import load_params
 from racedesk.engine.checks import (
     COUNTY_WIDE,
     COVERAGE_TOLERANCE,
     DELTA_TOLERANCE,
     DISTRICT_GAIN_RANGE,
     HOLD_SHARE,
+    Judgement,
     ReleaseChecks,
     check_release,
     counts_went_down,
@@ -23,6 +25,7 @@ from racedesk.engine.checks import (
     is_usable,
     with_correction_note,
 )
+from racedesk.engine.replay import replay
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule
 from racedesk.model.answers import Problem
 from racedesk.sources import lavote
@@ -633,3 +636,65 @@ def test_where_the_hold_begins(general: Canvass) -> None:
     assert not any(p.code == "held" for p in lost_25)
     lost_26 = check_release(general.election, _moved(after, cid, {choice: was - 26}), before)
     assert [p.contest_id for p in lost_26 if p.code == "held"] == [cid]
+
+
+# --- corrections, judged once -------------------------------------------------------------------
+
+
+def _swap(release: Release) -> Release:
+    da = release.count(DA)
+    assert da is not None
+    return _moved(release, DA, {HOCHMAN: da.votes[GASCON], GASCON: da.votes[HOCHMAN]})
+
+
+def _judge_all(election: Election, releases: list[Release]) -> list[Judgement]:
+    """Each release judged after the ones before, as the desk and the replay do."""
+    checks = ReleaseChecks()
+    history: list[Release] = []
+    used: list[bool] = []
+    found: list[Judgement] = []
+    for sequence, release in enumerate(releases):
+        release = msgspec.structs.replace(release, sequence=sequence)
+        last = found[-1].problems if found else ()
+        judged = checks.judge(election, release, history, used, last)
+        if judged.confirms is not None:
+            used[judged.confirms] = True
+        history.append(release)
+        used.append(judged.usable)
+        found.append(judged)
+    return found
+
+
+def test_the_next_release_that_continues_from_a_held_one_confirms_it(general: Canvass) -> None:
+    r = general.releases
+    *_, held, onward = _judge_all(general.election, [*r[:4], _swap(r[4]), _swap(r[5])])
+    assert not held.usable and is_held(held.problems)
+    assert onward.usable and onward.confirms == 4
+    assert [p.code for p in onward.problems if p.code == "confirms"] == ["confirms"]
+    # the county fixed its mapping: the next release is checked against the last one used
+    *_, held, fixed = _judge_all(general.election, [*r[:4], _swap(r[4]), r[5]])
+    assert fixed.usable and fixed.confirms is None
+    assert not any(p.code in ("held", "confirms") for p in fixed.problems)
+
+
+def test_a_copy_with_the_feed_time_of_a_release_not_used_is_its_correction(
+    general: Canvass,
+) -> None:
+    r = general.releases
+    torn = msgspec.structs.replace(tear_whole(r[3], r[4], {DA}, r[3]), feed_time=r[4].feed_time)
+    *_, flagged, genuine = _judge_all(general.election, [*r[:4], torn, r[4]])
+    assert not flagged.usable
+    assert genuine.usable and genuine.confirms is None
+    (note,) = [p for p in genuine.problems if p.code == "correction"]
+    assert (
+        note.message
+        == "a copy of release #4's feed time, which was not used: stored as its correction"
+    )
+
+
+def test_replay_uses_a_held_release_once_the_next_release_confirms_it(general: Canvass) -> None:
+    r = general.releases
+    snaps = list(replay(general.election, [*r[:4], _swap(r[4]), _swap(r[5])], [], load_params()))
+    assert snaps[4].state(DA).votes[HOCHMAN] == r[3].count(DA).votes[HOCHMAN]  # type: ignore[union-attr]
+    assert snaps[4].calls[DA].status == "called"
+    assert snaps[5].usable and snaps[5].state(DA).votes[HOCHMAN] == r[5].count(DA).votes[GASCON]  # type: ignore[union-attr]

@@ -29,7 +29,7 @@ from typing import Literal, TypeVar
 
 import msgspec
 
-from racedesk.engine.checks import ReleaseChecks, is_held, is_usable
+from racedesk.engine.checks import ReleaseChecks, is_held
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
@@ -81,16 +81,6 @@ class _History:
 
     def flags(self) -> list[bool]:
         return [self.used(s) for s in self.stored]
-
-
-@dataclass(frozen=True)
-class _Judged:
-    """What the desk makes of a new release before committing it: its problems (against the
-    release it is checked against), whether it is used, and the held release it confirms."""
-
-    problems: tuple[Problem, ...]
-    usable: bool
-    confirms: int | None = None
 
 
 def load_params(path: str | None = None) -> ModelParams:
@@ -223,7 +213,13 @@ class Desk:
                 return refused
             sequence = len(history)
             release = msgspec.structs.replace(release, sequence=sequence)
-            judged = self._judge(election, kept, release)
+            judged = self._checks.judge(
+                election,
+                release,
+                [s.release for s in history],
+                kept.flags(),
+                history[-1].problems if history else (),
+            )
             problems, usable = judged.problems, judged.usable
             flags = kept.flags()
             if judged.confirms is not None:
@@ -266,37 +262,6 @@ class Desk:
             f"could not commit release {release.content_hash[:12]}: other writers kept taking its place",
             where=release.election_id,
         )
-
-    def _judge(self, election: Election, kept: _History, release: Release) -> _Judged:
-        """The checks of a new release: against the held release before it when there is one
-        and this one continues from it (it then confirms it), else against the last release
-        used. A release with the feed time of the flagged release before it is its correction,
-        and says so."""
-        history = kept.stored
-        last = history[-1] if history else None
-        if last is not None and not kept.used(last) and last.release.feed_time == release.feed_time:
-            previous = next((s.release for s in reversed(history) if kept.used(s)), None)
-            problems = self._checks.check(election, release, previous)
-            note = Problem(
-                code="correction",
-                message=f"a copy of release #{last.release.sequence}'s feed time, which was "
-                "not used: stored as its correction",
-                blocking=False,
-            )
-            return _Judged((*problems, note), is_usable(problems))
-        if last is not None and not kept.used(last) and is_held(last.problems):
-            problems = self._checks.check(election, release, last.release)
-            if is_usable(problems):
-                note = Problem(
-                    code="confirms",
-                    message=f"continues from release #{last.release.sequence}, which was held as "
-                    "a likely mapping error: confirms it",
-                    blocking=False,
-                )
-                return _Judged((*problems, note), True, last.release.sequence)
-        previous = next((s.release for s in reversed(history) if kept.used(s)), None)
-        problems = self._checks.check(election, release, previous)
-        return _Judged(problems, is_usable(problems))
 
     def _confirm(
         self, election_id: str, sequence: int, by_release: Release, kept: _History

@@ -48,7 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
 from operator import gt
-from typing import Final
+from typing import Final, NamedTuple
 
 from racedesk.model import ContestCount, Election, Release
 from racedesk.model.answers import Problem
@@ -138,6 +138,15 @@ class _ElectionInfo:
         self.groups = {g: ids for g, ids in groups.items() if len(ids) > 1}
 
 
+class Judgement(NamedTuple):
+    """What the desk makes of a new release (:meth:`ReleaseChecks.judge`): its problems, whether
+    it is used, and the held release it confirms (its sequence), if any."""
+
+    problems: tuple[Problem, ...]
+    usable: bool
+    confirms: int | None = None
+
+
 class ReleaseChecks:
     """The checks of releases checked one after another (the desk's ingest, a replay), keeping
     what one release's checks hand to the next: each election's lookup tables, and the last
@@ -197,6 +206,50 @@ class ReleaseChecks:
             if went_down:
                 _check_mapping(release, previous, info, problems)
         return tuple(problems)
+
+    def judge(
+        self,
+        election: Election,
+        release: Release,
+        history: Sequence[Release],
+        used: Sequence[bool],
+        last_problems: Sequence[Problem] = (),
+    ) -> Judgement:
+        """Whether a new release is used, after the releases of ``history`` (``used[i]``: whether
+        release i is used; ``last_problems``: the last one's problems). Corrections are decided
+        here, once (``docs/feed-quirks.md``):
+
+        - a release with the feed time of the last one, which is not used (torn or held), is
+          its correction: checked against the last release used, and noted ``correction``;
+        - after a ``held`` release, one that passes its checks against it continues from it and
+          confirms it (noted ``confirms``; ``Judgement.confirms`` is its sequence);
+        - else the release is checked against the last release used.
+        """
+        previous = next(
+            (r for r, ok in zip(reversed(history), reversed(used), strict=True) if ok), None
+        )
+        last = history[-1] if history and not used[-1] else None
+        if last is not None and last.feed_time == release.feed_time:
+            problems = self.check(election, release, previous)
+            note = Problem(
+                code="correction",
+                message=f"a copy of release #{last.sequence}'s feed time, which was not used: "
+                "stored as its correction",
+                blocking=False,
+            )
+            return Judgement((*problems, note), is_usable(problems))
+        if last is not None and is_held(last_problems):
+            problems = self.check(election, release, last)
+            if is_usable(problems):
+                note = Problem(
+                    code="confirms",
+                    message=f"continues from release #{last.sequence}, which was held as a "
+                    "likely mapping error: confirms it",
+                    blocking=False,
+                )
+                return Judgement((*problems, note), True, last.sequence)
+        problems = self.check(election, release, previous)
+        return Judgement(problems, is_usable(problems))
 
     def with_correction_note(
         self, problems: tuple[Problem, ...], release: Release, just_before: Release | None
@@ -708,6 +761,7 @@ __all__ = [
     "DELTA_TOLERANCE",
     "HOLD_SHARE",
     "HOLD_VOTES",
+    "Judgement",
     "LaidFlat",
     "ReleaseChecks",
     "check_release",
