@@ -292,3 +292,28 @@ def test_a_release_that_says_it_is_official_completes_the_canvass(db_url: str, f
     snap = desk.snapshot(election.id)
     assert snap.ballots_left.ballots.high == 0
     assert snap.calls["9547"].status == "called"
+
+
+# --- several processes over one store ------------------------------------------------------------
+
+
+def test_an_act_of_another_process_is_seen_by_every_desk(db_url: str, feed) -> None:
+    """The web app ingests while an editor confirms from the CLI: the ingesting desk reads the
+    confirmation before judging its next release, and an act is made on the latest release
+    whoever stored it."""
+    election, files = feed
+    ingester = _desk(db_url, election)
+    editor = Desk(open_store(db_url))
+    for _, data in files[:4]:
+        ingester.ingest(election.id, data)
+    ingester.ingest(election.id, _swapped(files[4][1]))
+    editor.confirm_release(election.id, 4, "Ana Editor")
+    # release 4 is used now: the unswapped 10:14:08 pm release takes Gascón's lead back off
+    # him, which is held in turn
+    back = ingester.ingest(election.id, files[5][1])
+    assert not back.usable
+    assert [p.contest_id for p in back.problems if p.code == "held"] == [DA]
+    # the editor's desk read its history before release 5: it certifies release 5 all the same
+    editor.certify(election.id, "Ana Editor", "LA County RR/CC")
+    snap = ingester.snapshot(election.id)
+    assert snap.release_sequence == 5 and snap.revised_because.startswith("certified")

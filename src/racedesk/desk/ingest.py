@@ -207,6 +207,7 @@ class Desk:
         election = self.election(release.election_id)
         for _ in range(attempts):
             kept = self._kept(election.id)
+            self._note_events(election.id, kept)
             history = kept.stored
             refused = _refusal(kept, release)
             if refused is not None:
@@ -354,13 +355,24 @@ class Desk:
         if cached is not None:
             return cached
         kept = _History(stored=list(self.store.releases(election_id)))
+        self._note_events(election_id, kept)
+        self._histories[election_id] = kept
+        return kept
+
+    def _note_events(self, election_id: str, kept: _History) -> None:
+        """What the election's release events say, read again (another process, a CLI command
+        or the web app, may have confirmed a release or recorded the certification)."""
         for event in self.store.release_events(election_id):
             if event.kind == "confirmed":
                 kept.confirmed.add(event.sequence)
             elif event.kind == "certified":
                 kept.certified = True
-        self._histories[election_id] = kept
-        return kept
+
+    def _fresh(self, election_id: str) -> _History:
+        """What this desk keeps of an election, read again from the store: an editor's or the
+        registrar's act must be made on the releases stored by every process."""
+        self._histories.pop(election_id, None)
+        return self._kept(election_id)
 
     # outstanding reports and calls ---------------------------------------------------------------
     def add_outstanding(
@@ -372,7 +384,7 @@ class Desk:
         self.election(election_id)
         if not self.store.put_outstanding(election_id, report):
             return False
-        history = self._history(election_id)
+        history = self._fresh(election_id).stored
         if history:
             when = max(at or datetime.now(tz=UTC), report.as_of)
             note = f"the registrar's estimate of {report.as_of:%Y-%m-%d %H:%M}" + (
@@ -396,7 +408,7 @@ class Desk:
         now by default). ``NotFound`` for no such release; ``StoreError`` when it is not held
         or was confirmed already."""
         election = self.election(election_id)
-        kept = self._kept(election.id)
+        kept = self._fresh(election.id)
         if not 0 <= sequence < len(kept.stored):
             raise NotFound(f"election {election_id} has no release #{sequence}")
         stored = kept.stored[sequence]
@@ -426,7 +438,7 @@ class Desk:
         takes its final outcome, at once (dated ``at``: now by default). ``StoreError`` before
         any release, or when the count is certified already."""
         election = self.election(election_id)
-        kept = self._kept(election.id)
+        kept = self._fresh(election.id)
         if not kept.stored:
             raise StoreError("no release to certify", where=election_id)
         if kept.certified:
@@ -453,12 +465,27 @@ class Desk:
         latest = kept.stored[-1].release.feed_time if kept.stored else when
         return max(when, latest)
 
-    def _revise(self, election_id: str, event: ReleaseEvent) -> ReleaseEvent:
+    def _revise(self, election_id: str, event: ReleaseEvent, *, attempts: int = 8) -> ReleaseEvent:
         """Store ``event`` and make the latest release's snapshot again after it, dated when the
-        event was made: its calls and rescinds enter the ledger at that time."""
-        election = self.election(election_id)
-        kept = self._kept(election_id)
+        event was made: its calls and rescinds enter the ledger at that time. Made again on the
+        releases read afresh when another process stored a release meanwhile."""
         event = self.store.add_release_event(election_id, event)
+        kept = self._kept(election_id)
+        for _ in range(attempts):
+            try:
+                self._commit_revision(election_id, kept, event)
+                return event
+            except SequenceConflict:
+                kept = self._fresh(election_id)
+        raise StoreError(
+            f"could not make the snapshot again after {event.kind}: other writers kept storing "
+            "releases",
+            where=election_id,
+        )
+
+    def _commit_revision(self, election_id: str, kept: _History, event: ReleaseEvent) -> None:
+        """The latest release's snapshot after ``event``, committed as a revision."""
+        election = self.election(election_id)
         last = kept.stored[-1]
         feed_time = last.release.feed_time
         when = max(event.made_at, feed_time).astimezone(feed_time.tzinfo)
@@ -483,7 +510,6 @@ class Desk:
             snapshot = with_sentences(election, snapshot, self._earlier(election_id, sequence))
         self.store.commit_revision(snapshot, when, event.event_id)
         kept.snapshots[sequence] = snapshot
-        return event
 
     def quarantine_payload(
         self, data: bytes, origin: str, received_at: datetime, reason: str

@@ -125,7 +125,8 @@ class Store(Protocol):
     def commit_revision(self, snapshot: Snapshot, made_at: datetime, cause: int) -> int:
         """Append a release's snapshot made again at ``made_at`` (because of release event
         ``cause``) with the call events it triggered, in one transaction; returns its revision
-        (1, 2, …). As of a time before ``made_at`` the release's earlier snapshot is read."""
+        (1, 2, …). As of a time before ``made_at`` the release's earlier snapshot is read.
+        ``SequenceConflict`` (nothing written) when the release is no longer the latest."""
 
     def revisions(self, election_id: str) -> int:
         """How many snapshots of the election were made again (a reader's caches of snapshots

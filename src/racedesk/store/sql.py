@@ -544,6 +544,14 @@ class SqlStore:
         events = [codec.event_row(eid, e) for e in snapshot.new_events]
         try:
             with self._db.write() as conn:
+                latest = conn.execute(
+                    select(func.max(t.releases.c.sequence)).where(t.releases.c.election_id == eid)
+                ).scalar()
+                if latest != seq:
+                    raise SequenceConflict(
+                        f"{eid}: release #{latest} is the latest, not #{seq}; make the snapshot "
+                        "of the latest release again"
+                    )
                 last = conn.execute(
                     select(func.max(v.c.revision)).where(
                         v.c.election_id == eid, v.c.sequence == seq
