@@ -69,6 +69,10 @@ def test_a_held_release_confirmed_then_a_report_and_the_certification(
     votes = {c["id"]: c["votes"] for c in used["contest"]["choices"]}
     assert votes[HOCHMAN] == 711_675
     assert client.post(url, json={"editor": "Ana Editor"}, headers=AUTH).status_code == 409
+    rows = client.get(f"/api/elections/{E}/releases").json()["releases"]
+    assert not rows[4]["usable"] and [p["code"] for p in rows[4]["problems"]][-1] == "held"
+    assert [(e["kind"], e["made_by"]) for e in rows[4]["events"]] == [("confirmed", "Ana Editor")]
+    assert all(not row["events"] for row in rows[:4])
 
     lines = (shared_data / "lavote" / "outstanding-reports.csv").read_text().splitlines()
     nov6 = "\n".join([lines[0], *[x for x in lines if x.startswith("2024-11-05,2024-11-06")]])

@@ -21,6 +21,7 @@ from racedesk.model import (
     ContestKind,
     Election,
     ElectionKind,
+    ReleaseEvent,
     RuleKind,
 )
 from racedesk.model.answers import (
@@ -525,6 +526,9 @@ class ReleaseRow(msgspec.Struct, frozen=True, kw_only=True):
     usable: bool
     correction: bool
     problems: tuple[Problem, ...]
+    #: what the desk noted of the release since (``docs/feed-quirks.md``): a held release
+    #: confirmed (by whom, when), the certification, a report of ballots left in effect
+    events: tuple[ReleaseEvent, ...] = ()
 
 
 class ReleasesDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -535,8 +539,13 @@ class ReleasesDoc(msgspec.Struct, frozen=True, kw_only=True):
     releases: list[ReleaseRow]
 
 
-def release_view(election: Election, stored: Sequence[StoredRelease]) -> ReleasesDoc:
-    """Releases with their hashes and problems (``racedesk.releases/1``)."""
+def release_view(
+    election: Election,
+    stored: Sequence[StoredRelease],
+    events: Sequence[ReleaseEvent] = (),
+) -> ReleasesDoc:
+    """Releases with their hashes and problems (``racedesk.releases/1``), each with the release
+    events (``events``, the election's) about it."""
     return ReleasesDoc(
         election=election_info(election),
         releases=[
@@ -550,6 +559,7 @@ def release_view(election: Election, stored: Sequence[StoredRelease]) -> Release
                 usable=s.usable,
                 correction=s.correction,
                 problems=s.problems,
+                events=tuple(e for e in events if e.sequence == s.release.sequence),
             )
             for s in stored
         ],

@@ -332,8 +332,14 @@ class Library:
 
     def releases_doc(self, election_id: str, sequence: int | None) -> documents.ReleasesDoc:
         election = self.election(election_id)
-        stored = [] if sequence is None else self.releases(election_id)[: sequence + 1]
-        return documents.release_view(election, stored)
+        every = self.releases(election_id)
+        stored = [] if sequence is None else every[: sequence + 1]
+        # as of release n: the events made before the release after it
+        until = every[len(stored)].release.feed_time if len(stored) < len(every) else None
+        events = [
+            e for e in self.desk.release_events(election_id) if until is None or e.made_at < until
+        ]
+        return documents.release_view(election, stored, events)
 
 
 def filter_contests(
