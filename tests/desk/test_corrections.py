@@ -15,6 +15,7 @@ import msgspec
 import pytest
 
 from racedesk.desk import Desk
+from racedesk.engine.replay import replay
 from racedesk.errors import NotFound, StoreError
 from racedesk.model import Election
 from racedesk.publish import cdf_export
@@ -317,3 +318,27 @@ def test_an_act_of_another_process_is_seen_by_every_desk(db_url: str, feed) -> N
     editor.certify(election.id, "Ana Editor", "LA County RR/CC")
     snap = ingester.snapshot(election.id)
     assert snap.release_sequence == 5 and snap.revised_because.startswith("certified")
+
+
+def test_a_confirmation_by_the_next_release_survives_a_restart(
+    db_url: str, feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A desk opened afresh knows the held release is used even when the process stopped
+    between the confirming release's commit and its release event: from that release's
+    ``confirms`` note, written in its own commit."""
+    election, files = feed
+    desk = _desk(db_url, election)
+    monkeypatch.setattr(Desk, "_confirm", lambda *args: None)  # the event is never written
+    for _, data in files[:4]:
+        desk.ingest(election.id, data)
+    desk.ingest(election.id, _swapped(files[4][1]))
+    desk.ingest(election.id, _swapped(files[5][1]))
+    assert desk.release_events(election.id) == []
+    fresh = Desk(open_store(db_url))
+    result = fresh.ingest(election.id, _swapped(files[6][1]))
+    assert result.usable and not any(p.code in ("held", "confirms") for p in result.problems)
+    # the same answers as a replay of the same seven releases, which uses release 4 too
+    releases = [lavote.read_release(d, election) for _, d in files[:4]]
+    releases += [lavote.read_release(_swapped(d), election) for _, d in files[4:7]]
+    *_, replayed = replay(election, releases, [], fresh.params)
+    assert fresh.snapshot(election.id).states == replayed.states

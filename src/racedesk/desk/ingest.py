@@ -355,6 +355,13 @@ class Desk:
         if cached is not None:
             return cached
         kept = _History(stored=list(self.store.releases(election_id)))
+        # a release noted ``confirms`` confirmed the held one just before it, whether or not
+        # its release event was written (it is written after the release's commit)
+        kept.confirmed.update(
+            s.release.sequence - 1
+            for s in kept.stored
+            if s.release.sequence and any(p.code == "confirms" for p in s.problems)
+        )
         self._note_events(election_id, kept)
         self._histories[election_id] = kept
         return kept
