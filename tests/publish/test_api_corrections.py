@@ -47,6 +47,8 @@ def test_a_held_release_confirmed_then_a_report_and_the_certification(
     assert held["contest"]["call"]["status"] == "called"
     assert held["contest"]["call"]["choices"] == [HOCHMAN]
     assert [p["code"] for p in held["contest"]["problems"] if p["blocking"]] == ["held"]
+    page = client.get(f"/elections/{E}/contests/{DA}").text
+    assert "<code>held</code> DISTRICT ATTORNEY: choice 23483 lost 404,972" in page
 
     url = f"/api/elections/{E}/releases/4/confirm"
     assert client.post(url, json={"editor": "Ana Editor"}).status_code == 401
