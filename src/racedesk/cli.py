@@ -545,8 +545,9 @@ def export(
     if fmt in ("cdf-json", "cdf-xml"):
         from racedesk.publish import cdf_export
 
+        certification = cdf_export.certification_of(desk.release_events(chosen.id, when))
         data = (cdf_export.to_json if fmt == "cdf-json" else cdf_export.to_xml)(
-            chosen, release, snap
+            chosen, release, snap, certification=certification
         )
         out.write_bytes(data)
     elif fmt == "csv":
@@ -560,6 +561,67 @@ def export(
     else:
         raise typer.BadParameter(f"unknown format {fmt!r}: use cdf-json, cdf-xml, csv or parquet")
     terminal.console().print(f"wrote {out} ({fmt}, release {release.sequence} of {chosen.id})")
+
+
+@command()
+def outstanding(
+    reports: Annotated[
+        Path, typer.Argument(help="The registrar's estimates of ballots left (CSV or JSON).")
+    ],
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Add the registrar's estimates of ballots left: they take effect at once on the latest
+    release (its snapshot is made again, dated now)."""
+    from racedesk.sources.outstanding import load_reports
+
+    desk = open_desk(db)
+    chosen = _pick_election(desk, election)
+    found = load_reports(reports, chosen.date, ZoneInfo(chosen.timezone))
+    added = sum(desk.add_outstanding(chosen.id, r) for r in found)
+    terminal.console().print(
+        f"{chosen.id}: {added} new outstanding reports of {len(found)}"
+        + (", in effect on the latest release" if added else "")
+    )
+
+
+@command()
+def confirm(
+    sequence: Annotated[int, typer.Argument(help="The held release's number (#N).")],
+    by: Annotated[str, typer.Option("--by", help="The editor who confirms it.")],
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Confirm a release held as a likely mapping error: it is used from now on."""
+    desk = open_desk(db)
+    chosen = _pick_election(desk, election)
+    event = desk.confirm_release(chosen.id, sequence, by)
+    terminal.console().print(
+        f"{chosen.id}: release #{event.sequence} confirmed by {event.made_by} at "
+        f"{event.made_at.isoformat(timespec='seconds')}; the desk uses it from now on"
+    )
+
+
+@command()
+def certify(
+    issuer: Annotated[
+        str, typer.Option("--issuer", help="The name the certified results are published under.")
+    ],
+    by: Annotated[str, typer.Option("--by", help="Who enters the certification.")],
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Record the registrar's certification: nothing is left to count and every contest takes
+    its final outcome."""
+    desk = open_desk(db)
+    chosen = _pick_election(desk, election)
+    event = desk.certify(chosen.id, by, issuer)
+    snap = desk.snapshot(chosen.id)
+    undecided = [c for c, call in snap.calls.items() if not call.choices] if snap else []
+    terminal.console().print(
+        f"{chosen.id}: certified by {event.issuer} (entered by {event.made_by}) at release "
+        f"#{event.sequence}; {len(undecided)} contests without a winner the count can name"
+    )
 
 
 @command("export-site")

@@ -4,9 +4,7 @@ is refused, and that a torn release moves no contest."""
 from __future__ import annotations
 
 import json
-import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -19,35 +17,7 @@ from racedesk.model import sha256_hex
 from racedesk.sources import lavote, registry
 from racedesk.store import open_store
 
-
-def _pg_url() -> str:
-    url = os.environ.get("RACEDESK_TEST_PG", "")
-    if not url:
-        pytest.skip(
-            'PostgreSQL half skipped: RACEDESK_TEST_PG is empty (eval "$(bash scripts/postgres.sh)")'
-        )
-    return url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/desk.sqlite"
-        return
-    base = _pg_url()
-    admin = create_engine(base)
-    schema = f"d_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    except Exception as exc:  # the server is down: say so rather than fail
-        pytest.skip(f"PostgreSQL half skipped: {exc}")
-    try:
-        yield f"{base}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+from .conftest import pg_url as _pg_url
 
 
 @pytest.fixture(scope="module")

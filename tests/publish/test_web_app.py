@@ -27,6 +27,8 @@ ROUTES = [
     ("get", "/api/elections/{election_id}/events", "push"),
     ("post", "/api/elections/{election_id}/outstanding", "write"),
     ("post", "/api/elections/{election_id}/calls/{event_id}/approve", "write"),
+    ("post", "/api/elections/{election_id}/releases/{sequence}/confirm", "write"),
+    ("post", "/api/elections/{election_id}/certify", "write"),
 ]
 
 

@@ -6,9 +6,16 @@ release's identities, compute every contest (``engine.run.advance``) and commit 
 snapshot and any calls in one transaction. Nothing else writes releases.
 
 A release is kept only when it is new: the same bytes again are a *duplicate*; a payload whose feed
-time is not after the latest release's is *stale* (a CDN serving an older copy); one whose counts
-equal the latest release's is *unchanged*. Their bytes are still kept (raw payloads), so nothing that
-arrived is ever lost.
+time is not after the latest release's is *stale* (a CDN serving an older copy), unless the latest
+release is not used and this one has its feed time (the genuine copy of a torn or held release: it
+is stored as that release's correction); one whose counts equal the latest release's is
+*unchanged*. Their bytes are still kept (raw payloads), so nothing that arrived is ever lost.
+
+A release held as a likely mapping error (``engine.checks``, ``held``) is used once an editor
+confirms it (:meth:`Desk.confirm_release`) or the next release continues from it (that release
+passes its checks against the held one). A confirmation, the registrar's certification
+(:meth:`Desk.certify`) and a report of ballots left (:meth:`Desk.add_outstanding`) take effect at
+once: the latest release's snapshot is made again, dated when (``docs/feed-quirks.md``).
 """
 
 from __future__ import annotations
@@ -22,12 +29,12 @@ from typing import Literal, TypeVar
 
 import msgspec
 
-from racedesk.engine.checks import ReleaseChecks, is_usable
+from racedesk.engine.checks import ReleaseChecks, is_held
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
-from racedesk.errors import InputError, SequenceConflict, StoreError
-from racedesk.model import Election, OutstandingReport, RawPayload, Release
+from racedesk.errors import InputError, NotFound, SequenceConflict, StoreError
+from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.publish.words import with_sentences
 from racedesk.sources.base import ReadRelease
@@ -62,6 +69,18 @@ class _History:
     stored: list[StoredRelease] = field(default_factory=list)
     #: The snapshots this desk committed last, by sequence (what the next sentences read).
     snapshots: dict[int, Snapshot] = field(default_factory=dict)
+    #: Held releases confirmed since (by an editor or the next release): used from then on.
+    confirmed: set[int] = field(default_factory=set)
+    #: Whether the registrar certified the count (a ``certified`` release event).
+    certified: bool = False
+
+    def used(self, stored: StoredRelease) -> bool:
+        """Whether the engine uses a stored release: it passed its checks, or it was held and
+        has been confirmed since."""
+        return stored.usable or stored.release.sequence in self.confirmed
+
+    def flags(self) -> list[bool]:
+        return [self.used(s) for s in self.stored]
 
 
 def load_params(path: str | None = None) -> ModelParams:
@@ -187,25 +206,26 @@ class Desk:
         the same sequence first."""
         election = self.election(release.election_id)
         for _ in range(attempts):
-            history = self._history(election.id)
-            if any(s.release.content_hash == release.content_hash for s in history):
-                return _not_stored(release, "duplicate", "the same payload is already stored")
-            latest = history[-1].release if history else None
-            if latest is not None and release.feed_time <= latest.feed_time:
-                return _not_stored(
-                    release,
-                    "stale",
-                    f"feed time {release.feed_time.isoformat()} is not after the latest release's "
-                    f"{latest.feed_time.isoformat()}: an older copy, kept as raw bytes only",
-                )
-            if latest is not None and _same_counts(latest, release):
-                return _not_stored(release, "unchanged", "the counts did not change")
+            kept = self._kept(election.id)
+            self._note_events(election.id, kept)
+            history = kept.stored
+            refused = _refusal(kept, release)
+            if refused is not None:
+                return refused
             sequence = len(history)
             release = msgspec.structs.replace(release, sequence=sequence)
-            previous = next((s.release for s in reversed(history) if s.usable), None)
-            problems = self._checks.check(election, release, previous)
-            usable = is_usable(problems)
-            snapshot = self._advance(election, history, release, usable, problems)
+            judged = self._checks.judge(
+                election,
+                release,
+                [s.release for s in history],
+                kept.flags(),
+                history[-1].problems if history else (),
+            )
+            problems, usable = judged.problems, judged.usable
+            flags = kept.flags()
+            if judged.confirms is not None:
+                flags[judged.confirms] = True
+            snapshot = self._advance(election, history, release, [*flags, usable], problems)
             if self.project:  # what is said of each contest after the release, stored with it
                 snapshot = with_sentences(election, snapshot, self._earlier(election.id, sequence))
             just_before = history[-1].release if history else None
@@ -214,7 +234,7 @@ class Desk:
                 release=release,
                 problems=noted,
                 usable=usable,
-                correction=any(p.code == "count-went-down" for p in noted),
+                correction=any(p.code in ("count-went-down", "correction") for p in noted),
             )
             try:
                 committed = self.store.commit_release(stored, snapshot)
@@ -224,7 +244,8 @@ class Desk:
             if committed is None:
                 self._histories.pop(election.id, None)
                 return _not_stored(release, "duplicate", "the same payload is already stored")
-            kept = self._histories.setdefault(election.id, _History())
+            if judged.confirms is not None:
+                self._confirm(election.id, judged.confirms, release, kept)
             kept.stored.append(committed)
             kept.snapshots = {q: v for q, v in kept.snapshots.items() if q >= sequence - 1}
             kept.snapshots[sequence] = snapshot
@@ -242,6 +263,22 @@ class Desk:
             f"could not commit release {release.content_hash[:12]}: other writers kept taking its place",
             where=release.election_id,
         )
+
+    def _confirm(
+        self, election_id: str, sequence: int, by_release: Release, kept: _History
+    ) -> None:
+        """Note that the next release (``by_release``) confirmed held release ``sequence``."""
+        self.store.add_release_event(
+            election_id,
+            ReleaseEvent(
+                kind="confirmed",
+                sequence=sequence,
+                made_at=by_release.feed_time,
+                made_by=f"the next release (#{by_release.sequence})",
+                note="it continues from the held release's counts",
+            ),
+        )
+        kept.confirmed.add(sequence)
 
     def _patiently(self, attempt: Callable[[], T]) -> T:
         """``attempt()``, tried again while the store is unavailable, waiting 0.1 s, 0.2 s, …
@@ -263,15 +300,22 @@ class Desk:
         election: Election,
         history: Sequence[StoredRelease],
         release: Release,
-        usable: bool,
+        flags: list[bool],
         problems: tuple[Problem, ...],
+        as_of: datetime | None = None,
     ) -> Snapshot:
-        reports = self.store.outstanding(election.id, as_of=release.feed_time)
+        """The snapshot after ``release`` (the last of ``history`` when it is already stored),
+        with ``flags`` saying which releases are used, the reports known at ``as_of`` (default:
+        its feed time) and the whole ledger."""
+        reports = self.store.outstanding(election.id, as_of=as_of or release.feed_time)
         ledger = self.store.ledger(election.id) if self.project else []
+        releases = [s.release for s in history]
+        if not releases or releases[-1] is not release:
+            releases.append(release)
         return advance(
             election,
-            [s.release for s in history] + [release],
-            [s.usable for s in history] + [usable],
+            releases,
+            flags,
             reports,
             ledger,
             self.params,
@@ -279,6 +323,7 @@ class Desk:
             problems,
             project=self.project,
             index=self._index(election),
+            certified=self._kept(election.id).certified,
         )
 
     def _earlier(self, election_id: str, sequence: int) -> list[Snapshot | None]:
@@ -301,18 +346,177 @@ class Desk:
         """The election's stored releases: read once, then those this desk committed. Another
         writer's releases are found when the commit meets their sequence (SequenceConflict):
         the history is read again and the release recomputed."""
+        return self._kept(election_id).stored
+
+    def _kept(self, election_id: str) -> _History:
+        """What this desk keeps of an election: its releases and what its release events say
+        (the held releases confirmed, the certification), read once."""
         cached = self._histories.get(election_id)
         if cached is not None:
-            return cached.stored
-        stored = self.store.releases(election_id)
-        self._histories[election_id] = _History(stored=list(stored))
-        return self._histories[election_id].stored
+            return cached
+        kept = _History(stored=list(self.store.releases(election_id)))
+        # a release noted ``confirms`` confirmed the held one just before it, whether or not
+        # its release event was written (it is written after the release's commit)
+        kept.confirmed.update(
+            s.release.sequence - 1
+            for s in kept.stored
+            if s.release.sequence and any(p.code == "confirms" for p in s.problems)
+        )
+        self._note_events(election_id, kept)
+        self._histories[election_id] = kept
+        return kept
+
+    def _note_events(self, election_id: str, kept: _History) -> None:
+        """What the election's release events say, read again (another process, a CLI command
+        or the web app, may have confirmed a release or recorded the certification)."""
+        for event in self.store.release_events(election_id):
+            if event.kind == "confirmed":
+                kept.confirmed.add(event.sequence)
+            elif event.kind == "certified":
+                kept.certified = True
+
+    def _fresh(self, election_id: str) -> _History:
+        """What this desk keeps of an election, read again from the store: an editor's or the
+        registrar's act must be made on the releases stored by every process."""
+        self._histories.pop(election_id, None)
+        return self._kept(election_id)
 
     # outstanding reports and calls ---------------------------------------------------------------
-    def add_outstanding(self, election_id: str, report: OutstandingReport) -> bool:
-        """Keep a registrar's estimate of ballots left; it counts from the next release on."""
+    def add_outstanding(
+        self, election_id: str, report: OutstandingReport, *, at: datetime | None = None
+    ) -> bool:
+        """Keep a registrar's estimate of ballots left and, when it is new and a release is
+        stored, make the latest release's snapshot again with it at once (an ``estimate``
+        release event, dated ``at``: now by default). Returns whether it was new."""
         self.election(election_id)
-        return self.store.put_outstanding(election_id, report)
+        if not self.store.put_outstanding(election_id, report):
+            return False
+        history = self._fresh(election_id).stored
+        if history:
+            when = max(at or datetime.now(tz=UTC), report.as_of)
+            note = f"the registrar's estimate of {report.as_of:%Y-%m-%d %H:%M}" + (
+                f": {report.total:,} ballots left" if report.total is not None else ""
+            )
+            event = ReleaseEvent(
+                kind="estimate",
+                sequence=history[-1].release.sequence or 0,
+                made_at=when,
+                made_by=report.source or "registrar",
+                note=note,
+            )
+            self._revise(election_id, event)
+        return True
+
+    def confirm_release(
+        self, election_id: str, sequence: int, editor: str, *, at: datetime | None = None
+    ) -> ReleaseEvent:
+        """An editor confirms release ``sequence``, held as a likely mapping error: it is used
+        from now on, and the latest release's snapshot is made again at once (dated ``at``:
+        now by default). ``NotFound`` for no such release; ``StoreError`` when it is not held
+        or was confirmed already."""
+        election = self.election(election_id)
+        kept = self._fresh(election.id)
+        if not 0 <= sequence < len(kept.stored):
+            raise NotFound(f"election {election_id} has no release #{sequence}")
+        stored = kept.stored[sequence]
+        if sequence in kept.confirmed:
+            raise StoreError(f"release #{sequence} is confirmed already", where=election_id)
+        if stored.usable or not is_held(stored.problems):
+            raise StoreError(
+                f"release #{sequence} is not held for confirmation: "
+                + ("it is used" if stored.usable else "it failed its checks (a torn release?)"),
+                where=election_id,
+            )
+        event = ReleaseEvent(
+            kind="confirmed",
+            sequence=sequence,
+            made_at=self._made_at(kept, at),
+            made_by=editor,
+            note="confirmed by an editor",
+        )
+        kept.confirmed.add(sequence)
+        return self._revise(election_id, event)
+
+    def certify(
+        self, election_id: str, certifier: str, issuer: str, *, at: datetime | None = None
+    ) -> ReleaseEvent:
+        """The registrar certified the count (``certifier`` says who entered it, ``issuer`` is
+        the name the results are published under): nothing is left to count and every contest
+        takes its final outcome, at once (dated ``at``: now by default). ``StoreError`` before
+        any release, or when the count is certified already."""
+        election = self.election(election_id)
+        kept = self._fresh(election.id)
+        if not kept.stored:
+            raise StoreError("no release to certify", where=election_id)
+        if kept.certified:
+            raise StoreError("the count is certified already", where=election_id)
+        latest = kept.stored[-1].release
+        event = ReleaseEvent(
+            kind="certified",
+            sequence=latest.sequence or 0,
+            made_at=self._made_at(kept, at),
+            made_by=certifier,
+            issuer=issuer,
+            note=f"the registrar certified the count of release #{latest.sequence}",
+        )
+        kept.certified = True
+        return self._revise(election_id, event)
+
+    def release_events(self, election_id: str, as_of: datetime | None = None) -> list[ReleaseEvent]:
+        return self.store.release_events(election_id, as_of)
+
+    @staticmethod
+    def _made_at(kept: _History, at: datetime | None) -> datetime:
+        """When an action is dated: ``at`` (now by default), never before the latest release."""
+        when = at or datetime.now(tz=UTC)
+        latest = kept.stored[-1].release.feed_time if kept.stored else when
+        return max(when, latest)
+
+    def _revise(self, election_id: str, event: ReleaseEvent, *, attempts: int = 8) -> ReleaseEvent:
+        """Store ``event`` and make the latest release's snapshot again after it, dated when the
+        event was made: its calls and rescinds enter the ledger at that time. Made again on the
+        releases read afresh when another process stored a release meanwhile."""
+        event = self.store.add_release_event(election_id, event)
+        kept = self._kept(election_id)
+        for _ in range(attempts):
+            try:
+                self._commit_revision(election_id, kept, event)
+                return event
+            except SequenceConflict:
+                kept = self._fresh(election_id)
+        raise StoreError(
+            f"could not make the snapshot again after {event.kind}: other writers kept storing "
+            "releases",
+            where=election_id,
+        )
+
+    def _commit_revision(self, election_id: str, kept: _History, event: ReleaseEvent) -> None:
+        """The latest release's snapshot after ``event``, committed as a revision."""
+        election = self.election(election_id)
+        last = kept.stored[-1]
+        feed_time = last.release.feed_time
+        when = max(event.made_at, feed_time).astimezone(feed_time.tzinfo)
+        problems = (
+            tuple(_confirmed(p, event) for p in last.problems)
+            if event.kind == "confirmed"
+            else last.problems
+        )
+        snapshot = self._advance(
+            election, kept.stored, last.release, kept.flags(), problems, as_of=when
+        )
+        snapshot = msgspec.structs.replace(
+            snapshot,
+            new_events=tuple(
+                msgspec.structs.replace(e, release_time=when) for e in snapshot.new_events
+            ),
+            revised_at=when,
+            revised_because=f"{event.kind} by {event.made_by}: {event.note}",
+        )
+        sequence = last.release.sequence or 0
+        if self.project:
+            snapshot = with_sentences(election, snapshot, self._earlier(election_id, sequence))
+        self.store.commit_revision(snapshot, when, event.event_id)
+        kept.snapshots[sequence] = snapshot
 
     def quarantine_payload(
         self, data: bytes, origin: str, received_at: datetime, reason: str
@@ -391,6 +595,42 @@ class Desk:
             return None
         raw = self.store.raw(latest.release.content_hash)
         return raw.data if raw is not None else None
+
+
+def _refusal(kept: _History, release: Release) -> IngestResult | None:
+    """Why ``release`` is not stored (a duplicate, an older copy, unchanged counts), or None.
+    A copy with the feed time of the latest release is stored when that release is not used
+    (torn or held): the genuine copy must not be lost behind a flagged one."""
+    history = kept.stored
+    if any(s.release.content_hash == release.content_hash for s in history):
+        return _not_stored(release, "duplicate", "the same payload is already stored")
+    if not history:
+        return None
+    last = history[-1]
+    latest = last.release
+    replaces = release.feed_time == latest.feed_time and not kept.used(last)
+    if release.feed_time <= latest.feed_time and not replaces:
+        return _not_stored(
+            release,
+            "stale",
+            f"feed time {release.feed_time.isoformat()} is not after the latest release's "
+            f"{latest.feed_time.isoformat()}: an older copy, kept as raw bytes only",
+        )
+    if _same_counts(latest, release):
+        return _not_stored(release, "unchanged", "the counts did not change")
+    return None
+
+
+def _confirmed(problem: Problem, event: ReleaseEvent) -> Problem:
+    """A ``held`` problem once its release is confirmed: a note saying by whom and when."""
+    if problem.code != "held":
+        return problem
+    return msgspec.structs.replace(
+        problem,
+        blocking=False,
+        message=f"{problem.message} — confirmed by {event.made_by} at "
+        f"{event.made_at:%Y-%m-%d %H:%M:%S %Z}",
+    )
 
 
 def _same_counts(a: Release, b: Release) -> bool:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import cast
 
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
@@ -314,6 +315,47 @@ def _standing_call(
     )  # fmt: skip
 
 
+def final_call(
+    contest: Contest,
+    state: ContestState,
+    basis: Release,
+    standing: CallEvent | None,
+    logic: RuleLogic,
+    entries: _Entries,
+) -> ContestCall:
+    """A contest's status once the count is certified: the rule's final outcome
+    (:meth:`RuleLogic.final_outcome`), entered in the ledger unless the standing call already
+    says it (a standing call that says otherwise is rescinded first); ``too close`` stays
+    where the final count cannot decide (a tie for the last place, decided by lot)."""
+    count = basis.count(contest.id)
+    if count is None or count.choice_votes == 0:
+        return ContestCall(
+            contest_id=contest.id, status="too early", choices=(),
+            sentence="the certified count has no vote in this contest",
+        )  # fmt: skip
+    outcome, winners = logic.final_outcome(contest, count)
+    status = cast(CallStatus, outcome)  # a rule family's final outcome is a call status
+    choices = tuple(winners)
+    if standing is not None and standing.status == status and set(standing.choices) == set(choices):
+        return ContestCall(
+            contest_id=contest.id, status=standing.status, choices=standing.choices,
+            sentence=standing.reason, event_id=standing.event_id,
+        )  # fmt: skip
+    if standing is not None:
+        reason = f"the certified count does not confirm call {standing.event_id}: it is rescinded"
+        entries.record(
+            contest, state, Verdict("rescinded", standing.choices, reason, 0.0), standing.event_id
+        )
+    reason = "the certified count"
+    verdict = Verdict(status, choices, reason, 1.0 if choices else None)
+    if not verdict.is_call:
+        return ContestCall(
+            contest_id=contest.id, status=status, choices=choices,
+            sentence=f"{reason} cannot decide it: a tie for the last place is decided by lot",
+        )  # fmt: skip
+    return entries.record(contest, state, verdict)
+
+
 def decide_all(
     election: Election,
     basis: Release,
@@ -324,13 +366,15 @@ def decide_all(
     usable: bool,
     good: Sequence[Release] = (),
     index: ElectionIndex | None = None,
+    final: bool = False,
 ) -> tuple[list[CallEvent], dict[str, ContestCall]]:
     """New ledger events (calls and rescinds, numbered after the ledger's) and every contest's
     call status after ``basis``, the last usable release.
 
     ``good`` are the usable releases so far (for the evidence rule; without them no call is
     made). On a release that is not usable nothing enters the ledger: standing calls keep their
-    status and other contests are reported as they stood.
+    status and other contests are reported as they stood. ``final`` (a certified count): every
+    contest takes its final outcome (:func:`final_call`).
     """
     index = index or ElectionIndex(election)
     active = active_calls(ledger)
@@ -351,6 +395,9 @@ def decide_all(
         projection = projections.get(contest.id)
         logic = index.logic(contest.id)
         standing = active.get(contest.id)
+        if final and usable and contest.choices:
+            calls[contest.id] = final_call(contest, state, basis, standing, logic, entries)
+            continue
         if standing is not None:
             calls[contest.id] = _standing_call(
                 contest, state, standing, projection, logic, usable, entries

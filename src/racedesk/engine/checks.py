@@ -17,7 +17,14 @@ identities are the LA feed's (``../shared/data/README.md``), with N the votes al
   than the county, every contest and every group of district contests (the U.S. Representative
   districts, the Assembly districts) that covered the county gained what the county gained, and
   the district contests together gained about their share of the county's new ballots;
-- ``out-of-order``: a feed time before the last usable release's (a stale CDN copy).
+- ``out-of-order``: a feed time before the last usable release's (a stale CDN copy);
+- ``held``: a change that looks like a mapping error rather than a count, held out of use until
+  an editor or the next release confirms it (``docs/feed-quirks.md``): against the last usable
+  release, a choice lost more than ``HOLD_SHARE`` of its votes and more than ``HOLD_VOTES``
+  votes (totals swapped between choices, every identity still holding, show so: the one that
+  led loses what the other had). The largest loss in the 61 real releases is 1 vote (0.04% of
+  a choice's votes, a correction in the 2024 primary); a swap of Hochman and Gascón took
+  388,378 votes (37%) off Hochman.
 
 Measured on the 2024 general and primary (61 releases): county-wide contests hold 99.92% to
 100.34% of EBLT, the district groups 99.99% to 100.01%, the next-largest contest about 61%;
@@ -41,7 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
 from operator import gt
-from typing import Final
+from typing import Final, NamedTuple
 
 from racedesk.model import ContestCount, Election, Release
 from racedesk.model.answers import Problem
@@ -59,11 +66,22 @@ DELTA_TOLERANCE: Final = 0.002
 #: suggest (measured: 0.88–1.31 on the 2024 canvasses, for growth of 0.5% or more).
 DISTRICT_MIN_GROWTH: Final = 0.005
 DISTRICT_GAIN_RANGE: Final = (0.7, 1.6)
+#: A choice that lost more than this share of its votes, and more than ``HOLD_VOTES`` votes,
+#: since the last usable release holds the release until it is confirmed (``held``).
+HOLD_SHARE: Final = 0.01
+HOLD_VOTES: Final = 25
 
 
 def is_usable(problems: Iterable[Problem]) -> bool:
     """False when any problem is blocking: the engine then keeps the last usable release."""
     return not any(p.blocking for p in problems)
+
+
+def is_held(problems: Iterable[Problem]) -> bool:
+    """True when the release's only blocking problems are ``held`` ones: a likely mapping
+    error that an editor, or the next release, may confirm (then the release is used)."""
+    blocking = [p for p in problems if p.blocking]
+    return bool(blocking) and all(p.code == "held" for p in blocking)
 
 
 class LaidFlat:
@@ -118,6 +136,15 @@ class _ElectionInfo:
             if c.group:
                 groups.setdefault(c.group, []).append(c.id)
         self.groups = {g: ids for g, ids in groups.items() if len(ids) > 1}
+
+
+class Judgement(NamedTuple):
+    """What the desk makes of a new release (:meth:`ReleaseChecks.judge`): its problems, whether
+    it is used, and the held release it confirms (its sequence), if any."""
+
+    problems: tuple[Problem, ...]
+    usable: bool
+    confirms: int | None = None
 
 
 class ReleaseChecks:
@@ -176,7 +203,53 @@ class ReleaseChecks:
                 )
             went_down = not self._nothing_went_down(previous, release)
             _check_went_down(release, previous, went_down, info, problems)
+            if went_down:
+                _check_mapping(release, previous, info, problems)
         return tuple(problems)
+
+    def judge(
+        self,
+        election: Election,
+        release: Release,
+        history: Sequence[Release],
+        used: Sequence[bool],
+        last_problems: Sequence[Problem] = (),
+    ) -> Judgement:
+        """Whether a new release is used, after the releases of ``history`` (``used[i]``: whether
+        release i is used; ``last_problems``: the last one's problems). Corrections are decided
+        here, once (``docs/feed-quirks.md``):
+
+        - a release with the feed time of the last one, which is not used (torn or held), is
+          its correction: checked against the last release used, and noted ``correction``;
+        - after a ``held`` release, one that passes its checks against it continues from it and
+          confirms it (noted ``confirms``; ``Judgement.confirms`` is its sequence);
+        - else the release is checked against the last release used.
+        """
+        previous = next(
+            (r for r, ok in zip(reversed(history), reversed(used), strict=True) if ok), None
+        )
+        last = history[-1] if history and not used[-1] else None
+        if last is not None and last.feed_time == release.feed_time:
+            problems = self.check(election, release, previous)
+            note = Problem(
+                code="correction",
+                message=f"a copy of release #{last.sequence}'s feed time, which was not used: "
+                "stored as its correction",
+                blocking=False,
+            )
+            return Judgement((*problems, note), is_usable(problems))
+        if last is not None and is_held(last_problems):
+            problems = self.check(election, release, last)
+            if is_usable(problems):
+                note = Problem(
+                    code="confirms",
+                    message=f"continues from release #{last.sequence}, which was held as a "
+                    "likely mapping error: confirms it",
+                    blocking=False,
+                )
+                return Judgement((*problems, note), True, last.sequence)
+        problems = self.check(election, release, previous)
+        return Judgement(problems, is_usable(problems))
 
     def with_correction_note(
         self, problems: tuple[Problem, ...], release: Release, just_before: Release | None
@@ -606,6 +679,42 @@ def _check_went_down(
             )
 
 
+def _check_mapping(
+    release: Release, previous: Release, info: _ElectionInfo, out: list[Problem]
+) -> None:
+    """``held``: a choice lost more than ``HOLD_SHARE`` of its votes and more than
+    ``HOLD_VOTES`` votes since the last usable release, which a count does not do (a correction
+    moves a few votes) but a choice's totals read under another's id does. Named a swap when
+    another choice of the contest now has at least what it had, and it at least the other's."""
+    before = {c.contest_id: c for c in previous.contests}
+    for c in release.contests:
+        b = before.get(c.contest_id)
+        if b is None:
+            continue
+        for choice_id, was in b.votes.items():
+            now = c.votes.get(choice_id)
+            if now is None or was - now <= max(HOLD_VOTES, HOLD_SHARE * was):
+                continue
+            swapped = [
+                k
+                for k, v in c.votes.items()
+                if k != choice_id and v >= was and now >= b.votes.get(k, 0)
+            ]
+            what = f"totals swapped with choice {swapped[0]}? " if swapped else ""
+            out.append(
+                Problem(
+                    code="held",
+                    message=(
+                        f"{info.titles.get(c.contest_id, c.contest_id)}: choice {choice_id} lost "
+                        f"{was - now:,} of its {was:,} votes ({(was - now) / was:.0%}) since the "
+                        f"last usable release: {what}a mapping error is likely; held until an "
+                        "editor or the next release confirms it"
+                    ),
+                    contest_id=c.contest_id,
+                )
+            )
+
+
 def counts_went_down(previous: Release, current: Release) -> list[str]:
     """What went down from ``previous`` to ``current``, in words (empty when nothing did):
     the county's three ballot counters, and each contest's votes by choice, write-ins and
@@ -650,10 +759,14 @@ __all__ = [
     "COUNTY_WIDE",
     "COVERAGE_TOLERANCE",
     "DELTA_TOLERANCE",
+    "HOLD_SHARE",
+    "HOLD_VOTES",
+    "Judgement",
     "LaidFlat",
     "ReleaseChecks",
     "check_release",
     "counts_went_down",
+    "is_held",
     "is_usable",
     "with_correction_note",
 ]

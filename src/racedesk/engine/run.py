@@ -28,9 +28,11 @@ from racedesk.engine.standing import contest_state
 from racedesk.engine.votes_left import contests_votes_left, county_ballots_left
 from racedesk.model import Election, OutstandingReport, Release
 from racedesk.model.answers import (
+    BallotsLeft,
     CallEvent,
     ContestCall,
     ContestState,
+    Interval,
     Problem,
     Projection,
     Snapshot,
@@ -50,6 +52,7 @@ def advance(
     *,
     project: bool = True,
     index: ElectionIndex | None = None,
+    certified: bool = False,
 ) -> Snapshot:
     """The desk's answers after the last release of ``history``.
 
@@ -59,7 +62,9 @@ def advance(
     With ``project=False`` the snapshot has every contest's state (steps 1–3) but no
     projections, calls or ledger events. ``index`` is the election's
     (:class:`~racedesk.engine.index.ElectionIndex`), kept by the caller from one release to the
-    next; without one, it is worked out for this call.
+    next; without one, it is worked out for this call. ``certified`` says the registrar
+    certified the count (a ``certified`` release event, or a feed that says so): nothing is
+    left to count and each contest gets its final outcome (``calls.decide_all``'s ``final``).
     """
     if not history:
         raise ValueError("advance needs at least one release")
@@ -68,7 +73,10 @@ def advance(
     latest = history[-1]
     good = [r for r, ok in zip(history, usable, strict=True) if ok]
     basis = good[-1] if good else latest
-    ballots_left = county_ballots_left(election, good, reports, params)
+    certified = certified or is_certified(latest)
+    ballots_left = (
+        NOTHING_LEFT if certified else county_ballots_left(election, good, reports, params)
+    )
     # The states rest on the latest release only when it is usable; its problems then belong
     # to them. An unusable release's problems stay on the snapshot alone.
     own = problems if basis is latest else ()
@@ -91,6 +99,7 @@ def advance(
             usable=bool(good) and usable[-1],
             good=good,
             index=index,
+            final=certified,
         )
     return Snapshot(
         election_id=election.id,
@@ -107,6 +116,23 @@ def advance(
         model_version=params.version,
         ballots_counted=basis.ballots_counted,
     )
+
+
+#: The ballots left once the registrar certified the count.
+NOTHING_LEFT = BallotsLeft(
+    ballots=Interval.exact(0),
+    source="registrar",
+    note="the registrar certified the count: nothing is left to count",
+)
+
+#: Release statuses (the feed's own word) that say the count is certified.
+CERTIFIED_STATUSES = frozenset({"certified", "official", "final"})
+
+
+def is_certified(release: Release) -> bool:
+    """Whether a release says of itself that the registrar certified its count (its status
+    is one of :data:`CERTIFIED_STATUSES`)."""
+    return release.status.strip().lower() in CERTIFIED_STATUSES
 
 
 def contest_states(

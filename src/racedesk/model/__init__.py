@@ -38,6 +38,8 @@ from racedesk.model.release import (
     OutstandingReport,
     RawPayload,
     Release,
+    ReleaseEvent,
+    ReleaseEventKind,
     sha256_hex,
 )
 
@@ -60,6 +62,8 @@ __all__ = [
     "Projection",
     "RawPayload",
     "Release",
+    "ReleaseEvent",
+    "ReleaseEventKind",
     "Rule",
     "RuleKind",
     "Snapshot",

@@ -218,6 +218,10 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     # contest id → the sentence said of it after this release (publish.words.contest_sentences),
     # stored with the snapshot so that a page as of this release says what was said then
     sentences: dict[str, str] = {}
+    # when the snapshot of this release was made again after it was stored, and why (a
+    # racedesk.model.ReleaseEvent: a report of ballots left, a confirmation, a certification)
+    revised_at: datetime | None = None
+    revised_because: str = ""
 
     def state(self, contest_id: str) -> ContestState | None:
         for s in self.states:

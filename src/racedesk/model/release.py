@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
+from typing import Literal
 
 import msgspec
 
@@ -113,6 +114,32 @@ class OutstandingReport(msgspec.Struct, frozen=True, kw_only=True):
     election_date: date | None = None
     note: str = ""
     source: str = ""
+
+
+ReleaseEventKind = Literal["confirmed", "certified", "estimate"]
+
+
+class ReleaseEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """What the desk noted of a stored release after storing it (releases are never edited):
+
+    - ``confirmed``: a release held as a likely mapping error (``engine.checks``, code
+      ``held``) is confirmed, by an editor (``made_by`` their name) or by the next release,
+      which continued from it (``made_by`` "the next release (#N)"), and is used from then on;
+    - ``certified``: the registrar certified the count (``issuer`` the name the results are
+      published under): nothing is left to count and every contest has its final outcome;
+    - ``estimate``: a registrar's report of ballots left took effect on the latest release.
+
+    ``sequence`` is the release it concerns; ``made_at`` when it was made (as-of reads go by
+    it, so that no answer given before it changes); ``event_id`` is given by the store.
+    """
+
+    kind: ReleaseEventKind
+    sequence: int
+    made_at: datetime
+    made_by: str
+    note: str = ""
+    issuer: str = ""
+    event_id: int = -1
 
 
 def sha256_hex(data: bytes) -> str:

@@ -29,6 +29,7 @@ checks it against the standard's schemas.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +37,7 @@ import msgspec
 from lxml import etree
 
 import racedesk
-from racedesk.model import Contest, ContestCount, Election, Release
+from racedesk.model import Contest, ContestCount, Election, Release, ReleaseEvent
 from racedesk.model.answers import Interval, Snapshot
 from racedesk.rules import logic_for
 from racedesk.sources.cdf import (
@@ -125,6 +126,11 @@ def vote_types(release: Release) -> VoteTypes:
 # --- the report ----------------------------------------------------------------------------------
 
 
+def certification_of(events: Sequence[ReleaseEvent]) -> ReleaseEvent | None:
+    """The registrar's certification among an election's release events (None before it)."""
+    return next((e for e in reversed(events) if e.kind == "certified"), None)
+
+
 def results_status(release: Release, snapshot: Snapshot | None) -> str:
     """The report's ``Status`` (``ResultsStatus``) for a release.
 
@@ -153,14 +159,21 @@ def report(
     generated: datetime | None = None,
     issuer: str = "racedesk",
     issuer_abbreviation: str = "racedesk",
+    certification: ReleaseEvent | None = None,
 ) -> Node:
     """The ``ElectionReport`` for ``election`` as of ``release`` (the JSON form of the standard).
 
     ``snapshot`` (the desk's state after that release) adds calls, votes left, hurdles and
     projections; without it the report holds the count alone. ``generated`` is the report's
     ``GeneratedDate`` (default: the release's feed time, so that exports are reproducible).
+    ``certification`` (the registrar's, a ``certified`` release event known by then) makes the
+    report ``certified``, issued under the name it gives.
     """
     _check_pairing(election, release, snapshot)
+    if certification is not None:
+        release = msgspec.structs.replace(release, status="certified")
+        issuer = certification.issuer or issuer
+        issuer_abbreviation = certification.issuer or issuer_abbreviation
     status = results_status(release, snapshot)
     sequence = release.sequence
     if sequence is None and snapshot is not None:
@@ -665,9 +678,12 @@ def to_json(
     *,
     generated: datetime | None = None,
     issuer: str = "racedesk",
+    certification: ReleaseEvent | None = None,
 ) -> bytes:
     """The report as NIST CDF JSON (UTF-8, indented)."""
-    node = report(election, release, snapshot, generated=generated, issuer=issuer)
+    node = report(
+        election, release, snapshot, generated=generated, issuer=issuer, certification=certification
+    )
     return msgspec.json.format(msgspec.json.encode(node), indent=1) + b"\n"
 
 
@@ -678,9 +694,12 @@ def to_xml(
     *,
     generated: datetime | None = None,
     issuer: str = "racedesk",
+    certification: ReleaseEvent | None = None,
 ) -> bytes:
     """The report as NIST CDF XML (UTF-8, in the v2 namespace, indented)."""
-    node = report(election, release, snapshot, generated=generated, issuer=issuer)
+    node = report(
+        election, release, snapshot, generated=generated, issuer=issuer, certification=certification
+    )
     return tree_to_xml(node)
 
 

@@ -21,6 +21,7 @@ from racedesk.model import (
     ContestKind,
     Election,
     ElectionKind,
+    ReleaseEvent,
     RuleKind,
 )
 from racedesk.model.answers import (
@@ -84,6 +85,10 @@ class ReleaseInfo(msgspec.Struct, frozen=True, kw_only=True):
     usable: bool
     problems: tuple[Problem, ...]
     model_version: str
+    #: when the desk's answers after this release were made again (a report of ballots left,
+    #: a confirmation, the certification), and why, in words (who, what): null and "" if never
+    revised_at: str | None = None
+    revised_because: str = ""
 
 
 def election_info(election: Election) -> ElectionInfo:
@@ -124,6 +129,8 @@ def release_info(snapshot: Snapshot) -> ReleaseInfo:
         usable=snapshot.usable,
         problems=snapshot.problems,
         model_version=snapshot.model_version,
+        revised_at=_time(snapshot.revised_at) if snapshot.revised_at else None,
+        revised_because=snapshot.revised_because,
     )
 
 
@@ -388,12 +395,24 @@ def contest_view(
         ),
         call=call,
         sentence=_sentence(contest, snapshot, recent),
-        problems=state.problems if state else (),
+        problems=contest_problems(snapshot, state, contest.id),
         portion=contest.portion,
     )
     return StateDoc(
         election=election_info(election), release=release_info(snapshot), contest=detail
     )
+
+
+def contest_problems(
+    snapshot: Snapshot, state: ContestState | None, contest_id: str
+) -> tuple[Problem, ...]:
+    """A contest's problems after a release: its state's, and, when the release is not used
+    (torn, or held as a likely mapping error), the release's own problems about the contest,
+    so that a contest says why its numbers did not move."""
+    own = state.problems if state else ()
+    if snapshot.usable:
+        return own
+    return own + tuple(p for p in snapshot.problems if p.contest_id == contest_id)
 
 
 def _sentence(contest: Contest, snapshot: Snapshot, recent: Sequence[ContestState]) -> str:
@@ -526,6 +545,9 @@ class ReleaseRow(msgspec.Struct, frozen=True, kw_only=True):
     usable: bool
     correction: bool
     problems: tuple[Problem, ...]
+    #: what the desk noted of the release since (``docs/feed-quirks.md``): a held release
+    #: confirmed (by whom, when), the certification, a report of ballots left in effect
+    events: tuple[ReleaseEvent, ...] = ()
 
 
 class ReleasesDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -536,8 +558,13 @@ class ReleasesDoc(msgspec.Struct, frozen=True, kw_only=True):
     releases: list[ReleaseRow]
 
 
-def release_view(election: Election, stored: Sequence[StoredRelease]) -> ReleasesDoc:
-    """Releases with their hashes and problems (``racedesk.releases/1``)."""
+def release_view(
+    election: Election,
+    stored: Sequence[StoredRelease],
+    events: Sequence[ReleaseEvent] = (),
+) -> ReleasesDoc:
+    """Releases with their hashes and problems (``racedesk.releases/1``), each with the release
+    events (``events``, the election's) about it."""
     return ReleasesDoc(
         election=election_info(election),
         releases=[
@@ -551,6 +578,7 @@ def release_view(election: Election, stored: Sequence[StoredRelease]) -> Release
                 usable=s.usable,
                 correction=s.correction,
                 problems=s.problems,
+                events=tuple(e for e in events if e.sequence == s.release.sequence),
             )
             for s in stored
         ],

@@ -70,10 +70,12 @@ class Library:
     """The desk as documents: ``racedesk.*/1`` dicts and the data pages need.
 
     Every cached item is keyed by a release sequence, and what the desk knew after release *n*
-    never changes (the store is append-only), so nothing cached goes stale. Only the latest
-    release's number and the call ledger (an editor's approval adds to it without a release) can
-    change: they are re-read from the store at most every ``latest_ttl`` seconds, and at once
-    after a write through this process (:meth:`note_release`, :meth:`note_ledger`).
+    changes only when its snapshot is made again (a report of ballots left, a confirmation, a
+    certification: ``store.commit_revision``). The latest release's number, the number of such
+    revisions and the call ledger (an editor's approval adds to it without a release) are
+    re-read from the store at most every ``latest_ttl`` seconds, and at once after a write
+    through this process (:meth:`note_release`, :meth:`note_ledger`); a new revision empties
+    the caches (revisions are rare: an editor's or the registrar's act).
     """
 
     def __init__(
@@ -87,6 +89,7 @@ class Library:
         self.desk = desk
         self.latest_ttl = latest_ttl
         self._latest: dict[str, tuple[float, int | None]] = {}
+        self._revisions: dict[str, int] = {}
         self._ledgers: dict[str, tuple[float, tuple[CallEvent, ...]]] = {}
         self._lock = threading.Lock()
         self._elections: dict[str, Election] = {}
@@ -126,8 +129,14 @@ class Library:
         if cached is not None and now - cached[0] < self.latest_ttl:
             return cached[1]
         latest = self.desk.store.latest_sequence(election_id)
+        revisions = self.desk.store.revisions(election_id)
         with self._lock:
             self._latest[election_id] = (now, latest)
+            if self._revisions.setdefault(election_id, revisions) != revisions:
+                self._revisions[election_id] = revisions
+                self._snapshots.clear()
+                self._docs.clear()
+                self._histories.clear()
         return latest
 
     def note_release(self, election_id: str) -> None:
@@ -323,8 +332,14 @@ class Library:
 
     def releases_doc(self, election_id: str, sequence: int | None) -> documents.ReleasesDoc:
         election = self.election(election_id)
-        stored = [] if sequence is None else self.releases(election_id)[: sequence + 1]
-        return documents.release_view(election, stored)
+        every = self.releases(election_id)
+        stored = [] if sequence is None else every[: sequence + 1]
+        # as of release n: the events made before the release after it
+        until = every[len(stored)].release.feed_time if len(stored) < len(every) else None
+        events = [
+            e for e in self.desk.release_events(election_id) if until is None or e.made_at < until
+        ]
+        return documents.release_view(election, stored, events)
 
 
 def filter_contests(

@@ -7,7 +7,8 @@ call is undone by a new ledger event.
 
 As-of semantics: "as of T" means what the desk knew at feed time T: releases whose
 ``feed_time`` ≤ T, outstanding reports whose ``as_of`` ≤ T, ledger events whose
-``release_time`` ≤ T, and the snapshot of the latest release whose ``feed_time`` ≤ T.
+``release_time`` ≤ T, release events made by T, and the snapshot of the latest release whose
+``feed_time`` ≤ T (its latest revision made by T, when it was made again).
 
 Errors: ``racedesk.errors.SequenceConflict`` when another writer got there first (recompute,
 retry), :class:`StoreUnavailable` when the database cannot be reached (retry later), and
@@ -24,7 +25,7 @@ from typing import Protocol
 import msgspec
 
 from racedesk.errors import StoreError
-from racedesk.model import Election, OutstandingReport, RawPayload, Release
+from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 
 
@@ -118,7 +119,26 @@ class Store(Protocol):
     def snapshot(self, election_id: str, as_of: datetime | None = None) -> Snapshot | None:
         """The desk's snapshot after the latest release up to ``as_of`` (None before any)."""
 
-    def snapshot_at(self, election_id: str, sequence: int) -> Snapshot | None: ...
+    def snapshot_at(self, election_id: str, sequence: int) -> Snapshot | None:
+        """The snapshot of release ``sequence``: its latest revision when it was made again."""
+
+    def commit_revision(self, snapshot: Snapshot, made_at: datetime, cause: int) -> int:
+        """Append a release's snapshot made again at ``made_at`` (because of release event
+        ``cause``) with the call events it triggered, in one transaction; returns its revision
+        (1, 2, …). As of a time before ``made_at`` the release's earlier snapshot is read.
+        ``SequenceConflict`` (nothing written) when the release is no longer the latest."""
+
+    def revisions(self, election_id: str) -> int:
+        """How many snapshots of the election were made again (a reader's caches of snapshots
+        are stale when it grows); one indexed count."""
+
+    # release events ------------------------------------------------------------------------------
+    def add_release_event(self, election_id: str, event: ReleaseEvent) -> ReleaseEvent:
+        """Append what the desk noted of a stored release (a confirmation, a certification, a
+        report taking effect), numbered after the election's last; returns it numbered."""
+
+    def release_events(self, election_id: str, as_of: datetime | None = None) -> list[ReleaseEvent]:
+        """The election's release events made by ``as_of``, in order."""
 
     def contest_history(self, election_id: str, contest_id: str) -> list[ContestState]:
         """One contest's state after every release, in order."""

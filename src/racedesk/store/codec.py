@@ -30,6 +30,7 @@ from racedesk.model import (
     OutstandingReport,
     RawPayload,
     Release,
+    ReleaseEvent,
     sha256_hex,
 )
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
@@ -58,6 +59,7 @@ _snapshot_dec = msgspec.msgpack.Decoder(Snapshot)
 _state_dec = msgspec.msgpack.Decoder(ContestState)
 _states_dec = msgspec.msgpack.Decoder(tuple[ContestState, ...])
 _raw_states_dec = msgspec.msgpack.Decoder(list[msgspec.Raw])
+_release_event_dec = msgspec.msgpack.Decoder(ReleaseEvent)
 _event_dec = msgspec.msgpack.Decoder(CallEvent)
 _report_dec = msgspec.msgpack.Decoder(OutstandingReport)
 
@@ -335,6 +337,7 @@ def _localize_snapshot(snapshot: Snapshot, zone_name: str) -> Snapshot:
         new_events=tuple(
             replace(e, release_time=e.release_time.astimezone(tz)) for e in snapshot.new_events
         ),
+        revised_at=snapshot.revised_at.astimezone(tz) if snapshot.revised_at else None,
     )
 
 
@@ -376,6 +379,44 @@ def read_report(data: bytes, zone_name: str) -> OutstandingReport:
     return msgspec.structs.replace(report, as_of=report.as_of.astimezone(zone(zone_name)))
 
 
+def release_event_row(election_id: str, event: ReleaseEvent) -> dict[str, Any]:
+    """The ``release_events`` row of a release event (its ``event_id`` already given)."""
+    return {
+        "election_id": election_id,
+        "event_id": event.event_id,
+        "kind": event.kind,
+        "sequence": event.sequence,
+        "made_us": to_us(event.made_at, "made_at"),
+        "made_tz": zone_name(event.made_at),
+        "made_by": event.made_by,
+        "stored_us": now_us(),
+        "data": _pack.encode(event),
+    }
+
+
+def read_release_event(data: bytes, zone_name: str) -> ReleaseEvent:
+    """A release event from its row, its time in the zone it was given in."""
+    event = _release_event_dec.decode(data)
+    return msgspec.structs.replace(event, made_at=event.made_at.astimezone(zone(zone_name)))
+
+
+def revision_row(
+    key: int, revision: int, made_at: datetime, cause: int, snapshot: Snapshot
+) -> dict[str, Any]:
+    """The ``revised_snapshots`` row of a release's snapshot made again at ``made_at``."""
+    return {
+        "election_id": snapshot.election_id,
+        "sequence": snapshot.release_sequence,
+        "revision": revision,
+        "release_key": key,
+        "made_us": to_us(made_at, "made_at"),
+        "made_tz": zone_name(made_at),
+        "cause": cause,
+        "data": zlib.compress(pack_snapshot(snapshot), ZLIB_LEVEL),
+        "states": pack_states(snapshot),
+    }
+
+
 def read_event(data: bytes, zone_name: str) -> CallEvent:
     """A call event from its row, its release's time in the release's zone."""
     event = _event_dec.decode(data)
@@ -398,12 +439,15 @@ __all__ = [
     "raw_row",
     "read_election",
     "read_event",
+    "read_release_event",
     "read_releases",
     "read_report",
     "read_snapshot",
     "read_state",
+    "release_event_row",
     "release_row",
     "report_row",
+    "revision_row",
     "row",
     "snapshot_row",
     "split_states",

@@ -229,6 +229,47 @@ outstanding_reports = Table(
     Index(None, "election_id", "as_of_us"),
 )
 
+#: What the desk noted of a release after storing it (``racedesk.model.ReleaseEvent``): an
+#: editor's or the next release's confirmation of a held release, a certification, a report of
+#: ballots left taking effect. ``made_us`` is when it was made (as-of reads go by it); ``data``
+#: the whole event (MessagePack).
+release_events = Table(
+    "release_events",
+    metadata,
+    Column("election_id", String(200), nullable=False),
+    Column("event_id", Integer, nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("made_us", BigInteger, nullable=False),
+    Column("made_tz", String(64), nullable=False),
+    Column("made_by", String(200), nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("election_id", "event_id"),
+    ForeignKeyConstraint(["election_id"], ["elections.election_id"]),
+)
+
+#: The desk's snapshot of a release made again after it was stored (a report of ballots left,
+#: a confirmation, a certification: ``release_events``), revision 1, 2, … of that release's
+#: snapshot; ``made_us`` is when (as-of reads take the latest made by then). Same blobs as
+#: ``snapshots``.
+revised_snapshots = Table(
+    "revised_snapshots",
+    metadata,
+    Column("election_id", String(200), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("release_key", BigInteger, nullable=False),
+    Column("made_us", BigInteger, nullable=False),
+    Column("made_tz", String(64), nullable=False),
+    Column("cause", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("states", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("election_id", "sequence", "revision"),
+    ForeignKeyConstraint(["release_key"], ["releases.release_key"]),
+    Index(None, "election_id", "made_us"),
+)
+
 #: Every table, in the order rows depend on each other (for dumps and counts).
 TABLES: tuple[Table, ...] = (
     elections,
@@ -241,4 +282,6 @@ TABLES: tuple[Table, ...] = (
     snapshots,
     call_events,
     outstanding_reports,
+    release_events,
+    revised_snapshots,
 )

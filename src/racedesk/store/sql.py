@@ -28,7 +28,14 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
 from racedesk.errors import SequenceConflict, StoreError
-from racedesk.model import Election, OutstandingReport, RawPayload, Release, sha256_hex
+from racedesk.model import (
+    Election,
+    OutstandingReport,
+    RawPayload,
+    Release,
+    ReleaseEvent,
+    sha256_hex,
+)
 from racedesk.model.answers import CallEvent, ContestState, Snapshot
 from racedesk.store import codec
 from racedesk.store import schema as t
@@ -485,13 +492,18 @@ class SqlStore:
     # derived state ----------------------------------------------------------------------------------------
     def snapshot(self, election_id: str, as_of: datetime | None = None) -> Snapshot | None:
         s = t.snapshots
-        query = select(s.c.release_key, s.c.feed_tz).where(s.c.election_id == election_id)
+        query = select(s.c.release_key, s.c.feed_tz, s.c.sequence).where(
+            s.c.election_id == election_id
+        )
         if as_of is not None:
             query = query.where(s.c.feed_us <= to_us(as_of, "as_of"))
         with self._db.read() as conn:
             found = conn.execute(query.order_by(s.c.sequence.desc()).limit(1)).first()
             if found is None:
                 return None
+            revised = self._revision(conn, election_id, found.sequence, as_of)
+            if revised is not None:
+                return revised
             return self._snapshot(conn, found.release_key, found.feed_tz)
 
     def snapshot_at(self, election_id: str, sequence: int) -> Snapshot | None:
@@ -504,7 +516,94 @@ class SqlStore:
             ).first()
             if found is None:
                 return None
+            revised = self._revision(conn, election_id, sequence, None)
+            if revised is not None:
+                return revised
             return self._snapshot(conn, found.release_key, found.feed_tz)
+
+    def _revision(
+        self, conn: Connection, election_id: str, sequence: int, as_of: datetime | None
+    ) -> Snapshot | None:
+        """The latest snapshot of release ``sequence`` made again by ``as_of`` (None when it
+        was not made again by then)."""
+        v = t.revised_snapshots
+        query = select(v.c.data, v.c.states, v.c.made_tz).where(
+            v.c.election_id == election_id, v.c.sequence == sequence
+        )
+        if as_of is not None:
+            query = query.where(v.c.made_us <= to_us(as_of, "as_of"))
+        found = conn.execute(query.order_by(v.c.revision.desc()).limit(1)).first()
+        if found is None:
+            return None
+        return codec.read_snapshot(found.data, found.states, found.made_tz)
+
+    def commit_revision(self, snapshot: Snapshot, made_at: datetime, cause: int) -> int:
+        v = t.revised_snapshots
+        eid, seq = snapshot.election_id, snapshot.release_sequence
+        key = int((self._election_key(eid) << t.RELEASE_KEY_SHIFT) + seq)
+        events = [codec.event_row(eid, e) for e in snapshot.new_events]
+        try:
+            with self._db.write() as conn:
+                latest = conn.execute(
+                    select(func.max(t.releases.c.sequence)).where(t.releases.c.election_id == eid)
+                ).scalar()
+                if latest != seq:
+                    raise SequenceConflict(
+                        f"{eid}: release #{latest} is the latest, not #{seq}; make the snapshot "
+                        "of the latest release again"
+                    )
+                last = conn.execute(
+                    select(func.max(v.c.revision)).where(
+                        v.c.election_id == eid, v.c.sequence == seq
+                    )
+                ).scalar()
+                revision = 1 if last is None else int(last) + 1
+                conn.execute(
+                    v.insert(), codec.revision_row(key, revision, made_at, cause, snapshot)
+                )
+                if events:
+                    conn.execute(t.call_events.insert(), events)
+        except IntegrityError as exc:
+            raise SequenceConflict(
+                f"{eid}: release #{seq} was revised, or its call events numbered, by another "
+                "writer; read again and retry"
+            ) from exc
+        return revision
+
+    def revisions(self, election_id: str) -> int:
+        v = t.revised_snapshots
+        with self._db.read() as conn:
+            found = conn.execute(
+                select(func.count()).select_from(v).where(v.c.election_id == election_id)
+            ).scalar()
+        return int(found or 0)
+
+    # release events -------------------------------------------------------------------------------------
+    def add_release_event(self, election_id: str, event: ReleaseEvent) -> ReleaseEvent:
+        e = t.release_events
+        try:
+            with self._db.write() as conn:
+                if not self._known(conn, election_id):
+                    raise StoreError(f"no election {election_id!r} in the store", where=self.url)
+                last = conn.execute(
+                    select(func.max(e.c.event_id)).where(e.c.election_id == election_id)
+                ).scalar()
+                event = msgspec.structs.replace(event, event_id=0 if last is None else last + 1)
+                conn.execute(e.insert(), codec.release_event_row(election_id, event))
+        except IntegrityError as exc:
+            raise SequenceConflict(
+                f"{election_id}: release event {event.event_id} is taken; try again"
+            ) from exc
+        return event
+
+    def release_events(self, election_id: str, as_of: datetime | None = None) -> list[ReleaseEvent]:
+        e = t.release_events
+        query = select(e.c.data, e.c.made_tz).where(e.c.election_id == election_id)
+        if as_of is not None:
+            query = query.where(e.c.made_us <= to_us(as_of, "as_of"))
+        with self._db.read() as conn:
+            rows = conn.execute(query.order_by(e.c.event_id)).all()
+        return [codec.read_release_event(r.data, r.made_tz) for r in rows]
 
     def _snapshot(self, conn: Connection, key: int, zone: str) -> Snapshot:
         """The snapshot of release ``key``: its blob with its contest states. Snapshots never

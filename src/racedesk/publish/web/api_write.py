@@ -1,12 +1,13 @@
 """Writes, with ``Authorization: Bearer <token>``: post a release (the feed's bytes), post the
-registrar's outstanding-ballot reports, approve a call. Without a configured token every write
+registrar's outstanding-ballot reports (in effect at once), approve a call, confirm a release
+held as a likely mapping error, record the registrar's certification. Without a configured token every write
 is refused (403); a missing or wrong token is a 401. The token is checked before the body is
 read, and writes through one app go one at a time."""
 
 from __future__ import annotations
 
 import hmac
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -31,6 +32,36 @@ router = APIRouter(tags=["write"], default_response_class=Response)
 
 _bearer = HTTPBearer(auto_error=False, description="The write token (RACEDESK_TOKEN or --token).")
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+_Body = TypeVar("_Body", bound=BaseModel)
+
+
+class Confirmation(BaseModel):
+    """Who confirms a held release."""
+
+    editor: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^\r\n]+$",
+        description="Name of the editor confirming the release, recorded with it.",
+    )
+
+
+class Certification(BaseModel):
+    """The registrar's certification of the count."""
+
+    issuer: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\r\n]+$",
+        description="The name the certified results are published under (the CDF Issuer).",
+    )
+    by: str = Field(
+        default="editor",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^\r\n]+$",
+        description="Who enters the certification.",
+    )
 
 
 class Approval(BaseModel):
@@ -164,7 +195,8 @@ async def post_release(
 async def post_outstanding(
     web: Served, request: Request, election_id: ElectionId, credentials: Bearer
 ) -> Response:
-    """Keep outstanding-ballot reports; they count from the next release on."""
+    """Keep outstanding-ballot reports; a new one takes effect at once on the latest release
+    (its snapshot is made again, dated now), and a ``release`` event is pushed."""
     authorize(web, credentials)
     data = await read_body(request)
     election = await run_in_threadpool(web.library.election, election_id)
@@ -185,6 +217,9 @@ async def post_outstanding(
         return stored, reports
 
     stored, reports = await run_in_threadpool(keep)
+    if stored:
+        web.library.note_release(election_id)
+        await web.hub.poke(election_id)
     doc = {
         "schema": "racedesk.outstanding/1",
         "stored": stored,
@@ -234,6 +269,92 @@ async def approve_call(
     await web.hub.poke(election_id)
     row = ledger_entry(election, event)
     return json_reply({"schema": "racedesk.approval/1", "event": row}, status=201)
+
+
+@router.post(
+    "/api/elections/{election_id}/releases/{sequence}/confirm",
+    status_code=201,
+    responses=write_responses(
+        {
+            201: reply("The confirmation, a release event", "schema", "event"),
+            409: reply("The release is not held, or is confirmed already"),
+        }
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": Confirmation.model_json_schema()}},
+        }
+    },
+)
+async def confirm_release(
+    web: Served,
+    request: Request,
+    election_id: ElectionId,
+    sequence: Annotated[int, Path(ge=0, description="The held release.")],
+    credentials: Bearer,
+) -> Response:
+    """Confirm a release held as a likely mapping error (``{"editor": "name"}``): it is used
+    from now on, and the latest snapshot is made again at once."""
+    authorize(web, credentials)
+    editor = _read(Confirmation, await request.body()).editor
+    await run_in_threadpool(web.library.election, election_id)
+
+    def confirm() -> Any:
+        with web.write_lock:
+            return web.desk.confirm_release(election_id, sequence, editor)
+
+    event = await run_in_threadpool(confirm)
+    web.library.note_release(election_id)
+    await web.hub.poke(election_id)
+    doc = {"schema": "racedesk.release-event/1", "event": msgspec.to_builtins(event)}
+    return json_reply(doc, status=201)
+
+
+@router.post(
+    "/api/elections/{election_id}/certify",
+    status_code=201,
+    responses=write_responses(
+        {
+            201: reply("The certification, a release event", "schema", "event"),
+            409: reply("No release yet, or the count is certified already"),
+        }
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": Certification.model_json_schema()}},
+        }
+    },
+)
+async def certify(
+    web: Served, request: Request, election_id: ElectionId, credentials: Bearer
+) -> Response:
+    """Record the registrar's certification (``{"issuer": "…", "by": "…"}``): nothing is left
+    to count and every contest takes its final outcome, at once."""
+    authorize(web, credentials)
+    given = _read(Certification, await request.body())
+    await run_in_threadpool(web.library.election, election_id)
+
+    def record() -> Any:
+        with web.write_lock:
+            return web.desk.certify(election_id, given.by, given.issuer)
+
+    event = await run_in_threadpool(record)
+    web.library.note_release(election_id)
+    await web.hub.poke(election_id)
+    doc = {"schema": "racedesk.release-event/1", "event": msgspec.to_builtins(event)}
+    return json_reply(doc, status=201)
+
+
+def _read(model: type[_Body], raw: bytes) -> _Body:
+    """The body read as ``model``, or a 422 naming the field that cannot be read."""
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "body" + "".join(f".{part}" for part in first.get("loc", ()))
+        raise ApiError(422, str(first.get("msg", "cannot read the body")), where=where) from None
 
 
 def _approval(raw: bytes) -> Approval:
