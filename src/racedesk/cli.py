@@ -426,6 +426,7 @@ def backtest(
         typer.Option("--report-md", help="Write the Markdown report (with its plot) here."),
     ] = None,
     params: ParamsOption = None,
+    fmt: FormatOption = None,
     seed: Annotated[int, typer.Option(help="Random seed of the projection.")] = 0,
 ) -> None:
     """Replay a whole canvass knowing only what was known at each release, and score the calls."""
@@ -433,7 +434,7 @@ def backtest(
 
     model = load_params(str(params) if params else None)
     out = terminal.console()
-    for canvass in load_canvasses(source):
+    for canvass in load_canvasses(source, fmt=fmt):
         report = run_backtest(
             canvass.election, canvass.releases, _reports_for(canvass, outstanding), model, seed
         )

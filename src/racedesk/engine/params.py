@@ -50,6 +50,29 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     recent_releases: int = 3  # recent batches that widen those intervals
     recent_min_batch: float = 0.01  # ... when a batch holds at least this share of the count
     min_contest_ballots: int = 100  # below this, a contest's share of the ballots left is 0–100%
+    # the count's pace, where a feed gives neither registration nor an estimate (the state's):
+    # the share of the final count in by so many days after the polls closed, at least
+    # (``least``), typically (``typical``) and at most (``most``). Measured on the 2024 LA
+    # primary and general (EBLT / final EBLT, releases by time) and on the state's report of
+    # unprocessed ballots of the 2024 general (processed / (processed + remaining), days 16+):
+    # ``least`` leaves twice the most left in any of them (a state's count waits on its slowest
+    # county), never less than is left later; ``typical`` is their mean (never falling); ``most`` leaves half
+    # the least left. See docs/hurdles.md ("The count's pace").
+    count_pace_days: tuple[float, ...] = (
+        0.25, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 17, 21, 25, 30,
+    )  # fmt: skip
+    count_pace_least: tuple[float, ...] = (
+        0.108, 0.238, 0.346, 0.484, 0.605, 0.605, 0.707, 0.849, 0.949, 0.956, 0.956, 0.956,
+        0.956, 0.977, 0.994, 1.0,
+    )  # fmt: skip
+    count_pace_typical: tuple[float, ...] = (
+        0.598, 0.665, 0.717, 0.777, 0.837, 0.860, 0.904, 0.947, 0.984, 0.991, 0.991, 0.997,
+        0.997, 0.998, 0.999, 1.0,
+    )  # fmt: skip
+    count_pace_most: tuple[float, ...] = (
+        0.821, 0.856, 0.880, 0.907, 0.935, 0.958, 0.978, 0.984, 0.997, 0.999, 0.999, 1.0,
+        1.0, 1.0, 1.0, 1.0,
+    )  # fmt: skip
     # projection and calls (see engine/projection.py, engine/calls.py and docs/method.md)
     draws: int = 400
     level: float = 0.9

@@ -101,13 +101,16 @@ def _folder_canvass(adapter: Adapter, folder: Path, rules: Mapping[str, Rule] | 
     read = adapter.release_reader(election)
     zone = ZoneInfo(election.timezone)
     canvass = Canvass(election=election, releases=[])
-    for path, data in files:
+    for path, data, received_at in files:
         raw = RawPayload.of(
-            data, source=election.source, received_at=datetime.now(tz=zone), origin=str(path)
+            data,
+            source=election.source,
+            received_at=received_at or datetime.now(tz=zone),
+            origin=path,
         )
         try:
             release = read(
-                data, where=str(path), received_at=raw.received_at, content_hash=raw.content_hash
+                data, where=path, received_at=raw.received_at, content_hash=raw.content_hash
             )
         except InputError as exc:
             canvass.refused.append(Refused(payload=raw, problem=exc.message))

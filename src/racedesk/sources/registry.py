@@ -27,8 +27,8 @@ from typing import cast
 
 from racedesk.errors import InputError
 from racedesk.model import Election, Rule
-from racedesk.sources import ap, clarity, ets, lavote, openelections, safety
-from racedesk.sources.base import Adapter, Parsed
+from racedesk.sources import ap, casos, clarity, ets, lavote, openelections, safety
+from racedesk.sources.base import Adapter, FolderRelease, Parsed
 
 #: Format names a user may give, with their aliases.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -38,6 +38,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "ap": ("ap-json", "ap-v2", "ap-v3"),
     "openelections": ("oe", "openelections-csv"),
     "ets": ("la-ets",),
+    "ca-sos": ("casos", "sos-ca"),
 }
 _ALIASES = {alias: name for name, aliases in FORMATS.items() for alias in (name, *aliases)}
 
@@ -51,6 +52,7 @@ def _module(name: str) -> Adapter:
         "ap": ap,
         "openelections": openelections,
         "ets": ets,
+        "ca-sos": cast(Adapter, casos),
     }
     return modules[name]
 
@@ -77,6 +79,8 @@ def _by_name(source: str) -> str | None:
     path = Path(source)
     if lavote.is_feed_folder(path):
         return "lavote"
+    if casos.is_feed_folder(path):
+        return "ca-sos"
     name = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].lower()
     if name == "election_data.json":
         return "lavote"
@@ -112,7 +116,7 @@ def _head(data: bytes, size: int = 65536) -> tuple[bytes, str]:
     return data[:size], ""
 
 
-_SNIFF_ORDER = ("ets", "clarity", "cdf", "ap", "lavote", "openelections")
+_SNIFF_ORDER = ("ets", "clarity", "cdf", "ap", "lavote", "ca-sos", "openelections")
 
 
 def adapter_for(source: str, data: bytes | None = None, fmt: str | None = None) -> Adapter:
@@ -151,14 +155,17 @@ def adapter_of(election: Election) -> Adapter:
 
 def read_folder(
     adapter: Adapter, folder: Path, rules: Mapping[str, Rule] | None = None
-) -> tuple[Election, list[tuple[Path, bytes]]]:
-    """The election of a feed folder in ``adapter``'s layout and the bytes of its release
-    files, in order."""
+) -> tuple[Election, list[FolderRelease]]:
+    """The election of a feed folder in ``adapter``'s layout and its releases' bytes, in order:
+    its release files', or, for a format whose archive is one folder per feed (the state's),
+    the releases the adapter makes of them."""
+    if adapter.NAME == casos.NAME:
+        return casos.folder_releases(folder, rules)
     files = adapter.feed_folder(folder)
     if files is None:
         raise InputError(f"a folder, not a {adapter.NAME} file", where=str(folder))
     election = adapter.read_election(safety.read_file(files.election), str(files.election), rules)
-    return election, [(p, safety.read_file(p)) for p in files.releases]
+    return election, [FolderRelease(str(p), safety.read_file(p), None) for p in files.releases]
 
 
 def read(
@@ -175,7 +182,9 @@ def read(
         adapter = adapter_for(source, None, fmt)
         election, files = read_folder(adapter, path, rules)
         read_one = adapter.release_reader(election)
-        releases = tuple(read_one(data, where=str(p)) for p, data in files)
+        releases = tuple(
+            read_one(f.data, where=f.origin, received_at=f.received_at) for f in files
+        )
         return Parsed(election=election, releases=releases)
     data = (reader or safety.read_file)(path)
     return adapter_for(source, data, fmt).parse(data, where=rest, rules=rules)
