@@ -56,7 +56,8 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     # primary and general (EBLT / final EBLT, releases by time) and on the state's report of
     # unprocessed ballots of the 2024 general (processed / (processed + remaining), days 16+):
     # ``least`` leaves twice the most left in any of them (a state's count waits on its slowest
-    # county), never less than is left later; ``typical`` is their mean (never falling); ``most`` leaves half
+    # county), never less than is left later; ``typical`` leaves the mean of what those two
+    # leave (one county's two canvasses do not tell a state's typical pace better); ``most`` leaves half
     # the least left. See docs/hurdles.md ("The count's pace").
     count_pace_days: tuple[float, ...] = (
         0.25, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 17, 21, 25, 30,
@@ -66,8 +67,8 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
         0.956, 0.977, 0.994, 1.0,
     )  # fmt: skip
     count_pace_typical: tuple[float, ...] = (
-        0.598, 0.665, 0.717, 0.777, 0.837, 0.860, 0.904, 0.947, 0.984, 0.991, 0.991, 0.997,
-        0.997, 0.998, 0.999, 1.0,
+        0.464, 0.547, 0.613, 0.696, 0.770, 0.781, 0.843, 0.916, 0.973, 0.978, 0.978, 0.978,
+        0.978, 0.988, 0.997, 1.0,
     )  # fmt: skip
     count_pace_most: tuple[float, ...] = (
         0.821, 0.856, 0.880, 0.907, 0.935, 0.958, 0.978, 0.984, 0.997, 0.999, 0.999, 1.0,

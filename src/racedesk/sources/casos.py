@@ -90,7 +90,8 @@ class _Served(msgspec.Struct, kw_only=True):
     """One feed's document in a bundle, as served, with what the archive says of it."""
 
     feed: str
-    payload: msgspec.Raw
+    payload: msgspec.Raw = msgspec.Raw(b"null")
+    unreadable: str = ""  # the document as served, when it is not JSON (then payload is null)
     served_as: str = ""
     received_at: datetime | None = None
     variants: int = 1
@@ -233,6 +234,8 @@ class _Read(NamedTuple):
 def _entries(served: _Served, own_feeds: frozenset[str], where: str) -> Iterable[_Read]:
     """The entries of one served feed, placed; whole contests repeated from their own feed
     (which is among ``own_feeds``) left out."""
+    if served.unreadable:
+        raise InputError(f"not JSON: {served.unreadable[:60]!r}", where=f"{where}, feed {served.feed}")
     payload = _decode(_payload_decoder, served.payload, f"{where}, feed {served.feed}",
                       "California Secretary of State feed document")  # fmt: skip
     for entry in payload if isinstance(payload, list) else [payload]:
@@ -558,9 +561,18 @@ def bundle(served: Iterable[_Served], *, election_date: date | None = None, kind
 
 def served(feed: str, payload: bytes, *, served_as: str = "", received_at: datetime | None = None,
            variants: int = 1, out_of_order: bool = False) -> _Served:  # fmt: skip
-    """One feed's document as it goes into a bundle."""
-    return _Served(feed=feed, payload=msgspec.Raw(payload), served_as=served_as,
+    """One feed's document as it goes into a bundle: kept as served when it is JSON, else as
+    text (a bundle stays JSON whatever a feed served)."""
+    try:
+        _any_decoder.decode(payload)
+        raw, text = msgspec.Raw(payload), ""
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        raw, text = msgspec.Raw(b"null"), payload.decode("utf-8", "replace") or " "
+    return _Served(feed=feed, payload=raw, unreadable=text, served_as=served_as,
                    received_at=received_at, variants=variants, out_of_order=out_of_order)  # fmt: skip
+
+
+_any_decoder = msgspec.json.Decoder()
 
 
 def folder_releases(folder: Path, rules: Mapping[str, Rule] | None = None
