@@ -103,7 +103,9 @@ def test_entries_are_placed_by_feed_and_title() -> None:
     repeated = casos.entry_part("us-rep-district-27-county-los-angeles",
                                 "U.S. House of Representatives District 27", "Districtwide")  # fmt: skip
     assert repeated.contest_id == "us-rep-district-27" and repeated.portion == ""
-    county = casos.entry_part("us-senate-counties", "U.S. Senate (Full Term)", "San Luis Obispo County")
+    county = casos.entry_part(
+        "us-senate-counties", "U.S. Senate (Full Term)", "San Luis Obispo County"
+    )
     assert county.contest_id == "us-senate@san-luis-obispo"
     district = casos.entry_part("president-democrat-districts", "President Democratic District 7",
                                 "Districtwide")  # fmt: skip
@@ -114,12 +116,16 @@ def test_entries_are_placed_by_feed_and_title() -> None:
 
 
 def test_feed_urls_follow_the_folder_names() -> None:
-    assert casos.feed_url("us-rep-district-27") == "https://api.sos.ca.gov/returns/us-rep/district/27"
+    assert (
+        casos.feed_url("us-rep-district-27") == "https://api.sos.ca.gov/returns/us-rep/district/27"
+    )
     assert (
         casos.feed_url("us-rep-district-27-county-los-angeles")
         == "https://api.sos.ca.gov/returns/us-rep/district/27/county/los-angeles"
     )
-    assert casos.feed_url("us-senate-counties") == "https://api.sos.ca.gov/returns/us-senate/counties"
+    assert (
+        casos.feed_url("us-senate-counties") == "https://api.sos.ca.gov/returns/us-senate/counties"
+    )
     assert casos.feed_url("ballot-measures") == "https://api.sos.ca.gov/returns/ballot-measures"
 
 

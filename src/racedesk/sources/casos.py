@@ -50,6 +50,7 @@ import msgspec
 
 from racedesk.errors import InputError
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
+from racedesk.model.election import ElectionKind
 from racedesk.rules import logic_for
 from racedesk.rules.california import measure_rule, state_office_rule
 from racedesk.sources import safety
@@ -113,7 +114,9 @@ def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, where: str, what: s
     try:
         return decoder.decode(data)
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=where) from None
+        raise InputError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=where
+        ) from None
     except msgspec.DecodeError as exc:
         raise InputError(f"not a valid {what}: {exc}", where=where) from None
 
@@ -235,7 +238,9 @@ def _entries(served: _Served, own_feeds: frozenset[str], where: str) -> Iterable
     """The entries of one served feed, placed; whole contests repeated from their own feed
     (which is among ``own_feeds``) left out."""
     if served.unreadable:
-        raise InputError(f"not JSON: {served.unreadable[:60]!r}", where=f"{where}, feed {served.feed}")
+        raise InputError(
+            f"not JSON: {served.unreadable[:60]!r}", where=f"{where}, feed {served.feed}"
+        )
     payload = _decode(_payload_decoder, served.payload, f"{where}, feed {served.feed}",
                       "California Secretary of State feed document")  # fmt: skip
     for entry in payload if isinstance(payload, list) else [payload]:
@@ -244,7 +249,7 @@ def _entries(served: _Served, own_feeds: frozenset[str], where: str) -> Iterable
         if entry.measures:
             for m in entry.measures:
                 placed = _measure_part(part, str(m.Number), m.Name)
-                if placed.portion or "ballot-measures" == served.feed:
+                if placed.portion or served.feed == "ballot-measures":
                     yield _Read(placed, entry, m)
             continue
         if not part.portion and part.contest_id != served.feed and part.contest_id in own_feeds:
@@ -353,8 +358,10 @@ def read_election(data: bytes, where: str = "ca-sos", rules: Mapping[str, Rule] 
         )
     day = found.election_date or (first.date() if first else None)
     if day is None:
-        raise InputError("no reporting time in any feed: cannot tell the election's date", where=where)
-    kind = "primary" if primary else "general"
+        raise InputError(
+            "no reporting time in any feed: cannot tell the election's date", where=where
+        )
+    kind: ElectionKind = "primary" if primary else "general"
     return Election(
         id=f"{SOURCE}:{day.isoformat()}",
         title=f"California {'Primary' if primary else 'General'} Election, {day:%B %-d, %Y}",
@@ -375,7 +382,10 @@ def _count(read: _Read, choices: tuple[Choice, ...], where: str) -> ContestCount
     entry = read.entry
     here = f"{where}, contest {read.part.contest_id}"
     if read.measure is not None:
-        votes = {"YES": _votes(read.measure.yesVotes, here), "NO": _votes(read.measure.noVotes, here)}
+        votes = {
+            "YES": _votes(read.measure.yesVotes, here),
+            "NO": _votes(read.measure.noVotes, here),
+        }
     else:
         by_name = {c.name: c.id for c in choices}
         votes = {}
@@ -554,8 +564,12 @@ def bundle(served: Iterable[_Served], *, election_date: date | None = None, kind
            ) -> bytes:  # fmt: skip
     """The bytes of a bundle of the feeds' latest documents (each kept as served)."""
     return msgspec.json.encode(
-        _Bundle(bundle=BUNDLE, election_date=election_date, kind=kind,
-                feeds=sorted(served, key=lambda s: s.feed))  # fmt: skip
+        _Bundle(
+            bundle=BUNDLE,
+            election_date=election_date,
+            kind=kind,
+            feeds=sorted(served, key=lambda s: s.feed),
+        )
     )
 
 
@@ -608,6 +622,20 @@ def folder_releases(folder: Path, rules: Mapping[str, Rule] | None = None
     return election, releases
 
 
+def bundled_feeds(data: bytes, where: str = "bundle") -> tuple[date | None, str, dict[str, bytes]]:
+    """A bundle's election date, kind, and each feed's document as served (a watch restarts
+    from them)."""
+    found = _bundle(data, where)
+    return (
+        found.election_date,
+        found.kind,
+        {
+            s.feed: bytes(s.payload) if not s.unreadable else s.unreadable.encode()
+            for s in found.feeds
+        },
+    )
+
+
 def feed_folder(folder: Path) -> FeedFolder | None:
     """``None``: an archived folder of this feed is read into bundles by
     :func:`folder_releases`, not file by file."""
@@ -626,6 +654,7 @@ __all__ = [
     "BUNDLE",
     "NAME",
     "bundle",
+    "bundled_feeds",
     "entry_part",
     "feed_folder",
     "feed_url",

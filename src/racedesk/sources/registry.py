@@ -182,9 +182,7 @@ def read(
         adapter = adapter_for(source, None, fmt)
         election, files = read_folder(adapter, path, rules)
         read_one = adapter.release_reader(election)
-        releases = tuple(
-            read_one(f.data, where=f.origin, received_at=f.received_at) for f in files
-        )
+        releases = tuple(read_one(f.data, where=f.origin, received_at=f.received_at) for f in files)
         return Parsed(election=election, releases=releases)
     data = (reader or safety.read_file)(path)
     return adapter_for(source, data, fmt).parse(data, where=rest, rules=rules)
