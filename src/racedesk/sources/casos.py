@@ -330,7 +330,11 @@ def read_election(data: bytes, where: str = "ca-sos", rules: Mapping[str, Rule] 
     contests: dict[str, Contest] = {}
     first: datetime | None = None
     for served in found.feeds:
-        for read in _entries(served, own, where):
+        try:
+            reads = list(_entries(served, own, where))
+        except InputError:
+            continue  # a feed that cannot be read is set aside by read_release, which says so
+        for read in reads:
             if read.entry.ReportingTime:
                 t = parse_reporting_time(read.entry.ReportingTime, where)
                 first = t if first is None or t < first else first
