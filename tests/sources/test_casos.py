@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -274,3 +274,41 @@ def test_the_whole_folder_backtest_makes_no_wrong_call(ca_primary: Path) -> None
     s = report.summary
     assert s.wrong_calls == 0
     assert 0.85 <= s.coverage_90 <= 0.95, s.coverage_90
+
+
+# --- the state's unprocessed-ballots report (2024 general) ---------------------------------------
+
+
+def test_the_unprocessed_ballots_report_as_outstanding_reports(shared_data: Path) -> None:
+    from racedesk.sources.outstanding import load_reports
+
+    folder = shared_data / "ca-sos" / "2024-general-unprocessed-ballots"
+    if not folder.is_dir():
+        pytest.skip(f"the state's unprocessed-ballots report not found at {folder}")
+    reports = load_reports(folder, date(2024, 11, 5))
+    assert len(reports) == 13
+    first, last = reports[0], reports[-1]
+    assert first.as_of == datetime(2024, 11, 22, 8, 6, 54, tzinfo=UTC)
+    assert (first.total, first.counted_so_far) == (357_115, 15_813_078)
+    assert len(first.breakdown) == 58 and sum(first.breakdown.values()) == first.total
+    assert first.breakdown["alpine"] == 48 and first.breakdown["alameda"] == 0
+    assert first.election_date == date(2024, 11, 5)
+    assert (last.total, last.counted_so_far) == (0, 16_140_044)
+    cured = next(r for r in reports if "to cure" in r.note)
+    assert cured.note.startswith("the Secretary of State's unprocessed-ballots report, 58 counties")
+    # one version named alone is read with its folder
+    one = folder / "unprocessed-ballots-status" / "2024-11-22T08-06-54Z.csv"
+    assert load_reports(one, date(2024, 11, 5)) == reports
+
+
+def test_a_report_version_that_is_not_the_states_layout(tmp_path: Path) -> None:
+    from racedesk.sources import unprocessed
+
+    with pytest.raises(InputError, match="not the state's unprocessed-ballots report"):
+        unprocessed.read_version(
+            b"a,b\n1,2\n", as_of=datetime(2024, 11, 22, tzinfo=UTC), where="x.csv"
+        )
+    bad = b"County,Cumulative Total of Processed Ballots,Estimated Total Ballots Remaining\nAlpine,749,many\n"
+    with pytest.raises(InputError, match="'many' is not a whole number") as err:
+        unprocessed.read_version(bad, as_of=datetime(2024, 11, 22, tzinfo=UTC), where="x.csv")
+    assert err.value.where == "x.csv, line 2"
