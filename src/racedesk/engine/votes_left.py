@@ -322,13 +322,18 @@ def _votes_left(
     usual = (now.has_ballots & bool(counted)).tolist()
     rows = _shares_and_rates(now, counted, good, contests, county, params, index) if counted else []
     out: list[VotesLeft] = []
+    everywhere: int | None = None  # ballots counted county-wide, worked out once when needed
+    counts = None
     for i, c in enumerate(contests):
         n = c.rule.votes_allowed
         if nothing[i]:
             out.append(_nothing_counted(n, county, source, params))
         elif not usual[i]:
-            count = (index.counts(latest) if index else latest.counts_by_contest())[c.id]
-            out.append(_without_counters(election, c, count, latest, county, source, params))
+            if counts is None:
+                counts = index.counts(latest) if index else latest.counts_by_contest()
+                everywhere = ballots_counted(latest, election)
+            assert everywhere is not None
+            out.append(_without_counters(c, counts[c.id], everywhere, county, source, params))
         else:
             share, share_lo, share_hi, per_ballot, per_lo, per_hi, *ends = rows[i]
             note = (
@@ -436,19 +441,17 @@ def _nothing_counted(
 
 
 def _without_counters(
-    election: Election,
     contest: Contest,
     count: ContestCount,
-    latest: Release,
+    counted: int,
     county: Interval,
     source: VotesLeftSource,
     params: ModelParams,
 ) -> VotesLeft:
     """Formats with no ballots per contest (or no county-wide count): the contest's votes per
-    ballot counted county-wide carry over to the ballots left; the high end assumes every
-    ballot left carries the contest with every vote allowed."""
+    ballot counted county-wide (``counted``: :func:`ballots_counted`) carry over to the ballots
+    left; the high end assumes every ballot left carries the contest with every vote allowed."""
     n = contest.rule.votes_allowed
-    counted = ballots_counted(latest, election)
     if source == "count pace" and counted:
         return _at_pace(count, counted, county, n)
     rate = min(float(n), count.total_votes / counted) if counted else n * params.rolloff_prior
