@@ -445,3 +445,35 @@ def test_every_contest_at_once_takes_each_way() -> None:
     assert [v.note.split(":")[0] for v in contests_votes_left(el, [empty], county, PARAMS)] == [
         "nothing counted in this contest yet"
     ] * 2
+
+
+def test_the_2020_primary_scenario_has_the_counts_pace_before_the_first_estimate() -> None:
+    """Why the golden digest of ``scenario:la-da-2020-primary`` moved with the count's pace: it
+    states no registration, and its first two releases (Mar 3 and 4, 2020) came before the
+    registrar's first estimate (Mar 5), so its ballots left were unknown; they are now the
+    count's pace, and the later releases, which have an estimate, keep the registrar's. The call
+    is unchanged: the runoff of Lacey and Gascón, at the Mar 20 release."""
+    from racedesk.data import load_params
+    from racedesk.engine.backtest import run_backtest
+    from racedesk.engine.replay import replay
+    from racedesk.sources.loader import load_canvasses
+
+    canvass = load_canvasses("scenario:la-da-2020")[0]
+    assert canvass.election.registration is None
+    params = load_params()
+    snaps = list(replay(canvass.election, canvass.releases, canvass.reports, params))
+    # election night (Mar 3, 9 pm) and the morning after, then the registrar's estimates
+    assert [s.ballots_left.source for s in snaps] == ["count pace", "count pace", "registrar",
+                                                     "registrar"]  # fmt: skip
+    first = snaps[0]
+    counted = ballots_counted(canvass.releases[0], canvass.election)
+    shares = pace_shares(canvass.election, first.feed_time, params)
+    assert first.ballots_left.ballots is not None
+    assert first.ballots_left.ballots.mid == round(counted * (1 / shares.mid - 1)) == 471_325
+    (contest,) = run_backtest(canvass.election, canvass.releases, canvass.reports, params).contests
+    assert contest.call is not None
+    assert (contest.call.status, contest.call.choices) == (
+        "runoff",
+        ["Jackie Lacey", "George Gascón"],
+    )
+    assert contest.call.release_time.startswith("2020-03-20T17:00")

@@ -18,7 +18,6 @@ import pytest
 from racedesk.engine.backtest import BacktestReport, run_backtest
 from racedesk.engine.params import ModelParams
 from racedesk.errors import InputError
-from racedesk.rules import california
 from racedesk.sources import casos, registry
 from racedesk.sources.loader import load_canvasses
 
@@ -127,15 +126,6 @@ def test_feed_urls_follow_the_folder_names() -> None:
         casos.feed_url("us-senate-counties") == "https://api.sos.ca.gov/returns/us-senate/counties"
     )
     assert casos.feed_url("ballot-measures") == "https://api.sos.ca.gov/returns/ballot-measures"
-
-
-def test_the_state_names_its_voter_nominated_offices() -> None:
-    for office in ("U.S. Senate (Full Term)", "U.S. House of Representatives District 16",
-                   "State Senate District 25", "State Assembly District 34"):  # fmt: skip
-        rule = california.state_office_rule(office, primary=True)
-        assert (rule.kind, rule.advance) == ("top_two", 2), office
-        assert california.state_office_rule(office, primary=False).kind == "plurality"
-    assert california.state_office_rule("President Democratic", primary=True).kind == "plurality"
 
 
 def test_the_folder_is_told_by_its_layout(subset: Path, ca_primary: Path) -> None:

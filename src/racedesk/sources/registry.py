@@ -3,13 +3,14 @@
 :func:`adapter_for` decides, in this order:
 
 1. an explicit format (``--format clarity``; see :data:`FORMATS` for names and aliases);
-2. a scheme naming the format: ``lavote:4324``, ``clarity:https://results.enr…``, ``ap:FILE``,
-   ``cdf:FILE`` …;
+2. a scheme naming the format: ``lavote:4324``, ``ca-sos:2024-03-05``,
+   ``clarity:https://results.enr…``, ``ap:FILE``, ``cdf:FILE`` …;
 3. the file's name: an LA County feed folder (``election_data.json`` + ``releases/``) or
-   ``election_data.json``; ``detail.xml``/``detailxml.zip``; ``*.ets``; ``*.csv``;
+   ``election_data.json``; a folder of the Secretary of State's feeds; ``detail.xml``/``detailxml.zip``; ``*.ets``; ``*.csv``;
 4. the bytes (compressed payloads are looked into): ``000ET`` lines, ``<ElectionResult>``, a
    NIST CDF ``ElectionReport`` (XML namespace or JSON ``@type``), an AP payload (``races``,
-   ``electionDate``), an LA County feed payload, an OpenElections header.
+   ``electionDate``), an LA County feed payload, a state feed document or bundle, an
+   OpenElections header.
 
 Every adapter is a module with ``NAME``, ``sniff``, ``read_election``, ``read_release``,
 ``release_reader``, ``parse`` and ``feed_folder`` (:class:`racedesk.sources.base.Adapter`); an
