@@ -219,6 +219,10 @@ def test_quirks_are_kept_and_said(ca_primary: Path, tmp_path: Path) -> None:
     folder = _subset(ca_primary, tmp_path / "f", ("us-rep-district-16",),
                      **{odd: {"variants": "2", "out_of_order": "1"}})  # fmt: skip
     (canvass,) = load_canvasses(str(folder))
+    # nothing in the folder's name says "primary": eleven candidates for a voter-nominated
+    # office do (a general has only the primary's top two)
+    assert canvass.election.kind == "primary"
+    assert canvass.election.contest("us-rep-district-16").rule.kind == "top_two"
     said = [r for r in canvass.releases if r.set_aside]
     assert len(said) == 1
     assert said[0].feed_time == datetime(2024, 3, 8, 17, 28, tzinfo=PT)

@@ -189,7 +189,7 @@ def casos_poller(
     except ValueError:
         raise InputError("expected ca-sos:YYYY-MM-DD (the election's date)", where=source) from None
     latest = _latest_payload(desk, f"{casos.SOURCE}:{day.isoformat()}")
-    stored = casos.bundled_feeds(latest) if latest is not None else (None, "primary", {})
+    stored = casos.bundled_feeds(latest) if latest is not None else (None, "", {})
     names = tuple(feeds or sorted(stored[2]))
     if not names:
         raise InputError(

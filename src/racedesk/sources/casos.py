@@ -52,7 +52,7 @@ from racedesk.errors import InputError
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
 from racedesk.model.election import ElectionKind
 from racedesk.rules import logic_for
-from racedesk.rules.california import measure_rule, state_office_rule
+from racedesk.rules.california import VOTER_NOMINATED_OFFICES, measure_rule, state_office_rule
 from racedesk.sources import safety
 from racedesk.sources.base import FeedFolder, FolderRelease, Parsed, ReadRelease
 
@@ -102,7 +102,7 @@ class _Served(msgspec.Struct, kw_only=True):
 class _Bundle(msgspec.Struct, kw_only=True):
     bundle: str
     election_date: date | None = None
-    kind: str = "primary"
+    kind: str = ""  # "primary" or "general" when the bundle's maker knew, else told from the feeds
     feeds: list[_Served]
 
 
@@ -311,6 +311,19 @@ def _contest_order(c: Contest) -> tuple[int, int, str, int, str]:
     return (rank, int(number.group(1)) if number else 0, whole, 1 if part else 0, part)
 
 
+def is_primary(reads: Iterable[_Read]) -> bool:
+    """Whether the feeds are of a primary, by what only a primary has: a party's presidential
+    primary ("President Democratic"), or a voter-nominated office with more than two candidates
+    (in a general only the top two of the primary are on the ballot, Prop 14)."""
+    for read in reads:
+        office = _split_title(read.entry.raceTitle)[0]
+        if re.match(r"^President \w", office) and office.strip() != "President":
+            return True
+        if len(read.entry.candidates) > 2 and VOTER_NOMINATED_OFFICES.search(office):
+            return True
+    return False
+
+
 def read_election(data: bytes, where: str = "ca-sos", rules: Mapping[str, Rule] | None = None
                   ) -> Election:  # fmt: skip
     """The election a bundle (or one feed's document) describes: every contest and part its
@@ -318,43 +331,43 @@ def read_election(data: bytes, where: str = "ca-sos", rules: Mapping[str, Rule] 
     (:func:`racedesk.rules.california.state_office_rule`) or a measure's simple majority
     (California Constitution art. II §10(a): the feed states no pass rate).
 
-    The election's date is the bundle's (else the feed's first reporting time); its kind a
-    primary when the bundle says so or a party's presidential primary is among the contests.
-    ``rules`` overrides the rule of the contests it names.
+    The election's date is the bundle's (else the feed's first reporting time); its kind the
+    bundle's when it says, else :func:`is_primary`. ``rules`` overrides the rule of the contests
+    it names.
     """
     found = _bundle(data, where)
     own = frozenset(s.feed for s in found.feeds)
-    party_primary = any(s.feed.startswith("president-") for s in found.feeds)
-    primary = found.kind == "primary" or party_primary
+    reads: list[_Read] = []
+    for served in found.feeds:
+        try:
+            reads += _entries(served, own, where)
+        except InputError:
+            continue  # a feed that cannot be read is set aside by read_release, which says so
+    primary = found.kind == "primary" or (found.kind != "general" and is_primary(reads))
     overrides = dict(rules or {})
     contests: dict[str, Contest] = {}
     first: datetime | None = None
-    for served in found.feeds:
-        try:
-            reads = list(_entries(served, own, where))
-        except InputError:
-            continue  # a feed that cannot be read is set aside by read_release, which says so
-        for read in reads:
-            if read.entry.ReportingTime:
-                t = parse_reporting_time(read.entry.ReportingTime, where)
-                first = t if first is None or t < first else first
-            part = read.part
-            if part.contest_id in contests:
-                continue
-            office = _split_title(read.entry.raceTitle)[0]
-            rule = overrides.pop(part.contest_id, None) or (
-                measure_rule(None) if read.measure is not None
-                else state_office_rule(office, primary=primary)
-            )  # fmt: skip
-            contests[part.contest_id] = Contest(
-                id=part.contest_id,
-                title=part.title,
-                kind=logic_for(rule).contest_kind,
-                rule=rule,
-                choices=_choices(read.entry, read.measure),
-                group=part.whole_id,
-                portion=part.portion,
-            )
+    for read in reads:
+        if read.entry.ReportingTime:
+            t = parse_reporting_time(read.entry.ReportingTime, where)
+            first = t if first is None or t < first else first
+        part = read.part
+        if part.contest_id in contests:
+            continue
+        office = _split_title(read.entry.raceTitle)[0]
+        rule = overrides.pop(part.contest_id, None) or (
+            measure_rule(None) if read.measure is not None
+            else state_office_rule(office, primary=primary)
+        )  # fmt: skip
+        contests[part.contest_id] = Contest(
+            id=part.contest_id,
+            title=part.title,
+            kind=logic_for(rule).contest_kind,
+            rule=rule,
+            choices=_choices(read.entry, read.measure),
+            group=part.whole_id,
+            portion=part.portion,
+        )
     if overrides:
         raise InputError(
             f"the rules file names contests the election does not have: {sorted(overrides)}",
@@ -561,10 +574,12 @@ def _files(folder: Path) -> list[_File]:
 
 
 def _kind(folder: Path) -> str:
-    return "primary" if "primary" in folder.name.lower() else "general"
+    """What the archive's folder name says of the election ("2024-primary"), if anything."""
+    name = folder.name.lower()
+    return "primary" if "primary" in name else "general" if "general" in name else ""
 
 
-def bundle(served: Iterable[_Served], *, election_date: date | None = None, kind: str = "primary"
+def bundle(served: Iterable[_Served], *, election_date: date | None = None, kind: str = ""
            ) -> bytes:  # fmt: skip
     """The bytes of a bundle of the feeds' latest documents (each kept as served)."""
     return msgspec.json.encode(

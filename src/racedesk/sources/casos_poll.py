@@ -52,7 +52,7 @@ class FeedPoller:
 
     feeds: tuple[str, ...]
     election_date: date
-    kind: str = "primary"
+    kind: str = ""
     base: str = casos.BASE_URL
     _state: dict[str, _Feed] = field(default_factory=dict)
 
