@@ -306,3 +306,21 @@ def test_a_report_version_that_is_not_the_states_layout(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="'many' is not a whole number") as err:
         unprocessed.read_version(bad, as_of=datetime(2024, 11, 22, tzinfo=UTC), where="x.csv")
     assert err.value.where == "x.csv, line 2"
+
+
+def test_the_cli_backtests_the_folder_with_its_format_named(
+    ca_primary: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from racedesk.cli import app
+
+    folder = _subset(ca_primary, tmp_path / "feeds", ("ballot-measures", "us-rep-district-16"))
+    report = tmp_path / "backtest.json"
+    result = CliRunner().invoke(
+        app, ["backtest", str(folder), "--format", "ca-sos", "--report-json", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert said.startswith("ca-sos:2024-03-05: 2 contests, 0 called, 0 wrong calls")
+    assert report.is_file()
