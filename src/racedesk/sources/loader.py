@@ -3,7 +3,8 @@
 A source is one of:
 
 - a folder laid out as a feed archive (the LA County feed's ``election_data.json`` +
-  ``releases/*.json``), read with the adapter of its format;
+  ``releases/*.json``; the Secretary of State's folder per feed, read into one bundle per feed
+  time), read with the adapter of its format;
 - a racedesk scenario file (``racedesk.scenario/1``, such as the bundled 2020 DA scenario, named
   ``scenario:la-da-2020``);
 - any single results file an adapter reads (Clarity, NIST CDF, AP, OpenElections, .ets), picked by
