@@ -403,7 +403,8 @@ def watch(
     source: Annotated[
         str,
         typer.Argument(
-            help="A live feed: lavote:ELECTION_ID (LA County) or clarity:URL (a Clarity site)."
+            help="A live feed: lavote:ELECTION_ID (LA County), clarity:URL (a Clarity site) or "
+            "ca-sos:DATE (the Secretary of State's feeds of the election of that date)."
         ),
     ],
     db: DbOption = None,
@@ -415,15 +416,27 @@ def watch(
         str | None,
         typer.Option("--base-url", help="Feed base URL (for a mirror or a test server)."),
     ] = None,
+    feeds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--feed",
+            help="ca-sos: a feed to poll (us-senate, us-rep-district-27 …); default: the feeds "
+            "of the election's latest stored release.",
+        ),
+    ] = None,
 ) -> None:
     """Poll a live feed and store each new release as it is published."""
-    from racedesk.desk.watch import watch_clarity, watch_source
+    from racedesk.desk.watch import casos_poller, watch_casos, watch_clarity, watch_source
 
     desk = open_desk(db_url(db))
     say = terminal.console().print
     if source.startswith("clarity:"):
         url = source.split(":", 1)[1]
         watch_clarity(desk, url, interval=interval, max_polls=max_polls, say=say)
+        return
+    if source.startswith("ca-sos:"):
+        poller = casos_poller(desk, source, feeds, base_url)
+        watch_casos(desk, poller, interval=interval, max_polls=max_polls, say=say)
         return
     watch_source(desk, source, interval=interval, max_polls=max_polls, base_url=base_url, say=say)
 
@@ -457,6 +470,7 @@ def backtest(
         typer.Option("--report-md", help="Write the Markdown report (with its plot) here."),
     ] = None,
     params: ParamsOption = None,
+    fmt: FormatOption = None,
     seed: Annotated[int, typer.Option(help="Random seed of the projection.")] = 0,
     references: Annotated[
         Path | None,
@@ -472,7 +486,7 @@ def backtest(
 
     model = load_params(str(params) if params else None)
     out = terminal.console()
-    for canvass in load_canvasses(source):
+    for canvass in load_canvasses(source, fmt=fmt):
         refs = load_reference_calls(references, canvass.election) if references else []
         report = run_backtest(
             canvass.election,

@@ -15,6 +15,7 @@ from racedesk.engine.votes_left import (
     contest_votes_left,
     contests_votes_left,
     county_ballots_left,
+    pace_shares,
 )
 from racedesk.model import Choice, Contest, ContestCount, Election, OutstandingReport, Release, Rule
 from racedesk.model.answers import BallotsLeft, Interval
@@ -197,15 +198,68 @@ def test_registration_bound_without_a_prior() -> None:
 
 
 def test_nothing_known_gives_no_estimate() -> None:
-    left = county_ballots_left(
-        election(registration=None), [release(at(5, 21), 400_000)], [], PARAMS
-    )
+    """No registration, no estimate and nothing counted yet: not even the count's pace helps."""
+    left = county_ballots_left(election(registration=None), [release(at(5, 20), 0)], [], PARAMS)
     assert left == BallotsLeft(ballots=None, source="none", note=left.note)
     assert "unknown" in left.note
     votes = contest_votes_left(
-        election(registration=None), WIDE, [release(at(5, 21), 400_000)], left, PARAMS
+        election(registration=None), WIDE, [release(at(5, 20), 0)], left, PARAMS
     )
     assert votes.ballots is None and votes.votes is None and votes.source == "none"
+
+
+# --- county: the count's pace (a feed with neither registration nor an estimate) ---------------
+
+
+def test_the_counts_pace_at_its_measured_times_and_between() -> None:
+    e = election(registration=None)
+    two_days = pace_shares(e, at(7, 20), PARAMS)
+    assert (two_days.low, two_days.mid, two_days.high) == (0.100, 0.490, 0.880)
+    # half way between day 7 (77.5%–98.5%, typically 88.0%) and day 8 (92.4%–99.7%, 96.0%)
+    between = pace_shares(e, at(13, 8), PARAMS)
+    assert between.low == pytest.approx((0.775 + 0.924) / 2)
+    assert between.mid == pytest.approx((0.880 + 0.960) / 2)
+    # before the first measured time, the first; after the last, the whole count is in
+    assert pace_shares(e, at(5, 20, 30), PARAMS) == pace_shares(e, at(6, 2), PARAMS)
+    assert pace_shares(e, at(30, 12) + timedelta(days=10), PARAMS).low == 1.0
+
+
+def test_ballots_left_by_the_counts_pace() -> None:
+    """Three days after the polls closed, 4.2 million counted: 22.6%–90.6% of the final count
+    in, typically 56.6%."""
+    e = election(registration=None)
+    r = release(at(8, 20), None, wide=(2_500_000, 1_700_000, None))
+    left = county_ballots_left(e, [r], [], PARAMS)
+    assert left.source == "count pace"
+    assert left.ballots == Interval(
+        low=round(4_200_000 * (1 / 0.906 - 1)),
+        mid=round(4_200_000 * (1 / 0.566 - 1)),
+        high=round(4_200_000 * (1 / 0.226 - 1)),
+    )
+    assert left.note == (
+        "no registration and no estimate of the ballots left: by this time after the polls "
+        "closed, past canvasses had 23%–91% (typically 57%) of their final count in, so the "
+        "4,200,000 ballots counted leave about 3,220,495 (between 435,762 and 14,384,071)"
+    )
+
+
+def test_a_district_is_counted_at_the_pace_of_the_whole() -> None:
+    """Its votes left are its own votes × the ballots left per ballot counted, at all three
+    ends: a district of a tenth of the state gets a tenth of the state's votes left."""
+    e = election(registration=None)
+    r = release(
+        at(8, 20), None, wide=(2_500_000, 1_700_000, None), board=(300_000, 200_000, 340_000, None)
+    )
+    county = county_ballots_left(e, [r], [], PARAMS)
+    assert county.ballots is not None
+    left = contest_votes_left(e, BOARD, [r], county, PARAMS)
+    assert left.source == "count pace"
+    assert left.votes is not None and left.ballots is not None
+    for end in ("low", "mid", "high"):
+        ratio = getattr(county.ballots, end) / 4_200_000
+        assert getattr(left.votes, end) == pytest.approx(840_000 * ratio)
+        assert getattr(left.ballots, end) == pytest.approx(getattr(county.ballots, end) * 0.1)
+    assert left.note.startswith("counted at the pace of the whole count: 0.77 votes left per vote")
 
 
 def test_ballots_counted_without_a_county_counter() -> None:
@@ -391,3 +445,35 @@ def test_every_contest_at_once_takes_each_way() -> None:
     assert [v.note.split(":")[0] for v in contests_votes_left(el, [empty], county, PARAMS)] == [
         "nothing counted in this contest yet"
     ] * 2
+
+
+def test_the_2020_primary_scenario_has_the_counts_pace_before_the_first_estimate() -> None:
+    """Why the golden digest of ``scenario:la-da-2020-primary`` moved with the count's pace: it
+    states no registration, and its first two releases (Mar 3 and 4, 2020) came before the
+    registrar's first estimate (Mar 5), so its ballots left were unknown; they are now the
+    count's pace, and the later releases, which have an estimate, keep the registrar's. The call
+    is unchanged: the runoff of Lacey and Gascón, at the Mar 20 release."""
+    from racedesk.data import load_params
+    from racedesk.engine.backtest import run_backtest
+    from racedesk.engine.replay import replay
+    from racedesk.sources.loader import load_canvasses
+
+    canvass = load_canvasses("scenario:la-da-2020")[0]
+    assert canvass.election.registration is None
+    params = load_params()
+    snaps = list(replay(canvass.election, canvass.releases, canvass.reports, params))
+    # election night (Mar 3, 9 pm) and the morning after, then the registrar's estimates
+    assert [s.ballots_left.source for s in snaps] == ["count pace", "count pace", "registrar",
+                                                     "registrar"]  # fmt: skip
+    first = snaps[0]
+    counted = ballots_counted(canvass.releases[0], canvass.election)
+    shares = pace_shares(canvass.election, first.feed_time, params)
+    assert first.ballots_left.ballots is not None
+    assert first.ballots_left.ballots.mid == round(counted * (1 / shares.mid - 1)) == 471_325
+    (contest,) = run_backtest(canvass.election, canvass.releases, canvass.reports, params).contests
+    assert contest.call is not None
+    assert (contest.call.status, contest.call.choices) == (
+        "runoff",
+        ["Jackie Lacey", "George Gascón"],
+    )
+    assert contest.call.release_time.startswith("2020-03-20T17:00")

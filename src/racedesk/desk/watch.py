@@ -7,6 +7,10 @@
   :func:`racedesk.sources.clarity_poll.fetch_new_version`; each new version's file is read and
   ingested; the desk keeps it only when its counts changed.
 
+- :func:`watch_casos` (``racedesk watch ca-sos:2024-03-05``) polls every feed of the
+  Secretary of State's election with :class:`racedesk.sources.casos_poll.FeedPoller`; when any
+  changed, the bundle of every feed's latest document is read and ingested.
+
 - :func:`replay_in_background` (``racedesk demo``) feeds a desk a canvass at a watchable pace
   while a server runs over it.
 
@@ -18,14 +22,15 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import httpx
 
 from racedesk.desk.ingest import Desk
 from racedesk.errors import InputError, RacedeskError, StoreError
 from racedesk.model import OutstandingReport, RawPayload, Release
-from racedesk.sources import clarity, lavote
+from racedesk.sources import casos, clarity, lavote
+from racedesk.sources.casos_poll import FeedPoller, FeedsPolled
 from racedesk.sources.clarity_poll import Fetched, backoff, fetch_new_version
 from racedesk.sources.poll import FAILURES, Backoff, Poller, PollEvent, feed_id, local_time
 
@@ -172,6 +177,97 @@ def _take_version(
         return "error", known
     say(f"{result.status}: version {fetched.version} ({parsed.releases[0].feed_time.isoformat()})")
     return result.status, fetched.version
+
+
+def casos_poller(
+    desk: Desk, source: str, feeds: Sequence[str] | None = None, base_url: str | None = None
+) -> FeedPoller:
+    """The poller of ``ca-sos:DATE``: the ``feeds`` named, else those of the election's latest
+    stored release (each started from its stored document)."""
+    try:
+        day = date.fromisoformat(source.split(":", 1)[1])
+    except ValueError:
+        raise InputError("expected ca-sos:YYYY-MM-DD (the election's date)", where=source) from None
+    latest = _latest_payload(desk, f"{casos.SOURCE}:{day.isoformat()}")
+    stored = casos.bundled_feeds(latest) if latest is not None else (None, "", {})
+    names = tuple(feeds or sorted(stored[2]))
+    if not names:
+        raise InputError(
+            "no feeds to poll: the desk holds no release of this election",
+            where=source,
+            hint="name them with --feed (us-senate, ballot-measures, us-rep-district-27 …)",
+        )
+    poller = FeedPoller(names, day, kind=stored[1], base=base_url or casos.BASE_URL)
+    for name, body in stored[2].items():
+        poller.prime(name, body)
+    return poller
+
+
+def watch_casos(
+    desk: Desk,
+    poller: FeedPoller,
+    *,
+    interval: float = 60.0,
+    max_polls: int | None = None,
+    say: Callable[[str], object] = print,
+    client: httpx.Client | None = None,
+    stop: threading.Event | None = None,
+    backoff_cap: float = 600.0,
+) -> dict[str, int]:
+    """Poll the state's feeds of ``poller`` and ingest a release whenever any feed changed.
+
+    Returns how many polls gave each outcome: ``stored``, ``unchanged``, ``duplicate``,
+    ``not-modified``, ``error`` (every feed failed, or the desk refused) or ``garbage`` (nothing
+    readable: kept in quarantine).
+    """
+    stop = stop or threading.Event()
+    seen: Counter[str] = Counter()
+    failures = 0
+    http = client or httpx.Client(timeout=30.0, follow_redirects=True)
+    try:
+        polls = 0
+        while max_polls is None or polls < max_polls:
+            polls += 1
+            polled = poller.poll(http)
+            if polled.kind == "new":
+                outcome = _take_bundle(desk, polled, say)
+            else:
+                outcome = polled.kind
+                say(f"{outcome}: {polled.message}")
+            seen[outcome] += 1
+            failures = failures + 1 if outcome in ("error", "garbage") else 0
+            wait = backoff(failures, interval, backoff_cap)
+            if (max_polls is None or polls < max_polls) and stop.wait(wait):
+                break
+    finally:
+        if client is None:
+            http.close()
+    return dict(seen)
+
+
+def _take_bundle(desk: Desk, polled: FeedsPolled, say: Callable[[str], object]) -> str:
+    """Read a bundle of the state's feeds and hand it to the desk (its election first, which the
+    store keeps as a new version only when its contests changed): the outcome."""
+    assert polled.received_at is not None  # a new bundle is always received
+    origin = f"{casos.BASE_URL} ({', '.join(polled.changed[:3])})"
+    raw = RawPayload.of(polled.data, source=casos.SOURCE, received_at=polled.received_at,
+                        origin=origin)  # fmt: skip
+    try:
+        parsed = casos.parse(polled.data, where=origin, received_at=polled.received_at,
+                             content_hash=raw.content_hash)  # fmt: skip
+    except InputError as exc:
+        desk.quarantine_payload(polled.data, origin, polled.received_at, exc.message)
+        say(f"garbage: {exc.message} (kept in quarantine)")
+        return "garbage"
+    try:
+        desk.add_election(parsed.election)
+        result = desk.ingest_parsed(parsed.releases[0], raw)
+    except RacedeskError as exc:
+        say(f"error: the desk refused the release: {exc.message}")
+        return "error"
+    when = parsed.releases[0].feed_time.isoformat()
+    say(f"{result.status}: {polled.message} ({when})")
+    return result.status
 
 
 ReplayItem = bytes | Release | OutstandingReport

@@ -50,6 +50,30 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     recent_releases: int = 3  # recent batches that widen those intervals
     recent_min_batch: float = 0.01  # ... when a batch holds at least this share of the count
     min_contest_ballots: int = 100  # below this, a contest's share of the ballots left is 0–100%
+    # the count's pace, where a feed gives neither registration nor an estimate (the state's):
+    # the share of the final count in by so many days after the polls closed, at least
+    # (``least``), typically (``typical``) and at most (``most``). Measured on the 2024 LA
+    # primary and general (EBLT / final EBLT, releases by time) and on the state's report of
+    # unprocessed ballots of the 2024 general (processed / (processed + remaining), days 16+):
+    # ``least`` leaves three times the most left in any of them (a state's count waits on its
+    # slowest county), at least 10% in, never less left than later; ``typical`` leaves the mean
+    # of what ``least`` and ``most`` leave (one county's two canvasses do not tell a state's
+    # typical pace); ``most`` leaves half the least left. See docs/hurdles.md.
+    count_pace_days: tuple[float, ...] = (
+        0.25, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 17, 21, 25, 30,
+    )  # fmt: skip
+    count_pace_least: tuple[float, ...] = (
+        0.100, 0.100, 0.100, 0.226, 0.406, 0.406, 0.562, 0.775, 0.924, 0.934, 0.934, 0.934,
+        0.934, 0.966, 0.991, 1.0,
+    )  # fmt: skip
+    count_pace_typical: tuple[float, ...] = (
+        0.460, 0.478, 0.490, 0.566, 0.671, 0.682, 0.770, 0.880, 0.960, 0.966, 0.966, 0.967,
+        0.967, 0.983, 0.996, 1.0,
+    )  # fmt: skip
+    count_pace_most: tuple[float, ...] = (
+        0.821, 0.856, 0.880, 0.906, 0.935, 0.959, 0.978, 0.985, 0.997, 0.999, 0.999, 1.0,
+        1.0, 1.0, 1.0, 1.0,
+    )  # fmt: skip
     # projection and calls (see engine/projection.py, engine/calls.py and docs/method.md)
     draws: int = 400
     level: float = 0.9

@@ -15,7 +15,12 @@ County-wide, from the best source known at the release:
 2. else the model: registration × the turnout prior of the election's kind, less the ballots
    counted, floored at 0, with the hard upper bound registration − counted (each registered
    voter casts at most one ballot) as the high end;
-3. else nothing: no estimate, and every standing is unknown.
+3. else, for a feed with neither (the Secretary of State's), the count's pace: by so many days
+   after the polls closed, a share of the final count is in (``params.count_pace_*``, measured
+   on past canvasses), so the ballots left are the ballots counted × (1 / share − 1), each
+   contest's votes left its own votes × the same (a district is counted at the pace of the
+   whole, within the interval);
+4. else nothing: no estimate, and every standing is unknown.
 
 Per contest: the county's ballots left × the contest's share of them (its CBLT / EBLT so far;
 a district contest sees only its district's share) = the contest's ``ballots`` left; × votes
@@ -29,7 +34,8 @@ per ballot so far, widened to take in the last ``recent_releases`` batches.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -92,6 +98,8 @@ def county_ballots_left(
     if with_total:
         report = max(with_total, key=lambda r: r.as_of)
         left = _from_registrar(election, good, report, counted, cap, params)
+    elif (reg is None or cap is None) and latest is not None and counted > 0:
+        return _from_pace(election, latest, counted, params)
     elif reg is None or cap is None:
         return BallotsLeft(
             ballots=None,
@@ -149,6 +157,44 @@ def _from_registrar(
     if mid < 0:
         note += f"; the count has passed the estimate by {-mid:,.0f} ballots"
     return BallotsLeft(ballots=interval, source="registrar", as_of=report.as_of, note=note)
+
+
+def pace_shares(election: Election, when: datetime, params: ModelParams) -> Interval:
+    """The share of the final count in at ``when`` by the count's pace (``params.count_pace_*``,
+    by days since the polls closed at 8 pm on election day, EC §14212): ``low`` the least,
+    ``mid`` the typical, ``high`` the most; before the first measured time, the first."""
+    closed = datetime.combine(election.date, time(20), tzinfo=ZoneInfo(election.timezone))
+    days = (when - closed) / timedelta(days=1)
+    at = params.count_pace_days
+
+    def share(table: Sequence[float]) -> float:
+        return float(np.interp(days, at, table))
+
+    return Interval(
+        low=share(params.count_pace_least),
+        mid=share(params.count_pace_typical),
+        high=share(params.count_pace_most),
+    )
+
+
+def _from_pace(
+    election: Election, latest: Release, counted: int, params: ModelParams
+) -> BallotsLeft:
+    """Without registration or an estimate: the ballots counted × (1 / share − 1) for the
+    least, typical and most share of the final count in by now (:func:`pace_shares`)."""
+    shares = pace_shares(election, latest.feed_time, params)
+    interval = Interval(
+        low=_whole(counted * (1 / shares.high - 1)),
+        mid=_whole(counted * (1 / shares.mid - 1)),
+        high=_whole(counted * (1 / shares.low - 1)),
+    )
+    note = (
+        f"no registration and no estimate of the ballots left: by this time after the polls "
+        f"closed, past canvasses had {shares.low:.0%}–{shares.high:.0%} (typically "
+        f"{shares.mid:.0%}) of their final count in, so the {counted:,} ballots counted leave "
+        f"about {interval.mid:,.0f} (between {interval.low:,.0f} and {interval.high:,.0f})"
+    )
+    return BallotsLeft(ballots=interval, source="count pace", note=note)
 
 
 def _from_turnout(
@@ -276,13 +322,18 @@ def _votes_left(
     usual = (now.has_ballots & bool(counted)).tolist()
     rows = _shares_and_rates(now, counted, good, contests, county, params, index) if counted else []
     out: list[VotesLeft] = []
+    everywhere: int | None = None  # ballots counted county-wide, worked out once when needed
+    counts = None
     for i, c in enumerate(contests):
         n = c.rule.votes_allowed
         if nothing[i]:
             out.append(_nothing_counted(n, county, source, params))
         elif not usual[i]:
-            count = (index.counts(latest) if index else latest.counts_by_contest())[c.id]
-            out.append(_without_counters(election, c, count, latest, county, source, params))
+            if counts is None:
+                counts = index.counts(latest) if index else latest.counts_by_contest()
+                everywhere = ballots_counted(latest, election)
+            assert everywhere is not None
+            out.append(_without_counters(c, counts[c.id], everywhere, county, source, params))
         else:
             share, share_lo, share_hi, per_ballot, per_lo, per_hi, *ends = rows[i]
             note = (
@@ -390,19 +441,19 @@ def _nothing_counted(
 
 
 def _without_counters(
-    election: Election,
     contest: Contest,
     count: ContestCount,
-    latest: Release,
+    counted: int,
     county: Interval,
     source: VotesLeftSource,
     params: ModelParams,
 ) -> VotesLeft:
     """Formats with no ballots per contest (or no county-wide count): the contest's votes per
-    ballot counted county-wide carry over to the ballots left; the high end assumes every
-    ballot left carries the contest with every vote allowed."""
+    ballot counted county-wide (``counted``: :func:`ballots_counted`) carry over to the ballots
+    left; the high end assumes every ballot left carries the contest with every vote allowed."""
     n = contest.rule.votes_allowed
-    counted = ballots_counted(latest, election)
+    if source == "count pace" and counted:
+        return _at_pace(count, counted, county, n)
     rate = min(float(n), count.total_votes / counted) if counted else n * params.rolloff_prior
     reach = min(1.0, rate / (n * params.rolloff_prior))
     ballots = Interval(
@@ -426,9 +477,28 @@ def _without_counters(
     )
 
 
+def _at_pace(count: ContestCount, counted: int, county: Interval, n: int) -> VotesLeft:
+    """Votes left by the count's pace: the contest's own votes × the ballots left per ballot
+    counted (``county`` / ``counted``), low, middle and high; its ballots left the same share of
+    the county's as its votes are of the ballots counted, at most ``n`` votes each."""
+    votes = count.total_votes
+    ratio = Interval(low=county.low / counted, mid=county.mid / counted, high=county.high / counted)
+    share = min(1.0, votes / n / counted)
+    return VotesLeft(
+        ballots=Interval(low=county.low * share, mid=county.mid * share, high=county.high * share),
+        votes=Interval(low=votes * ratio.low, mid=votes * ratio.mid, high=votes * ratio.high),
+        source="count pace",
+        note=(
+            f"counted at the pace of the whole count: {ratio.mid:.2f} votes left per vote counted "
+            f"(between {ratio.low:.2f} and {ratio.high:.2f})"
+        ),
+    )
+
+
 __all__ = [
     "ballots_counted",
     "contest_votes_left",
     "contests_votes_left",
     "county_ballots_left",
+    "pace_shares",
 ]

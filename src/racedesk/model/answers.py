@@ -17,7 +17,7 @@ from typing import Literal
 import msgspec
 
 StandingStatus = Literal["clinched", "eliminated", "contending", "unknown", "portion"]
-VotesLeftSource = Literal["registrar", "model", "registration bound", "none"]
+VotesLeftSource = Literal["registrar", "model", "count pace", "registration bound", "none"]
 CallStatus = Literal[
     "too early",
     "too close",

@@ -12,6 +12,11 @@
   guess. Recalls pass by more than half (EC §11000 ff.).
 - **Judges' retention** (LA's ``"Type": "Judicial"``, ``.ets`` JC records): yes/no, retained
   with more than half of the votes on the question (California Constitution art. VI §16).
+- **The Secretary of State's feed** names the office in each contest's title ("U.S. Senate
+  (Full Term)", "State Assembly District 34", "President Democratic"):
+  :func:`state_office_rule` reads it. The voter-nominated offices (California Constitution
+  art. II §5; EC §359.5: Congress, the Legislature and the state's executive offices) are
+  top-two in a primary; a party's presidential primary is plurality for one.
 - **A type racedesk does not know** keeps its counts under an ``unknown`` rule
   (:mod:`racedesk.rules.unknown`): shown, never projected or called.
 - **How much of a contest a county's feed sees** (:func:`portion_in_county`): all of a
@@ -143,6 +148,32 @@ def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
                 text=f"the {vote_for} with the most votes win" if vote_for > 1 else "most votes wins")  # fmt: skip
 
 
+#: Offices the state's feed names in a contest title that are voter-nominated (EC §359.5):
+#: top-two in a primary (Prop 14).
+VOTER_NOMINATED_OFFICES: Final = re.compile(
+    r"^(U\.?S\.? Senate|U\.?S\.? House of Representatives|U\.?S\.? Representative|"
+    r"State Senate|State Assembly|Member of the State Assembly|Governor|Lieutenant Governor|"
+    r"Secretary of State|Controller|Treasurer|Attorney General|Insurance Commissioner|"
+    r"Board of Equalization)\b",
+    re.IGNORECASE,
+)
+
+
+def state_office_rule(office: str, *, primary: bool) -> Rule:
+    """The rule of a candidate contest of the Secretary of State's feed, from the office its
+    title names (``"U.S. Senate (Full Term)"``): a voter-nominated office (EC §359.5) is
+    top-two in a primary (Prop 14); anything else, a party's presidential primary among them,
+    is plurality for one seat (EC §15452)."""
+    return candidate_rule(
+        primary=primary,
+        group="",
+        title=office,
+        nonpartisan=False,
+        voter_nominated=bool(VOTER_NOMINATED_OFFICES.search(office.strip())),
+        vote_for=1,
+    )
+
+
 def retention_rule() -> Rule:
     """A judge's retention (California Constitution art. VI §16): retained with more than half
     of the votes on the question."""
@@ -218,10 +249,12 @@ __all__ = [
     "MAJORITY_GROUPS",
     "MAPS_HOLD_UNTIL",
     "SPANNING_DISTRICTS",
+    "VOTER_NOMINATED_OFFICES",
     "candidate_rule",
     "measure_rule",
     "portion_in_county",
     "retention_rule",
+    "state_office_rule",
     "unknown_rule",
     "votes_allowed",
 ]

@@ -56,6 +56,16 @@ class FeedFolder(NamedTuple):
     releases: list[Path]
 
 
+class FolderRelease(NamedTuple):
+    """One release of a feed folder: its bytes, where they came from (a file, or the feed time
+    a format's bundle of many feeds stands for), and when they were received, where the archive
+    says (else ``None``)."""
+
+    origin: str
+    data: bytes
+    received_at: datetime | None = None
+
+
 class ReadRelease(Protocol):
     """Reads one release payload of the election it was made for."""
 

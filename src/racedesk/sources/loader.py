@@ -3,7 +3,8 @@
 A source is one of:
 
 - a folder laid out as a feed archive (the LA County feed's ``election_data.json`` +
-  ``releases/*.json``), read with the adapter of its format;
+  ``releases/*.json``; the Secretary of State's folder per feed, read into one bundle per feed
+  time), read with the adapter of its format;
 - a racedesk scenario file (``racedesk.scenario/1``, such as the bundled 2020 DA scenario, named
   ``scenario:la-da-2020``);
 - any single results file an adapter reads (Clarity, NIST CDF, AP, OpenElections, .ets), picked by
@@ -117,13 +118,16 @@ def _folder_canvass(adapter: Adapter, folder: Path, rules: Mapping[str, Rule] | 
     read = adapter.release_reader(election)
     zone = ZoneInfo(election.timezone)
     canvass = Canvass(election=election, releases=[])
-    for path, data in files:
+    for path, data, received_at in files:
         raw = RawPayload.of(
-            data, source=election.source, received_at=datetime.now(tz=zone), origin=str(path)
+            data,
+            source=election.source,
+            received_at=received_at or datetime.now(tz=zone),
+            origin=path,
         )
         try:
             release = read(
-                data, where=str(path), received_at=raw.received_at, content_hash=raw.content_hash
+                data, where=path, received_at=raw.received_at, content_hash=raw.content_hash
             )
         except InputError as exc:
             canvass.refused.append(Refused(payload=raw, problem=exc.message))

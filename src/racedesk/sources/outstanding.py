@@ -80,11 +80,18 @@ def read_reports(
 def load_reports(
     path: Path, election_date: date | None = None, zone: tzinfo = LA_TIME
 ) -> list[OutstandingReport]:
-    """:func:`read_reports` on a file."""
+    """:func:`read_reports` on a file; the Secretary of State's unprocessed-ballots report (a
+    folder of its versions, or one version) is read by :mod:`racedesk.sources.unprocessed`."""
+    from racedesk.sources import unprocessed
+
+    if path.is_dir():
+        return unprocessed.load_folder(path, election_date)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", where=str(path)) from None
+    if unprocessed.is_report(data):
+        return unprocessed.load_folder(path.parent, election_date)
     return read_reports(data, where=str(path), election_date=election_date, zone=zone)
 
 

@@ -3,13 +3,14 @@
 :func:`adapter_for` decides, in this order:
 
 1. an explicit format (``--format clarity``; see :data:`FORMATS` for names and aliases);
-2. a scheme naming the format: ``lavote:4324``, ``clarity:https://results.enr…``, ``ap:FILE``,
-   ``cdf:FILE`` …;
+2. a scheme naming the format: ``lavote:4324``, ``ca-sos:2024-03-05``,
+   ``clarity:https://results.enr…``, ``ap:FILE``, ``cdf:FILE`` …;
 3. the file's name: an LA County feed folder (``election_data.json`` + ``releases/``) or
-   ``election_data.json``; ``detail.xml``/``detailxml.zip``; ``*.ets``; ``*.csv``;
+   ``election_data.json``; a folder of the Secretary of State's feeds; ``detail.xml``/``detailxml.zip``; ``*.ets``; ``*.csv``;
 4. the bytes (compressed payloads are looked into): ``000ET`` lines, ``<ElectionResult>``, a
    NIST CDF ``ElectionReport`` (XML namespace or JSON ``@type``), an AP payload (``races``,
-   ``electionDate``), an LA County feed payload, an OpenElections header.
+   ``electionDate``), an LA County feed payload, a state feed document or bundle, an
+   OpenElections header.
 
 Every adapter is a module with ``NAME``, ``sniff``, ``read_election``, ``read_release``,
 ``release_reader``, ``parse`` and ``feed_folder`` (:class:`racedesk.sources.base.Adapter`); an
@@ -27,8 +28,8 @@ from typing import cast
 
 from racedesk.errors import InputError
 from racedesk.model import Election, Rule
-from racedesk.sources import ap, clarity, ets, lavote, openelections, safety
-from racedesk.sources.base import Adapter, Parsed
+from racedesk.sources import ap, casos, clarity, ets, lavote, openelections, safety
+from racedesk.sources.base import Adapter, FolderRelease, Parsed
 
 #: Format names a user may give, with their aliases.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -38,6 +39,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "ap": ("ap-json", "ap-v2", "ap-v3"),
     "openelections": ("oe", "openelections-csv"),
     "ets": ("la-ets",),
+    "ca-sos": ("casos", "sos-ca"),
 }
 _ALIASES = {alias: name for name, aliases in FORMATS.items() for alias in (name, *aliases)}
 
@@ -51,6 +53,7 @@ def _module(name: str) -> Adapter:
         "ap": ap,
         "openelections": openelections,
         "ets": ets,
+        "ca-sos": cast(Adapter, casos),
     }
     return modules[name]
 
@@ -77,6 +80,8 @@ def _by_name(source: str) -> str | None:
     path = Path(source)
     if lavote.is_feed_folder(path):
         return "lavote"
+    if casos.is_feed_folder(path):
+        return "ca-sos"
     name = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].lower()
     if name == "election_data.json":
         return "lavote"
@@ -112,7 +117,7 @@ def _head(data: bytes, size: int = 65536) -> tuple[bytes, str]:
     return data[:size], ""
 
 
-_SNIFF_ORDER = ("ets", "clarity", "cdf", "ap", "lavote", "openelections")
+_SNIFF_ORDER = ("ets", "clarity", "cdf", "ap", "lavote", "ca-sos", "openelections")
 
 
 def adapter_for(source: str, data: bytes | None = None, fmt: str | None = None) -> Adapter:
@@ -151,14 +156,17 @@ def adapter_of(election: Election) -> Adapter:
 
 def read_folder(
     adapter: Adapter, folder: Path, rules: Mapping[str, Rule] | None = None
-) -> tuple[Election, list[tuple[Path, bytes]]]:
-    """The election of a feed folder in ``adapter``'s layout and the bytes of its release
-    files, in order."""
+) -> tuple[Election, list[FolderRelease]]:
+    """The election of a feed folder in ``adapter``'s layout and its releases' bytes, in order:
+    its release files', or, for a format whose archive is one folder per feed (the state's),
+    the releases the adapter makes of them."""
+    if adapter.NAME == casos.NAME:
+        return casos.folder_releases(folder, rules)
     files = adapter.feed_folder(folder)
     if files is None:
         raise InputError(f"a folder, not a {adapter.NAME} file", where=str(folder))
     election = adapter.read_election(safety.read_file(files.election), str(files.election), rules)
-    return election, [(p, safety.read_file(p)) for p in files.releases]
+    return election, [FolderRelease(str(p), safety.read_file(p), None) for p in files.releases]
 
 
 def read(
@@ -175,7 +183,7 @@ def read(
         adapter = adapter_for(source, None, fmt)
         election, files = read_folder(adapter, path, rules)
         read_one = adapter.release_reader(election)
-        releases = tuple(read_one(data, where=str(p)) for p, data in files)
+        releases = tuple(read_one(f.data, where=f.origin, received_at=f.received_at) for f in files)
         return Parsed(election=election, releases=releases)
     data = (reader or safety.read_file)(path)
     return adapter_for(source, data, fmt).parse(data, where=rest, rules=rules)
