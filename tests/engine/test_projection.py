@@ -184,3 +184,27 @@ def test_a_sliver_of_a_district_is_not_projected_once_its_draws_say_nothing(
     sums = [sum(c.share_mid for c in p.choices) for p in shown if p is not None]
     assert sums and all(0.85 <= s <= 1.15 for s in sums)
     assert shown[1] is not None and all(p is None for p in shown[-10:])
+
+
+def test_late_shares_stray_further_where_only_the_count_s_pace_says_what_is_left() -> None:
+    """The state's feed has no counters, registration or estimate: its votes left come from the
+    count's pace, and its late shares may stray ``pace_spread`` (2) times the calibrated spread
+    (its mid-canvass 90% intervals held 42% of the final shares on Mar 13, 2024 at 1×; over the
+    canvass, 80% at 1×, 92% at 2×). The 2020 primary scenario's first releases, before the
+    registrar's first estimate, are projected so too."""
+    from racedesk.sources.loader import load_canvasses as load
+
+    (primary, _) = load("scenario:la-da-2020")[:2]
+    wide = ModelParams()
+    narrow = msgspec.structs.replace(wide, pace_spread=1.0)
+    assert wide.pace_spread == 2.0
+
+    def first_width(params: ModelParams) -> float:
+        for snap in replay(primary.election, primary.releases, primary.reports, params):
+            state = snap.states[0]
+            if state.votes_left.source == "count pace" and snap.projections:
+                c = next(iter(snap.projections.values())).choices[0]
+                return c.share_high - c.share_low
+        raise AssertionError("no release projected on the count's pace")
+
+    assert first_width(wide) > first_width(narrow)

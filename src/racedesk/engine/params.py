@@ -74,6 +74,10 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
         0.821, 0.856, 0.880, 0.906, 0.935, 0.959, 0.978, 0.985, 0.997, 0.999, 0.999, 1.0,
         1.0, 1.0, 1.0, 1.0,
     )  # fmt: skip
+    # the late shares' spread where votes left come from the count's pace alone, as a multiple
+    # of the calibrated one: such a feed (the state's) is not among the canvasses the spread was
+    # calibrated on, and its late count shifts further (docs/hurdles.md)
+    pace_spread: float = 2.0
     # projection and calls (see engine/projection.py, engine/calls.py and docs/method.md)
     draws: int = 400
     level: float = 0.9

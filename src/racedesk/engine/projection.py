@@ -70,6 +70,10 @@ class Prepared:
     left_high: float
     fraction: float
     bucket: int
+    #: How much wider than calibrated the late shares may stray: 1, but
+    #: ``params.pace_spread`` where the votes left come only from the count's pace (a feed with
+    #: no counters, registration or estimate, whose late batches the calibration never saw).
+    widen: float = 1.0
 
     @property
     def counted(self) -> float:
@@ -156,6 +160,7 @@ def prepare(
         left_high=high,
         fraction=fraction,
         bucket=bucket,
+        widen=params.pace_spread if state.votes_left.source == "count pace" else 1.0,
     )
 
 
@@ -275,7 +280,7 @@ def simulate_group(
         np.array([p.left_low for p in items]),
         np.array([p.left_mid for p in items]),
         np.array([p.left_high for p in items]),
-        taus[np.array([p.bucket for p in items])],
+        taus[np.array([p.bucket for p in items])] * np.array([p.widen for p in items]),
         params.sampling_spread,
         u,
         eps,
