@@ -29,6 +29,7 @@ from racedesk.publish.documents import ElectionsDoc, LedgerEntry, ledger_view
 from racedesk.publish.library import STATUSES, Library, filter_contests
 from racedesk.publish.links import Links
 from racedesk.publish.numbers import chance, count, count_interval, pct, pct_interval
+from racedesk.publish.petitions import PetitionsDoc
 from racedesk.rules import rule_name
 
 #: The pages' CSS, scripts and vendored libraries.
@@ -66,9 +67,12 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
-def render_index(links: Links, doc: ElectionsDoc) -> str:
-    """The list of elections, from a ``racedesk.elections/1`` document."""
-    return ENV.get_template("index.html").render(links=links, doc=doc, events_url=None)
+def render_index(links: Links, doc: ElectionsDoc, petitions: PetitionsDoc | None = None) -> str:
+    """The list of elections, from a ``racedesk.elections/1`` document, and of recall petitions
+    (``racedesk.petitions/1``) when there are any."""
+    return ENV.get_template("index.html").render(
+        links=links, doc=doc, petitions=petitions, events_url=None
+    )
 
 
 def render_election(

@@ -11,7 +11,7 @@ from racedesk.publish.petitions import PetitionsDoc, PetitionStageRow, PetitionS
 from racedesk.publish.terminal import console
 
 
-def _figures(stage: PetitionStageRow) -> str:
+def stage_figures(stage: PetitionStageRow) -> str:
     """A stage's figures in words: "715,833 filed, 566,857 required"."""
     named = (
         (stage.raw, "filed"),
@@ -40,7 +40,7 @@ def print_petition_status(doc: PetitionStatusDoc) -> None:
     for name in ("#", "stage", "date", "figures", "the registrar's words"):
         stages.add_column(name)
     for s in doc.stages:
-        stages.add_row(str(s.sequence), s.stage, s.on or "undated", _figures(s), s.words)
+        stages.add_row(str(s.sequence), s.stage, s.on or "undated", stage_figures(s), s.words)
     out.print(stages)
     ledger = Table(title="ledger", title_justify="left")
     for name in ("event", "date", "verdict", "why"):
