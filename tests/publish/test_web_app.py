@@ -24,6 +24,8 @@ ROUTES = [
     ("get", "/api/elections/{election_id}/ledger", "read"),
     ("get", "/api/elections/{election_id}/releases", "read"),
     ("post", "/api/elections/{election_id}/releases", "write"),
+    ("get", "/api/petitions", "read"),
+    ("get", "/api/petitions/{petition_id}", "read"),
     ("get", "/api/elections/{election_id}/events", "push"),
     ("post", "/api/elections/{election_id}/outstanding", "write"),
     ("post", "/api/elections/{election_id}/calls/{event_id}/approve", "write"),
