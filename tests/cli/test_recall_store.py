@@ -121,3 +121,22 @@ def test_ingest_refuses_a_table_it_cannot_read(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no column" in result.output and "Traceback" not in result.output
+
+
+def test_the_ingest_docs_recalls_md_shows_is_what_it_prints(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    from racedesk.settings import REPO_ROOT
+
+    doc = (REPO_ROOT / "docs" / "recalls.md").read_text(encoding="utf-8")
+    command = "$ racedesk recall ingest ../shared/data/recalls/petitions.csv\n"
+    shown = doc[doc.index(command) + len(command) :].split("```")[0]
+    table = shared_data / "recalls" / "petitions.csv"
+    if not table.exists():
+        pytest.skip(f"no {table}")
+    result = runner.invoke(
+        app,
+        ["recall", "ingest", str(table), "--db", f"sqlite:///{tmp_path}/d.sqlite"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.output == shown
