@@ -140,3 +140,19 @@ def test_the_ingest_docs_recalls_md_shows_is_what_it_prints(
         env={"COLUMNS": "200"},
     )
     assert result.output == shown
+
+
+def test_a_reports_file_follows_a_full_count(tmp_path: Path) -> None:
+    from sources.test_petition_reports import GASCON_REPORTS
+
+    reports = tmp_path / "reports.csv"
+    reports.write_text(GASCON_REPORTS)
+    url = f"sqlite:///{tmp_path}/d.sqlite"
+    ingested = runner.invoke(app, ["recall", "ingest", str(reports), "--db", url])
+    assert ingested.exit_code == 0, ingested.output
+    result = runner.invoke(
+        app,
+        ["recall", "status", "gascon_2022", "--as-of", "2022-08-01", "--db", url],
+        env={"COLUMNS": "200"},
+    )
+    assert "Full count under way: the rest must be 83.4% valid; 72.6% so far." in result.output

@@ -141,3 +141,22 @@ def test_the_static_export_writes_the_petitions(desk: Desk, tmp_path: Path) -> N
     assert doc["verdict"] == "failed"
     assert len(json.loads((site / "api" / "petitions.json").read_text())["petitions"]) == 9
     assert result.pages == 3 + 9  # index, election, one contest; nine petitions
+
+
+def test_a_full_count_in_progress_says_what_the_rest_must_be(tmp_path: Path) -> None:
+    from sources.test_petition_reports import GASCON_REPORTS
+
+    desk = Desk(open_store(f"sqlite:///{tmp_path / 'desk.sqlite'}"))
+    ingest_petitions(desk.store, GASCON_REPORTS.encode(), origin="reports.csv")
+    client = TestClient(create_app(desk, token=None))
+    doc = client.get("/api/petitions/gascon_2022", params={"as_of": "2022-08-01"}).json()
+    assert doc["verdict"] == "full count needed"
+    assert doc["progress"]["sentence"] == "the rest must be 83.4% valid; 72.6% so far"
+    assert (doc["progress"]["checked"], doc["progress"]["valid"]) == (279_090, 202_619)
+    html = client.get("/petitions/gascon_2022", params={"as_of": "2022-08-01"}).text
+    assert (
+        "279,090 of 715,833 checked, 202,619 valid: the rest must be 83.4% valid; 72.6% so far."
+        in html
+    )
+    final = client.get("/api/petitions/gascon_2022").json()
+    assert [e["verdict"] for e in final["ledger"]] == ["filed", "full count needed", "failed"]

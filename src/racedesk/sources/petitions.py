@@ -23,6 +23,9 @@ published``) gives no figure. The stages of a row, in the law's order:
 
 A full count is dated as its outcome. A stage the row gives no date for has none. A petition
 is a ``local-recall`` unless its rule names an initiative or EC §9031 (a state recall's bands).
+
+A file whose header names a ``stage`` column is the other layout, one row per stage as the
+reports come (:mod:`racedesk.sources.petition_reports`): :func:`read_petitions` reads both.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from msgspec.structs import replace
 
 from racedesk.errors import InputError
 from racedesk.model.petition import Petition, PetitionStage, Verdict
+from racedesk.sources.petition_reports import is_reports_header, read_reports
 from racedesk.sources.safety import check_size, decode_text
 
 #: The columns a petitions table must have.
@@ -68,11 +72,13 @@ _ADDRESS_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})(?:/|$)")
 def read_petitions(
     data: bytes, where: str, *, content_hash: str = ""
 ) -> list[tuple[Petition, list[PetitionStage]]]:
-    """Every petition of a petitions table with its stages (see the module's docstring), each
+    """Every petition of a petitions table (or reports file) with its stages (see the module's docstring), each
     stage naming ``content_hash`` and its line. An empty table, a missing column, a row without
     an id or the same id twice is an :class:`InputError` naming the file and line."""
     text = decode_text(check_size(data, where), where, what="petitions table")
     reader = csv.DictReader(io.StringIO(text))
+    if is_reports_header(list(reader.fieldnames or ())):
+        return read_reports(text, where, content_hash=content_hash)
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
     if missing:
         raise InputError(
