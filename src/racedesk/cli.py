@@ -703,6 +703,37 @@ def recall_status(
         _print_petition(doc.sample)
 
 
+@recall_app.command("election")
+@_reported
+def recall_election(
+    petition: Annotated[str, typer.Argument(help="A stored petition that has qualified.")],
+    election_date: Annotated[
+        str, typer.Option("--date", help="The recall election's date (ISO, 2022-06-07).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The scenario file to write (JSON).")],
+    db: DbOption = None,
+) -> None:
+    """Write a qualified petition's recall election as a scenario file: one recall contest, yes
+    removes by more than half; add each count to its releases and `racedesk ingest` it."""
+    from racedesk.publish.petitions import petition_status_view
+    from racedesk.publish.recall_election import recall_scenario
+    from racedesk.store import open_store
+
+    day = _parse_day(election_date)
+    assert day is not None
+    store = open_store(db)
+    try:
+        doc = recall_scenario(petition_status_view(store, petition), day)
+    finally:
+        store.close()
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    election = doc["elections"][0]
+    terminal.console().print(
+        f"wrote {out}: {election['id']}, {election['contests'][0]['title']} on {day}; add the "
+        "registrar's counts to its releases, then racedesk ingest it"
+    )
+
+
 # ---- ranked choice ----------------------------------------------------------------------------
 
 rcv_app = typer.Typer(
