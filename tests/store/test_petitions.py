@@ -14,7 +14,7 @@ import msgspec
 import pytest
 
 from racedesk.desk.petitions import PETITIONS_SOURCE, ingest_petitions
-from racedesk.errors import InputError, SequenceConflict
+from racedesk.errors import InputError, SequenceConflict, StoreError
 from racedesk.model.petition import Petition
 from racedesk.store.sql import SqlStore
 
@@ -127,6 +127,15 @@ def test_a_sequence_taken_by_another_writer_is_a_conflict(store: SqlStore, table
     assert store.petition_stages("bonin_2021") == stored
 
 
+def test_a_stage_whose_bytes_are_not_kept_is_refused(store: SqlStore, table: bytes) -> None:
+    ingest_petitions(store, table, origin="petitions.csv", only=["bonin_2021"])
+    stored = store.petition_stages("bonin_2021")
+    stranger = msgspec.structs.replace(stored[-1], sequence=len(stored), content_hash="0" * 64)
+    with pytest.raises(StoreError, match="no raw payload 0000"):
+        store.commit_petition("bonin_2021", [stranger], [])
+    assert store.petition_stages("bonin_2021") == stored
+
+
 def test_a_table_that_cannot_be_read_is_quarantined(store: SqlStore) -> None:
     with pytest.raises(InputError, match="no column"):
         ingest_petitions(store, b"petition,office\nx,y\n", origin="bad.csv")
@@ -141,3 +150,33 @@ def test_an_unknown_petition_named_stores_nothing_of_the_table(
         ingest_petitions(store, table, origin="petitions.csv", only=["nobody"])
     assert "gascon_2022" in (refused.value.hint or "")
     assert store.petitions() == []
+
+
+class _RacedStore:
+    """The real store, with another writer storing the same table just before the first commit
+    of a petition's stages."""
+
+    def __init__(self, store: SqlStore, table: bytes) -> None:
+        self._store = store
+        self._table = table
+        self.raced = False
+
+    def commit_petition(self, petition_id: str, stages: list, events: list) -> None:
+        if not self.raced:
+            self.raced = True
+            ingest_petitions(self._store, self._table, origin="other.csv", only=[petition_id])
+        self._store.commit_petition(petition_id, stages, events)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+def test_a_writer_that_lost_the_race_reads_again_and_adds_nothing_twice(
+    store: SqlStore, table: bytes
+) -> None:
+    raced = _RacedStore(store, table)
+    done = ingest_petitions(raced, table, origin="petitions.csv", only=["gascon_2022"])  # type: ignore[arg-type]
+    assert raced.raced
+    assert (done[0].new_stages, done[0].new_events) == (0, ())
+    assert [s.sequence for s in store.petition_stages("gascon_2022")] == [0, 1, 2, 3]
+    assert [e.event_id for e in store.petition_ledger("gascon_2022")] == [1, 2, 3]

@@ -114,17 +114,26 @@ class PetitionQueries:
         stored = now_us()
         stage_rows = [_stage_row(s, stored) for s in stages]
         event_rows = [_event_row(e, stored) for e in events]
+        hashes = {row["content_hash"] for row in stage_rows}
         try:
             with self._db.write() as conn:
+                r = t.raw_payloads
+                kept = conn.execute(select(r.c.content_hash).where(r.c.content_hash.in_(hashes)))
+                missing = hashes - set(kept.scalars().all())
+                if missing:
+                    raise StoreError(
+                        f"petition {petition_id}: no raw payload {', '.join(sorted(missing))} "
+                        "is kept; keep the bytes a stage was read from first (put_raw)",
+                        where=self.url,
+                    )
                 if stage_rows:
                     conn.execute(t.petition_stages.insert(), stage_rows)
                 if event_rows:
                     conn.execute(t.petition_events.insert(), event_rows)
         except IntegrityError as exc:
             raise SequenceConflict(
-                f"petition {petition_id}: a stage or event was stored by another writer "
-                f"first, or names bytes the store does not keep ({type(exc.orig).__name__}); "
-                "read the petition again and retry"
+                f"petition {petition_id}: a stage or event was stored by another writer first "
+                f"({type(exc.orig).__name__}); read the petition again and retry"
             ) from None
 
     def petition_stages(self, petition_id: str, as_of: date | None = None) -> list[PetitionStage]:
