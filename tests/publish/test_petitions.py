@@ -160,3 +160,35 @@ def test_a_full_count_in_progress_says_what_the_rest_must_be(tmp_path: Path) -> 
     )
     final = client.get("/api/petitions/gascon_2022").json()
     assert [e["verdict"] for e in final["ledger"]] == ["filed", "full count needed", "failed"]
+
+
+def test_a_petitions_file_posted_with_the_token_is_kept(shared_data: Path, tmp_path: Path) -> None:
+    from sources.test_petition_reports import GASCON_REPORTS
+
+    from .conftest import TOKEN
+
+    desk = Desk(open_store(f"sqlite:///{tmp_path / 'desk.sqlite'}"))
+    client = TestClient(create_app(desk, token=TOKEN))
+    token = {"Authorization": f"Bearer {TOKEN}"}
+    body = GASCON_REPORTS.encode()
+    assert client.post("/api/petitions", content=body).status_code == 401
+    posted = client.post("/api/petitions", content=body, headers=token, params={"origin": "r.csv"})
+    assert posted.status_code == 201
+    doc = posted.json()
+    assert doc["schema"] == "racedesk.petition-ingest/1"
+    [one] = doc["petitions"]
+    assert (one["id"], one["new_stages"]) == ("gascon_2022", 4)
+    assert [(e["verdict"], e["on"]) for e in one["new_events"]] == [
+        ("filed", "2022-07-06"),
+        ("full count needed", "2022-07-15"),
+        ("failed", "2022-08-15"),
+    ]
+    again = client.post("/api/petitions", content=body, headers=token).json()
+    assert again["petitions"][0]["new_stages"] == 0
+    assert client.get("/api/petitions/gascon_2022").json()["verdict"] == "failed"
+    refused = client.post("/api/petitions", content=b"petition,office\nx,y\n", headers=token)
+    assert refused.status_code == 422
+    assert "no column" in refused.json()["error"]["problem"]
+    assert [q.origin for q in desk.store.quarantined()] == ["POST /api/petitions"]
+    read_only = TestClient(create_app(desk, token=None))
+    assert read_only.post("/api/petitions", content=body).status_code == 403

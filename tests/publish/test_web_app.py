@@ -25,6 +25,7 @@ ROUTES = [
     ("get", "/api/elections/{election_id}/releases", "read"),
     ("post", "/api/elections/{election_id}/releases", "write"),
     ("get", "/api/petitions", "read"),
+    ("post", "/api/petitions", "write"),
     ("get", "/api/petitions/{petition_id}", "read"),
     ("get", "/api/elections/{election_id}/events", "push"),
     ("post", "/api/elections/{election_id}/outstanding", "write"),

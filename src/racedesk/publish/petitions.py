@@ -9,10 +9,12 @@ Read from the store (:mod:`racedesk.store.petitions`), recomputed by the pure en
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import msgspec
 
+from racedesk.desk.petitions import PetitionIngest
 from racedesk.engine.petition import PetitionReading, read_petition
 from racedesk.errors import NotFound, StoreError
 from racedesk.model.petition import Petition, PetitionEvent, PetitionStage
@@ -293,3 +295,33 @@ def petitions_view(store: Store, as_of: date | None = None) -> PetitionsDoc:
             )
         )
     return PetitionsDoc(as_of=_day(as_of), petitions=listed)
+
+
+class PetitionIngested(msgspec.Struct, frozen=True, kw_only=True):
+    """What one petition's ingest stored."""
+
+    id: str
+    new_stages: int
+    new_events: list[PetitionEventRow]
+
+
+class PetitionIngestDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """``racedesk.petition-ingest/1``: what a petitions table or reports file brought, petition
+    by petition (nothing new when it was ingested before)."""
+
+    schema: str = _schema("petition-ingest")
+    petitions: list[PetitionIngested]
+
+
+def petition_ingest_view(done: Sequence[PetitionIngest]) -> PetitionIngestDoc:
+    """The document of :func:`racedesk.desk.petitions.ingest_petitions`' answer."""
+    return PetitionIngestDoc(
+        petitions=[
+            PetitionIngested(
+                id=one.petition_id,
+                new_stages=one.new_stages,
+                new_events=[_event_row(e) for e in one.new_events],
+            )
+            for one in done
+        ]
+    )

@@ -61,8 +61,8 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # In this order, the OpenAPI document lists reads, then push, then writes.
     for router in (
-        api_read.router, api_petitions.router, push.router, api_write.router, api_read.pages,
-        api_petitions.pages,
+        api_read.router, api_petitions.router, push.router, api_write.router,
+        api_petitions.writes, api_read.pages, api_petitions.pages,
     ):  # fmt: skip
         app.include_router(router)
     return app
