@@ -96,3 +96,30 @@ def test_a_petition_that_has_not_qualified_has_no_recall_election(db: str, tmp_p
     assert result.exit_code == 2
     assert "petition gascon_2022 has not qualified (its verdict is failed)" in result.output
     assert not out.exists()
+
+
+def test_the_petition_links_to_its_recall_election_once_the_desk_holds_it(
+    db: str, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from racedesk.desk import open_desk
+    from racedesk.publish.web.app import create_app
+
+    out = tmp_path / "recall.json"
+    args = ["recall", "election", "boudin_2021_second", "--date", "2022-06-07"]
+    assert runner.invoke(app, [*args, "--out", str(out), "--db", db]).exit_code == 0
+    desk = open_desk(db)
+    client = TestClient(create_app(desk, token=None))
+    assert client.get("/api/petitions/boudin_2021_second").json()["recall_election"] is None
+    ingested = runner.invoke(app, ["ingest", str(_with_count(out, 60_000, 40_000)), "--db", db])
+    assert ingested.exit_code == 0, ingested.output
+    doc = client.get("/api/petitions/boudin_2021_second").json()
+    assert doc["recall_election"] == {
+        "id": "scenario:recall-boudin_2021_second",
+        "title": "Recall of the District Attorney, San Francisco",
+        "date": "2022-06-07",
+    }
+    page = client.get("/petitions/boudin_2021_second").text
+    assert '<a href="/elections/scenario:recall-boudin_2021_second">' in page
+    assert client.get("/api/petitions/gascon_2022").json()["recall_election"] is None

@@ -20,6 +20,7 @@ from racedesk.errors import NotFound, StoreError
 from racedesk.model.petition import Petition, PetitionEvent, PetitionStage
 from racedesk.publish import words
 from racedesk.publish.documents import SCHEMA_VERSION, PetitionDoc, petition_view
+from racedesk.publish.links import slug
 from racedesk.rules import petition as law
 from racedesk.store.base import Store
 
@@ -110,6 +111,14 @@ class FullCountRow(msgspec.Struct, frozen=True, kw_only=True):
     sentence: str
 
 
+class RecallElectionRow(msgspec.Struct, frozen=True, kw_only=True):
+    """The recall election the desk holds for a qualified petition."""
+
+    id: str
+    title: str
+    date: str
+
+
 class PetitionStatusDoc(msgspec.Struct, frozen=True, kw_only=True):
     """``racedesk.petition-status/1``: one petition as of a date (null: all that is known)."""
 
@@ -126,6 +135,7 @@ class PetitionStatusDoc(msgspec.Struct, frozen=True, kw_only=True):
     full_count: FullCountRow | None
     stages: list[PetitionStageRow]
     ledger: list[PetitionEventRow]
+    recall_election: RecallElectionRow | None = None
 
 
 class PetitionListing(msgspec.Struct, frozen=True, kw_only=True):
@@ -247,6 +257,21 @@ def _full_count(reading: PetitionReading) -> FullCountRow | None:
     )
 
 
+def recall_election_id(petition_id: str) -> str:
+    """The id of a petition's recall election on the desk (``racedesk recall election``):
+    ``scenario:recall-gascon_2022``."""
+    return f"scenario:recall-{slug(petition_id)}"
+
+
+def _recall_election(store: Store, petition_id: str) -> RecallElectionRow | None:
+    """The petition's recall election, when the desk holds it."""
+    try:
+        election = store.election(recall_election_id(petition_id))
+    except StoreError:
+        return None
+    return RecallElectionRow(id=election.id, title=election.title, date=election.date.isoformat())
+
+
 def _known(store: Store, petition_id: str) -> Petition:
     try:
         return store.petition(petition_id)
@@ -275,6 +300,9 @@ def petition_status_view(
         full_count=_full_count(reading),
         stages=[_stage_row(s) for s in stages],
         ledger=[_event_row(e) for e in store.petition_ledger(petition_id, as_of)],
+        recall_election=_recall_election(store, petition_id)
+        if reading.verdict == "qualified"
+        else None,
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from racedesk.errors import InputError
 from racedesk.publish.links import slug
-from racedesk.publish.petitions import PetitionStatusDoc
+from racedesk.publish.petitions import PetitionStatusDoc, recall_election_id
 from racedesk.sources.scenario import FORMAT
 
 #: The recall question's choices, in ballot order (yes is the removal).
@@ -44,7 +44,7 @@ def recall_scenario(doc: PetitionStatusDoc, election_date: date) -> dict[str, An
         "sources": {"petition": source},
         "elections": [
             {
-                "id": f"scenario:recall-{slug(about.id)}",
+                "id": recall_election_id(about.id),
                 "title": f"Recall of the {about.office}, {about.jurisdiction}",
                 "date": election_date.isoformat(),
                 "kind": "special",
