@@ -638,7 +638,11 @@ def _parse_day(text: str | None) -> date | None:
 @_reported
 def recall_ingest(
     table: Annotated[
-        Path, typer.Argument(help="A petitions table (the layout of recalls/petitions.csv).")
+        Path,
+        typer.Argument(
+            help="A petitions table (the layout of recalls/petitions.csv) or a reports file "
+            "(one row per stage, docs/recalls.md)."
+        ),
     ],
     petition: Annotated[
         list[str] | None,
@@ -646,8 +650,8 @@ def recall_ingest(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Keep a petitions table and store each petition's new stages (filed, sample, full count,
-    outcome) and the verdict events they bring, append-only."""
+    """Keep a petitions table or reports file and store each petition's new stages (filed,
+    sample, count progress, full count, outcome) and the verdict events they bring, append-only."""
     from racedesk.desk.petitions import ingest_petitions
     from racedesk.sources.safety import read_file
     from racedesk.store import open_store
@@ -660,9 +664,8 @@ def recall_ingest(
     out = terminal.console()
     for one in done:
         events = "; ".join(f"{e.on or 'undated'}: {e.verdict}" for e in one.new_events)
-        out.print(
-            f"{one.petition_id}: {one.new_stages} new stages" + (f", {events}" if events else "")
-        )
+        stages = f"{one.new_stages} new stage{'' if one.new_stages == 1 else 's'}"
+        out.print(f"{one.petition_id}: {stages}" + (f", {events}" if events else ""))
 
 
 @recall_app.command("status")
