@@ -85,6 +85,8 @@ def test_a_figure_is_the_number_a_cell_starts_with() -> None:
     )
     assert figure(">70000 per member") == (None, ">70000 per member")
     assert figure("0.05") == (None, "0.05")
+    assert figure("5% (ROV)") == (None, "5% (ROV)")
+    assert figure("5 % per petition") == (None, "5 % per petition")
     assert figure("not published") == (None, "not published")
     assert figure("") == (None, "")
 

@@ -9,7 +9,7 @@ Columns read (others are ignored): ``petition`` (the id), ``jurisdiction``, ``of
 The table was compiled from the press, so its cells mix figures and words. A figure is the
 whole number a cell starts with (``39188 (proponents)`` is 39,188, and the words after it are kept
 as a note); a cell that starts with anything else (``~10300``, ``>70000 per member``, ``not
-published``) gives no figure. The stages of a row, in the law's order:
+published``) or with a share (``5% (ROV)``, ``0.05``) gives no figure. The stages of a row, in the law's order:
 
 - ``filed`` when ``filed_or_deadline`` says "filed", dated by its date;
 - ``sample`` when the sample's size and valid signatures are figures or ``sample_outcome``
@@ -63,7 +63,7 @@ COLUMNS = (
     "source_urls",
 )
 
-_FIGURE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?!\.\d)\b\s*(.*)$", re.S)
+_FIGURE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?!\.\d|\s*%)\b\s*(.*)$", re.S)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _OUTCOME_DATE = re.compile(r"\b(?:certified|announced|after)\s+(\d{4}-\d{2}-\d{2})")
 _ADDRESS_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})(?:/|$)")
