@@ -116,3 +116,33 @@ def test_the_gascon_2022_petition_page(
     shot = ARTIFACTS / "petition-gascon_2022.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+
+
+def test_the_petition_pages_on_a_phone(
+    browser: Any, live_server: Callable[[FastAPI], LiveServer], petitions_desk: Desk
+) -> None:
+    server = live_server(create_app(petitions_desk, token=None))
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        for path in (
+            "/",
+            "/petitions/gascon_2022",
+            "/petitions/gascon_2022?as_of=2022-07-20",
+            "/petitions/boudin_2021_second",
+            "/petitions/price_2024",
+        ):
+            page.goto(f"{server.url}{path}")
+            page.wait_for_timeout(100)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+        page.goto(f"{server.url}/petitions/gascon_2022?as_of=2022-07-20")
+        assert page.locator("#projected-valid").is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "petition-gascon_2022-phone.png"), full_page=True)
+    finally:
+        context.close()
