@@ -180,3 +180,24 @@ def test_a_writer_that_lost_the_race_reads_again_and_adds_nothing_twice(
     assert (done[0].new_stages, done[0].new_events) == (0, ())
     assert [s.sequence for s in store.petition_stages("gascon_2022")] == [0, 1, 2, 3]
     assert [e.event_id for e in store.petition_ledger("gascon_2022")] == [1, 2, 3]
+
+
+def test_a_stage_the_law_cannot_read_stores_nothing_of_the_file(store: SqlStore) -> None:
+    reports = (
+        "petition,stage,date,raw,required,sample,valid\n"
+        "good,filed,2022-07-06,1000,500,,\n"
+        "bad,filed,2022-07-06,1000,500,,\n"
+        "bad,sample,2022-07-14,,,2000,100\n"
+    )
+    with pytest.raises(InputError, match=r"larger than the raw count") as refused:
+        ingest_petitions(store, reports.encode(), origin="reports.csv")
+    assert refused.value.where == "reports.csv, line 4"
+    assert store.petitions() == []
+    assert [q.origin for q in store.quarantined()] == ["reports.csv"]
+    # a later file whose sample cannot follow the stored filing is refused the same way
+    ingest_petitions(store, reports.encode()[: reports.index("bad,sample")], origin="filed.csv")
+    later = "petition,stage,date,sample,valid\nbad,sample,2022-07-14,2000,100\n"
+    with pytest.raises(InputError, match=r"larger than the raw count") as again:
+        ingest_petitions(store, later.encode(), origin="later.csv")
+    assert again.value.where == "later.csv, line 2"
+    assert [s.stage for s in store.petition_stages("bad")] == ["filed"]

@@ -50,9 +50,10 @@ def ingest_petitions(
     received_at: datetime | None = None,
 ) -> list[PetitionIngest]:
     """Keep a petitions table's bytes and store its petitions (those named in ``only``, or
-    all), each with its new stages and verdict events. A table that cannot be read raises
-    :class:`InputError` after its bytes are quarantined; a name in ``only`` that the table does
-    not hold is an :class:`InputError` and nothing of the table but its bytes is stored."""
+    all), each with its new stages and verdict events. A table that cannot be read, a stage the
+    law cannot read with those before it, or a name in ``only`` that the table does not hold
+    raises :class:`InputError` after the bytes are quarantined: nothing else of them is
+    stored."""
     raw = RawPayload.of(
         data,
         source=PETITIONS_SOURCE,
@@ -62,22 +63,56 @@ def ingest_petitions(
     store.put_raw(raw)
     try:
         read = read_petitions(data, origin or "petitions table", content_hash=raw.content_hash)
+        chosen = _chosen(read, only, origin or "petitions table")
+        for petition, stages in chosen:
+            _fresh(store, petition, stages)  # the stages hold together with those stored
     except InputError as exc:
         store.quarantine(raw, exc.message)
         raise
+    return [_ingest_one(store, petition, stages) for petition, stages in chosen]
+
+
+def _chosen(
+    read: list[tuple[Petition, list[PetitionStage]]], only: Sequence[str], where: str
+) -> list[tuple[Petition, list[PetitionStage]]]:
+    """The petitions named in ``only`` (all when empty); a name the file does not hold is an
+    :class:`InputError`."""
     known = {petition.id for petition, _ in read}
     unknown = [name for name in only if name not in known]
     if unknown:
         raise InputError(
             f"the table holds no petition {', '.join(map(repr, unknown))}",
-            where=origin or "petitions table",
+            where=where,
             hint=f"it holds {', '.join(sorted(known))}",
         )
-    return [
-        _ingest_one(store, petition, stages)
-        for petition, stages in read
-        if not only or petition.id in only
-    ]
+    return [(p, stages) for p, stages in read if not only or p.id in only]
+
+
+def _fresh(
+    store: Store, petition: Petition, stages: Sequence[PetitionStage]
+) -> tuple[list[PetitionStage], list[PetitionEvent]]:
+    """The stages not stored yet, numbered after those stored, and the events they bring. A
+    stage the law cannot read with those before it (a sample larger than the raw count) is an
+    :class:`InputError` naming its file and line."""
+    stored = store.petition_stages(petition.id)
+    digests = store.petition_digests(petition.id)
+    fresh = [s for s in stages if stage_digest(s) not in digests]
+    numbered = [msgspec.structs.replace(s, sequence=len(stored) + i) for i, s in enumerate(fresh)]
+    every = [*stored, *numbered]
+    try:
+        events = petition_events(petition, every)
+    except InputError as exc:
+        bad = next(s for i, s in enumerate(every) if _fails(petition, every[: i + 1]))
+        raise InputError(exc.problem, where=bad.where or exc.where, hint=exc.hint) from None
+    return numbered, events[len(store.petition_ledger(petition.id)) :]
+
+
+def _fails(petition: Petition, stages: Sequence[PetitionStage]) -> bool:
+    try:
+        petition_events(petition, stages)
+    except InputError:
+        return True
+    return False
 
 
 def _ingest_one(
@@ -85,14 +120,7 @@ def _ingest_one(
 ) -> PetitionIngest:
     store.put_petition(petition)
     for attempt in range(_ATTEMPTS):
-        stored = store.petition_stages(petition.id)
-        digests = store.petition_digests(petition.id)
-        fresh = [s for s in stages if stage_digest(s) not in digests]
-        numbered = [
-            msgspec.structs.replace(s, sequence=len(stored) + i) for i, s in enumerate(fresh)
-        ]
-        ledger = store.petition_ledger(petition.id)
-        events = petition_events(petition, [*stored, *numbered])[len(ledger) :]
+        numbered, events = _fresh(store, petition, stages)
         try:
             store.commit_petition(petition.id, numbered, events)
         except SequenceConflict:
