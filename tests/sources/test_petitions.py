@@ -162,5 +162,9 @@ def test_tables_that_cannot_be_read_say_where_and_what() -> None:
     with pytest.raises(InputError, match="appears twice") as twice:
         read_petitions(_table(row, row), "mine.csv")
     assert twice.value.where == "mine.csv, line 3"
+    with pytest.raises(InputError, match="no column"):
+        read_petitions(b"\r0", "mine.csv")  # a lone carriage return is a line's end
+    with pytest.raises(InputError, match="not a CSV table: field larger than field limit"):
+        read_petitions(("petition," + "x" * 200_000 + "\n").encode(), "mine.csv")
     with pytest.raises(InputError, match="UTF-16"):
         read_petitions(_table(row).decode().encode("utf-16"), "mine.csv")

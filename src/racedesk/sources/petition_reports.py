@@ -54,7 +54,7 @@ def read_reports(
 ) -> list[tuple[Petition, list[PetitionStage]]]:
     """Every petition of a reports file with its stages, in the file's order (see the module's
     docstring); an :class:`InputError` names the line and column of what cannot be read."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or ())
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:

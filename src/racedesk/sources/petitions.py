@@ -76,7 +76,14 @@ def read_petitions(
     stage naming ``content_hash`` and its line. An empty table, a missing column, a row without
     an id or the same id twice is an :class:`InputError` naming the file and line."""
     text = decode_text(check_size(data, where), where, what="petitions table")
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read(text, where, content_hash)
+    except csv.Error as exc:
+        raise InputError(f"not a CSV table: {exc}", where=where) from None
+
+
+def _read(text: str, where: str, content_hash: str) -> list[tuple[Petition, list[PetitionStage]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     if is_reports_header(list(reader.fieldnames or ())):
         return read_reports(text, where, content_hash=content_hash)
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
