@@ -12,7 +12,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
@@ -748,6 +748,121 @@ def _print_petition(doc: documents.PetitionDoc) -> None:
                 s.outcome,
             )
         out.print(scenarios)
+
+
+def _parse_day(text: str | None) -> date | None:
+    """A date (ISO, ``2022-07-20``); a time's date when given one."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        raise typer.BadParameter(
+            f"cannot read the date {text!r}: use ISO 8601, e.g. 2022-07-20"
+        ) from None
+
+
+@recall_app.command("ingest")
+@_reported
+def recall_ingest(
+    table: Annotated[
+        Path,
+        typer.Argument(
+            help="A petitions table (the layout of recalls/petitions.csv) or a reports file "
+            "(one row per stage, docs/recalls.md)."
+        ),
+    ],
+    petition: Annotated[
+        list[str] | None,
+        typer.Option("--petition", help="Only this petition (repeat for more; default: all)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Keep a petitions table or reports file and store each petition's new stages (filed,
+    sample, count progress, full count, outcome) and the verdict events they bring, append-only."""
+    from racedesk.desk.petitions import ingest_petitions
+    from racedesk.sources.safety import read_file
+    from racedesk.store import open_store
+
+    store = open_store(db)
+    try:
+        done = ingest_petitions(store, read_file(table), origin=str(table), only=petition or ())
+    finally:
+        store.close()
+    out = terminal.console()
+    for one in done:
+        events = "; ".join(f"{e.on or 'undated'}: {e.verdict}" for e in one.new_events)
+        stages = f"{one.new_stages} new stage{'' if one.new_stages == 1 else 's'}"
+        out.print(f"{one.petition_id}: {stages}" + (f", {events}" if events else ""))
+
+
+@recall_app.command("status")
+@_reported
+def recall_status(
+    petition: Annotated[
+        str | None, typer.Argument(help="A petition id (default: every petition).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="What was known on this date (ISO, 2022-07-20).")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """A stored petition's verdict, stages, sample arithmetic and ledger as of a date (or every
+    petition's verdict)."""
+    from racedesk.publish import petition_tables, petitions
+    from racedesk.store import open_store
+
+    day = _parse_day(as_of)
+    store = open_store(db)
+    try:
+        if petition is None:
+            listing = petitions.petitions_view(store, day)
+            if as_json:
+                _print_json(listing)
+            else:
+                petition_tables.print_petitions(listing)
+            return
+        doc = petitions.petition_status_view(store, petition, day)
+    finally:
+        store.close()
+    if as_json:
+        _print_json(doc)
+        return
+    petition_tables.print_petition_status(doc)
+    if doc.sample is not None:
+        _print_petition(doc.sample)
+
+
+@recall_app.command("election")
+@_reported
+def recall_election(
+    petition: Annotated[str, typer.Argument(help="A stored petition that has qualified.")],
+    election_date: Annotated[
+        str, typer.Option("--date", help="The recall election's date (ISO, 2022-06-07).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The scenario file to write (JSON).")],
+    db: DbOption = None,
+) -> None:
+    """Write a qualified petition's recall election as a scenario file: one recall contest, yes
+    removes by more than half; add each count to its releases and `racedesk ingest` it."""
+    from racedesk.publish.petitions import petition_status_view
+    from racedesk.publish.recall_election import recall_scenario
+    from racedesk.store import open_store
+
+    day = _parse_day(election_date)
+    assert day is not None
+    store = open_store(db)
+    try:
+        doc = recall_scenario(petition_status_view(store, petition), day)
+    finally:
+        store.close()
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    election = doc["elections"][0]
+    terminal.console().print(
+        f"wrote {out}: {election['id']}, {election['contests'][0]['title']} on {day}; add the "
+        "registrar's counts to its releases, then racedesk ingest it"
+    )
 
 
 # ---- ranked choice ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import time
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 import msgspec
@@ -23,6 +23,12 @@ from racedesk.errors import NotFound, StoreError
 from racedesk.model import Contest, Election
 from racedesk.model.answers import CallEvent, CallStatus, ContestState, Snapshot
 from racedesk.publish import documents, search
+from racedesk.publish.petitions import (
+    PetitionsDoc,
+    PetitionStatusDoc,
+    petition_status_view,
+    petitions_view,
+)
 from racedesk.store.base import StoredRelease
 
 if TYPE_CHECKING:
@@ -98,6 +104,15 @@ class Library:
         self._docs = _Lru(max_docs)
         # by (election, contest): the state after release i at index i (immutable once known)
         self._histories: dict[tuple[str, str], list[ContestState | None]] = {}
+
+    # petitions (read from the store each time: a few small rows) ----------------------------
+    def petitions_doc(self, as_of: date | None = None) -> PetitionsDoc:
+        """Every petition's verdict as of a date (``racedesk.petitions/1``)."""
+        return petitions_view(self.desk.store, as_of)
+
+    def petition_doc(self, petition_id: str, as_of: date | None = None) -> PetitionStatusDoc:
+        """One petition as of a date (``racedesk.petition-status/1``); :class:`NotFound`."""
+        return petition_status_view(self.desk.store, petition_id, as_of)
 
     # elections and releases ---------------------------------------------------------------
     def election(self, election_id: str) -> Election:

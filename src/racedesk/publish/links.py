@@ -10,6 +10,7 @@ made into file names (:func:`slug`)::
     elections/<slug>/index.html                 one election's contests
     elections/<slug>/contests/<id>.html         one contest
     api/elections.json, api/elections/<slug>.json, api/elections/<slug>/…   documents
+    petitions/<slug>.html, api/petitions.json, api/petitions/<slug>.json    recall petitions
     static/…                                    CSS, scripts, vendored libraries
 """
 
@@ -62,6 +63,12 @@ class Links:
             return url
         return f"{url}?release={release}" if self.root is None else f"{url}#release-{release}"
 
+    def petition(self, petition_id: str, as_of: str | None = None) -> str:
+        """A petition's page (``/petitions/<id>``, ``petitions/<slug>.html`` in an export);
+        the live app's as of a date."""
+        url = self._path("petitions", petition_id, file=".html")
+        return f"{url}?as_of={as_of}" if as_of and self.root is None else url
+
     # documents ---------------------------------------------------------------------------------
     def api_elections(self) -> str:
         return self._path("api", "elections", file=".json")
@@ -81,6 +88,12 @@ class Links:
 
     def api_releases(self, election_id: str) -> str:
         return self._path("api", "elections", election_id, "releases", file=".json")
+
+    def api_petitions(self) -> str:
+        return self._path("api", "petitions", file=".json")
+
+    def api_petition(self, petition_id: str) -> str:
+        return self._path("api", "petitions", petition_id, file=".json")
 
     def events(self, election_id: str) -> str | None:
         """The election's server-sent events; a static export has none."""

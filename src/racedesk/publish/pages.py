@@ -38,6 +38,7 @@ from racedesk.publish.numbers import (
     pct_interval,
 )
 from racedesk.publish.overview import key_contests, layout
+from racedesk.publish.petitions import PetitionsDoc
 from racedesk.publish.search import fold
 from racedesk.rules import rule_name
 
@@ -79,9 +80,12 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
-def render_index(links: Links, doc: ElectionsDoc) -> str:
-    """The list of elections, from a ``racedesk.elections/1`` document."""
-    return ENV.get_template("index.html").render(links=links, doc=doc, events_url=None)
+def render_index(links: Links, doc: ElectionsDoc, petitions: PetitionsDoc | None = None) -> str:
+    """The list of elections, from a ``racedesk.elections/1`` document, and of recall petitions
+    (``racedesk.petitions/1``) when there are any."""
+    return ENV.get_template("index.html").render(
+        links=links, doc=doc, petitions=petitions, events_url=None
+    )
 
 
 def render_election(

@@ -16,6 +16,7 @@ from racedesk.publish import documents
 from racedesk.publish.library import Library
 from racedesk.publish.links import Links, slug
 from racedesk.publish.pages import STATIC_DIR, render_contest, render_election, render_index
+from racedesk.publish.petition_pages import render_petition
 
 if TYPE_CHECKING:
     from racedesk.desk import Desk
@@ -55,7 +56,8 @@ def export_site(
     same pages the live app serves (see :mod:`racedesk.publish.links` for the layout), as of the latest
     release (or the last release at or before ``as_of``). The pages open from ``file://``: they
     load nothing but their own folder's files, and each contest page carries every release's
-    part for its time slider."""
+    part for its time slider. The desk's recall petitions are written beside them (their pages
+    and documents, as known now), linked from the index."""
     out = Path(out_dir)
     lib = library or Library(desk)
     election = lib.election(election_id)
@@ -66,7 +68,10 @@ def export_site(
     shutil.copytree(STATIC_DIR, out / "static", dirs_exist_ok=True)
     name = slug(election_id)
 
-    index = render_index(Links.static_site(0), _elections_doc_for(lib, election_id, sequence))
+    petitions = lib.petitions_doc()
+    index = render_index(
+        Links.static_site(0), _elections_doc_for(lib, election_id, sequence), petitions
+    )
     written += _write(out / "index.html", index)
     pages += 1
     written += _write(
@@ -96,6 +101,13 @@ def export_site(
         if sequence is not None:
             docs.append((api / name / "contests" / f"{cid}.json", lib.contest_doc(election_id, contest.id, sequence)))  # fmt: skip
         docs.append((api / name / "contests" / cid / "history.json", lib.history_doc(election_id, contest.id, sequence)))  # fmt: skip
+    docs.append((out / "api" / "petitions.json", petitions))
+    for item in petitions.petitions:
+        petition = lib.petition_doc(item.petition.id)
+        page = out / "petitions" / f"{slug(item.petition.id)}.html"
+        written += _write(page, render_petition(Links.static_site(1), petition))
+        pages += 1
+        docs.append((out / "api" / "petitions" / f"{slug(item.petition.id)}.json", petition))
     for path, doc in docs:
         written += _write(path, _json(doc))
         documents += 1

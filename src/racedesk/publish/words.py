@@ -12,6 +12,7 @@ otherwise. Shares are shown as percentages here only, for people; the engine kee
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 import msgspec
 
@@ -309,3 +310,35 @@ __all__ = [
     "short_name",
     "with_sentences",
 ]
+
+
+# ---- recall petitions (docs/recalls.md) -------------------------------------------------------
+
+#: A petition's verdict as the first words of its sentence.
+_VERDICT_WORDS = {
+    "filed": "Filed, not yet verified",
+    "full count needed": "Every signature must be checked",
+    "projected to qualify": "Projected to qualify",
+    "projected to fail": "Projected to fail",
+    "qualified": "Qualified",
+    "failed": "Failed",
+}
+
+
+def petition_sentence(verdict: str | None, reason: str, as_of: str | None = None) -> str:
+    """A petition's verdict in clear words, then why: "Failed: the full count found 520,050
+    valid signatures against 566,857 required: insufficient by 46,807 (EC §11224(a))."."""
+    if verdict is None:
+        known = f"on {as_of}" if as_of else "yet"
+        return f"Nothing is known of this petition {known}."
+    return f"{_VERDICT_WORDS[verdict]}: {reason}."
+
+
+def count_progress_sentence(rest_must_be: Fraction, so_far: Fraction) -> str:
+    """What a full count under way needs: "the rest must be 83.4% valid; 72.6% so far", or
+    that it cannot (more than all the rest) or already has (none of the rest)."""
+    if rest_must_be > 1:
+        return f"even if every signature left were valid it would fall short; {pct(float(so_far))} so far"
+    if rest_must_be <= 0:
+        return f"enough valid signatures already; {pct(float(so_far))} so far"
+    return f"the rest must be {pct(float(rest_must_be))} valid; {pct(float(so_far))} so far"

@@ -19,7 +19,7 @@ the sequence, a snapshot of another release). See ``docs/store.md``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 import msgspec
@@ -27,6 +27,7 @@ import msgspec
 from racedesk.errors import StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
+from racedesk.model.petition import Petition, PetitionEvent, PetitionStage
 
 
 class StoredRelease(msgspec.Struct, frozen=True, kw_only=True):
@@ -156,6 +157,29 @@ class Store(Protocol):
 
     def append_calls(self, election_id: str, events: Sequence[CallEvent]) -> None:
         """Append call events made outside a release (an editor's approval, AP's call)."""
+
+    # petitions (racedesk.store.petitions) --------------------------------------------------------
+    def put_petition(self, petition: Petition) -> int:
+        """Store a petition's definition; its version (the same definition again: no change)."""
+
+    def petition(self, petition_id: str) -> Petition:
+        """The petition's current definition, or ``StoreError`` naming it."""
+
+    def petitions(self) -> list[Petition]: ...
+
+    def commit_petition(
+        self, petition_id: str, stages: Sequence[PetitionStage], events: Sequence[PetitionEvent]
+    ) -> None:
+        """Append a petition's new stages and the verdict events they brought, all or none;
+        ``SequenceConflict`` when another writer took a sequence or event id first."""
+
+    def petition_stages(self, petition_id: str, as_of: date | None = None) -> list[PetitionStage]:
+        """The petition's stages in order; as of a date, those dated on or before it."""
+
+    def petition_digests(self, petition_id: str) -> set[str]: ...
+
+    def petition_ledger(self, petition_id: str, as_of: date | None = None) -> list[PetitionEvent]:
+        """The petition's verdict events; as of a date, those dated on or before it."""
 
     # change notification ----------------------------------------------------------------------
     def latest_sequence(self, election_id: str) -> int | None:

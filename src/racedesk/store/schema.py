@@ -270,6 +270,54 @@ revised_snapshots = Table(
     Index(None, "election_id", "made_us"),
 )
 
+#: Recall and initiative petitions (``racedesk.model.petition``): each distinct definition a
+#: petition was stored with (msgspec JSON), version 1, 2, …
+petitions = Table(
+    "petitions",
+    metadata,
+    Column("petition_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("petition_id", "version"),
+)
+
+#: A petition's stages (filed, sample, count progress, full count, outcome), as releases are:
+#: numbered 0, 1, … per petition, dated (``on_date``, ISO, NULL when the source gives no date),
+#: naming the raw payload they were read from; ``digest`` (of the stage without its number and
+#: its bytes' address) makes storing one twice a no-op.
+petition_stages = Table(
+    "petition_stages",
+    metadata,
+    Column("petition_id", String(200), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("stage", String(64), nullable=False),
+    Column("on_date", String(10)),
+    Column("digest", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("petition_id", "sequence"),
+    UniqueConstraint("petition_id", "digest"),
+    ForeignKeyConstraint(["content_hash"], ["raw_payloads.content_hash"]),
+)
+
+#: A petition's ledger: one row per change of its verdict, never edited.
+petition_events = Table(
+    "petition_events",
+    metadata,
+    Column("petition_id", String(200), nullable=False),
+    Column("event_id", Integer, nullable=False),
+    Column("verdict", String(64), nullable=False),
+    Column("stage_sequence", Integer, nullable=False),
+    Column("on_date", String(10)),
+    Column("reason", Text, nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("petition_id", "event_id"),
+)
+
 #: Every table, in the order rows depend on each other (for dumps and counts).
 TABLES: tuple[Table, ...] = (
     elections,
@@ -284,4 +332,7 @@ TABLES: tuple[Table, ...] = (
     outstanding_reports,
     release_events,
     revised_snapshots,
+    petitions,
+    petition_stages,
+    petition_events,
 )

@@ -44,6 +44,7 @@ from racedesk.store.codec import FOREVER_US, ZLIB_LEVEL, from_us, now_us, row, t
 from racedesk.store.compression import decompress_payload
 from racedesk.store.connect import CHANNEL, Connections
 from racedesk.store.migrations import upgrade
+from racedesk.store.petitions import PetitionQueries
 from racedesk.store.recent import Recent
 from racedesk.store.statements import Statements
 
@@ -71,7 +72,7 @@ class _ReleaseRows:
     events: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-class SqlStore:
+class SqlStore(PetitionQueries):
     """The append-only store over SQLite or PostgreSQL (see :class:`racedesk.store.base.Store`).
 
     ``url`` is shown with its password hidden. ``migrate`` brings the schema to the newest

@@ -133,7 +133,8 @@ def get_releases(web: Served, election_id: ElectionId, as_of: datetime | None = 
 
 @pages.get("/", response_class=HTMLResponse)
 def index_page(web: Served) -> HTMLResponse:
-    return HTMLResponse(render_index(_LINKS, web.library.elections_doc()))
+    library = web.library
+    return HTMLResponse(render_index(_LINKS, library.elections_doc(), library.petitions_doc()))
 
 
 @pages.get("/elections/{election_id}", response_class=HTMLResponse)

@@ -11,6 +11,8 @@
   outstanding-ballot reports, approve a call. Without a configured token, writes are refused.
 - ``/api/elections/{id}/events``: server-sent events of new releases, calls and rescinds
   (:mod:`~racedesk.publish.web.push`, :mod:`racedesk.publish.events`).
+- ``/api/petitions``, ``/api/petitions/{id}``, ``/petitions/{id}``: recall petitions, as of a
+  date (:mod:`~racedesk.publish.web.api_petitions`).
 - ``/``, ``/elections/{id}``, ``/elections/{id}/contests/{cid}``: the dashboard
   (:mod:`racedesk.publish.pages`), which updates itself from the events.
 """
@@ -26,7 +28,7 @@ from fastapi.staticfiles import StaticFiles
 
 from racedesk import __version__
 from racedesk.publish.pages import STATIC_DIR
-from racedesk.publish.web import api_read, api_write, push
+from racedesk.publish.web import api_petitions, api_read, api_write, push
 from racedesk.publish.web.errors import EXCEPTION_HANDLERS
 from racedesk.publish.web.state import WebState
 
@@ -58,6 +60,9 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
     app.state.web = web
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # In this order, the OpenAPI document lists reads, then push, then writes.
-    for router in (api_read.router, push.router, api_write.router, api_read.pages):
+    for router in (
+        api_read.router, api_petitions.router, push.router, api_write.router,
+        api_petitions.writes, api_read.pages, api_petitions.pages,
+    ):  # fmt: skip
         app.include_router(router)
     return app
