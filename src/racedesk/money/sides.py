@@ -1,0 +1,185 @@
+"""Money by side (``../shared/domain/campaign-finance.md``, "Tying money to a contest and a side"
+and "What a desk user wants").
+
+For each candidate or measure a :class:`~racedesk.money.links.Link` table names:
+
+- **own committees** (role ``own``): their receipts and spending, from their statements'
+  summaries plus later 24-hour reports (:mod:`racedesk.money.committees`);
+- **independent expenditures** supporting and opposing: statement lines coded IND (460 D,
+  461 Part 5, 465 Part 3) once per transaction, plus 496s dated after the spender's latest
+  statement, which are *provisional* until a statement covers them (rules 1–3);
+- **top donors** per side: contributions to the side's committees, leaving out those from a
+  committee already on the same side (rule 7: the chain is an edge, not a second dollar);
+- a **series** by date of each side's independent expenditures, running total.
+
+Loans, memo lines and agents' sub-vendors are never added (rules 4, 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+
+from racedesk.money import counted
+from racedesk.money.committees import CommitteeTotal, committee_totals
+from racedesk.money.filings import Filings, Item
+from racedesk.money.links import Link
+from racedesk.money.names import name_key
+from racedesk.money.versions import covering_statements, newest_versions, once_per_transaction
+
+
+class SideMoney(msgspec.Struct, frozen=True, kw_only=True):
+    """One side of one candidate or measure: ``received``/``spent`` by its own committees,
+    ``ies`` independent expenditures (``late_ies`` of them on 24-hour reports only)."""
+
+    position: str
+    received: Decimal = Decimal(0)
+    spent: Decimal = Decimal(0)
+    ies: Decimal = Decimal(0)
+    late_ies: Decimal = Decimal(0)
+    committees: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        """What was spent for this side: own committees' spending plus independent
+        expenditures (final spending, so a transfer between committees counts once)."""
+        return self.spent + self.ies
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.late_ies)
+
+
+class SubjectMoney(msgspec.Struct, frozen=True, kw_only=True):
+    """A candidate's or measure's money, both sides."""
+
+    contest: str
+    subject: str
+    support: SideMoney
+    oppose: SideMoney
+
+
+class Point(msgspec.Struct, frozen=True, kw_only=True):
+    """A side's independent expenditures up to ``day`` (running total)."""
+
+    day: date
+    position: str
+    total: Decimal
+    provisional: bool
+
+
+class Donor(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    amount: Decimal
+    committees: tuple[str, ...]
+
+
+def counted_ies(filings: Filings) -> tuple[Item, ...]:
+    """Every independent expenditure line counted once: statement lines (newest versions, once
+    per transaction) and the 496s beyond their filer's latest statement."""
+    newest = newest_versions(filings)
+    statements = covering_statements(
+        [s.filing for s in newest.summaries] + [i.filing for i in newest.items]
+    )
+    on_statements = once_per_transaction(i for i in newest.items if not i.is_late)
+    return counted.independent_expenditures(on_statements) + tuple(
+        i for i in counted.late_independent_expenditures(newest.items, statements) if i.subject
+    )
+
+
+def _side(
+    position: str,
+    own: list[CommitteeTotal],
+    ies: list[Item],
+) -> SideMoney:
+    return SideMoney(
+        position=position,
+        received=sum((c.received for c in own), Decimal(0)),
+        spent=sum((c.spent for c in own), Decimal(0)),
+        ies=counted.total(ies),
+        late_ies=counted.total(i for i in ies if i.is_late),
+        committees=tuple(sorted({c.filer_id for c in own} | {i.filing.filer_id for i in ies})),
+    )
+
+
+def money_by_side(filings: Filings, links: Iterable[Link]) -> tuple[SubjectMoney, ...]:
+    """Each linked candidate or measure, with both sides' money counted once."""
+    links = tuple(links)
+    totals = committee_totals(filings)
+    ies = counted_ies(filings)
+    subjects = dict.fromkeys((link.contest, link.subject) for link in links)
+    answers = []
+    for contest, subject in subjects:
+        key = name_key(subject)
+        sides = {}
+        for position, code in (("support", "S"), ("oppose", "O")):
+            own = [
+                totals[link.committee_id]
+                for link in links
+                if link.role == "own"
+                and link.position == position
+                and link.contest == contest
+                and name_key(link.subject) == key
+                and link.committee_id in totals
+            ]
+            lines = [i for i in ies if i.position == code and name_key(i.subject) == key]
+            sides[position] = _side(position, own, lines)
+        answers.append(SubjectMoney(contest=contest, subject=subject, **sides))
+    return tuple(answers)
+
+
+def ie_series(filings: Filings, subject: str) -> tuple[Point, ...]:
+    """Each side's independent expenditures for or against ``subject``, running total by date;
+    a point is provisional when a 24-hour report not yet on a statement adds to it."""
+    key = name_key(subject)
+    lines = sorted(
+        (i for i in counted_ies(filings) if name_key(i.subject) == key and i.date),
+        key=lambda i: (i.date, i.position),
+    )
+    points: list[Point] = []
+    for code, position in (("S", "support"), ("O", "oppose")):
+        running, late = Decimal(0), False
+        days: dict[date, Point] = {}
+        for i in lines:
+            if i.position != code or i.date is None:
+                continue
+            running += i.amount
+            late = late or i.is_late
+            days[i.date] = Point(day=i.date, position=position, total=running, provisional=late)
+        points.extend(days.values())
+    return tuple(points)
+
+
+def top_donors(
+    filings: Filings, links: Iterable[Link], subject: str, position: str, count: int = 10
+) -> tuple[Donor, ...]:
+    """The largest contributors to the committees on one side of ``subject`` (its own
+    committees and those spending for that side), leaving out contributions from a committee
+    already on that side (rule 7)."""
+    key = name_key(subject)
+    side = {
+        link.committee_id
+        for link in links
+        if name_key(link.subject) == key and link.position == position
+    }
+    newest = newest_versions(filings)
+    received = once_per_transaction(
+        i for i in counted.receipts(newest.items) if i.filing.filer_id in side
+    )
+    late = counted.late_contributions(
+        newest.items, covering_statements(s.filing for s in newest.summaries)
+    )
+    sums: dict[str, tuple[Decimal, set[str]]] = {}
+    for i in (*received, *(i for i in late if i.filing.filer_id in side)):
+        if i.committee_id and i.committee_id in side:
+            continue
+        amount, via = sums.get(name_key(i.name) or i.name, (Decimal(0), set()))
+        sums[name_key(i.name) or i.name] = (amount + i.amount, via | {i.filing.filer_id})
+    names = {name_key(i.name) or i.name: i.name for i in (*received, *late)}
+    ranked = sorted(sums.items(), key=lambda kv: (-kv[1][0], kv[0]))[:count]
+    return tuple(
+        Donor(name=names[k], amount=a, committees=tuple(sorted(via))) for k, (a, via) in ranked
+    )

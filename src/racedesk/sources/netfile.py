@@ -1,0 +1,272 @@
+"""NetFile "efile" exports: a workbook with one sheet per schedule, or the same sheets as CSV
+files (``efile_BRK_2017_A-Contributions.csv``), every row in the CAL format's columns
+(``../shared/data/money/SOURCES.md``; ``../shared/domain/campaign-finance.md``).
+
+Each sheet becomes :class:`~racedesk.money.filings.Item` lines or, for ``Summary``,
+:class:`~racedesk.money.filings.SummaryLine`. The schedule comes from the sheet's name, never
+from ``Form_Type`` (Oakland's exports write ``00:00:00`` there). ``Report_Num`` is the
+amendment (000 the original). Nothing is summed here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import PurePath
+
+from racedesk.errors import InputError
+from racedesk.money.filings import Filing, Filings, Item, SummaryLine
+from racedesk.sources import cal_fields as cal
+from racedesk.sources.safety import check_size, decode_text
+
+NAME = "netfile"
+
+#: The export's sheets and the schedule (or form part) each holds.
+SHEETS = {
+    "A-Contributions": "A",
+    "B1-Loans": "B1",
+    "B2-Loans": "B2",
+    "C-Contributions": "C",
+    "D-Expenditure": "D",
+    "E-Expenditure": "E",
+    "F-Expenses": "F",
+    "G-Expenditure": "G",
+    "H-Loans": "H",
+    "I-Contributions": "I",
+    "F461P5-Expenditure": "F461P5",
+    "F465P3-Expenditure": "F465P3",
+    "F496P3-Contributions": "F496P3",
+    "496": "F496",
+    "497": "F497",
+    "Summary": "Summary",
+}
+_COMMON = ("Filer_ID", "Filer_NamL", "Report_Num")
+
+
+def sheet_of(name: str) -> str | None:
+    """The sheet a CSV file holds, from its name (``efile_BRK_2017_D-Expenditure.csv`` → D)."""
+    stem = PurePath(name).stem
+    for sheet in sorted(SHEETS, key=len, reverse=True):
+        if stem == sheet or stem.endswith(("_" + sheet, "-" + sheet, " " + sheet)):
+            return sheet
+    return None
+
+
+def sniff(data: bytes, name: str) -> bool:
+    """A NetFile export: an xlsx whose name says efile, or a CSV of a known sheet."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        return data[:4] == b"PK\x03\x04" and "efile" in lower
+    return lower.endswith(".csv") and sheet_of(name) is not None and b"Filer_ID" in data[:200]
+
+
+def _filing(row: Mapping[str, object], form: str, where: str) -> Filing:
+    name = cal.text(row, "Filer_NamL")
+    return Filing(
+        filer_id=cal.filer_id(cal.text(row, "Filer_ID"), name),
+        filer_name=name,
+        form=form,
+        amendment=cal.version(row.get("Report_Num"), "Report_Num", where),
+        filed=cal.day(row, "Rpt_Date", where),
+        start=cal.day(row, "From_Date", where),
+        end=cal.day(row, "Thru_Date", where),
+        committee_type=cal.text(row, "Committee_Type"),
+    )
+
+
+def _receipt(row: Mapping[str, object], schedule: str, where: str) -> Item:
+    """A contribution received (A, C, I, 496 Part 3)."""
+    return Item(
+        filing=_filing(row, cal.FORM_OF[schedule], where),
+        schedule=schedule,
+        tran_id=cal.text(row, "Tran_ID"),
+        amount=cal.amount(row, "Tran_Amt1", where) or cal.ZERO,
+        cumulative=cal.amount(row, "Tran_Amt2", where),
+        date=cal.day(row, "Tran_Date", where),
+        name=cal.full_name(cal.text(row, "Tran_NamL"), cal.text(row, "Tran_NamF")),
+        entity=cal.text(row, "Entity_Cd"),
+        code=cal.text(row, "Tran_Type"),
+        committee_id=cal.text(row, "Cmte_ID"),
+        memo=cal.memo(cal.text(row, "Memo_Code")),
+        description=cal.text(row, "Tran_Dscr"),
+    )
+
+
+def _sided(row: Mapping[str, object]) -> dict[str, str]:
+    """The candidate or measure a line names, and the position."""
+    return {
+        "candidate": cal.full_name(cal.text(row, "Cand_NamL"), cal.text(row, "Cand_NamF")),
+        "office": cal.text(row, "Office_Cd") or cal.text(row, "Offic_Dscr"),
+        "jurisdiction": cal.text(row, "Juris_Dscr") or cal.text(row, "Juris_Cd"),
+        "district": cal.text(row, "Dist_No"),
+        "measure": cal.text(row, "Bal_Name"),
+        "measure_number": cal.text(row, "Bal_Num"),
+        "position": cal.text(row, "Sup_Opp_Cd").upper(),
+    }
+
+
+def _expenditure(row: Mapping[str, object], schedule: str, where: str) -> Item:
+    """A payment or expenditure (D, E, G, 461 Part 5, 465 Part 3, 496)."""
+    late = schedule == "F496"
+    return Item(
+        filing=_filing(row, cal.FORM_OF[schedule], where),
+        schedule=schedule,
+        tran_id=cal.text(row, "Tran_ID"),
+        amount=cal.amount(row, "Amount", where) or cal.ZERO,
+        cumulative=None if late else cal.amount(row, "Cum_YTD", where),
+        date=cal.day(row, "Exp_Date" if late else "Expn_Date", where),
+        name=cal.full_name(cal.text(row, "Payee_NamL"), cal.text(row, "Payee_NamF")),
+        entity=cal.text(row, "Entity_Cd"),
+        code="IND" if late else cal.text(row, "Expn_Code"),
+        committee_id=cal.text(row, "Cmte_ID"),
+        memo=cal.memo(cal.text(row, "Memo_Code")),
+        description=cal.text(row, "Expn_Dscr"),
+        **_sided(row),
+    )
+
+
+def _expense(row: Mapping[str, object], where: str) -> Item:
+    """An accrued expense (F): the amount incurred this period; paid ones reappear on E."""
+    return Item(
+        filing=_filing(row, "F460", where),
+        schedule="F",
+        tran_id=cal.text(row, "Tran_ID"),
+        amount=cal.amount(row, "Amt_Incur", where) or cal.ZERO,
+        cumulative=cal.amount(row, "End_Bal", where),
+        name=cal.full_name(cal.text(row, "Payee_NamL"), cal.text(row, "Payee_NamF")),
+        entity=cal.text(row, "Entity_Cd"),
+        code=cal.text(row, "Expn_Code"),
+        memo=cal.memo(cal.text(row, "Memo_Code")),
+        description=cal.text(row, "Expn_Dscr"),
+    )
+
+
+def _loan(row: Mapping[str, object], schedule: str, where: str) -> Item:
+    """A loan received (B1, B2) or made (H): the amount borrowed this period."""
+    return Item(
+        filing=_filing(row, "F460", where),
+        schedule=schedule,
+        tran_id=cal.text(row, "Tran_ID"),
+        amount=cal.amount(row, "Loan_Amt1", where) or cal.ZERO,
+        cumulative=cal.amount(row, "Loan_Amt4", where),
+        date=cal.day(row, "Loan_Date1", where),
+        name=cal.full_name(cal.text(row, "Lndr_NamL"), cal.text(row, "Lndr_NamF")),
+        entity=cal.text(row, "Entity_Cd"),
+        committee_id=cal.text(row, "Cmte_ID"),
+        memo=cal.memo(cal.text(row, "Memo_Code")),
+    )
+
+
+def _late_contribution(row: Mapping[str, object], where: str) -> Item:
+    """A 497 line: Part 1 received, Part 2 made."""
+    part = cal.text(row, "Form_Type").upper()
+    schedule = part if part in ("F497P1", "F497P2") else "F497P1"
+    return Item(
+        filing=_filing(row, "F497", where),
+        schedule=schedule,
+        tran_id=cal.text(row, "Tran_ID"),
+        amount=cal.amount(row, "Amount", where) or cal.ZERO,
+        date=cal.day(row, "Ctrib_Date", where),
+        name=cal.full_name(cal.text(row, "Enty_NamL"), cal.text(row, "Enty_NamF")),
+        entity=cal.text(row, "Entity_Cd"),
+        committee_id=cal.text(row, "Cmte_ID"),
+        memo=cal.memo(cal.text(row, "Memo_Code")),
+        **_sided(row),
+    )
+
+
+def _summary(row: Mapping[str, object], where: str) -> SummaryLine:
+    part = cal.text(row, "Form_Type").upper() or "F460"
+    return SummaryLine(
+        filing=_filing(row, cal.FORM_OF.get(part, part), where),
+        part=part,
+        line=cal.text(row, "Line_Item"),
+        this_period=cal.amount(row, "Amount_A", where) or cal.ZERO,
+        year_to_date=cal.amount(row, "Amount_B", where),
+    )
+
+
+def read_rows(rows: Iterable[Mapping[str, object]], sheet: str, where: str) -> Filings:
+    """One sheet's rows (header names as keys) as filings; row numbers count the header as 1."""
+    schedule = SHEETS[sheet]
+    items: list[Item] = []
+    summaries: list[SummaryLine] = []
+    for number, row in enumerate(rows, start=2):
+        at = f"{where}, sheet {sheet}, row {number}"
+        if not any(cal.text(row, f) for f in _COMMON):
+            continue
+        if schedule == "Summary":
+            summaries.append(_summary(row, at))
+        elif schedule == "F497":
+            items.append(_late_contribution(row, at))
+        elif schedule == "F":
+            items.append(_expense(row, at))
+        elif schedule in ("B1", "B2", "H"):
+            items.append(_loan(row, schedule, at))
+        elif "Tran_Amt1" in row:
+            items.append(_receipt(row, schedule, at))
+        else:
+            items.append(_expenditure(row, schedule, at))
+    return Filings(items=tuple(items), summaries=tuple(summaries))
+
+
+def _require(header: Iterable[object], sheet: str, where: str) -> list[str]:
+    names = ["" if h is None else str(h).strip() for h in header]
+    missing = [c for c in _COMMON if c not in names]
+    if missing:
+        raise InputError(
+            f"sheet {sheet} lacks the column(s) {', '.join(missing)}: not a NetFile export",
+            where=where,
+        )
+    return names
+
+
+def read_csv(data: bytes, name: str, *, where: str = "") -> Filings:
+    """One sheet exported as CSV; the sheet is named by the file's name."""
+    where = where or name
+    sheet = sheet_of(name)
+    if sheet is None:
+        raise InputError(
+            f"the file name does not say which sheet it holds (one of {', '.join(SHEETS)})",
+            where=where,
+        )
+    reader = csv.reader(io.StringIO(decode_text(check_size(data, where), where, what="CSV")))
+    header = _require(next(reader, []), sheet, where)
+    return read_rows((dict(zip(header, r, strict=False)) for r in reader), sheet, where)
+
+
+def _sheet_rows(sheet: object, name: str, where: str) -> Iterator[dict[str, object]]:
+    rows = sheet.iter_rows(values_only=True)  # type: ignore[attr-defined]
+    header = _require(next(rows, ()), name, where)
+    for values in rows:
+        yield dict(zip(header, values, strict=False))
+
+
+def read_workbook(data: bytes, *, where: str) -> Filings:
+    """A whole export workbook: every known sheet (others are ignored, and named in none)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(
+            io.BytesIO(check_size(data, where)), read_only=True, data_only=True
+        )
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
+        raise InputError(f"not a readable xlsx workbook ({exc})", where=where) from None
+    try:
+        found = Filings()
+        for sheet in book.worksheets:
+            if sheet.title in SHEETS:
+                found = found + read_rows(
+                    _sheet_rows(sheet, sheet.title, where), sheet.title, where
+                )
+        return found
+    finally:
+        book.close()
+
+
+def read_filings(data: bytes, name: str, *, where: str = "") -> Filings:
+    """A workbook or one of its CSV sheets, by the file's name."""
+    if name.lower().endswith(".xlsx"):
+        return read_workbook(data, where=where or name)
+    return read_csv(data, name, where=where)
