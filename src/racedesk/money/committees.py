@@ -1,10 +1,13 @@
 """A committee's totals from its own statements (``../shared/domain/campaign-finance.md``,
 "Amendments and overlaps" and rules 1, 2, 6).
 
-A committee's contributions received are the summary page's line 5 (column A, this period) of
-its statements after amendments and without periods inside another's, plus the 497 Part 1
-contributions dated after its latest statement; its expenditures made, line 11 plus the 496s
-after it. Column B (year to date) is a running total, never summed. The cross-check
+A committee's contributions received are the summary page's lines 1 (monetary) and 4
+(non-monetary) in column A (this period) of its statements after amendments and without periods
+inside another's, plus the 497 Part 1 contributions dated after its latest statement: line 5
+would add line 2, loans received (rule 8). Its spending is line 6 (payments made) and line 9
+(accrued expenses, net), plus the 496s after its latest statement: line 11 would add loans made
+(7) and the non-monetary adjustment (10) that line 4 already counted once (rule 9). Column B
+(calendar year to date) is a running total, never summed; it checks the sums instead. The cross-check
 :func:`itemized_over_summary` finds every statement whose itemized schedule A exceeds its
 summary's line 1 (monetary contributions, itemized and not): a sign of counting twice.
 """
@@ -17,13 +20,13 @@ from decimal import Decimal
 import msgspec
 
 from racedesk.money import counted
-from racedesk.money.filings import Filing, Filings
+from racedesk.money.filings import Filing, Filings, SummaryLine
 from racedesk.money.versions import covering_statements, newest_versions, statement_lines
 
 #: Summary page lines of the Form 460 (FPPC Form 460, Summary Page).
 MONETARY = "1"
-CONTRIBUTIONS = "5"
-EXPENDITURES = "11"
+RECEIVED = ("1", "4")
+SPENT = ("6", "9")
 CASH = "16"
 DEBTS = "19"
 
@@ -52,10 +55,16 @@ class CommitteeTotal(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _statement_sum(
-    lines: dict[tuple[object, ...], object], statements: tuple[Filing, ...]
+    summaries: tuple[SummaryLine, ...], lines: tuple[str, ...], statements: tuple[Filing, ...]
 ) -> Decimal:
+    """Column A of the summary page's ``lines``, over ``statements``."""
+    keys = {f.key for f in statements}
     return sum(
-        (lines[f.key].this_period for f in statements if f.key in lines),  # type: ignore[attr-defined]
+        (
+            s.this_period
+            for s in summaries
+            if s.part == "F460" and s.line in lines and s.filing.key in keys
+        ),
         Decimal(0),
     )
 
@@ -69,8 +78,6 @@ def committee_totals(filings: Filings) -> dict[str, CommitteeTotal]:
         by_filer.setdefault(f.filer_id, []).append(f)
     late_in = counted.late_contributions(newest.items, statements)
     late_out = counted.late_independent_expenditures(newest.items, statements)
-    received = statement_lines(newest.summaries, CONTRIBUTIONS)
-    spent = statement_lines(newest.summaries, EXPENDITURES)
     cash = statement_lines(newest.summaries, CASH)
     debts = statement_lines(newest.summaries, DEBTS)
     names = {f.filer_id: f.filer_name for f in filings.filings}
@@ -84,8 +91,8 @@ def committee_totals(filings: Filings) -> dict[str, CommitteeTotal]:
         totals[filer] = CommitteeTotal(
             filer_id=filer,
             name=names.get(filer, filer),
-            received=_statement_sum(received, own) + l_in,  # type: ignore[arg-type]
-            spent=_statement_sum(spent, own) + l_out,  # type: ignore[arg-type]
+            received=_statement_sum(newest.summaries, RECEIVED, own) + l_in,
+            spent=_statement_sum(newest.summaries, SPENT, own) + l_out,
             late_received=l_in,
             late_spent=l_out,
             statements=len(own),

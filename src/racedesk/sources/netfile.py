@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePath
+from typing import TypedDict
 
 from racedesk.errors import InputError
 from racedesk.money.filings import Filing, Filings, Item, SummaryLine
@@ -93,17 +94,29 @@ def _receipt(row: Mapping[str, object], schedule: str, where: str) -> Item:
     )
 
 
-def _sided(row: Mapping[str, object]) -> dict[str, str]:
+class _Sided(TypedDict):
+    candidate: str
+    office: str
+    jurisdiction: str
+    district: str
+    measure: str
+    measure_number: str
+    position: str
+
+
+def _sided(row: Mapping[str, object]) -> _Sided:
     """The candidate or measure a line names, and the position."""
-    return {
-        "candidate": cal.full_name(cal.text(row, "Cand_NamL"), cal.text(row, "Cand_NamF")),
-        "office": cal.text(row, "Office_Cd") or cal.text(row, "Offic_Dscr"),
-        "jurisdiction": cal.text(row, "Juris_Dscr") or cal.text(row, "Juris_Cd"),
-        "district": cal.text(row, "Dist_No"),
-        "measure": cal.text(row, "Bal_Name"),
-        "measure_number": cal.text(row, "Bal_Num"),
-        "position": cal.text(row, "Sup_Opp_Cd").upper(),
-    }
+    return _Sided(
+        **{
+            "candidate": cal.full_name(cal.text(row, "Cand_NamL"), cal.text(row, "Cand_NamF")),
+            "office": cal.text(row, "Office_Cd") or cal.text(row, "Offic_Dscr"),
+            "jurisdiction": cal.text(row, "Juris_Dscr") or cal.text(row, "Juris_Cd"),
+            "district": cal.text(row, "Dist_No"),
+            "measure": cal.text(row, "Bal_Name"),
+            "measure_number": cal.text(row, "Bal_Num"),
+            "position": cal.text(row, "Sup_Opp_Cd").upper(),
+        }
+    )
 
 
 def _expenditure(row: Mapping[str, object], schedule: str, where: str) -> Item:
