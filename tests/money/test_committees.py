@@ -76,8 +76,7 @@ def test_the_check_catches_counting_twice(berkeley: dict[int, Filings]) -> None:
     """The same schedule A read twice (as a careless merge of two exports would) is caught."""
     filings = berkeley[2018]
     doubled = Filings(
-        items=filings.items
-        + tuple(i for i in filings.items if i.schedule == "A" and i.amount > 0),
+        items=filings.items + tuple(i for i in filings.items if i.schedule == "A" and i.amount > 0),
         summaries=filings.summaries,
     )
     assert committees.itemized_over_summary(doubled)

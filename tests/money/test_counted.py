@@ -71,9 +71,7 @@ def test_memo_lines_agent_payments_and_loans_are_not_added(berkeley: dict[int, F
     assert len(g) == 60 and len(b1) == 38
     assert not any(counted.addable(i) for i in g + b1)
     assert counted.loans(items) == tuple(b1)
-    assert len(counted.payments(items)) == sum(
-        1 for i in items if i.schedule == "E" and not i.memo
-    )
+    assert len(counted.payments(items)) == sum(1 for i in items if i.schedule == "E" and not i.memo)
     assert all(i not in counted.receipts(items) for i in b1)
 
 

@@ -20,7 +20,8 @@ from racedesk.sources import cal_fields as cal
 from racedesk.sources.safety import check_size, decode_text
 
 NAME = "sf-ethics"
-_POSITION = {"SUPPORT": "support", "OPPOSE": "oppose", "": "support"}
+#: A page's positions; a committee on several measures at once is ``multiple``.
+_POSITION = {"SUPPORT": "support", "OPPOSE": "oppose", "MULTIPLE": "multiple", "": "support"}
 
 
 def _rows(data: bytes, where: str, needed: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
@@ -37,7 +38,7 @@ def _position(value: str, where: str) -> str:
         return _POSITION[value.strip().upper()]
     except KeyError:
         raise InputError(
-            f"position is neither SUPPORT nor OPPOSE: {value!r}", where=where
+            f"position is not SUPPORT, OPPOSE or MULTIPLE: {value!r}", where=where
         ) from None
 
 
