@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ def _contiguous_year(statements: list[Filing], year: int) -> list[Filing]:
     own = sorted((f for f in statements if f.start and f.start.year == year), key=lambda f: f.start)  # type: ignore[arg-type, return-value]
     if not own or (own[0].start.month, own[0].start.day) != (1, 1):  # type: ignore[union-attr]
         return []
-    gaps = [(b.start - a.end).days for a, b in zip(own, own[1:], strict=False)]  # type: ignore[operator]
+    gaps = [(b.start - a.end).days for a, b in itertools.pairwise(own)]  # type: ignore[operator]
     return own if all(g == 1 for g in gaps) else []
 
 

@@ -65,15 +65,13 @@ def day(row: Mapping[str, object], field: str, where: str) -> date | None:
     if isinstance(value, date):
         return value
     raw = str(value).strip()
-    for form in ("%Y-%m-%d", "%m/%d/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+    first = raw.split()[0].split("T")[0]
+    for form in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
-            return datetime.strptime(raw[: len(raw) if "%H" in form else 10], form).date()
+            return datetime.strptime(first, form).date()
         except ValueError:
             continue
-    try:
-        return datetime.fromisoformat(raw).date()
-    except ValueError:
-        raise InputError(f"{field} is not a date: {raw!r}", where=where) from None
+    raise InputError(f"{field} is not a date: {raw!r}", where=where)
 
 
 def version(value: object, field: str, where: str) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import PurePath
 from typing import TypedDict
 
@@ -76,10 +76,10 @@ def _filing(row: Mapping[str, object], form: str, where: str) -> Filing:
     )
 
 
-def _receipt(row: Mapping[str, object], schedule: str, where: str) -> Item:
+def _receipt(row: Mapping[str, object], schedule: str, filing: Filing, where: str) -> Item:
     """A contribution received (A, C, I, 496 Part 3)."""
     return Item(
-        filing=_filing(row, cal.FORM_OF[schedule], where),
+        filing=filing,
         schedule=schedule,
         tran_id=cal.text(row, "Tran_ID"),
         amount=cal.amount(row, "Tran_Amt1", where) or cal.ZERO,
@@ -119,11 +119,11 @@ def _sided(row: Mapping[str, object]) -> _Sided:
     )
 
 
-def _expenditure(row: Mapping[str, object], schedule: str, where: str) -> Item:
+def _expenditure(row: Mapping[str, object], schedule: str, filing: Filing, where: str) -> Item:
     """A payment or expenditure (D, E, G, 461 Part 5, 465 Part 3, 496)."""
     late = schedule == "F496"
     return Item(
-        filing=_filing(row, cal.FORM_OF[schedule], where),
+        filing=filing,
         schedule=schedule,
         tran_id=cal.text(row, "Tran_ID"),
         amount=cal.amount(row, "Amount", where) or cal.ZERO,
@@ -139,10 +139,10 @@ def _expenditure(row: Mapping[str, object], schedule: str, where: str) -> Item:
     )
 
 
-def _expense(row: Mapping[str, object], where: str) -> Item:
+def _expense(row: Mapping[str, object], schedule: str, filing: Filing, where: str) -> Item:
     """An accrued expense (F): the amount incurred this period; paid ones reappear on E."""
     return Item(
-        filing=_filing(row, "F460", where),
+        filing=filing,
         schedule="F",
         tran_id=cal.text(row, "Tran_ID"),
         amount=cal.amount(row, "Amt_Incur", where) or cal.ZERO,
@@ -155,10 +155,10 @@ def _expense(row: Mapping[str, object], where: str) -> Item:
     )
 
 
-def _loan(row: Mapping[str, object], schedule: str, where: str) -> Item:
+def _loan(row: Mapping[str, object], schedule: str, filing: Filing, where: str) -> Item:
     """A loan received (B1, B2) or made (H): the amount borrowed this period."""
     return Item(
-        filing=_filing(row, "F460", where),
+        filing=filing,
         schedule=schedule,
         tran_id=cal.text(row, "Tran_ID"),
         amount=cal.amount(row, "Loan_Amt1", where) or cal.ZERO,
@@ -171,12 +171,12 @@ def _loan(row: Mapping[str, object], schedule: str, where: str) -> Item:
     )
 
 
-def _late_contribution(row: Mapping[str, object], where: str) -> Item:
+def _late_contribution(
+    row: Mapping[str, object], schedule: str, filing: Filing, where: str
+) -> Item:
     """A 497 line: Part 1 received, Part 2 made."""
-    part = cal.text(row, "Form_Type").upper()
-    schedule = part if part in ("F497P1", "F497P2") else "F497P1"
     return Item(
-        filing=_filing(row, "F497", where),
+        filing=filing,
         schedule=schedule,
         tran_id=cal.text(row, "Tran_ID"),
         amount=cal.amount(row, "Amount", where) or cal.ZERO,
@@ -189,10 +189,9 @@ def _late_contribution(row: Mapping[str, object], where: str) -> Item:
     )
 
 
-def _summary(row: Mapping[str, object], where: str) -> SummaryLine:
-    part = cal.text(row, "Form_Type").upper() or "F460"
+def _summary(row: Mapping[str, object], part: str, filing: Filing, where: str) -> SummaryLine:
     return SummaryLine(
-        filing=_filing(row, cal.FORM_OF.get(part, part), where),
+        filing=filing,
         part=part,
         line=cal.text(row, "Line_Item"),
         this_period=cal.amount(row, "Amount_A", where) or cal.ZERO,
@@ -200,27 +199,57 @@ def _summary(row: Mapping[str, object], where: str) -> SummaryLine:
     )
 
 
-def read_rows(rows: Iterable[Mapping[str, object]], sheet: str, where: str) -> Filings:
-    """One sheet's rows (header names as keys) as filings; row numbers count the header as 1."""
+#: What reads each kind of line: a row, its schedule, its filing, where it is.
+Build = Callable[[Mapping[str, object], str, Filing, str], Item]
+BUILDERS: dict[str, Build] = {
+    **dict.fromkeys(("A", "C", "I", "F496P3"), _receipt),
+    **dict.fromkeys(("D", "E", "G", "F461P5", "F465P3", "F496"), _expenditure),
+    **dict.fromkeys(("B1", "B2", "H"), _loan),
+    "F": _expense,
+    "F497P1": _late_contribution,
+    "F497P2": _late_contribution,
+}
+FilingOf = Callable[[Mapping[str, object], str, str], Filing]
+
+
+def schedule_of(sheet: str, row: Mapping[str, object]) -> str:
+    """The schedule of a row: the sheet's, or for the 497 sheet the row's part (P1, P2)."""
     schedule = SHEETS[sheet]
+    if schedule == "F497":
+        part = cal.text(row, "Form_Type").upper()
+        return part if part in ("F497P1", "F497P2") else "F497P1"
+    if schedule == "Summary":
+        return cal.text(row, "Form_Type").upper() or "F460"
+    return schedule
+
+
+def read_item(row: Mapping[str, object], schedule: str, filing_of: FilingOf, where: str) -> Item:
+    """One row as a line of ``schedule``."""
+    filing = filing_of(row, cal.FORM_OF.get(schedule, schedule), where)
+    return BUILDERS[schedule](row, schedule, filing, where)
+
+
+def read_summary(
+    row: Mapping[str, object], part: str, filing_of: FilingOf, where: str
+) -> SummaryLine:
+    """One row as a summary line of ``part`` (``F460`` the summary page, or a schedule)."""
+    return _summary(row, part, filing_of(row, cal.FORM_OF.get(part, part), where), where)
+
+
+def read_rows(
+    rows: Iterable[Mapping[str, object]], sheet: str, where: str, filing_of: FilingOf = _filing
+) -> Filings:
+    """One sheet's rows (header names as keys) as filings; row numbers count the header as 1."""
     items: list[Item] = []
     summaries: list[SummaryLine] = []
     for number, row in enumerate(rows, start=2):
         at = f"{where}, sheet {sheet}, row {number}"
         if not any(cal.text(row, f) for f in _COMMON):
             continue
-        if schedule == "Summary":
-            summaries.append(_summary(row, at))
-        elif schedule == "F497":
-            items.append(_late_contribution(row, at))
-        elif schedule == "F":
-            items.append(_expense(row, at))
-        elif schedule in ("B1", "B2", "H"):
-            items.append(_loan(row, schedule, at))
-        elif "Tran_Amt1" in row:
-            items.append(_receipt(row, schedule, at))
+        if sheet == "Summary":
+            summaries.append(read_summary(row, schedule_of(sheet, row), filing_of, at))
         else:
-            items.append(_expenditure(row, schedule, at))
+            items.append(read_item(row, schedule_of(sheet, row), filing_of, at))
     return Filings(items=tuple(items), summaries=tuple(summaries))
 
 
