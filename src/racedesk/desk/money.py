@@ -1,0 +1,98 @@
+"""The desk's money: campaign-finance files kept (their bytes and the filings they hold) and
+read back for counting (issue 21, ``docs/money.md``).
+
+``ingest_money`` reads each file with its adapter *before* keeping anything, so a file that does
+not read raises an :class:`~racedesk.errors.InputError` and the store is left as it was;
+``stored_filings`` reads every kept payload again (CAL-ACCESS covers first, so the tables after
+them know each filing's filer and period).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import msgspec
+
+from racedesk.model import RawPayload
+from racedesk.money.filings import Filing, Filings
+from racedesk.sources import calaccess
+from racedesk.sources.money_files import read_money
+from racedesk.sources.safety import read_file
+from racedesk.store.base import Store, StoredFiling
+
+
+class MoneyIngest(msgspec.Struct, frozen=True, kw_only=True):
+    """What became of one file: ``stored`` (new bytes) or ``duplicate``."""
+
+    origin: str
+    format: str
+    status: str
+    content_hash: str
+    filings: int
+    lines: int
+
+
+def _files(paths: Sequence[Path]) -> list[Path]:
+    """The files named, a folder's files in name order, covers first (CAL-ACCESS)."""
+    found: list[Path] = []
+    for path in paths:
+        found.extend(sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path])
+    return sorted(found, key=lambda p: calaccess.table_of(p.name) != "CVR_CAMPAIGN_DISCLOSURE_CD")
+
+
+def _filing_counts(raw: RawPayload, filings: Filings) -> list[StoredFiling]:
+    lines: dict[Filing, int] = {}
+    for item in filings.items:
+        lines[item.filing] = lines.get(item.filing, 0) + 1
+    for summary in filings.summaries:
+        lines[summary.filing] = lines.get(summary.filing, 0) + 1
+    return [
+        StoredFiling(content_hash=raw.content_hash, filing=f, lines=n) for f, n in lines.items()
+    ]
+
+
+def ingest_money(store: Store, paths: Sequence[Path]) -> list[MoneyIngest]:
+    """Read every file (all of them, before keeping any), then keep each with its filings."""
+    read = []
+    covers: dict[tuple[str, int], Filing] = {}
+    for path in _files(paths):
+        data = read_file(path)
+        if calaccess.table_of(path.name) == "CVR_CAMPAIGN_DISCLOSURE_CD":
+            covers.update(calaccess.read_covers(data, where=str(path)))
+        kind, filings = read_money(data, path.name, where=str(path), covers=covers)
+        raw = RawPayload.of(
+            data, source=f"money:{kind}", received_at=datetime.now(UTC), origin=path.name
+        )
+        read.append((raw, kind, filings))
+    results = []
+    for raw, kind, filings in read:
+        kept = store.put_money(raw, kind, _filing_counts(raw, filings))
+        results.append(
+            MoneyIngest(
+                origin=raw.origin,
+                format=kind,
+                status="stored" if kept else "duplicate",
+                content_hash=raw.content_hash,
+                filings=len(filings.filings),
+                lines=len(filings.items) + len(filings.summaries),
+            )
+        )
+    return results
+
+
+def stored_filings(store: Store) -> Filings:
+    """Every kept money payload read again, as one set of filings."""
+    payloads = store.money_payloads()
+    payloads.sort(key=lambda p: calaccess.table_of(p.origin) != "CVR_CAMPAIGN_DISCLOSURE_CD")
+    covers: dict[tuple[str, int], Filing] = {}
+    found = Filings()
+    for payload in payloads:
+        raw = store.raw(payload.content_hash)
+        if raw is None:
+            continue
+        if calaccess.table_of(payload.origin) == "CVR_CAMPAIGN_DISCLOSURE_CD":
+            covers.update(calaccess.read_covers(raw.data, where=payload.origin))
+        found = found + read_money(raw.data, payload.origin, covers=covers)[1]
+    return found

@@ -1,0 +1,53 @@
+"""Which campaign-finance format a file is, and its filings (``racedesk money ingest``).
+
+NetFile exports (a workbook whose name says ``efile``, or one of its CSV sheets), CAL-ACCESS
+tables (``RCPT_CD.TSV`` …; covers are read for the filer and period of what comes after them in
+one ingest) and NetFile API v2 JSON (transactions; a list of filings is kept for the amendment
+log only). Anything else is an :class:`~racedesk.errors.InputError` that names the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from racedesk.errors import InputError
+from racedesk.money.filings import Filing, Filings
+from racedesk.sources import calaccess, netfile, netfile_api
+
+FORMATS = (netfile.NAME, calaccess.NAME, netfile_api.NAME)
+
+
+def format_of(data: bytes, name: str) -> str:
+    """The format of a file, from its name and first bytes."""
+    if netfile.sniff(data, name):
+        return netfile.NAME
+    if calaccess.sniff(data, name):
+        return calaccess.NAME
+    if name.lower().endswith(".json") and data.lstrip()[:1] in (b"[", b"{"):
+        return netfile_api.NAME
+    raise InputError(
+        "not a campaign-finance file racedesk reads (a NetFile export workbook or CSV sheet, "
+        "a CAL-ACCESS .TSV table, or NetFile API JSON)",
+        where=name,
+    )
+
+
+def read_money(
+    data: bytes,
+    name: str,
+    *,
+    where: str = "",
+    covers: Mapping[tuple[str, int], Filing] | None = None,
+) -> tuple[str, Filings]:
+    """The format and the filings of one file."""
+    where = where or name
+    kind = format_of(data, name)
+    if kind == netfile.NAME:
+        return kind, netfile.read_filings(data, name, where=where)
+    if kind == calaccess.NAME:
+        if calaccess.table_of(name) == "CVR_CAMPAIGN_DISCLOSURE_CD":
+            return kind, Filings()
+        return kind, calaccess.read_table(data, name, where=where, covers=covers)
+    if b'"filingMeta"' in data[:4096]:
+        return kind, Filings()
+    return kind, netfile_api.read_transactions(data, where=where)
