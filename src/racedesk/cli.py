@@ -768,8 +768,9 @@ def money_export(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Money by side for every linked candidate and measure (racedesk.money/1)."""
-    from racedesk.desk.money import stored_filings
+    """Money by side for every linked candidate and measure (racedesk.money/1): links from
+    ``--links``, else the newest links file ingested, else suggestions from the filings."""
+    from racedesk.desk.money import stored_filings, stored_links, stored_reported
     from racedesk.money.links import suggest_links
     from racedesk.publish.money_document import money_view
     from racedesk.publish.money_export import write_money_csv
@@ -778,9 +779,16 @@ def money_export(
     from racedesk.sources.safety import read_file
     from racedesk.store import open_store
 
-    filings = stored_filings(open_store(db))
-    chosen = read_links(read_file(links), where=str(links)) if links else suggest_links(filings)
-    figures = read_reported(read_file(reported), where=str(reported)) if reported else ()
+    store = open_store(db)
+    filings = stored_filings(store)
+    if links is not None:
+        chosen = read_links(read_file(links), where=str(links))
+    else:
+        chosen = stored_links(store) or suggest_links(filings)
+    if reported is not None:
+        figures = read_reported(read_file(reported), where=str(reported))
+    else:
+        figures = stored_reported(store)
     doc = money_view(filings, chosen, figures)
     if csv_dir is not None:
         written = write_money_csv(doc, csv_dir)

@@ -17,8 +17,12 @@ import msgspec
 
 from racedesk.model import RawPayload
 from racedesk.money.filings import Filing, Filings
+from racedesk.money.links import Link
+from racedesk.money.reported import ReportedFigure
 from racedesk.sources import calaccess
-from racedesk.sources.money_files import read_money
+from racedesk.sources.money_files import LINKS, REPORTED, read_money
+from racedesk.sources.money_links import read_links
+from racedesk.sources.reported_figures import read_reported
 from racedesk.sources.safety import read_file
 from racedesk.store.base import Store, StoredFiling
 
@@ -62,6 +66,10 @@ def ingest_money(store: Store, paths: Sequence[Path]) -> list[MoneyIngest]:
         if calaccess.table_of(path.name) == "CVR_CAMPAIGN_DISCLOSURE_CD":
             covers.update(calaccess.read_covers(data, where=str(path)))
         kind, filings = read_money(data, path.name, where=str(path), covers=covers)
+        if kind == LINKS:
+            read_links(data, where=str(path))
+        elif kind == REPORTED:
+            read_reported(data, where=str(path))
         raw = RawPayload.of(
             data, source=f"money:{kind}", received_at=datetime.now(UTC), origin=path.name
         )
@@ -82,6 +90,24 @@ def ingest_money(store: Store, paths: Sequence[Path]) -> list[MoneyIngest]:
     return results
 
 
+def _newest(store: Store, kind: str) -> tuple[str, bytes] | None:
+    found = [p for p in store.money_payloads() if p.format == kind]
+    raw = store.raw(found[-1].content_hash) if found else None
+    return (found[-1].origin, raw.data) if found and raw is not None else None
+
+
+def stored_links(store: Store) -> tuple[Link, ...]:
+    """The newest links file kept (``racedesk money ingest links.csv``), or none."""
+    newest = _newest(store, LINKS)
+    return read_links(newest[1], where=newest[0]) if newest else ()
+
+
+def stored_reported(store: Store) -> tuple[ReportedFigure, ...]:
+    """The newest reported-figures file kept, or none."""
+    newest = _newest(store, REPORTED)
+    return read_reported(newest[1], where=newest[0]) if newest else ()
+
+
 def stored_filings(store: Store) -> Filings:
     """Every kept money payload read again, as one set of filings."""
     payloads = store.money_payloads()
@@ -90,7 +116,7 @@ def stored_filings(store: Store) -> Filings:
     found = Filings()
     for payload in payloads:
         raw = store.raw(payload.content_hash)
-        if raw is None:
+        if raw is None or payload.format in (LINKS, REPORTED):
             continue
         if calaccess.table_of(payload.origin) == "CVR_CAMPAIGN_DISCLOSURE_CD":
             covers.update(calaccess.read_covers(raw.data, where=payload.origin))
