@@ -27,6 +27,8 @@ ROUTES = [
     ("get", "/api/elections/{election_id}/events", "push"),
     ("post", "/api/elections/{election_id}/outstanding", "write"),
     ("post", "/api/elections/{election_id}/calls/{event_id}/approve", "write"),
+    ("get", "/api/money", "money"),
+    ("get", "/api/money/elections/{election_id}/contests/{contest_id}", "money"),
 ]
 
 

@@ -59,8 +59,8 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
     )
     app.state.web = web
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # In this order, the OpenAPI document lists reads, then push, then writes.
-    for router in (api_read.router, money_routes.router, push.router, api_write.router):
+    # In this order, the OpenAPI document lists reads, then push, then writes, then money.
+    for router in (api_read.router, push.router, api_write.router, money_routes.router):
         app.include_router(router)
     app.include_router(api_read.pages)
     app.include_router(money_routes.pages)
