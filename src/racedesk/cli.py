@@ -690,6 +690,9 @@ def money_ingest(
         _print_json({"schema": "racedesk.money-ingest/1", "files": results})
         return
     for r in results:
+        if r.status == "skipped":
+            terminal.console().print(f"{r.origin}: skipped (holds no filings)")
+            continue
         terminal.console().print(
             f"{r.origin}: {r.status} ({r.format}, {r.filings:,} filings, {r.lines:,} lines)"
         )

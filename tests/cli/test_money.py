@@ -123,3 +123,21 @@ def test_a_file_that_is_not_filings_is_refused_and_nothing_is_kept(db: str, tmp_
     assert "notes.txt: not a campaign-finance file" in result.output
     status = json.loads(run("money", "status", "--db", db, "--json"))
     assert len(status["payloads"]) == 4
+
+
+def test_a_folder_s_other_files_are_skipped(money: Path, tmp_path: Path) -> None:
+    """CAL-ACCESS's folder holds 25 tables and a dictionary: the 8 money tables are kept (covers
+    first), the others skipped; NetFile's API samples: filings and transactions kept."""
+    db = f"sqlite:///{tmp_path / 'desk.sqlite'}"
+    doc = json.loads(run("money", "ingest", str(money / "calaccess-sample"), "--db", db, "--json"))
+    status = {f["origin"]: f["status"] for f in doc["files"]}
+    assert sorted(o for o, s in status.items() if s == "stored") == [
+        "CVR_CAMPAIGN_DISCLOSURE_CD.TSV", "DEBT_CD.TSV", "EXPN_CD.TSV", "LOAN_CD.TSV",
+        "RCPT_CD.TSV", "S496_CD.TSV", "S497_CD.TSV", "SMRY_CD.TSV",
+    ]  # fmt: skip
+    assert status["DERIVED_calaccess_field_dictionary.csv"] == "skipped"
+    assert sum(s == "skipped" for s in status.values()) == 18
+    api = money / "netfile-api-v2-samples"
+    out = run("money", "ingest", str(api), "--db", db)
+    assert "netfile_samples_transactions.json: stored (netfile-api, 1 filings, 1 lines)" in out
+    assert "netfile_samples_filers.json: skipped (holds no filings)" in out

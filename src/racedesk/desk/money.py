@@ -20,7 +20,7 @@ from racedesk.money.filings import Filing, Filings
 from racedesk.money.links import Link
 from racedesk.money.reported import ReportedFigure
 from racedesk.sources import calaccess
-from racedesk.sources.money_files import LINKS, REPORTED, read_money
+from racedesk.sources.money_files import LINKS, REPORTED, is_money, read_money
 from racedesk.sources.money_links import read_links
 from racedesk.sources.reported_figures import read_reported
 from racedesk.sources.safety import read_file
@@ -28,7 +28,8 @@ from racedesk.store.base import Store, StoredFiling
 
 
 class MoneyIngest(msgspec.Struct, frozen=True, kw_only=True):
-    """What became of one file: ``stored`` (new bytes) or ``duplicate``."""
+    """What became of one file: ``stored`` (new bytes), ``duplicate``, or ``skipped`` (a file
+    of a folder that holds no filings, such as CAL-ACCESS's other tables)."""
 
     origin: str
     format: str
@@ -38,12 +39,24 @@ class MoneyIngest(msgspec.Struct, frozen=True, kw_only=True):
     lines: int
 
 
-def _files(paths: Sequence[Path]) -> list[Path]:
-    """The files named, a folder's files in name order, covers first (CAL-ACCESS)."""
-    found: list[Path] = []
+def _files(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
+    """The files named and each folder's files in name order, covers first (CAL-ACCESS), each
+    with whether it was named (a folder's other files are skipped, a named one must read)."""
+    found: list[tuple[Path, bool]] = []
     for path in paths:
-        found.extend(sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path])
-    return sorted(found, key=lambda p: calaccess.table_of(p.name) != "CVR_CAMPAIGN_DISCLOSURE_CD")
+        if path.is_dir():
+            found.extend((p, False) for p in sorted(path.iterdir()) if p.is_file())
+        else:
+            found.append((path, True))
+    return sorted(
+        found, key=lambda f: calaccess.table_of(f[0].name) != "CVR_CAMPAIGN_DISCLOSURE_CD"
+    )
+
+
+def _skipped(path: Path) -> MoneyIngest:
+    return MoneyIngest(
+        origin=path.name, format="", status="skipped", content_hash="", filings=0, lines=0
+    )
 
 
 def _filing_counts(raw: RawPayload, filings: Filings) -> list[StoredFiling]:
@@ -60,9 +73,13 @@ def _filing_counts(raw: RawPayload, filings: Filings) -> list[StoredFiling]:
 def ingest_money(store: Store, paths: Sequence[Path]) -> list[MoneyIngest]:
     """Read every file (all of them, before keeping any), then keep each with its filings."""
     read = []
+    skipped = []
     covers: dict[tuple[str, int], Filing] = {}
-    for path in _files(paths):
+    for path, named in _files(paths):
         data = read_file(path)
+        if not named and not is_money(data, path.name):
+            skipped.append(_skipped(path))
+            continue
         if calaccess.table_of(path.name) == "CVR_CAMPAIGN_DISCLOSURE_CD":
             covers.update(calaccess.read_covers(data, where=str(path)))
         kind, filings = read_money(data, path.name, where=str(path), covers=covers)
@@ -74,7 +91,7 @@ def ingest_money(store: Store, paths: Sequence[Path]) -> list[MoneyIngest]:
             data, source=f"money:{kind}", received_at=datetime.now(UTC), origin=path.name
         )
         read.append((raw, kind, filings))
-    results = []
+    results = skipped
     for raw, kind, filings in read:
         kept = store.put_money(raw, kind, _filing_counts(raw, filings))
         results.append(

@@ -33,13 +33,23 @@ def format_of(data: bytes, name: str) -> str:
         return netfile.NAME
     if calaccess.sniff(data, name):
         return calaccess.NAME
-    if name.lower().endswith(".json") and data.lstrip()[:1] in (b"[", b"{"):
+    if name.lower().endswith(".json") and (b'"filingMeta"' in data or b'"transaction"' in data):
         return netfile_api.NAME
     raise InputError(
         "not a campaign-finance file racedesk reads (a NetFile export workbook or CSV sheet, "
-        "a CAL-ACCESS .TSV table, or NetFile API JSON)",
+        "a CAL-ACCESS .TSV table of lines or covers, NetFile API filings or transactions, a "
+        "links or reported-figures file)",
         where=name,
     )
+
+
+def is_money(data: bytes, name: str) -> bool:
+    """Whether :func:`format_of` knows the file."""
+    try:
+        format_of(data, name)
+    except InputError:
+        return False
+    return True
 
 
 def read_money(
@@ -60,6 +70,6 @@ def read_money(
         if calaccess.table_of(name) == "CVR_CAMPAIGN_DISCLOSURE_CD":
             return kind, Filings()
         return kind, calaccess.read_table(data, name, where=where, covers=covers)
-    if b'"filingMeta"' in data[:4096]:
-        return kind, Filings()
+    if b'"transaction"' not in data:
+        return kind, Filings()  # a list of filings: their versions, no lines
     return kind, netfile_api.read_transactions(data, where=where)
