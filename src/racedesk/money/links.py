@@ -23,7 +23,10 @@ from racedesk.money.names import name_key
 
 POSITIONS = ("support", "oppose")
 ROLES = ("own", "ie")
-_FOR = re.compile(r"^(?:RE-?ELECT(?:\s+\w+)?\s+)?(.+?)\s+FOR\s+(.+?)(?:\s+\d{4})?$", re.IGNORECASE)
+#: "NAME for OFFICE YEAR", after "Re-elect" or "Re-elect Mayor" when the name starts so.
+_FOR = re.compile(
+    r"^(?:RE-?ELECT\s+)?(?:MAYOR\s+)?(.+?)\s+FOR\s+(.+?)(?:\s+\d{4})?$", re.IGNORECASE
+)
 
 
 class Link(msgspec.Struct, frozen=True, kw_only=True):
