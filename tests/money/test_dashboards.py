@@ -111,3 +111,19 @@ def test_the_ie_ledger_counted_once_is_78_percent_lower(
     dashboard = Decimal("744401")
     assert round((naive / dashboard - 1) * 100) == 78
     assert round((once / dashboard - 1) * 100) == 6
+
+
+def test_money_reaching_no_on_a_through_other_committees(sf: Path) -> None:
+    """Two hops into No on A: the Committee for an Affordable California gave 20,000, and its
+    largest contributor was Smart Justice California Action Fund (23,600)."""
+    path = sf / "DERIVED_committee_contributors.csv"
+    contributions = sf_ethics.read_contributors(path.read_bytes(), where=str(path))
+    routes = dashboards.routes(contributions, {"1477355"}, 1)
+    assert [(r.via, r.via_amount, r.donor, r.donor_amount) for r in routes[:2]] == [
+        ("1315969", Decimal("50000.00"),
+         "INTERMEDIARY FOR CONTRIBUTIONS UNDER $100: SAN FRANCISCO POLICE OFFICERS ASSOCIATION",
+         Decimal("36423.00")),
+        ("1482084", Decimal("20000.00"), "SMART JUSTICE CALIFORNIA ACTION FUND",
+         Decimal("23600.00")),
+    ]  # fmt: skip
+    assert all(r.to == "1477355" for r in routes)

@@ -77,3 +77,15 @@ def test_names_as_filed_are_one_person() -> None:
 
     assert name_key("GARY D YEE") == name_key("Yee, Gary") == name_key("Gary Yee") == "GARY YEE"
     assert name_key("Gary Yee") != name_key("Gary Yeen")
+
+
+def test_money_through_another_committee_is_a_route(berkeley: dict[int, Filings]) -> None:
+    """Ben Bartlett's 2016 committee gave 250.00 to Kate Harrison's: his committee's largest
+    donors reach her side in two hops (schedule I corrections are no donors)."""
+    filings = berkeley[2017]
+    routes = sides.donor_routes(filings, links.suggest_links(filings), "Kate Harrison", "support")
+    assert [(r.donor, r.donor_amount, r.via, r.via_amount, r.to) for r in routes] == [
+        ("Varela, Keiji", Decimal("500.00"), "1383020", Decimal("250.00"), "1392842"),
+        ("Weske, Gary", Decimal("350.00"), "1383020", Decimal("250.00"), "1392842"),
+        ("Arbitblit, Donald", Decimal("250.00"), "1383020", Decimal("250.00"), "1392842"),
+    ]

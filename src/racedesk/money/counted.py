@@ -91,7 +91,7 @@ def late_contributions(items: Iterable[Item], statements: Iterable[Filing]) -> t
 
 
 def receipts(items: Iterable[Item]) -> tuple[Item, ...]:
-    """Statement lines of contributions received (460 A, C, I; 496 Part 3), addable."""
+    """Statement lines of contributions received (460 A, C; 496 Part 3), addable."""
     return tuple(i for i in items if i.is_receipt and not i.is_late and addable(i))
 
 
@@ -124,6 +124,8 @@ def committee_edges(items: Iterable[Item]) -> tuple[Edge, ...]:
     for i in receipts(items):
         if i.entity not in COMMITTEE_ENTITIES or not i.committee_id:
             continue
+        if i.committee_id == i.filing.filer_id:
+            continue  # a committee's own id on its own receipt is no edge between two
         key = (i.committee_id, i.filing.filer_id)
         sums[key] = sums.get(key, Decimal(0)) + i.amount
         names[i.committee_id] = i.name

@@ -145,3 +145,43 @@ def top_donors(
     mine = [c for c in contributions if c.committee_id in side]
     mine = [c for c in mine if c.donor_committee_id not in side]
     return tuple(sorted(mine, key=lambda c: (-c.amount, c.donor))[:count])
+
+
+class DashboardRoute(msgspec.Struct, frozen=True, kw_only=True):
+    """``donor`` gave ``donor_amount`` to ``via``, a committee that gave ``via_amount`` to the
+    side's committee ``to`` (fungible money: who funds whom, not whose dollar)."""
+
+    donor: str
+    donor_amount: Decimal
+    via: str
+    via_name: str
+    via_amount: Decimal
+    to: str
+
+
+def routes(
+    contributions: Iterable[Contribution], committees: Iterable[str], count: int = 3
+) -> tuple[DashboardRoute, ...]:
+    """Two-hop routes into one side: each committee that gave to the side's committees, with
+    its own ``count`` largest contributors (rule 7: edges shown, not added)."""
+    everything = tuple(contributions)
+    side = set(committees)
+    given = sorted(
+        (c for c in everything if c.committee_id in side and c.donor_committee_id),
+        key=lambda c: (-c.amount, c.donor),
+    )
+    found = []
+    for edge in given:
+        theirs = [c for c in everything if c.committee_id == edge.donor_committee_id]
+        for c in sorted(theirs, key=lambda c: (-c.amount, c.donor))[:count]:
+            found.append(
+                DashboardRoute(
+                    donor=c.donor,
+                    donor_amount=c.amount,
+                    via=edge.donor_committee_id,
+                    via_name=edge.donor,
+                    via_amount=edge.amount,
+                    to=edge.committee_id,
+                )
+            )
+    return tuple(found)

@@ -22,8 +22,10 @@ from decimal import Decimal
 
 import msgspec
 
-#: Schedules that list contributions received (460 A, C, I; 496 Part 3; 497 Part 1).
-RECEIPTS = frozenset({"A", "C", "I", "F496P3", "F497P1"})
+#: Schedules that list contributions received (460 A monetary, C non-monetary; 496 Part 3;
+#: 497 Part 1). Schedule I (other increases to cash: interest, refunds, corrections) is no
+#: contribution.
+RECEIPTS = frozenset({"A", "C", "F496P3", "F497P1"})
 #: Schedules of loans received or made (460 B1, B2, H): kept apart, never contributions.
 LOANS = frozenset({"B1", "B2", "H"})
 #: Lines that name a candidate or measure and a position (460 D, 461 Part 5, 465 Part 3, 496).

@@ -77,6 +77,19 @@ class Donor(msgspec.Struct, frozen=True, kw_only=True):
     committees: tuple[str, ...]
 
 
+class Route(msgspec.Struct, frozen=True, kw_only=True):
+    """Two hops: ``donor`` gave ``donor_amount`` to the committee ``via``, which gave
+    ``via_amount`` to the side's committee ``to``. Money is fungible: a route shows who funds
+    whom, not whose dollar paid for what."""
+
+    donor: str
+    donor_amount: Decimal
+    via: str
+    via_name: str
+    via_amount: Decimal
+    to: str
+
+
 def counted_ies(filings: Filings) -> tuple[Item, ...]:
     """Every independent expenditure line counted once: statement lines (newest versions, once
     per transaction) and the 496s beyond their filer's latest statement."""
@@ -159,12 +172,7 @@ def top_donors(
     """The largest contributors to the committees on one side of ``subject`` (its own
     committees and those spending for that side), leaving out contributions from a committee
     already on that side (rule 7)."""
-    key = name_key(subject)
-    side = {
-        link.committee_id
-        for link in links
-        if name_key(link.subject) == key and link.position == position
-    }
+    side = _side_committees(links, subject, position)
     newest = newest_versions(filings)
     received = once_per_transaction(
         i for i in counted.receipts(newest.items) if i.filing.filer_id in side
@@ -183,3 +191,41 @@ def top_donors(
     return tuple(
         Donor(name=names[k], amount=a, committees=tuple(sorted(via))) for k, (a, via) in ranked
     )
+
+
+def _side_committees(links: Iterable[Link], subject: str, position: str) -> set[str]:
+    key = name_key(subject)
+    return {
+        link.committee_id
+        for link in links
+        if name_key(link.subject) == key and link.position == position
+    }
+
+
+def donor_routes(
+    filings: Filings, links: Iterable[Link], subject: str, position: str, count: int = 3
+) -> tuple[Route, ...]:
+    """For each committee that gave to one of the side's committees (an edge, rule 7), its own
+    ``count`` largest donors in the filings: the two-hop routes "donor → PAC → side"."""
+    side = _side_committees(links, subject, position)
+    newest = newest_versions(filings)
+    edges = [e for e in counted.committee_edges(newest.items) if e.target in side]
+    received = once_per_transaction(counted.receipts(newest.items))
+    routes = []
+    for edge in sorted(edges, key=lambda e: (-e.amount, e.source)):
+        sums: dict[str, Decimal] = {}
+        for i in received:
+            if i.filing.filer_id == edge.source:
+                sums[i.name] = sums.get(i.name, Decimal(0)) + i.amount
+        for donor, amount in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))[:count]:
+            routes.append(
+                Route(
+                    donor=donor,
+                    donor_amount=amount,
+                    via=edge.source,
+                    via_name=edge.source_name,
+                    via_amount=edge.amount,
+                    to=edge.target,
+                )
+            )
+    return tuple(routes)

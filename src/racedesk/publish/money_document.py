@@ -74,6 +74,7 @@ class SubjectDoc(msgspec.Struct, kw_only=True):
     oppose: SideDoc
     series: list[PointDoc]
     donors: dict[str, list[DonorDoc]]
+    routes: dict[str, list[sides.Route]]
 
 
 class MoneyDoc(msgspec.Struct, kw_only=True):
@@ -184,6 +185,10 @@ def subject_doc(filings: Filings, links: Sequence[Link], money: sides.SubjectMon
             for p in sides.ie_series(filings, money.subject)
         ],
         donors=_donors(filings, links, money.subject),
+        routes={
+            position: list(sides.donor_routes(filings, links, money.subject, position))
+            for position in ("support", "oppose")
+        },
     )
 
 
