@@ -89,3 +89,12 @@ def test_money_through_another_committee_is_a_route(berkeley: dict[int, Filings]
         ("Weske, Gary", Decimal("350.00"), "1383020", Decimal("250.00"), "1392842"),
         ("Arbitblit, Donald", Decimal("250.00"), "1383020", Decimal("250.00"), "1392842"),
     ]
+
+
+def test_ies_by_committee_and_week(yee_case: Filings) -> None:
+    weeks = sides.ies_by_week(yee_case, "Gary Yee")
+    assert [(w.committee_id, w.week.isoformat(), w.position, w.amount) for w in weeks] == [
+        ("1331137", "2018-08-27", "support", Decimal("3170.46")),
+        ("1331137", "2018-09-03", "support", Decimal("27352.84")),
+        ("1331137", "2018-09-17", "support", Decimal("25871.43")),
+    ]

@@ -229,3 +229,33 @@ def donor_routes(
                 )
             )
     return tuple(routes)
+
+
+class WeekIE(msgspec.Struct, frozen=True, kw_only=True):
+    """One committee's independent expenditures for or against a subject in the week starting
+    ``week`` (a Monday)."""
+
+    committee_id: str
+    committee_name: str
+    week: date
+    position: str
+    amount: Decimal
+    provisional: bool
+
+
+def ies_by_week(filings: Filings, subject: str) -> tuple[WeekIE, ...]:
+    """``subject``'s independent expenditures by committee and week, counted once."""
+    key = name_key(subject)
+    sums: dict[tuple[str, date, str], tuple[Decimal, bool, str]] = {}
+    for i in counted_ies(filings):
+        if name_key(i.subject) != key or i.date is None:
+            continue
+        week = date.fromordinal(i.date.toordinal() - i.date.weekday())
+        position = "oppose" if i.position == "O" else "support"
+        at = (i.filing.filer_id, week, position)
+        amount, late, name = sums.get(at, (Decimal(0), False, i.filing.filer_name))
+        sums[at] = (amount + i.amount, late or i.is_late, name)
+    return tuple(
+        WeekIE(committee_id=c, committee_name=n, week=w, position=p, amount=a, provisional=late)
+        for (c, w, p), (a, late, n) in sorted(sums.items())
+    )

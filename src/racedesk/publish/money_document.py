@@ -75,6 +75,7 @@ class SubjectDoc(msgspec.Struct, kw_only=True):
     series: list[PointDoc]
     donors: dict[str, list[DonorDoc]]
     routes: dict[str, list[sides.Route]]
+    by_week: list[sides.WeekIE]
 
 
 class MoneyDoc(msgspec.Struct, kw_only=True):
@@ -189,6 +190,7 @@ def subject_doc(filings: Filings, links: Sequence[Link], money: sides.SubjectMon
             position: list(sides.donor_routes(filings, links, money.subject, position))
             for position in ("support", "oppose")
         },
+        by_week=list(sides.ies_by_week(filings, money.subject)),
     )
 
 
