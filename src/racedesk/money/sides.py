@@ -24,11 +24,11 @@ from decimal import Decimal
 import msgspec
 
 from racedesk.money import counted
-from racedesk.money.committees import CommitteeTotal, committee_totals
+from racedesk.money.book import MoneyBook
+from racedesk.money.committees import CommitteeTotal
 from racedesk.money.filings import Filings, Item
 from racedesk.money.links import Link
 from racedesk.money.names import name_key
-from racedesk.money.versions import covering_statements, newest_versions, once_per_transaction
 
 
 class SideMoney(msgspec.Struct, frozen=True, kw_only=True):
@@ -90,17 +90,10 @@ class Route(msgspec.Struct, frozen=True, kw_only=True):
     to: str
 
 
-def counted_ies(filings: Filings) -> tuple[Item, ...]:
+def counted_ies(filings: Filings | MoneyBook) -> tuple[Item, ...]:
     """Every independent expenditure line counted once: statement lines (newest versions, once
     per transaction) and the 496s beyond their filer's latest statement."""
-    newest = newest_versions(filings)
-    statements = covering_statements(
-        [s.filing for s in newest.summaries] + [i.filing for i in newest.items]
-    )
-    on_statements = once_per_transaction(i for i in newest.items if not i.is_late)
-    return counted.independent_expenditures(on_statements) + tuple(
-        i for i in counted.late_independent_expenditures(newest.items, statements) if i.subject
-    )
+    return MoneyBook.of(filings).ies
 
 
 def _side(
@@ -118,11 +111,11 @@ def _side(
     )
 
 
-def money_by_side(filings: Filings, links: Iterable[Link]) -> tuple[SubjectMoney, ...]:
+def money_by_side(filings: Filings | MoneyBook, links: Iterable[Link]) -> tuple[SubjectMoney, ...]:
     """Each linked candidate or measure, with both sides' money counted once."""
     links = tuple(links)
-    totals = committee_totals(filings)
-    ies = counted_ies(filings)
+    book = MoneyBook.of(filings)
+    totals, ies = book.totals, book.ies
     subjects = dict.fromkeys((link.contest, link.subject) for link in links)
     answers = []
     for contest, subject in subjects:
@@ -144,7 +137,7 @@ def money_by_side(filings: Filings, links: Iterable[Link]) -> tuple[SubjectMoney
     return tuple(answers)
 
 
-def ie_series(filings: Filings, subject: str) -> tuple[Point, ...]:
+def ie_series(filings: Filings | MoneyBook, subject: str) -> tuple[Point, ...]:
     """Each side's independent expenditures for or against ``subject``, running total by date;
     a point is provisional when a 24-hour report not yet on a statement adds to it."""
     key = name_key(subject)
@@ -167,26 +160,25 @@ def ie_series(filings: Filings, subject: str) -> tuple[Point, ...]:
 
 
 def top_donors(
-    filings: Filings, links: Iterable[Link], subject: str, position: str, count: int = 10
+    filings: Filings | MoneyBook,
+    links: Iterable[Link],
+    subject: str,
+    position: str,
+    count: int = 10,
 ) -> tuple[Donor, ...]:
     """The largest contributors to the committees on one side of ``subject`` (its own
     committees and those spending for that side), leaving out contributions from a committee
     already on that side (rule 7)."""
     side = _side_committees(links, subject, position)
-    newest = newest_versions(filings)
-    received = once_per_transaction(
-        i for i in counted.receipts(newest.items) if i.filing.filer_id in side
-    )
-    late = counted.late_contributions(
-        newest.items, covering_statements(s.filing for s in newest.summaries)
-    )
     sums: dict[str, tuple[Decimal, set[str]]] = {}
-    for i in (*received, *(i for i in late if i.filing.filer_id in side)):
-        if i.committee_id and i.committee_id in side:
+    names: dict[str, str] = {}
+    for i in MoneyBook.of(filings).receipts:
+        if i.filing.filer_id not in side or (i.committee_id and i.committee_id in side):
             continue
-        amount, via = sums.get(name_key(i.name) or i.name, (Decimal(0), set()))
-        sums[name_key(i.name) or i.name] = (amount + i.amount, via | {i.filing.filer_id})
-    names = {name_key(i.name) or i.name: i.name for i in (*received, *late)}
+        key = name_key(i.name) or i.name
+        amount, via = sums.get(key, (Decimal(0), set()))
+        sums[key] = (amount + i.amount, via | {i.filing.filer_id})
+        names.setdefault(key, i.name)
     ranked = sorted(sums.items(), key=lambda kv: (-kv[1][0], kv[0]))[:count]
     return tuple(
         Donor(name=names[k], amount=a, committees=tuple(sorted(via))) for k, (a, via) in ranked
@@ -203,19 +195,23 @@ def _side_committees(links: Iterable[Link], subject: str, position: str) -> set[
 
 
 def donor_routes(
-    filings: Filings, links: Iterable[Link], subject: str, position: str, count: int = 3
+    filings: Filings | MoneyBook,
+    links: Iterable[Link],
+    subject: str,
+    position: str,
+    count: int = 3,
 ) -> tuple[Route, ...]:
     """For each committee that gave to one of the side's committees (an edge, rule 7), its own
     ``count`` largest donors in the filings: the two-hop routes "donor → PAC → side"."""
+    book = MoneyBook.of(filings)
     side = _side_committees(links, subject, position)
-    newest = newest_versions(filings)
-    edges = [e for e in counted.committee_edges(newest.items) if e.target in side]
-    received = once_per_transaction(counted.receipts(newest.items))
     routes = []
-    for edge in sorted(edges, key=lambda e: (-e.amount, e.source)):
+    for edge in sorted(
+        (e for e in book.edges if e.target in side), key=lambda e: (-e.amount, e.source)
+    ):
         sums: dict[str, Decimal] = {}
-        for i in received:
-            if i.filing.filer_id == edge.source:
+        for i in book.receipts:
+            if i.filing.filer_id == edge.source and not i.is_late:
                 sums[i.name] = sums.get(i.name, Decimal(0)) + i.amount
         for donor, amount in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))[:count]:
             routes.append(
@@ -243,7 +239,7 @@ class WeekIE(msgspec.Struct, frozen=True, kw_only=True):
     provisional: bool
 
 
-def ies_by_week(filings: Filings, subject: str) -> tuple[WeekIE, ...]:
+def ies_by_week(filings: Filings | MoneyBook, subject: str) -> tuple[WeekIE, ...]:
     """``subject``'s independent expenditures by committee and week, counted once."""
     key = name_key(subject)
     sums: dict[tuple[str, date, str], tuple[Decimal, bool, str]] = {}

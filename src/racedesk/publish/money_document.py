@@ -16,13 +16,13 @@ import msgspec
 
 from racedesk.money import sides
 from racedesk.money.amendments import Amendment, amendment_log
+from racedesk.money.book import MoneyBook
 from racedesk.money.committees import CommitteeTotal, committee_totals
-from racedesk.money.counted import Edge, committee_edges
+from racedesk.money.counted import Edge
 from racedesk.money.filings import Filings
 from racedesk.money.late import LateLine, late_money
 from racedesk.money.links import Link
 from racedesk.money.reported import ReportedFigure
-from racedesk.money.versions import newest_versions
 from racedesk.store.base import StoredFiling, StoredMoney
 
 MONEY = "racedesk.money/1"
@@ -165,17 +165,17 @@ def _amendment(a: Amendment) -> AmendmentDoc:
     )
 
 
-def _donors(filings: Filings, links: Sequence[Link], subject: str) -> dict[str, list[DonorDoc]]:
+def _donors(book: MoneyBook, links: Sequence[Link], subject: str) -> dict[str, list[DonorDoc]]:
     return {
         position: [
             DonorDoc(name=d.name, amount=d.amount, committees=list(d.committees))
-            for d in sides.top_donors(filings, links, subject, position, 10)
+            for d in sides.top_donors(book, links, subject, position, 10)
         ]
         for position in ("support", "oppose")
     }
 
 
-def subject_doc(filings: Filings, links: Sequence[Link], money: sides.SubjectMoney) -> SubjectDoc:
+def subject_doc(book: MoneyBook, links: Sequence[Link], money: sides.SubjectMoney) -> SubjectDoc:
     return SubjectDoc(
         contest=money.contest,
         subject=money.subject,
@@ -183,14 +183,14 @@ def subject_doc(filings: Filings, links: Sequence[Link], money: sides.SubjectMon
         oppose=_side(money.oppose),
         series=[
             PointDoc(day=p.day, position=p.position, total=p.total, provisional=p.provisional)
-            for p in sides.ie_series(filings, money.subject)
+            for p in sides.ie_series(book, money.subject)
         ],
-        donors=_donors(filings, links, money.subject),
+        donors=_donors(book, links, money.subject),
         routes={
-            position: list(sides.donor_routes(filings, links, money.subject, position))
+            position: list(sides.donor_routes(book, links, money.subject, position))
             for position in ("support", "oppose")
         },
-        by_week=list(sides.ies_by_week(filings, money.subject)),
+        by_week=list(sides.ies_by_week(book, money.subject)),
     )
 
 
@@ -199,10 +199,11 @@ def money_view(
 ) -> MoneyDoc:
     """Money by side for every linked subject, and what it rests on."""
     links = tuple(links)
+    book = MoneyBook.of(filings)
     return MoneyDoc(
-        subjects=[subject_doc(filings, links, m) for m in sides.money_by_side(filings, links)],
-        committees=[committee_doc(c) for c in committee_totals(filings).values()],
-        edges=list(committee_edges(newest_versions(filings).items)),
+        subjects=[subject_doc(book, links, m) for m in sides.money_by_side(book, links)],
+        committees=[committee_doc(c) for c in book.totals.values()],
+        edges=list(book.edges),
         late=list(late_money(filings)),
         amendments=[_amendment(a) for a in amendment_log(filings)],
         links=list(links),
