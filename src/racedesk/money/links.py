@@ -5,7 +5,8 @@ side").
 A :class:`Link` says committee → (contest, candidate or measure, position, role). ``role`` is
 ``own`` for a candidate's controlled committee or a committee primarily formed for a measure
 (its receipts and spending are that side's), ``ie`` for a committee whose independent
-expenditures name the subject (its IE lines are counted, not its other money). A recall is a
+expenditures name the subject (its donors are counted among the side's; its IE lines count for
+the subject they name whoever made them, and its other money is not the side's). A recall is a
 measure: support is remove, oppose is keep. Suggestions are only suggestions: a person reviews
 the table (``reviewed``) before a desk shows it as settled.
 """
