@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -104,3 +105,18 @@ def test_transfers_between_committees_are_edges(oakland: Path) -> None:
         (i for i in case.items if i.committee_id == "1385949"), key=lambda i: (i.date, i.tran_id)
     )
     assert last.cumulative == Decimal("153559.68")
+
+
+def test_memo_lines_are_left_out(money_data: Path) -> None:
+    """Rule 4 on the state's own rows: CAL-ACCESS's sample of EXPN_CD has 24 schedule E lines
+    marked memo (``MEMO_CODE`` X, sub-items inside another payment) and 3 on 461/465 reports;
+    none is a payment or an IE that adds."""
+    from racedesk.sources import calaccess
+
+    path = money_data / "calaccess-sample" / "EXPN_CD.TSV"
+    items = calaccess.read_table(path.read_bytes(), path.name).items
+    memos = [i for i in items if i.memo]
+    assert Counter(i.schedule for i in memos) == {"E": 24, "F465P3": 2, "F461P5": 1}
+    assert not set(memos) & set(counted.payments(items))
+    assert not set(memos) & set(counted.independent_expenditures(items))
+    assert len(counted.payments(items)) == sum(1 for i in items if i.schedule == "E") - 24
