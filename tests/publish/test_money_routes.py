@@ -67,3 +67,12 @@ def test_the_panel_shows_sides_over_time(client: TestClient) -> None:
 def test_the_contest_page_loads_the_panel(client: TestClient) -> None:
     html = client.get(f"/elections/{E}/contests/{DA}").text
     assert f'hx-get="/elections/{E}/contests/{DA}/money"' in html
+
+
+def test_amounts_read_as_people_read_them() -> None:
+    from decimal import Decimal
+
+    from racedesk.publish.money_panel import money
+
+    assert money(Decimal("56394.73")) == "$56,394.73"
+    assert money(Decimal("-405.00")) == "−$405.00"  # a committee that refunded more than it took
