@@ -52,7 +52,7 @@ def test_the_engine_the_rules_and_the_tabulation_import_no_outside_layer() -> No
     outside = ("racedesk.sources", "racedesk.store", "racedesk.publish", "racedesk.desk")
     wrong = [
         f"{path.relative_to(PACKAGE)} imports {name}"
-        for folder in ("engine", "rules", "model", "rcv")
+        for folder in ("engine", "rules", "model", "rcv", "money")
         for path, tree in modules(folder)
         for name in imported(tree)
         if name.startswith(outside) or name == "racedesk.cli"

@@ -907,6 +907,162 @@ def rcv_tabulate(
     )
 
 
+# ---- money by side (issue 21) -----------------------------------------------------------------
+
+money_app = typer.Typer(
+    help="Campaign money by side, from the filings (NetFile, CAL-ACCESS), counted once.",
+    no_args_is_help=True,
+)
+app.add_typer(money_app, name="money")
+
+
+@money_app.command("ingest")
+@_reported
+def money_ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Filing files or folders of them.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Keep campaign-finance files (NetFile exports, CAL-ACCESS tables, NetFile API JSON) with
+    the filings they hold; a file that does not read stops the ingest before anything is kept."""
+    from racedesk.desk.money import ingest_money
+    from racedesk.store import open_store
+
+    results = ingest_money(open_store(db), paths)
+    if as_json:
+        _print_json({"schema": "racedesk.money-ingest/1", "files": results})
+        return
+    for r in results:
+        if r.status == "skipped":
+            terminal.console().print(f"{r.origin}: skipped (holds no filings)")
+            continue
+        terminal.console().print(
+            f"{r.origin}: {r.status} ({r.format}, {r.filings:,} filings, {r.lines:,} lines)"
+        )
+
+
+@money_app.command("status")
+@_reported
+def money_status(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """What the store holds: money payloads, filing versions, each committee's totals and the
+    date its latest statement runs to."""
+    from racedesk.desk.money import stored_filings
+    from racedesk.publish.money_document import money_status as status_view
+    from racedesk.store import open_store
+
+    store = open_store(db)
+    doc = status_view(store.money_payloads(), store.money_filings(), stored_filings(store))
+    if as_json:
+        _print_json(doc)
+        return
+    _print_money_status(doc)
+
+
+def _print_money_status(doc: Any) -> None:
+    from rich.table import Table
+
+    out = terminal.console()
+    out.print(f"{len(doc.payloads)} files, {doc.filing_versions:,} filing versions")
+    table = Table(title="committees (statements + later 24-hour reports)", title_justify="left")
+    for name in ("committee", "received", "spent", "through", ""):
+        table.add_column(name, justify="left" if name in ("committee", "") else "right")
+    for c in doc.committees:
+        table.add_row(
+            f"{c.name} ({c.filer_id})",
+            f"{c.received:,.2f}",
+            f"{c.spent:,.2f}",
+            str(c.through or "—"),
+            "provisional" if c.provisional else "",
+        )
+    out.print(table)
+
+
+@money_app.command("links")
+@_reported
+def money_links(
+    db: DbOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the CSV here (default: standard output).")
+    ] = None,
+) -> None:
+    """Suggest the committee → (contest, candidate or measure, position) table from the
+    filings, as a CSV to review and pass to ``money export --links``."""
+    from racedesk.desk.money import stored_filings
+    from racedesk.money.links import suggest_links
+    from racedesk.sources.money_links import write_links
+    from racedesk.store import open_store
+
+    text = write_links(suggest_links(stored_filings(open_store(db))))
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+@money_app.command("export")
+@_reported
+def money_export(
+    links: Annotated[
+        Path | None, typer.Option("--links", help="Reviewed links CSV (default: suggestions).")
+    ] = None,
+    reported: Annotated[
+        Path | None, typer.Option("--reported", help="Figures reported in the news (CSV).")
+    ] = None,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", help="Write sides, committees, late money CSVs here.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Money by side for every linked candidate and measure (racedesk.money/1): links from
+    ``--links``, else the newest links file ingested, else suggestions from the filings."""
+    from racedesk.desk.money import stored_filings, stored_links, stored_reported
+    from racedesk.money.links import suggest_links
+    from racedesk.publish.money_document import money_view
+    from racedesk.publish.money_export import write_money_csv
+    from racedesk.sources.money_links import read_links
+    from racedesk.sources.reported_figures import read_reported
+    from racedesk.sources.safety import read_file
+    from racedesk.store import open_store
+
+    store = open_store(db)
+    filings = stored_filings(store)
+    if links is not None:
+        chosen = read_links(read_file(links), where=str(links))
+    else:
+        chosen = stored_links(store) or suggest_links(filings)
+    if reported is not None:
+        figures = read_reported(read_file(reported), where=str(reported))
+    else:
+        figures = stored_reported(store)
+    doc = money_view(filings, chosen, figures)
+    if csv_dir is not None:
+        written = write_money_csv(doc, csv_dir)
+        terminal.console().print(f"wrote {', '.join(p.name for p in written)} in {csv_dir}")
+    if as_json:
+        _print_json(doc)
+    elif csv_dir is None:
+        _print_money(doc)
+
+
+def _print_money(doc: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title="money by side (filed)", title_justify="left")
+    for name in ("contest", "subject", "support", "oppose", ""):
+        table.add_column(name, justify="right" if name in ("support", "oppose") else "left")
+    for s in doc.subjects:
+        flag = "provisional" if s.support.provisional or s.oppose.provisional else ""
+        table.add_row(
+            s.contest, s.subject, f"{s.support.total:,.2f}", f"{s.oppose.total:,.2f}", flag
+        )
+    terminal.console().print(table)
+    for r in doc.reported:
+        terminal.console().print(
+            f"reported, not filed: {r.subject} {r.position} {r.amount:,.2f} ({r.what}; {r.source})"
+        )
+
+
 def main() -> None:
     app()
 

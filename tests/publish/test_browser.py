@@ -340,3 +340,27 @@ def test_static_export_opens_from_file_with_the_live_numbers(
     page.locator("#q").fill("district attorney")
     page.locator(f'#contests a[href$="contests/{DA}.html"]').click()
     assert text(page, VOTES.format(HOCHMAN)) == "1,983,802"
+
+
+def test_the_contest_page_shows_the_money_panel(
+    live_server: Callable[[FastAPI], LiveServer],
+    page: Any,
+    general_feed: Feed,
+    shared_data: Path,
+    tmp_path: Path,
+) -> None:
+    """The money panel loads into the contest page: by side, over time, top donors (Oakland's
+    filings linked to the DA page for the test, see ``test_money_routes``)."""
+    from .test_money_routes import money_desk
+
+    desk = money_desk(tmp_path, general_feed, shared_data)
+    ingest(desk, general_feed, upto=1)
+    server = live_server(create_app(desk, token=TOKEN))
+    page.goto(f"{server.url}/elections/{E}/contests/{DA}")
+    page.wait_for_selector("#money .money-subject", timeout=10_000)
+    row = '#money tr[data-position="support"] .ies'
+    assert text(page, row) == "$56,394.73"
+    assert page.locator("#money svg polyline.support").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "contest-9547-money.png"), full_page=True)
+    assert (ARTIFACTS / "contest-9547-money.png").stat().st_size > 10_000

@@ -32,6 +32,8 @@ ROUTES = [
     ("post", "/api/elections/{election_id}/calls/{event_id}/approve", "write"),
     ("post", "/api/elections/{election_id}/releases/{sequence}/confirm", "write"),
     ("post", "/api/elections/{election_id}/certify", "write"),
+    ("get", "/api/money", "money"),
+    ("get", "/api/money/elections/{election_id}/contests/{contest_id}", "money"),
 ]
 
 

@@ -28,6 +28,7 @@ from racedesk.errors import StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.model.petition import Petition, PetitionEvent, PetitionStage
+from racedesk.money.filings import Filing
 
 
 class StoredRelease(msgspec.Struct, frozen=True, kw_only=True):
@@ -50,6 +51,23 @@ class Quarantined(msgspec.Struct, frozen=True, kw_only=True):
     received_at: datetime
     reason: str
     origin: str = ""
+
+
+class StoredFiling(msgspec.Struct, frozen=True, kw_only=True):
+    """A filing version a money payload holds, and how many lines it has there."""
+
+    content_hash: str
+    filing: Filing
+    lines: int
+
+
+class StoredMoney(msgspec.Struct, frozen=True, kw_only=True):
+    """A campaign-finance payload kept: its bytes' hash, format, name and when it was stored."""
+
+    content_hash: str
+    format: str
+    origin: str
+    stored_at: datetime
 
 
 class StoreUnavailable(StoreError):
@@ -190,6 +208,19 @@ class Store(Protocol):
         """Wait until a release with a sequence above ``after`` (any, when None) is committed
         by any process, and return the latest sequence; None when ``timeout`` seconds pass
         first. PostgreSQL wakes on ``LISTEN/NOTIFY``; SQLite polls :meth:`latest_sequence`."""
+
+    def put_money(self, raw: RawPayload, format: str, filings: Sequence[StoredFiling]) -> bool:
+        """Keep a campaign-finance payload's bytes and the filings it holds; False when the
+        same bytes were kept before (nothing is written again)."""
+        ...
+
+    def money_payloads(self) -> list[StoredMoney]:
+        """Every money payload, in the order stored."""
+        ...
+
+    def money_filings(self) -> list[StoredFiling]:
+        """Every filing version of every money payload, in the order stored."""
+        ...
 
     def close(self) -> None:
         """Release the store's connections."""

@@ -318,6 +318,39 @@ petition_events = Table(
     PrimaryKeyConstraint("petition_id", "event_id"),
 )
 
+#: Campaign-finance payloads (issue 21, ``docs/money.md``): their bytes are in ``raw_payloads``;
+#: this row says they are filings and in which format (``netfile``, ``calaccess`` …).
+money_payloads = Table(
+    "money_payloads",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("format", String(40), nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    ForeignKeyConstraint(["content_hash"], ["raw_payloads.content_hash"]),
+)
+
+#: The filings a money payload holds (one row per filing version), for status and the
+#: amendment log; dates are ISO text (``start``/``end`` empty for a 24-hour report).
+money_filings = Table(
+    "money_filings",
+    metadata,
+    Column("content_hash", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("filer_id", String(200), nullable=False),
+    Column("filer_name", Text, nullable=False),
+    Column("form", String(20), nullable=False),
+    Column("amendment", Integer, nullable=False),
+    Column("filed", String(10), nullable=False),
+    Column("start", String(10), nullable=False),
+    Column("end", String(10), nullable=False),
+    Column("committee_type", String(20), nullable=False),
+    Column("filing_id", String(200), nullable=False),
+    Column("lines", Integer, nullable=False),
+    PrimaryKeyConstraint("content_hash", "position"),
+    ForeignKeyConstraint(["content_hash"], ["money_payloads.content_hash"]),
+    Index(None, "filer_id"),
+)
+
 #: Every table, in the order rows depend on each other (for dumps and counts).
 TABLES: tuple[Table, ...] = (
     elections,
@@ -335,4 +368,6 @@ TABLES: tuple[Table, ...] = (
     petitions,
     petition_stages,
     petition_events,
+    money_payloads,
+    money_filings,
 )

@@ -37,9 +37,9 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.model.answers import CallEvent, ContestState, Snapshot
-from racedesk.store import codec
+from racedesk.store import codec, money_rows
 from racedesk.store import schema as t
-from racedesk.store.base import Quarantined, StoredRelease
+from racedesk.store.base import Quarantined, StoredFiling, StoredMoney, StoredRelease
 from racedesk.store.codec import FOREVER_US, ZLIB_LEVEL, from_us, now_us, row, to_us
 from racedesk.store.compression import decompress_payload
 from racedesk.store.connect import CHANNEL, Connections
@@ -741,6 +741,47 @@ class SqlStore(PetitionQueries):
             except Exception:  # the server went away: poll until it is back
                 self._db.drop_listener()
                 listener = None
+
+    # money (issue 21) ------------------------------------------------------------------------------------
+    def put_money(self, raw: RawPayload, format: str, filings: Sequence[StoredFiling]) -> bool:
+        with self._db.write() as conn:
+            conn.execute(self._insert(t.raw_payloads).on_conflict_do_nothing(), codec.raw_row(raw))
+            done = conn.execute(
+                self._insert(t.money_payloads)
+                .on_conflict_do_nothing()
+                .returning(t.money_payloads.c.content_hash),
+                {"content_hash": raw.content_hash, "format": format, "stored_us": now_us()},
+            ).first()
+            if done is None:
+                return False
+            rows = [money_rows.filing_row(f, n) for n, f in enumerate(filings)]
+            if rows:
+                conn.execute(t.money_filings.insert(), rows)
+        return True
+
+    def money_payloads(self) -> list[StoredMoney]:
+        m, r = t.money_payloads, t.raw_payloads
+        query = select(m.c.content_hash, m.c.format, m.c.stored_us, r.c.origin).join(
+            r, r.c.content_hash == m.c.content_hash
+        )
+        with self._db.read() as conn:
+            rows = conn.execute(query.order_by(m.c.stored_us, m.c.content_hash)).all()
+        return [
+            StoredMoney(
+                content_hash=row.content_hash,
+                format=row.format,
+                origin=row.origin,
+                stored_at=from_us(row.stored_us, "UTC"),
+            )
+            for row in rows
+        ]
+
+    def money_filings(self) -> list[StoredFiling]:
+        f, m = t.money_filings, t.money_payloads
+        query = select(f).join(m, m.c.content_hash == f.c.content_hash)
+        with self._db.read() as conn:
+            rows = conn.execute(query.order_by(m.c.stored_us, f.c.content_hash, f.c.position))
+            return [money_rows.read_filing(row) for row in rows.all()]
 
     # inspection ------------------------------------------------------------------------------------------
     def row_counts(self) -> dict[str, int]:

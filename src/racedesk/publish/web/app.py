@@ -15,6 +15,8 @@
   date (:mod:`~racedesk.publish.web.api_petitions`).
 - ``/``, ``/elections/{id}``, ``/elections/{id}/contests/{cid}``: the dashboard
   (:mod:`racedesk.publish.pages`), which updates itself from the events.
+- ``/api/money…`` and each contest page's money panel: money by side from the filings
+  (:mod:`~racedesk.publish.web.money_routes`, ``docs/money.md``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 
 from racedesk import __version__
 from racedesk.publish.pages import STATIC_DIR
-from racedesk.publish.web import api_petitions, api_read, api_write, push
+from racedesk.publish.web import api_petitions, api_read, api_write, money_routes, push
 from racedesk.publish.web.errors import EXCEPTION_HANDLERS
 from racedesk.publish.web.state import WebState
 
@@ -59,10 +61,12 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
     )
     app.state.web = web
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # In this order, the OpenAPI document lists reads, then push, then writes.
+    # In this order, the OpenAPI document lists reads, then push, then writes, then money.
     for router in (
         api_read.router, api_petitions.router, push.router, api_write.router,
-        api_petitions.writes, api_read.pages, api_petitions.pages,
+        api_petitions.writes, money_routes.router, api_read.pages, api_petitions.pages,
     ):  # fmt: skip
         app.include_router(router)
+    app.include_router(api_read.pages)
+    app.include_router(money_routes.pages)
     return app
