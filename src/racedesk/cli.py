@@ -27,6 +27,7 @@ from racedesk.errors import RacedeskError, StoreError
 from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
 from racedesk.publish import documents, numbers, terminal, words
+from racedesk.sources.hidden_text import hidden_in
 from racedesk.sources.loader import Canvass, load_canvasses
 
 app = typer.Typer(
@@ -198,6 +199,8 @@ def _ingest_canvass(
     )
     if canvass.refused:
         out.print(f"{canvass.summary()} (the refused bytes are kept in quarantine)")
+    for name in hidden_in(election):  # a non-blocking flag: pages show the characters
+        out.print(f"flagged: {name}", markup=False)
 
 
 @command()

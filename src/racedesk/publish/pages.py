@@ -30,6 +30,7 @@ from racedesk.publish.library import STATUSES, Library, filter_contests
 from racedesk.publish.links import Links
 from racedesk.publish.numbers import chance, count, count_interval, pct, pct_interval
 from racedesk.rules import rule_name
+from racedesk.sources.hidden_text import visible
 
 #: The pages' CSS, scripts and vendored libraries.
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -43,12 +44,21 @@ def tojson(value: Any) -> Markup:
     return Markup(text.replace("'", "\\u0027"))
 
 
+def _shown(value: object) -> object:
+    """What a template prints: text with its hidden characters made visible
+    (:func:`racedesk.sources.hidden_text.visible`), markup and other values as they are."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("racedesk.publish", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     env.filters.update(
         tojson=tojson,
