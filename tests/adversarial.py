@@ -31,6 +31,10 @@ class Case:
     base: bytes
     payload: bytes
     election: bytes = b""
+    #: What the desk must make of it: "rejected" (a typed error) or "flagged" (kept, flagged).
+    expect: str = "rejected"
+    #: A change of the election's definition, which only ``racedesk ingest`` reads.
+    cli_only: bool = False
 
     def write(self, folder: Path, *, bad: bool) -> Path:
         """The source ``racedesk ingest`` reads: for LA a feed folder holding one release
@@ -73,8 +77,8 @@ def lavote_cases(general: Path) -> Iterator[Case]:
     releases = sorted((general / "releases").glob("*.json"))
     base, r10 = releases[0].read_bytes(), releases[10].read_bytes()
 
-    def la(label: str, payload: bytes, definition: bytes = election) -> Case:
-        return Case(label, "lavote", "release.json", base, payload, definition)
+    def la(label: str, payload: bytes, definition: bytes = election, **how: Any) -> Case:
+        return Case(label, "lavote", "release.json", base, payload, definition, **how)
 
     yield la("LA count 2^63", _json(r10, lambda t: _set(_first_cand(t), "Value", HUGE)))
     yield la("LA count 2^70", _json(r10, lambda t: _set(_first_cand(t), "Value", 2**70)))
@@ -92,7 +96,13 @@ def lavote_cases(general: Path) -> Iterator[Case]:
     )
     yield la("LA deep ignored field", _deep(r10, lambda t, m: _set(t["Data"][0], "X", m)))
 
-    yield la("LA right-to-left override in a name", r10, _json(election, _spoof_la(23482)))
+    yield la(
+        "LA right-to-left override in a name",
+        r10,
+        _json(election, _spoof_la(23482)),
+        expect="flagged",
+        cli_only=True,
+    )
 
 
 def _spoof_la(candidate: int) -> Callable[[Any], None]:
@@ -118,8 +128,8 @@ def clarity_cases(formats: Path) -> Iterator[Case]:
     county = (formats / "clarity" / "county.xml").read_bytes()
     later = county.replace(b"2:58:41 PM CST", b"3:30:00 PM CST")
 
-    def clarity(label: str, payload: bytes, name: str = "detail.xml") -> Case:
-        return Case(label, "clarity", name, county, payload)
+    def clarity(label: str, payload: bytes, name: str = "detail.xml", **how: Any) -> Case:
+        return Case(label, "clarity", name, county, payload, **how)
 
     yield clarity("Clarity feed time 12/31/9999", county.replace(b"11/13/2014", b"12/31/9999", 1))
     first_votes = later.index(b'votes="', later.index(b"<Choice "))
@@ -138,6 +148,8 @@ def clarity_cases(formats: Path) -> Iterator[Case]:
     yield clarity(
         "Clarity right-to-left override in a name",
         later.replace(b'text="Tom Cotton"', 'text="\u202enottoC moT"'.encode(), 1),
+        expect="flagged",
+        cli_only=True,
     )
 
 
