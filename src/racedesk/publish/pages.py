@@ -38,8 +38,9 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def tojson(value: Any) -> Markup:
     """JSON safe to embed in HTML (in a ``<script>`` element or an attribute): ``<``, ``>``,
-    ``&`` and ``'`` escaped, as Jinja's own ``tojson`` does, but encoded by msgspec."""
-    text = msgspec.json.encode(value).decode()
+    ``&`` and ``'`` escaped, as Jinja's own ``tojson`` does, but encoded by msgspec; hidden
+    characters of names made visible, as everywhere on a page (a chart's legend too)."""
+    text = visible(msgspec.json.encode(value).decode())
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text.replace("'", "\\u0027"))
 

@@ -14,7 +14,7 @@ import msgspec
 
 from racedesk.publish import documents
 from racedesk.publish.library import Library
-from racedesk.publish.links import Links, slug
+from racedesk.publish.links import Links, file_name, slug
 from racedesk.publish.pages import STATIC_DIR, render_contest, render_election, render_index
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def export_site(
     ]
     ledger = lib.ledger(election_id, sequence) if sequence is not None else []
     for contest in election.contests:
-        cid = slug(contest.id)
+        cid = file_name(contest.id)
         written += _write(
             out / "elections" / name / "contests" / f"{cid}.html",
             render_contest(
