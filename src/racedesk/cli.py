@@ -530,6 +530,40 @@ def export(
     terminal.console().print(f"wrote {out} ({fmt}, release {release.sequence} of {chosen.id})")
 
 
+@command()
+def check(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Verify a database: the SQLite file, every payload's hash, every release read again from
+    its payload, every snapshot. Exit 0 when whole, 1 when something is wrong."""
+    from racedesk.desk.check import StoreHealth, check_store
+    from racedesk.store import open_store
+
+    try:
+        store = open_store(db)
+    except StoreError as exc:  # a file too damaged to open: that is the answer
+        health = StoreHealth(database=exc.where or (db or ""), problems=[exc.message])
+    else:
+        try:
+            health = check_store(store)
+        finally:
+            store.close()
+    if as_json:
+        _print_json(health)
+    else:
+        out = terminal.console()
+        for note in health.notes:
+            out.print(f"note: {note}", markup=False)
+        for problem in health.problems:
+            out.print(f"problem: {problem}", markup=False)
+        verdict = "whole" if health.ok else f"{len(health.problems)} problems"
+        out.print(
+            f"{health.database}: {health.payloads} payloads, {health.releases} releases, "
+            f"{health.snapshots} snapshots checked: {verdict}",
+            markup=False,
+        )
+    if not health.ok:
+        raise typer.Exit(1)
+
+
 @command("export-site")
 def export_site(
     directory: Annotated[Path, typer.Argument(help="Folder to write the static site into.")],

@@ -81,6 +81,9 @@ class Store(Protocol):
 
     def raw(self, content_hash: str) -> RawPayload | None: ...
 
+    def raw_hashes(self) -> list[str]:
+        """The content hash of every payload kept, sorted (``racedesk check`` reads each)."""
+
     def quarantine(self, raw: RawPayload, reason: str) -> None:
         """Keep a rejected payload's bytes with the reason; nothing else of it is stored."""
 

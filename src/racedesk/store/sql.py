@@ -224,6 +224,11 @@ class SqlStore:
                 is not None
             )
 
+    def raw_hashes(self) -> list[str]:
+        r = t.raw_payloads
+        with self._db.read() as conn:
+            return list(conn.scalars(select(r.c.content_hash).order_by(r.c.content_hash)))
+
     def raw(self, content_hash: str) -> RawPayload | None:
         r = t.raw_payloads
         with self._db.read() as conn:
