@@ -63,7 +63,9 @@ def export_site(
     written = 0
     pages = 0
     documents = 0
-    shutil.copytree(STATIC_DIR, out / "static", dirs_exist_ok=True)
+    # the API documentation's Swagger UI serves the live app's /docs only
+    skip = shutil.ignore_patterns("swagger-ui*", "docs.js")
+    shutil.copytree(STATIC_DIR, out / "static", dirs_exist_ok=True, ignore=skip)
     name = slug(election_id)
 
     index = render_index(Links.static_site(0), _elections_doc_for(lib, election_id, sequence))

@@ -27,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from racedesk import __version__
 from racedesk.publish.pages import STATIC_DIR
 from racedesk.publish.web import api_read, api_write, push
+from racedesk.publish.web.edges import SecurityHeaders, docs
 from racedesk.publish.web.errors import EXCEPTION_HANDLERS
 from racedesk.publish.web.state import WebState
 
@@ -54,10 +55,13 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         ),
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        docs_url=None,  # served by edges.docs from racedesk's own files
+        redoc_url=None,
     )
+    app.add_middleware(SecurityHeaders)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # In this order, the OpenAPI document lists reads, then push, then writes.
-    for router in (api_read.router, push.router, api_write.router, api_read.pages):
+    for router in (api_read.router, push.router, api_write.router, api_read.pages, docs):
         app.include_router(router)
     return app
