@@ -215,13 +215,26 @@ def ets_cases(formats: Path) -> Iterator[Case]:
     yield ets("ets feed time year 9999", base.replace(b"16:30 10/11/2018", b"16:30 10/11/9999", 1))
 
 
-def cdf_report(formats: Path) -> bytes:
-    """A NIST CDF JSON report of a real file: racedesk's export of Clarity's Arkansas 2014."""
+def cdf_report(formats: Path, *, xml: bool = False) -> bytes:
+    """A NIST CDF report (JSON, or XML) of a real file: racedesk's export of Clarity's Arkansas
+    2014."""
     from racedesk.publish import cdf_export
     from racedesk.sources import registry
 
     parsed = registry.read(str(formats / "clarity" / "county.xml"))
-    return cdf_export.to_json(parsed.election, parsed.releases[0])
+    write = cdf_export.to_xml if xml else cdf_export.to_json
+    return write(parsed.election, parsed.releases[0])
+
+
+def cdf_xml_cases(report: bytes) -> Iterator[Case]:
+    later = report.replace(b"2014-11-13T14:58:41-06:00", b"2014-11-13T16:00:00-06:00")
+    yield Case(
+        "CDF XML Count 2^70",
+        "cdf",
+        "report.xml",
+        report,
+        later.replace(b"<Count>477734</Count>", f"<Count>{2**70}</Count>".encode(), 1),
+    )
 
 
 def corpus(shared_data: Path) -> list[Case]:
@@ -232,5 +245,6 @@ def corpus(shared_data: Path) -> list[Case]:
         *clarity_cases(formats),
         *ap_cases(formats),
         *cdf_cases(cdf_report(formats)),
+        *cdf_xml_cases(cdf_report(formats, xml=True)),
         *ets_cases(formats),
     ]

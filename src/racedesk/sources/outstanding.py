@@ -193,6 +193,8 @@ def _read_json(data: bytes, where: str, zone: tzinfo) -> list[OutstandingReport]
         entries = msgspec.json.decode(data, type=list[ReportEntry])
     except msgspec.ValidationError as exc:
         at, problem = validation_where(where, exc)
+        if f"<= {MAX_COUNT}" in problem:
+            problem += " (more ballots than any electorate has)"
         raise InputError(problem, where=at) from None
     except msgspec.DecodeError as exc:
         raise InputError(
