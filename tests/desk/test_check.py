@@ -30,8 +30,14 @@ def feed_folder(general_2024: Path, tmp_path: Path) -> Path:
 
 
 def _check(url: str) -> tuple[int, str]:
+    """The exit code and the output without any white space (the terminal folds long lines,
+    paths included, wherever its width ends): compare with :func:`sq`."""
     ran = runner.invoke(app, ["check", "--db", url])
-    return ran.exit_code, " ".join(ran.output.split())
+    return ran.exit_code, sq(ran.output)
+
+
+def sq(text: str) -> str:
+    return "".join(text.split())
 
 
 def _sql(url: str, *statements: str) -> None:
@@ -46,7 +52,7 @@ def test_a_whole_database_checks_whole(db_url: str, feed_folder: Path) -> None: 
     assert runner.invoke(app, ["ingest", str(feed_folder), "--db", db_url]).exit_code == 0
     code, said = _check(db_url)
     assert code == 0, said
-    assert said.endswith("4 payloads, 4 releases, 4 snapshots checked: whole")
+    assert said.endswith(sq("4 payloads, 4 releases, 4 snapshots checked: whole"))
 
 
 def test_check_names_every_kind_of_damage(db_url: str, feed_folder: Path) -> None:  # noqa: F811
@@ -68,18 +74,24 @@ def test_check_names_every_kind_of_damage(db_url: str, feed_folder: Path) -> Non
     )
     code, said = _check(db_url)
     assert code == 1, said
-    assert f"problem: payload {first.content_hash[:12]}: its bytes do not hash" in said
+    assert sq(f"problem: payload {first.content_hash[:12]}: its bytes do not hash") in said
     assert (
-        f"problem: lavote:4324, release 1 ({second.content_hash[:12]}): contest 9547's counts "
-        "differ from its payload's" in said
+        sq(
+            f"problem: lavote:4324, release 1 ({second.content_hash[:12]}): contest 9547's "
+            "counts differ from its payload's"
+        )
+        in said
     )
     assert (
-        f"problem: lavote:4324, release 2 ({third.content_hash[:12]}): no snapshot of the "
-        "desk's answers after it" in said
+        sq(
+            f"problem: lavote:4324, release 2 ({third.content_hash[:12]}): no snapshot of the "
+            "desk's answers after it"
+        )
+        in said
     )
     # and release 0, read again from the bytes now kept under its hash, is another release
-    assert f"problem: lavote:4324, release 0 ({first.content_hash[:12]}): its feed time" in said
-    assert said.endswith("4 problems")
+    assert sq(f"problem: lavote:4324, release 0 ({first.content_hash[:12]}): its feed time") in said
+    assert said.endswith(sq("4 problems"))
 
 
 def test_a_damaged_sqlite_file_is_refused_on_open(feed_folder: Path, tmp_path: Path) -> None:
@@ -102,6 +114,6 @@ def test_a_damaged_sqlite_file_is_refused_on_open(feed_folder: Path, tmp_path: P
         assert (ran.exit_code == 2 and ran.exception is None) or isinstance(
             ran.exception, SystemExit
         )
-        assert "the database file is damaged" in " ".join(ran.output.split())
+        assert sq("the database file is damaged") in sq(ran.output)
     code, said = _check(url)
-    assert code == 1 and said.startswith(f"problem: {path}: the database file is damaged")
+    assert code == 1 and said.startswith(sq(f"problem: {path}: the database file is damaged"))
