@@ -159,3 +159,31 @@ def test_an_outstanding_list_with_one_bad_report_stores_none(
             assert "$[1]" in answer.json()["error"]["where"]
     assert desk.store.outstanding("lavote:4324") == []
     desk.store.close()
+
+
+def test_an_adapter_s_own_failure_is_a_typed_error_with_its_reason_kept(
+    db_url: str,  # noqa: F811
+    general_2024: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """F3: a crash inside an adapter kept the raw bytes with no quarantine reason and gave a
+    traceback or a 500; any such failure is now an InputError, its reason kept with the bytes."""
+    from racedesk.desk import Desk
+    from racedesk.errors import InputError
+    from racedesk.sources import lavote
+
+    election, files = lavote.load_folder(general_2024)
+    desk = Desk(open_store(db_url))
+    desk.add_election(election)
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise OverflowError("Python int too large to convert to C long")
+
+    monkeypatch.setattr(desk, "_reader", lambda _election: broken)
+    with pytest.raises(InputError, match=r"could not be read \(OverflowError: Python int") as err:
+        desk.ingest(election.id, files[0][1], origin="r0.json")
+    assert err.value.where == "r0.json"
+    (kept,) = desk.store.quarantined()
+    assert kept.origin == "r0.json" and "OverflowError" in kept.reason
+    assert desk.releases(election.id) == []
+    desk.store.close()

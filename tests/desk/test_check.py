@@ -3,6 +3,7 @@ PostgreSQL, over the first releases of the real 2024 general."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -53,6 +54,8 @@ def test_a_whole_database_checks_whole(db_url: str, feed_folder: Path) -> None: 
     code, said = _check(db_url)
     assert code == 0, said
     assert said.endswith(sq("4 payloads, 4 releases, 4 snapshots checked: whole"))
+    doc = json.loads(runner.invoke(app, ["check", "--db", db_url, "--json"]).output)
+    assert (doc["payloads"], doc["releases"], doc["snapshots"], doc["problems"]) == (4, 4, 4, [])
 
 
 def test_check_names_every_kind_of_damage(db_url: str, feed_folder: Path) -> None:  # noqa: F811

@@ -162,6 +162,15 @@ class Desk:
         except InputError as exc:
             self.store.quarantine(raw, exc.message)
             raise
+        except (ArithmeticError, RecursionError, ValueError, LookupError, TypeError) as exc:
+            # an adapter's bug, not the payload's: still a typed error, and a reason kept
+            log.exception("the %s adapter failed on %s", election.source, origin or "a payload")
+            error = InputError(
+                f"the payload could not be read ({type(exc).__name__}: {exc})",
+                where=origin or "payload",
+            )
+            self.store.quarantine(raw, error.message)
+            raise error from exc
         return self.ingest_release(release)
 
     def ingest_parsed(self, release: Release, raw: RawPayload | None) -> IngestResult:
