@@ -177,7 +177,7 @@ def _ingest_canvass(
 ) -> None:
     election = canvass.election
     desk.add_election(election)
-    added = sum(desk.add_outstanding(election.id, r) for r in reports)
+    added = desk.add_outstanding_reports(election.id, list(reports))
     stored = skipped = flagged = 0
     payloads = canvass.payloads or [None] * len(canvass.releases)
     with Progress(console=out, transient=True) as progress:

@@ -187,3 +187,43 @@ def test_an_adapter_s_own_failure_is_a_typed_error_with_its_reason_kept(
     assert kept.origin == "r0.json" and "OverflowError" in kept.reason
     assert desk.releases(election.id) == []
     desk.store.close()
+
+
+def test_a_list_of_outstanding_reports_is_kept_in_one_transaction(
+    db_url: str,  # noqa: F811
+    general_2024: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """F3's half write: a failure while keeping the second report of a list keeps none."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from racedesk.desk import Desk
+    from racedesk.model import OutstandingReport
+    from racedesk.sources import lavote
+    from racedesk.store import codec
+
+    election, _ = lavote.load_folder(general_2024)
+    desk = Desk(open_store(db_url))
+    desk.add_election(election)
+    la = ZoneInfo("America/Los_Angeles")
+    good, second = (
+        OutstandingReport(as_of=datetime(2024, 12, 5, h, tzinfo=la), total=t)
+        for h, t in ((10, 777), (11, 500))
+    )
+    real_row = codec.report_row
+
+    def failing(election_id: str, report: OutstandingReport) -> object:
+        if report is second:
+            raise OSError("the disk is full")
+        return real_row(election_id, report)
+
+    monkeypatch.setattr(codec, "report_row", failing)
+    with pytest.raises(OSError):
+        desk.add_outstanding_reports(election.id, [good, second])
+    assert desk.store.outstanding(election.id) == []
+    monkeypatch.setattr(codec, "report_row", real_row)
+    assert desk.add_outstanding_reports(election.id, [good, second]) == 2
+    assert desk.add_outstanding_reports(election.id, [good]) == 0
+    assert [r.total for r in desk.store.outstanding(election.id)] == [777, 500]
+    desk.store.close()

@@ -318,6 +318,14 @@ class Desk:
         return self._histories[election_id].stored
 
     # outstanding reports and calls ---------------------------------------------------------------
+    def add_outstanding_reports(
+        self, election_id: str, reports: Sequence[OutstandingReport]
+    ) -> int:
+        """Keep a list of the registrar's estimates, all of them or none (one transaction);
+        returns how many were new."""
+        self.election(election_id)
+        return self.store.put_outstanding_reports(election_id, reports)
+
     def add_outstanding(self, election_id: str, report: OutstandingReport) -> bool:
         """Keep a registrar's estimate of ballots left; it counts from the next release on."""
         self.election(election_id)

@@ -130,6 +130,11 @@ class Store(Protocol):
     def put_outstanding(self, election_id: str, report: OutstandingReport) -> bool:
         """Append a report; the same report (same time and figures) twice changes nothing."""
 
+    def put_outstanding_reports(
+        self, election_id: str, reports: Sequence[OutstandingReport]
+    ) -> int:
+        """Append reports in one transaction, all of them or none; returns how many were new."""
+
     def outstanding(
         self, election_id: str, as_of: datetime | None = None
     ) -> list[OutstandingReport]: ...
