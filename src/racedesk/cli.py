@@ -29,6 +29,7 @@ from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
 from racedesk.publish import documents, numbers, search, terminal, words
 from racedesk.settings import database_url
+from racedesk.sources.hidden_text import hidden_in
 from racedesk.sources.loader import Canvass, load_canvasses
 
 app = typer.Typer(
@@ -206,7 +207,7 @@ def _ingest_canvass(
 ) -> None:
     election = canvass.election
     desk.add_election(election)
-    added = sum(desk.add_outstanding(election.id, r) for r in reports)
+    added = desk.add_outstanding_reports(election.id, list(reports))
     stored = skipped = flagged = 0
     payloads = canvass.payloads or [None] * len(canvass.releases)
     with Progress(console=out, transient=True) as progress:
@@ -228,6 +229,8 @@ def _ingest_canvass(
     )
     if canvass.refused:
         out.print(f"{canvass.summary()} (the refused bytes are kept in quarantine)")
+    for name in hidden_in(election):  # a non-blocking flag: pages show the characters
+        out.print(f"flagged: {name}", markup=False)
 
 
 @command()
@@ -578,28 +581,6 @@ def export(
 
 
 @command()
-def outstanding(
-    reports: Annotated[
-        Path, typer.Argument(help="The registrar's estimates of ballots left (CSV or JSON).")
-    ],
-    db: DbOption = None,
-    election: ElectionOption = None,
-) -> None:
-    """Add the registrar's estimates of ballots left: they take effect at once on the latest
-    release (its snapshot is made again, dated now)."""
-    from racedesk.sources.outstanding import load_reports
-
-    desk = open_desk(db)
-    chosen = _pick_election(desk, election)
-    found = load_reports(reports, chosen.date, ZoneInfo(chosen.timezone))
-    added = sum(desk.add_outstanding(chosen.id, r) for r in found)
-    terminal.console().print(
-        f"{chosen.id}: {added} new outstanding reports of {len(found)}"
-        + (", in effect on the latest release" if added else "")
-    )
-
-
-@command()
 def confirm(
     sequence: Annotated[int, typer.Argument(help="The held release's number (#N).")],
     by: Annotated[str, typer.Option("--by", help="The editor who confirms it.")],
@@ -607,7 +588,7 @@ def confirm(
     election: ElectionOption = None,
 ) -> None:
     """Confirm a release held as a likely mapping error: it is used from now on."""
-    desk = open_desk(db)
+    desk = open_desk(db_url(db))
     chosen = _pick_election(desk, election)
     event = desk.confirm_release(chosen.id, sequence, by)
     terminal.console().print(
@@ -627,7 +608,7 @@ def certify(
 ) -> None:
     """Record the registrar's certification: nothing is left to count and every contest takes
     its final outcome."""
-    desk = open_desk(db)
+    desk = open_desk(db_url(db))
     chosen = _pick_election(desk, election)
     event = desk.certify(chosen.id, by, issuer)
     snap = desk.snapshot(chosen.id)
@@ -636,6 +617,40 @@ def certify(
         f"{chosen.id}: certified by {event.issuer} (entered by {event.made_by}) at release "
         f"#{event.sequence}; {len(undecided)} contests without a winner the count can name"
     )
+
+
+@command()
+def check(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Verify a database: the SQLite file, every payload's hash, every release read again from
+    its payload, every snapshot. Exit 0 when whole, 1 when something is wrong."""
+    from racedesk.desk.check import StoreHealth, check_store
+    from racedesk.store import open_store
+
+    try:
+        store = open_store(db_url(db))
+    except StoreError as exc:  # a file too damaged to open: that is the answer
+        health = StoreHealth(database=exc.where or (db or ""), problems=[exc.message])
+    else:
+        try:
+            health = check_store(store)
+        finally:
+            store.close()
+    if as_json:
+        _print_json(health)
+    else:
+        out = terminal.console()
+        for note in health.notes:
+            out.print(f"note: {note}", markup=False)
+        for problem in health.problems:
+            out.print(f"problem: {problem}", markup=False)
+        verdict = "whole" if health.ok else f"{len(health.problems)} problems"
+        out.print(
+            f"{health.database}: {health.payloads} payloads, {health.releases} releases, "
+            f"{health.snapshots} snapshots checked: {verdict}",
+            markup=False,
+        )
+    if not health.ok:
+        raise typer.Exit(1)
 
 
 @command("export-site")

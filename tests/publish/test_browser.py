@@ -364,3 +364,24 @@ def test_the_contest_page_shows_the_money_panel(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "contest-9547-money.png"), full_page=True)
     assert (ARTIFACTS / "contest-9547-money.png").stat().st_size > 10_000
+
+
+def test_pages_and_api_docs_run_under_the_content_security_policy(
+    live_server: Callable[[FastAPI], LiveServer], page: Any, general_desk: Desk
+) -> None:
+    """Issue 17, item 6: the CSP blocks nothing the pages need (charts, htmx, the slider) and
+    /docs draws Swagger UI from racedesk's own files."""
+    server = live_server(create_app(general_desk, token=TOKEN))
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server.url) else outside.append(r.url))
+    page.goto(f"{server.url}/elections/{E}/contests/{DA}")
+    page.wait_for_selector("#chart-shares .uplot", timeout=10_000)
+    page.goto(f"{server.url}/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+    assert "racedesk" in page.inner_text(".swagger-ui .info .title")
+    assert refused == [] and outside == []

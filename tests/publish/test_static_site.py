@@ -76,3 +76,34 @@ def test_exported_contest_page_links_only_relative_files(site: tuple[Path, Expor
     final = {row["id"]: row["votes"] for row in parts[-1]["rows"]}
     assert final == {HOCHMAN: "1,983,802", GASCON: "1,328,710"}
     assert "sse-connect" not in page and "hx-get" not in page
+
+
+def test_contests_whose_ids_read_alike_get_files_of_their_own(tmp_path: Path) -> None:
+    """F15: contest ids "a/b", "a:b" and ".." in one election: one page and one document each,
+    every file inside the export's folder."""
+    from builders import contest, election, release
+    from racedesk.publish.links import file_name
+    from racedesk.publish.static_site import export_site
+    from racedesk.store import open_store
+
+    contests = [contest(cid, ["YES", "NO"]) for cid in ("a/b", "a:b", "..", "a-b")]
+    e = election(contests)
+    desk = Desk(open_store(f"sqlite:///{tmp_path / 'd.sqlite'}"))
+    desk.add_election(e)
+    desk.ingest_release(release(contests, [[1, 2], [3, 4], [5, 6], [7, 8]]))
+    out = tmp_path / "site"
+    result = export_site(desk, e.id, out)
+    assert result.pages == 2 + 4
+    folder = out / "elections" / "test-1" / "contests"
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    assert pages == sorted(f"{file_name(c.id)}.html" for c in contests)
+    for c, votes in zip(contests, ([1, 2], [3, 4], [5, 6], [7, 8]), strict=True):
+        doc = json.loads(
+            (
+                out / "api" / "elections" / "test-1" / "contests" / f"{file_name(c.id)}.json"
+            ).read_text()
+        )
+        assert doc["contest"]["id"] == c.id
+        assert [ch["votes"] for ch in doc["contest"]["choices"]] == votes
+    written = {p.resolve() for p in tmp_path.rglob("*") if p.is_file()}
+    assert all(out.resolve() in p.parents for p in written if p.suffix in (".html", ".json"))

@@ -181,6 +181,15 @@ class Desk:
         except InputError as exc:
             self.store.quarantine(raw, exc.message)
             raise
+        except (ArithmeticError, RecursionError, ValueError, LookupError, TypeError) as exc:
+            # an adapter's bug, not the payload's: still a typed error, and a reason kept
+            log.exception("the %s adapter failed on %s", election.source, origin or "a payload")
+            error = InputError(
+                f"the payload could not be read ({type(exc).__name__}: {exc})",
+                where=origin or "payload",
+            )
+            self.store.quarantine(raw, error.message)
+            raise error from exc
         return self.ingest_release(release)
 
     def ingest_parsed(self, release: Release, raw: RawPayload | None) -> IngestResult:
@@ -382,6 +391,22 @@ class Desk:
         return self._kept(election_id)
 
     # outstanding reports and calls ---------------------------------------------------------------
+    def add_outstanding_reports(
+        self,
+        election_id: str,
+        reports: Sequence[OutstandingReport],
+        *,
+        at: datetime | None = None,
+    ) -> int:
+        """Keep a list of the registrar's estimates, all of them or none (one transaction), and
+        when any is new, make the latest release's snapshot again with them at once (as
+        :meth:`add_outstanding`); returns how many were new."""
+        self.election(election_id)
+        new = self.store.put_outstanding_reports(election_id, reports)
+        if new and reports:
+            self._estimate_in_effect(election_id, max(reports, key=lambda r: r.as_of), at)
+        return new
+
     def add_outstanding(
         self, election_id: str, report: OutstandingReport, *, at: datetime | None = None
     ) -> bool:
@@ -391,6 +416,14 @@ class Desk:
         self.election(election_id)
         if not self.store.put_outstanding(election_id, report):
             return False
+        self._estimate_in_effect(election_id, report, at)
+        return True
+
+    def _estimate_in_effect(
+        self, election_id: str, report: OutstandingReport, at: datetime | None
+    ) -> None:
+        """The latest release's snapshot made again with a new estimate (an ``estimate``
+        release event dated ``at``, now by default, never before the estimate)."""
         history = self._fresh(election_id).stored
         if history:
             when = max(at or datetime.now(tz=UTC), report.as_of)
@@ -405,7 +438,6 @@ class Desk:
                 note=note,
             )
             self._revise(election_id, event)
-        return True
 
     def confirm_release(
         self, election_id: str, sequence: int, editor: str, *, at: datetime | None = None

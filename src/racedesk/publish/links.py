@@ -4,11 +4,12 @@ paths, or a static export's relative files.
 The live app (:mod:`racedesk.publish.web`) serves ``/elections/<id>``,
 ``/elections/<id>/contests/<cid>`` and the JSON API under ``/api/``. A static export
 (:mod:`racedesk.publish.static_site`) lays the same pages and documents out as files, with ids
-made into file names (:func:`slug`)::
+made into file names (:func:`slug`, and :func:`file_name` for a contest, whose names must not
+collide with another contest's)::
 
     index.html                                  elections
     elections/<slug>/index.html                 one election's contests
-    elections/<slug>/contests/<id>.html         one contest
+    elections/<slug>/contests/<file>.html       one contest
     api/elections.json, api/elections/<slug>.json, api/elections/<slug>/…   documents
     petitions/<slug>.html, api/petitions.json, api/petitions/<slug>.json    recall petitions
     static/…                                    CSS, scripts, vendored libraries
@@ -16,10 +17,31 @@ made into file names (:func:`slug`)::
 
 from __future__ import annotations
 
+import hashlib
+import re
+
+#: An id that is its own file name: ASCII letters, digits, ``_`` and ``-``, not starting with ``-``.
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+
 
 def slug(election_id: str) -> str:
-    """An election id as a file or folder name: "lavote:4324" → "lavote-4324"."""
-    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in election_id)
+    """An election id as a file or folder name: "lavote:4324" → "lavote-4324" (an export holds
+    one election). A name made only of dots ("..") becomes dashes: it cannot leave its folder."""
+    text = "".join(ch if ch.isalnum() or ch in "-_.~" else "-" for ch in election_id)
+    return text if text.strip(".") else "-" * max(len(text), 1)
+
+
+def file_name(item_id: str) -> str:
+    """A contest id as a file name that no other id shares: the id itself when it is made of
+    ASCII letters, digits, ``_`` and ``-`` ("9547"); otherwise its readable part followed by
+    ``~`` and 12 hex digits of the id's SHA-256, so that "a/b" and "a:b" (both "a-b" to read)
+    are "a-b~…" files of their own, and ".." is no way out of the folder."""
+    if _PLAIN.fullmatch(item_id):
+        return item_id
+    readable = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in item_id
+    )
+    return f"{readable[:60]}~{hashlib.sha256(item_id.encode()).hexdigest()[:12]}"
 
 
 class Links:
@@ -47,6 +69,10 @@ class Links:
             return "/" + "/".join(parts)
         return self.root + "/".join(slug(p) for p in parts) + file
 
+    def _item(self, contest_id: str) -> str:
+        """A contest's part of a path: its id live, its :func:`file_name` in an export."""
+        return contest_id if self.root is None else file_name(contest_id)
+
     # pages -------------------------------------------------------------------------------------
     def home(self) -> str:
         return "/" if self.root is None else f"{self.root}index.html"
@@ -58,7 +84,7 @@ class Links:
         return self._path("elections", election_id, file="/index.html")
 
     def contest(self, election_id: str, contest_id: str, release: int | None = None) -> str:
-        url = self._path("elections", election_id, "contests", contest_id, file=".html")
+        url = self._path("elections", election_id, "contests", self._item(contest_id), file=".html")
         if release is None:
             return url
         return f"{url}?release={release}" if self.root is None else f"{url}#release-{release}"
@@ -77,10 +103,11 @@ class Links:
         return self._path("api", "elections", election_id, file=".json")
 
     def api_contest(self, election_id: str, contest_id: str) -> str:
-        return self._path("api", "elections", election_id, "contests", contest_id, file=".json")
+        parts = ("api", "elections", election_id, "contests", self._item(contest_id))
+        return self._path(*parts, file=".json")
 
     def api_history(self, election_id: str, contest_id: str) -> str:
-        parts = ("api", "elections", election_id, "contests", contest_id, "history")
+        parts = ("api", "elections", election_id, "contests", self._item(contest_id), "history")
         return self._path(*parts, file=".json")
 
     def api_ledger(self, election_id: str) -> str:

@@ -41,6 +41,7 @@ from racedesk.publish.overview import key_contests, layout
 from racedesk.publish.petitions import PetitionsDoc
 from racedesk.publish.search import fold
 from racedesk.rules import rule_name
+from racedesk.sources.hidden_text import visible
 
 #: The pages' CSS, scripts and vendored libraries.
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -48,10 +49,19 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def tojson(value: Any) -> Markup:
     """JSON safe to embed in HTML (in a ``<script>`` element or an attribute): ``<``, ``>``,
-    ``&`` and ``'`` escaped, as Jinja's own ``tojson`` does, but encoded by msgspec."""
-    text = msgspec.json.encode(value).decode()
+    ``&`` and ``'`` escaped, as Jinja's own ``tojson`` does, but encoded by msgspec; hidden
+    characters of names made visible, as everywhere on a page (a chart's legend too)."""
+    text = visible(msgspec.json.encode(value).decode())
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text.replace("'", "\\u0027"))
+
+
+def _shown(value: object) -> object:
+    """What a template prints: text with its hidden characters made visible
+    (:func:`racedesk.sources.hidden_text.visible`), markup and other values as they are."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
 
 
 def _environment() -> Environment:
@@ -60,6 +70,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     env.filters.update(
         tojson=tojson,

@@ -17,6 +17,7 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
+from racedesk.publish.csv_cells import safe_cell
 from racedesk.rcv.contest import UNDECLARED_WRITE_INS, RcvRules, Round, SliceCount, Tabulation
 
 #: The version of RCTab whose report shape this follows, named in ``generatedBy``.
@@ -245,7 +246,7 @@ def csv_text(
     elif any(r.tie_broken for round_ in rounds for r in round_.results):
         rows += [[], [TIE_NOTE]]
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv.writer(out, lineterminator="\n").writerows([safe_cell(c) for c in r] for r in rows)
     return out.getvalue()
 
 

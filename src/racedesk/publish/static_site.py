@@ -14,7 +14,7 @@ import msgspec
 
 from racedesk.publish import documents
 from racedesk.publish.library import Library
-from racedesk.publish.links import Links, slug
+from racedesk.publish.links import Links, file_name, slug
 from racedesk.publish.pages import STATIC_DIR, render_contest, render_election, render_index
 from racedesk.publish.petition_pages import render_petition
 
@@ -65,7 +65,9 @@ def export_site(
     written = 0
     pages = 0
     documents = 0
-    shutil.copytree(STATIC_DIR, out / "static", dirs_exist_ok=True)
+    # the API documentation's Swagger UI serves the live app's /docs only
+    skip = shutil.ignore_patterns("swagger-ui*", "docs.js")
+    shutil.copytree(STATIC_DIR, out / "static", dirs_exist_ok=True, ignore=skip)
     name = slug(election_id)
 
     petitions = lib.petitions_doc()
@@ -89,7 +91,7 @@ def export_site(
     ]
     ledger = lib.ledger(election_id, sequence) if sequence is not None else []
     for contest in election.contests:
-        cid = slug(contest.id)
+        cid = file_name(contest.id)
         written += _write(
             out / "elections" / name / "contests" / f"{cid}.html",
             render_contest(

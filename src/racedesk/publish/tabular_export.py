@@ -19,6 +19,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ import pyarrow.parquet as pq
 
 from racedesk.model import Election, Release
 from racedesk.model.answers import Snapshot
+from racedesk.publish.csv_cells import safe_cell
 
 
 @dataclass(frozen=True)
@@ -175,12 +177,15 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, str):
+        return safe_cell(value)
     return str(value)
 
 
 def to_csv(election: Election, release: Release, snapshot: Snapshot | None = None) -> bytes:
     """The table as CSV (UTF-8, a header row, RFC 4180 quoting and line ends; empty cells for
-    missing values; times in ISO 8601 with their offset)."""
+    missing values; times in ISO 8601 with their offset; a text cell that begins like a
+    spreadsheet formula has an apostrophe put before it: :mod:`racedesk.publish.csv_cells`)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(NAMES)
@@ -189,19 +194,28 @@ def to_csv(election: Election, release: Release, snapshot: Snapshot | None = Non
     return out.getvalue().encode("utf-8")
 
 
+#: The largest value of a Parquet int64 column.
+_INT64_MAX = 2**63 - 1
+#: The type of a count column holding a value beyond int64 (a contest's sum of counts near
+#: 2^63 that a release stored before counts were limited can hold): exact up to 10^38.
+_WIDE = pa.decimal128(38, 0)
+
+
 def to_table(election: Election, release: Release, snapshot: Snapshot | None = None) -> pa.Table:
-    """The table as a typed Arrow table (``feed_time`` in the election's time zone)."""
-    fields = [
-        pa.field(
-            c.name,
-            _timestamp(election) if c.name == "feed_time" else c.type,
-            metadata={"doc": c.doc},
-        )
-        for c in COLUMNS
-    ]
+    """The table as a typed Arrow table (``feed_time`` in the election's time zone). A count
+    column with a value beyond int64 is written as ``decimal128(38, 0)`` instead, so that every
+    count racedesk ever stored is exported exactly."""
+    table_rows = list(rows(election, release, snapshot))
+    fields = []
+    for c in COLUMNS:
+        kind = _timestamp(election) if c.name == "feed_time" else c.type
+        if kind == pa.int64() and any((r[c.name] or 0) > _INT64_MAX for r in table_rows):
+            kind = _WIDE
+            for r in table_rows:
+                r[c.name] = None if r[c.name] is None else Decimal(r[c.name])
+        fields.append(pa.field(c.name, kind, metadata={"doc": c.doc}))
     schema = pa.schema(fields, metadata={"racedesk.table": "results/1", "election_id": election.id})
-    table = pa.Table.from_pylist(list(rows(election, release, snapshot)), schema=schema)
-    return table
+    return pa.Table.from_pylist(table_rows, schema=schema)
 
 
 def to_parquet(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from racedesk.model import Election
@@ -13,6 +14,7 @@ from racedesk.model.answers import Snapshot
 from racedesk.publish.documents import ContestSummary, StateDoc
 from racedesk.publish.numbers import count, count_interval, pct
 from racedesk.rules.names import short_name
+from racedesk.sources.hidden_text import visible
 
 
 def local_time(value: datetime | str | None) -> str:
@@ -28,13 +30,15 @@ def contest_table(title: str, rows: Sequence[StateDoc]) -> Table:
 
     ``rows`` are ``racedesk.state/1`` documents (see :func:`racedesk.publish.documents.contest_view`).
     """
-    table = Table(title=title, title_justify="left", show_lines=False, expand=False)
+    table = Table(
+        title=escape(visible(title)), title_justify="left", show_lines=False, expand=False
+    )
     table.add_column("release", no_wrap=True)
     table.add_column("votes counted", justify="right")
     table.add_column("votes left", justify="right")
     ranked = sorted(rows[-1].contest.choices, key=lambda c: -c.votes)[:4] if rows else []
     for choice in ranked:
-        table.add_column(short_name(choice.name), justify="right")
+        table.add_column(escape(visible(short_name(choice.name))), justify="right")
     table.add_column("standing and call")
     for view in rows:
         c = view.contest
@@ -58,7 +62,7 @@ def status_table(
     """Every contest in a line after one release: leaders, the first one's share, votes counted
     and the call."""
     table = Table(
-        title=f"{election.title} · after the release of {local_time(snapshot.feed_time)}",
+        title=f"{escape(visible(election.title))} · after the release of {local_time(snapshot.feed_time)}",
         title_justify="left",
     )
     table.add_column("contest")
@@ -69,11 +73,11 @@ def status_table(
     for v in summaries:
         top = v.leaders[0] if v.leaders else ""
         table.add_row(
-            f"{v.title} [dim]({v.id})[/dim]",
-            ", ".join(v.leaders),
+            f"{escape(visible(v.title))} [dim]({escape(v.id)})[/dim]",
+            escape(visible(", ".join(v.leaders))),
             pct(v.shares.get(top)) if top else "–",
             count(v.total_votes),
-            v.status + (f": {', '.join(v.called_for)}" if v.called_for else ""),
+            v.status + (f": {escape(visible(', '.join(v.called_for)))}" if v.called_for else ""),
         )
     return table
 

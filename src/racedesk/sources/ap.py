@@ -58,6 +58,7 @@ from racedesk.model import (
 from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
+from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "ap"
@@ -160,6 +161,8 @@ def _decode(data: bytes, where: str) -> _Payload:
     safety.decode_text(data, where, what="JSON payload")  # a clear error for a wrong encoding
     try:
         return _decoder.decode(data)
+    except RecursionError:
+        raise InputError("the JSON is nested too deeply", where=where) from None
     except msgspec.ValidationError as exc:
         raise InputError(f"not an AP Elections API payload: {exc}", where=where) from None
     except UnicodeDecodeError as exc:
@@ -415,6 +418,7 @@ def parse(
         content_hash=content_hash if content_hash is not None else sha256_hex(data),
         contests=tuple(read.counts),
     )
+    release = checked_release(release, where)
     calls: list[CallEvent] = []
     if level == "state":  # a subunit's winner flag is the race's, not the subunit's
         by_id = {c.id: c for c in election.contests}

@@ -63,6 +63,7 @@ from racedesk.sources.base import (
     Parsed,
     WholeFile,
 )
+from racedesk.sources.plausible import checked_release
 
 NAME = "cdf"
 SOURCE = "cdf"
@@ -691,6 +692,7 @@ class _Report:
             ballots_in_person=in_person,
             status=status,
         )
+        release = checked_release(release, self.where)
         reports = self._reports(outstanding, counted, feed_time, head)
         return Parsed(election=election, releases=(release,), calls=tuple(calls), reports=reports)
 

@@ -65,6 +65,7 @@ from racedesk.model import (
 )
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
+from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "clarity"
@@ -641,6 +642,7 @@ def _parsed(
         contests=tuple(reader.counts),
         ballots_counted=reader.ballots,
     )
+    release = checked_release(release, where)
     return Parsed(election=election, releases=(release,))
 
 

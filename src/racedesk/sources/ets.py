@@ -55,6 +55,7 @@ from racedesk.rules.california import (
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.lavote import COUNTY, COUNTY_NAME, LA_TIME
+from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "ets"
@@ -214,6 +215,7 @@ def parse(
         ballots_in_person=read.ballots.get("VOTE AT POLL"),
         status=status,
     )
+    release = checked_release(release, where)
     return Parsed(election=election, releases=(release,))
 
 

@@ -39,6 +39,7 @@ from racedesk.rules.california import (
     votes_allowed,
 )
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease
+from racedesk.sources.plausible import checked_release
 
 NAME = "lavote"
 SOURCE = NAME
@@ -125,6 +126,10 @@ def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, where: str, what: s
     except UnicodeDecodeError as exc:
         raise InputError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=where
+        ) from None
+    except RecursionError:
+        raise InputError(
+            f"not a valid {what}: the JSON is nested too deeply", where=where
         ) from None
     except msgspec.DecodeError as exc:
         text = str(exc)
@@ -254,7 +259,7 @@ def _counts(data: bytes, where: str) -> _Counts:
     or an :class:`InputError` naming the first counter that is not."""
     try:
         return _counts_decoder.decode(data)
-    except (msgspec.DecodeError, UnicodeDecodeError):
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         pass
     payload = _decode(_counter_decoder, data, where, "LA County counter release")
     rows = []
@@ -305,7 +310,7 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
     values.append(None)  # what an absent counter (row −1) reads
     at = values.__getitem__
     county = dict(zip(layout.county, map(at, layout.county.values()), strict=True))
-    return Release(
+    release = Release(
         election_id=election.id,
         source=SOURCE,
         feed_time=feed_time,
@@ -330,6 +335,7 @@ def read_release(data: bytes, election: Election, *, where: str = "release",
         ballots_in_person=county.get("DBLT"),
         set_aside=layout.set_aside,
     )
+    return checked_release(release, where)
 
 
 _kind_of = attrgetter("ReferenceType")

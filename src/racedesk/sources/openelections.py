@@ -50,6 +50,7 @@ from racedesk.model import (
 )
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
+from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
 
 NAME = "openelections"
@@ -194,6 +195,7 @@ def parse(
         ballots_counted=turnout.ballots if turnout.seen and turnout.ballots else None,
         status="final",
     )
+    release = checked_release(release, where)
     return Parsed(election=election, releases=(release,))
 
 

@@ -34,13 +34,14 @@ import msgspec
 
 from racedesk.errors import InputError
 from racedesk.model import OutstandingReport
+from racedesk.sources.plausible import MAX_COUNT, check_count, check_time
 
 LA_TIME = ZoneInfo("America/Los_Angeles")
 
 #: Breakdown columns of the CSV layout, in the registrar's order.
 BREAKDOWN_COLUMNS = ("vbm", "cvr", "provisional", "other")
 
-_Ballots = Annotated[int, msgspec.Meta(ge=0)]
+_Ballots = Annotated[int, msgspec.Meta(ge=0, le=MAX_COUNT)]
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -116,7 +117,7 @@ def parse_as_of(text: str, where: str, zone: tzinfo = LA_TIME) -> datetime:
             f"cannot read the time {text!r} (expected an ISO time like 2020-11-05T17:00)",
             where=where,
         ) from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+    return check_time(parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone), where)
 
 
 def parse_election_date(text: str, where: str) -> date:
@@ -179,7 +180,7 @@ def whole_count(value: Any, where: str) -> int:
         raise InputError(f"{value!r} is not a whole number", where=where)
     if value < 0:
         raise InputError(f"{value} is negative", where=where)
-    return value
+    return check_count(value, where)
 
 
 def validation_where(where: str, exc: msgspec.ValidationError) -> tuple[str, str]:
@@ -199,6 +200,8 @@ def _read_json(data: bytes, where: str, zone: tzinfo) -> list[OutstandingReport]
         entries = msgspec.json.decode(data, type=list[ReportEntry])
     except msgspec.ValidationError as exc:
         at, problem = validation_where(where, exc)
+        if f"<= {MAX_COUNT}" in problem:
+            problem += " (more ballots than any electorate has)"
         raise InputError(problem, where=at) from None
     except msgspec.DecodeError as exc:
         raise InputError(
@@ -288,7 +291,7 @@ def _csv_int(cells: Mapping[str, str], column: str, where: str) -> int | None:
             f"{column} is {text!r}, not a whole number of ballots",
             where=f"{where}, column {column}",
         )
-    return int(text.replace(",", ""))
+    return check_count(int(text.replace(",", "")), f"{where}, column {column}")
 
 
 # --- shared -------------------------------------------------------------------------------------

@@ -202,7 +202,7 @@ class Poller:
         try:
             counters = _counters_decoder.decode(data)
             feed_time = lavote.parse_timestamp(counters.TimeStamp)
-        except (msgspec.DecodeError, InputError):
+        except (msgspec.DecodeError, RecursionError, InputError):
             return False
         self.state.feed_time = feed_time
         self.state.counts = _fingerprint(counters)
@@ -313,7 +313,7 @@ class Poller:
             feed_time = lavote.parse_timestamp(counters.TimeStamp, url)
             if self._read_release is not None:
                 self._read_release(data, where=url)
-        except msgspec.DecodeError as exc:
+        except (msgspec.DecodeError, RecursionError) as exc:
             return self._garbage(
                 data, url, got.received_at, f"not a counter release: {exc}", got.status
             )

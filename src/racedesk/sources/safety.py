@@ -24,6 +24,7 @@ machine) or an :class:`~racedesk.errors.InputError` (one that is merely unreadab
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import zipfile
 import zlib
@@ -178,7 +179,14 @@ def unzip(
                     out += chunk
                     _refuse_size(len(out), here, limit)
                     _refuse_ratio(len(out), info.compress_size, here, max_ratio)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            lzma.LZMAError,
+            EOFError,
+            OSError,
+            NotImplementedError,
+        ) as exc:
             raise InputError(f"the zip member cannot be read ({exc})", where=here) from None
         return info.filename, bytes(out)
 

@@ -101,6 +101,9 @@ class Store(Protocol):
 
     def raw(self, content_hash: str) -> RawPayload | None: ...
 
+    def raw_hashes(self) -> list[str]:
+        """The content hash of every payload kept, sorted (``racedesk check`` reads each)."""
+
     def quarantine(self, raw: RawPayload, reason: str) -> None:
         """Keep a rejected payload's bytes with the reason; nothing else of it is stored."""
 
@@ -165,6 +168,11 @@ class Store(Protocol):
     # outstanding reports -----------------------------------------------------------------------
     def put_outstanding(self, election_id: str, report: OutstandingReport) -> bool:
         """Append a report; the same report (same time and figures) twice changes nothing."""
+
+    def put_outstanding_reports(
+        self, election_id: str, reports: Sequence[OutstandingReport]
+    ) -> int:
+        """Append reports in one transaction, all of them or none; returns how many were new."""
 
     def outstanding(
         self, election_id: str, as_of: datetime | None = None

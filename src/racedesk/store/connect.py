@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from racedesk.errors import StoreError
@@ -126,6 +126,41 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
         pause = min(2 * pause, 0.1)
 
 
+#: What a user can do about a damaged SQLite file.
+DAMAGED_HINT = (
+    "stop writing to it; restore the file from a backup, or recover what it holds with "
+    "`sqlite3 FILE .recover | sqlite3 NEW.sqlite` and check NEW.sqlite with `racedesk check`"
+)
+
+
+def damaged(where: str, detail: object) -> StoreError:
+    """The error of a database whose file is damaged (``detail``: what SQLite found)."""
+    return StoreError(f"the database file is damaged: {detail}", where=where, hint=DAMAGED_HINT)
+
+
+def _damage_or(exc: DatabaseError, where: str) -> Exception:
+    """:func:`damaged` when SQLite says its file is damaged ("database disk image is
+    malformed", "file is not a database": a plain ``sqlite3.DatabaseError``), else ``exc``
+    itself (a constraint, a server's error)."""
+    return damaged(where, exc.orig) if type(exc.orig) is sqlite3.DatabaseError else exc
+
+
+def sqlite_problems(engine: Engine, *, full: bool = False) -> list[str]:
+    """What SQLite finds wrong with its file: ``PRAGMA quick_check`` (every page and b-tree
+    read, indexes not compared with their tables), or ``integrity_check`` with ``full``; empty
+    when the file is sound. A file SQLite cannot open at all is one problem."""
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(f"PRAGMA {pragma}").fetchall()
+    except DatabaseError as exc:
+        return [str(exc.orig)]
+    found = [str(r[0]) for r in rows if r[0] != "ok"]
+    # integrity_check heads its list with "*** in database main ***" and may fold lines
+    lines = [line.strip() for text in found for line in text.splitlines()]
+    return [line for line in lines if line and not line.startswith("***")]
+
+
 def postgres_engine(url: URL) -> Engine:
     """An engine on a PostgreSQL server (through psycopg 3), testing a pooled connection
     before use so that a server restarted in between is reconnected to."""
@@ -153,10 +188,23 @@ class Connections:
             self.engine = sqlite_engine(sa_url)
             self._writer = self.engine.execution_options(racedesk_begin="IMMEDIATE")
             self._reader = self.engine
+            self._check_file()
         else:
             self.engine = postgres_engine(sa_url)
             self._writer = self.engine
             self._reader = self.engine.execution_options(isolation_level="REPEATABLE READ")
+
+    def _check_file(self) -> None:
+        """Refuse a SQLite file that is damaged (:func:`sqlite_problems`) before anything
+        reads or writes it: the answers it would give could be wrong."""
+        path = self._sa_url.database
+        if not path or path == ":memory:" or not Path(path).expanduser().is_file():
+            return
+        problems = sqlite_problems(self.engine)
+        if problems:
+            self.engine.dispose()
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise damaged(path, problems[0] + more)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -169,6 +217,8 @@ class Connections:
             raise StoreUnavailable(
                 f"the database could not complete a write: {exc.orig}", where=self.url
             ) from exc
+        except DatabaseError as exc:
+            raise _damage_or(exc, self.url) from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -180,6 +230,8 @@ class Connections:
             raise StoreUnavailable(
                 f"the database could not be read: {exc.orig}", where=self.url
             ) from exc
+        except DatabaseError as exc:
+            raise _damage_or(exc, self.url) from exc
 
     def listener(self) -> Any:
         """This thread's PostgreSQL connection that LISTENs for releases (made on first use;
@@ -221,9 +273,12 @@ class Connections:
 
 __all__ = [
     "CHANNEL",
+    "DAMAGED_HINT",
     "SQLITE_BUSY_TIMEOUT",
     "Connections",
+    "damaged",
     "database_url",
     "postgres_engine",
     "sqlite_engine",
+    "sqlite_problems",
 ]

@@ -232,6 +232,11 @@ class SqlStore(PetitionQueries):
                 is not None
             )
 
+    def raw_hashes(self) -> list[str]:
+        r = t.raw_payloads
+        with self._db.read() as conn:
+            return list(conn.scalars(select(r.c.content_hash).order_by(r.c.content_hash)))
+
     def raw(self, content_hash: str) -> RawPayload | None:
         r = t.raw_payloads
         with self._db.read() as conn:
@@ -666,17 +671,24 @@ class SqlStore(PetitionQueries):
 
     # outstanding reports ------------------------------------------------------------------------------------
     def put_outstanding(self, election_id: str, report: OutstandingReport) -> bool:
-        values = codec.report_row(election_id, report)
+        return self.put_outstanding_reports(election_id, [report]) == 1
+
+    def put_outstanding_reports(
+        self, election_id: str, reports: Sequence[OutstandingReport]
+    ) -> int:
+        insert = (
+            self._insert(t.outstanding_reports)
+            .on_conflict_do_nothing()
+            .returning(t.outstanding_reports.c.report_id)
+        )
+        added = 0
         with self._db.write() as conn:
             if not self._known(conn, election_id):
                 raise StoreError(f"no election {election_id!r} in the store", where=self.url)
-            done = conn.execute(
-                self._insert(t.outstanding_reports)
-                .on_conflict_do_nothing()
-                .returning(t.outstanding_reports.c.report_id),
-                values,
-            ).first()
-        return done is not None
+            for report in reports:
+                values = codec.report_row(election_id, report)
+                added += conn.execute(insert, values).first() is not None
+        return added
 
     def outstanding(
         self, election_id: str, as_of: datetime | None = None

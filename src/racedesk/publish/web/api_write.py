@@ -213,7 +213,7 @@ async def post_outstanding(
             zone=ZoneInfo(election.timezone),
         )
         with web.write_lock:
-            stored = sum(1 for r in reports if web.desk.add_outstanding(election_id, r))
+            stored = web.desk.add_outstanding_reports(election_id, reports)
         return stored, reports
 
     stored, reports = await run_in_threadpool(keep)

@@ -31,6 +31,7 @@ from fastapi.staticfiles import StaticFiles
 from racedesk import __version__
 from racedesk.publish.pages import STATIC_DIR
 from racedesk.publish.web import api_petitions, api_read, api_write, money_routes, push
+from racedesk.publish.web.edges import SecurityHeaders, docs
 from racedesk.publish.web.errors import EXCEPTION_HANDLERS
 from racedesk.publish.web.state import WebState
 
@@ -58,13 +59,16 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         ),
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        docs_url=None,  # served by edges.docs from racedesk's own files
+        redoc_url=None,
     )
+    app.add_middleware(SecurityHeaders)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # In this order, the OpenAPI document lists reads, then push, then writes, then money.
     for router in (
         api_read.router, api_petitions.router, push.router, api_write.router,
-        api_petitions.writes, money_routes.router, api_read.pages, api_petitions.pages,
+        api_petitions.writes, money_routes.router, api_read.pages, api_petitions.pages, docs,
     ):  # fmt: skip
         app.include_router(router)
     app.include_router(api_read.pages)

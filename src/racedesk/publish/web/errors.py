@@ -4,7 +4,9 @@ a small HTML page for the dashboard.
 Status codes: 404 for what the desk does not have (:class:`NotFound`), 422 for input that
 cannot be read (:class:`~racedesk.errors.InputError`), 503 when the database is unavailable
 (:class:`~racedesk.store.base.StoreUnavailable`), 409 for any other conflict the desk reports,
-and the status an :class:`ApiError` names (401, 403, 413, 422).
+and the status an :class:`ApiError` names (401, 403, 413, 422). The framework's own errors (a
+route that does not exist, a method a route does not take, a query parameter that cannot be read)
+are answered in the same shape.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from html import escape
 from typing import Any
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from racedesk.errors import InputError, NotFound, RacedeskError
 from racedesk.store.base import StoreUnavailable
@@ -95,6 +99,29 @@ async def _racedesk_error(request: Request, exc: RacedeskError) -> Response:
     return error_response(request, status, exc.problem, exc.where, exc.hint)
 
 
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """The framework's own errors (no such route 404, method not allowed 405 …) in the desk's
+    shape, their headers (``Allow``) kept."""
+    problem = exc.detail if isinstance(exc.detail, str) else "the request cannot be answered"
+    if exc.status_code == 404 and problem == "Not Found":
+        problem = f"nothing at {request.url.path}"
+    return error_response(
+        request, exc.status_code, problem, request.url.path, headers=dict(exc.headers or {})
+    )
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    """A parameter FastAPI could not read (``?release=-1``, ``?as_of=garbage``): 422 in the
+    desk's shape, ``where`` naming the parameter (``query.release``)."""
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    given = first.get("input")
+    problem = str(first.get("msg", "invalid request"))
+    if given is not None and not isinstance(given, dict | list):
+        problem += f" (got {str(given)[:100]!r})"
+    return error_response(request, 422, problem, where)
+
+
 #: The app's exception handlers (the most specific class of an error picks its handler).
 EXCEPTION_HANDLERS: dict[
     int | type[Exception], Callable[[Request, Any], Coroutine[Any, Any, Response]]
@@ -102,4 +129,6 @@ EXCEPTION_HANDLERS: dict[
     ApiError: _api_error,
     NotFound: _not_found,
     RacedeskError: _racedesk_error,
+    StarletteHTTPException: _http_error,
+    RequestValidationError: _validation_error,
 }
