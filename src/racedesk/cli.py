@@ -581,6 +581,28 @@ def export(
 
 
 @command()
+def outstanding(
+    reports: Annotated[
+        Path, typer.Argument(help="The registrar's estimates of ballots left (CSV or JSON).")
+    ],
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Add the registrar's estimates of ballots left: they take effect at once on the latest
+    release (its snapshot is made again, dated now)."""
+    from racedesk.sources.outstanding import load_reports
+
+    desk = open_desk(db_url(db))
+    chosen = _pick_election(desk, election)
+    found = load_reports(reports, chosen.date, ZoneInfo(chosen.timezone))
+    added = desk.add_outstanding_reports(chosen.id, found)
+    terminal.console().print(
+        f"{chosen.id}: {added} new outstanding reports of {len(found)}"
+        + (", in effect on the latest release" if added else "")
+    )
+
+
+@command()
 def confirm(
     sequence: Annotated[int, typer.Argument(help="The held release's number (#N).")],
     by: Annotated[str, typer.Option("--by", help="The editor who confirms it.")],

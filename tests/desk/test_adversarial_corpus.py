@@ -19,7 +19,6 @@ from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
 from adversarial import Case, corpus
-from desk.test_ingest import db_url  # noqa: F401  (the SQLite/PostgreSQL fixture)
 from racedesk.cli import app
 from racedesk.desk import open_desk
 from racedesk.publish.web.app import create_app
@@ -93,7 +92,7 @@ def _figures(outcomes: dict[str, str]) -> str:
 @pytest.mark.parametrize("path", ["cli", "http"])
 def test_every_bad_payload_is_refused_or_flagged_never_crashes(
     path: str,
-    db_url: str,  # noqa: F811
+    db_url: str,
     shared_data: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -130,7 +129,7 @@ def _fresh(like: str, tmp: Path, k: int) -> Iterator[str]:
 
 
 def test_an_outstanding_list_with_one_bad_report_stores_none(
-    db_url: str,  # noqa: F811
+    db_url: str,
     general_2024: Path,
     tmp_path: Path,
 ) -> None:
@@ -162,7 +161,7 @@ def test_an_outstanding_list_with_one_bad_report_stores_none(
 
 
 def test_an_adapter_s_own_failure_is_a_typed_error_with_its_reason_kept(
-    db_url: str,  # noqa: F811
+    db_url: str,
     general_2024: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -190,7 +189,7 @@ def test_an_adapter_s_own_failure_is_a_typed_error_with_its_reason_kept(
 
 
 def test_a_list_of_outstanding_reports_is_kept_in_one_transaction(
-    db_url: str,  # noqa: F811
+    db_url: str,
     general_2024: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

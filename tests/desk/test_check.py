@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
-from desk.test_ingest import db_url  # noqa: F401  (the SQLite/PostgreSQL fixture)
 from racedesk.cli import app
 from racedesk.errors import StoreError
 from racedesk.store import open_store
@@ -49,7 +48,7 @@ def _sql(url: str, *statements: str) -> None:
     engine.dispose()
 
 
-def test_a_whole_database_checks_whole(db_url: str, feed_folder: Path) -> None:  # noqa: F811
+def test_a_whole_database_checks_whole(db_url: str, feed_folder: Path) -> None:
     assert runner.invoke(app, ["ingest", str(feed_folder), "--db", db_url]).exit_code == 0
     code, said = _check(db_url)
     assert code == 0, said
@@ -58,7 +57,7 @@ def test_a_whole_database_checks_whole(db_url: str, feed_folder: Path) -> None: 
     assert (doc["payloads"], doc["releases"], doc["snapshots"], doc["problems"]) == (4, 4, 4, [])
 
 
-def test_check_names_every_kind_of_damage(db_url: str, feed_folder: Path) -> None:  # noqa: F811
+def test_check_names_every_kind_of_damage(db_url: str, feed_folder: Path) -> None:
     assert runner.invoke(app, ["ingest", str(feed_folder), "--db", db_url]).exit_code == 0
     with open_store(db_url) as store:
         first, second, third = (s.release for s in store.releases("lavote:4324")[:3])

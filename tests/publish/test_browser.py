@@ -273,7 +273,7 @@ def test_usable_on_a_phone(
             """() => {
               const out = [];
               for (const a of document.querySelectorAll('#contests td:first-child a')) {
-                const text = a.firstChild; let at = 0;
+                const text = (a.querySelector('bdi') || a).firstChild; let at = 0;
                 for (const word of text.textContent.split(' ')) {
                   const r = document.createRange();
                   r.setStart(text, at); r.setEnd(text, at + word.length); at += word.length + 1;
