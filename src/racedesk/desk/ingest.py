@@ -136,6 +136,20 @@ class Desk:
     def elections(self) -> list[Election]:
         return self.store.elections()
 
+    def definition_in_force(self, election_id: str, received_at: datetime) -> Election:
+        """The election's definition in force when a release was received: the newest version
+        stored by then (the first when none was: a canvass loaded at once stores its definition
+        just after reading its releases). A definition changed mid-canvass (a contest added or
+        withdrawn, a name corrected) is a new version; releases received before it are read,
+        and shown as of their time, with the one before."""
+        versions = self.store.election_versions(election_id)
+        if len(versions) <= 1:
+            return self.election(election_id)
+        before = [v for v, stored in versions if stored <= received_at]
+        if before and before[-1] == versions[-1][0]:
+            return self.election(election_id)
+        return self.store.election(election_id, version=before[-1] if before else versions[0][0])
+
     # ingest --------------------------------------------------------------------------------
     def ingest(
         self,

@@ -125,6 +125,23 @@ class Library:
             self._elections[election_id] = found
         return found
 
+    def definition(self, election_id: str, sequence: int) -> Election:
+        """The election as defined when release ``sequence`` was received
+        (:meth:`racedesk.desk.Desk.definition_in_force`): pages and documents as of an earlier
+        release show the contests and names of then, not a later correction."""
+        self.election(election_id)
+        stored = next(
+            (s for s in self.releases(election_id, sequence) if s.release.sequence == sequence),
+            None,
+        )
+        if stored is None:
+            return self.election(election_id)
+        return self._docs.get_or(
+            ("definition", election_id, sequence),
+            lambda: self.desk.definition_in_force(election_id, stored.release.received_at),
+            self._lock,
+        )
+
     def elections(self) -> list[Election]:
         return sorted(self.desk.elections(), key=lambda e: (e.date, e.id), reverse=True)
 
@@ -272,7 +289,9 @@ class Library:
             return documents.election_view(election, None)
         return self._docs.get_or(
             ("election", election_id, sequence),
-            lambda: documents.election_view(election, self.snapshot(election_id, sequence)),
+            lambda: documents.election_view(
+                self.definition(election_id, sequence), self.snapshot(election_id, sequence)
+            ),
             self._lock,
         )
 
@@ -290,8 +309,9 @@ class Library:
         return documents.contests_view(doc, rows, call_status=status, q=q)
 
     def contest_doc(self, election_id: str, contest_id: str, sequence: int) -> documents.StateDoc:
-        """One contest after release ``sequence`` (``racedesk.state/1``)."""
-        election = self.election(election_id)
+        """One contest after release ``sequence`` (``racedesk.state/1``), as the election was
+        defined then (:meth:`definition`)."""
+        election = self.definition(election_id, sequence)
         self.contest(election, contest_id)
 
         def make() -> documents.StateDoc:

@@ -94,6 +94,10 @@ class Store(Protocol):
 
     def elections(self) -> list[Election]: ...
 
+    def election_versions(self, election_id: str) -> list[tuple[int, datetime]]:
+        """Every version of the election's definition with the time it was stored (UTC)."""
+        ...
+
     # raw payloads ------------------------------------------------------------------------
     def put_raw(self, raw: RawPayload) -> bool:
         """Keep a payload's bytes (compressed, by content hash) before it is parsed.
