@@ -620,6 +620,25 @@ def confirm(
 
 
 @command()
+def retire(
+    sequence: Annotated[int, typer.Argument(help="The release's number (#N).")],
+    by: Annotated[str, typer.Option("--by", help="The editor who retires it.")],
+    why: Annotated[str, typer.Option("--why", help="Why, in a few words.")] = "",
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Retire a release from use (its bytes stay): the desk recomputes without it."""
+    desk = open_desk(db_url(db))
+    chosen = _pick_election(desk, election)
+    event = desk.retire_release(chosen.id, sequence, by, why)
+    terminal.console().print(
+        f"{chosen.id}: release #{event.sequence} retired by {event.made_by} at "
+        f"{event.made_at.isoformat(timespec='seconds')}; the desk no longer uses it",
+        markup=False,
+    )
+
+
+@command()
 def certify(
     issuer: Annotated[
         str, typer.Option("--issuer", help="The name the certified results are published under.")

@@ -31,6 +31,7 @@ ROUTES = [
     ("post", "/api/elections/{election_id}/outstanding", "write"),
     ("post", "/api/elections/{election_id}/calls/{event_id}/approve", "write"),
     ("post", "/api/elections/{election_id}/releases/{sequence}/confirm", "write"),
+    ("post", "/api/elections/{election_id}/releases/{sequence}/retire", "write"),
     ("post", "/api/elections/{election_id}/certify", "write"),
     ("get", "/api/money", "money"),
     ("get", "/api/money/elections/{election_id}/contests/{contest_id}", "money"),

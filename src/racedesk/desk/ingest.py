@@ -73,11 +73,14 @@ class _History:
     confirmed: set[int] = field(default_factory=set)
     #: Whether the registrar certified the count (a ``certified`` release event).
     certified: bool = False
+    #: Releases an editor retired from use (a ``retired`` release event): never used again.
+    retired: set[int] = field(default_factory=set)
 
     def used(self, stored: StoredRelease) -> bool:
         """Whether the engine uses a stored release: it passed its checks, or it was held and
-        has been confirmed since."""
-        return stored.usable or stored.release.sequence in self.confirmed
+        has been confirmed since; and no editor retired it."""
+        sequence = stored.release.sequence
+        return (stored.usable or sequence in self.confirmed) and sequence not in self.retired
 
     def flags(self) -> list[bool]:
         return [self.used(s) for s in self.stored]
@@ -397,6 +400,8 @@ class Desk:
                 kept.confirmed.add(event.sequence)
             elif event.kind == "certified":
                 kept.certified = True
+            elif event.kind == "retired":
+                kept.retired.add(event.sequence)
 
     def _fresh(self, election_id: str) -> _History:
         """What this desk keeps of an election, read again from the store: an editor's or the
@@ -481,6 +486,30 @@ class Desk:
             note="confirmed by an editor",
         )
         kept.confirmed.add(sequence)
+        return self._revise(election_id, event)
+
+    def retire_release(
+        self, election_id: str, sequence: int, editor: str, why: str, *, at: datetime | None = None
+    ) -> ReleaseEvent:
+        """An editor retires release ``sequence`` from use (a release the checks could not see
+        was wrong, or one with a feed time that cannot be): its bytes and rows stay, the engine
+        no longer uses it, and the latest release's snapshot is made again at once (dated
+        ``at``: now by default). ``NotFound`` for no such release; ``StoreError`` when it is
+        retired already."""
+        election = self.election(election_id)
+        kept = self._fresh(election.id)
+        if not 0 <= sequence < len(kept.stored):
+            raise NotFound(f"election {election_id} has no release #{sequence}")
+        if sequence in kept.retired:
+            raise StoreError(f"release #{sequence} is retired already", where=election_id)
+        event = ReleaseEvent(
+            kind="retired",
+            sequence=sequence,
+            made_at=self._made_at(kept, at),
+            made_by=editor,
+            note=f"retired by an editor: {why}" if why else "retired by an editor",
+        )
+        kept.retired.add(sequence)
         return self._revise(election_id, event)
 
     def certify(
@@ -650,6 +679,8 @@ def _refusal(kept: _History, release: Release) -> IngestResult | None:
     history = kept.stored
     if any(s.release.content_hash == release.content_hash for s in history):
         return _not_stored(release, "duplicate", "the same payload is already stored")
+    # a release whose feed time cannot be (a typo'd year) never makes later ones stale
+    history = [s for s in history if not any(p.code == "implausible-time" for p in s.problems)]
     if not history:
         return None
     last = history[-1]

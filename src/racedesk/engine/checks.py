@@ -18,6 +18,10 @@ identities are the LA feed's (``../shared/data/README.md``), with N the votes al
   districts, the Assembly districts) that covered the county gained what the county gained, and
   the district contests together gained about their share of the county's new ballots;
 - ``out-of-order``: a feed time before the last usable release's (a stale CDN copy);
+- ``implausible-time``: a feed time later than the payload was received (beyond
+  ``CLOCK_SKEW``), or more than ``BEFORE_ELECTION`` before the election's day: a typo'd year
+  ("11/6/2124"). Such a release is kept, never used and never the latest the next release is
+  compared with, so the canvass stays live;
 - ``held``: a change that looks like a mapping error rather than a count, held out of use until
   an editor or the next release confirms it (``docs/feed-quirks.md``): against the last usable
   release, a choice lost more than ``HOLD_SHARE`` of its votes and more than ``HOLD_VOTES``
@@ -46,6 +50,7 @@ Notes that do not block (``blocking=False``):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, time, timedelta
 from itertools import chain, repeat
 from operator import gt
 from typing import Final, NamedTuple
@@ -53,6 +58,11 @@ from typing import Final, NamedTuple
 from racedesk.model import ContestCount, Election, Release
 from racedesk.model.answers import Problem
 
+#: How far ahead of the time a payload was received its feed time may be (clocks differ).
+CLOCK_SKEW: Final = timedelta(days=1)
+#: How long before the election's day a release's feed time may be (a definition published
+#: early, a test run of the feed).
+BEFORE_ELECTION: Final = timedelta(days=366)
 #: How far a contest's ballots (CBLT) may stray from the county's (EBLT), as a share of EBLT.
 COVERAGE_TOLERANCE: Final = 0.01
 #: A contest (or a group of district contests) with at least this share of EBLT covers the county.
@@ -147,6 +157,27 @@ class Judgement(NamedTuple):
     confirms: int | None = None
 
 
+def implausible_time(election: Election, release: Release) -> list[Problem]:
+    """A feed time no real release can have (module docstring, ``implausible-time``)."""
+    feed, received = release.feed_time, release.received_at
+    if feed.tzinfo is None or received.tzinfo is None:
+        return []
+    if feed > received + CLOCK_SKEW:
+        why = f"later than when it was received ({received:%Y-%m-%d %H:%M})"
+    else:
+        day = datetime.combine(election.date, time(0), tzinfo=feed.tzinfo)
+        if feed >= day - BEFORE_ELECTION:
+            return []
+        why = f"more than a year before the election ({election.date.isoformat()})"
+    return [
+        Problem(
+            code="implausible-time",
+            message=f"feed time {feed:%Y-%m-%d %H:%M:%S} is {why}: a typo'd date? The release "
+            "is kept but not used, and later releases are not compared with it",
+        )
+    ]
+
+
 class ReleaseChecks:
     """The checks of releases checked one after another (the desk's ingest, a replay), keeping
     what one release's checks hand to the next: each election's lookup tables, and the last
@@ -177,6 +208,7 @@ class ReleaseChecks:
         problems: list[Problem] = [
             Problem(code="set-aside", message=note, blocking=False) for note in release.set_aside
         ]
+        problems.extend(implausible_time(election, release))
         e, m, d = release.ballots_counted, release.ballots_mail, release.ballots_in_person
         if e is not None and m is not None and d is not None and e != m + d:
             problems.append(

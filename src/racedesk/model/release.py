@@ -116,7 +116,7 @@ class OutstandingReport(msgspec.Struct, frozen=True, kw_only=True):
     source: str = ""
 
 
-ReleaseEventKind = Literal["confirmed", "certified", "estimate"]
+ReleaseEventKind = Literal["confirmed", "certified", "estimate", "retired"]
 
 
 class ReleaseEvent(msgspec.Struct, frozen=True, kw_only=True):

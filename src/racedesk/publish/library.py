@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 import time
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -212,10 +211,12 @@ class Library:
             return release
         if as_of is None:
             return latest
-        stored = self.releases(election_id)
-        times = [s.release.feed_time for s in stored]
-        index = bisect_right(times, as_of)
-        return stored[index - 1].release.sequence if index else None
+        # the last release at or before ``as_of`` by feed time, not by bisection: a release
+        # with an implausible feed time (a typo'd 2124) sits out of order among the others
+        before = [
+            s.release.sequence for s in self.releases(election_id) if s.release.feed_time <= as_of
+        ]
+        return max((q for q in before if q is not None), default=None)
 
     def snapshot(self, election_id: str, sequence: int) -> Snapshot:
         return self._snapshot(election_id, sequence)[0]

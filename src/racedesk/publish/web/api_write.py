@@ -35,6 +35,13 @@ Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 _Body = TypeVar("_Body", bound=BaseModel)
 
 
+class Retirement(BaseModel):
+    """Who retires a release from use, and why."""
+
+    editor: str = Field(min_length=1, max_length=100, pattern=r"^[^\r\n]+$")
+    why: str = Field(default="", max_length=500, pattern=r"^[^\r\n]*$")
+
+
 class Confirmation(BaseModel):
     """Who confirms a held release."""
 
@@ -305,6 +312,46 @@ async def confirm_release(
             return web.desk.confirm_release(election_id, sequence, editor)
 
     event = await run_in_threadpool(confirm)
+    web.library.note_release(election_id)
+    await web.hub.poke(election_id)
+    doc = {"schema": "racedesk.release-event/1", "event": msgspec.to_builtins(event)}
+    return json_reply(doc, status=201)
+
+
+@router.post(
+    "/api/elections/{election_id}/releases/{sequence}/retire",
+    status_code=201,
+    responses=write_responses(
+        {
+            201: reply("The retirement, a release event", "schema", "event"),
+            409: reply("The release is retired already"),
+        }
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": Retirement.model_json_schema()}},
+        }
+    },
+)
+async def retire_release(
+    web: Served,
+    request: Request,
+    election_id: ElectionId,
+    sequence: Annotated[int, Path(ge=0, description="The release to retire.")],
+    credentials: Bearer,
+) -> Response:
+    """Retire a release from use (``{"editor": "name", "why": "…"}``): its bytes stay, the
+    desk recomputes the latest snapshot without it at once."""
+    authorize(web, credentials)
+    body = _read(Retirement, await request.body())
+    await run_in_threadpool(web.library.election, election_id)
+
+    def retire() -> Any:
+        with web.write_lock:
+            return web.desk.retire_release(election_id, sequence, body.editor, body.why)
+
+    event = await run_in_threadpool(retire)
     web.library.note_release(election_id)
     await web.hub.poke(election_id)
     doc = {"schema": "racedesk.release-event/1", "event": msgspec.to_builtins(event)}
