@@ -7,6 +7,7 @@ read, and writes through one app go one at a time."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -305,17 +306,9 @@ async def confirm_release(
     from now on, and the latest snapshot is made again at once."""
     authorize(web, credentials)
     editor = _read(Confirmation, await request.body()).editor
-    await run_in_threadpool(web.library.election, election_id)
-
-    def confirm() -> Any:
-        with web.write_lock:
-            return web.desk.confirm_release(election_id, sequence, editor)
-
-    event = await run_in_threadpool(confirm)
-    web.library.note_release(election_id)
-    await web.hub.poke(election_id)
-    doc = {"schema": "racedesk.release-event/1", "event": msgspec.to_builtins(event)}
-    return json_reply(doc, status=201)
+    return await _release_event(
+        web, election_id, lambda: web.desk.confirm_release(election_id, sequence, editor)
+    )
 
 
 @router.post(
@@ -345,17 +338,11 @@ async def retire_release(
     desk recomputes the latest snapshot without it at once."""
     authorize(web, credentials)
     body = _read(Retirement, await request.body())
-    await run_in_threadpool(web.library.election, election_id)
-
-    def retire() -> Any:
-        with web.write_lock:
-            return web.desk.retire_release(election_id, sequence, body.editor, body.why)
-
-    event = await run_in_threadpool(retire)
-    web.library.note_release(election_id)
-    await web.hub.poke(election_id)
-    doc = {"schema": "racedesk.release-event/1", "event": msgspec.to_builtins(event)}
-    return json_reply(doc, status=201)
+    return await _release_event(
+        web,
+        election_id,
+        lambda: web.desk.retire_release(election_id, sequence, body.editor, body.why),
+    )
 
 
 @router.post(
@@ -381,13 +368,22 @@ async def certify(
     to count and every contest takes its final outcome, at once."""
     authorize(web, credentials)
     given = _read(Certification, await request.body())
+    return await _release_event(
+        web, election_id, lambda: web.desk.certify(election_id, given.by, given.issuer)
+    )
+
+
+async def _release_event(web: WebState, election_id: str, act: Callable[[], Any]) -> Response:
+    """An editor's or the registrar's act on an election (a confirmation, a retirement, the
+    certification): made under the write lock, then the pages told and the push poked; the
+    reply is the release event (``racedesk.release-event/1``, 201)."""
     await run_in_threadpool(web.library.election, election_id)
 
-    def record() -> Any:
+    def act_locked() -> Any:
         with web.write_lock:
-            return web.desk.certify(election_id, given.by, given.issuer)
+            return act()
 
-    event = await run_in_threadpool(record)
+    event = await run_in_threadpool(act_locked)
     web.library.note_release(election_id)
     await web.hub.poke(election_id)
     doc = {"schema": "racedesk.release-event/1", "event": msgspec.to_builtins(event)}
