@@ -123,21 +123,40 @@ def watch_clarity(
     Returns how many polls gave each outcome: ``stored``, ``unchanged``, ``duplicate``,
     ``not-modified`` (same version), ``error`` (the site failed) or ``garbage`` (unreadable file).
     """
+    known: str | None = None
+
+    def step(http: httpx.Client) -> str:
+        nonlocal known
+        fetched = fetch_new_version(http, url, known)
+        if fetched.kind == "new":
+            outcome, known = _take_version(desk, fetched, known, say)
+            return outcome
+        say(f"{fetched.kind}: {fetched.message}")
+        return fetched.kind
+
+    return _poll(step, interval, max_polls, client, stop, backoff_cap)
+
+
+def _poll(
+    step: Callable[[httpx.Client], str],
+    interval: float,
+    max_polls: int | None,
+    client: httpx.Client | None,
+    stop: threading.Event | None,
+    backoff_cap: float,
+) -> dict[str, int]:
+    """Poll with ``step`` (one fetch handed to the desk, its outcome) every ``interval``
+    seconds, backing off while polls fail (``error``, ``garbage``), until ``max_polls`` or
+    ``stop``: how many polls gave each outcome."""
     stop = stop or threading.Event()
     seen: Counter[str] = Counter()
-    known: str | None = None
     failures = 0
     http = client or httpx.Client(timeout=30.0, follow_redirects=True)
     try:
         polls = 0
         while max_polls is None or polls < max_polls:
             polls += 1
-            fetched = fetch_new_version(http, url, known)
-            if fetched.kind == "new":
-                outcome, known = _take_version(desk, fetched, known, say)
-            else:
-                outcome = fetched.kind
-                say(f"{outcome}: {fetched.message}")
+            outcome = step(http)
             seen[outcome] += 1
             failures = failures + 1 if outcome in ("error", "garbage") else 0
             wait = backoff(failures, interval, backoff_cap)
@@ -220,29 +239,15 @@ def watch_casos(
     ``not-modified``, ``error`` (every feed failed, or the desk refused) or ``garbage`` (nothing
     readable: kept in quarantine).
     """
-    stop = stop or threading.Event()
-    seen: Counter[str] = Counter()
-    failures = 0
-    http = client or httpx.Client(timeout=30.0, follow_redirects=True)
-    try:
-        polls = 0
-        while max_polls is None or polls < max_polls:
-            polls += 1
-            polled = poller.poll(http)
-            if polled.kind == "new":
-                outcome = _take_bundle(desk, polled, say)
-            else:
-                outcome = polled.kind
-                say(f"{outcome}: {polled.message}")
-            seen[outcome] += 1
-            failures = failures + 1 if outcome in ("error", "garbage") else 0
-            wait = backoff(failures, interval, backoff_cap)
-            if (max_polls is None or polls < max_polls) and stop.wait(wait):
-                break
-    finally:
-        if client is None:
-            http.close()
-    return dict(seen)
+
+    def step(http: httpx.Client) -> str:
+        polled = poller.poll(http)
+        if polled.kind == "new":
+            return _take_bundle(desk, polled, say)
+        say(f"{polled.kind}: {polled.message}")
+        return polled.kind
+
+    return _poll(step, interval, max_polls, client, stop, backoff_cap)
 
 
 def _take_bundle(desk: Desk, polled: FeedsPolled, say: Callable[[str], object]) -> str:
