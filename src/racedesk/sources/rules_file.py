@@ -194,26 +194,24 @@ def parse_portions(data: bytes, where: str) -> dict[str, str]:
     return portions
 
 
-def load_rules(path: Path | str) -> dict[str, Rule]:
-    """Read a rules file from disk (see the module's docstring for its layout)."""
+def _file(path: Path | str) -> bytes:
+    """A rules file's bytes, or a ``ConfigError`` naming it."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise ConfigError(
             f"cannot read the rules file: {exc.strerror or exc}", where=str(path)
         ) from None
-    return parse_rules(data, str(path))
+
+
+def load_rules(path: Path | str) -> dict[str, Rule]:
+    """Read a rules file from disk (see the module's docstring for its layout)."""
+    return parse_rules(_file(path), str(path))
 
 
 def load_portions(path: Path | str) -> dict[str, str]:
     """The portions a rules file on disk states (:func:`parse_portions`)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read the rules file: {exc.strerror or exc}", where=str(path)
-        ) from None
-    return parse_portions(data, str(path))
+    return parse_portions(_file(path), str(path))
 
 
 def _match(items: Sequence[Contest], keys: Iterable[str], where: str) -> dict[str, int]:
