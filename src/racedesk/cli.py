@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -31,6 +31,9 @@ from racedesk.publish import documents, numbers, search, terminal, words
 from racedesk.settings import database_url
 from racedesk.sources.hidden_text import hidden_in
 from racedesk.sources.loader import Canvass, load_canvasses
+
+if TYPE_CHECKING:
+    from racedesk.desk.crossval import CanvassSpec
 
 app = typer.Typer(
     help="racedesk: a decision desk in a box. Reads an election's results release by release, "
@@ -121,12 +124,9 @@ def _parse_time(text: str | None, election: Election) -> datetime | None:
 
 
 def _reports_for(canvass: Canvass, outstanding: Path | None) -> list[OutstandingReport]:
-    if outstanding is None:
-        return canvass.reports
-    from racedesk.sources.outstanding import load_reports
+    from racedesk.desk.crossval import reports_of
 
-    election = canvass.election
-    return load_reports(outstanding, election.date, ZoneInfo(election.timezone))
+    return reports_of(canvass, outstanding)
 
 
 def _match_contests(election: Election, wanted: str | None) -> list[Contest]:
@@ -521,23 +521,86 @@ def backtest(
             write_report(report, report_json, report_md)
 
 
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="A Dask scheduler (tcp://HOST:PORT) to run on; 'serial' runs in this process "
+        "(default: this machine's processes).",
+    ),
+]
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Local processes (default: one per core).")
+]
+
+
 @command()
 def calibrate(
-    sources: Annotated[list[str], typer.Argument(help="Past canvasses (feed folders).")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Past canvasses: SOURCE, or SOURCE=REPORTS for its own estimates."),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Where to write the parameter file.")],
     outstanding: OutstandingOption = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
-    """Learn the model's parameters from replays of past canvasses."""
-    from racedesk.engine.calibrate import calibrate as fit
+    """Learn the model's parameters from replays of past canvasses (replayed in parallel)."""
+    from racedesk.desk.crossval import calibrate_many, parse_spec
     from racedesk.engine.calibrate import learned_document
 
-    canvasses = [c for s in sources for c in load_canvasses(s)]
-    fitted = fit([(c.election, c.releases, _reports_for(c, outstanding)) for c in canvasses])
+    specs = [_with_reports(parse_spec(s), outstanding) for s in sources]
+    fitted = calibrate_many(specs, scheduler, workers)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(learned_document(fitted))
     terminal.console().print(
         f"wrote {out} (version {fitted.version}, from {', '.join(fitted.calibrated_on)})"
     )
+
+
+def _with_reports(spec: CanvassSpec, outstanding: Path | None) -> CanvassSpec:
+    """``spec`` with ``--outstanding`` as its reports when it names none of its own."""
+    if spec.reports is None and outstanding is not None:
+        return msgspec.structs.replace(spec, reports=str(outstanding))
+    return spec
+
+
+@command()
+def crossval(
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Canvasses: SOURCE, or SOURCE=REPORTS for its own estimates."),
+    ],
+    references: Annotated[
+        Path | None,
+        typer.Option("--references", help="Reference calls (CSV) to say how early each call was."),
+    ] = None,
+    without_reports: Annotated[
+        bool, typer.Option("--without-reports", help="Use no outstanding-ballot reports at all.")
+    ] = False,
+    report_json: Annotated[
+        Path | None,
+        typer.Option("--report-json", help="Write the racedesk.crossval/1 report here."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the projection.")] = 0,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+) -> None:
+    """Leave each canvass out in turn: calibrate on the others, backtest it (out of sample)."""
+    from racedesk.desk.crossval import leave_one_out, parse_spec
+    from racedesk.engine.crossval import encode
+
+    specs = [parse_spec(s, without_reports) for s in sources]
+    report = leave_one_out(specs, str(references) if references else None, scheduler, workers, seed)
+    out = terminal.console()
+    for fold in report.folds:
+        out.print(words.fold_words(fold), markup=False)
+        for ref in fold.references:
+            out.print("  " + words.reference_words(ref), markup=False)
+    out.print(words.crossval_words(report.summary), markup=False)
+    if report_json:
+        report_json.parent.mkdir(parents=True, exist_ok=True)
+        report_json.write_bytes(encode(report))
 
 
 @command()

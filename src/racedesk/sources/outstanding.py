@@ -93,6 +93,10 @@ def load_reports(
         raise InputError(f"cannot read the file: {exc.strerror}", where=str(path)) from None
     if unprocessed.is_report(data):
         return unprocessed.load_folder(path.parent, election_date)
+    from racedesk.sources import sandiego
+
+    if sandiego.is_metadata(data):
+        return sandiego.metadata_reports(path, election_date)
     return read_reports(data, where=str(path), election_date=election_date, zone=zone)
 
 

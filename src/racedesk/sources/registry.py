@@ -6,7 +6,8 @@
 2. a scheme naming the format: ``lavote:4324``, ``ca-sos:2024-03-05``,
    ``clarity:https://results.enr…``, ``ap:FILE``, ``cdf:FILE`` …;
 3. the file's name: an LA County feed folder (``election_data.json`` + ``releases/``) or
-   ``election_data.json``; a folder of the Secretary of State's feeds; ``detail.xml``/``detailxml.zip``; ``*.ets``; ``*.csv``;
+   ``election_data.json``; a folder of the Secretary of State's feeds; ``detail.xml``/``detailxml.zip``; ``*.ets``; ``*.csv`` (OpenElections', or San Diego County's
+   when its header says so); a San Diego County archive folder (``releases/*.csv``);
 4. the bytes (compressed payloads are looked into): ``000ET`` lines, ``<ElectionResult>``, a
    NIST CDF ``ElectionReport`` (XML namespace or JSON ``@type``), an AP payload (``races``,
    ``electionDate``), an LA County feed payload, a state feed document or bundle, an
@@ -28,7 +29,7 @@ from typing import cast
 
 from racedesk.errors import InputError
 from racedesk.model import Election, Rule
-from racedesk.sources import ap, casos, clarity, ets, lavote, openelections, safety
+from racedesk.sources import ap, casos, clarity, ets, lavote, openelections, safety, sandiego
 from racedesk.sources.base import Adapter, FolderRelease, Parsed
 
 #: Format names a user may give, with their aliases.
@@ -40,6 +41,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "openelections": ("oe", "openelections-csv"),
     "ets": ("la-ets",),
     "ca-sos": ("casos", "sos-ca"),
+    "sandiego": ("san-diego", "sdvote"),
 }
 _ALIASES = {alias: name for name, aliases in FORMATS.items() for alias in (name, *aliases)}
 
@@ -54,6 +56,7 @@ def _module(name: str) -> Adapter:
         "openelections": openelections,
         "ets": ets,
         "ca-sos": cast(Adapter, casos),
+        "sandiego": cast(Adapter, sandiego),
     }
     return modules[name]
 
@@ -80,6 +83,8 @@ def _by_name(source: str) -> str | None:
     path = Path(source)
     if lavote.is_feed_folder(path):
         return "lavote"
+    if sandiego.is_feed_folder(path):
+        return "sandiego"
     if casos.is_feed_folder(path):
         return "ca-sos"
     name = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].lower()
@@ -117,7 +122,7 @@ def _head(data: bytes, size: int = 65536) -> tuple[bytes, str]:
     return data[:size], ""
 
 
-_SNIFF_ORDER = ("ets", "clarity", "cdf", "ap", "lavote", "ca-sos", "openelections")
+_SNIFF_ORDER = ("ets", "clarity", "cdf", "ap", "lavote", "ca-sos", "sandiego", "openelections")
 
 
 def adapter_for(source: str, data: bytes | None = None, fmt: str | None = None) -> Adapter:
@@ -133,6 +138,8 @@ def adapter_for(source: str, data: bytes | None = None, fmt: str | None = None) 
     if scheme is not None:
         return _module(scheme)
     named = _by_name(rest)
+    if named == "openelections" and data is not None and sandiego.sniff(_head(data)[0], rest):
+        return _module(sandiego.NAME)
     if named is not None:
         return _module(named)
     if data is not None:

@@ -1,0 +1,130 @@
+"""San Diego County's results CSV: the 2025 Board of Supervisors District 1 special primary,
+each figure read independently from the files with the csv module."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from racedesk.engine.backtest import run_backtest
+from racedesk.engine.params import default_params
+from racedesk.errors import InputError
+from racedesk.sources import registry, sandiego
+from racedesk.sources.loader import load_canvasses
+from racedesk.sources.outstanding import load_reports
+
+PACIFIC = ZoneInfo("America/Los_Angeles")
+CONTEST = "member-board-of-supervisors-district-no-1"
+HEADER = (
+    "Contest Name,Candidate Name,Party,Mail Ballots Votes,Vote Center Ballots Votes,"
+    "Provisional Votes,Total Votes,Number Of Precincts,Precincts Reported,Ballots Cast\n"
+)
+
+
+@pytest.fixture(scope="module")
+def folder(shared_data: Path) -> Path:
+    path = shared_data / "sandiego" / "2025-04-08-bos1-special-primary"
+    if not path.is_dir():
+        pytest.skip(f"San Diego's 2025 canvass not found at {path}")
+    return path
+
+
+def _totals(path: Path) -> dict[str, int]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {r["Candidate Name"]: int(r["Total Votes"]) for r in csv.DictReader(fh)}
+
+
+def test_the_archive_folder_is_read_as_the_countys_releases(folder: Path) -> None:
+    (canvass,) = load_canvasses(str(folder))
+    election = canvass.election
+    assert election.id == "sandiego:2025-04-08" and election.kind == "primary"
+    assert election.registration == 373_641
+    (contest,) = election.contests
+    assert contest.title == "MEMBER, BOARD OF SUPERVISORS DISTRICT NO. 1"
+    assert contest.rule.kind == "majority_or_runoff" and contest.rule.advance == 2
+    # one release per feed time: the as-downloaded copy of 22:11:43 is the same release
+    assert [r.feed_time.isoformat() for r in canvass.releases] == [
+        "2025-04-08T17:00:00-07:00",
+        "2025-04-08T20:00:00-07:00",
+        "2025-04-08T21:52:35-07:00",
+        "2025-04-08T22:11:43-07:00",
+        "2025-04-10T16:46:56-07:00",
+        "2025-04-11T16:42:25-07:00",
+        "2025-04-14T16:49:28-07:00",
+        "2025-04-18T14:02:14-07:00",
+    ]
+    last = canvass.releases[-1]
+    expected = _totals(folder / "releases" / "2025-04-18T14-02-14.csv")
+    names = {c.id: c.name for c in contest.choices}
+    got = {names[k]: v for k, v in last.contests[0].votes.items()}
+    assert got == expected and got["JOHN MC CANN"] == 28_087 and got["PALOMA AGUIRRE"] == 21_424
+    assert last.ballots_counted == 66_626
+    mail = last.contests[0].votes_by_type["Mail"]
+    assert mail["john-mc-cann"] == 27_156
+
+
+def test_the_as_downloaded_file_carries_the_projected_outstanding_ballots(folder: Path) -> None:
+    path = folder / "releases" / "2025-04-08T22-11-43_county-export-as-downloaded.csv"
+    data = path.read_bytes()
+    adapter = registry.adapter_for(str(path), data)
+    assert adapter.NAME == "sandiego"
+    parsed = adapter.parse(data, where=str(path))
+    (report,) = parsed.reports
+    assert report.total == 11_000
+    assert report.as_of == datetime(2025, 4, 8, 22, 11, 43, tzinfo=PACIFIC)
+    plain = sandiego.parse((folder / "releases" / "2025-04-08T22-11-43.csv").read_bytes(),
+                           where=str(folder / "releases" / "2025-04-08T22-11-43.csv"))  # fmt: skip
+    assert parsed.releases[0].contests == plain.releases[0].contests
+
+
+def test_the_trackers_metadata_gives_the_estimates_a_zero_before_any_is_not_one(
+    folder: Path,
+) -> None:
+    reports = load_reports(folder / "metadata.json")
+    assert [(r.as_of.isoformat(), r.total) for r in reports[:2]] == [
+        ("2025-04-08T22:11:43-07:00", 11_000),
+        ("2025-04-10T16:46:56-07:00", 4_500),
+    ]
+    assert all(r.total == 0 for r in reports[2:]) and len(reports) == 5
+
+
+def test_the_countys_own_file_name_gives_the_release_time() -> None:
+    where = "downloads/election_results_20250408_2230.csv"
+    assert sandiego.feed_time(where, None) == datetime(2025, 4, 8, 22, 30, tzinfo=PACIFIC)
+    with pytest.raises(InputError, match="cannot tell the release's time"):
+        sandiego.feed_time("results.csv", None)
+
+
+def test_bad_files_are_refused_saying_where() -> None:
+    row = '"MEASURE A","YES","","10","1","0","1x","5","5","11"\n'
+    with pytest.raises(InputError, match="Total Votes '1x' is not a whole number") as err:
+        sandiego.parse((HEADER + row).encode(), where="2025-04-08T20-00-00.csv")
+    assert "MEASURE A" in str(err.value)
+    with pytest.raises(InputError, match="no header"):
+        sandiego.parse(b"a,b\n1,2\n", where="2025-04-08T20-00-00.csv")
+
+
+def test_a_measure_is_a_measure() -> None:
+    rows = '"MEASURE A","YES","","10","1","0","11","5","5","20"\n"MEASURE A","NO","","8","1","0","9","5","5","20"\n'
+    parsed = sandiego.parse(io.BytesIO((HEADER + rows).encode()).read(),
+                            where="sd/2025-11-04-general/releases/2025-11-04T20-00-00.csv")  # fmt: skip
+    (contest,) = parsed.election.contests
+    assert contest.kind == "measure" and parsed.election.kind == "general"
+    assert parsed.election.date.isoformat() == "2025-11-04"
+
+
+def test_the_runoff_is_called_for_mc_cann_and_aguirre_and_never_wrong(folder: Path) -> None:
+    (canvass,) = load_canvasses(str(folder))
+    reports = load_reports(folder / "metadata.json", canvass.election.date)
+    report = run_backtest(canvass.election, canvass.releases, reports, default_params())
+    (row,) = report.contests
+    assert row.final_status == "runoff" and row.final_winners == ["JOHN MC CANN", "PALOMA AGUIRRE"]
+    assert report.summary.wrong_calls == 0
+    assert row.call is not None and row.call.status == "runoff"
+    # the first release after the election-night estimate of 11,000 is the Apr 10 one
+    assert row.call.release_time == "2025-04-10T16:46:56-07:00"
