@@ -8,10 +8,11 @@ printed as one line (where, what was wrong, what to do) and the command exits wi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
@@ -63,6 +64,14 @@ FormatOption = Annotated[
 ]
 ElectionOption = Annotated[
     str | None, typer.Option("--election", help="Election id (default: the only or latest one).")
+]
+WebhookOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--webhook",
+        help="POST the desk's notices (calls, rescinds, held and flagged releases) to this URL, "
+        "signed with RACEDESK_WEBHOOK_SECRET; repeat for more (default: RACEDESK_WEBHOOKS).",
+    ),
 ]
 
 
@@ -168,6 +177,26 @@ def _reading_desk(db: str | None) -> Desk:
     return open_desk(url)
 
 
+@contextlib.contextmanager
+def _notifying(desk: Desk, urls: list[str] | None) -> Iterator[None]:
+    """The desk's outgoing webhooks while the command runs (``docs/operations.md``): the URLs
+    given, else ``RACEDESK_WEBHOOKS``; none when neither names one. At the end, queued notices
+    have a few seconds to go out."""
+    from racedesk.publish.webhooks import Webhooks
+    from racedesk.settings import webhook_secret, webhook_urls
+
+    chosen = urls or webhook_urls()
+    if not chosen:
+        yield
+        return
+    hooks = Webhooks(chosen, webhook_secret())
+    desk.listen(hooks.hear)
+    try:
+        yield
+    finally:
+        hooks.close()
+
+
 def _pick_election(desk: Desk, election_id: str | None) -> Election:
     if election_id:
         return desk.election(election_id)
@@ -193,13 +222,15 @@ def ingest(
             help="Seconds to keep retrying while the database is unavailable (a restart)."
         ),
     ] = 60.0,
+    webhooks: WebhookOption = None,
 ) -> None:
     """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
     canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
     desk = open_desk(db_url(db), patience=patience)
     out = terminal.console()
-    for canvass in canvasses:
-        _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
+    with _notifying(desk, webhooks):
+        for canvass in canvasses:
+            _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
 
 
 def _ingest_canvass(
@@ -427,21 +458,24 @@ def watch(
             "of the election's latest stored release.",
         ),
     ] = None,
+    webhooks: WebhookOption = None,
 ) -> None:
     """Poll a live feed and store each new release as it is published."""
     from racedesk.desk.watch import casos_poller, watch_casos, watch_clarity, watch_source
 
     desk = open_desk(db_url(db))
     say = terminal.console().print
-    if source.startswith("clarity:"):
-        url = source.split(":", 1)[1]
-        watch_clarity(desk, url, interval=interval, max_polls=max_polls, say=say)
-        return
-    if source.startswith("ca-sos:"):
-        poller = casos_poller(desk, source, feeds, base_url)
-        watch_casos(desk, poller, interval=interval, max_polls=max_polls, say=say)
-        return
-    watch_source(desk, source, interval=interval, max_polls=max_polls, base_url=base_url, say=say)
+    with _notifying(desk, webhooks):
+        if source.startswith("clarity:"):
+            url = source.split(":", 1)[1]
+            watch_clarity(desk, url, interval=interval, max_polls=max_polls, say=say)
+        elif source.startswith("ca-sos:"):
+            poller = casos_poller(desk, source, feeds, base_url)
+            watch_casos(desk, poller, interval=interval, max_polls=max_polls, say=say)
+        else:
+            watch_source(
+                desk, source, interval=interval, max_polls=max_polls, base_url=base_url, say=say
+            )
 
 
 @command()
@@ -452,12 +486,15 @@ def serve(
     token: Annotated[
         str | None, typer.Option(help="Token for writes (default: RACEDESK_TOKEN).")
     ] = None,
+    webhooks: WebhookOption = None,
 ) -> None:
     """Serve the dashboard and the JSON API over the database."""
     from racedesk.publish.web.server import serve as serve_app
     from racedesk.settings import write_token
 
-    serve_app(open_desk(db_url(db)), host=host, port=port, token=token or write_token())
+    desk = open_desk(db_url(db))
+    with _notifying(desk, webhooks):
+        serve_app(desk, host=host, port=port, token=token or write_token())
 
 
 @command()
