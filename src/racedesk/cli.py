@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 import typer
-from rich.progress import Progress
 from sqlalchemy.engine import make_url
 
 from racedesk.desk import Desk, load_params, open_desk
@@ -64,6 +63,9 @@ FormatOption = Annotated[
 ]
 ElectionOption = Annotated[
     str | None, typer.Option("--election", help="Election id (default: the only or latest one).")
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar (it shows only on a terminal).")
 ]
 WebhookOption = Annotated[
     list[str] | None,
@@ -223,6 +225,7 @@ def ingest(
         ),
     ] = 60.0,
     webhooks: WebhookOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
     canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
@@ -230,19 +233,19 @@ def ingest(
     out = terminal.console()
     with _notifying(desk, webhooks):
         for canvass in canvasses:
-            _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
+            _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out, quiet)
 
 
 def _ingest_canvass(
-    desk: Desk, canvass: Canvass, reports: Iterable[OutstandingReport], out: Any
+    desk: Desk, canvass: Canvass, reports: Iterable[OutstandingReport], out: Any, quiet: bool
 ) -> None:
     election = canvass.election
     desk.add_election(election)
     added = desk.add_outstanding_reports(election.id, list(reports))
     stored = skipped = flagged = 0
     payloads = canvass.payloads or [None] * len(canvass.releases)
-    with Progress(console=out, transient=True) as progress:
-        task = progress.add_task(f"{election.id}", total=len(canvass.releases))
+    with terminal.progress(quiet) as progress:
+        task = progress.add_task(f"storing {election.id}", total=len(canvass.releases))
         for release, raw in zip(canvass.releases, payloads, strict=True):
             result = desk.ingest_parsed(release, raw)
             if result.status == "stored":
@@ -285,7 +288,7 @@ def replay(
         election = canvass.election
         contests = _match_contests(election, contest) if contest else []
         snapshots: list[Snapshot] = []
-        with Progress(console=out, transient=True, disable=len(canvass.releases) < 10) as progress:
+        with terminal.progress(quiet=len(canvass.releases) < 10) as progress:
             task = progress.add_task(f"replaying {election.id}", total=len(canvass.releases))
             for snap in replay_canvass(
                 election, canvass.releases, _reports_for(canvass, outstanding), model, seed
@@ -519,6 +522,7 @@ def backtest(
             help="Reference calls (AP's calls, concessions; CSV) to say how early each call was.",
         ),
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Replay a whole canvass knowing only what was known at each release, and score the calls."""
     from racedesk.engine.backtest import run_backtest
@@ -528,14 +532,19 @@ def backtest(
     out = terminal.console()
     for canvass in load_canvasses(source, fmt=fmt):
         refs = load_reference_calls(references, canvass.election) if references else []
-        report = run_backtest(
-            canvass.election,
-            canvass.releases,
-            _reports_for(canvass, outstanding),
-            model,
-            seed,
-            refs,
-        )
+        with terminal.progress(quiet) as progress:
+            task = progress.add_task(
+                f"replaying {canvass.election.id}", total=len(canvass.releases)
+            )
+            report = run_backtest(
+                canvass.election,
+                canvass.releases,
+                _reports_for(canvass, outstanding),
+                model,
+                seed,
+                refs,
+                tick=functools.partial(progress.advance, task),
+            )
         if canvass.refused:
             report = msgspec.structs.replace(report, refused=[r.problem for r in canvass.refused])
             out.print(canvass.summary())
@@ -736,13 +745,16 @@ def export_site(
     directory: Annotated[Path, typer.Argument(help="Folder to write the static site into.")],
     db: DbOption = None,
     election: ElectionOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Write the dashboard's pages and JSON as static files for any static host."""
     from racedesk.publish.static_site import export_site as write_site
 
     desk = _reading_desk(db)
     chosen = _pick_election(desk, election)
-    write_site(desk, chosen.id, directory)
+    with terminal.progress(quiet) as progress:
+        task = progress.add_task("writing contest pages", total=len(chosen.contests))
+        write_site(desk, chosen.id, directory, tick=functools.partial(progress.advance, task))
     terminal.console().print(
         f"wrote the site of {chosen.id} to {directory}/ (open {directory}/index.html)"
     )
