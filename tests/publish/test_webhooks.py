@@ -7,6 +7,9 @@ down never slows or breaks ingestion."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +18,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -37,7 +41,7 @@ from racedesk.publish.webhooks import (
     verify,
 )
 
-from .conftest import DA, GASCON, HOCHMAN, Feed, ingest, new_desk
+from .conftest import DA, GASCON, HOCHMAN, TOKEN, Feed, free_port, ingest, new_desk, wait_until
 
 SECRET = "whsec-test-4b1d"
 QUICK = Retries(attempts=4, first_wait=0.05, longest_wait=0.2, timeout=2.0)
@@ -310,3 +314,45 @@ def test_racedesk_refuses_webhooks_without_a_secret(
     result = CliRunner().invoke(app, ["ingest", "scenario:la-da-2020", "--db", db])
     assert result.exit_code == 2
     assert "webhooks need a shared secret" in result.output
+
+
+def test_racedesk_serve_sends_the_call_of_a_posted_release_within_a_second(
+    tmp_path: Path, general_feed: Feed, receiver: Receiver
+) -> None:
+    """``racedesk serve --webhook URL``, end to end: release #2 of the 2024 general posted to
+    the API, the DA's call at the receiver, signed, within a second of the API's answer."""
+    db = tmp_path / "desk.sqlite"
+    desk = new_desk(tmp_path, general_feed.election)
+    ingest(desk, general_feed, 2)
+    port = free_port()
+    env = {**os.environ, "RACEDESK_TOKEN": TOKEN, "RACEDESK_WEBHOOK_SECRET": SECRET}
+    env.pop("RACEDESK_WEBHOOKS", None)
+    command = "from racedesk.cli import main; main()"
+    args = ["serve", "--db", str(db), "--port", str(port), "--webhook", receiver.url]
+    server = subprocess.Popen([sys.executable, "-c", command, *args], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert wait_until(lambda: _answers(f"{base}/healthz"), 30.0)
+        posted = httpx.post(
+            f"{base}/api/elections/lavote:4324/releases",
+            content=general_feed.releases[2][1],
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=60.0,
+        )
+        answered = time.monotonic()
+        assert posted.status_code == 201, posted.text
+        assert wait_until(lambda: any(g.doc["contest_id"] == DA for g in receiver.got), 1.0)
+        (call,) = [g for g in receiver.got if g.doc["contest_id"] == DA]
+        assert call.at - answered < 1.0 and _genuine(call)
+        assert call.doc["event"]["choice_names"] == ["NATHAN HOCHMAN"]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
