@@ -143,6 +143,7 @@ def test_the_district_attorney_call_arrives_signed_within_a_second(
     assert doc["event"]["choice_names"] == ["NATHAN HOCHMAN"]
     assert doc["release"]["sequence"] == 2
     assert doc["release"]["feed_time"] == "2024-11-05T20:56:08-08:00"
+    assert doc["release"]["usable"] is None and doc["release"]["problems"] == []
     assert doc["text"] == (
         "Called: DISTRICT ATTORNEY — NATHAN HOCHMAN (release #2 of "
         f"{general_feed.election.title}, Nov 5 20:56)"

@@ -35,7 +35,8 @@ class ReleaseNotice(msgspec.Struct, frozen=True, kw_only=True):
     sequence: int
     feed_time: str
     hash: str
-    usable: bool
+    #: whether the desk uses the release; None in a call's notice (not said there)
+    usable: bool | None = None
     problems: tuple[Problem, ...] = ()
 
 
@@ -81,7 +82,6 @@ def notices(news: DeskNews, *, now: datetime | None = None) -> list[WebhookDoc]:
                     sequence=event.release_sequence,
                     feed_time=event.release_time.isoformat(),
                     hash=event.release_hash,
-                    usable=True,
                 ),
                 event=entry,
             )
