@@ -770,11 +770,14 @@ def demo(
     ] = True,
     pace: Annotated[float, typer.Option(help="Seconds between releases in the live replay.")] = 3.0,
     port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8000,
+    webhooks: WebhookOption = None,
 ) -> None:
     """Replay the 2020 Los Angeles District Attorney race as it was reported, update by update."""
     from racedesk.demo import run_demo
+    from racedesk.settings import webhook_urls
 
-    run_demo(serve_dashboard=serve_dashboard, pace=pace, port=port)
+    urls = webhooks or webhook_urls()
+    run_demo(serve_dashboard=serve_dashboard, pace=pace, port=port, webhooks=urls)
 
 
 # ---- recall petitions (issue 20) ------------------------------------------------------------

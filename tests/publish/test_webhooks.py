@@ -357,3 +357,26 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=1.0).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_racedesk_demo_sends_its_calls(receiver: Receiver) -> None:
+    """``racedesk demo --webhook URL``: the live replay's runoff (primary) and call (general)
+    reach the receiver, signed: a newcomer can try a chat workflow on the demo."""
+    env = {**os.environ, "RACEDESK_WEBHOOK_SECRET": SECRET}
+    env.pop("RACEDESK_WEBHOOKS", None)
+    args = ["demo", "--port", str(free_port()), "--pace", "0.2", "--webhook", receiver.url]
+    demo = subprocess.Popen([sys.executable, "-c", "from racedesk.cli import main; main()",
+                             *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        got = receiver.wait_for(2, timeout=60.0)
+    finally:
+        demo.terminate()
+        demo.wait(timeout=20)
+    assert [(g.doc["kind"], g.doc["event"]["status"]) for g in got] == [
+        ("call", "runoff"),
+        ("call", "called"),
+    ]
+    assert got[1].doc["election_id"] == "scenario:la-da-2020-general"
+    assert got[1].doc["event"]["choice_names"] == ["George Gascón"]
+    assert all(_genuine(g) for g in got)
