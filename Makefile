@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := bash scripts/uv.sh
+# The dashboard's port for `make demo` (make demo PORT=8080).
+PORT ?= 8000
 
 .PHONY: setup demo test lint types unit postgres
 
@@ -9,7 +11,7 @@ setup:
 	@bash scripts/setup.sh
 
 demo: setup
-	$(UV) run --frozen racedesk demo
+	$(UV) run --frozen racedesk demo --port $(PORT)
 
 test: setup
 	@bash scripts/test.sh

@@ -8,10 +8,11 @@ printed as one line (where, what was wrong, what to do) and the command exits wi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
@@ -19,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 import typer
-from rich.progress import Progress
 from sqlalchemy.engine import make_url
 
 from racedesk.desk import Desk, load_params, open_desk
@@ -66,6 +66,17 @@ FormatOption = Annotated[
 ]
 ElectionOption = Annotated[
     str | None, typer.Option("--election", help="Election id (default: the only or latest one).")
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar (it shows only on a terminal).")
+]
+WebhookOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--webhook",
+        help="POST the desk's notices (calls, rescinds, held and flagged releases) to this URL, "
+        "signed with RACEDESK_WEBHOOK_SECRET; repeat for more (default: RACEDESK_WEBHOOKS).",
+    ),
 ]
 
 
@@ -168,6 +179,26 @@ def _reading_desk(db: str | None) -> Desk:
     return open_desk(url)
 
 
+@contextlib.contextmanager
+def _notifying(desk: Desk, urls: list[str] | None) -> Iterator[None]:
+    """The desk's outgoing webhooks while the command runs (``docs/operations.md``): the URLs
+    given, else ``RACEDESK_WEBHOOKS``; none when neither names one. At the end, queued notices
+    have a few seconds to go out."""
+    from racedesk.publish.webhooks import Webhooks
+    from racedesk.settings import webhook_secret, webhook_urls
+
+    chosen = urls or webhook_urls()
+    if not chosen:
+        yield
+        return
+    hooks = Webhooks(chosen, webhook_secret())
+    desk.listen(hooks.hear)
+    try:
+        yield
+    finally:
+        hooks.close()
+
+
 def _pick_election(desk: Desk, election_id: str | None) -> Election:
     if election_id:
         return desk.election(election_id)
@@ -193,25 +224,28 @@ def ingest(
             help="Seconds to keep retrying while the database is unavailable (a restart)."
         ),
     ] = 60.0,
+    webhooks: WebhookOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
     canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
     desk = open_desk(db_url(db), patience=patience)
     out = terminal.console()
-    for canvass in canvasses:
-        _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
+    with _notifying(desk, webhooks):
+        for canvass in canvasses:
+            _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out, quiet)
 
 
 def _ingest_canvass(
-    desk: Desk, canvass: Canvass, reports: Iterable[OutstandingReport], out: Any
+    desk: Desk, canvass: Canvass, reports: Iterable[OutstandingReport], out: Any, quiet: bool
 ) -> None:
     election = canvass.election
     desk.add_election(election)
     added = desk.add_outstanding_reports(election.id, list(reports))
     stored = skipped = flagged = 0
     payloads = canvass.payloads or [None] * len(canvass.releases)
-    with Progress(console=out, transient=True) as progress:
-        task = progress.add_task(f"{election.id}", total=len(canvass.releases))
+    with terminal.progress(quiet) as progress:
+        task = progress.add_task(f"storing {election.id}", total=len(canvass.releases))
         for release, raw in zip(canvass.releases, payloads, strict=True):
             result = desk.ingest_parsed(release, raw)
             if result.status == "stored":
@@ -254,7 +288,7 @@ def replay(
         election = canvass.election
         contests = _match_contests(election, contest) if contest else []
         snapshots: list[Snapshot] = []
-        with Progress(console=out, transient=True, disable=len(canvass.releases) < 10) as progress:
+        with terminal.progress(quiet=len(canvass.releases) < 10) as progress:
             task = progress.add_task(f"replaying {election.id}", total=len(canvass.releases))
             for snap in replay_canvass(
                 election, canvass.releases, _reports_for(canvass, outstanding), model, seed
@@ -427,21 +461,24 @@ def watch(
             "of the election's latest stored release.",
         ),
     ] = None,
+    webhooks: WebhookOption = None,
 ) -> None:
     """Poll a live feed and store each new release as it is published."""
     from racedesk.desk.watch import casos_poller, watch_casos, watch_clarity, watch_source
 
     desk = open_desk(db_url(db))
     say = terminal.console().print
-    if source.startswith("clarity:"):
-        url = source.split(":", 1)[1]
-        watch_clarity(desk, url, interval=interval, max_polls=max_polls, say=say)
-        return
-    if source.startswith("ca-sos:"):
-        poller = casos_poller(desk, source, feeds, base_url)
-        watch_casos(desk, poller, interval=interval, max_polls=max_polls, say=say)
-        return
-    watch_source(desk, source, interval=interval, max_polls=max_polls, base_url=base_url, say=say)
+    with _notifying(desk, webhooks):
+        if source.startswith("clarity:"):
+            url = source.split(":", 1)[1]
+            watch_clarity(desk, url, interval=interval, max_polls=max_polls, say=say)
+        elif source.startswith("ca-sos:"):
+            poller = casos_poller(desk, source, feeds, base_url)
+            watch_casos(desk, poller, interval=interval, max_polls=max_polls, say=say)
+        else:
+            watch_source(
+                desk, source, interval=interval, max_polls=max_polls, base_url=base_url, say=say
+            )
 
 
 @command()
@@ -452,12 +489,15 @@ def serve(
     token: Annotated[
         str | None, typer.Option(help="Token for writes (default: RACEDESK_TOKEN).")
     ] = None,
+    webhooks: WebhookOption = None,
 ) -> None:
     """Serve the dashboard and the JSON API over the database."""
     from racedesk.publish.web.server import serve as serve_app
     from racedesk.settings import write_token
 
-    serve_app(open_desk(db_url(db)), host=host, port=port, token=token or write_token())
+    desk = open_desk(db_url(db))
+    with _notifying(desk, webhooks):
+        serve_app(desk, host=host, port=port, token=token or write_token())
 
 
 @command()
@@ -482,6 +522,7 @@ def backtest(
             help="Reference calls (AP's calls, concessions; CSV) to say how early each call was.",
         ),
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Replay a whole canvass knowing only what was known at each release, and score the calls."""
     from racedesk.engine.backtest import run_backtest
@@ -491,14 +532,19 @@ def backtest(
     out = terminal.console()
     for canvass in load_canvasses(source, fmt=fmt):
         refs = load_reference_calls(references, canvass.election) if references else []
-        report = run_backtest(
-            canvass.election,
-            canvass.releases,
-            _reports_for(canvass, outstanding),
-            model,
-            seed,
-            refs,
-        )
+        with terminal.progress(quiet) as progress:
+            task = progress.add_task(
+                f"replaying {canvass.election.id}", total=len(canvass.releases)
+            )
+            report = run_backtest(
+                canvass.election,
+                canvass.releases,
+                _reports_for(canvass, outstanding),
+                model,
+                seed,
+                refs,
+                tick=functools.partial(progress.advance, task),
+            )
         if canvass.refused:
             report = msgspec.structs.replace(report, refused=[r.problem for r in canvass.refused])
             out.print(canvass.summary())
@@ -762,13 +808,16 @@ def export_site(
     directory: Annotated[Path, typer.Argument(help="Folder to write the static site into.")],
     db: DbOption = None,
     election: ElectionOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Write the dashboard's pages and JSON as static files for any static host."""
     from racedesk.publish.static_site import export_site as write_site
 
     desk = _reading_desk(db)
     chosen = _pick_election(desk, election)
-    write_site(desk, chosen.id, directory)
+    with terminal.progress(quiet) as progress:
+        task = progress.add_task("writing contest pages", total=len(chosen.contests))
+        write_site(desk, chosen.id, directory, tick=functools.partial(progress.advance, task))
     terminal.console().print(
         f"wrote the site of {chosen.id} to {directory}/ (open {directory}/index.html)"
     )
@@ -784,11 +833,14 @@ def demo(
     ] = True,
     pace: Annotated[float, typer.Option(help="Seconds between releases in the live replay.")] = 3.0,
     port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8000,
+    webhooks: WebhookOption = None,
 ) -> None:
     """Replay the 2020 Los Angeles District Attorney race as it was reported, update by update."""
     from racedesk.demo import run_demo
+    from racedesk.settings import webhook_urls
 
-    run_demo(serve_dashboard=serve_dashboard, pace=pace, port=port)
+    urls = webhooks or webhook_urls()
+    run_demo(serve_dashboard=serve_dashboard, pace=pace, port=port, webhooks=urls)
 
 
 # ---- recall petitions (issue 20) ------------------------------------------------------------

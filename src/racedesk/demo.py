@@ -9,11 +9,13 @@ watchable pace while the dashboard serves it live.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from racedesk.desk import Desk, load_params
 from racedesk.engine.replay import replay
 from racedesk.publish import documents, terminal
+from racedesk.publish.webhooks import Webhooks
 from racedesk.sources.loader import Canvass, load_canvasses
 
 SCENARIO = "scenario:la-da-2020"
@@ -41,14 +43,19 @@ def terminal_replay(canvasses: list[Canvass]) -> None:
             out.print()
 
 
-def live_replay(canvasses: list[Canvass], *, pace: float, port: int) -> None:
-    """Serve the dashboard over a fresh database and feed it the scenario, one release per ``pace``."""
+def live_replay(
+    canvasses: list[Canvass], *, pace: float, port: int, webhooks: Webhooks | None = None
+) -> None:
+    """Serve the dashboard over a fresh database and feed it the scenario, one release per
+    ``pace``; ``webhooks`` hear of its calls."""
     from racedesk.desk.watch import replay_in_background
     from racedesk.publish.web.server import serve
     from racedesk.store import open_store
 
     folder = Path(tempfile.mkdtemp(prefix="racedesk-demo-"))
     desk = Desk(open_store(f"sqlite:///{folder / 'demo.sqlite'}"))
+    if webhooks is not None:
+        desk.listen(webhooks.hear)
     for canvass in canvasses:
         desk.add_election(canvass.election)
         for report in canvass.reports:
@@ -64,8 +71,23 @@ def live_replay(canvasses: list[Canvass], *, pace: float, port: int) -> None:
     serve(desk, host="127.0.0.1", port=port, token=None)
 
 
-def run_demo(*, serve_dashboard: bool = True, pace: float = 3.0, port: int = 8000) -> None:
+def run_demo(
+    *,
+    serve_dashboard: bool = True,
+    pace: float = 3.0,
+    port: int = 8000,
+    webhooks: Sequence[str] = (),
+) -> None:
+    """The terminal replay, then (``serve_dashboard``) the live one, whose calls are sent to
+    the ``webhooks`` URLs (signed with ``RACEDESK_WEBHOOK_SECRET``, checked first)."""
+    from racedesk.settings import webhook_secret
+
+    hooks = Webhooks(webhooks, webhook_secret()) if webhooks and serve_dashboard else None
     canvasses = load_canvasses(SCENARIO)
     terminal_replay(canvasses)
-    if serve_dashboard:
-        live_replay(canvasses, pace=pace, port=port)
+    try:
+        if serve_dashboard:
+            live_replay(canvasses, pace=pace, port=port, webhooks=hooks)
+    finally:
+        if hooks is not None:
+            hooks.close()

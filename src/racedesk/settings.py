@@ -5,6 +5,9 @@
 - ``RACEDESK_SHARED_DATA``: where the real data beside the project lives; default
   ``../shared/data`` relative to the repository root. Tests skip, naming the path, when absent.
 - ``RACEDESK_TOKEN``: the token that protects writes in the web API.
+- ``RACEDESK_WEBHOOKS``: URLs (separated by spaces or commas) the desk POSTs its notices to
+  (calls, rescinds, held and flagged releases; ``racedesk.publish.webhooks``);
+  ``RACEDESK_WEBHOOK_SECRET``: the shared secret that signs them.
 """
 
 from __future__ import annotations
@@ -28,3 +31,12 @@ def shared_data_dir() -> Path:
 
 def write_token() -> str | None:
     return os.environ.get("RACEDESK_TOKEN") or None
+
+
+def webhook_urls() -> list[str]:
+    """The URLs of ``RACEDESK_WEBHOOKS``, in order (none when unset)."""
+    return os.environ.get("RACEDESK_WEBHOOKS", "").replace(",", " ").split()
+
+
+def webhook_secret() -> str:
+    return os.environ.get("RACEDESK_WEBHOOK_SECRET", "")

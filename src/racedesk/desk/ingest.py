@@ -29,6 +29,7 @@ from typing import Literal, TypeVar
 
 import msgspec
 
+from racedesk.desk.news import DeskNews, Listener, ReleaseNews, tell
 from racedesk.engine.checks import ReleaseChecks, is_held
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
@@ -122,6 +123,13 @@ class Desk:
         self._indexes: dict[str, ElectionIndex] = {}
         #: Each election's release reader (what its adapter works out per election, once).
         self._readers: dict[str, ReadRelease] = {}
+        #: Told of every committed release and call event (:mod:`racedesk.desk.news`).
+        self._listeners: list[Listener] = []
+
+    def listen(self, listener: Listener) -> None:
+        """Tell ``listener`` of every release and call event this desk commits from now on
+        (the outgoing webhooks); it must return at once."""
+        self._listeners.append(listener)
 
     # elections ----------------------------------------------------------------------------
     def add_election(self, election: Election) -> None:
@@ -275,6 +283,8 @@ class Desk:
             kept.stored.append(committed)
             kept.snapshots = {q: v for q, v in kept.snapshots.items() if q >= sequence - 1}
             kept.snapshots[sequence] = snapshot
+            news = ReleaseNews(sequence, release.feed_time, release.content_hash, usable, noted)
+            tell(self._listeners, DeskNews(election, news, snapshot.new_events))
             return IngestResult(
                 status="stored",
                 election_id=election.id,
@@ -592,6 +602,7 @@ class Desk:
             snapshot = with_sentences(election, snapshot, self._earlier(election_id, sequence))
         self.store.commit_revision(snapshot, when, event.event_id)
         kept.snapshots[sequence] = snapshot
+        tell(self._listeners, DeskNews(election, None, snapshot.new_events))
 
     def quarantine_payload(
         self, data: bytes, origin: str, received_at: datetime, reason: str
@@ -627,6 +638,7 @@ class Desk:
             next_id += 1
         if added:
             self.store.append_calls(election_id, added)
+            tell(self._listeners, DeskNews(self.election(election_id), None, tuple(added)))
         return len(added)
 
     def approve_call(self, election_id: str, event_id: int, approver: str) -> CallEvent:
@@ -644,6 +656,7 @@ class Desk:
             reason=f"Approved by {approver}: {target.reason}",
         )
         self.store.append_calls(election_id, [event])
+        tell(self._listeners, DeskNews(self.election(election_id), None, (event,)))
         return event
 
     # reads ---------------------------------------------------------------------------------------

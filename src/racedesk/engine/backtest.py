@@ -22,7 +22,7 @@ final share (of the named choices' votes), and ``coverage_90`` is the mean over 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -215,6 +215,7 @@ def _replay(
     params: ModelParams,
     seed: int,
     shares: dict[str, dict[str, float]],
+    tick: Callable[[], object],
 ) -> _Replayed:
     """Replay the canvass, keeping every ledger event, each contest's first call, and each
     usable release's coverage of the final shares (but the last's, which is the truth)."""
@@ -245,6 +246,7 @@ def _replay(
                 pairs=len(here),
             )
         )
+        tick()
     return got
 
 
@@ -329,16 +331,18 @@ def run_backtest(
     params: ModelParams,
     seed: int = 0,
     references: Sequence[ReferenceCall] = (),
+    tick: Callable[[], object] = lambda: None,
 ) -> BacktestReport:
     """Replay ``releases`` (the whole canvass) and score every call and interval against the
     final release (module docstring), and the calls against ``references`` (the times others
-    called the contests: :mod:`racedesk.engine.references`)."""
+    called the contests: :mod:`racedesk.engine.references`). ``tick`` is called after each
+    release is replayed (a command's progress bar)."""
     ordered = sorted(releases, key=lambda r: r.feed_time)
     if not ordered:
         raise ValueError("a backtest needs at least one release")
     finals = ordered[-1].counts_by_contest()
     shares = {c.id: final_shares(c, finals.get(c.id)) for c in election.contests}
-    got = _replay(election, ordered, reports, params, seed, shares)
+    got = _replay(election, ordered, reports, params, seed, shares, tick)
     rows = [
         _contest_row(c, final_outcome(c, finals.get(c.id)), got, election.source)
         for c in election.contests

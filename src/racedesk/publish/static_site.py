@@ -6,6 +6,7 @@ opens from ``file://``."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,13 +52,15 @@ def export_site(
     *,
     as_of: datetime | None = None,
     library: Library | None = None,
+    tick: Callable[[], object] = lambda: None,
 ) -> ExportResult:
     """Write the election's pages and JSON documents as static files under ``out_dir``, the
     same pages the live app serves (see :mod:`racedesk.publish.links` for the layout), as of the latest
     release (or the last release at or before ``as_of``). The pages open from ``file://``: they
     load nothing but their own folder's files, and each contest page carries every release's
     part for its time slider. The desk's recall petitions are written beside them (their pages
-    and documents, as known now), linked from the index."""
+    and documents, as known now), linked from the index. ``tick`` is called after each contest
+    page (a command's progress bar)."""
     out = Path(out_dir)
     lib = library or Library(desk)
     election = lib.election(election_id)
@@ -100,6 +103,7 @@ def export_site(
             ),
         )  # fmt: skip
         pages += 1
+        tick()
         if sequence is not None:
             docs.append((api / name / "contests" / f"{cid}.json", lib.contest_doc(election_id, contest.id, sequence)))  # fmt: skip
         docs.append((api / name / "contests" / cid / "history.json", lib.history_doc(election_id, contest.id, sequence)))  # fmt: skip

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from racedesk.model import Election
@@ -84,3 +85,19 @@ def status_table(
 
 def console(json_mode: bool = False) -> Console:
     return Console(stderr=json_mode, highlight=False)
+
+
+def progress(quiet: bool = False) -> Progress:
+    """A bar for a long command (``export-site``, ``ingest``, ``backtest``), on standard error
+    so that standard output stays the command's answer; it draws only on a terminal, never with
+    ``--quiet``, and is cleared when done."""
+    err = Console(stderr=True, highlight=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )

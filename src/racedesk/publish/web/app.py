@@ -15,6 +15,9 @@
   date (:mod:`~racedesk.publish.web.api_petitions`).
 - ``/``, ``/elections/{id}``, ``/elections/{id}/contests/{cid}``: the dashboard
   (:mod:`racedesk.publish.pages`), which updates itself from the events.
+- Every response is gzip-compressed when the client accepts it and it is 1 KiB or more (event
+  streams never); pages and documents carry an ETag and ``Cache-Control: no-cache``, static files
+  ``max-age=3600`` (:mod:`~racedesk.publish.web.caching`).
 - ``/api/money…`` and each contest page's money panel: money by side from the filings
   (:mod:`~racedesk.publish.web.money_routes`, ``docs/money.md``).
 """
@@ -27,16 +30,21 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from racedesk import __version__
 from racedesk.publish.pages import STATIC_DIR
 from racedesk.publish.web import api_petitions, api_read, api_write, money_routes, push
+from racedesk.publish.web.caching import CacheHeaders
 from racedesk.publish.web.edges import SecurityHeaders, docs
 from racedesk.publish.web.errors import EXCEPTION_HANDLERS
 from racedesk.publish.web.state import WebState
 
 if TYPE_CHECKING:
     from racedesk.desk import Desk
+
+#: Responses at least this long are gzip-compressed for clients that accept it.
+GZIP_FROM_BYTES = 1024
 
 
 def create_app(desk: Desk, *, token: str | None) -> FastAPI:
@@ -62,7 +70,10 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
         docs_url=None,  # served by edges.docs from racedesk's own files
         redoc_url=None,
     )
+    # The last added is the outermost: bodies are tagged (ETag) before they are compressed.
+    app.add_middleware(CacheHeaders)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_FROM_BYTES)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # In this order, the OpenAPI document lists reads, then push, then writes, then money.
