@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from racedesk.model import Election
 from racedesk.model.answers import CallEvent
-from racedesk.publish.charts import chart_data
+from racedesk.publish.charts import chart_data, release_times
 from racedesk.publish.contest_part import part_record, release_marks, status_class, when
 from racedesk.publish.documents import ElectionsDoc, LedgerEntry, ledger_view
 from racedesk.publish.library import STATUSES, Library, filter_contests
@@ -196,7 +196,9 @@ def render_contest(
             contest,
             states,
             lambda seq: library.snapshot(election_id, seq),
-            [m.short for m in marks],
+            [m.label for m in marks],
+            release_times(stored),
+            election.timezone,
         )
         if embed_all:
             records = [
