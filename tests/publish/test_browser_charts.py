@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from racedesk.desk import Desk
 from racedesk.publish.web.app import create_app
+from racedesk.rules.names import proper_case
 
 from .conftest import DA, TOKEN, Feed, LiveServer, ingest, new_desk
 from .test_browser import ARTIFACTS, api, browser, page
@@ -60,7 +61,7 @@ def pct2(share: float) -> str:
 def shares_at(server: LiveServer, contest: str, release: int | None = None) -> dict[str, str]:
     params = {"release": release} if release is not None else {}
     doc = api(server, f"/api/elections/{E}/contests/{contest}", **params)
-    return {c["name"]: pct2(c["share"]) for c in doc["contest"]["choices"]}
+    return {proper_case(c["name"]): pct2(c["share"]) for c in doc["contest"]["choices"]}
 
 
 def legend(tab: Any, k: int = 0) -> list[list[str]]:
@@ -79,7 +80,7 @@ def test_the_legend_shows_the_release_shown_without_hovering(
     shown = {name: value for name, _colour, value in rows[1:]}
     want = shares_at(server, DA)
     assert shown == {n: want[n] for n in shown} and len(shown) == 2
-    assert shown["NATHAN HOCHMAN"] == "59.89%"  # 1,983,802 of 3,312,512
+    assert shown["Nathan Hochman"] == "59.89%"  # 1,983,802 of 3,312,512
     assert "–" not in [v for _n, _c, v in legend(page, 1)]  # the batch chart's too
     # at an earlier release, the legend follows the slider
     page.locator("#release-slider").fill("5")
@@ -128,7 +129,7 @@ def test_colours_stay_with_the_choice_when_the_lead_changes(
         rows = legend(page)[1:]
         colours.append({name: colour for name, colour, _v in rows})
         doc = api(server, f"/api/elections/{E}/contests/{CA27}")["contest"]
-        names = {c["id"]: c["name"] for c in doc["choices"]}
+        names = {c["id"]: proper_case(c["name"]) for c in doc["choices"]}
         assert rows[0][0] == names[doc["leaders"][0]]  # the legend lists the leader first
     assert colours[0] == colours[1]
     assert len(set(colours[0].values())) == len(colours[0])

@@ -15,6 +15,7 @@ from typing import Any
 
 from racedesk.model import Choice, Contest
 from racedesk.model.answers import ContestState, Projection, Snapshot, Standing
+from racedesk.publish.contest_part import choice_name
 from racedesk.store.base import StoredRelease
 
 #: At most this many choices get a line in the shares chart (the leaders at the latest release).
@@ -169,7 +170,7 @@ def _share_series(
         high.append(round(cp.share_high, 6) if cp and counted else None)
     return {
         "id": choice.id,
-        "name": choice.name,
+        "name": choice_name(choice.name, contest.kind),
         "colour": choice_colour(contest, choice.id),
         "shares": shares,
         "low": low,
@@ -182,7 +183,7 @@ def _batch_series(
 ) -> dict[str, Any]:
     """The batch chart: the ``trailer``'s share of each batch (none for the first release)
     against the share it needed of the votes left after it (low, mid, high)."""
-    names = {c.id: c.name for c in contest.choices}
+    names = {c.id: choice_name(c.name, contest.kind) for c in contest.choices}
     shares: list[float | None] = [None]
     need_low: list[float | None] = []
     need_mid: list[float | None] = []

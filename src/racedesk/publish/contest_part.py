@@ -26,7 +26,15 @@ from racedesk.publish.numbers import (
     pct,
     pct_interval,
 )
+from racedesk.rules.names import proper_case
 from racedesk.store.base import StoredRelease
+
+
+def choice_name(name: str, kind: str) -> str:
+    """A choice's name as a page shows it: a candidate's in proper case where the feed shouts
+    (:func:`~racedesk.rules.names.proper_case`: "NATHAN HOCHMAN" → "Nathan Hochman"); a
+    measure's choices ("YES", "NO") as the feed writes them."""
+    return proper_case(name) if kind == "candidate" else name
 
 
 def when(value: datetime | str | None, zone: str = "America/Los_Angeles") -> str:
@@ -127,7 +135,7 @@ def part_record(election: Election, doc: StateDoc, marks: Sequence[ReleaseMark])
     contest = doc.contest
     release = doc.release
     order = [c.id for c in contest.choices]
-    names = {c.id: c.name for c in contest.choices}
+    names = {c.id: choice_name(c.name, contest.kind) for c in contest.choices}
     leaders = set(contest.leaders)
     call = contest.call
     status = call.status if call else "too early"
@@ -198,6 +206,7 @@ def _choice_row(
     proj = choice.projection
     return {
         "id": choice.id,
+        "name": names.get(choice.id, choice.name),
         "leader": leader,
         "votes": count(choice.votes),
         "share": pct(choice.share),

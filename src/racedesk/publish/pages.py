@@ -24,7 +24,13 @@ from markupsafe import Markup
 from racedesk.model import Election
 from racedesk.model.answers import CallEvent
 from racedesk.publish.charts import chart_data, release_times
-from racedesk.publish.contest_part import part_record, release_marks, status_class, when
+from racedesk.publish.contest_part import (
+    choice_name,
+    part_record,
+    release_marks,
+    status_class,
+    when,
+)
 from racedesk.publish.documents import ElectionsDoc, LedgerEntry, ledger_view
 from racedesk.publish.library import STATUSES, Library, filter_contests
 from racedesk.publish.links import Links
@@ -83,6 +89,7 @@ def _environment() -> Environment:
         fold=fold,
         margin=lambda votes: margin(votes, {}),
         expected_counted=expected_counted,
+        choice_name=choice_name,
     )
     env.globals.update(when=when, statuses=STATUSES)
     return env
