@@ -195,7 +195,7 @@ def render_contest(
     records: list[dict[str, Any]] = []
     if sequence is not None and latest is not None:
         record = part_record(
-            election, library.contest_doc(election_id, contest_id, sequence), marks
+            election, library.contest_doc(election_id, contest_id, sequence), marks, rows
         )
         part = _contest_part(links, election, record, rows)
         states = library.history(election_id, contest_id, latest)
@@ -210,7 +210,10 @@ def render_contest(
         if embed_all:
             records = [
                 part_record(
-                    election, library.contest_doc(election_id, contest_id, m.sequence), marks
+                    election,
+                    library.contest_doc(election_id, contest_id, m.sequence),
+                    marks,
+                    rows,
                 )
                 for m in marks
             ]

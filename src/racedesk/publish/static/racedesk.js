@@ -330,6 +330,7 @@
     setText(part, ".left-ballots", r.left_ballots);
     show(part.querySelector(".left-ballots-text"), !!r.left_ballots);
     setText(part, ".source", r.left_source);
+    show(setText(part, ".left-named", r.left_named), !!r.left_named);
     part.querySelectorAll(".left-note").forEach(function (el) { el.textContent = r.left_note; });
 
     var outcomes = part.querySelector("section.outcomes");
