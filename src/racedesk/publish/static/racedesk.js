@@ -93,6 +93,8 @@
       if (status) params.set("status", status);
       var wanted = params.toString();
       history.replaceState(null, "", location.pathname + (wanted ? "?" + wanted : ""));
+      var csv = $("csv-link");  // the CSV download: what the page shows
+      if (csv) csv.href = csv.dataset.base + (wanted ? "?" + wanted : "");
     }
   }
 
