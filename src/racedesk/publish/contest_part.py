@@ -132,7 +132,7 @@ def call_line(
     call: ContestCall | None, sentence: str, events: Sequence[CallEvent], zone: str
 ) -> str:
     """The call's own reason, when it is not the contest's sentence now, labelled with when it
-    was made: "Called Nov 5, 2024, 8:56 PM PST (release 4): GEORGE GASCÓN would need 55.7% or
+    was made: "Called Nov 5, 2024, 8:56 PM PST (release 3): GEORGE GASCÓN would need 55.7% or
     more …" (a reason said at the call, kept in the ledger, is otherwise read as today's)."""
     if call is None or not call.sentence or call.sentence == sentence:
         return ""
