@@ -437,3 +437,27 @@ def test_pages_lead_with_the_margin(client: TestClient) -> None:
     assert lead in page and "of the expected vote counted" in page
     overview = client.get(f"/elections/{E}").text
     assert lead in overview
+
+
+def test_pages_show_candidates_names_in_proper_case(client: TestClient) -> None:
+    """The feed shouts "NATHAN HOCHMAN"; the table, the overview and the chart's legend say
+    "Nathan Hochman" (and the 61st Assembly District's "Tina Simone McKinnor"); a measure's
+    YES and NO stay as the feed writes them; the API keeps the feed's spelling."""
+    page = client.get(f"/elections/{E}/contests/{DA}").text
+    assert '<bdi class="name">Nathan Hochman</bdi>' in page
+    assert '<bdi class="name">George Gascón</bdi>' in page
+    assert '<strong class="called-for">Nathan Hochman</strong>' in page
+    assert '"name":"Nathan Hochman"' in page  # the chart's legend
+    assert (
+        '<bdi class="name">Tina Simone McKinnor</bdi>'
+        in client.get(f"/elections/{E}/contests/9523").text
+    )
+    overview = client.get(f"/elections/{E}").text
+    assert (
+        "<bdi>Nathan Hochman</bdi>" in overview
+        and "NATHAN HOCHMAN" not in overview.split("<tbody>")[1].split('data-search="')[0]
+    )
+    measure = client.get(f"/elections/{E}/contests/9868").text
+    assert '<bdi class="name">YES</bdi>' in measure
+    doc = client.get(f"/api/elections/{E}/contests/{DA}").json()
+    assert "NATHAN HOCHMAN" in [c["name"] for c in doc["contest"]["choices"]]

@@ -140,7 +140,7 @@ def test_a_posted_release_shows_without_reloading_within_a_second(
     )
     assert text(page, VOTES.format(GASCON)) == f"{after[GASCON]:,}"
     assert text(page, "#call-status") == "called"
-    assert "HOCHMAN" in text(page, "section.call .called-for")
+    assert text(page, "section.call .called-for") == "Nathan Hochman"
     assert page.evaluate("window.__sameDocument") is True  # not reloaded
     print(
         f"\nrelease posted → page updated: {shown - started:.3f} s (landed → shown {shown - landed:.3f} s)"

@@ -11,11 +11,17 @@ import pytest
 
 from racedesk.desk import Desk
 from racedesk.model.answers import ContestState, Standing, VotesLeft
-from racedesk.publish.charts import batch_share, chart_data
+from racedesk.publish.charts import (
+    PALETTE,
+    batch_share,
+    chart_data,
+    choice_colour,
+    release_times,
+)
 from racedesk.publish.library import Library
 from racedesk.sources.lavote import read_release
 
-from .conftest import DA, GASCON, HOCHMAN, Feed
+from .conftest import DA, GASCON, HOCHMAN, Feed, hostile_election, hostile_release
 
 E = "lavote:4324"
 
@@ -113,7 +119,10 @@ def test_da_chart_follows_gascon_against_what_he_needed(
     assert latest is not None
     states = library.history(E, DA, latest)
     labels = [str(i) for i in range(len(states))]
-    chart = chart_data(contest, states, lambda seq: library.snapshot(E, seq), labels)
+    times = release_times(library.releases(E, latest))
+    chart = chart_data(
+        contest, states, lambda seq: library.snapshot(E, seq), labels, times, election.timezone
+    )
     assert [s["id"] for s in chart["series"]] == [HOCHMAN, GASCON]
     hochman = chart["series"][0]
     assert hochman["shares"][-1] == pytest.approx(1_983_802 / 3_312_512, abs=1e-6)
@@ -138,3 +147,63 @@ def test_da_chart_follows_gascon_against_what_he_needed(
         dh = b.votes[HOCHMAN] - a.votes[HOCHMAN]
         if dg + dh > 0:
             assert batch["shares"][i] == pytest.approx(dg / (dg + dh), abs=1e-6)
+
+
+def test_each_choice_keeps_its_ballot_colour_whoever_leads(library: Library) -> None:
+    """US Representative 27th District: Garcia (23452) led from release 2 to 19, Whitesides
+    (23453) from release 20 on; each keeps the colour of its place on the ballot at every
+    release, where colours by rank swapped at release 20."""
+    election = library.election(E)
+    contest = election.contest("9532")
+    assert [c.id for c in contest.choices][:2] == ["23453", "23452"]  # the ballot's order
+    latest = library.latest_sequence(E)
+    assert latest is not None
+    times = release_times(library.releases(E, latest))
+    colours = {}
+    for upto in (19, latest):
+        states = library.history(E, "9532", upto)
+        chart = chart_data(
+            contest,
+            states,
+            lambda seq: library.snapshot(E, seq),
+            [str(i) for i in range(upto + 1)],
+            times[: upto + 1],
+            election.timezone,
+        )
+        colours[upto] = {s["id"]: s["colour"] for s in chart["series"]}
+        leader = chart["series"][0]["id"]
+        assert leader == ("23452" if upto == 19 else "23453")
+    assert colours[19] == colours[latest] == {"23453": PALETTE[0], "23452": PALETTE[1]}
+    assert choice_colour(contest, "23452") == PALETTE[1]
+
+
+def test_the_time_axis_is_each_release_feed_time(library: Library, general_feed: Feed) -> None:
+    """x is the feed time of each release of the 2024 general, read from the files (the first
+    is the Oct 29 release, a week before election night), never its index."""
+    latest = library.latest_sequence(E)
+    assert latest is not None
+    times = release_times(library.releases(E, latest))
+    election = general_feed.election
+    raw = [read_release(data, election).feed_time for _, data in general_feed.releases]
+    assert times == [int(t.timestamp()) for t in raw]
+    assert times == sorted(times)
+    first = datetime.fromtimestamp(times[0], UTC)
+    assert (first.month, first.day) == (10, 29)
+
+
+def test_an_implausible_feed_time_does_not_stretch_the_axis() -> None:
+    from racedesk.model.answers import Problem
+    from racedesk.store.base import StoredRelease
+
+    election = hostile_election()
+    stored = [
+        StoredRelease(release=hostile_release(election, i, 10 * (i + 1), 5)) for i in range(3)
+    ]
+    typo = msgspec.structs.replace(
+        stored[1].release, feed_time=datetime(2124, 11, 6, 5, tzinfo=UTC)
+    )
+    problem = Problem(code="implausible-time", message="feed time 2124", blocking=True)
+    stored[1] = StoredRelease(release=typo, problems=(problem,), usable=False)
+    times = release_times(stored)
+    base = int(datetime(2024, 11, 6, 4, tzinfo=UTC).timestamp())
+    assert times == [base, base, base + 7200]

@@ -140,7 +140,7 @@ def test_the_static_export_writes_the_petitions(desk: Desk, tmp_path: Path) -> N
     doc = json.loads((site / "api" / "petitions" / "gascon_2022.json").read_text())
     assert doc["verdict"] == "failed"
     assert len(json.loads((site / "api" / "petitions.json").read_text())["petitions"]) == 9
-    assert result.pages == 3 + 9  # index, election, one contest; nine petitions
+    assert result.pages == 4 + 9  # index, election, one contest and its widget; nine petitions
 
 
 def test_a_full_count_in_progress_says_what_the_rest_must_be(tmp_path: Path) -> None:

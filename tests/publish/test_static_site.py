@@ -25,10 +25,14 @@ def site(general_site: tuple[Path, ExportResult]) -> tuple[Path, ExportResult]:
 
 def test_export_writes_every_page_and_document(site: tuple[Path, ExportResult]) -> None:
     out, result = site
-    assert result.pages == 2 + 373
+    assert result.pages == 2 + 2 * 373  # each contest's page and its embeddable widget
     assert (out / "index.html").is_file()
     assert (out / "elections" / "lavote-4324" / "index.html").is_file()
-    assert len(list((out / "elections" / "lavote-4324" / "contests").glob("*.html"))) == 373
+    folder = out / "elections" / "lavote-4324" / "contests"
+    assert len(list(folder.glob("*.embed.html"))) == 373
+    assert len(list(folder.glob("*.html"))) == 2 * 373
+    assert len(list(folder.glob("*.csv"))) == 373
+    assert (out / "elections" / "lavote-4324" / "contests.csv").is_file()
     assert (out / "static" / "vendor" / "htmx.min.js").is_file()
     assert (out / "static" / "vendor" / "uPlot.LICENSE").is_file()
     assert (out / "api" / "elections" / "lavote-4324" / "contests" / f"{DA}.json").is_file()
@@ -93,9 +97,9 @@ def test_contests_whose_ids_read_alike_get_files_of_their_own(tmp_path: Path) ->
     desk.ingest_release(release(contests, [[1, 2], [3, 4], [5, 6], [7, 8]]))
     out = tmp_path / "site"
     result = export_site(desk, e.id, out)
-    assert result.pages == 2 + 4
+    assert result.pages == 2 + 2 * 4
     folder = out / "elections" / "test-1" / "contests"
-    pages = sorted(p.name for p in folder.glob("*.html"))
+    pages = sorted(p.name for p in folder.glob("*.html") if not p.name.endswith(".embed.html"))
     assert pages == sorted(f"{file_name(c.id)}.html" for c in contests)
     for c, votes in zip(contests, ([1, 2], [3, 4], [5, 6], [7, 8]), strict=True):
         doc = json.loads(

@@ -1,7 +1,12 @@
 """What a contest page's two charts draw (:func:`chart_data`): each leading choice's share after
 every release with the projection's interval of its final share, and the trailing choice's share
 of each batch of votes against the share it needed, on its hurdle's own denominator
-(``calls-and-hurdles.md``)."""
+(``calls-and-hurdles.md``).
+
+Both charts are drawn against time: x is each release's feed time (:func:`release_times`), so a
+week before election day is wider than ten minutes on the night. Each choice keeps one colour
+(:func:`choice_colour`, from its place on the ballot), whoever leads.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,48 @@ from typing import Any
 
 from racedesk.model import Choice, Contest
 from racedesk.model.answers import ContestState, Projection, Snapshot, Standing
+from racedesk.publish.contest_part import choice_name
+from racedesk.store.base import StoredRelease
 
 #: At most this many choices get a line in the shares chart (the leaders at the latest release).
 CHART_CHOICES = 8
+
+#: The choices' colours, in ballot order; distinct for the first ten choices of a contest.
+PALETTE = (
+    "#1f5fbf",
+    "#c2410c",
+    "#15803d",
+    "#7e22ce",
+    "#b91c1c",
+    "#0e7490",
+    "#a16207",
+    "#db2777",
+    "#4d7c0f",
+    "#4b5563",
+)
+
+
+def choice_colour(contest: Contest, choice_id: str) -> str:
+    """The colour a choice is drawn in, on every page and at every release: the palette's
+    colour at the choice's place on the ballot (the contest's own order of choices, which no
+    count changes), so the colours never swap when the lead does."""
+    ids = [c.id for c in contest.choices]
+    place = ids.index(choice_id) if choice_id in ids else len(ids)
+    return PALETTE[place % len(PALETTE)]
+
+
+def release_times(stored: Sequence[StoredRelease]) -> list[int]:
+    """The x of each release on the charts' time axis: its feed time, in seconds since the
+    epoch. A release held out for an implausible feed time (``implausible-time``, a typo'd
+    2124) is drawn at the release before it rather than stretch the axis by a century; and the
+    axis never goes back (a feed time earlier than the release before it is drawn there)."""
+    times: list[int] = []
+    for s in stored:
+        moment = int(s.release.feed_time.timestamp())
+        if any(p.code == "implausible-time" for p in s.problems) and times:
+            moment = times[-1]
+        times.append(max(moment, times[-1]) if times else moment)
+    return times
 
 
 def batch_share(
@@ -77,9 +121,12 @@ def chart_data(
     states: Sequence[ContestState],
     snapshots: Callable[[int], Snapshot],
     labels: Sequence[str],
+    times: Sequence[int],
+    zone: str,
 ) -> dict[str, Any]:
     """What the contest page's two charts draw, for releases 0…n (``states[i]`` after release
-    ``i``):
+    ``i``, fed at ``times[i]``, :func:`release_times`; ``labels[i]`` its feed time in words,
+    times on the axis told in the election's ``zone``):
 
     - ``shares``: each leading choice's share after every release, with the projection's
       central interval of its final share (``Projection.level``, 90%);
@@ -96,14 +143,19 @@ def chart_data(
     trailer = _trailer(states)
     return {
         "labels": list(labels),
+        "times": list(times),
+        "zone": zone,
         "level": levels[-1] if levels and order else None,
-        "series": [_share_series(choice, states, projections) for choice in order],
+        "series": [_share_series(contest, choice, states, projections) for choice in order],
         "batch": _batch_series(contest, states, trailer) if trailer is not None else None,
     }
 
 
 def _share_series(
-    choice: Choice, states: Sequence[ContestState], projections: Sequence[Projection | None]
+    contest: Contest,
+    choice: Choice,
+    states: Sequence[ContestState],
+    projections: Sequence[Projection | None],
 ) -> dict[str, Any]:
     """One line of the shares chart: the choice's share after each release (none before any
     vote is counted) and the projection's interval of its final share."""
@@ -116,7 +168,14 @@ def _share_series(
         cp = next((p for p in proj.choices if p.choice_id == choice.id), None) if proj else None
         low.append(round(cp.share_low, 6) if cp and counted else None)
         high.append(round(cp.share_high, 6) if cp and counted else None)
-    return {"id": choice.id, "name": choice.name, "shares": shares, "low": low, "high": high}
+    return {
+        "id": choice.id,
+        "name": choice_name(choice.name, contest.kind),
+        "colour": choice_colour(contest, choice.id),
+        "shares": shares,
+        "low": low,
+        "high": high,
+    }
 
 
 def _batch_series(
@@ -124,7 +183,7 @@ def _batch_series(
 ) -> dict[str, Any]:
     """The batch chart: the ``trailer``'s share of each batch (none for the first release)
     against the share it needed of the votes left after it (low, mid, high)."""
-    names = {c.id: c.name for c in contest.choices}
+    names = {c.id: choice_name(c.name, contest.kind) for c in contest.choices}
     shares: list[float | None] = [None]
     need_low: list[float | None] = []
     need_mid: list[float | None] = []
@@ -143,6 +202,7 @@ def _batch_series(
     return {
         "id": trailer.choice_id,
         "name": names.get(trailer.choice_id, trailer.choice_id),
+        "colour": choice_colour(contest, trailer.choice_id),
         "rival": names.get(trailer.rival, trailer.rival) if trailer.rival else "",
         "goal": trailer.goal,
         "denominator": trailer.denominator,

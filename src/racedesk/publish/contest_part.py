@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from racedesk.model import Election
-from racedesk.model.answers import Interval, Standing
+from racedesk.model.answers import CallEvent, ContestCall, Interval, Standing
 from racedesk.publish.documents import ChoiceView, ProjectionInfo, StateDoc
 from racedesk.publish.numbers import (
     chance,
@@ -26,7 +26,16 @@ from racedesk.publish.numbers import (
     pct,
     pct_interval,
 )
+from racedesk.publish.words import about
+from racedesk.rules.names import proper_case
 from racedesk.store.base import StoredRelease
+
+
+def choice_name(name: str, kind: str) -> str:
+    """A choice's name as a page shows it: a candidate's in proper case where the feed shouts
+    (:func:`~racedesk.rules.names.proper_case`: "NATHAN HOCHMAN" → "Nathan Hochman"); a
+    measure's choices ("YES", "NO") as the feed writes them."""
+    return proper_case(name) if kind == "candidate" else name
 
 
 def when(value: datetime | str | None, zone: str = "America/Los_Angeles") -> str:
@@ -119,15 +128,55 @@ def _model_line(projection: ProjectionInfo | None) -> str:
     )
 
 
-def part_record(election: Election, doc: StateDoc, marks: Sequence[ReleaseMark]) -> dict[str, Any]:
+def call_line(
+    call: ContestCall | None, sentence: str, events: Sequence[CallEvent], zone: str
+) -> str:
+    """The call's own reason, when it is not the contest's sentence now, labelled with when it
+    was made: "Called Nov 5, 2024, 8:56 PM PST (release 3): GEORGE GASCÓN would need 55.7% or
+    more …" (a reason said at the call, kept in the ledger, is otherwise read as today's)."""
+    if call is None or not call.sentence or call.sentence == sentence:
+        return ""
+    event = next((e for e in events if e.event_id == call.event_id), None)
+    if event is None:
+        return call.sentence
+    verb = "Rescinded" if event.status == "rescinded" else "Called"
+    made = when(event.release_time, zone)
+    return f"{verb} {made} (release {event.release_sequence + 1}): {call.sentence}"
+
+
+def named_left(doc: StateDoc) -> str:
+    """Why the sentence's votes left differ from the Votes left figure: the hurdles and the
+    sentence are stated on the votes left for the named choices (``engine.calls.read_count``:
+    the votes left times the named choices' part of the votes counted so far), the figure
+    counts write-ins too. "" when both say the same."""
+    contest = doc.contest
+    left = contest.votes_left.votes if contest.votes_left else None
+    if left is None or not contest.write_ins or contest.total_votes <= 0:
+        return ""
+    named = sum(c.votes for c in contest.choices) / contest.total_votes
+    said, shown = about(left.mid * named), about(left.mid)
+    if said == shown:
+        return ""
+    return (
+        f"The sentence above says {said}: the votes left for the named choices, without the "
+        f"{pct(1 - named)} of the votes that have gone to write-ins so far."
+    )
+
+
+def part_record(
+    election: Election,
+    doc: StateDoc,
+    marks: Sequence[ReleaseMark],
+    events: Sequence[CallEvent] = (),
+) -> dict[str, Any]:
     """What the release-dependent part of a contest page shows, as text ready to display,
-    from a ``racedesk.state/1`` document: the server renders it (``_contest_part.html``) and
-    a static page's time slider fills the same elements from it (``racedesk.js``), so both
-    show the same strings."""
+    from a ``racedesk.state/1`` document and the contest's call ``events``: the server renders
+    it (``_contest_part.html``) and a static page's time slider fills the same elements from
+    it (``racedesk.js``), so both show the same strings."""
     contest = doc.contest
     release = doc.release
     order = [c.id for c in contest.choices]
-    names = {c.id: c.name for c in contest.choices}
+    names = {c.id: choice_name(c.name, contest.kind) for c in contest.choices}
     leaders = set(contest.leaders)
     call = contest.call
     status = call.status if call else "too early"
@@ -160,7 +209,7 @@ def part_record(election: Election, doc: StateDoc, marks: Sequence[ReleaseMark])
         "status_class": status_class(status),
         "called_for": ", ".join(names.get(c, c) for c in call.choices) if call else "",
         "sentence": contest.sentence,
-        "call_sentence": call.sentence if call and call.sentence != contest.sentence else "",
+        "call_sentence": call_line(call, contest.sentence, events, election.timezone),
         "rows": rows,
         "total": count(contest.total_votes),
         "margin": margin({c.id: c.votes for c in contest.choices}, names),
@@ -171,6 +220,7 @@ def part_record(election: Election, doc: StateDoc, marks: Sequence[ReleaseMark])
         "left_ballots": count_interval(left.ballots) if left and left.ballots else "",
         "left_source": left.source if left else "none",
         "left_note": left.note if left else "",
+        "left_named": named_left(doc),
         "outcomes": outcome_lines(projection.outcomes if projection else {}, draws),
         "model": _model_line(projection),
         "problems": [[p.code, p.message] for p in contest.problems],
@@ -198,6 +248,7 @@ def _choice_row(
     proj = choice.projection
     return {
         "id": choice.id,
+        "name": names.get(choice.id, choice.name),
         "leader": leader,
         "votes": count(choice.votes),
         "share": pct(choice.share),

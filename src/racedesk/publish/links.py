@@ -95,6 +95,30 @@ class Links:
         url = self._path("petitions", petition_id, file=".html")
         return f"{url}?as_of={as_of}" if as_of and self.root is None else url
 
+    def embed(self, election_id: str, contest_id: str) -> str:
+        """A contest's embeddable widget (``…/contests/<cid>/embed``, ``<file>.embed.html`` in
+        an export)."""
+        if self.root is None:
+            return f"/elections/{election_id}/contests/{contest_id}/embed"
+        return self._path(
+            "elections", election_id, "contests", file_name(contest_id), file=".embed.html"
+        )
+
+    # downloads ---------------------------------------------------------------------------------
+    def election_csv(self, election_id: str) -> str:
+        """The overview's contests as CSV (``/elections/<id>/contests.csv``)."""
+        if self.root is None:
+            return f"/elections/{election_id}/contests.csv"
+        return self._path("elections", election_id, "contests", file=".csv")
+
+    def contest_csv(self, election_id: str, contest_id: str, release: int | None = None) -> str:
+        """A contest's results table as CSV (``…/contests/<cid>/table.csv``, as of ``release``
+        in the live app; ``<file>.csv``, as of the export's release, in an export)."""
+        if self.root is None:
+            url = f"/elections/{election_id}/contests/{contest_id}/table.csv"
+            return url if release is None else f"{url}?release={release}"
+        return self._path("elections", election_id, "contests", file_name(contest_id), file=".csv")
+
     # documents ---------------------------------------------------------------------------------
     def api_elections(self) -> str:
         return self._path("api", "elections", file=".json")

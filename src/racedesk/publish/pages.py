@@ -23,8 +23,14 @@ from markupsafe import Markup
 
 from racedesk.model import Election
 from racedesk.model.answers import CallEvent
-from racedesk.publish.charts import chart_data
-from racedesk.publish.contest_part import part_record, release_marks, status_class, when
+from racedesk.publish.charts import chart_data, release_times
+from racedesk.publish.contest_part import (
+    choice_name,
+    part_record,
+    release_marks,
+    status_class,
+    when,
+)
 from racedesk.publish.documents import ElectionsDoc, LedgerEntry, ledger_view
 from racedesk.publish.library import STATUSES, Library, filter_contests
 from racedesk.publish.links import Links
@@ -38,6 +44,7 @@ from racedesk.publish.numbers import (
     pct_interval,
 )
 from racedesk.publish.overview import key_contests, layout
+from racedesk.publish.page_tables import contest_csv, overview_csv
 from racedesk.publish.petitions import PetitionsDoc
 from racedesk.publish.search import fold
 from racedesk.rules import rule_name
@@ -83,6 +90,7 @@ def _environment() -> Environment:
         fold=fold,
         margin=lambda votes: margin(votes, {}),
         expected_counted=expected_counted,
+        choice_name=choice_name,
     )
     env.globals.update(when=when, statuses=STATUSES)
     return env
@@ -188,7 +196,7 @@ def render_contest(
     records: list[dict[str, Any]] = []
     if sequence is not None and latest is not None:
         record = part_record(
-            election, library.contest_doc(election_id, contest_id, sequence), marks
+            election, library.contest_doc(election_id, contest_id, sequence), marks, rows
         )
         part = _contest_part(links, election, record, rows)
         states = library.history(election_id, contest_id, latest)
@@ -196,12 +204,17 @@ def render_contest(
             contest,
             states,
             lambda seq: library.snapshot(election_id, seq),
-            [m.short for m in marks],
+            [m.label for m in marks],
+            release_times(stored),
+            election.timezone,
         )
         if embed_all:
             records = [
                 part_record(
-                    election, library.contest_doc(election_id, contest_id, m.sequence), marks
+                    election,
+                    library.contest_doc(election_id, contest_id, m.sequence),
+                    marks,
+                    rows,
                 )
                 for m in marks
             ]
@@ -222,3 +235,59 @@ def render_contest(
         events_url=links.events(election_id),
         live_url=links.contest(election_id, contest_id),
     )
+
+
+def render_embed(
+    library: Library,
+    links: Links,
+    election_id: str,
+    contest_id: str,
+    sequence: int | None,
+) -> str:
+    """A contest's embeddable widget as of release ``sequence``: a small page a newsroom puts
+    in an ``<iframe>`` on its story pages (the call, the margin and how much is counted, each
+    choice's votes and share, the release's time, a link to the full page). In the live app
+    it follows the releases as the contest page does."""
+    election = library.election(election_id)
+    contest = library.contest(election, contest_id)
+    record = None
+    if sequence is not None:
+        latest = library.latest_sequence(election_id)
+        stored = library.releases(election_id, latest) if latest is not None else []
+        record = part_record(
+            election,
+            library.contest_doc(election_id, contest_id, sequence),
+            release_marks(election, stored),
+        )
+    return ENV.get_template("embed.html").render(
+        links=links,
+        election=election,
+        contest=contest,
+        r=record,
+        page_url=links.contest(election_id, contest_id),
+        self_url=links.embed(election_id, contest_id),
+        events_url=links.events(election_id),
+    )
+
+
+def election_table(
+    library: Library,
+    election_id: str,
+    sequence: int | None,
+    *,
+    status: str | None = None,
+    q: str | None = None,
+) -> str:
+    """The overview's contests as CSV (:func:`~racedesk.publish.page_tables.overview_csv`),
+    filtered and ordered as the page with the same ``status`` and ``q`` shows them."""
+    election = library.election(election_id)
+    doc = library.election_doc(election_id, sequence)
+    found = filter_contests(doc.contests, status=status, q=q)
+    return overview_csv(doc, found, election.timezone)
+
+
+def contest_table(library: Library, election_id: str, contest_id: str, sequence: int) -> str:
+    """A contest's results table as of release ``sequence``, as CSV
+    (:func:`~racedesk.publish.page_tables.contest_csv`)."""
+    election = library.election(election_id)
+    return contest_csv(library.contest_doc(election_id, contest_id, sequence), election.timezone)

@@ -6,17 +6,27 @@ opens from ``file://``."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from racedesk.model.answers import CallEvent
 from racedesk.publish import documents
 from racedesk.publish.library import Library
 from racedesk.publish.links import Links, file_name, slug
-from racedesk.publish.pages import STATIC_DIR, render_contest, render_election, render_index
+from racedesk.publish.page_tables import CONTEST_COLUMNS
+from racedesk.publish.pages import (
+    STATIC_DIR,
+    contest_table,
+    election_table,
+    render_contest,
+    render_election,
+    render_embed,
+    render_index,
+)
 from racedesk.publish.petition_pages import render_petition
 
 if TYPE_CHECKING:
@@ -84,6 +94,9 @@ def export_site(
         render_election(lib, Links.static_site(2), election_id, sequence),
     )
     pages += 1
+    written += _write(
+        out / "elections" / name / "contests.csv", election_table(lib, election_id, sequence)
+    )
     api = out / "api" / "elections"
     docs: list[tuple[Path, Any]] = [
         (out / "api" / "elections.json", _elections_doc_for(lib, election_id, sequence)),
@@ -95,14 +108,9 @@ def export_site(
     ledger = lib.ledger(election_id, sequence) if sequence is not None else []
     for contest in election.contests:
         cid = file_name(contest.id)
-        written += _write(
-            out / "elections" / name / "contests" / f"{cid}.html",
-            render_contest(
-                lib, Links.static_site(3), election_id, contest.id, sequence, latest=sequence,
-                embed_all=True, ledger=ledger,
-            ),
-        )  # fmt: skip
-        pages += 1
+        added, count = _write_contest(lib, out / "elections" / name / "contests", election_id, contest.id, sequence, ledger)  # fmt: skip
+        written += added
+        pages += count
         tick()
         if sequence is not None:
             docs.append((api / name / "contests" / f"{cid}.json", lib.contest_doc(election_id, contest.id, sequence)))  # fmt: skip
@@ -125,6 +133,38 @@ def export_site(
         documents=documents,
         bytes=written,
     )
+
+
+def _write_contest(
+    lib: Library,
+    folder: Path,
+    election_id: str,
+    contest_id: str,
+    sequence: int | None,
+    ledger: Sequence[CallEvent],
+) -> tuple[int, int]:
+    """Write a contest's page (every release's part embedded for its slider), its embeddable
+    widget (``<file>.embed.html``) and its results table as CSV (``<file>.csv``), as of
+    release ``sequence``; the bytes and the pages written."""
+    cid = file_name(contest_id)
+    links = Links.static_site(3)
+    written = _write(
+        folder / f"{cid}.html",
+        render_contest(
+            lib, links, election_id, contest_id, sequence, latest=sequence, embed_all=True,
+            ledger=ledger,
+        ),
+    )  # fmt: skip
+    written += _write(
+        folder / f"{cid}.embed.html", render_embed(lib, links, election_id, contest_id, sequence)
+    )
+    table = (
+        contest_table(lib, election_id, contest_id, sequence)
+        if sequence is not None
+        else ",".join(CONTEST_COLUMNS) + "\r\n"
+    )
+    written += _write(folder / f"{cid}.csv", table)
+    return written, 2
 
 
 def _elections_doc_for(

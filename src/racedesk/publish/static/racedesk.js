@@ -10,9 +10,6 @@
 (function () {
   "use strict";
 
-  var COLORS = ["#1f5fbf", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#4b5563"];
-  var FILLS = ["rgba(31,95,191,0.15)", "rgba(194,65,12,0.15)"];
-
   function $(id) { return document.getElementById(id); }
   function live() { return document.body.dataset.mode === "live"; }
   function readJSON(id) {
@@ -96,6 +93,8 @@
       if (status) params.set("status", status);
       var wanted = params.toString();
       history.replaceState(null, "", location.pathname + (wanted ? "?" + wanted : ""));
+      var csv = $("csv-link");  // the CSV download: what the page shows
+      if (csv) csv.href = csv.dataset.base + (wanted ? "?" + wanted : "");
     }
   }
 
@@ -109,72 +108,113 @@
   }
 
   /* --- charts --------------------------------------------------------------------------- */
+  /* x is each release's feed time (seconds), told in the election's zone; each choice keeps the
+   * colour the server gave it (racedesk.publish.charts.choice_colour), whoever leads; the legend
+   * shows the values at the release shown unless the cursor is on a chart. */
   var plots = [];
+  window.rdPlots = plots;
+  var AXIS_FONT = "12px sans-serif";
+  var NEEDED = "#374151";
 
   function cut(values, upto) {
     return values.map(function (v, i) { return i <= upto ? v : null; });
   }
 
-  function xAxis(labels) {
+  function fill(hex) {
+    var n = parseInt(hex.slice(1), 16);
+    return "rgba(" + (n >> 16) + "," + ((n >> 8) & 255) + "," + (n & 255) + ",0.15)";
+  }
+
+  function timeFormats(zone) {
     return {
-      space: 100,
-      incrs: [1, 2, 4, 8, 16, 32, 64],
-      values: function (u, splits) {
-        return splits.map(function (i) { return labels[i] == null ? "" : labels[i]; });
+      day: new Intl.DateTimeFormat("en-US", { timeZone: zone, month: "short", day: "numeric" }),
+      hour: new Intl.DateTimeFormat("en-US", { timeZone: zone, hour: "numeric", minute: "2-digit" }),
+    };
+  }
+
+  /* The time axis: days when the ticks are a day or more apart, else times, each new day's
+   * first tick with its date on a second line. The ticks drawn are kept on the plot (rdTicks). */
+  function xAxis(chart) {
+    var f = timeFormats(chart.zone);
+    return {
+      font: AXIS_FONT, space: 60, size: 44,
+      values: function (u, splits, axisIdx, space, incr) {
+        var seen = null;
+        var out = splits.map(function (t) {
+          var d = new Date(t * 1000), day = f.day.format(d);
+          if (incr >= 86400) return day;
+          var text = f.hour.format(d) + (day !== seen ? "\n" + day : "");
+          seen = day;
+          return text;
+        });
+        u.rdTicks = splits.map(function (t, i) { return [t, out[i]]; });
+        return out;
       },
     };
   }
 
   function yAxis() {
-    return { values: function (u, splits) { return splits.map(function (v) { return pct(v, 0); }); }, size: 50 };
+    return { font: AXIS_FONT, size: 50, values: function (u, splits) { return splits.map(function (v) { return pct(v, 0); }); } };
   }
 
-  function releaseSeries(labels) {
-    return { label: "Release", value: function (u, v) { return v == null ? "–" : labels[v]; } };
+  function xSeries(chart) {
+    return { label: "As of", value: function (u, v, s, i) { return i == null ? "–" : chart.labels[i]; } };
+  }
+
+  /* The options both charts share: the time scale in the election's zone, room on the right
+   * for the last tick's label, and a legend that shows the release shown when not hovered. */
+  function baseOptions(chart, upto, width, height) {
+    var zone = chart.zone;
+    var atRest = function (u) { if (u.cursor.idx == null) u.setLegend({ idx: upto }); };
+    return {
+      width: width, height: height,
+      padding: [12, 36, 0, 0],
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), zone); },
+      scales: { x: { time: true, range: function (u, lo, hi) {
+        return lo === hi ? [lo - 1800, hi + 1800] : [lo, hi];
+      } } },
+      axes: [xAxis(chart), yAxis()],
+      legend: { live: true },
+      hooks: { ready: [atRest], setCursor: [atRest] },
+    };
   }
 
   function sharesChart(el, chart, upto, width) {
-    var labels = chart.labels, x = labels.map(function (_, i) { return i; });
-    var data = [x], series = [releaseSeries(labels)], bands = [];
-    chart.series.forEach(function (s, k) {
+    var data = [chart.times], series = [xSeries(chart)], bands = [];
+    chart.series.forEach(function (s) {
       data.push(cut(s.shares, upto));
-      series.push({ label: s.name, stroke: COLORS[k % COLORS.length], width: 2, value: function (u, v) { return pct(v, 2); } });
+      series.push({ label: s.name, stroke: s.colour, width: 2, value: function (u, v) { return pct(v, 2); } });
     });
-    chart.series.slice(0, 2).forEach(function (s, k) {
+    chart.series.slice(0, 2).forEach(function (s) {
       if (!s.high.some(function (v) { return v != null; })) return;
       data.push(cut(s.high, upto));
       var hi = data.length - 1;
-      series.push({ label: s.name + " 90% high", stroke: COLORS[k], width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); }, rdBand: true });
+      series.push({ label: s.name + " 90% high", stroke: s.colour, width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); }, rdBand: true });
       data.push(cut(s.low, upto));
-      series.push({ label: s.name + " 90% low", stroke: COLORS[k], width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); }, rdBand: true });
-      bands.push({ series: [hi, hi + 1], fill: FILLS[k] });
+      series.push({ label: s.name + " 90% low", stroke: s.colour, width: 1, dash: [4, 4], value: function (u, v) { return pct(v, 1); }, rdBand: true });
+      bands.push({ series: [hi, hi + 1], fill: fill(s.colour) });
     });
-    return new uPlot({
-      width: width, height: 260, series: series, bands: bands,
-      scales: { x: { time: false, range: [0, Math.max(labels.length - 1, 1)] } },
-      axes: [xAxis(labels), yAxis()],
-      legend: { live: true },
-    }, data, el);
+    var opts = baseOptions(chart, upto, width, 260);
+    opts.series = series;
+    opts.bands = bands;
+    return new uPlot(opts, data, el);
   }
 
   function batchChart(el, chart, upto, width) {
-    var b = chart.batch, labels = chart.labels, x = labels.map(function (_, i) { return i; });
-    var data = [x, cut(b.shares, upto), cut(b.need_mid, upto), cut(b.need_high, upto), cut(b.need_low, upto)];
+    var b = chart.batch;
+    var data = [chart.times, cut(b.shares, upto), cut(b.need_mid, upto), cut(b.need_high, upto), cut(b.need_low, upto)];
     var fmt = function (u, v) { return pct(v, 1); };
-    var series = [
-      releaseSeries(labels),
-      { label: b.name + "'s batch share", stroke: COLORS[1], width: 0, paths: function () { return null; },
-        points: { show: true, size: 7, fill: COLORS[1] }, value: fmt },
-      { label: "needed", stroke: COLORS[0], width: 2, value: fmt },
-      { label: "needed (high)", stroke: COLORS[0], width: 1, dash: [4, 4], value: fmt, rdBand: true },
-      { label: "needed (low)", stroke: COLORS[0], width: 1, dash: [4, 4], value: fmt, rdBand: true },
+    var opts = baseOptions(chart, upto, width, 220);
+    opts.series = [
+      xSeries(chart),
+      { label: b.name + "'s batch share", stroke: b.colour, width: 0, paths: function () { return null; },
+        points: { show: true, size: 7, fill: b.colour }, value: fmt },
+      { label: "needed", stroke: NEEDED, width: 2, value: fmt },
+      { label: "needed (high)", stroke: NEEDED, width: 1, dash: [4, 4], value: fmt, rdBand: true },
+      { label: "needed (low)", stroke: NEEDED, width: 1, dash: [4, 4], value: fmt, rdBand: true },
     ];
-    return new uPlot({
-      width: width, height: 220, series: series, bands: [{ series: [3, 4], fill: FILLS[0] }],
-      scales: { x: { time: false, range: [0, Math.max(labels.length - 1, 1)] } },
-      axes: [xAxis(labels), yAxis()],
-      legend: { live: true },
-    }, data, el);
+    opts.bands = [{ series: [3, 4], fill: fill(NEEDED) }];
+    return new uPlot(opts, data, el);
   }
 
   /* Band edges are drawn but kept out of the legend, which stays short on a phone. */
@@ -188,7 +228,7 @@
 
   function drawCharts() {
     plots.forEach(function (p) { p.destroy(); });
-    plots = [];
+    plots.length = 0;
     var main = $("live"), chart = readJSON("chart-data");
     if (!main || !chart || typeof uPlot === "undefined") return;
     var upto = parseInt(main.dataset.selected, 10);
@@ -292,6 +332,7 @@
     setText(part, ".left-ballots", r.left_ballots);
     show(part.querySelector(".left-ballots-text"), !!r.left_ballots);
     setText(part, ".source", r.left_source);
+    show(setText(part, ".left-named", r.left_named), !!r.left_named);
     part.querySelectorAll(".left-note").forEach(function (el) { el.textContent = r.left_note; });
 
     var outcomes = part.querySelector("section.outcomes");

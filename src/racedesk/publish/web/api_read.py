@@ -13,7 +13,15 @@ from starlette.concurrency import run_in_threadpool
 from racedesk import __version__
 from racedesk.publish.library import STATUSES
 from racedesk.publish.links import Links
-from racedesk.publish.pages import render_contest, render_election, render_index
+from racedesk.publish.page_tables import CONTEST_COLUMNS
+from racedesk.publish.pages import (
+    contest_table,
+    election_table,
+    render_contest,
+    render_election,
+    render_embed,
+    render_index,
+)
 from racedesk.publish.web.params import AS_OF, RELEASE, ContestId, ElectionId
 from racedesk.publish.web.replies import json_reply, read_responses
 from racedesk.publish.web.state import Served
@@ -173,6 +181,75 @@ def contest_page(
         lambda: render_contest(
             library, _LINKS, election_id, contest_id, sequence, latest=latest, ledger=ledger
         ),
+    )
+    return HTMLResponse(html)
+
+
+def _csv(text: str, name: str) -> Response:
+    """A CSV download, named for the reader's disk."""
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _file_part(text: str) -> str:
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in text)
+
+
+@pages.get("/elections/{election_id}/contests.csv")
+def election_csv(
+    web: Served,
+    election_id: str,
+    status: Annotated[str | None, Query(max_length=40)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    as_of: datetime | None = None,
+) -> Response:
+    """The overview's contests as the page shows them (same ``status`` and ``q``), as CSV."""
+    library = web.library
+    sequence = web.sequence(election_id, as_of)
+    text = election_table(library, election_id, sequence, status=status, q=q)
+    return _csv(text, f"{_file_part(election_id)}-contests.csv")
+
+
+@pages.get("/elections/{election_id}/contests/{contest_id}/table.csv")
+def contest_csv(
+    web: Served,
+    election_id: str,
+    contest_id: str,
+    release: Annotated[int | None, Query(ge=0)] = None,
+    as_of: datetime | None = None,
+) -> Response:
+    """A contest's results table as of a release, as CSV."""
+    library = web.library
+    sequence = web.sequence(election_id, as_of, release)
+    library.contest(library.election(election_id), contest_id)
+    text = (
+        contest_table(library, election_id, contest_id, sequence)
+        if sequence is not None
+        else ",".join(CONTEST_COLUMNS) + "\r\n"
+    )
+    return _csv(text, f"{_file_part(election_id)}-{_file_part(contest_id)}.csv")
+
+
+@pages.get("/elections/{election_id}/contests/{contest_id}/embed", response_class=HTMLResponse)
+def contest_embed(
+    web: Served,
+    election_id: str,
+    contest_id: str,
+    release: Annotated[int | None, Query(ge=0)] = None,
+    as_of: datetime | None = None,
+) -> HTMLResponse:
+    """A contest's embeddable widget: the one page other sites may frame
+    (:data:`racedesk.publish.web.edges.FRAMEABLE`)."""
+    library = web.library
+    sequence = web.sequence(election_id, as_of, release)
+    latest = library.latest_sequence(election_id)
+    calls = len(library.ledger(election_id, latest))
+    html = library.cached(
+        ("contest-embed", election_id, contest_id, sequence, latest, calls),
+        lambda: render_embed(library, _LINKS, election_id, contest_id, sequence),
     )
     return HTMLResponse(html)
 

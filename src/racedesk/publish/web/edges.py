@@ -8,11 +8,16 @@ documentation page served from racedesk's own files.
   script, so scripts are ``'self'`` only.
 - **X-Content-Type-Options: nosniff**, **Referrer-Policy: no-referrer**, **X-Frame-Options:
   DENY** (``frame-ancestors`` for older browsers).
+- The one exception: a contest's embeddable widget (``…/contests/<cid>/embed``,
+  :data:`FRAMEABLE`) is made to be framed by a newsroom's story pages, so its policy says
+  ``frame-ancestors *`` and it carries no X-Frame-Options; everything else stays unframeable.
 - ``/docs``: Swagger UI (``static/vendor/swagger-ui-bundle.js``, vendored from npm's
   ``swagger-ui-dist``) started by ``static/docs.js``, never a CDN's script.
 """
 
 from __future__ import annotations
+
+import re
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
@@ -24,6 +29,12 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
+#: The paths other sites may put in a frame: the contests' embeddable widgets.
+FRAMEABLE = re.compile(r"/elections/[^/]+/contests/[^/]+/embed")
+
+#: The widget's policy: the pages' own, but any site may frame it.
+EMBED_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+
 #: The headers added to every response (names in lower case, as ASGI sends them).
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
@@ -32,10 +43,18 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"DENY"),
 )
 
+#: The headers added to a frameable widget's response.
+EMBED_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", EMBED_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
+
 
 class SecurityHeaders:
     """ASGI middleware that adds :data:`SECURITY_HEADERS` to every HTTP response: pages, the
-    API, static files, errors and event streams alike."""
+    API, static files, errors and event streams alike; :data:`EMBED_HEADERS` to the widgets
+    (:data:`FRAMEABLE`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -45,10 +64,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        added = EMBED_HEADERS if FRAMEABLE.fullmatch(scope.get("path", "")) else SECURITY_HEADERS
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                extra = [(n, v) for n, v in added if n not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
