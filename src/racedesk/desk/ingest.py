@@ -29,6 +29,7 @@ from typing import Literal, TypeVar
 
 import msgspec
 
+from racedesk.engine.calls import active_calls
 from racedesk.engine.checks import ReleaseChecks, is_held
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
@@ -629,18 +630,33 @@ class Desk:
             self.store.append_calls(election_id, added)
         return len(added)
 
-    def approve_call(self, election_id: str, event_id: int, approver: str) -> CallEvent:
-        """Record an editor's approval of a call as a new ledger event (calls are never edited)."""
+    def approve_call(
+        self, election_id: str, event_id: int, approver: str, *, made_at: datetime | None = None
+    ) -> CallEvent:
+        """Record an editor's approval of a call as a new ledger event (calls are never edited),
+        dated when it is made (``made_at``, the wall clock by default), so that the ledger as of
+        an earlier time never changes after the fact (issue 17, item 4).
+
+        Only the contest's standing call can be approved: a rescind, a call rescinded or
+        superseded since, and an approval are refused with a :class:`StoreError`. Approving a
+        call already approved returns the standing approval and adds nothing."""
         ledger = self.store.ledger(election_id)
         target = next((e for e in ledger if e.event_id == event_id), None)
         if target is None:
-            raise StoreError(f"no call event {event_id}", where=election_id)
-        if target.status == "rescinded":
-            raise StoreError(f"event {event_id} is a rescind, not a call", where=election_id)
+            raise NotFound(f"no call event {event_id}", where=election_id)
+        standing = active_calls(ledger).get(target.contest_id)
+        if standing is not None and standing.approves == event_id:
+            return standing
+        refusal = _approval_refusal(target, standing)
+        if refusal:
+            raise StoreError(f"event {event_id} {refusal}", where=election_id)
+        when = max(made_at or datetime.now(UTC), target.release_time)
         event = msgspec.structs.replace(
             target,
             event_id=max(e.event_id for e in ledger) + 1,
             approved_by=approver,
+            approves=event_id,
+            release_time=when.astimezone(target.release_time.tzinfo),
             reason=f"Approved by {approver}: {target.reason}",
         )
         self.store.append_calls(election_id, [event])
@@ -670,6 +686,20 @@ class Desk:
             return None
         raw = self.store.raw(latest.release.content_hash)
         return raw.data if raw is not None else None
+
+
+def _approval_refusal(target: CallEvent, standing: CallEvent | None) -> str:
+    """Why ``target`` cannot be approved while ``standing`` is its contest's standing call, or
+    "" when it can: only a standing call made by the desk or an outside source is approved."""
+    if target.status == "rescinded":
+        return "is a rescind, not a call"
+    if target.approves is not None:
+        return f"is an approval of event {target.approves}; approve a call, not an approval"
+    if standing is None:
+        return f"was rescinded: contest {target.contest_id} has no standing call"
+    if standing.event_id != target.event_id:
+        return f"was superseded by event {standing.event_id}, the standing call of its contest"
+    return ""
 
 
 def _refusal(kept: _History, release: Release) -> IngestResult | None:
