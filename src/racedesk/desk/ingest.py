@@ -29,8 +29,10 @@ from typing import Literal, TypeVar
 
 import msgspec
 
+from racedesk.desk.editorial import Editors
 from racedesk.engine.calls import active_calls
 from racedesk.engine.checks import ReleaseChecks, is_held
+from racedesk.engine.editorial import decision_refusal
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
@@ -123,6 +125,8 @@ class Desk:
         self._indexes: dict[str, ElectionIndex] = {}
         #: Each election's release reader (what its adapter works out per election, once).
         self._readers: dict[str, ReadRelease] = {}
+        #: Editors' acts on the desk's calls and what is published (``docs/editors.md``).
+        self.editors = Editors(store)
 
     # elections ----------------------------------------------------------------------------
     def add_election(self, election: Election) -> None:
@@ -647,7 +651,7 @@ class Desk:
         standing = active_calls(ledger).get(target.contest_id)
         if standing is not None and standing.approves == event_id:
             return standing
-        refusal = _approval_refusal(target, standing)
+        refusal = decision_refusal(target, standing)
         if refusal:
             raise StoreError(f"event {event_id} {refusal}", where=election_id)
         when = max(made_at or datetime.now(UTC), target.release_time)
@@ -686,20 +690,6 @@ class Desk:
             return None
         raw = self.store.raw(latest.release.content_hash)
         return raw.data if raw is not None else None
-
-
-def _approval_refusal(target: CallEvent, standing: CallEvent | None) -> str:
-    """Why ``target`` cannot be approved while ``standing`` is its contest's standing call, or
-    "" when it can: only a standing call made by the desk or an outside source is approved."""
-    if target.status == "rescinded":
-        return "is a rescind, not a call"
-    if target.approves is not None:
-        return f"is an approval of event {target.approves}; approve a call, not an approval"
-    if standing is None:
-        return f"was rescinded: contest {target.contest_id} has no standing call"
-    if standing.event_id != target.event_id:
-        return f"was superseded by event {standing.event_id}, the standing call of its contest"
-    return ""
 
 
 def _refusal(kept: _History, release: Release) -> IngestResult | None:
