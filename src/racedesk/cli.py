@@ -30,6 +30,7 @@ from racedesk.model.answers import Snapshot
 from racedesk.model.editorial import EditorialAct, EditorialActKind
 from racedesk.publish import documents, numbers, search, terminal, words
 from racedesk.publish.editorial_document import editorial_view
+from racedesk.publish.published import public_snapshot
 from racedesk.settings import database_url
 from racedesk.sources.hidden_text import hidden_in
 from racedesk.sources.loader import Canvass, load_canvasses
@@ -168,6 +169,12 @@ def _reading_desk(db: str | None) -> Desk:
                 f"{path}; a URL needs four slashes for an absolute path (sqlite:////srv/…)",
             )
     return open_desk(url)
+
+
+def _public(desk: Desk, election: Election, as_of: datetime | None) -> Snapshot | None:
+    """The snapshot as of a time with only the calls editors published (docs/editors.md)."""
+    snap = desk.snapshot(election.id, as_of)
+    return public_snapshot(desk, election, snap) if snap is not None else None
 
 
 def _pick_election(desk: Desk, election_id: str | None) -> Election:
@@ -334,7 +341,7 @@ def status(
     """Every contest's state after the latest release in the database (or as of a time)."""
     desk = _reading_desk(db)
     chosen = _pick_election(desk, election)
-    snap = desk.snapshot(chosen.id, _parse_time(as_of, chosen))
+    snap = _public(desk, chosen, _parse_time(as_of, chosen))
     if snap is None:
         raise StoreError(f"no release of {chosen.id} is stored{' by ' + as_of if as_of else ''}")
     contests = _match_contests(chosen, contest)
@@ -560,7 +567,7 @@ def export(
     if not stored:
         raise StoreError("no release to export")
     release = stored[-1].release
-    snap = desk.snapshot(chosen.id, when)
+    snap = _public(desk, chosen, when)
     if fmt in ("cdf-json", "cdf-xml"):
         from racedesk.publish import cdf_export
 

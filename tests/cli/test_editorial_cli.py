@@ -39,6 +39,12 @@ def test_an_editor_runs_the_night_from_the_command_line(general_2024: Path, tmp_
         16,
     )
     assert row["recommendation"]["choice_names"] == ["NATHAN HOCHMAN"]
+    # the CSV export and the status show only what is published
+    csv = tmp_path / "out.csv"
+    run("export", "--db", db, "--format", "csv", "--out", str(csv))
+    assert ",called," not in csv.read_text().replace("\r", "")
+    status = json.loads(run("status", "--db", db, "--contest", "9547", "--json"))
+    assert status["contests"][0]["contest"]["call"]["status"] == "leading"
 
     out = run("call", "hold", "16", "--by", "Ana Editor", "--note", "wait", "--db", db)
     assert "hold #16 on contest 9547 by Ana Editor" in out
@@ -50,6 +56,8 @@ def test_an_editor_runs_the_night_from_the_command_line(general_2024: Path, tmp_
         "called",
         ["NATHAN HOCHMAN"],
     )
+    run("export", "--db", db, "--format", "csv", "--out", str(csv))
+    assert ",called," in csv.read_text()
     again = run("call", "approve", "16", "--by", "Bo Editor", "--db", db)
     assert "by Ana Editor" in again and "already in force: nothing stored" in again
     doc = json.loads(run("ledger", "--db", db, "--json", "--state", "published"))

@@ -271,7 +271,7 @@ async def approve_call(
     election = await run_in_threadpool(web.library.election, election_id)
 
     def approve() -> tuple[Any, bool]:
-        ledger = web.library.ledger(election_id)
+        ledger = web.desk.ledger(election_id)
         if not any(e.event_id == event_id for e in ledger):
             raise NotFound(f"election {election_id} has no call event {event_id}")
         with web.write_lock:

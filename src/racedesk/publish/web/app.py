@@ -30,7 +30,14 @@ from fastapi.staticfiles import StaticFiles
 
 from racedesk import __version__
 from racedesk.publish.pages import STATIC_DIR
-from racedesk.publish.web import api_petitions, api_read, api_write, money_routes, push
+from racedesk.publish.web import (
+    api_editorial,
+    api_petitions,
+    api_read,
+    api_write,
+    money_routes,
+    push,
+)
 from racedesk.publish.web.edges import SecurityHeaders, docs
 from racedesk.publish.web.errors import EXCEPTION_HANDLERS
 from racedesk.publish.web.state import WebState
@@ -68,7 +75,7 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
     # In this order, the OpenAPI document lists reads, then push, then writes, then money.
     for router in (
         api_read.router, api_petitions.router, push.router, api_write.router,
-        api_petitions.writes, money_routes.router, api_read.pages, api_petitions.pages, docs,
+        api_editorial.router, api_petitions.writes, money_routes.router, api_read.pages, api_petitions.pages, docs,
     ):  # fmt: skip
         app.include_router(router)
     app.include_router(api_read.pages)
