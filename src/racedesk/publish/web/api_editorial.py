@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import parse_qs, quote, unquote
 
 import msgspec
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from racedesk.engine.editorial import PublicationState
 from racedesk.model.editorial import EditorialAct
 from racedesk.publish.editorial_document import act_row, editorial_view, publication_row
+from racedesk.publish.links import Links
+from racedesk.publish.pages import ENV
 from racedesk.publish.web.api_write import Bearer, _read, authorize
 from racedesk.publish.web.errors import ApiError
 from racedesk.publish.web.params import ElectionId
@@ -33,6 +36,8 @@ router = APIRouter(tags=["editorial"], default_response_class=Response)
 SESSION_COOKIE = "racedesk_editor"
 NAME_COOKIE = "racedesk_editor_name"
 _NAME = r"^[^\r\n]+$"
+_LINKS = Links.live_app()
+STATES: tuple[str, ...] = get_args(PublicationState)
 
 
 class EditorialRequest(BaseModel):
@@ -248,6 +253,66 @@ async def sign_out(request: Request) -> Response:
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(NAME_COOKIE, path="/")
     return response
+
+
+@router.get("/editor", include_in_schema=False, response_class=HTMLResponse)
+async def sign_in_page(back: Annotated[str, Query(max_length=500)] = "/") -> HTMLResponse:
+    """The editor's sign-in form (the write token and a name)."""
+    target = _back({"back": back})
+    html = ENV.get_template("sign_in.html").render(links=_LINKS, back=target, events_url=None)
+    return HTMLResponse(html)
+
+
+@router.get("/elections/{election_id}/ledger", include_in_schema=False, response_class=HTMLResponse)
+def ledger_page(
+    web: Served,
+    request: Request,
+    election_id: str,
+    state: Annotated[str | None, Query(max_length=40)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """The election-wide ledger for editors: every contest's call as published and why, and
+    every act, filtered by state and by words in the contest's title."""
+    editor = editor_name(web, request)
+    if editor is None:
+        return RedirectResponse(f"/editor?back=/elections/{quote(election_id)}/ledger", 303)
+    election = web.library.election(election_id)
+    editors = web.desk.editors
+    doc = editorial_view(
+        election,
+        editors.mode(),
+        editors.publications(election_id),
+        editors.acts(election_id),
+        state=state or None,
+    )
+    if q:
+        words = q.casefold().split()
+        rows = [r for r in doc.contests if all(w in r.contest_title.casefold() for w in words)]
+        doc = msgspec.structs.replace(doc, contests=rows)
+    html = ENV.get_template("ledger.html").render(
+        links=_LINKS, doc=doc, editor=editor, state=state, q=q, states=STATES, events_url=None
+    )
+    return HTMLResponse(html)
+
+
+def editor_panel(web: WebState, request: Request, election_id: str, contest_id: str) -> str:
+    """The signed-in editor's panel for a contest page (its buttons post to the API), or ""
+    when no editor is signed in."""
+    editor = editor_name(web, request)
+    if editor is None:
+        return ""
+    election = web.library.election(election_id)
+    contest = web.library.contest(election, contest_id)
+    published = web.desk.editors.publications(election_id).get(contest_id)
+    return ENV.get_template("_editor_panel.html").render(
+        editor=editor,
+        mode=web.desk.editors.mode(),
+        row=publication_row(election, published) if published is not None else None,
+        contest=contest,
+        api_url=f"/api/elections/{quote(election_id)}/editorial",
+        ledger_url=f"/elections/{quote(election_id)}/ledger",
+        script_url=_LINKS.static("editor.js"),
+    )
 
 
 def editor_name(web: WebState, request: Request) -> str | None:
