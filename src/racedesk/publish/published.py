@@ -87,9 +87,15 @@ def public_snapshot(desk: Desk, election: Election, snapshot: Snapshot) -> Snaps
     next release was received (all of them for the latest release) and the mode then, so that
     a page of an earlier release never changes after the fact. Unchanged while no editor has
     acted (the ``auto`` mode publishes every call)."""
+    if desk.store.editorial_count(election.id) == 0:
+        return snapshot
     sequence = snapshot.release_sequence
-    later = desk.store.releases(election.id)[sequence + 1 : sequence + 2]
-    cutoff = later[0].release.received_at if later else None
+    latest = desk.store.latest_sequence(election.id)
+    cutoff = (
+        desk.store.release(election.id, sequence + 1).release.received_at
+        if latest is not None and sequence < latest
+        else None
+    )
     acts = desk.editors.acts(election.id, cutoff)
     mode = desk.editors.mode(cutoff)
     if not acts and mode == "auto":
