@@ -89,6 +89,10 @@ def test_an_editor_signed_in_calls_and_rescinds_by_hand(desk: Desk) -> None:
     url = f"/api/elections/{eid}/editorial"
     wrong = client.post("/editor/sign-in", data={"token": "nope", "name": "Ana"})
     assert wrong.status_code == 401
+    # the election ledger page is for editors: a reader is sent to sign in
+    away = client.get(f"/elections/{eid}/ledger", follow_redirects=False)
+    assert away.status_code == 303 and away.headers["location"].startswith("/editor?back=")
+    assert 'id="editor"' not in client.get(f"/elections/{eid}/contests/{DA}").text
     signed = client.post(
         "/editor/sign-in",
         data={"token": TOKEN, "name": "Ana Editor", "back": f"/elections/{eid}"},
@@ -103,6 +107,10 @@ def test_an_editor_signed_in_calls_and_rescinds_by_hand(desk: Desk) -> None:
     call, _ = _public(client, eid)
     assert (call["status"], call["choices"]) == ("called", [GASCON])
     assert call["sentence"] == "called by Ana Editor"
+    page = client.get(f"/elections/{eid}/contests/{DA}").text
+    assert 'id="editor"' in page and "Editor: Ana Editor" in page
+    ledger = client.get(f"/elections/{eid}/ledger", params={"q": "attorney"}).text
+    assert "DISTRICT ATTORNEY" in ledger and "editor&#39;s call" in ledger
     gone = client.post(url, json={"act": "rescind", "contest_id": DA, "editor": "Ana Editor"})
     assert gone.json()["contest"]["state"] == "published"  # the desk's own call again
     nothing = client.post(url, json={"act": "approve", "editor": "Ana Editor"})
