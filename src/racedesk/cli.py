@@ -29,7 +29,7 @@ from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
 from racedesk.model.editorial import EditorialAct, EditorialActKind
 from racedesk.publish import documents, numbers, search, terminal, words
-from racedesk.publish.editorial_document import editorial_view
+from racedesk.publish.editorial_document import ActRow, editorial_view
 from racedesk.publish.published import public_snapshot
 from racedesk.settings import database_url
 from racedesk.sources.hidden_text import hidden_in
@@ -1261,6 +1261,13 @@ def publishing_mode(
     )
 
 
+def _decided_by(act: ActRow | None) -> str:
+    """Who decided a contest's call, and their note."""
+    if act is None:
+        return ""
+    return f"{act.act} by {act.made_by}" + (f": {act.note}" if act.note else "")
+
+
 @command()
 def ledger(
     db: DbOption = None,
@@ -1301,7 +1308,7 @@ def ledger(
             row.state,
             f"{row.status} {', '.join(row.choice_names)}" if row.status else "",
             f"#{rec.event_id} {rec.status} {', '.join(rec.choice_names)}" if rec else "",
-            f"{row.decision.made_by}: {row.decision.note}" if row.decision else "",
+            _decided_by(row.decision),
         )
     terminal.console().print(table)
 
