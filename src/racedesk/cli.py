@@ -27,7 +27,10 @@ from racedesk.engine.replay import replay as replay_canvass
 from racedesk.errors import RacedeskError, StoreError
 from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
+from racedesk.model.editorial import EditorialAct, EditorialActKind
 from racedesk.publish import documents, numbers, search, terminal, words
+from racedesk.publish.editorial_document import ActRow, editorial_view
+from racedesk.publish.published import public_snapshot
 from racedesk.settings import database_url
 from racedesk.sources.hidden_text import hidden_in
 from racedesk.sources.loader import Canvass, load_canvasses
@@ -199,6 +202,12 @@ def _notifying(desk: Desk, urls: list[str] | None) -> Iterator[None]:
         hooks.close()
 
 
+def _public(desk: Desk, election: Election, as_of: datetime | None) -> Snapshot | None:
+    """The snapshot as of a time with only the calls editors published (docs/editors.md)."""
+    snap = desk.snapshot(election.id, as_of)
+    return public_snapshot(desk, election, snap) if snap is not None else None
+
+
 def _pick_election(desk: Desk, election_id: str | None) -> Election:
     if election_id:
         return desk.election(election_id)
@@ -366,7 +375,7 @@ def status(
     """Every contest's state after the latest release in the database (or as of a time)."""
     desk = _reading_desk(db)
     chosen = _pick_election(desk, election)
-    snap = desk.snapshot(chosen.id, _parse_time(as_of, chosen))
+    snap = _public(desk, chosen, _parse_time(as_of, chosen))
     if snap is None:
         raise StoreError(f"no release of {chosen.id} is stored{' by ' + as_of if as_of else ''}")
     contests = _match_contests(chosen, contest)
@@ -667,7 +676,7 @@ def export(
     if not stored:
         raise StoreError("no release to export")
     release = stored[-1].release
-    snap = desk.snapshot(chosen.id, when)
+    snap = _public(desk, chosen, when)
     if fmt in ("cdf-json", "cdf-xml"):
         from racedesk.publish import cdf_export
 
@@ -1232,6 +1241,191 @@ def _print_money(doc: Any) -> None:
         terminal.console().print(
             f"reported, not filed: {r.subject} {r.position} {r.amount:,.2f} ({r.what}; {r.source})"
         )
+
+
+# ---- editorial control (docs/editors.md) -------------------------------------------------------
+
+call_app = typer.Typer(
+    help="Editors' acts on the desk's calls: approve, hold or reject a ledger call, make or "
+    "rescind a call by hand (docs/editors.md).",
+    no_args_is_help=True,
+)
+app.add_typer(call_app, name="call")
+
+ByOption = Annotated[str, typer.Option("--by", help="The editor's name.")]
+NoteOption = Annotated[str, typer.Option("--note", help="Why, in a few words.")]
+
+
+def _said(chosen: Election, act: EditorialAct, stored: bool) -> None:
+    """One line saying what the act did (or that it was in force already)."""
+    what = f"{act.act} #{act.target}" if act.target is not None else act.act
+    when = act.made_at.isoformat(timespec="seconds")
+    tail = "" if stored else " (already in force: nothing stored)"
+    terminal.console().print(
+        f"{chosen.id}: {what} on contest {act.contest_id} by {act.made_by} at {when}{tail}",
+        markup=False,
+    )
+
+
+def _decide(kind: EditorialActKind, event_id: int, by: str, note: str, db: str | None,
+            election: str | None) -> None:  # fmt: skip
+    desk = open_desk(db_url(db))
+    chosen = _pick_election(desk, election)
+    act, stored = desk.editors.decide(chosen.id, kind, event_id, by, note)
+    _said(chosen, act, stored)
+
+
+EventArgument = Annotated[int, typer.Argument(help="The ledger call's event id (#N).")]
+
+
+@call_app.command("approve")
+@_reported
+def call_approve(
+    event_id: EventArgument,
+    by: ByOption,
+    note: NoteOption = "",
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Approve the desk's call: published from now on (in either mode)."""
+    _decide("approve", event_id, by, note, db, election)
+
+
+@call_app.command("hold")
+@_reported
+def call_hold(
+    event_id: EventArgument,
+    by: ByOption,
+    note: NoteOption = "",
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Hold the desk's call: not published until an editor approves it."""
+    _decide("hold", event_id, by, note, db, election)
+
+
+@call_app.command("reject")
+@_reported
+def call_reject(
+    event_id: EventArgument,
+    by: ByOption,
+    note: NoteOption = "",
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Reject the desk's call: never published (a later call of the desk is a new one)."""
+    _decide("reject", event_id, by, note, db, election)
+
+
+@call_app.command("make")
+@_reported
+def call_make(
+    contest: Annotated[str, typer.Argument(help="The contest's id or title.")],
+    winners: Annotated[list[str], typer.Argument(help="The winners' ids or names.")],
+    by: ByOption,
+    note: NoteOption = "",
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Call a contest by hand for WINNERS: published at once, whatever the mode."""
+    desk = open_desk(db_url(db))
+    chosen = _pick_election(desk, election)
+    (found,) = _match_contests(chosen, contest)[:1]
+    act, stored = desk.editors.call(chosen, found.id, tuple(winners), by, note)
+    _said(chosen, act, stored)
+
+
+@call_app.command("rescind")
+@_reported
+def call_rescind(
+    contest: Annotated[str, typer.Argument(help="The contest's id or title.")],
+    by: ByOption,
+    note: NoteOption = "",
+    db: DbOption = None,
+    election: ElectionOption = None,
+) -> None:
+    """Withdraw what is published of a contest's call (the desk's or an editor's)."""
+    desk = open_desk(db_url(db))
+    chosen = _pick_election(desk, election)
+    (found,) = _match_contests(chosen, contest)[:1]
+    act, stored = desk.editors.rescind(chosen.id, found.id, by, note)
+    _said(chosen, act, stored)
+
+
+@command("publishing-mode")
+def publishing_mode(
+    mode: Annotated[
+        str | None, typer.Argument(help="auto or recommend; leave out to print the mode.")
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="The editor's name (to change it).")] = "",
+    note: NoteOption = "",
+    db: DbOption = None,
+) -> None:
+    """Print or set the desk-wide publishing mode: auto (the engine's calls are published as
+    it makes them) or recommend (they are published once an editor approves)."""
+    if mode is None:
+        terminal.console().print(_reading_desk(db).editors.mode())
+        return
+    desk = open_desk(db_url(db))
+    act, stored = desk.editors.set_mode(mode, by, note)
+    tail = "" if stored else " (already in force: nothing stored)"
+    terminal.console().print(
+        f"publishing mode {act.mode}, set by {act.made_by} at "
+        f"{act.made_at.isoformat(timespec='seconds')}{tail}",
+        markup=False,
+    )
+
+
+def _decided_by(act: ActRow | None) -> str:
+    """Who decided a contest's call, and their note."""
+    if act is None:
+        return ""
+    return f"{act.act} by {act.made_by}" + (f": {act.note}" if act.note else "")
+
+
+@command()
+def ledger(
+    db: DbOption = None,
+    election: ElectionOption = None,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            "--state",
+            help="Only contests in this state: published, recommended, held, rejected, "
+            "editor's call, rescinded.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The election's calls as published, and the editors' acts: each contest's state, the
+    desk's standing call and the act that decided (racedesk.editorial/1 with --json)."""
+    desk = _reading_desk(db)
+    chosen = _pick_election(desk, election)
+    doc = editorial_view(
+        chosen,
+        desk.editors.mode(),
+        desk.editors.publications(chosen.id),
+        desk.editors.acts(chosen.id),
+        state=state,
+    )
+    if as_json:
+        _print_json(doc)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{chosen.title}: calls as published (mode {doc.mode})")
+    for column in ("contest", "state", "published", "desk's call", "decided by"):
+        table.add_column(column)
+    for row in doc.contests:
+        rec = row.recommendation
+        table.add_row(
+            row.contest_title or row.contest_id,
+            row.state,
+            f"{row.status} {', '.join(row.choice_names)}" if row.status else "",
+            f"#{rec.event_id} {rec.status} {', '.join(rec.choice_names)}" if rec else "",
+            _decided_by(row.decision),
+        )
+    terminal.console().print(table)
 
 
 def main() -> None:

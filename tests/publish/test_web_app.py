@@ -33,6 +33,10 @@ ROUTES = [
     ("post", "/api/elections/{election_id}/releases/{sequence}/confirm", "write"),
     ("post", "/api/elections/{election_id}/releases/{sequence}/retire", "write"),
     ("post", "/api/elections/{election_id}/certify", "write"),
+    ("post", "/api/elections/{election_id}/editorial", "editorial"),
+    ("get", "/api/elections/{election_id}/editorial", "editorial"),
+    ("get", "/api/publishing-mode", "editorial"),
+    ("post", "/api/publishing-mode", "editorial"),
     ("get", "/api/money", "money"),
     ("get", "/api/money/elections/{election_id}/contests/{contest_id}", "money"),
 ]

@@ -29,8 +29,11 @@ from typing import Literal, TypeVar
 
 import msgspec
 
+from racedesk.desk.editorial import Editors
 from racedesk.desk.news import DeskNews, Listener, ReleaseNews, tell
+from racedesk.engine.calls import active_calls
 from racedesk.engine.checks import ReleaseChecks, is_held
+from racedesk.engine.editorial import decision_refusal
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
@@ -125,6 +128,8 @@ class Desk:
         self._readers: dict[str, ReadRelease] = {}
         #: Told of every committed release and call event (:mod:`racedesk.desk.news`).
         self._listeners: list[Listener] = []
+        #: Editors' acts on the desk's calls and what is published (``docs/editors.md``).
+        self.editors = Editors(store)
 
     def listen(self, listener: Listener) -> None:
         """Tell ``listener`` of every release and call event this desk commits from now on
@@ -641,18 +646,33 @@ class Desk:
             tell(self._listeners, DeskNews(self.election(election_id), None, tuple(added)))
         return len(added)
 
-    def approve_call(self, election_id: str, event_id: int, approver: str) -> CallEvent:
-        """Record an editor's approval of a call as a new ledger event (calls are never edited)."""
+    def approve_call(
+        self, election_id: str, event_id: int, approver: str, *, made_at: datetime | None = None
+    ) -> CallEvent:
+        """Record an editor's approval of a call as a new ledger event (calls are never edited),
+        dated when it is made (``made_at``, the wall clock by default), so that the ledger as of
+        an earlier time never changes after the fact (issue 17, item 4).
+
+        Only the contest's standing call can be approved: a rescind, a call rescinded or
+        superseded since, and an approval are refused with a :class:`StoreError`. Approving a
+        call already approved returns the standing approval and adds nothing."""
         ledger = self.store.ledger(election_id)
         target = next((e for e in ledger if e.event_id == event_id), None)
         if target is None:
-            raise StoreError(f"no call event {event_id}", where=election_id)
-        if target.status == "rescinded":
-            raise StoreError(f"event {event_id} is a rescind, not a call", where=election_id)
+            raise NotFound(f"no call event {event_id}", where=election_id)
+        standing = active_calls(ledger).get(target.contest_id)
+        if standing is not None and standing.approves == event_id:
+            return standing
+        refusal = decision_refusal(target, standing)
+        if refusal:
+            raise StoreError(f"event {event_id} {refusal}", where=election_id)
+        when = max(made_at or datetime.now(UTC), target.release_time)
         event = msgspec.structs.replace(
             target,
             event_id=max(e.event_id for e in ledger) + 1,
             approved_by=approver,
+            approves=event_id,
+            release_time=when.astimezone(target.release_time.tzinfo),
             reason=f"Approved by {approver}: {target.reason}",
         )
         self.store.append_calls(election_id, [event])

@@ -183,6 +183,8 @@ class CallEvent(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
     approved_by: str = "racedesk"
     rescinds: int | None = None
+    # the event an editor's approval approves (Desk.approve_call); None for every other event
+    approves: int | None = None
 
 
 class ContestCall(msgspec.Struct, frozen=True, kw_only=True):

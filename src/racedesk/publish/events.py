@@ -21,7 +21,11 @@ carries ``sent_at``, when the hub first sent it, in seconds since the epoch):
   its problems' codes and the ids of the call events it triggered;
 - ``call``: a ledger event that is not a rescind (a call, a status change, an approval), as a
   row of ``racedesk.ledger/1``;
-- ``rescind``: a ledger event that rescinds an earlier one.
+- ``rescind``: a ledger event that rescinds an earlier one;
+- ``editorial``: an editor acted on a contest's call (``docs/editors.md``): ``act``, a row of
+  ``racedesk.editorial/1``'s ``acts``, and ``contest``, the contest's row of its ``contests``
+  (what is published of it now), or null for a change of the publishing mode. A page re-reads
+  the contest on it.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from racedesk.publish import documents
 if TYPE_CHECKING:
     from racedesk.publish.library import Library
 
-EventKind = Literal["ready", "release", "call", "rescind"]
+EventKind = Literal["ready", "release", "call", "rescind", "editorial"]
 
 #: How long one ``wait_for_release`` call may block the watcher's thread (seconds); also how
 #: often the watcher reads the ledger for calls made without a release (an editor's approval).
@@ -225,6 +229,16 @@ class EventHub:
         """Look for new releases and calls now (after a write through this process)."""
         channel = await self._channel(election_id)
         await self._catch_up(channel)
+
+    async def editorial(self, election_id: str, data: dict[str, Any]) -> None:
+        """Tell the election's subscribers of an editor's act (``data``: ``act`` and
+        ``contest``), at the stream's current cursor."""
+        channel = await self._channel(election_id)
+        async with channel.lock:
+            self._emit(
+                channel,
+                Event.make("editorial", channel.cursor, {"election_id": election_id, **data}),
+            )
 
     async def _channel(self, election_id: str) -> _Channel:
         channel = self._channels.get(election_id)

@@ -28,6 +28,7 @@ from racedesk.publish.petitions import (
     petition_status_view,
     petitions_view,
 )
+from racedesk.publish.published import public_snapshot, published_ledger
 from racedesk.store.base import StoredRelease
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class Library:
         self.desk = desk
         self.latest_ttl = latest_ttl
         self._latest: dict[str, tuple[float, int | None]] = {}
-        self._revisions: dict[str, int] = {}
+        self._revisions: dict[str, tuple[int, int]] = {}
         self._ledgers: dict[str, tuple[float, tuple[CallEvent, ...]]] = {}
         self._lock = threading.Lock()
         self._elections: dict[str, Election] = {}
@@ -160,7 +161,12 @@ class Library:
         if cached is not None and now - cached[0] < self.latest_ttl:
             return cached[1]
         latest = self.desk.store.latest_sequence(election_id)
-        revisions = self.desk.store.revisions(election_id)
+        # an editor's act changes what is published of snapshots already cached, as a
+        # revision does
+        revisions = (
+            self.desk.store.revisions(election_id),
+            self.desk.store.editorial_count(election_id),
+        )
         with self._lock:
             self._latest[election_id] = (now, latest)
             if self._revisions.setdefault(election_id, revisions) != revisions:
@@ -228,6 +234,7 @@ class Library:
             found = self.desk.snapshot_at(election_id, sequence)
             if found is None:
                 raise NotFound(f"election {election_id} has no release {sequence}")
+            found = public_snapshot(self.desk, self.definition(election_id, sequence), found)
             return found, {s.contest_id: s for s in found.states}
 
         return self._snapshots.get_or((election_id, sequence), load, self._lock)
@@ -250,13 +257,18 @@ class Library:
         return [state for state in known[: upto + 1] if state is not None]
 
     def ledger(self, election_id: str, upto: int | None = None) -> list[CallEvent]:
-        """The call ledger (its events up to release ``upto``), re-read at most every
-        ``latest_ttl`` seconds."""
+        """The call ledger as published (its events up to release ``upto``: only the calls
+        editors published, ``publish.published``), re-read at most every ``latest_ttl``
+        seconds."""
         now = time.monotonic()
         with self._lock:
             cached = self._ledgers.get(election_id)
         if cached is None or now - cached[0] >= self.latest_ttl:
-            cached = (now, tuple(self.desk.ledger(election_id)))
+            editors = self.desk.editors
+            shown = published_ledger(
+                self.desk.ledger(election_id), editors.acts(election_id), editors.mode()
+            )
+            cached = (now, tuple(shown))
             with self._lock:
                 self._ledgers[election_id] = cached
         if upto is None:
@@ -272,6 +284,17 @@ class Library:
         """Forget the cached ledger: an event was just appended."""
         with self._lock:
             self._ledgers.pop(election_id, None)
+
+    def note_editorial(self, election_id: str = "") -> None:
+        """Forget the cached ledger and what the latest read saw of the election (of every
+        election for "": the publishing mode changed): an editor just acted, so the next read
+        empties the caches of what is published."""
+        with self._lock:
+            for cache in (self._ledgers, self._latest):
+                if election_id:
+                    cache.pop(election_id, None)
+                else:
+                    cache.clear()
 
     # documents -----------------------------------------------------------------------------
     def elections_doc(self) -> documents.ElectionsDoc:

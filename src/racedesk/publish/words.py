@@ -70,7 +70,8 @@ def batch_share(
     return added[choice] / total
 
 
-def _call_words(contest: Contest, call: ContestCall | None) -> str:
+def call_words(contest: Contest, call: ContestCall | None) -> str:
+    """The words that end a contest's sentence for its call ("Called for Hochman.")."""
     if call is None:
         return ""
     names = [short_name(contest.choice(c).name) for c in call.choices if _has(contest, c)]
@@ -290,7 +291,7 @@ def contest_sentence(
         parts.extend(_need_words(contest, state, count, focus, earlier, batch_words))
         if projection is not None:
             parts.extend(_projected_words(count, focus, projection))
-    words = _call_words(contest, call)
+    words = call_words(contest, call)
     if words:
         parts.append(words)
     return " ".join(parts)
@@ -341,6 +342,7 @@ def with_sentences(
 __all__ = [
     "about",
     "batch_share",
+    "call_words",
     "contest_sentence",
     "contest_sentences",
     "pct",

@@ -7,7 +7,7 @@ call is undone by a new ledger event.
 
 As-of semantics: "as of T" means what the desk knew at feed time T: releases whose
 ``feed_time`` ≤ T, outstanding reports whose ``as_of`` ≤ T, ledger events whose
-``release_time`` ≤ T, release events made by T, and the snapshot of the latest release whose
+``release_time`` ≤ T, release events and editors' acts made by T, and the snapshot of the latest release whose
 ``feed_time`` ≤ T (its latest revision made by T, when it was made again).
 
 Errors: ``racedesk.errors.SequenceConflict`` when another writer got there first (recompute,
@@ -27,6 +27,7 @@ import msgspec
 from racedesk.errors import StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
+from racedesk.model.editorial import EditorialAct
 from racedesk.model.petition import Petition, PetitionEvent, PetitionStage
 from racedesk.money.filings import Filing
 
@@ -187,6 +188,23 @@ class Store(Protocol):
 
     def append_calls(self, election_id: str, events: Sequence[CallEvent]) -> None:
         """Append call events made outside a release (an editor's approval, AP's call)."""
+
+    # editors' acts (docs/editors.md) ----------------------------------------------------------
+    def add_editorial(
+        self, election_id: str, act: EditorialAct, *, unless_repeated: bool = True
+    ) -> tuple[EditorialAct, bool]:
+        """Append an editor's act (``election_id`` "" for the desk-wide publishing mode),
+        numbered after the election's last, in one transaction. When ``unless_repeated`` and
+        the act in force on the same subject says the same (``EditorialAct.repeats``), nothing
+        is stored and that act is returned. Returns the act and whether it was stored."""
+
+    def editorial(self, election_id: str, as_of: datetime | None = None) -> list[EditorialAct]:
+        """The election's editorial acts made by ``as_of`` (with ``election_id`` "", the
+        desk-wide mode changes), in order."""
+
+    def editorial_count(self, election_id: str) -> int:
+        """How many editorial acts the election and the desk-wide mode have (a reader's caches
+        of published calls are stale when it grows); one indexed count."""
 
     # petitions (racedesk.store.petitions) --------------------------------------------------------
     def put_petition(self, petition: Petition) -> int:

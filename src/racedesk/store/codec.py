@@ -34,6 +34,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
+from racedesk.model.editorial import EditorialAct
 from racedesk.store.base import StoredRelease
 from racedesk.store.compression import compress_payload
 
@@ -60,6 +61,7 @@ _state_dec = msgspec.msgpack.Decoder(ContestState)
 _states_dec = msgspec.msgpack.Decoder(tuple[ContestState, ...])
 _raw_states_dec = msgspec.msgpack.Decoder(list[msgspec.Raw])
 _release_event_dec = msgspec.msgpack.Decoder(ReleaseEvent)
+_editorial_dec = msgspec.msgpack.Decoder(EditorialAct)
 _event_dec = msgspec.msgpack.Decoder(CallEvent)
 _report_dec = msgspec.msgpack.Decoder(OutstandingReport)
 
@@ -400,6 +402,28 @@ def read_release_event(data: bytes, zone_name: str) -> ReleaseEvent:
     return msgspec.structs.replace(event, made_at=event.made_at.astimezone(zone(zone_name)))
 
 
+def editorial_row(election_id: str, act: EditorialAct) -> dict[str, Any]:
+    """The ``editorial_events`` row of an editor's act (its ``event_id`` already given)."""
+    return {
+        "election_id": election_id,
+        "event_id": act.event_id,
+        "act": act.act,
+        "contest_id": act.contest_id,
+        "target": act.target,
+        "made_us": to_us(act.made_at, "made_at"),
+        "made_tz": zone_name(act.made_at),
+        "made_by": act.made_by,
+        "stored_us": now_us(),
+        "data": _pack.encode(act),
+    }
+
+
+def read_editorial(data: bytes, zone_name: str) -> EditorialAct:
+    """An editor's act from its row, its time in the zone it was given in."""
+    act = _editorial_dec.decode(data)
+    return msgspec.structs.replace(act, made_at=act.made_at.astimezone(zone(zone_name)))
+
+
 def revision_row(
     key: int, revision: int, made_at: datetime, cause: int, snapshot: Snapshot
 ) -> dict[str, Any]:
@@ -429,6 +453,7 @@ __all__ = [
     "FOREVER_US",
     "ZLIB_LEVEL",
     "count_rows",
+    "editorial_row",
     "election_definition",
     "event_row",
     "from_us",
@@ -437,6 +462,7 @@ __all__ = [
     "pack_states",
     "position",
     "raw_row",
+    "read_editorial",
     "read_election",
     "read_event",
     "read_release_event",

@@ -270,6 +270,26 @@ revised_snapshots = Table(
     Index(None, "election_id", "made_us"),
 )
 
+#: Editors' acts on the desk's calls (``racedesk.model.editorial.EditorialAct``): approvals,
+#: holds, rejections, calls and rescinds by hand, and the desk's publishing mode (its rows have
+#: ``election_id`` "": the mode is desk-wide, so this table has no key to ``elections``).
+#: ``made_us`` is when it was made (as-of reads go by it); ``data`` the whole act (MessagePack).
+editorial_events = Table(
+    "editorial_events",
+    metadata,
+    Column("election_id", String(200), nullable=False),
+    Column("event_id", Integer, nullable=False),
+    Column("act", String(16), nullable=False),
+    Column("contest_id", String(200), nullable=False),
+    Column("target", Integer),
+    Column("made_us", BigInteger, nullable=False),
+    Column("made_tz", String(64), nullable=False),
+    Column("made_by", String(200), nullable=False),
+    Column("stored_us", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("election_id", "event_id"),
+)
+
 #: Recall and initiative petitions (``racedesk.model.petition``): each distinct definition a
 #: petition was stored with (msgspec JSON), version 1, 2, …
 petitions = Table(
@@ -370,4 +390,5 @@ TABLES: tuple[Table, ...] = (
     petition_events,
     money_payloads,
     money_filings,
+    editorial_events,
 )

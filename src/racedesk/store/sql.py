@@ -37,6 +37,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.model.answers import CallEvent, ContestState, Snapshot
+from racedesk.model.editorial import EditorialAct
 from racedesk.store import codec, money_rows
 from racedesk.store import schema as t
 from racedesk.store.base import Quarantined, StoredFiling, StoredMoney, StoredRelease
@@ -610,6 +611,49 @@ class SqlStore(PetitionQueries):
         with self._db.read() as conn:
             rows = conn.execute(query.order_by(e.c.event_id)).all()
         return [codec.read_release_event(r.data, r.made_tz) for r in rows]
+
+    # editors' acts ------------------------------------------------------------------------------------
+    def add_editorial(
+        self, election_id: str, act: EditorialAct, *, unless_repeated: bool = True
+    ) -> tuple[EditorialAct, bool]:
+        e = t.editorial_events
+        try:
+            with self._db.write() as conn:
+                if election_id and not self._known(conn, election_id):
+                    raise StoreError(f"no election {election_id!r} in the store", where=self.url)
+                rows = conn.execute(
+                    select(e.c.data, e.c.made_tz)
+                    .where(e.c.election_id == election_id)
+                    .order_by(e.c.event_id)
+                ).all()
+                earlier = [codec.read_editorial(r.data, r.made_tz) for r in rows]
+                in_force = next((a for a in reversed(earlier) if a.subject == act.subject), None)
+                if unless_repeated and in_force is not None and act.repeats(in_force):
+                    return in_force, False
+                act = msgspec.structs.replace(act, event_id=len(earlier))
+                conn.execute(e.insert(), codec.editorial_row(election_id, act))
+        except IntegrityError as exc:
+            raise SequenceConflict(
+                f"{election_id or 'the desk'}: editorial act {act.event_id} is taken; try again"
+            ) from exc
+        return act, True
+
+    def editorial(self, election_id: str, as_of: datetime | None = None) -> list[EditorialAct]:
+        e = t.editorial_events
+        query = select(e.c.data, e.c.made_tz).where(e.c.election_id == election_id)
+        if as_of is not None:
+            query = query.where(e.c.made_us <= to_us(as_of, "as_of"))
+        with self._db.read() as conn:
+            rows = conn.execute(query.order_by(e.c.event_id)).all()
+        return [codec.read_editorial(r.data, r.made_tz) for r in rows]
+
+    def editorial_count(self, election_id: str) -> int:
+        e = t.editorial_events
+        with self._db.read() as conn:
+            found = conn.execute(
+                select(func.count()).select_from(e).where(e.c.election_id.in_((election_id, "")))
+            ).scalar()
+        return int(found or 0)
 
     def _snapshot(self, conn: Connection, key: int, zone: str) -> Snapshot:
         """The snapshot of release ``key``: its blob with its contest states. Snapshots never

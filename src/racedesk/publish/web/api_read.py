@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +22,7 @@ from racedesk.publish.pages import (
     render_embed,
     render_index,
 )
+from racedesk.publish.web.api_editorial import editor_panel
 from racedesk.publish.web.params import AS_OF, RELEASE, ContestId, ElectionId
 from racedesk.publish.web.replies import json_reply, read_responses
 from racedesk.publish.web.state import Served
@@ -165,6 +166,7 @@ def election_page(
 @pages.get("/elections/{election_id}/contests/{contest_id}", response_class=HTMLResponse)
 def contest_page(
     web: Served,
+    request: Request,
     election_id: str,
     contest_id: str,
     release: Annotated[int | None, Query(ge=0)] = None,
@@ -182,6 +184,9 @@ def contest_page(
             library, _LINKS, election_id, contest_id, sequence, latest=latest, ledger=ledger
         ),
     )
+    panel = editor_panel(web, request, election_id, contest_id)
+    if panel:  # for the signed-in editor only; the cached page stays the public one
+        html = html.replace("</main>", "</main>\n" + panel, 1)
     return HTMLResponse(html)
 
 

@@ -241,8 +241,11 @@ async def post_outstanding(
     status_code=201,
     responses=write_responses(
         {
+            200: reply("The call was approved already: the standing approval", "schema", "event"),
             201: reply("The approval, a new ledger event", "schema", "event"),
-            409: reply("The event is a rescind"),
+            409: reply(
+                "The event is a rescind, an approval, or a call rescinded or superseded since"
+            ),
         }
     ),
     openapi_extra={
@@ -259,24 +262,28 @@ async def approve_call(
     event_id: Annotated[int, Path(ge=0, description="The ledger event to approve.")],
     credentials: Bearer,
 ) -> Response:
-    """Approve a call: a new ledger event naming the approver (calls are never edited).
-    The body, ``{"approver": "name"}``, may be left out (the approver is then "editor")."""
+    """Approve a call: a new ledger event naming the approver (calls are never edited), dated
+    when it is made. Only a contest's standing call can be approved (409 otherwise); approving
+    it again answers 200 with the approval already made. The body, ``{"approver": "name"}``,
+    may be left out (the approver is then "editor")."""
     authorize(web, credentials)
     approver = _approval(await request.body()).approver
     election = await run_in_threadpool(web.library.election, election_id)
 
-    def approve() -> Any:
-        ledger = web.library.ledger(election_id)
+    def approve() -> tuple[Any, bool]:
+        ledger = web.desk.ledger(election_id)
         if not any(e.event_id == event_id for e in ledger):
             raise NotFound(f"election {election_id} has no call event {event_id}")
         with web.write_lock:
-            return web.desk.approve_call(election_id, event_id, approver)
+            event = web.desk.approve_call(election_id, event_id, approver)
+        return event, event.event_id > max(e.event_id for e in ledger)
 
-    event = await run_in_threadpool(approve)
-    web.library.note_ledger(election_id)
-    await web.hub.poke(election_id)
+    event, added = await run_in_threadpool(approve)
+    if added:
+        web.library.note_ledger(election_id)
+        await web.hub.poke(election_id)
     row = ledger_entry(election, event)
-    return json_reply({"schema": "racedesk.approval/1", "event": row}, status=201)
+    return json_reply({"schema": "racedesk.approval/1", "event": row}, status=201 if added else 200)
 
 
 @router.post(

@@ -34,7 +34,14 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from racedesk import __version__
 from racedesk.publish.pages import STATIC_DIR
-from racedesk.publish.web import api_petitions, api_read, api_write, money_routes, push
+from racedesk.publish.web import (
+    api_editorial,
+    api_petitions,
+    api_read,
+    api_write,
+    money_routes,
+    push,
+)
 from racedesk.publish.web.caching import CacheHeaders
 from racedesk.publish.web.edges import SecurityHeaders, docs
 from racedesk.publish.web.errors import EXCEPTION_HANDLERS
@@ -79,7 +86,7 @@ def create_app(desk: Desk, *, token: str | None) -> FastAPI:
     # In this order, the OpenAPI document lists reads, then push, then writes, then money.
     for router in (
         api_read.router, api_petitions.router, push.router, api_write.router,
-        api_petitions.writes, money_routes.router, api_read.pages, api_petitions.pages, docs,
+        api_editorial.router, api_petitions.writes, money_routes.router, api_read.pages, api_petitions.pages, docs,
     ):  # fmt: skip
         app.include_router(router)
     app.include_router(api_read.pages)
