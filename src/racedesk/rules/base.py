@@ -29,6 +29,7 @@ from racedesk.model import (
     ContestCount,
     ContestKind,
     ContestState,
+    RoundCount,
     Rule,
 )
 from racedesk.model.answers import Interval, Projection, VotesLeft
@@ -70,6 +71,8 @@ class Count:
     left_mid: float
     left_high: float
     ballots_high: float
+    #: A ranked-choice contest's rounds so far (``ContestState.rounds``).
+    rounds: tuple[RoundCount, ...] = ()
 
     def order(self) -> list[int]:
         """Choice indexes by votes, most first (ballot order among equals)."""

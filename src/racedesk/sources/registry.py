@@ -28,7 +28,7 @@ from typing import cast
 
 from racedesk.errors import InputError
 from racedesk.model import Election, Rule
-from racedesk.sources import ap, casos, clarity, ets, lavote, openelections, safety
+from racedesk.sources import ap, casos, clarity, ets, lavote, openelections, safety, sf_rcv
 from racedesk.sources.base import Adapter, FolderRelease, Parsed
 
 #: Format names a user may give, with their aliases.
@@ -40,6 +40,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "openelections": ("oe", "openelections-csv"),
     "ets": ("la-ets",),
     "ca-sos": ("casos", "sos-ca"),
+    "sf-rcv": ("sf-ranked-choice",),
 }
 _ALIASES = {alias: name for name, aliases in FORMATS.items() for alias in (name, *aliases)}
 
@@ -54,6 +55,7 @@ def _module(name: str) -> Adapter:
         "openelections": openelections,
         "ets": ets,
         "ca-sos": cast(Adapter, casos),
+        "sf-rcv": sf_rcv,
     }
     return modules[name]
 
@@ -82,6 +84,8 @@ def _by_name(source: str) -> str | None:
         return "lavote"
     if casos.is_feed_folder(path):
         return "ca-sos"
+    if sf_rcv.is_feed_folder(path):
+        return "sf-rcv"
     name = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].lower()
     if name == "election_data.json":
         return "lavote"
@@ -117,7 +121,7 @@ def _head(data: bytes, size: int = 65536) -> tuple[bytes, str]:
     return data[:size], ""
 
 
-_SNIFF_ORDER = ("ets", "clarity", "cdf", "ap", "lavote", "ca-sos", "openelections")
+_SNIFF_ORDER = ("ets", "clarity", "cdf", "ap", "lavote", "ca-sos", "sf-rcv", "openelections")
 
 
 def adapter_for(source: str, data: bytes | None = None, fmt: str | None = None) -> Adapter:
