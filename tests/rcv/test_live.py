@@ -130,3 +130,18 @@ def test_a_contest_of_another_rule_has_no_rounds() -> None:
         load_canvass("scenario:la-da-2020", election="scenario:la-da-2020-primary")
     )
     assert all(state.rounds == () for state in snapshot.states)
+
+
+def test_the_backtest_says_when_the_desk_called(canvass: Canvass) -> None:
+    """The backtest's report of the canvass: called for Breed on release 12 (June 27), right;
+    the last round's 90% intervals of the two finalists held in every release before (the six
+    candidates out of it, whose projected share never reaches exactly 0, do not: 2 of 8)."""
+    from racedesk.engine.backtest import run_backtest
+    from racedesk.engine.params import default_params
+
+    report = run_backtest(canvass.election, canvass.releases, [], default_params())
+    (row,) = report.contests
+    assert row.final_winners == ["London Breed"] and row.correct
+    assert row.call is not None
+    assert (row.call.release_index, row.call.release_time) == (12, "2018-06-27T16:00:00-07:00")
+    assert row.coverage_90 == 0.25 and row.pairs == 12

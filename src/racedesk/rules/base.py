@@ -273,6 +273,11 @@ class RuleLogic:
         (``too close`` where the count cannot decide, as a tie for the last place)."""
         raise NotImplementedError
 
+    def deciding_votes(self, count: ContestCount) -> dict[str, int]:
+        """The votes of a count that decide the contest, the ones its standing shows and its
+        projection projects: the count's votes (a ranked-choice count's last round)."""
+        return count.votes
+
 
 def ranked(contest: Contest, count: ContestCount) -> list[str]:
     """The contest's choice ids by votes, most first (ballot order among equals)."""

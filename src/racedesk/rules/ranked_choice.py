@@ -145,6 +145,9 @@ class RankedChoice(Plurality):
             return dataclasses.replace(verdict, reason=reason)
         return verdict
 
+    def deciding_votes(self, count: ContestCount) -> dict[str, int]:
+        return last_round(count).tally
+
     def final_outcome(self, contest: Contest, count: ContestCount) -> tuple[str, list[str]]:
         last = msgspec.structs.replace(count, votes=last_round(count).tally)
         winners = places_with_ties(contest, last, 1)
