@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import msgspec
 
 from racedesk.model import CallStatus, Contest, ContestCount, RoundCount
-from racedesk.model.answers import Projection, Standing, VotesLeft
+from racedesk.model.answers import Projection, Standing, StandingStatus, VotesLeft
 from racedesk.rules.base import Count, Judge, Verdict, pct, places_with_ties
 from racedesk.rules.places import PlaceFacts, Plurality, places_standing, top_places_verdict
 from racedesk.rules.tally import ContestFacts, StandingResult, Tally
@@ -77,7 +77,8 @@ class RankedChoice(Plurality):
     ) -> StandingResult:
         """The standing in the last round published; the candidates out of it are
         ``eliminated`` once even every ballot left could not have kept them in, else still
-        ``contending`` to stay in the count."""
+        ``contending`` to stay in the count (``unknown`` without an estimate of the ballots
+        left)."""
         if count is None:
             return super().standing(facts, count, votes_left)
         last = last_round(count)
@@ -92,13 +93,15 @@ class RankedChoice(Plurality):
             if st.choice_id in last.tally:
                 continue
             gap, where = behind.get(st.choice_id, (0, "first choices"))
-            safe = ballots_left is not None and gap > ballots_left
+            status: StandingStatus = "unknown"
+            if ballots_left is not None:
+                status = "eliminated" if gap > ballots_left else "contending"
             shown[i] = Standing(
                 choice_id=st.choice_id,
                 name=st.name,
                 votes=0,
                 share=0.0,
-                status="eliminated" if safe else "contending",
+                status=status,
                 goal=f"to stay in the count (out after the {where}, {gap:,} votes behind)",
             )
         if len(count.rounds) > 1:
