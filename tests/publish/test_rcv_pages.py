@@ -17,6 +17,7 @@ from racedesk.desk import Desk
 from racedesk.publish import cdf_export, cdf_validate
 from racedesk.publish.static_site import export_site
 from racedesk.publish.web.app import create_app
+from racedesk.sources import cdf
 from racedesk.sources.loader import Canvass
 from racedesk.store import open_store
 
@@ -97,6 +98,13 @@ def test_the_cdf_export_carries_each_round_as_a_round_of_vote_counts(
     assert breed == [(1, 91_918), (2, 102_767), (3, 115_977)]
     assert [r for r, _ in kim] == [1, 2]
     assert contest["VoteVariation"] == "rcv"
+    # racedesk reads its own export back: the rule, the first choices and every round's tally.
+    back = cdf.parse(data, where="export.json")
+    (count,) = back.releases[0].contests
+    assert back.election.contests[0].rule.kind == "ranked_choice"
+    assert count.votes == stored.release.contests[0].votes
+    assert [r.tally for r in count.rounds] == [r.tally for r in stored.release.contests[0].rounds]
+    assert [r.name for r in count.rounds] == ["first choices", "round 2", "round 3"]
 
 
 def test_the_static_export_has_every_release_s_rounds(sf_desk: Desk, tmp_path: Path) -> None:
