@@ -79,7 +79,14 @@ def test_the_desk_never_calls_leno_and_calls_breed_on_the_certified_count(
     assert june_15.status == "leading"
     assert "Jane Kim trails Mark Leno by 2,737 votes in the round of three" in june_15.sentence
     projection = snapshots[11].projections["mayor"]
-    assert projection.outcomes["London Breed wins"] > 0.99
+    assert projection.outcomes["London Breed wins"] == 1.0
+    # Her projected last-round share on June 15 (90%: 50.39–50.94%) holds the final 50.55%;
+    # on June 9, the day she took the lead, the projection is a coin flip (the lean toward
+    # the last round's recent batches: 50.5%, where first choices would have given 49.5%).
+    breed = next(c for c in projection.choices if c.choice_id == BREED)
+    assert round(breed.share_low, 4) == 0.5039 and round(breed.share_high, 4) == 0.5094
+    assert breed.share_low <= 115_977 / (115_977 + 113_431) <= breed.share_high
+    assert snapshots[5].projections["mayor"].outcomes["London Breed wins"] == 0.505
 
 
 def test_candidates_out_of_the_count_are_eliminated_once_no_ballot_left_could_keep_them(
