@@ -80,13 +80,17 @@ def test_the_desk_never_calls_leno_and_calls_breed_on_the_certified_count(
     assert "Jane Kim trails Mark Leno by 2,737 votes in the round of three" in june_15.sentence
     projection = snapshots[11].projections["mayor"]
     assert projection.outcomes["London Breed wins"] == 1.0
-    # Her projected last-round share on June 15 (90%: 50.39–50.94%) holds the final 50.55%;
-    # on June 9, the day she took the lead, the projection is a coin flip (the lean toward
-    # the last round's recent batches: 50.5%, where first choices would have given 49.5%).
-    breed = next(c for c in projection.choices if c.choice_id == BREED)
-    assert round(breed.share_low, 4) == 0.5039 and round(breed.share_high, 4) == 0.5094
+    # Only the last round's two are projected. Breed's share on June 15 (90%: 50.40–50.97%)
+    # holds the final 50.55%; on June 9, the day she took the lead, the projection is close to
+    # a coin flip (52.75%, leaning toward the last round's recent batches).
+    assert [c.choice_id for c in projection.choices] == [BREED, LENO]
+    breed = projection.choices[0]
+    assert round(breed.share_low, 4) == 0.504 and round(breed.share_high, 4) == 0.5097
     assert breed.share_low <= 115_977 / (115_977 + 113_431) <= breed.share_high
-    assert snapshots[5].projections["mayor"].outcomes["London Breed wins"] == 0.505
+    assert snapshots[5].projections["mayor"].outcomes == {
+        "London Breed wins": 0.5275,
+        "Mark Leno wins": 0.4725,
+    }
 
 
 def test_candidates_out_of_the_count_are_eliminated_once_no_ballot_left_could_keep_them(
@@ -141,8 +145,7 @@ def test_a_contest_of_another_rule_has_no_rounds() -> None:
 
 def test_the_backtest_says_when_the_desk_called(canvass: Canvass) -> None:
     """The backtest's report of the canvass: called for Breed on release 12 (June 27), right;
-    the last round's 90% intervals of the two finalists held in every release before (the six
-    candidates out of it, whose projected share never reaches exactly 0, do not: 2 of 8)."""
+    the 90% intervals of the last round's two held their final shares in every release before."""
     from racedesk.engine.backtest import run_backtest
     from racedesk.engine.params import default_params
 
@@ -151,4 +154,4 @@ def test_the_backtest_says_when_the_desk_called(canvass: Canvass) -> None:
     assert row.final_winners == ["London Breed"] and row.correct
     assert row.call is not None
     assert (row.call.release_index, row.call.release_time) == (12, "2018-06-27T16:00:00-07:00")
-    assert row.coverage_90 == 0.25 and row.pairs == 12
+    assert row.coverage_90 == 1.0 and row.pairs == 12

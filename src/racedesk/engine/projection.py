@@ -383,7 +383,7 @@ def project_all(
         earlier = earlier_counts.get(state.contest_id)
         # the votes the state holds are the rule's deciding ones (a ranked-choice last round)
         before = logic.deciding_votes(earlier) if earlier is not None else None
-        prep = prepare(contest, state, before, params)
+        prep = prepare(logic.projected_contest(contest, state), state, before, params)
         if prep is not None:
             prepared.append(prep)
     projections = project_prepared(prepared, params, seed, index)

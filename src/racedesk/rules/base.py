@@ -273,6 +273,11 @@ class RuleLogic:
         (``too close`` where the count cannot decide, as a tie for the last place)."""
         raise NotImplementedError
 
+    def projected_contest(self, contest: Contest, state: ContestState) -> Contest:
+        """The contest as its projection draws it: every choice (a ranked-choice contest: the
+        candidates of its last round, the others having no votes left to take)."""
+        return contest
+
     def deciding_votes(self, count: ContestCount) -> dict[str, int]:
         """The votes of a count that decide the contest, the ones its standing shows and its
         projection projects: the count's votes (a ranked-choice count's last round)."""

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import msgspec
 
 from racedesk.model import CallStatus, Contest, ContestCount, RoundCount
-from racedesk.model.answers import Projection, Standing, StandingStatus, VotesLeft
+from racedesk.model.answers import ContestState, Projection, Standing, StandingStatus, VotesLeft
 from racedesk.rules.base import Count, Judge, Verdict, pct, places_with_ties
 from racedesk.rules.places import PlaceFacts, Plurality, places_standing, top_places_verdict
 from racedesk.rules.tally import ContestFacts, StandingResult, Tally
@@ -147,6 +147,14 @@ class RankedChoice(Plurality):
             )
             return dataclasses.replace(verdict, reason=reason)
         return verdict
+
+    def projected_contest(self, contest: Contest, state: ContestState) -> Contest:
+        if not state.rounds:
+            return contest
+        last = state.rounds[-1].tally
+        return msgspec.structs.replace(
+            contest, choices=tuple(c for c in contest.choices if c.id in last)
+        )
 
     def deciding_votes(self, count: ContestCount) -> dict[str, int]:
         return last_round(count).tally
