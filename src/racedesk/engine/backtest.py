@@ -151,11 +151,16 @@ def final_outcome(contest: Contest, count: ContestCount | None) -> tuple[str, li
 
 
 def final_shares(contest: Contest, count: ContestCount | None) -> dict[str, float]:
-    """Each choice's final share of the named choices' votes."""
-    if count is None or count.choice_votes == 0:
+    """Each choice's final share of the named choices' votes that decide the contest (its
+    rule's :meth:`~racedesk.rules.base.RuleLogic.deciding_votes`: a ranked-choice contest's
+    last round, the round its projection is about)."""
+    if count is None:
         return {}
-    total = count.choice_votes
-    return {c.id: count.votes.get(c.id, 0) / total for c in contest.choices}
+    votes = logic_of(contest).deciding_votes(count)
+    total = sum(votes.values())
+    if total == 0:
+        return {}
+    return {c.id: votes.get(c.id, 0) / total for c in contest.choices}
 
 
 def is_election_night(election: Election, feed_time: datetime) -> bool:

@@ -46,6 +46,7 @@ from racedesk.engine import projection as proj
 from racedesk.engine.params import ModelParams, default_params
 from racedesk.engine.replay import replay
 from racedesk.model import Election, OutstandingReport, Release
+from racedesk.rules import logic_of
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -115,11 +116,15 @@ def canvass_rows(
             if contest is None or final is None or final.choice_votes == 0:
                 continue
             earlier = earlier_counts.get(state.contest_id)
-            prep = proj.prepare(contest, state, earlier.votes if earlier else None, flat)
+            # the rule's deciding votes, as the state holds them (a ranked-choice last round)
+            logic = logic_of(contest)
+            before = logic.deciding_votes(earlier) if earlier else None
+            prep = proj.prepare(contest, state, before, flat)
             if prep is None:
                 continue
             ids = [c.id for c in contest.choices]
-            final_votes = np.array([final.votes.get(c, 0) for c in ids], dtype=np.float64)
+            decided = logic.deciding_votes(final)
+            final_votes = np.array([decided.get(c, 0) for c in ids], dtype=np.float64)
             added = final_votes - prep.votes
             late_votes = float(added.sum())
             late = added / late_votes if late_votes > 0 and bool((added >= 0).all()) else None

@@ -66,6 +66,7 @@ def read_count(contest: Contest, state: ContestState) -> Count | None:
         left_mid=min(max(left.mid * named, max(0.0, left.low) * named), high),
         left_high=high,
         ballots_high=max(0.0, ballots.high) if ballots is not None else high,
+        rounds=state.rounds,
     )
 
 

@@ -381,7 +381,9 @@ def project_all(
         if logic.uncallable(contest):
             continue
         earlier = earlier_counts.get(state.contest_id)
-        prep = prepare(contest, state, earlier.votes if earlier is not None else None, params)
+        # the votes the state holds are the rule's deciding ones (a ranked-choice last round)
+        before = logic.deciding_votes(earlier) if earlier is not None else None
+        prep = prepare(logic.projected_contest(contest, state), state, before, params)
         if prep is not None:
             prepared.append(prep)
     projections = project_prepared(prepared, params, seed, index)

@@ -83,6 +83,7 @@ def contest_state(
         outcome=outcome,
         usable=usable,
         problems=mine,
+        rounds=count.rounds if count is not None else (),
     )
 
 

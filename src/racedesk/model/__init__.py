@@ -40,6 +40,7 @@ from racedesk.model.release import (
     Release,
     ReleaseEvent,
     ReleaseEventKind,
+    RoundCount,
     sha256_hex,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "Release",
     "ReleaseEvent",
     "ReleaseEventKind",
+    "RoundCount",
     "Rule",
     "RuleKind",
     "Snapshot",

@@ -16,6 +16,8 @@ from typing import Literal
 
 import msgspec
 
+from racedesk.model.release import RoundCount
+
 StandingStatus = Literal["clinched", "eliminated", "contending", "unknown", "portion"]
 VotesLeftSource = Literal["registrar", "model", "count pace", "registration bound", "none"]
 CallStatus = Literal[
@@ -136,6 +138,8 @@ class ContestState(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     outcome: str
     usable: bool = True
     problems: tuple[Problem, ...] = ()
+    #: A ranked-choice contest's rounds as published so far (``ContestCount.rounds``).
+    rounds: tuple[RoundCount, ...] = ()
 
 
 class ChoiceProjection(msgspec.Struct, frozen=True, kw_only=True):

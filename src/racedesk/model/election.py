@@ -13,7 +13,14 @@ from typing import Literal
 import msgspec
 
 RuleKind = Literal[
-    "plurality", "majority_or_runoff", "top_two", "measure", "recall", "retention", "unknown"
+    "plurality",
+    "majority_or_runoff",
+    "top_two",
+    "ranked_choice",
+    "measure",
+    "recall",
+    "retention",
+    "unknown",
 ]
 ContestKind = Literal["candidate", "measure", "recall", "retention"]
 ElectionKind = Literal["general", "primary", "special"]

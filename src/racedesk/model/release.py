@@ -22,6 +22,15 @@ from typing import Literal
 import msgspec
 
 
+class RoundCount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One round of a ranked-choice count as the county published it with a release: its name
+    in the county's words ("first choices", "round of three", "last round") and the votes of
+    each candidate still in the count (choice id → votes)."""
+
+    name: str
+    tally: dict[str, int]
+
+
 class ContestCount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One contest's counts in one release.
 
@@ -39,6 +48,9 @@ class ContestCount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
     ``votes_by_type`` optionally splits the votes by vote type where the format says so, as
     vote type → choice id → votes (``{"Election Day": {"23483": 1200}}``); ``precincts_reporting``/``precincts_total`` likewise.
+
+    ``rounds``: a ranked-choice contest's rounds so far as published (:class:`RoundCount`),
+    the first choices first (as ``votes`` too); empty for any other contest.
     """
 
     contest_id: str
@@ -53,6 +65,7 @@ class ContestCount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     votes_by_type: dict[str, dict[str, int]] = {}
     precincts_reporting: int | None = None
     precincts_total: int | None = None
+    rounds: tuple[RoundCount, ...] = ()
 
     @property
     def total_votes(self) -> int:

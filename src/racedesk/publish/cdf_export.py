@@ -508,8 +508,23 @@ def post_election_status(
 
 
 def _vote_counts(choice_id: str, count: ContestCount | None, types: VoteTypes) -> list[Node]:
+    """A choice's ``VoteCounts``: its ``total`` and one a vote type; in a ranked-choice contest
+    one ``total`` a published round instead, ``Round`` the round's place from 1 (the first
+    choices are round 1), none once the choice is out."""
     if count is None:
         return []
+    if count.rounds:
+        return [
+            _typed(
+                "VoteCounts",
+                GpUnitId=SCOPE_ID,
+                Type="total",
+                Round=number,
+                Count=published.tally[choice_id],
+            )
+            for number, published in enumerate(count.rounds, start=1)
+            if choice_id in published.tally
+        ]
     out = [
         _typed("VoteCounts", GpUnitId=SCOPE_ID, Type="total", Count=count.votes.get(choice_id, 0))
     ]

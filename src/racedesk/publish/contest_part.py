@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from racedesk.model import Election
 from racedesk.model.answers import CallEvent, ContestCall, Interval, Standing
-from racedesk.publish.documents import ChoiceView, ProjectionInfo, StateDoc
+from racedesk.publish.documents import ChoiceView, ProjectionInfo, RoundDoc, StateDoc
 from racedesk.publish.numbers import (
     chance,
     count,
@@ -224,7 +224,56 @@ def part_record(
         "outcomes": outcome_lines(projection.outcomes if projection else {}, draws),
         "model": _model_line(projection),
         "problems": [[p.code, p.message] for p in contest.problems],
+        "rounds": rounds_record(doc.contest.rounds, order, names),
     }
+
+
+def rounds_record(
+    rounds: Sequence[RoundDoc], order: Sequence[str], names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """A ranked-choice contest's rounds as shown: for each round its name and, for each
+    candidate in the first round (by first choices), its votes and share of the round, what it
+    gained since the round before ("+6,726"; "" in the first) and its bar's width (its share of
+    the first round's votes, so that the bars of every round are on one scale), or None once
+    out; then the ballots exhausted, with their width."""
+    if not rounds:
+        return []
+    first = rounds[0].tally
+    everyone = sorted(first, key=lambda c: (-first[c], order.index(c) if c in order else 0))
+    scale = sum(first.values()) or 1
+    shown = []
+    before: dict[str, int] = {}
+    for r in rounds:
+        total = sum(r.tally.values())
+        cells: list[dict[str, Any] | None] = []
+        for index, c in enumerate(everyone):
+            if c not in r.tally:
+                cells.append(None)
+                continue
+            votes = r.tally[c]
+            change = votes - before[c] if c in before else None
+            cells.append(
+                {
+                    "id": c,
+                    "name": names.get(c, c),
+                    "colour": index % 8,
+                    "votes": count(votes),
+                    "share": pct(votes / total if total else 0.0, 1),
+                    "change": "" if change is None else f"{change:+,}",
+                    "width": round(100 * votes / scale, 2),
+                }
+            )
+        shown.append(
+            {
+                "name": r.name,
+                "number": r.round,
+                "cells": cells,
+                "exhausted": count(r.exhausted),
+                "exhausted_width": round(100 * r.exhausted / scale, 2),
+            }
+        )
+        before = dict(r.tally)
+    return shown
 
 
 def outcome_lines(outcomes: dict[str, float], draws: int) -> list[list[str]]:

@@ -296,6 +296,35 @@ class ProjectionInfo(msgspec.Struct, frozen=True, kw_only=True):
     outcomes: dict[str, float]
 
 
+class RoundDoc(msgspec.Struct, frozen=True, kw_only=True):
+    """One round of a ranked-choice count as published with the release: its number from 1,
+    its name in the county's words, the votes of each candidate still in it (choice id →
+    votes), and the ballots of the first round no longer counting for anyone (exhausted or
+    overvoted: ``exhausted``)."""
+
+    round: int
+    name: str
+    tally: dict[str, int]
+    exhausted: int
+
+
+def round_docs(state: ContestState | None) -> list[RoundDoc]:
+    """A ranked-choice contest's rounds so far (``ContestState.rounds``), numbered, each
+    with the first round's ballots it no longer counts."""
+    if state is None or not state.rounds:
+        return []
+    first = sum(state.rounds[0].tally.values())
+    return [
+        RoundDoc(
+            round=n,
+            name=r.name,
+            tally=dict(r.tally),
+            exhausted=max(0, first - sum(r.tally.values())),
+        )
+        for n, r in enumerate(state.rounds, start=1)
+    ]
+
+
 class ContestDetail(msgspec.Struct, frozen=True, kw_only=True):
     """Everything about one contest after a release (``racedesk.state/1``'s ``contest``)."""
 
@@ -319,6 +348,9 @@ class ContestDetail(msgspec.Struct, frozen=True, kw_only=True):
     #: The part of the contest the source sees ("Los Angeles County"), or "" for the whole
     #: contest: a portion is shown, never called.
     portion: str = ""
+    #: A ranked-choice contest's rounds as published so far (empty for any other contest):
+    #: ``choices`` then hold the last round's votes.
+    rounds: list[RoundDoc] = []
 
 
 class StateDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -397,6 +429,7 @@ def contest_view(
         sentence=_sentence(contest, snapshot, recent),
         problems=contest_problems(snapshot, state, contest.id),
         portion=contest.portion,
+        rounds=round_docs(state),
     )
     return StateDoc(
         election=election_info(election), release=release_info(snapshot), contest=detail

@@ -4,7 +4,7 @@
 tallying every active ballot for its highest-ranked continuing candidate, electing those who
 reach the threshold (moving a winner's surplus in multi-winner contests) or else eliminating
 (batch elimination, then the lowest candidate, ties broken by ``tiebreakMode``).
-All state lives in a :class:`_Count` made for one call; nothing is kept between calls.
+All state lives in a :class:`Counting` made for one call; nothing is kept between calls.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class SliceView(msgspec.Struct):
     spilled: Decimal
 
 
-class _Count:
+class Counting:
     """The working state of one tabulation: each ballot's weight and holder, the inactive
     ballots by reason, the continuing and elected candidates, and the tie-break sequence."""
 
@@ -148,6 +148,13 @@ class _Count:
         self.gone: dict[int, tuple[str, Decimal]] = {}
         #: The shares of surplus left with no seat to go to, by ballot.
         self.spilled: dict[int, Decimal] = {}
+        #: All ballots, and those that ranked nobody (RCTab's ``undervotes``).
+        self.total_ballots = len(contest.ballots)
+        self.undervotes = len(contest.ballots) - len(counted)
+
+    def everyone(self) -> Iterable[int]:
+        """Every ballot that ranked somebody, as :meth:`allocate` takes them."""
+        return range(len(self.ballots))
 
     def standing(self) -> list[str]:
         """Candidates still in the tally (continuing or elected), in configuration order."""
@@ -315,8 +322,14 @@ def tabulate(contest: RankedContest, *, slice_by: Sequence[str] = ()) -> Tabulat
     the count early. ``slice_by`` (``precinct``, ``batch``) also counts each precinct's or
     batch's ballots under the whole contest's decisions (RCTab's ``tabulateByPrecinct`` and
     ``tabulateByBatch``)."""
-    count = _Count(contest, slice_by)
-    count.allocate(range(len(count.ballots)))
+    return count_rounds(Counting(contest, slice_by), slice_by)
+
+
+def count_rounds(count: Counting, slice_by: Sequence[str] = ()) -> Tabulation:
+    """The rounds of the count ``count`` holds, from the first allocation to the last seat
+    (:func:`tabulate`); ``racedesk.rcv.arrays`` runs the same rounds over ballots in arrays."""
+    contest = count.contest
+    count.allocate(count.everyone())
     count.last_moves = []
     rounds: list[Round] = []
     views: list[dict[str, dict[str, SliceView]]] = []
@@ -342,8 +355,8 @@ def tabulate(contest: RankedContest, *, slice_by: Sequence[str] = ()) -> Tabulat
         rounds=tuple(rounds),
         winners=tuple(count.elected),
         candidates=tuple(c for c in contest.candidates if c not in contest.excluded),
-        total_ballots=len(contest.ballots),
-        undervotes=len(contest.ballots) - len(count.ballots),
+        total_ballots=count.total_ballots,
+        undervotes=count.undervotes,
         seats=contest.rules.seats,
         slices=tuple(
             s
@@ -395,7 +408,7 @@ def _slices(
 
 
 def _round_threshold(
-    count: _Count, tally: dict[str, Decimal], previous: Decimal | None, *, first: bool
+    count: Counting, tally: dict[str, Decimal], previous: Decimal | None, *, first: bool
 ) -> Decimal:
     """This round's threshold: recomputed from the round's votes in single-winner and
     bottoms-up contests until a winner is found (unless ``doesFirstRoundDetermineThreshold``),
@@ -410,7 +423,7 @@ def _round_threshold(
     return threshold_for(sum(tally.values(), ZERO), rules)
 
 
-def _finished(count: _Count, results: Sequence[TallyResult]) -> bool:
+def _finished(count: Counting, results: Sequence[TallyResult]) -> bool:
     """Whether the count is over after a round: every seat filled (bottoms-up: somebody
     elected), and with ``continueUntilTwoCandidatesRemain`` no more than two candidates left."""
     rules = count.rules
@@ -426,7 +439,7 @@ def _finished(count: _Count, results: Sequence[TallyResult]) -> bool:
 
 
 def _decide(
-    count: _Count, tally: dict[str, Decimal], threshold: Decimal
+    count: Counting, tally: dict[str, Decimal], threshold: Decimal
 ) -> tuple[list[TallyResult], Decimal | None]:
     """What a round does: elect (and move surpluses) or eliminate. The second value is the
     surplus left with no seat to go to, when this round filled the last seats of a
@@ -463,7 +476,7 @@ def _decide(
 
 
 def _elect(
-    count: _Count,
+    count: Counting,
     winners: Sequence[str],
     tally: dict[str, Decimal],
     threshold: Decimal,
@@ -518,7 +531,7 @@ def _elect(
     return results
 
 
-def _eliminate(count: _Count, live: dict[str, Decimal]) -> list[TallyResult]:
+def _eliminate(count: Counting, live: dict[str, Decimal]) -> list[TallyResult]:
     """Eliminate this round's losers and move their ballots on: every continuing candidate
     under ``minimumVoteThreshold``; else with ``batchElimination`` the run of
     :func:`batch_losers`; else the one with fewest votes, ties broken by ``tiebreakMode``.

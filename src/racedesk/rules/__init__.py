@@ -2,6 +2,8 @@
 
 - :mod:`racedesk.rules.places`: plurality (vote for N elects N) and top-two (Prop 14);
 - :mod:`racedesk.rules.runoff`: majority-or-runoff (EC §8140–8142);
+- :mod:`racedesk.rules.ranked_choice`: ranked choice (instant runoff) as its rounds are
+  published during the canvass;
 - :mod:`racedesk.rules.threshold`: measures, recalls and judges' retentions, yes against a
   threshold;
 - :mod:`racedesk.rules.unknown`: a contest of a type racedesk does not know (counted, shown,
@@ -21,6 +23,7 @@ from racedesk.model import Contest, Rule
 from racedesk.rules.base import CALL_STATUSES, Count, Judge, RuleLogic, Verdict
 from racedesk.rules.places import Plurality, TopTwo
 from racedesk.rules.portion import Portion
+from racedesk.rules.ranked_choice import RankedChoice
 from racedesk.rules.runoff import MajorityOrRunoff
 from racedesk.rules.threshold import Measure, Recall, Retention
 from racedesk.rules.unknown import Unknown
@@ -29,6 +32,7 @@ from racedesk.rules.unknown import Unknown
 FAMILIES: dict[str, type[RuleLogic]] = {
     "plurality": Plurality,
     "top_two": TopTwo,
+    "ranked_choice": RankedChoice,
     "majority_or_runoff": MajorityOrRunoff,
     "measure": Measure,
     "recall": Recall,

@@ -29,6 +29,7 @@ from racedesk.model import (
     ContestCount,
     ContestKind,
     ContestState,
+    RoundCount,
     Rule,
 )
 from racedesk.model.answers import Interval, Projection, VotesLeft
@@ -70,6 +71,8 @@ class Count:
     left_mid: float
     left_high: float
     ballots_high: float
+    #: A ranked-choice contest's rounds so far (``ContestState.rounds``).
+    rounds: tuple[RoundCount, ...] = ()
 
     def order(self) -> list[int]:
         """Choice indexes by votes, most first (ballot order among equals)."""
@@ -269,6 +272,16 @@ class RuleLogic:
         """The outcome of a final count with votes: a call status and the winning choice ids
         (``too close`` where the count cannot decide, as a tie for the last place)."""
         raise NotImplementedError
+
+    def projected_contest(self, contest: Contest, state: ContestState) -> Contest:
+        """The contest as its projection draws it: every choice (a ranked-choice contest: the
+        candidates of its last round, the others having no votes left to take)."""
+        return contest
+
+    def deciding_votes(self, count: ContestCount) -> dict[str, int]:
+        """The votes of a count that decide the contest, the ones its standing shows and its
+        projection projects: the count's votes (a ranked-choice count's last round)."""
+        return count.votes
 
 
 def ranked(contest: Contest, count: ContestCount) -> list[str]:

@@ -50,6 +50,7 @@ from racedesk.model import (
     ElectionKind,
     OutstandingReport,
     Release,
+    RoundCount,
     Rule,
     RuleKind,
     sha256_hex,
@@ -1160,6 +1161,33 @@ class _ContestReader:
             votes_by_type=by_type,
             precincts_reporting=_count_field(node, "SubUnitsReported", where),
             precincts_total=_count_field(node, "TotalSubUnits", where),
+            rounds=self._rounds(selections, top),
+        )
+
+    def _rounds(self, selections: list[tuple[str, Node]], top: set[str]) -> tuple[RoundCount, ...]:
+        """A ranked-choice contest's rounds: each choice's ``total`` ``VoteCounts`` by
+        ``Round``, summed over the top units, the first round named "first choices" and the
+        others "round N" (the standard has no names for them); none unless two rounds or more
+        are given."""
+        per_round: dict[int, dict[str, int]] = {}
+        for cid, sel in selections:
+            here = f"{self.where}, choice {cid}, VoteCounts"
+            for vc in _nodes(sel, "VoteCounts", here):
+                unit = _str(vc, "GpUnitId", here)
+                if vc.get("Round") is None or unit not in top:
+                    continue
+                if (_str(vc, "Type", here) or "total") != "total" or vc.get("Count") is None:
+                    continue
+                tally = per_round.setdefault(_number(vc["Round"], here, "Round"), {})
+                tally[cid] = tally.get(cid, 0) + _number(vc["Count"], here, "Count")
+        if len(per_round) < 2:
+            return ()
+        numbers = sorted(per_round)
+        return tuple(
+            RoundCount(
+                name="first choices" if n == numbers[0] else f"round {n}", tally=per_round[n]
+            )
+            for n in numbers
         )
 
     # --- calls ----------------------------------------------------------------------------------

@@ -29,7 +29,17 @@ from typing import cast
 
 from racedesk.errors import InputError
 from racedesk.model import Election, Rule
-from racedesk.sources import ap, casos, clarity, ets, lavote, openelections, safety, sandiego
+from racedesk.sources import (
+    ap,
+    casos,
+    clarity,
+    ets,
+    lavote,
+    openelections,
+    safety,
+    sandiego,
+    sf_rcv,
+)
 from racedesk.sources.base import Adapter, FolderRelease, Parsed
 
 #: Format names a user may give, with their aliases.
@@ -42,6 +52,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "ets": ("la-ets",),
     "ca-sos": ("casos", "sos-ca"),
     "sandiego": ("san-diego", "sdvote"),
+    "sf-rcv": ("sf-ranked-choice",),
 }
 _ALIASES = {alias: name for name, aliases in FORMATS.items() for alias in (name, *aliases)}
 
@@ -57,6 +68,7 @@ def _module(name: str) -> Adapter:
         "ets": ets,
         "ca-sos": cast(Adapter, casos),
         "sandiego": cast(Adapter, sandiego),
+        "sf-rcv": sf_rcv,
     }
     return modules[name]
 
@@ -87,6 +99,8 @@ def _by_name(source: str) -> str | None:
         return "sandiego"
     if casos.is_feed_folder(path):
         return "ca-sos"
+    if sf_rcv.is_feed_folder(path):
+        return "sf-rcv"
     name = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].lower()
     if name == "election_data.json":
         return "lavote"
@@ -122,7 +136,17 @@ def _head(data: bytes, size: int = 65536) -> tuple[bytes, str]:
     return data[:size], ""
 
 
-_SNIFF_ORDER = ("ets", "clarity", "cdf", "ap", "lavote", "ca-sos", "sandiego", "openelections")
+_SNIFF_ORDER = (
+    "ets",
+    "clarity",
+    "cdf",
+    "ap",
+    "lavote",
+    "ca-sos",
+    "sf-rcv",
+    "sandiego",
+    "openelections",
+)
 
 
 def adapter_for(source: str, data: bytes | None = None, fmt: str | None = None) -> Adapter:

@@ -31,6 +31,7 @@ from racedesk.model import (
     RawPayload,
     Release,
     ReleaseEvent,
+    RoundCount,
     sha256_hex,
 )
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
@@ -55,6 +56,7 @@ _pack = msgspec.msgpack.Encoder()
 _election_dec = msgspec.json.Decoder(Election)
 _problems_dec = msgspec.json.Decoder(tuple[Problem, ...])
 _unused_dec = msgspec.json.Decoder(tuple[int, ...])
+_rounds_dec = msgspec.json.Decoder(tuple[RoundCount, ...])
 _by_type_dec = msgspec.json.Decoder(dict[str, dict[str, int]])
 _snapshot_dec = msgspec.msgpack.Decoder(Snapshot)
 _state_dec = msgspec.msgpack.Decoder(ContestState)
@@ -184,6 +186,7 @@ def count_rows(key: int, release: Release) -> tuple[list[tuple[Any, ...]], list[
             encode(c.votes_by_type).decode() if c.votes_by_type else None,
             c.precincts_reporting,
             c.precincts_total,
+            encode(c.rounds).decode() if c.rounds else None,
         )
         for i, c in enumerate(counts)
     ]
@@ -291,6 +294,7 @@ def read_releases(
                 votes_by_type=_by_type_dec.decode(counters[7]) if counters[7] else {},
                 precincts_reporting=counters[8],
                 precincts_total=counters[9],
+                rounds=_rounds_dec.decode(counters[10]) if counters[10] else (),
             )
         )
     return [

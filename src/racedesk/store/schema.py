@@ -132,7 +132,8 @@ releases = Table(
 
 #: One row per contest per release: its counters, in the release's contest order
 #: (``position``). ``unused`` is the NSEL list as JSON (``[3171, 549]``); ``votes_by_type``
-#: is JSON or NULL when the format gave none. Small rows, so SQLite keeps them in their key's
+#: is JSON or NULL when the format gave none; ``rounds`` (a ranked-choice contest's rounds,
+#: ``[{"name": …, "tally": {…}}]``) likewise. Small rows, so SQLite keeps them in their key's
 #: order (WITHOUT ROWID).
 contest_counts = Table(
     "contest_counts",
@@ -150,6 +151,7 @@ contest_counts = Table(
     Column("votes_by_type", Text),
     Column("precincts_reporting", BigInteger),
     Column("precincts_total", BigInteger),
+    Column("rounds", Text),
     PrimaryKeyConstraint("release_key", "position"),
     sqlite_with_rowid=False,
 )

@@ -451,6 +451,7 @@ class SqlStore(PetitionQueries):
             cc.c.votes_by_type,
             cc.c.precincts_reporting,
             cc.c.precincts_total,
+            cc.c.rounds,
         )
         choice_query = select(ch.c.release_key, ch.c.contest_id, ch.c.choice_id, ch.c.votes)
         if where is not None:

@@ -279,6 +279,77 @@
   }
   function show(el, yes) { if (el) el.hidden = !yes; }
 
+  /* A ranked-choice contest's rounds (part record "rounds"): the table and a bar per round,
+     the same elements _contest_part.html renders. */
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function fillRounds(part, rounds) {
+    var section = part.querySelector("section.rounds");
+    if (!section) return;
+    show(section, rounds.length > 0);
+    if (!rounds.length) return;
+    var table = section.querySelector("#rounds");
+    var head = el("tr");
+    head.append(el("th", "", "Candidate"));
+    rounds.forEach(function (round) { head.append(el("th", "num", round.number + ". " + round.name)); });
+    table.tHead.replaceChildren(head);
+    var body = table.tBodies[0];
+    body.replaceChildren();
+    rounds[0].cells.forEach(function (first, i) {
+      var tr = el("tr"), th = el("th");
+      tr.dataset.choice = first.id;
+      th.scope = "row";
+      th.append(el("span", "swatch seg-" + first.colour), el("bdi", "", first.name));
+      tr.append(th);
+      rounds.forEach(function (round) {
+        var cell = round.cells[i];
+        if (!cell) { tr.append(el("td", "num out muted", "out")); return; }
+        var td = el("td", "num");
+        td.append(cell.votes + " ", el("small", "muted", cell.share));
+        if (cell.change) td.append(el("br"), el("small", "change", cell.change));
+        tr.append(td);
+      });
+      body.append(tr);
+    });
+    var foot = el("tr"), fth = el("th", "", "Exhausted");
+    fth.scope = "row";
+    foot.append(fth);
+    rounds.forEach(function (round) { foot.append(el("td", "num", round.exhausted)); });
+    table.tFoot.replaceChildren(foot);
+    var bars = section.querySelector("#round-bars");
+    bars.replaceChildren();
+    rounds.forEach(function (round) {
+      var row = el("div", "round-bar"), bar = el("div", "bar"), words = [];
+      row.append(el("span", "round-name", round.number + ". " + round.name));
+      bar.setAttribute("role", "img");
+      round.cells.forEach(function (cell) {
+        if (!cell) return;
+        var seg = el("span", "seg seg-" + cell.colour);
+        seg.style.width = cell.width + "%";
+        seg.title = cell.name + ": " + cell.votes + " (" + cell.share + ")";
+        if (cell.width >= 12) {
+          var parts = cell.name.split(" ");
+          seg.append(el("bdi", "", parts[parts.length - 1]), " " + cell.share);
+        }
+        bar.append(seg);
+        words.push(cell.name + " " + cell.votes);
+      });
+      if (round.exhausted_width > 0) {
+        var gone = el("span", "seg seg-exhausted");
+        gone.style.width = round.exhausted_width + "%";
+        gone.title = "exhausted: " + round.exhausted;
+        bar.append(gone);
+      }
+      bar.setAttribute("aria-label", words.join(", ") + ", exhausted " + round.exhausted);
+      row.append(bar);
+      bars.append(row);
+    });
+  }
+
   function fillPart(r) {
     var part = document.querySelector("#asof .part");
     if (!part) return;
@@ -323,6 +394,7 @@
         cell.textContent = row.standing[0];
       }
     });
+    fillRounds(part, r.rounds || []);
     setText(part, "#total-votes", r.total);
     setText(part, ".total-note", r.total_note);
 
