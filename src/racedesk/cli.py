@@ -22,7 +22,7 @@ import typer
 from rich.progress import Progress
 from sqlalchemy.engine import make_url
 
-from racedesk.desk import Desk, load_params, open_desk
+from racedesk.desk import Admission, Desk, load_params, open_desk
 from racedesk.engine.replay import replay as replay_canvass
 from racedesk.errors import RacedeskError, StoreError
 from racedesk.model import Contest, Election, OutstandingReport
@@ -193,34 +193,64 @@ def ingest(
             help="Seconds to keep retrying while the database is unavailable (a restart)."
         ),
     ] = 60.0,
+    into_existing: Annotated[
+        str | None,
+        typer.Option(
+            "--into-existing",
+            metavar="EDITOR",
+            help="Add SOURCE to an existing election another source created (a CDF report "
+            "naming an LA County election): who chooses to; the choice is logged.",
+        ),
+    ] = None,
+    why: Annotated[
+        str, typer.Option(help="Why --into-existing adds SOURCE, logged with the choice.")
+    ] = "",
 ) -> None:
     """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
     canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
     desk = open_desk(db_url(db), patience=patience)
     out = terminal.console()
+    admitted = Admission(by=into_existing, why=why) if into_existing else None
     for canvass in canvasses:
-        _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out)
+        _ingest_canvass(
+            desk, canvass, _reports_for(canvass, outstanding), out, source=source, admitted=admitted
+        )
 
 
 def _ingest_canvass(
-    desk: Desk, canvass: Canvass, reports: Iterable[OutstandingReport], out: Any
+    desk: Desk,
+    canvass: Canvass,
+    reports: Iterable[OutstandingReport],
+    out: Any,
+    *,
+    source: str = "",
+    admitted: Admission | None = None,
 ) -> None:
-    election = canvass.election
-    desk.add_election(election)
+    election, notes = desk.take_election(canvass.election, origin=source, admitted=admitted)
     added = desk.add_outstanding_reports(election.id, list(reports))
     stored = skipped = flagged = 0
     payloads = canvass.payloads or [None] * len(canvass.releases)
+    result = None
     with Progress(console=out, transient=True) as progress:
         task = progress.add_task(f"{election.id}", total=len(canvass.releases))
         for release, raw in zip(canvass.releases, payloads, strict=True):
-            result = desk.ingest_parsed(release, raw)
+            result = desk.ingest_parsed(release, raw, notes)
             if result.status == "stored":
                 stored += 1
                 flagged += not result.usable
+                notes = ()
             else:
                 skipped += 1
             progress.advance(task)
-        outside = desk.add_outside_calls(election.id, canvass.calls)
+        outside = desk.add_outside_calls(election.id, canvass.calls, source)
+    if admitted is not None and election.source != canvass.election.source:
+        desk.note_admission(
+            election,
+            admitted,
+            source=canvass.election.source,
+            origin=source,
+            result=result if len(canvass.releases) == 1 else None,
+        )
     for refused in canvass.refused:
         desk.store.quarantine(refused.payload, refused.problem)
     out.print(

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Literal, TypeVar
 
 import msgspec
@@ -46,6 +47,8 @@ log = logging.getLogger("racedesk.desk")
 T = TypeVar("T")
 
 IngestStatus = Literal["stored", "duplicate", "stale", "unchanged"]
+#: The problem codes that make a stored release a correction.
+_CORRECTIONS = frozenset({"count-went-down", "correction", "choice-removed"})
 
 
 class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,6 +63,20 @@ class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
     problems: tuple[Problem, ...] = ()
     new_events: tuple[CallEvent, ...] = ()
     message: str = ""
+
+
+class Admission(msgspec.Struct, frozen=True, kw_only=True):
+    """An editor's explicit choice to add a payload of another source to an existing election
+    (``racedesk ingest --into-existing EDITOR``, issue 17): logged as an ``admitted`` release
+    event naming who, when, the payload and its format."""
+
+    by: str
+    why: str = ""
+
+
+class ForeignSource(InputError):
+    """A payload of one source claiming an election another source created (a NIST CDF report
+    naming ``lavote:4324``), without an editor's explicit choice to add it."""
 
 
 @dataclass
@@ -128,6 +145,68 @@ class Desk:
         self._patiently(lambda: self.store.put_election(election))
         self._elections[election.id] = election
         self._readers.pop(election.id, None)
+
+    def take_election(
+        self, election: Election, *, origin: str, admitted: Admission | None = None
+    ) -> tuple[Election, tuple[Problem, ...]]:
+        """The election a payload's releases are added to, and the notes its first release is
+        stored with (issue 17, identity of sources).
+
+        A payload may only add to an election its own source created: when the election is new,
+        or stored with the same ``source``, the payload's definition is stored (a new version
+        when it changed; a choice it adds or leaves out is noted, ``choice-added`` and
+        ``choice-removed``, the same whether the payload came by the CLI or over HTTP). A
+        payload of another source is refused (:class:`ForeignSource`, naming the election, its
+        source and the payload's format) unless ``admitted``: an editor chose to add it, and the
+        stored definition is kept (the choice is logged by :meth:`note_admission`)."""
+        try:
+            existing: Election | None = self.election(election.id)
+        except StoreError:
+            existing = None
+        if existing is not None and existing.source != election.source:
+            if admitted is None:
+                raise ForeignSource(
+                    f"election {election.id} belongs to the {existing.source} source; this "
+                    f"{election.source} payload may not add to it",
+                    where=origin,
+                    hint="to add it anyway, say who chooses to: racedesk ingest --into-existing "
+                    "EDITOR (the choice is logged)",
+                )
+            return existing, ()
+        self.add_election(election)
+        return election, _choice_changes(existing, election) if existing is not None else ()
+
+    def note_admission(
+        self,
+        election: Election,
+        admitted: Admission,
+        *,
+        source: str,
+        origin: str,
+        result: IngestResult | None,
+        at: datetime | None = None,
+    ) -> ReleaseEvent:
+        """Log an editor's choice to add a ``source`` payload (``origin``) to ``election``, another
+        source's: an ``admitted`` release event, dated ``at`` (now by default), on the release
+        it was stored as (else the latest)."""
+        latest = self.store.latest_release(election.id)
+        stored = result is not None and result.sequence is not None
+        sequence = result.sequence if stored and result else None
+        if sequence is None:
+            sequence = latest.release.sequence or 0 if latest is not None else 0
+        fate = "stored as this release" if stored else "no release stored"
+        note = (
+            f"a {source} payload ({origin}) added to the {election.source} election by choice"
+            f" ({fate})" + (f": {admitted.why}" if admitted.why else "")
+        )
+        event = ReleaseEvent(
+            kind="admitted",
+            sequence=sequence,
+            made_at=at or datetime.now(tz=UTC),
+            made_by=admitted.by,
+            note=note,
+        )
+        return self.store.add_release_event(election.id, event)
 
     def election(self, election_id: str) -> Election:
         found = self._elections.get(election_id)
@@ -209,14 +288,17 @@ class Desk:
             raise error from exc
         return self.ingest_release(release)
 
-    def ingest_parsed(self, release: Release, raw: RawPayload | None) -> IngestResult:
+    def ingest_parsed(
+        self, release: Release, raw: RawPayload | None, notes: tuple[Problem, ...] = ()
+    ) -> IngestResult:
         """Commit a release an adapter already read, keeping the raw payload it came from (when
-        there is one) first; tried again while the database is unavailable, as :meth:`ingest`."""
+        there is one) first; tried again while the database is unavailable, as :meth:`ingest`.
+        ``notes``: see :meth:`ingest_release`."""
 
         def attempt() -> IngestResult:
             if raw is not None:
                 self.store.put_raw(raw)
-            return self.ingest_release(release)
+            return self.ingest_release(release, notes=notes)
 
         return self._patiently(attempt)
 
@@ -227,9 +309,12 @@ class Desk:
             read = self._readers[election.id] = adapter_of(election).release_reader(election)
         return read
 
-    def ingest_release(self, release: Release, *, attempts: int = 8) -> IngestResult:
+    def ingest_release(
+        self, release: Release, *, notes: tuple[Problem, ...] = (), attempts: int = 8
+    ) -> IngestResult:
         """Commit a parsed release (see :meth:`ingest`); retries when another writer committed
-        the same sequence first."""
+        the same sequence first. ``notes`` are problems it is stored with besides its checks'
+        (the choices its definition added or left out: :meth:`take_election`)."""
         election = self.election(release.election_id)
         for _ in range(attempts):
             kept = self._kept(election.id)
@@ -247,7 +332,7 @@ class Desk:
                 kept.flags(),
                 history[-1].problems if history else (),
             )
-            problems, usable = judged.problems, judged.usable
+            problems, usable = (*judged.problems, *notes), judged.usable
             flags = kept.flags()
             if judged.confirms is not None:
                 flags[judged.confirms] = True
@@ -260,7 +345,7 @@ class Desk:
                 release=release,
                 problems=noted,
                 usable=usable,
-                correction=any(p.code in ("count-went-down", "correction") for p in noted),
+                correction=any(p.code in _CORRECTIONS for p in noted),
             )
             try:
                 committed = self.store.commit_release(stored, snapshot)
@@ -602,17 +687,21 @@ class Desk:
         self.store.put_raw(raw)
         self.store.quarantine(raw, reason)
 
-    def add_outside_calls(self, election_id: str, events: Sequence[CallEvent]) -> int:
+    def add_outside_calls(
+        self, election_id: str, events: Sequence[CallEvent], origin: str = ""
+    ) -> int:
         """Record calls made by an outside source (AP's ``winner``, a CDF file's
         ``PostElectionStatus``) in the ledger, numbered after its last event and tied to the latest
-        stored release. A call the ledger already holds from the same source is not added again.
-        Returns how many were added."""
+        stored release. Each is marked outside (issue 17): ``outside`` says who made it and where
+        it came from (``origin``), ``approved_by`` is never the desk's, and it never becomes the
+        desk's standing call. A call the ledger already holds from the same source is not added
+        again. Returns how many were added."""
         ledger = self.store.ledger(election_id)
         known = {(e.contest_id, e.status, e.choices, e.approved_by) for e in ledger}
         latest = self.store.latest_release(election_id)
         next_id = max((e.event_id for e in ledger), default=-1) + 1
         added: list[CallEvent] = []
-        for event in events:
+        for event in map(partial(_marked_outside, origin=origin), events):
             key = (event.contest_id, event.status, event.choices, event.approved_by)
             if key in known:
                 continue
@@ -708,6 +797,54 @@ def _confirmed(problem: Problem, event: ReleaseEvent) -> Problem:
         message=f"{problem.message} — confirmed by {event.made_by} at "
         f"{event.made_at:%Y-%m-%d %H:%M:%S %Z}",
     )
+
+
+def _marked_outside(event: CallEvent, origin: str) -> CallEvent:
+    """``event``, a call from an outside source, marked so: who made it (the adapter's
+    ``outside``, else its approver) and where it came from; approved by "outside: …", never
+    by the desk."""
+    who = event.outside or event.approved_by
+    approver = event.approved_by
+    if not approver.startswith("outside: "):
+        approver = f"outside: {who}"
+    return msgspec.structs.replace(
+        event, outside=f"{who}, from {origin}" if origin else who, approved_by=approver
+    )
+
+
+def _choice_changes(before: Election, after: Election) -> tuple[Problem, ...]:
+    """Notes (not blocking) of the choices a payload's definition adds to or leaves out of the
+    stored one's contests: a candidate added mid-canvass is counted from then on, one left out
+    is no longer shown, and both are said, never silently."""
+    was = {c.id: c for c in before.contests}
+    notes: list[Problem] = []
+    for contest in after.contests:
+        old = was.get(contest.id)
+        if old is None:
+            continue
+        now = {c.id for c in contest.choices}
+        then = {c.id for c in old.choices}
+        added = [c.name for c in contest.choices if c.id not in then]
+        removed = [c.name for c in old.choices if c.id not in now]
+        if added:
+            notes.append(
+                Problem(
+                    code="choice-added",
+                    message=f"{contest.title}: {', '.join(added)} added to the contest by the "
+                    "source's definition; counted from this release on",
+                    blocking=False,
+                )
+            )
+        if removed:
+            notes.append(
+                Problem(
+                    code="choice-removed",
+                    message=f"{contest.title}: {', '.join(removed)} left out of the contest by "
+                    "the source's definition; a correction, no longer shown",
+                    blocking=False,
+                )
+            )
+    return tuple(notes)
 
 
 def _same_counts(a: Release, b: Release) -> bool:

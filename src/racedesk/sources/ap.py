@@ -15,7 +15,8 @@ How it maps onto the release model:
   or the sum of its ``subunit`` units when the payload has no state-level unit; with
   ``level="subunit"`` every subunit is kept as its own contest, id
   ``"{statePostal}-{raceID}-{reportingunitID}"``;
-- AP's calls are imported as calls from an outside source (``approved_by="AP"``):
+- AP's calls are imported as calls from an outside source (``outside="AP"``, ``approved_by=
+  "outside: AP"``; shown in the ledger, never the desk's standing call):
   ``winner: "X"`` → ``called`` (``passed``/``failed`` for a ballot measure), ``winner: "R"`` →
   ``runoff`` naming the candidates in the runoff;
 - v3 fields are read when present: ``raceCallStatus`` ("Too Close to Call" becomes a ``too
@@ -370,7 +371,8 @@ def _calls(
             probability=None,
             model_version=MODEL_VERSION,
             reason=reason,
-            approved_by="AP",
+            approved_by="outside: AP",
+            outside="AP",
         )
         for i, (status, choices, reason) in enumerate(events)
     ]

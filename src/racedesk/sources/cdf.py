@@ -1224,7 +1224,8 @@ class _ContestReader:
             probability=probability,
             model_version=_one(self.report.ext, Ext.MODEL_VERSION) or vendor,
             reason=reason,
-            approved_by=issuer or "NIST CDF report",
+            approved_by=f"outside: {issuer or 'a NIST CDF report'}",
+            outside=f"a NIST CDF report issued by {issuer}" if issuer else "a NIST CDF report",
         )
 
 
