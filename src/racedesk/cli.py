@@ -22,13 +22,14 @@ import typer
 from rich.progress import Progress
 from sqlalchemy.engine import make_url
 
-from racedesk.desk import Admission, Desk, load_params, open_desk
+from racedesk.desk import Admission, Desk, IngestResult, load_params, open_desk
 from racedesk.engine.replay import replay as replay_canvass
 from racedesk.errors import RacedeskError, StoreError
 from racedesk.model import Contest, Election, OutstandingReport
 from racedesk.model.answers import Snapshot
 from racedesk.publish import documents, numbers, search, terminal, words
 from racedesk.settings import database_url
+from racedesk.sources.base import Parsed
 from racedesk.sources.hidden_text import hidden_in
 from racedesk.sources.loader import Canvass, load_canvasses
 
@@ -226,31 +227,26 @@ def _ingest_canvass(
     source: str = "",
     admitted: Admission | None = None,
 ) -> None:
-    election, notes = desk.take_election(canvass.election, origin=source, admitted=admitted)
-    added = desk.add_outstanding_reports(election.id, list(reports))
-    stored = skipped = flagged = 0
+    parsed = Parsed(
+        election=canvass.election,
+        releases=tuple(canvass.releases),
+        calls=tuple(canvass.calls),
+        reports=tuple(reports),
+    )
     payloads = canvass.payloads or [None] * len(canvass.releases)
-    result = None
+    stored = flagged = 0
     with Progress(console=out, transient=True) as progress:
-        task = progress.add_task(f"{election.id}", total=len(canvass.releases))
-        for release, raw in zip(canvass.releases, payloads, strict=True):
-            result = desk.ingest_parsed(release, raw, notes)
-            if result.status == "stored":
-                stored += 1
-                flagged += not result.usable
-                notes = ()
-            else:
-                skipped += 1
+        task = progress.add_task(f"{canvass.election.id}", total=len(canvass.releases))
+
+        def each(result: IngestResult) -> None:
+            nonlocal stored, flagged
+            stored += result.status == "stored"
+            flagged += result.status == "stored" and not result.usable
             progress.advance(task)
-        outside = desk.add_outside_calls(election.id, canvass.calls, source)
-    if admitted is not None and election.source != canvass.election.source:
-        desk.note_admission(
-            election,
-            admitted,
-            source=canvass.election.source,
-            origin=source,
-            result=result if len(canvass.releases) == 1 else None,
-        )
+
+        taken = desk.take(parsed, payloads, origin=source, admitted=admitted, each=each)
+    election, skipped = taken.election, len(taken.results) - stored
+    added, outside = taken.reports, taken.outside_calls
     for refused in canvass.refused:
         desk.store.quarantine(refused.payload, refused.problem)
     out.print(

@@ -11,6 +11,7 @@ from racedesk.desk.ingest import (
     ForeignSource,
     IngestResult,
     IngestStatus,
+    Taken,
     load_params,
     open_desk,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "ForeignSource",
     "IngestResult",
     "IngestStatus",
+    "Taken",
     "load_params",
     "open_desk",
 ]

@@ -38,8 +38,8 @@ from racedesk.errors import InputError, NotFound, SequenceConflict, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.publish.words import with_sentences
-from racedesk.sources.base import ReadRelease
-from racedesk.sources.registry import adapter_of
+from racedesk.sources.base import Parsed, ReadRelease, only_release
+from racedesk.sources.registry import adapter_of, holds_its_election
 from racedesk.store import open_store
 from racedesk.store.base import Store, StoredRelease, StoreUnavailable
 
@@ -72,6 +72,16 @@ class Admission(msgspec.Struct, frozen=True, kw_only=True):
 
     by: str
     why: str = ""
+
+
+class Taken(msgspec.Struct, frozen=True, kw_only=True):
+    """What :meth:`Desk.take` made of a payload: the election it added to, each release's
+    result, how many outstanding reports and outside calls were new."""
+
+    election: Election
+    results: list[IngestResult]
+    reports: int = 0
+    outside_calls: int = 0
 
 
 class ForeignSource(InputError):
@@ -270,10 +280,16 @@ class Desk:
                 content_hash=digest,
                 message="the same payload is already stored",
             )
+        adapter = adapter_of(election)
+        where = origin or "payload"
         try:
-            release = self._reader(election)(
-                data, where=origin or "payload", received_at=received, content_hash=digest
-            )
+            if holds_its_election(adapter):
+                parsed = adapter.parse(data, where=where, received_at=received, content_hash=digest)
+                only_release(parsed, election, where)
+            else:
+                release = self._reader(election)(
+                    data, where=where, received_at=received, content_hash=digest
+                )
         except InputError as exc:
             self.store.quarantine(raw, exc.message)
             raise
@@ -286,7 +302,55 @@ class Desk:
             )
             self.store.quarantine(raw, error.message)
             raise error from exc
+        if holds_its_election(adapter):
+            return self.take(parsed, [None], origin=where).results[0]
         return self.ingest_release(release)
+
+    def take(
+        self,
+        parsed: Parsed,
+        payloads: Sequence[RawPayload | None],
+        *,
+        origin: str,
+        admitted: Admission | None = None,
+        each: Callable[[IngestResult], None] | None = None,
+    ) -> Taken:
+        """Take what a payload (or a source's file) holds, the one way for the CLI and HTTP
+        alike (issue 17, one reading path): its election (:meth:`take_election`: refused when
+        another source created it, a new definition version when it changed, the choices it
+        added or left out noted on its first release stored), the registrar's reports it states,
+        its releases in order (``payloads[i]``: the raw bytes of release i, kept first; ``None``
+        when kept already or when many releases share one payload), then its outside calls.
+        ``each`` is told every release's result. An editor's ``admitted`` choice is logged."""
+        before = len(self.store.election_versions(parsed.election.id))
+        election, notes = self.take_election(parsed.election, origin=origin, admitted=admitted)
+        releases = list(parsed.releases)
+        if len(self.store.election_versions(election.id)) > max(before, 1):
+            # the payload's own definition is in force for its releases (definition_in_force
+            # goes by when a release was received): they are taken in from now
+            now = datetime.now(tz=UTC)
+            releases = [
+                msgspec.structs.replace(r, received_at=max(r.received_at, now)) for r in releases
+            ]
+        reports = self.add_outstanding_reports(election.id, list(parsed.reports))
+        results: list[IngestResult] = []
+        for release, raw in zip(releases, payloads, strict=True):
+            result = self.ingest_parsed(release, raw, notes)
+            if result.status == "stored":
+                notes = ()
+            results.append(result)
+            if each is not None:
+                each(result)
+        calls = self.add_outside_calls(election.id, parsed.calls, origin)
+        if admitted is not None and election.source != parsed.election.source:
+            self.note_admission(
+                election,
+                admitted,
+                source=parsed.election.source,
+                origin=origin,
+                result=results[0] if len(results) == 1 else None,
+            )
+        return Taken(election=election, results=results, reports=reports, outside_calls=calls)
 
     def ingest_parsed(
         self, release: Release, raw: RawPayload | None, notes: tuple[Problem, ...] = ()
