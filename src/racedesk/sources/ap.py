@@ -161,7 +161,7 @@ def _decode(data: bytes, where: str) -> _Payload:
         )
     safety.decode_text(data, where, what="JSON payload")  # a clear error for a wrong encoding
     try:
-        return _decoder.decode(data)
+        decoded = _decoder.decode(data)
     except RecursionError:
         raise InputError("the JSON is nested too deeply", where=where) from None
     except msgspec.ValidationError as exc:
@@ -180,6 +180,8 @@ def _decode(data: bytes, where: str) -> _Payload:
         if "utf-8" in text.lower():
             raise InputError(f"the JSON is not UTF-8 ({text})", where=where) from None
         raise InputError(f"not valid JSON: {text}", where=where) from None
+    safety.refuse_duplicate_keys(data, where)
+    return decoded
 
 
 def _time(text: str, where: str) -> datetime:

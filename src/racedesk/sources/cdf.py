@@ -434,7 +434,51 @@ def _json_tree(data: bytes, where: str) -> Node:
         ) from None
     if not isinstance(root, dict):
         raise InputError("the JSON is not an object, so not an ElectionReport", where=where)
+    safety.refuse_duplicate_keys(text, where)
+    _refuse_string_counts(root, where)
     return root
+
+
+#: The fields of a CDF JSON report that hold counts: JSON numbers there, never strings (the
+#: XML form writes every value as text; the JSON form's schema says ``integer``).
+_JSON_COUNTS = frozenset(
+    {
+        "Count",
+        "Round",
+        "BallotsCast",
+        "BallotsOutstanding",
+        "BallotsRejected",
+        "VotersRegistered",
+        "VotesAllowed",
+        "NumberElected",
+        "NumberRunoff",
+        "Undervotes",
+        "Overvotes",
+        "WriteIns",
+        "SubUnitsReported",
+        "TotalSubUnits",
+    }
+)
+
+
+def _refuse_string_counts(root: Node, where: str) -> None:
+    """An :class:`InputError` for the first count written as a JSON string (``"Count": "123"``),
+    naming the field and the value; walked without recursion (the tree may be deep)."""
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _JSON_COUNTS and isinstance(value, str):
+                    raise InputError(
+                        f"{key} is the string {_show(value)}, not a number: counts in a CDF "
+                        "JSON report are JSON numbers",
+                        where=where,
+                    )
+                if isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
 
 
 def _local(tag: Any) -> tuple[str | None, str]:
