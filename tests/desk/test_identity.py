@@ -151,3 +151,42 @@ def test_the_same_source_adds_and_another_is_refused_on_both_databases(
     kept, notes = desk.take_election(foreign, origin="ap.json", admitted=Admission(by="editor"))
     assert kept.source == "clarity" and notes == ()
     assert [v for v, _ in desk.store.election_versions(election.id)] == [1]
+
+
+def test_over_http_the_report_needs_the_same_explicit_choice(
+    general_db: Path, forged: Path, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from racedesk.publish.web.app import create_app
+
+    db = f"sqlite:///{_copy(general_db, tmp_path / 'db.sqlite')}"
+    desk = Desk(open_store(db))
+    token = {"Authorization": "Bearer identity-token"}
+    url = f"/api/elections/{E}/releases"
+    with TestClient(create_app(desk, token="identity-token")) as client:
+        # read by the election's own adapter, a CDF report is no LA release
+        assert client.post(url, content=forged.read_bytes(), headers=token).status_code == 422
+        refused = client.post(
+            url, content=forged.read_bytes(), headers=token, params={"format": "cdf"}
+        )
+        assert refused.status_code == 422
+        assert refused.json()["error"]["problem"] == (
+            "election lavote:4324 belongs to the lavote source; this cdf payload may not add to it"
+        )
+        assert len(desk.store.releases(E)) == 32 and desk.store.quarantined()[-1].reason
+        admitted = client.post(
+            url,
+            content=forged.read_bytes(),
+            headers=token,
+            params={"format": "cdf", "into_existing": "Ann Editor", "origin": "flip.json"},
+        )
+    assert admitted.status_code == 201, admitted.text
+    assert admitted.json()["sequence"] == 32
+    (event,) = desk.store.release_events(E)
+    assert (event.kind, event.made_by, event.sequence) == ("admitted", "Ann Editor", 32)
+    ledger = desk.store.ledger(E)
+    assert sum(1 for e in ledger if e.outside) == 107
+    assert active_calls(ledger)[DA].choices == (HOCHMAN,)
+    latest = desk.store.snapshot(E)
+    assert latest is not None and latest.calls[DA].choices == (HOCHMAN,)

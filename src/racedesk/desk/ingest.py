@@ -38,8 +38,8 @@ from racedesk.errors import InputError, NotFound, SequenceConflict, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.publish.words import with_sentences
-from racedesk.sources.base import Parsed, ReadRelease, only_release
-from racedesk.sources.registry import adapter_of, holds_its_election
+from racedesk.sources.base import Adapter, Parsed, ReadRelease, only_release
+from racedesk.sources.registry import adapter_named, adapter_of, holds_its_election
 from racedesk.store import open_store
 from racedesk.store.base import Store, StoredRelease, StoreUnavailable
 
@@ -250,9 +250,13 @@ class Desk:
         *,
         origin: str = "",
         received_at: datetime | None = None,
+        fmt: str | None = None,
+        admitted: Admission | None = None,
     ) -> IngestResult:
         """Keep ``data`` (a release payload of a known election), read it with the adapter
-        its source names and, when it is new, commit it with every contest recomputed.
+        its source names (or the format ``fmt`` names) and, when it is new, commit it with every
+        contest recomputed. A payload of another format than the election's source is refused
+        (:class:`ForeignSource`) unless ``admitted`` (:meth:`take_election`).
 
         Bad bytes raise :class:`InputError` after a quarantined copy is kept; nothing else of
         them is stored. While the database is unavailable the whole ingest is tried again for
@@ -261,15 +265,36 @@ class Desk:
         doubled.
         """
         return self._patiently(
-            lambda: self._ingest(election_id, data, origin=origin, received_at=received_at)
+            lambda: self._ingest(
+                election_id,
+                data,
+                origin=origin,
+                received_at=received_at,
+                adapter=adapter_named(fmt) if fmt else None,
+                admitted=admitted,
+            )
         )
 
     def _ingest(
-        self, election_id: str, data: bytes, *, origin: str, received_at: datetime | None
+        self,
+        election_id: str,
+        data: bytes,
+        *,
+        origin: str,
+        received_at: datetime | None,
+        adapter: Adapter | None = None,
+        admitted: Admission | None = None,
     ) -> IngestResult:
         election = self.election(election_id)
+        adapter = adapter or adapter_of(election)
+        if election.source != adapter.NAME and not holds_its_election(adapter):
+            raise InputError(
+                f"a {adapter.NAME} payload holds no definition of its own: it is read only into "
+                f"its own source's elections, and {election_id} is {election.source}'s",
+                where=origin or "payload",
+            )
         received = received_at or datetime.now(tz=UTC)
-        raw = RawPayload.of(data, source=election.source, received_at=received, origin=origin)
+        raw = RawPayload.of(data, source=adapter.NAME, received_at=received, origin=origin)
         digest = raw.content_hash
         # Bytes kept before were perhaps stored as a release; new bytes cannot have been (and
         # if another writer beat us to them, the commit finds it).
@@ -280,7 +305,6 @@ class Desk:
                 content_hash=digest,
                 message="the same payload is already stored",
             )
-        adapter = adapter_of(election)
         where = origin or "payload"
         try:
             if holds_its_election(adapter):
@@ -302,9 +326,13 @@ class Desk:
             )
             self.store.quarantine(raw, error.message)
             raise error from exc
-        if holds_its_election(adapter):
-            return self.take(parsed, [None], origin=where).results[0]
-        return self.ingest_release(release)
+        if not holds_its_election(adapter):
+            return self.ingest_release(release)
+        try:
+            return self.take(parsed, [None], origin=where, admitted=admitted).results[0]
+        except ForeignSource as exc:
+            self.store.quarantine(raw, exc.message)
+            raise
 
     def take(
         self,

@@ -160,6 +160,11 @@ def holds_its_election(adapter: Adapter) -> bool:
     return adapter.NAME in WHOLE_FILE_FORMATS
 
 
+def adapter_named(fmt: str) -> Adapter:
+    """The adapter of a format a user names (``cdf``, or an alias such as ``cdf-json``)."""
+    return _module(format_name(fmt))
+
+
 def adapter_of(election: Election) -> Adapter:
     """The adapter that reads releases of ``election``: the one its ``source`` names."""
     return _module(format_name(election.source))
