@@ -34,11 +34,10 @@ def _ingest(source: Path, db: str, fmt: str | None = None) -> str:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, TestClient]]:
-    """A SQLite database and a web app over it that accepts writes."""
-    db = f"sqlite:///{tmp_path / 'http.sqlite'}"
-    with TestClient(create_app(Desk(open_store(db)), token=TOKEN)) as client:
-        yield db, client
+def served(db_url: str) -> Iterator[tuple[str, TestClient]]:
+    """A database (SQLite, then PostgreSQL) and a web app over it that accepts writes."""
+    with TestClient(create_app(Desk(open_store(db_url)), token=TOKEN)) as client:
+        yield db_url, client
 
 
 def _post(client: TestClient, election_id: str, data: bytes, origin: str) -> dict:  # type: ignore[type-arg]
