@@ -39,7 +39,12 @@ from racedesk.model import Election, OutstandingReport, RawPayload, Release, Rel
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.publish.words import with_sentences
 from racedesk.sources.base import Adapter, Parsed, ReadRelease, only_release
-from racedesk.sources.registry import adapter_named, adapter_of, holds_its_election
+from racedesk.sources.registry import (
+    WHOLE_FILE_FORMATS,
+    adapter_named,
+    adapter_of,
+    holds_its_election,
+)
 from racedesk.store import open_store
 from racedesk.store.base import Store, StoredRelease, StoreUnavailable
 
@@ -353,9 +358,11 @@ class Desk:
         before = len(self.store.election_versions(parsed.election.id))
         election, notes = self.take_election(parsed.election, origin=origin, admitted=admitted)
         releases = list(parsed.releases)
-        if len(self.store.election_versions(election.id)) > max(before, 1):
-            # the payload's own definition is in force for its releases (definition_in_force
-            # goes by when a release was received): they are taken in from now
+        renewed = len(self.store.election_versions(election.id)) > max(before, 1)
+        if renewed and parsed.election.source in WHOLE_FILE_FORMATS:
+            # a payload's own definition is in force for its own release (definition_in_force
+            # goes by when a release was received): it is taken in from now; an archive's
+            # releases keep the times the archive gives
             now = datetime.now(tz=UTC)
             releases = [
                 msgspec.structs.replace(r, received_at=max(r.received_at, now)) for r in releases
