@@ -64,6 +64,13 @@ def _deep(data: bytes, put: Callable[[Any, str], None]) -> bytes:
     return json.dumps(tree).replace('"@deep@"', "[" * 100_000 + "]" * 100_000).encode()
 
 
+def _twice(data: bytes, key: bytes, first: bytes) -> bytes:
+    """``data`` whose first ``key`` (``b'"Value":'``) is given twice: ``first``, then its own
+    value (F16: decoders keep the last one silently)."""
+    assert key in data
+    return data.replace(key, key + first + b" " + key, 1)
+
+
 def _first_cand(tree: Any) -> dict[str, Any]:
     return next(r for r in tree["Data"] if r["ReferenceType"] == "CAND")
 
@@ -95,6 +102,8 @@ def lavote_cases(general: Path) -> Iterator[Case]:
         _json(r10, lambda t: _set(t, "TimeStamp", "12/31/9999 11:59:59 PM")),
     )
     yield la("LA deep ignored field", _deep(r10, lambda t, m: _set(t["Data"][0], "X", m)))
+    yield la("LA duplicate key Value", _twice(r10, b'"Value":', b" 1,"))
+    yield la("LA duplicate key Data", r10.replace(b"{", b'{"Data": [],', 1))
 
     yield la(
         "LA right-to-left override in a name",
@@ -163,6 +172,13 @@ def ap_cases(formats: Path) -> Iterator[Case]:
     yield Case("AP voteCount 2^63", "ap", "ap.json", base, _json(base, lambda t: bump(t, HUGE)))
     yield Case("AP voteCount 2^70", "ap", "ap.json", base, _json(base, lambda t: bump(t, 2**70)))
     yield Case(
+        "AP duplicate key voteCount",
+        "ap",
+        "ap.json",
+        base,
+        _twice(_json(base, lambda t: bump(t, 5)), b'"voteCount":', b" 1000000,"),
+    )
+    yield Case(
         "AP deep ignored field", "ap", "ap.json", base, _deep(base, lambda t, m: _set(t, "x", m))
     )
     yield Case(
@@ -198,6 +214,8 @@ def cdf_cases(report: bytes) -> Iterator[Case]:
     yield cdf("CDF JSON Count 2^70", _json(report, count(2**70)))
     yield cdf("CDF JSON Count 1e300", _json(report, count(1e300)))
     yield cdf("CDF feed time year 9999", _json(report, year_9999))
+    yield cdf("CDF JSON Count as a string", _json(report, count("123")))
+    yield cdf("CDF JSON duplicate key Count", _twice(_json(report, count(5)), b'"Count":', b" 9,"))
 
 
 def ets_cases(formats: Path) -> Iterator[Case]:

@@ -22,7 +22,7 @@ import msgspec
 import typer
 from sqlalchemy.engine import make_url
 
-from racedesk.desk import Desk, load_params, open_desk
+from racedesk.desk import Admission, Desk, IngestResult, load_params, open_desk
 from racedesk.engine.replay import replay as replay_canvass
 from racedesk.errors import RacedeskError, StoreError
 from racedesk.model import Contest, Election, OutstandingReport
@@ -32,6 +32,7 @@ from racedesk.publish import documents, numbers, search, terminal, words
 from racedesk.publish.editorial_document import ActRow, editorial_view
 from racedesk.publish.published import public_snapshot
 from racedesk.settings import database_url
+from racedesk.sources.base import Parsed
 from racedesk.sources.hidden_text import hidden_in
 from racedesk.sources.loader import Canvass, load_canvasses
 
@@ -235,35 +236,62 @@ def ingest(
     ] = 60.0,
     webhooks: WebhookOption = None,
     quiet: QuietOption = False,
+    into_existing: Annotated[
+        str | None,
+        typer.Option(
+            "--into-existing",
+            metavar="EDITOR",
+            help="Add SOURCE to an existing election another source created (a CDF report "
+            "naming an LA County election): who chooses to; the choice is logged.",
+        ),
+    ] = None,
+    why: Annotated[
+        str, typer.Option(help="Why --into-existing adds SOURCE, logged with the choice.")
+    ] = "",
 ) -> None:
     """Store every release of SOURCE (and its outstanding reports), recomputing every contest."""
     canvasses = load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None)
     desk = open_desk(db_url(db), patience=patience)
     out = terminal.console()
+    admitted = Admission(by=into_existing, why=why) if into_existing else None
     with _notifying(desk, webhooks):
         for canvass in canvasses:
-            _ingest_canvass(desk, canvass, _reports_for(canvass, outstanding), out, quiet)
+            _ingest_canvass(
+                desk, canvass, _reports_for(canvass, outstanding), out,
+                quiet=quiet, source=source, admitted=admitted,
+            )  # fmt: skip
 
 
 def _ingest_canvass(
-    desk: Desk, canvass: Canvass, reports: Iterable[OutstandingReport], out: Any, quiet: bool
+    desk: Desk,
+    canvass: Canvass,
+    reports: Iterable[OutstandingReport],
+    out: Any,
+    *,
+    quiet: bool = False,
+    source: str = "",
+    admitted: Admission | None = None,
 ) -> None:
-    election = canvass.election
-    desk.add_election(election)
-    added = desk.add_outstanding_reports(election.id, list(reports))
-    stored = skipped = flagged = 0
+    parsed = Parsed(
+        election=canvass.election,
+        releases=tuple(canvass.releases),
+        calls=tuple(canvass.calls),
+        reports=tuple(reports),
+    )
     payloads = canvass.payloads or [None] * len(canvass.releases)
+    stored = flagged = 0
     with terminal.progress(quiet) as progress:
-        task = progress.add_task(f"storing {election.id}", total=len(canvass.releases))
-        for release, raw in zip(canvass.releases, payloads, strict=True):
-            result = desk.ingest_parsed(release, raw)
-            if result.status == "stored":
-                stored += 1
-                flagged += not result.usable
-            else:
-                skipped += 1
+        task = progress.add_task(f"storing {canvass.election.id}", total=len(canvass.releases))
+
+        def each(result: IngestResult) -> None:
+            nonlocal stored, flagged
+            stored += result.status == "stored"
+            flagged += result.status == "stored" and not result.usable
             progress.advance(task)
-        outside = desk.add_outside_calls(election.id, canvass.calls)
+
+        taken = desk.take(parsed, payloads, origin=source, admitted=admitted, each=each)
+    election, skipped = taken.election, len(taken.results) - stored
+    added, outside = taken.reports, taken.outside_calls
     for refused in canvass.refused:
         desk.store.quarantine(refused.payload, refused.problem)
     out.print(

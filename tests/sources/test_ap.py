@@ -100,7 +100,7 @@ def test_calls_are_imported_from_ap(ap_dir: Path) -> None:
     }
     release = parsed.releases[0]
     for event in parsed.calls:
-        assert event.approved_by == "AP"
+        assert event.approved_by == "outside: AP" and event.outside == "AP"
         assert event.release_hash == release.content_hash
         assert event.release_time == release.feed_time
         contest = parsed.election.contest(event.contest_id)

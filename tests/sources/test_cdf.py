@@ -248,7 +248,8 @@ def test_other_issuer_winner_becomes_an_outside_call_and_outstanding_a_report() 
     assert len(parsed.calls) == 1
     call = parsed.calls[0]
     assert (call.contest_id, call.status, call.choices) == ("cc-mayor", "called", ("can-a",))
-    assert call.approved_by == "Example County Registrar"
+    assert call.approved_by == "outside: Example County Registrar"
+    assert call.outside == "a NIST CDF report issued by Example County Registrar"
     assert call.release_hash == sha256_hex(data) == parsed.releases[0].content_hash
     assert "projected-winner" in call.reason
     assert len(parsed.reports) == 1

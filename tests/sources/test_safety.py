@@ -245,3 +245,15 @@ def test_read_count_takes_plain_ascii_counts_only() -> None:
     assert safety.read_count("12,345,678", grouped=True) == 12_345_678
     for bad in ("", "-1", "1.0", "1,13", "²", "٣", "9" * 16, "9" * 5000, "1 131"):
         assert safety.read_count(bad, grouped=True) is None, bad
+
+
+def test_a_json_key_given_twice_is_refused_naming_it() -> None:
+    from racedesk.sources.safety import refuse_duplicate_keys
+
+    refuse_duplicate_keys(b'{"Data": [{"Value": 1}, {"Value": 2}]}', "ok.json")
+    with pytest.raises(InputError) as twice:
+        refuse_duplicate_keys(b'{"Data": [{"Value": 1, "Value": 900000}]}', "r.json")
+    assert twice.value.where == "r.json"
+    assert twice.value.problem == (
+        "the JSON has the key 'Value' twice in one object: which value is meant cannot be told"
+    )

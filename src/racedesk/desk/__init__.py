@@ -5,6 +5,24 @@
   the desk (fetching itself stays in ``racedesk.sources``).
 """
 
-from racedesk.desk.ingest import Desk, IngestResult, IngestStatus, load_params, open_desk
+from racedesk.desk.ingest import (
+    Admission,
+    Desk,
+    ForeignSource,
+    IngestResult,
+    IngestStatus,
+    Taken,
+    load_params,
+    open_desk,
+)
 
-__all__ = ["Desk", "IngestResult", "IngestStatus", "load_params", "open_desk"]
+__all__ = [
+    "Admission",
+    "Desk",
+    "ForeignSource",
+    "IngestResult",
+    "IngestStatus",
+    "Taken",
+    "load_params",
+    "open_desk",
+]

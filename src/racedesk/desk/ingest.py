@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Literal, TypeVar
 
 import msgspec
@@ -41,8 +42,13 @@ from racedesk.errors import InputError, NotFound, SequenceConflict, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.publish.words import with_sentences
-from racedesk.sources.base import ReadRelease
-from racedesk.sources.registry import adapter_of
+from racedesk.sources.base import Adapter, Parsed, ReadRelease, only_release
+from racedesk.sources.registry import (
+    WHOLE_FILE_FORMATS,
+    adapter_named,
+    adapter_of,
+    holds_its_election,
+)
 from racedesk.store import open_store
 from racedesk.store.base import Store, StoredRelease, StoreUnavailable
 
@@ -50,6 +56,8 @@ log = logging.getLogger("racedesk.desk")
 T = TypeVar("T")
 
 IngestStatus = Literal["stored", "duplicate", "stale", "unchanged"]
+#: The problem codes that make a stored release a correction.
+_CORRECTIONS = frozenset({"count-went-down", "correction", "choice-removed"})
 
 
 class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,6 +72,30 @@ class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
     problems: tuple[Problem, ...] = ()
     new_events: tuple[CallEvent, ...] = ()
     message: str = ""
+
+
+class Admission(msgspec.Struct, frozen=True, kw_only=True):
+    """An editor's explicit choice to add a payload of another source to an existing election
+    (``racedesk ingest --into-existing EDITOR``, issue 17): logged as an ``admitted`` release
+    event naming who, when, the payload and its format."""
+
+    by: str
+    why: str = ""
+
+
+class Taken(msgspec.Struct, frozen=True, kw_only=True):
+    """What :meth:`Desk.take` made of a payload: the election it added to, each release's
+    result, how many outstanding reports and outside calls were new."""
+
+    election: Election
+    results: list[IngestResult]
+    reports: int = 0
+    outside_calls: int = 0
+
+
+class ForeignSource(InputError):
+    """A payload of one source claiming an election another source created (a NIST CDF report
+    naming ``lavote:4324``), without an editor's explicit choice to add it."""
 
 
 @dataclass
@@ -142,6 +174,68 @@ class Desk:
         self._elections[election.id] = election
         self._readers.pop(election.id, None)
 
+    def take_election(
+        self, election: Election, *, origin: str, admitted: Admission | None = None
+    ) -> tuple[Election, tuple[Problem, ...]]:
+        """The election a payload's releases are added to, and the notes its first release is
+        stored with (issue 17, identity of sources).
+
+        A payload may only add to an election its own source created: when the election is new,
+        or stored with the same ``source``, the payload's definition is stored (a new version
+        when it changed; a choice it adds or leaves out is noted, ``choice-added`` and
+        ``choice-removed``, the same whether the payload came by the CLI or over HTTP). A
+        payload of another source is refused (:class:`ForeignSource`, naming the election, its
+        source and the payload's format) unless ``admitted``: an editor chose to add it, and the
+        stored definition is kept (the choice is logged by :meth:`note_admission`)."""
+        try:
+            existing: Election | None = self.election(election.id)
+        except StoreError:
+            existing = None
+        if existing is not None and existing.source != election.source:
+            if admitted is None:
+                raise ForeignSource(
+                    f"election {election.id} belongs to the {existing.source} source; this "
+                    f"{election.source} payload may not add to it",
+                    where=origin,
+                    hint="to add it anyway, say who chooses to: racedesk ingest --into-existing "
+                    "EDITOR (the choice is logged)",
+                )
+            return existing, ()
+        self.add_election(election)
+        return election, _choice_changes(existing, election) if existing is not None else ()
+
+    def note_admission(
+        self,
+        election: Election,
+        admitted: Admission,
+        *,
+        source: str,
+        origin: str,
+        result: IngestResult | None,
+        at: datetime | None = None,
+    ) -> ReleaseEvent:
+        """Log an editor's choice to add a ``source`` payload (``origin``) to ``election``, another
+        source's: an ``admitted`` release event, dated ``at`` (now by default), on the release
+        it was stored as (else the latest)."""
+        latest = self.store.latest_release(election.id)
+        stored = result is not None and result.sequence is not None
+        sequence = result.sequence if stored and result else None
+        if sequence is None:
+            sequence = latest.release.sequence or 0 if latest is not None else 0
+        fate = "stored as this release" if stored else "no release stored"
+        note = (
+            f"a {source} payload ({origin}) added to the {election.source} election by choice"
+            f" ({fate})" + (f": {admitted.why}" if admitted.why else "")
+        )
+        event = ReleaseEvent(
+            kind="admitted",
+            sequence=sequence,
+            made_at=at or datetime.now(tz=UTC),
+            made_by=admitted.by,
+            note=note,
+        )
+        return self.store.add_release_event(election.id, event)
+
     def election(self, election_id: str) -> Election:
         found = self._elections.get(election_id)
         if found is None:
@@ -174,9 +268,13 @@ class Desk:
         *,
         origin: str = "",
         received_at: datetime | None = None,
+        fmt: str | None = None,
+        admitted: Admission | None = None,
     ) -> IngestResult:
         """Keep ``data`` (a release payload of a known election), read it with the adapter
-        its source names and, when it is new, commit it with every contest recomputed.
+        its source names (or the format ``fmt`` names) and, when it is new, commit it with every
+        contest recomputed. A payload of another format than the election's source is refused
+        (:class:`ForeignSource`) unless ``admitted`` (:meth:`take_election`).
 
         Bad bytes raise :class:`InputError` after a quarantined copy is kept; nothing else of
         them is stored. While the database is unavailable the whole ingest is tried again for
@@ -185,15 +283,36 @@ class Desk:
         doubled.
         """
         return self._patiently(
-            lambda: self._ingest(election_id, data, origin=origin, received_at=received_at)
+            lambda: self._ingest(
+                election_id,
+                data,
+                origin=origin,
+                received_at=received_at,
+                adapter=adapter_named(fmt) if fmt else None,
+                admitted=admitted,
+            )
         )
 
     def _ingest(
-        self, election_id: str, data: bytes, *, origin: str, received_at: datetime | None
+        self,
+        election_id: str,
+        data: bytes,
+        *,
+        origin: str,
+        received_at: datetime | None,
+        adapter: Adapter | None = None,
+        admitted: Admission | None = None,
     ) -> IngestResult:
         election = self.election(election_id)
+        adapter = adapter or adapter_of(election)
+        if election.source != adapter.NAME and not holds_its_election(adapter):
+            raise InputError(
+                f"a {adapter.NAME} payload holds no definition of its own: it is read only into "
+                f"its own source's elections, and {election_id} is {election.source}'s",
+                where=origin or "payload",
+            )
         received = received_at or datetime.now(tz=UTC)
-        raw = RawPayload.of(data, source=election.source, received_at=received, origin=origin)
+        raw = RawPayload.of(data, source=adapter.NAME, received_at=received, origin=origin)
         digest = raw.content_hash
         # Bytes kept before were perhaps stored as a release; new bytes cannot have been (and
         # if another writer beat us to them, the commit finds it).
@@ -204,10 +323,15 @@ class Desk:
                 content_hash=digest,
                 message="the same payload is already stored",
             )
+        where = origin or "payload"
         try:
-            release = self._reader(election)(
-                data, where=origin or "payload", received_at=received, content_hash=digest
-            )
+            if holds_its_election(adapter):
+                parsed = adapter.parse(data, where=where, received_at=received, content_hash=digest)
+                only_release(parsed, election, where)
+            else:
+                release = self._reader(election)(
+                    data, where=where, received_at=received, content_hash=digest
+                )
         except InputError as exc:
             self.store.quarantine(raw, exc.message)
             raise
@@ -220,16 +344,73 @@ class Desk:
             )
             self.store.quarantine(raw, error.message)
             raise error from exc
-        return self.ingest_release(release)
+        if not holds_its_election(adapter):
+            return self.ingest_release(release)
+        try:
+            return self.take(parsed, [None], origin=where, admitted=admitted).results[0]
+        except ForeignSource as exc:
+            self.store.quarantine(raw, exc.message)
+            raise
 
-    def ingest_parsed(self, release: Release, raw: RawPayload | None) -> IngestResult:
+    def take(
+        self,
+        parsed: Parsed,
+        payloads: Sequence[RawPayload | None],
+        *,
+        origin: str,
+        admitted: Admission | None = None,
+        each: Callable[[IngestResult], None] | None = None,
+    ) -> Taken:
+        """Take what a payload (or a source's file) holds, the one way for the CLI and HTTP
+        alike (issue 17, one reading path): its election (:meth:`take_election`: refused when
+        another source created it, a new definition version when it changed, the choices it
+        added or left out noted on its first release stored), the registrar's reports it states,
+        its releases in order (``payloads[i]``: the raw bytes of release i, kept first; ``None``
+        when kept already or when many releases share one payload), then its outside calls.
+        ``each`` is told every release's result. An editor's ``admitted`` choice is logged."""
+        before = len(self.store.election_versions(parsed.election.id))
+        election, notes = self.take_election(parsed.election, origin=origin, admitted=admitted)
+        releases = list(parsed.releases)
+        renewed = len(self.store.election_versions(election.id)) > max(before, 1)
+        if renewed and parsed.election.source in WHOLE_FILE_FORMATS:
+            # a payload's own definition is in force for its own release (definition_in_force
+            # goes by when a release was received): it is taken in from now; an archive's
+            # releases keep the times the archive gives
+            now = datetime.now(tz=UTC)
+            releases = [
+                msgspec.structs.replace(r, received_at=max(r.received_at, now)) for r in releases
+            ]
+        reports = self.add_outstanding_reports(election.id, list(parsed.reports))
+        results: list[IngestResult] = []
+        for release, raw in zip(releases, payloads, strict=True):
+            result = self.ingest_parsed(release, raw, notes)
+            if result.status == "stored":
+                notes = ()
+            results.append(result)
+            if each is not None:
+                each(result)
+        calls = self.add_outside_calls(election.id, parsed.calls, origin)
+        if admitted is not None and election.source != parsed.election.source:
+            self.note_admission(
+                election,
+                admitted,
+                source=parsed.election.source,
+                origin=origin,
+                result=results[0] if len(results) == 1 else None,
+            )
+        return Taken(election=election, results=results, reports=reports, outside_calls=calls)
+
+    def ingest_parsed(
+        self, release: Release, raw: RawPayload | None, notes: tuple[Problem, ...] = ()
+    ) -> IngestResult:
         """Commit a release an adapter already read, keeping the raw payload it came from (when
-        there is one) first; tried again while the database is unavailable, as :meth:`ingest`."""
+        there is one) first; tried again while the database is unavailable, as :meth:`ingest`.
+        ``notes``: see :meth:`ingest_release`."""
 
         def attempt() -> IngestResult:
             if raw is not None:
                 self.store.put_raw(raw)
-            return self.ingest_release(release)
+            return self.ingest_release(release, notes=notes)
 
         return self._patiently(attempt)
 
@@ -240,9 +421,12 @@ class Desk:
             read = self._readers[election.id] = adapter_of(election).release_reader(election)
         return read
 
-    def ingest_release(self, release: Release, *, attempts: int = 8) -> IngestResult:
+    def ingest_release(
+        self, release: Release, *, notes: tuple[Problem, ...] = (), attempts: int = 8
+    ) -> IngestResult:
         """Commit a parsed release (see :meth:`ingest`); retries when another writer committed
-        the same sequence first."""
+        the same sequence first. ``notes`` are problems it is stored with besides its checks'
+        (the choices its definition added or left out: :meth:`take_election`)."""
         election = self.election(release.election_id)
         for _ in range(attempts):
             kept = self._kept(election.id)
@@ -260,7 +444,7 @@ class Desk:
                 kept.flags(),
                 history[-1].problems if history else (),
             )
-            problems, usable = judged.problems, judged.usable
+            problems, usable = (*judged.problems, *notes), judged.usable
             flags = kept.flags()
             if judged.confirms is not None:
                 flags[judged.confirms] = True
@@ -273,7 +457,7 @@ class Desk:
                 release=release,
                 problems=noted,
                 usable=usable,
-                correction=any(p.code in ("count-went-down", "correction") for p in noted),
+                correction=any(p.code in _CORRECTIONS for p in noted),
             )
             try:
                 committed = self.store.commit_release(stored, snapshot)
@@ -618,17 +802,21 @@ class Desk:
         self.store.put_raw(raw)
         self.store.quarantine(raw, reason)
 
-    def add_outside_calls(self, election_id: str, events: Sequence[CallEvent]) -> int:
+    def add_outside_calls(
+        self, election_id: str, events: Sequence[CallEvent], origin: str = ""
+    ) -> int:
         """Record calls made by an outside source (AP's ``winner``, a CDF file's
         ``PostElectionStatus``) in the ledger, numbered after its last event and tied to the latest
-        stored release. A call the ledger already holds from the same source is not added again.
-        Returns how many were added."""
+        stored release. Each is marked outside (issue 17): ``outside`` says who made it and where
+        it came from (``origin``), ``approved_by`` is never the desk's, and it never becomes the
+        desk's standing call. A call the ledger already holds from the same source is not added
+        again. Returns how many were added."""
         ledger = self.store.ledger(election_id)
         known = {(e.contest_id, e.status, e.choices, e.approved_by) for e in ledger}
         latest = self.store.latest_release(election_id)
         next_id = max((e.event_id for e in ledger), default=-1) + 1
         added: list[CallEvent] = []
-        for event in events:
+        for event in map(partial(_marked_outside, origin=origin), events):
             key = (event.contest_id, event.status, event.choices, event.approved_by)
             if key in known:
                 continue
@@ -741,6 +929,54 @@ def _confirmed(problem: Problem, event: ReleaseEvent) -> Problem:
         message=f"{problem.message} — confirmed by {event.made_by} at "
         f"{event.made_at:%Y-%m-%d %H:%M:%S %Z}",
     )
+
+
+def _marked_outside(event: CallEvent, origin: str) -> CallEvent:
+    """``event``, a call from an outside source, marked so: who made it (the adapter's
+    ``outside``, else its approver) and where it came from; approved by "outside: …", never
+    by the desk."""
+    who = event.outside or event.approved_by
+    approver = event.approved_by
+    if not approver.startswith("outside: "):
+        approver = f"outside: {who}"
+    return msgspec.structs.replace(
+        event, outside=f"{who}, from {origin}" if origin else who, approved_by=approver
+    )
+
+
+def _choice_changes(before: Election, after: Election) -> tuple[Problem, ...]:
+    """Notes (not blocking) of the choices a payload's definition adds to or leaves out of the
+    stored one's contests: a candidate added mid-canvass is counted from then on, one left out
+    is no longer shown, and both are said, never silently."""
+    was = {c.id: c for c in before.contests}
+    notes: list[Problem] = []
+    for contest in after.contests:
+        old = was.get(contest.id)
+        if old is None:
+            continue
+        now = {c.id for c in contest.choices}
+        then = {c.id for c in old.choices}
+        added = [c.name for c in contest.choices if c.id not in then]
+        removed = [c.name for c in old.choices if c.id not in now]
+        if added:
+            notes.append(
+                Problem(
+                    code="choice-added",
+                    message=f"{contest.title}: {', '.join(added)} added to the contest by the "
+                    "source's definition; counted from this release on",
+                    blocking=False,
+                )
+            )
+        if removed:
+            notes.append(
+                Problem(
+                    code="choice-removed",
+                    message=f"{contest.title}: {', '.join(removed)} left out of the contest by "
+                    "the source's definition; a correction, no longer shown",
+                    blocking=False,
+                )
+            )
+    return tuple(notes)
 
 
 def _same_counts(a: Release, b: Release) -> bool:

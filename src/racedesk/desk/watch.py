@@ -189,8 +189,7 @@ def _take_version(
         say(f"garbage: {exc.message} (kept in quarantine)")
         return "garbage", fetched.version
     try:
-        desk.add_election(parsed.election)
-        result = desk.ingest_parsed(parsed.releases[0], raw)
+        (result,) = desk.take(parsed, [raw], origin=fetched.url).results
     except RacedeskError as exc:
         say(f"error: the desk refused version {fetched.version}: {exc.message}")
         return "error", known
@@ -265,8 +264,7 @@ def _take_bundle(desk: Desk, polled: FeedsPolled, say: Callable[[str], object]) 
         say(f"garbage: {exc.message} (kept in quarantine)")
         return "garbage"
     try:
-        desk.add_election(parsed.election)
-        result = desk.ingest_parsed(parsed.releases[0], raw)
+        (result,) = desk.take(parsed, [raw], origin=origin).results
     except RacedeskError as exc:
         say(f"error: the desk refused the release: {exc.message}")
         return "error"

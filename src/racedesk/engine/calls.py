@@ -227,9 +227,13 @@ def decide(
 
 
 def active_calls(ledger: Sequence[CallEvent]) -> dict[str, CallEvent]:
-    """Each contest's standing call: its last call event, unless a later event rescinded it."""
+    """Each contest's standing call: its last call event, unless a later event rescinded it.
+    A call from an outside source (``CallEvent.outside``: AP, a CDF report) is never the desk's
+    standing call: it is shown in the ledger and nothing else (issue 17, identity of sources)."""
     active: dict[str, CallEvent] = {}
     for event in ledger:
+        if event.outside:
+            continue
         if event.status == "rescinded":
             current = active.get(event.contest_id)
             if current is not None and current.event_id == event.rescinds:

@@ -171,6 +171,11 @@ class Projection(msgspec.Struct, frozen=True, kw_only=True):
 class CallEvent(msgspec.Struct, frozen=True, kw_only=True):
     """One event of the call ledger. Events are never edited: a call is undone by a
     ``rescinded`` event that names the event it rescinds.
+
+    ``outside`` is empty for the desk's own calls (and an editor's approvals of them); a call
+    made by an outside source (AP's ``winner``, a NIST CDF report's ``PostElectionStatus``)
+    says there who made it and where it came from ("AP, from ap.json"). Such a call is shown
+    in the ledger, never taken as the desk's standing call (``engine.calls.active_calls``).
     """
 
     event_id: int
@@ -189,6 +194,7 @@ class CallEvent(msgspec.Struct, frozen=True, kw_only=True):
     rescinds: int | None = None
     # the event an editor's approval approves (Desk.approve_call); None for every other event
     approves: int | None = None
+    outside: str = ""
 
 
 class ContestCall(msgspec.Struct, frozen=True, kw_only=True):

@@ -129,7 +129,7 @@ class OutstandingReport(msgspec.Struct, frozen=True, kw_only=True):
     source: str = ""
 
 
-ReleaseEventKind = Literal["confirmed", "certified", "estimate", "retired"]
+ReleaseEventKind = Literal["confirmed", "certified", "estimate", "retired", "admitted"]
 
 
 class ReleaseEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -140,7 +140,11 @@ class ReleaseEvent(msgspec.Struct, frozen=True, kw_only=True):
       which continued from it (``made_by`` "the next release (#N)"), and is used from then on;
     - ``certified``: the registrar certified the count (``issuer`` the name the results are
       published under): nothing is left to count and every contest has its final outcome;
-    - ``estimate``: a registrar's report of ballots left took effect on the latest release.
+    - ``estimate``: a registrar's report of ballots left took effect on the latest release;
+    - ``retired``: an editor retired the release from use;
+    - ``admitted``: an editor chose to add a payload of another source (a NIST CDF report into
+      an LA County election) to the election (``racedesk ingest --into-existing``); ``note``
+      says which payload, of which format, and why.
 
     ``sequence`` is the release it concerns; ``made_at`` when it was made (as-of reads go by
     it, so that no answer given before it changes); ``event_id`` is given by the store.

@@ -15,7 +15,8 @@ How it maps onto the release model:
   or the sum of its ``subunit`` units when the payload has no state-level unit; with
   ``level="subunit"`` every subunit is kept as its own contest, id
   ``"{statePostal}-{raceID}-{reportingunitID}"``;
-- AP's calls are imported as calls from an outside source (``approved_by="AP"``):
+- AP's calls are imported as calls from an outside source (``outside="AP"``, ``approved_by=
+  "outside: AP"``; shown in the ledger, never the desk's standing call):
   ``winner: "X"`` → ``called`` (``passed``/``failed`` for a ballot measure), ``winner: "R"`` →
   ``runoff`` naming the candidates in the runoff;
 - v3 fields are read when present: ``raceCallStatus`` ("Too Close to Call" becomes a ``too
@@ -160,7 +161,7 @@ def _decode(data: bytes, where: str) -> _Payload:
         )
     safety.decode_text(data, where, what="JSON payload")  # a clear error for a wrong encoding
     try:
-        return _decoder.decode(data)
+        decoded = _decoder.decode(data)
     except RecursionError:
         raise InputError("the JSON is nested too deeply", where=where) from None
     except msgspec.ValidationError as exc:
@@ -179,6 +180,8 @@ def _decode(data: bytes, where: str) -> _Payload:
         if "utf-8" in text.lower():
             raise InputError(f"the JSON is not UTF-8 ({text})", where=where) from None
         raise InputError(f"not valid JSON: {text}", where=where) from None
+    safety.refuse_duplicate_keys(data, where)
+    return decoded
 
 
 def _time(text: str, where: str) -> datetime:
@@ -370,7 +373,8 @@ def _calls(
             probability=None,
             model_version=MODEL_VERSION,
             reason=reason,
-            approved_by="AP",
+            approved_by="outside: AP",
+            outside="AP",
         )
         for i, (status, choices, reason) in enumerate(events)
     ]

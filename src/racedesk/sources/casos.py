@@ -112,13 +112,15 @@ _bundle_decoder = msgspec.json.Decoder(_Bundle)
 
 def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, where: str, what: str) -> Any:
     try:
-        return decoder.decode(data)
+        decoded = decoder.decode(data)
     except UnicodeDecodeError as exc:
         raise InputError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=where
         ) from None
     except msgspec.DecodeError as exc:
         raise InputError(f"not a valid {what}: {exc}", where=where) from None
+    safety.refuse_duplicate_keys(data, where)
+    return decoded
 
 
 # --- words of the feed ---------------------------------------------------------------------

@@ -435,7 +435,51 @@ def _json_tree(data: bytes, where: str) -> Node:
         ) from None
     if not isinstance(root, dict):
         raise InputError("the JSON is not an object, so not an ElectionReport", where=where)
+    safety.refuse_duplicate_keys(text, where)
+    _refuse_string_counts(root, where)
     return root
+
+
+#: The fields of a CDF JSON report that hold counts: JSON numbers there, never strings (the
+#: XML form writes every value as text; the JSON form's schema says ``integer``).
+_JSON_COUNTS = frozenset(
+    {
+        "Count",
+        "Round",
+        "BallotsCast",
+        "BallotsOutstanding",
+        "BallotsRejected",
+        "VotersRegistered",
+        "VotesAllowed",
+        "NumberElected",
+        "NumberRunoff",
+        "Undervotes",
+        "Overvotes",
+        "WriteIns",
+        "SubUnitsReported",
+        "TotalSubUnits",
+    }
+)
+
+
+def _refuse_string_counts(root: Node, where: str) -> None:
+    """An :class:`InputError` for the first count written as a JSON string (``"Count": "123"``),
+    naming the field and the value; walked without recursion (the tree may be deep)."""
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _JSON_COUNTS and isinstance(value, str):
+                    raise InputError(
+                        f"{key} is the string {_show(value)}, not a number: counts in a CDF "
+                        "JSON report are JSON numbers",
+                        where=where,
+                    )
+                if isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
 
 
 def _local(tag: Any) -> tuple[str | None, str]:
@@ -1252,7 +1296,8 @@ class _ContestReader:
             probability=probability,
             model_version=_one(self.report.ext, Ext.MODEL_VERSION) or vendor,
             reason=reason,
-            approved_by=issuer or "NIST CDF report",
+            approved_by=f"outside: {issuer or 'a NIST CDF report'}",
+            outside=f"a NIST CDF report issued by {issuer}" if issuer else "a NIST CDF report",
         )
 
 

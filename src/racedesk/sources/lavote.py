@@ -38,6 +38,7 @@ from racedesk.rules.california import (
     unknown_rule,
     votes_allowed,
 )
+from racedesk.sources import safety
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease
 from racedesk.sources.plausible import checked_release
 
@@ -122,7 +123,9 @@ _counter_decoder = msgspec.json.Decoder(_CounterPayload)
 
 def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, where: str, what: str) -> Any:
     try:
-        return decoder.decode(data)
+        decoded = decoder.decode(data)
+        safety.refuse_duplicate_keys(data, where)
+        return decoded
     except UnicodeDecodeError as exc:
         raise InputError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=where
@@ -258,9 +261,12 @@ def _counts(data: bytes, where: str) -> _Counts:
     """The payload's time and counters, every value a whole number ≥ 0 (``5.0`` is taken as 5),
     or an :class:`InputError` naming the first counter that is not."""
     try:
-        return _counts_decoder.decode(data)
+        counts = _counts_decoder.decode(data)
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         pass
+    else:
+        safety.refuse_duplicate_keys(data, where)
+        return counts
     payload = _decode(_counter_decoder, data, where, "LA County counter release")
     rows = []
     for row in payload.Data:

@@ -35,6 +35,7 @@ import msgspec
 from racedesk.errors import InputError
 from racedesk.model import OutstandingReport
 from racedesk.sources.plausible import MAX_COUNT, check_count, check_time
+from racedesk.sources.safety import refuse_duplicate_keys
 
 LA_TIME = ZoneInfo("America/Los_Angeles")
 
@@ -213,6 +214,7 @@ def _read_json(data: bytes, where: str, zone: tzinfo) -> list[OutstandingReport]
             where=where,
             hint="a JSON file of outstanding reports is a list of objects with as_of and total",
         ) from None
+    refuse_duplicate_keys(data, where)
     return [entry_report(e, f"{where}, $[{i}]", zone=zone) for i, e in enumerate(entries)]
 
 

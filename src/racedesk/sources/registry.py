@@ -180,6 +180,22 @@ def adapter_for(source: str, data: bytes | None = None, fmt: str | None = None) 
     )
 
 
+#: The formats whose one payload holds an election and its release (``base.WholeFile``): a
+#: payload of theirs is read whole, its definition compared with the stored one, by the CLI and
+#: over HTTP alike (``Desk.take``).
+WHOLE_FILE_FORMATS: frozenset[str] = frozenset({"clarity", "cdf", "ap", "openelections", "ets"})
+
+
+def holds_its_election(adapter: Adapter) -> bool:
+    """Whether each payload ``adapter`` reads holds its election's definition too."""
+    return adapter.NAME in WHOLE_FILE_FORMATS
+
+
+def adapter_named(fmt: str) -> Adapter:
+    """The adapter of a format a user names (``cdf``, or an alias such as ``cdf-json``)."""
+    return _module(format_name(fmt))
+
+
 def adapter_of(election: Election) -> Adapter:
     """The adapter that reads releases of ``election``: the one its ``source`` names."""
     return _module(format_name(election.source))

@@ -8,6 +8,8 @@ these few functions and nothing else:
 - :func:`unpack` returns the bytes of a payload, decompressing a gzip stream or taking the member
   of a zip archive (:func:`gunzip`, :func:`unzip`) under a size limit **and** a
   compression-ratio limit, checked while decompressing (an archive's own stated sizes can lie);
+- :func:`refuse_duplicate_keys` refuses JSON with a key twice in one object (decoders keep the
+  last value silently);
 - :func:`read_count` reads a count (ASCII digits, at most 15 of them);
 - :func:`decode_text` decodes text (CSV, fixed-width) as UTF-8, with a clear error naming the
   byte and line when the file is in another encoding, binary, or cut inside a character;
@@ -24,6 +26,7 @@ machine) or an :class:`~racedesk.errors.InputError` (one that is merely unreadab
 from __future__ import annotations
 
 import io
+import json
 import lzma
 import re
 import zipfile
@@ -32,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+import msgspec
 from lxml import etree
 
 from racedesk.errors import InputError, UnsafeInputError
@@ -254,6 +258,46 @@ def decode_text(data: bytes, where: str, *, what: str = "text file") -> str:
                 "save it as UTF-8"
             )
         raise InputError(problem, where=where) from None
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+class _Twice(Exception):
+    """A key met twice in one JSON object (raised out of the parser's hook)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_key_twice(pairs: list[tuple[str, object]]) -> None:
+    if len(pairs) > 1 and len({key for key, _ in pairs}) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Twice(key)
+            seen.add(key)
+
+
+def refuse_duplicate_keys(data: bytes | str | memoryview | msgspec.Raw, where: str) -> None:
+    """Nothing when no JSON object in ``data`` (a document its adapter already decoded) has a
+    key twice; else an :class:`InputError` naming the key. JSON leaves two values of one key
+    undefined and decoders keep the last one silently: a payload with ``"Value"`` twice has two
+    counts for one counter, and which is meant cannot be told, so it is refused."""
+    text = data if isinstance(data, str) else bytes(data).removeprefix(b"\xef\xbb\xbf")
+    try:
+        json.loads(text, object_pairs_hook=_no_key_twice)
+    except _Twice as twice:
+        raise InputError(
+            f"the JSON has the key {twice.key!r} twice in one object: which value is meant "
+            "cannot be told",
+            where=where,
+        ) from None
+    except RecursionError:
+        raise InputError("the JSON is nested too deeply", where=where) from None
+    except ValueError as exc:  # what the adapter's decoder took but Python's does not
+        raise InputError(f"not valid JSON: {exc}", where=where) from None
 
 
 # --- counts --------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from racedesk.desk import Admission
 from racedesk.errors import NotFound
 from racedesk.model import OutstandingReport
 from racedesk.publish.documents import ledger_entry
@@ -156,17 +157,42 @@ async def post_release(
             max_length=500,
         ),
     ] = None,
+    fmt: Annotated[
+        str | None,
+        Query(
+            alias="format",
+            description="The payload's format when it is not the election's source's (cdf, ap…).",
+            max_length=40,
+        ),
+    ] = None,
+    into_existing: Annotated[
+        str | None,
+        Query(
+            description="Who chooses to add a payload of another format to this election, "
+            "another source's (logged as an `admitted` release event); without it such a "
+            "payload is refused (422).",
+            min_length=1,
+            max_length=100,
+            pattern=r"^[^\r\n]+$",
+        ),
+    ] = None,
+    why: Annotated[str, Query(description="Why, logged with the choice.", max_length=500)] = "",
 ) -> Response:
     """Ingest a release: keep the raw bytes, parse them with the election's adapter, check
     them, recompute every contest and commit, then push a ``release`` event."""
     authorize(web, credentials)
     data = await read_body(request)
     await run_in_threadpool(web.library.election, election_id)
+    admitted = Admission(by=into_existing, why=why) if into_existing else None
 
     def ingest() -> Any:
         with web.write_lock:
             return web.desk.ingest(
-                election_id, data, origin=origin or f"POST /api/elections/{election_id}/releases"
+                election_id,
+                data,
+                origin=origin or f"POST /api/elections/{election_id}/releases",
+                fmt=fmt,
+                admitted=admitted,
             )
 
     result = await run_in_threadpool(ingest)
