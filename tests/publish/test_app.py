@@ -230,9 +230,10 @@ def test_contest_page_as_of_a_release(client: TestClient, general_feed: Feed) ->
     votes = raw_votes(general_feed, 2, DA)
     row = re.search(r'<tr data-choice="23483".*?</tr>', page, re.S)
     assert row and f"{votes[HOCHMAN]:,}" in row.group(0)
-    # the page counts releases from 1: sequence 2 is the third of the canvass's 32
+    # the page numbers a release by its sequence, as the API, the URL and the CLI do
     assert (
-        'Release <span id="release-number">3</span> of <span class="release-last">32</span>' in page
+        'Release #<span id="release-number">2</span> of #<span class="release-last">31</span>'
+        in page
     )
 
 
@@ -407,8 +408,9 @@ def test_the_demo_contest_page_says_its_rule_once_and_shows_the_nov_5_call(
     rule = re.search(r'<p class="rule">(.*?)</p>', page.text, re.S)
     assert rule is not None
     assert re.sub(r"<[^>]+>", "", rule.group(1)).strip() == "Rule: most votes wins (EC §15452)"
-    assert 'Release <span id="release-number">2</span> of <span class="release-last">4</span>' in (
-        page.text
+    assert (
+        'Release #<span id="release-number">1</span> of #<span class="release-last">3</span>'
+        in (page.text)
     )
     assert 'id="call-status">called<' in page.text
     assert "Jackie Lacey would need 63.2% or more of the two-way vote left" in page.text

@@ -84,7 +84,7 @@ def test_the_legend_shows_the_release_shown_without_hovering(
     assert "–" not in [v for _n, _c, v in legend(page, 1)]  # the batch chart's too
     # at an earlier release, the legend follows the slider
     page.locator("#release-slider").fill("5")
-    page.wait_for_function("() => document.querySelector('#release-number')?.textContent === '6'")
+    page.wait_for_function("() => document.querySelector('#release-number')?.textContent === '5'")
     page.wait_for_timeout(200)
     shown = {name: value for name, _colour, value in legend(page)[1:]}
     want = shares_at(server, DA, 5)

@@ -45,15 +45,15 @@ def test_the_call_s_reason_says_when_the_call_was_made(library: Library) -> None
     made = when(first.release_time, "America/Los_Angeles")
     assert made.startswith("Nov 5, 2024, ")
     assert r["call_sentence"] == (
-        f"Called {made} (release {first.release_sequence + 1}): {first.reason}"
+        f"Called {made} (release #{first.release_sequence}): {first.reason}"
     )
     assert str(r["call_sentence"]).startswith(
-        "Called Nov 5, 2024, 8:56 PM PST (release 3): GEORGE GASCÓN would need 55.7% or more"
+        "Called Nov 5, 2024, 8:56 PM PST (release #2): GEORGE GASCÓN would need 55.7% or more"
     )
 
 
 def test_the_sentence_s_votes_left_are_explained_beside_the_figure(library: Library) -> None:
-    """Release 4 (sequence 3): the sentence says "about 1,761,000 votes left", the Votes left
+    """Release #3: the sentence says "about 1,761,000 votes left", the Votes left
     figure "about 1,765,000": the sentence's are those left for Gascón and Hochman, without
     the write-ins' share so far, and the page says so."""
     r = record(library, 3)

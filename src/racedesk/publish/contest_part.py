@@ -132,7 +132,7 @@ def call_line(
     call: ContestCall | None, sentence: str, events: Sequence[CallEvent], zone: str
 ) -> str:
     """The call's own reason, when it is not the contest's sentence now, labelled with when it
-    was made: "Called Nov 5, 2024, 8:56 PM PST (release 3): GEORGE GASCÓN would need 55.7% or
+    was made: "Called Nov 5, 2024, 8:56 PM PST (release #2): GEORGE GASCÓN would need 55.7% or
     more …" (a reason said at the call, kept in the ledger, is otherwise read as today's)."""
     if call is None or not call.sentence or call.sentence == sentence:
         return ""
@@ -141,7 +141,7 @@ def call_line(
         return call.sentence
     verb = "Rescinded" if event.status == "rescinded" else "Called"
     made = when(event.release_time, zone)
-    return f"{verb} {made} (release {event.release_sequence + 1}): {call.sentence}"
+    return f"{verb} {made} (release #{event.release_sequence}): {call.sentence}"
 
 
 def named_left(doc: StateDoc) -> str:
@@ -197,8 +197,10 @@ def part_record(
         "contest_id": contest.id,
         "release": sequence,
         "last": len(marks) - 1,
-        "number": sequence + 1,  # as people count releases: the first is release 1
+        # a release's number is its sequence, as in the API, the URLs, the CLI and the notices
+        "number": sequence,
         "count": len(marks),
+        "last_number": len(marks) - 1,
         "time": marks[sequence].label
         if sequence < len(marks)
         else when(release.feed_time, election.timezone),

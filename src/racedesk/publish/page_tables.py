@@ -76,7 +76,7 @@ def overview_csv(doc: StatusDoc, contests: Sequence[ContestSummary], zone: str) 
     shares, the margin ("Hochman +19.8, 655,092 votes"), the votes counted and the share of
     the expected vote counted."""
     release = doc.release
-    number = release.sequence + 1 if release else ""
+    number = release.sequence if release else ""
     fed = when(release.feed_time, zone) if release else ""
     rows = []
     for c in contests:
@@ -128,7 +128,7 @@ def contest_csv(doc: StateDoc, zone: str) -> str:
             [
                 contest.id,
                 contest.title,
-                doc.release.sequence + 1,
+                doc.release.sequence,
                 when(doc.release.feed_time, zone),
                 names[c.id],
                 c.party if contest.kind == "candidate" else "",

@@ -365,7 +365,7 @@
     setText(part, ".lead-line .counted", r.counted || "");
     show(part.querySelector(".lead-line .counted-sep"), !!(r.margin && r.counted));
     setText(part, "#release-number", String(r.number));
-    setText(part, ".release-last", String(r.count));
+    setText(part, ".release-last", String(r.last_number));
     var time = setText(part, ".release-line time", r.time);
     time.setAttribute("datetime", r.feed_time);
     setText(part, ".release-line .hash", r.hash);
