@@ -201,6 +201,9 @@ def test_index_search_and_status_filter(
     page.goto(f"{server.url}/elections/{E}")
     rows = page.locator("#contests tbody tr[data-status]")
     assert rows.count() == 373
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"))  # the desktop overview, first screen
+    assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
     page.locator("#q").fill("district attorney")
     expected = api(server, f"/api/elections/{E}/contests", q="district attorney")["contests"]
     page.wait_for_function(
