@@ -63,3 +63,40 @@ def test_the_margin_and_the_expected_vote_counted(general_2024: Path) -> None:
         "100% of the expected vote counted"
     )
     assert expected_counted(0, left) == "" and expected_counted(10, None) == ""
+
+
+def test_a_recall_that_passes_names_who_is_recalled(general_2024: Path) -> None:
+    """Montebello's recall (9911) said "Passed." and "yes needs 0.0% or less of the votes left";
+    its question names the officer, and a count that settles it says so plainly."""
+    from racedesk.publish.words import call_words, contest_sentence
+
+    canvass = load_canvasses(str(general_2024))[0]
+    reports = load_reports(general_2024.parent / "outstanding-reports.csv", canvass.election.date)
+    snapshots = list(replay(canvass.election, canvass.releases, reports, load_params()))
+    recall = canvass.election.contest("9911")
+    assert recall.question.startswith("Shall Angie Jimenez be recalled (removed)")
+    last = snapshots[-1]
+    call = last.calls["9911"]
+    assert call.status == "passed"
+    assert call_words(recall, call) == "Passed: Angie Jimenez is recalled."
+    reasons = [e.reason for s in snapshots for e in s.new_events if e.contest_id == "9911"]
+    assert reasons and all("0.0% or less" not in r for r in reasons)
+    assert reasons[0].startswith("yes stays above 50.0% even if every vote left is no (")
+    # the needs interval of the sentence is never shown below 0% (it read "(-25.1–47.0%)")
+    state = snapshots[3].state("9911")
+    assert state is not None
+    said = contest_sentence(
+        recall, state, snapshots[3].projections.get("9911"), snapshots[3].calls.get("9911"), [state]
+    )
+    assert "(-" not in said and "needs 37.3% (0.0–47.0%)" in said
+
+
+def test_a_choice_out_of_reach_is_said_so(general_2024: Path) -> None:
+    """Multi-seat 9669 said a trailing choice "would need 100.0% or more": it cannot catch up
+    even with every vote left, and the reason now says that."""
+    canvass = load_canvasses(str(general_2024))[0]
+    reports = load_reports(general_2024.parent / "outstanding-reports.csv", canvass.election.date)
+    snapshots = list(replay(canvass.election, canvass.releases, reports, load_params()))
+    reasons = [e.reason for s in snapshots for e in s.new_events]
+    assert reasons and not [r for r in reasons if "100.0% or more" in r]
+    assert any("cannot catch up even with every vote left" in r for r in reasons)

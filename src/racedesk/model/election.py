@@ -83,6 +83,8 @@ class Contest(msgspec.Struct, frozen=True, kw_only=True):
     group: str = ""
     party: str = ""
     portion: str = ""
+    #: The question on the ballot as the feed words it (a measure's or a recall's), or "".
+    question: str = ""
 
     def choice(self, choice_id: str) -> Choice:
         for c in self.choices:

@@ -589,6 +589,7 @@ def _contest(
         node = _typed(
             "RetentionContest",
             **fields,
+            FullText=_itext(contest.question) if contest.question else None,
             PassageThreshold=_itext(rule.text) if rule.text else None,
             Type="ballot-measure",
             CandidateId=judge,
@@ -597,6 +598,7 @@ def _contest(
         node = _typed(
             "BallotMeasureContest",
             **fields,
+            FullText=_itext(contest.question) if contest.question else None,
             PassageThreshold=_itext(rule.text) if rule.text else None,
             Type="recall" if contest.kind == "recall" else "ballot-measure",
         )

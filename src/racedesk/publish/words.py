@@ -53,7 +53,8 @@ def pct_range(interval: Interval) -> str:
     """ "64.7% (63.9–65.6%)", or one figure when the interval is a point."""
     if abs(interval.high - interval.low) < 5e-4:
         return pct(interval.mid)
-    return f"{pct(interval.mid)} ({100 * interval.low:.1f}–{pct(interval.high)})"
+    low, high = max(0.0, interval.low), min(1.0, interval.high)
+    return f"{pct(interval.mid)} ({100 * low:.1f}–{pct(high)})"
 
 
 def batch_share(
@@ -80,8 +81,8 @@ def call_words(contest: Contest, call: ContestCall | None) -> str:
         "called": f"Called for {joined}.",
         "runoff": f"Runoff: {joined} advance.",
         "advanced": f"{joined} advance.",
-        "passed": "Passed.",
-        "failed": "Failed.",
+        "passed": logic_of(contest).decided_words(contest, "passed"),
+        "failed": logic_of(contest).decided_words(contest, "failed"),
         "winner not leading": f"Called for {joined}, who is not leading the count now.",
         "rescinded": "The call was rescinded.",
         "too close": "Too close to call.",

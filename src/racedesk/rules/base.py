@@ -170,6 +170,10 @@ class RuleLogic:
         """How many top places the choices compete for (seats or runoff places; 0: none)."""
         return 0
 
+    def decided_words(self, contest: Contest, status: str) -> str:
+        """The words that end a sentence for a passed or failed question ("Passed.")."""
+        return "Passed." if status == "passed" else "Failed."
+
     def uncallable(self, contest: Contest) -> str:
         """Why the contest can never be projected or called under this rule ("" when it can)."""
         return ""

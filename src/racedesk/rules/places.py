@@ -293,7 +293,9 @@ def top_places_verdict(
     if safe and not guarded and judge.sure(prob):
         trailing = count.names[first_out]
         reason = (
-            f"{trailing} would need {pct(hurdle.low)} or more of the two-way vote left, "
+            f"{trailing} cannot catch up even with every vote left; {chance(prob)} projected"
+            if hurdle.low >= 1
+            else f"{trailing} would need {pct(hurdle.low)} or more of the two-way vote left, "
             f"beyond any late swing seen; {chance(prob)} projected"
         )
         return Verdict(status, tuple(count.ids[i] for i in top), reason, prob, hurdle)

@@ -16,6 +16,7 @@ backtest and the words all ask this module. The hurdle is yes's need
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import ClassVar, Final
@@ -272,10 +273,18 @@ class Question(RuleLogic):
         passes = all(judge.threshold_safe(count, yes, q.fraction, True) for q in qs)
         fails = all(judge.threshold_safe(count, yes, q.fraction, False) for q in qs)
         if not guarded and passes and judge.sure(p_pass):
-            reason = f"yes needs {pct(hurdle.high)} or less of the votes left, far below its {pct(share)} so far"
+            reason = (
+                f"yes stays above {pct(qs[0].value)} even if every vote left is no ({pct(share)} so far)"
+                if hurdle.high <= 0
+                else f"yes needs {pct(hurdle.high)} or less of the votes left, far below its {pct(share)} so far"
+            )
             return Verdict("passed", (count.ids[yes],), reason, p_pass, hurdle)
         if not guarded and fails and judge.sure(1 - p_pass):
-            reason = f"yes would need {pct(hurdle.low)} or more of the votes left, far above its {pct(share)} so far"
+            reason = (
+                f"yes cannot reach {pct(qs[0].value)} even with every vote left ({pct(share)} so far)"
+                if hurdle.low >= 1
+                else f"yes would need {pct(hurdle.low)} or more of the votes left, far above its {pct(share)} so far"
+            )
             return Verdict("failed", (count.ids[no],), reason, 1 - p_pass, hurdle)
         lean = max(p_pass, 1 - p_pass)
         verdict = judge.uncalled(lean, guarded, "yes" if p_pass >= 0.5 else "no")
@@ -340,6 +349,24 @@ class Recall(Question):
 
     def name(self) -> str:
         return "recall passes with a majority"
+
+    def decided_words(self, contest: Contest, status: str) -> str:
+        """Who is recalled, from the ballot's question ("Shall Angie Jimenez be recalled
+        (removed) from …?"): "Passed: Angie Jimenez is recalled." or "Failed: Angie Jimenez
+        stays in office."; without a question naming one, "Passed." or "Failed."."""
+        found = _RECALLED.match(contest.question)
+        if found is None:
+            return super().decided_words(contest, status)
+        who = " ".join(found.group(1).split())
+        return (
+            f"Passed: {who} is recalled."
+            if status == "passed"
+            else f"Failed: {who} stays in office."
+        )
+
+
+#: The officer a recall question names.
+_RECALLED = re.compile(r"^\s*Shall\s+(.+?)\s+be\s+recalled\b", re.IGNORECASE)
 
 
 def need_interval(count: Count, i: int, q: Fraction, clipped: bool = True) -> Interval:

@@ -994,6 +994,11 @@ class _ContestReader:
             group=_one(self.ext, Ext.GROUP) or "",
             party=" / ".join(self.report._party(p, where) for p in party_ids),
             portion=_one(self.ext, Ext.PORTION) or "",
+            question=(
+                _itext(self.node["FullText"], self.where, "FullText")
+                if self.node.get("FullText") is not None
+                else ""
+            ),
         )
         return contest, self._count(choice_selections, writein_selections)
 

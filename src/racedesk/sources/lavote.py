@@ -66,6 +66,7 @@ class _Contest(msgspec.Struct):
     Candidates: list[_Candidate]
     VoteFor: str | None = ""
     MeasurePassRate: str | None = ""
+    MeasureText: str | None = ""
     NonPartisan: bool = False
     VoterNominated: bool = False
 
@@ -203,6 +204,7 @@ def read_election(data: bytes, where: str = "election_data.json",
                     choices=choices,
                     group=group.Name,
                     portion=portion_in_county(c.Title, COUNTY, COUNTY_NAME, day.year),
+                    question=" ".join((c.MeasureText or "").split()),
                 )
             )
     if overrides:
