@@ -215,10 +215,15 @@ def test_a_report_of_ballots_left_takes_effect_at_once(db_url: str, feed, shared
     assert after.ballots_left.ballots.mid == 1_116_100
     assert after.revised_at == added_at and after.revised_because.startswith("estimate")
     new = desk.ledger(election.id)[len(ledger) :]
+    # the report narrows the votes left: twelve contests are called on it at once (9623, called
+    # on it before the call rule measured the late shift from the recent batches' lean, is
+    # called already)
     assert sorted((e.contest_id, e.status) for e in new) == [
-        ("9623", "called"), ("9847", "called"), ("9904", "passed"), ("9924", "passed"),
-        ("9958", "passed"),
+        ("9524", "called"), ("9527", "called"), ("9548", "called"), ("9551", "called"),
+        ("9847", "called"), ("9876", "passed"), ("9904", "passed"), ("9917", "passed"),
+        ("9920", "passed"), ("9924", "passed"), ("9958", "passed"), ("9960", "passed"),
     ]  # fmt: skip
+    assert ("9623", "called") in {(e.contest_id, e.status) for e in ledger}
     assert {e.release_time for e in new} == {added_at}
     (event,) = desk.release_events(election.id)
     assert (event.kind, event.sequence, event.made_at) == ("estimate", 17, added_at)

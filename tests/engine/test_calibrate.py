@@ -105,6 +105,31 @@ def test_late_swings_carry_the_stage_of_the_count() -> None:
     assert swings[0].swing == pytest.approx(0.1)  # the leader: 60% so far, 50% of the rest
 
 
+def test_late_swings_are_measured_from_the_late_share_centre() -> None:
+    """What the call rule's envelope is calibrated on: the late share's departure from the
+    centre the recent batches gave (the residual), not from the share so far."""
+    rows = [row([0.6, 0.4], late=[0.45, 0.55], left=200_000, bucket=2)]
+    raw = calibrate.late_swings(rows, 2 / 3)
+    residual = calibrate.late_swings(rows, 2 / 3, [np.array([0.5, 0.5])])
+    assert [s.swing for s in raw] == pytest.approx([0.15, 0.15])
+    assert [s.swing for s in residual] == pytest.approx([0.05, 0.05])
+    assert [s.q for s in residual] == pytest.approx([0.5, 0.5])
+
+
+def test_the_pace_envelope_is_learned_on_count_paced_rows_or_widened_from_the_others() -> None:
+    others = calibrate.Envelope((0.1, 0.1, 0.08, 0.08, 0.06), (0.12,) * 5, 9.0)
+    shift, design = calibrate.pace_envelope([], 4.0, 5, others, 2.0)
+    assert shift == pytest.approx((0.24, 0.24, 0.24, 0.24, 0.24)) and design == 36.0
+    seen = [calibrate.Swing(0.3, 0.4, 200_000, False, 1, True)]
+    shift, design = calibrate.pace_envelope(seen, 4.0, 5, others, 2.0)
+    # the 0.3 swing seen at 50–70% done, kept where nothing later was seen; never below the
+    # other counts' envelope
+    assert shift == pytest.approx((0.3,) * 5) and design == 9.0
+    seen.append(calibrate.Swing(0.05, 0.4, 200_000, False, 4, True))
+    shift, _ = calibrate.pace_envelope(seen, 4.0, 5, others, 2.0)
+    assert shift == pytest.approx((0.3, 0.3, 0.12, 0.12, 0.12))
+
+
 def test_learned_document_round_trips_and_keeps_other_defaults() -> None:
     params = msgspec.structs.replace(
         ModelParams(), version="v-test", calibrated_on=("x:1",), late_shift_max=(0.123,) * 5,

@@ -152,6 +152,53 @@ def test_the_allowance_is_the_swing_seen_at_the_stage_the_count_could_be_at() ->
     assert not calls.pair_safe(unsure, 0, 1, STAGED)
 
 
+LEANING = msgspec.structs.replace(STAGED, trend_weight=(1.0,) * 5, trend_prior_votes=0.0)
+
+
+def test_the_allowance_is_measured_from_where_the_recent_batches_lean() -> None:
+    """A trailing choice's need is set against the centre of the late shares (its share so far
+    leaning toward its recent batches, ``projection.late_centre``), not its share so far."""
+    c = contest("1", ["A", "B"])
+    # 80,000 counted, B 45%; with 30,000 left (73% done: 0.12 allowed) B needs 63.3%
+    now = state(c, [44_000, 36_000], (30_000, 30_000, 30_000))
+    flat = calls.read_count(c, now, None, LEANING)
+    assert flat is not None and flat.centre == pytest.approx((0.55, 0.45))
+    assert calls.pair_safe(flat, 0, 1, LEANING)  # 63.3% > 45% + 12 + 3.6
+    # B took half of the last 20,000 votes: the late share is centred on 50%, 63.3% is within
+    # 50% + 12 + 3.7 points
+    gaining = calls.read_count(c, now, {"1-0": 34_000, "1-1": 26_000}, LEANING)
+    assert gaining is not None and gaining.centre == pytest.approx((0.5, 0.5))
+    assert not calls.pair_safe(gaining, 0, 1, LEANING)
+    # with 40,000 left (67% done: 0.2 allowed) B needs 60%: beyond reach only when its last
+    # batches ran well behind its share so far (1 in 6 of the last 12,000 votes)
+    later = state(c, [44_000, 36_000], (40_000, 40_000, 40_000))
+    assert not calls.pair_safe(calls.read_count(c, later, None, LEANING), 0, 1, LEANING)  # type: ignore[arg-type]
+    fading = calls.read_count(c, later, {"1-0": 34_000, "1-1": 34_000}, LEANING)
+    assert fading is not None and fading.centre[1] == pytest.approx(2_000 / 12_000)
+    assert calls.pair_safe(fading, 0, 1, LEANING)
+
+
+def test_a_count_paced_contest_gets_the_allowance_learned_on_such_counts() -> None:
+    """Where the votes left come from the count's pace alone (the state's feed), the allowance
+    is the pace envelope (``late_shift_max_pace``, ``late_design_effect_pace``)."""
+    paced = msgspec.structs.replace(
+        STAGED, late_shift_max_pace=(0.3,) * 5, late_design_effect_pace=40.0
+    )
+    assert calls.late_allowance(0.4, 1_000, paced, stage=2, pace=True) == pytest.approx(
+        0.3 + 4 * math.sqrt(0.24 * 40 / 1000)
+    )
+    c = contest("1", ["A", "B"])
+    now = state(c, [44_000, 36_000], (20_000, 20_000, 20_000))
+    registrar = calls.read_count(c, now, None, paced)
+    assert registrar is not None and not registrar.pace
+    assert calls.pair_safe(registrar, 0, 1, paced)  # B needs 70%: beyond 45% + 12 + 4.4
+    by_pace = msgspec.structs.replace(now, votes_left=msgspec.structs.replace(
+        now.votes_left, source="count pace"))  # fmt: skip
+    count = calls.read_count(c, by_pace, None, paced)
+    assert count is not None and count.pace
+    assert not calls.pair_safe(count, 0, 1, paced)  # within 45% + 30 + 8.9
+
+
 def test_hurdle_formulas() -> None:
     # calls-and-hurdles.md: j needs (D + R2) / (2 R2) of the two-way vote left
     assert pair_hurdle(600, 400, 1000, 1000) == pytest.approx((200 + 1000) / 2000)

@@ -44,7 +44,7 @@ def test_the_deadline_is_the_first_release_after_a_minute_or_the_last_of_a_day()
             "4324-2024-general",
             [
                 ("9547", "as early", 10, 4.2),
-                ("9880", "late", -2, -48.2),
+                ("9880", "late", -1, -24.1),
                 ("9961", "as early", 0, 0.0),
                 ("9532", "late", -4, -144.1),
                 ("9546", "portion only", None, None),
@@ -56,8 +56,8 @@ def test_the_deadline_is_the_first_release_after_a_minute_or_the_last_of_a_day()
         (
             "4316-2024-primary",
             [
-                ("9054", "late", -3, -72.7),
-                ("9054", "as early", 0, 0.0),
+                ("9054", "late", -2, -48.1),
+                ("9054", "as early", 1, 24.6),
                 ("9368", "late", -1, -24.2),
                 ("9051", "no reference time", None, None),
                 ("9052", "no reference time", None, None),

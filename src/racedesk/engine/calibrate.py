@@ -15,7 +15,9 @@ the final shares. From the rows (``docs/method.md``):
    projection hold the final shares in 90% of the bucket's (contest, release) pairs, with the
    same draws at every step;
 4. ``late_shift_max`` and ``late_design_effect``: the envelope of every late swing seen (a
-   leader's share of all votes, or the two-way share between adjacent choices):
+   leader's share of all votes, or the two-way share between adjacent choices), measured from
+   the late share's centre of step 1 (what the recent batches left unexplained, the residual
+   the call rule must rule out around that same centre):
    ``A_f + late_noise_z · sqrt(q(1−q)·d / R)``, ``A_f`` per bucket ``f`` of the share of the
    count done, the largest swing in large contests at that stage of the count or later (kept
    apart for two choices holding less than ``minor_pair_share`` of the votes between them, whose
@@ -68,6 +70,8 @@ LEARNED = (
     "late_shift_max",
     "late_shift_max_minor",
     "late_design_effect",
+    "late_shift_max_pace",
+    "late_design_effect_pace",
 )
 
 
@@ -293,6 +297,8 @@ class Swing(NamedTuple):
     votes_left: float
     minor: bool
     bucket: int
+    #: Whether the row's votes left came from the count's pace alone (``Prepared.widen``).
+    pace: bool = False
 
 
 class Envelope(NamedTuple):
@@ -304,28 +310,36 @@ class Envelope(NamedTuple):
     design: float
 
 
-def late_swings(rows: Sequence[Row], minor_share: float) -> list[Swing]:
+def late_swings(
+    rows: Sequence[Row], minor_share: float, centres: Sequence[FloatArray] | None = None
+) -> list[Swing]:
     """Every late swing of the rows: the leader's share of all votes, and the two-way share
     between adjacent choices down to the first loser (``minor`` when the two hold less than
-    ``minor_share`` of the votes)."""
+    ``minor_share`` of the votes), each measured from the row's late-share centre in
+    ``centres`` (what the recent batches could not explain), or from the shares so far."""
     swings: list[Swing] = []
-    for row in rows:
+    for i, row in enumerate(rows):
         if row.late is None or row.late_votes <= 0:
             continue
         prep = row.prepared
+        centre = centres[i] if centres is not None else prep.shares
         order = np.argsort(-prep.votes, kind="stable")
         lead = int(order[0])
-        q = float(prep.shares[lead])
-        swings.append(Swing(abs(float(row.late[lead]) - q), q, row.late_votes, False, prep.bucket))
+        q = float(centre[lead])
+        pace = prep.widen > 1
+        swings.append(
+            Swing(abs(float(row.late[lead]) - q), q, row.late_votes, False, prep.bucket, pace)
+        )
         places = max(prep.contest.rule.seats, prep.contest.rule.advance, 1)
         for a, b in itertools.pairwise(order[: places + 1]):
             va, vb = float(prep.votes[a]), float(prep.votes[b])
             la, lb = float(row.late[a]) * row.late_votes, float(row.late[b]) * row.late_votes
-            if va + vb <= 0 or la + lb <= 0:
+            ca, cb = float(centre[a]), float(centre[b])
+            if va + vb <= 0 or la + lb <= 0 or ca + cb <= 0:
                 continue
-            q2 = vb / (va + vb)
+            q2 = cb / (ca + cb)
             minor = va + vb < minor_share * prep.counted
-            swings.append(Swing(abs(lb / (la + lb) - q2), q2, la + lb, minor, prep.bucket))
+            swings.append(Swing(abs(lb / (la + lb) - q2), q2, la + lb, minor, prep.bucket, pace))
     return swings
 
 
@@ -362,6 +376,22 @@ def swing_envelope(swings: Sequence[Swing], z: float, buckets: int) -> Envelope:
     return Envelope(tuple(shift), tuple(shift_minor), float(design))
 
 
+def pace_envelope(
+    swings: Sequence[Swing], z: float, buckets: int, others: Envelope, widen: float
+) -> tuple[tuple[float, ...], float]:
+    """The envelope (per-bucket shift, design effect) for counts whose votes left come from the
+    count's pace alone, from their own ``swings`` (minor pairs and others together), never
+    below ``others`` (the envelope of every other count); with no such swing seen, ``others``
+    widened as the projection widens such counts' spread (``widen``, ``params.pace_spread``:
+    the shift by ``widen``, the design effect by its square)."""
+    floor = [max(a, m) for a, m in zip(others.shift, others.shift_minor, strict=True)]
+    if not swings:
+        return tuple(widen * a for a in floor), widen**2 * others.design
+    own = swing_envelope([s._replace(minor=False) for s in swings], z, buckets)
+    shift = tuple(max(a, f) for a, f in zip(own.shift, floor, strict=True))
+    return shift, max(own.design, others.design)
+
+
 def calibrate(
     canvasses: Sequence[tuple[Election, Sequence[Release], Sequence[OutstandingReport]]],
     base: ModelParams | None = None,
@@ -386,7 +416,11 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
     spreads, coverage, sizes = fit_spread(
         prepared, [r.final for r in rows], kappa, buckets, base.level
     )
-    envelope = swing_envelope(late_swings(rows, base.minor_pair_share), base.late_noise_z, buckets)
+    residuals = late_swings(rows, base.minor_pair_share, [p.centre for p in prepared])
+    envelope = swing_envelope([s for s in residuals if not s.pace], base.late_noise_z, buckets)
+    shift_pace, design_pace = pace_envelope(
+        [s for s in residuals if s.pace], base.late_noise_z, buckets, envelope, base.pace_spread
+    )
     overall = sum(c * n for c, n in zip(coverage, sizes, strict=True) if c >= 0) / max(
         1, sum(sizes)
     )
@@ -395,12 +429,15 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "training_coverage_90": round(overall, 4),
         "moment_spread": round(math.sqrt(tau2), 4),
         "late_design_effect_seen": round(envelope.design, 2),
+        "pace_rows": float(sum(1 for r in rows if r.prepared.widen > 1)),
+        "late_design_effect_pace_seen": round(design_pace, 2),
     }
     for b in range(buckets):
         figures[f"bucket_{b}_rows"] = float(sizes[b])
         figures[f"bucket_{b}_coverage_90"] = round(coverage[b], 4)
         figures[f"bucket_{b}_late_swing_large_seen"] = round(envelope.shift[b], 4)
         figures[f"bucket_{b}_late_swing_large_minor_seen"] = round(envelope.shift_minor[b], 4)
+        figures[f"bucket_{b}_late_swing_pace_seen"] = round(shift_pace[b], 4)
     names = tuple(names)
     fitted = {
         "trend_weight": [round(t, 4) for t in trend],
@@ -409,6 +446,8 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "late_shift_max": [round(SAFETY * a, 4) for a in envelope.shift],
         "late_shift_max_minor": [round(SAFETY * a, 4) for a in envelope.shift_minor],
         "late_design_effect": round(SAFETY**2 * envelope.design, 2),
+        "late_shift_max_pace": [round(SAFETY * a, 4) for a in shift_pace],
+        "late_design_effect_pace": round(SAFETY**2 * design_pace, 2),
     }
     digest = hashlib.sha256(json.dumps([names, fitted], sort_keys=True).encode()).hexdigest()[:10]
     return msgspec.structs.replace(
@@ -421,6 +460,8 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         late_shift_max=tuple(fitted["late_shift_max"]),  # type: ignore[arg-type]
         late_design_effect=float(fitted["late_design_effect"]),  # type: ignore[arg-type]
         late_shift_max_minor=tuple(fitted["late_shift_max_minor"]),  # type: ignore[arg-type]
+        late_shift_max_pace=tuple(fitted["late_shift_max_pace"]),  # type: ignore[arg-type]
+        late_design_effect_pace=float(fitted["late_design_effect_pace"]),  # type: ignore[arg-type]
         calibration=figures,
     )
 
@@ -453,5 +494,6 @@ __all__ = [
     "fit_trend",
     "late_swings",
     "learned_document",
+    "pace_envelope",
     "swing_envelope",
 ]

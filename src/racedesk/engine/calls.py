@@ -11,11 +11,14 @@ A call (``calls-and-hurdles.md``, "Calls") is made on a usable release only, and
 4. **a count that rules out a change**: at the high end of the votes-left interval, every
    trailing choice needs more of the votes left than any late swing seen in calibration allows:
    its share of the two-way vote left (the hurdle of ``calls-and-hurdles.md``) must exceed its
-   share so far plus ``late_shift_max[f] + late_noise_z · sqrt(q(1 − q) · d / R₂)``, ``f`` the
-   stage of the count (the bucket of the share of it done, were the most votes left); for a threshold
-   (a measure, a majority) the share needed of all votes left must lie beyond the share so far
-   by the same allowance. A choice that cannot catch up even with every ballot left
-   (eliminated) passes this test whatever the allowance.
+   expected late share ``q`` plus ``late_shift_max[f] + late_noise_z · sqrt(q(1 − q) · d / R₂)``,
+   ``f`` the stage of the count (the bucket of the share of it done, were the most votes left).
+   ``q`` is the two-way share of the late shares' centre (the share so far leaning toward the
+   contest's recent batches by the trend weight, ``projection.late_centre``), and the envelope
+   is calibrated on the late swings that centre left unexplained (``calibrate.late_swings``).
+   For a threshold (a measure, a majority) the share needed of all votes left must lie beyond
+   the choice's centre by the same allowance. A choice that cannot catch up even with every
+   ballot left (eliminated) passes this test whatever the allowance.
 
 A contest with no named choice ("No Candidates Filed") is "write-ins only": the feed counts its
 write-ins together and never names them, so the desk never calls it.
@@ -38,7 +41,7 @@ from typing import cast
 
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
-from racedesk.engine.projection import fraction_bucket
+from racedesk.engine.projection import fraction_bucket, late_centre
 from racedesk.model import Contest, Election, Release
 from racedesk.model.answers import CallEvent, CallStatus, ContestCall, ContestState, Projection
 from racedesk.rules import CALL_STATUSES, Count, RuleLogic, Verdict, logic_of
@@ -46,8 +49,15 @@ from racedesk.rules.base import chance
 from racedesk.rules.hurdle import pair_hurdle, threshold_needs
 
 
-def read_count(contest: Contest, state: ContestState) -> Count | None:
-    """The count the call rules need, or None when the votes left are unknown."""
+def read_count(
+    contest: Contest,
+    state: ContestState,
+    earlier: dict[str, int] | None = None,
+    params: ModelParams | None = None,
+) -> Count | None:
+    """The count the call rules need, or None when the votes left are unknown; with
+    ``params``, the late shares' centre too (:func:`~racedesk.engine.projection.late_centre`,
+    ``earlier`` the contest's votes at the start of its recent batches)."""
     left = state.votes_left.votes
     if left is None:
         return None
@@ -57,36 +67,56 @@ def read_count(contest: Contest, state: ContestState) -> Count | None:
     named = counted / state.total_votes if state.total_votes > 0 else 1.0
     ballots = state.votes_left.ballots
     high = max(0.0, left.high) * named
+    mid = min(max(left.mid * named, max(0.0, left.low) * named), high)
+    centre: tuple[float, ...] = ()
+    if params is not None and counted > 0:
+        bucket = fraction_bucket(counted / (counted + mid), params)
+        centre = tuple(late_centre(votes, earlier, ids, bucket, params))
     return Count(
         ids=ids,
         names=tuple(c.name for c in contest.choices),
         votes=votes,
         counted=counted,
         left_low=max(0.0, left.low) * named,
-        left_mid=min(max(left.mid * named, max(0.0, left.low) * named), high),
+        left_mid=mid,
         left_high=high,
         ballots_high=max(0.0, ballots.high) if ballots is not None else high,
         rounds=state.rounds,
+        centre=centre,
+        pace=state.votes_left.source == "count pace",
     )
 
 
 def late_allowance(
-    share: float, votes_left: float, params: ModelParams, stage: int, minor: bool = False
+    share: float,
+    votes_left: float,
+    params: ModelParams,
+    stage: int,
+    minor: bool = False,
+    pace: bool = False,
 ) -> float:
-    """How far a late share may plausibly stray from the share so far, for ``votes_left`` votes
-    at ``stage`` of the count (a bucket of ``params.fraction_edges``).
+    """How far a late share may plausibly stray from its expected value ``share`` (the late
+    shares' centre), for ``votes_left`` votes at ``stage`` of the count (a bucket of
+    ``params.fraction_edges``).
 
-    The part every contest shares is the largest late swing seen in calibration in contests
+    The part every contest shares is the largest late swing from that centre seen in
+    calibration in contests
     with many votes left at that stage of the count or later (``late_shift_max[stage]``;
     ``late_shift_max_minor`` for the two-way share of two choices that hold less than
     ``minor_pair_share`` of the votes, ``minor``, whose split swings further); the part that
     shrinks with the votes left is
     ``late_noise_z`` standard errors of a share of ``votes_left`` votes counted in batches that
-    come from a few places at a time (``late_design_effect``, learned too).
+    come from a few places at a time (``late_design_effect``, learned too). Where the votes
+    left come from the count's pace alone (``pace``), both parts are those learned on such
+    counts (``late_shift_max_pace``, ``late_design_effect_pace``).
     """
     q = min(max(share, 0.0), 1.0)
-    spread = math.sqrt(q * (1 - q) * params.late_design_effect / max(votes_left, 1.0))
-    shifts = params.late_shift_max_minor if minor else params.late_shift_max
+    design = params.late_design_effect_pace if pace else params.late_design_effect
+    spread = math.sqrt(q * (1 - q) * design / max(votes_left, 1.0))
+    if pace:
+        shifts = params.late_shift_max_pace
+    else:
+        shifts = params.late_shift_max_minor if minor else params.late_shift_max
     shift = shifts[min(max(stage, 0), len(shifts) - 1)]
     return shift + params.late_noise_z * spread
 
@@ -99,7 +129,9 @@ def stage(count: Count, params: ModelParams) -> int:
 
 
 def pair_safe(count: Count, a: int, b: int, params: ModelParams) -> bool:
-    """Whether ``b`` can no longer plausibly overtake ``a`` (rule 4 of the module docstring)."""
+    """Whether ``b`` can no longer plausibly overtake ``a`` (rule 4 of the module docstring):
+    its hurdle beyond its expected two-way late share (:meth:`Count.late_share`) plus the
+    allowance."""
     va, vb = count.votes[a], count.votes[b]
     lead = va - vb
     if lead <= 0:
@@ -109,9 +141,10 @@ def pair_safe(count: Count, a: int, b: int, params: ModelParams) -> bool:
     two_way = count.left_high * (va + vb) / count.counted if count.counted > 0 else 0.0
     if two_way <= 0:
         return True
-    q = vb / (va + vb)
+    ca, cb = count.late_share(a), count.late_share(b)
+    q = cb / (ca + cb) if ca + cb > 0 else vb / (va + vb)
     minor = (va + vb) < params.minor_pair_share * count.counted
-    allowance = late_allowance(q, two_way, params, stage(count, params), minor)
+    allowance = late_allowance(q, two_way, params, stage(count, params), minor, count.pace)
     return pair_hurdle(va, vb, count.counted, count.left_high) > q + allowance
 
 
@@ -120,15 +153,17 @@ def threshold_safe(
 ) -> bool:
     """Whether choice ``i`` will plausibly end above (``above``) or below ``threshold`` of the
     named choices' votes: its need of all votes left
-    (:func:`~racedesk.rules.hurdle.threshold_needs`) beyond its share so far by the late
-    allowance."""
+    (:func:`~racedesk.rules.hurdle.threshold_needs`) beyond its expected late share
+    (:meth:`Count.late_share`) by the late allowance."""
     if count.counted <= 0:
         return False
-    share = count.votes[i] / count.counted
+    share = count.late_share(i)
     need = threshold_needs(
         count.votes[i], count.counted, count.left_high, threshold.numerator, threshold.denominator
     )
-    allowance = late_allowance(share, count.left_high, params, stage(count, params))
+    allowance = late_allowance(
+        share, count.left_high, params, stage(count, params), pace=count.pace
+    )
     if above:
         return need <= 0 or need < share - allowance
     return need > 1 or need > share + allowance
@@ -201,6 +236,7 @@ def decide(
     params: ModelParams,
     logic: RuleLogic | None = None,
     judge: CallJudge | None = None,
+    earlier: dict[str, int] | None = None,
 ) -> Verdict:
     """The desk's verdict on one contest after a usable release (module docstring): too early
     without the evidence, else the rule family's (:meth:`RuleLogic.verdict`)."""
@@ -215,7 +251,7 @@ def decide(
     never = logic.uncallable(contest)
     if never:
         return Verdict(logic.never_status, (), never)
-    count = read_count(contest, state)
+    count = read_count(contest, state, earlier, params)
     if count is None:
         return Verdict("too early", (), "no estimate of the votes left")
     if projection is None or count.counted <= 0:
@@ -392,6 +428,8 @@ def decide_all(
     )
     entries = _Entries(ledger, basis, sequence, params)
     judge = CallJudge(params)
+    back = min(params.recent_batches, len(good) - 1)
+    earlier_counts = good[-1 - back].counts_by_contest() if back > 0 else {}
     calls: dict[str, ContestCall] = {}
     for state in states:
         contest = by_id.get(state.contest_id)
@@ -408,9 +446,11 @@ def decide_all(
                 contest, state, standing, projection, logic, usable, entries
             )
             continue
+        earlier = earlier_counts.get(contest.id)
         verdict = decide(
-            contest, state, projection, counted.get(contest.id, 0), params, logic, judge
-        )
+            contest, state, projection, counted.get(contest.id, 0), params, logic, judge,
+            earlier.votes if earlier is not None else None,
+        )  # fmt: skip
         if verdict.is_call and not usable:
             reason = (
                 f"{verdict.reason}, but the latest release failed its checks: no call is made on it"

@@ -92,6 +92,10 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     minor_pair_share: float = 2 / 3
     late_noise_z: float = 4.0
     late_design_effect: float = 150.0
+    # the same envelope for contests whose votes left come from the count's pace alone (the
+    # state's feed, whose late batches are whole counties: docs/method.md, "Calibration")
+    late_shift_max_pace: tuple[float, ...] = (0.4, 0.4, 0.4, 0.4, 0.4)
+    late_design_effect_pace: float = 600.0
     call_probability: float = 0.995
     close_probability: float = 0.9
     rescind_probability: float = 0.5

@@ -116,6 +116,29 @@ def batch_shares(
     return np.array(added, dtype=np.float64) / size, size
 
 
+def late_centre(
+    counts: Sequence[int],
+    earlier: dict[str, int] | None,
+    ids: Sequence[str],
+    bucket: int,
+    params: ModelParams,
+) -> list[float]:
+    """The centre ``m = p + β_f·w·(b − p)`` of the late shares (module docstring): the shares so
+    far ``p`` leaning toward the recent batches' shares ``b`` (the votes added since ``earlier``,
+    the counts ``params.recent_batches`` usable releases ago), ``β_f`` the trend weight of
+    bucket ``f`` and ``w = n_b / (n_b + n_0)``; ``p`` itself without a batch to read."""
+    counted = sum(counts)
+    shares = [v / counted for v in counts] if counted > 0 else [0.0] * len(counts)
+    if earlier is None or counted <= 0:
+        return shares
+    added = [v - earlier.get(c, 0) for v, c in zip(counts, ids, strict=True)]
+    size = sum(added)
+    if size <= 0 or min(added) < 0:
+        return shares
+    lean = params.trend_weight[bucket] * size / (size + params.trend_prior_votes)
+    return [p + lean * (a / size - p) for p, a in zip(shares, added, strict=True)]
+
+
 def prepare(
     contest: Contest,
     state: ContestState,
@@ -142,13 +165,7 @@ def prepare(
     fraction = counted / (counted + mid) if counted + mid > 0 else 1.0
     bucket = fraction_bucket(fraction, params)
     shares = [v / counted for v in counts]
-    centre = shares
-    if earlier is not None:
-        added = [v - earlier.get(c, 0) for v, c in zip(counts, ids, strict=True)]
-        size = sum(added)
-        if size > 0 and min(added) >= 0:
-            lean = params.trend_weight[bucket] * size / (size + params.trend_prior_votes)
-            centre = [p + lean * (a / size - p) for p, a in zip(shares, added, strict=True)]
+    centre = late_centre(counts, earlier, ids, bucket, params)
     votes = np.array(counts, dtype=np.float64)
     return Prepared(
         contest=contest,
@@ -397,6 +414,7 @@ __all__ = [
     "batch_shares",
     "fraction_bucket",
     "groups_by_size",
+    "late_centre",
     "outcomes",
     "prepare",
     "project_all",

@@ -73,6 +73,19 @@ class Count:
     ballots_high: float
     #: A ranked-choice contest's rounds so far (``ContestState.rounds``).
     rounds: tuple[RoundCount, ...] = ()
+    #: The centre of the late shares (``engine.projection.late_centre``: the shares so far
+    #: leaning toward the recent batches), in ``ids`` order; empty: the shares so far.
+    centre: tuple[float, ...] = ()
+    #: Whether the votes left come from the count's pace alone (no counter, registration or
+    #: estimate: the state's feed), whose late batches stray further.
+    pace: bool = False
+
+    def late_share(self, i: int) -> float:
+        """Choice ``i``'s expected share of the votes left: its ``centre``, else its share so
+        far."""
+        if self.centre:
+            return self.centre[i]
+        return self.votes[i] / self.counted if self.counted > 0 else 0.0
 
     def order(self) -> list[int]:
         """Choice indexes by votes, most first (ballot order among equals)."""

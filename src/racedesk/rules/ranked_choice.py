@@ -167,7 +167,8 @@ class RankedChoice(Plurality):
 
 def _sub_count(count: Count, votes: dict[str, int]) -> Count:
     """``count`` narrowed to the choices of one round, with that round's ``votes`` (the
-    contest's order kept)."""
+    contest's order kept). The projection's centre is of the first choices, not of a round's
+    transfers: a round's late shares are taken as its shares so far (``centre`` empty)."""
     keep = [i for i, c in enumerate(count.ids) if c in votes]
     got = tuple(votes[count.ids[i]] for i in keep)
     return dataclasses.replace(
@@ -176,6 +177,7 @@ def _sub_count(count: Count, votes: dict[str, int]) -> Count:
         names=tuple(count.names[i] for i in keep),
         votes=got,
         counted=sum(got),
+        centre=(),
     )
 
 
