@@ -458,7 +458,7 @@ def contests(
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} contests", title_justify="left")
+    table = Table(title=f"{len(rows)} contest{'' if len(rows) == 1 else 's'}", title_justify="left")
     for name in ("id", "contest", "rule", "choices"):
         table.add_column(name)
     for r in rows:

@@ -99,6 +99,12 @@ def test_contests_lists_every_contest_with_its_rule(general_2024: Path) -> None:
     assert rules["9938"]["threshold"] == "2/3" and rules["9938"]["alt_threshold"] == "11/20"
 
 
+def test_one_contest_found_is_one_contest(general_2024: Path) -> None:
+    """The table's title read "1 contests" for a search that finds one."""
+    said = run("contests", str(general_2024), "--search", "prop 5")
+    assert said.startswith("1 contest ") and "1 contests" not in said and "STATE MEASURE 5" in said
+
+
 def test_bad_source_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["ingest", str(tmp_path / "nothing-here"), "--db", f"sqlite:///{tmp_path}/x.sqlite"]
