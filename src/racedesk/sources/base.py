@@ -21,6 +21,7 @@ An adapter is a module in ``racedesk.sources`` (one per results format) with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from functools import partial
@@ -164,6 +165,12 @@ class WholeFile:
     def feed_folder(folder: Path) -> FeedFolder | None:
         """``None``: the format's results are one file, not a folder."""
         return None
+
+
+def slug(text: str) -> str:
+    """``"Adam B. Schiff"`` → ``"adam-b-schiff"``: an id made of a name (lower-case letters and
+    digits, every other run of characters one dash; "" when none is left)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def only_release(parsed: Parsed, election: Election, where: str) -> Release:

@@ -54,7 +54,7 @@ from racedesk.model.election import ElectionKind
 from racedesk.rules import logic_for
 from racedesk.rules.california import VOTER_NOMINATED_OFFICES, measure_rule, state_office_rule
 from racedesk.sources import safety
-from racedesk.sources.base import FeedFolder, FolderRelease, Parsed, ReadRelease
+from racedesk.sources.base import FeedFolder, FolderRelease, Parsed, ReadRelease, slug
 
 NAME = "ca-sos"
 SOURCE = NAME
@@ -163,11 +163,6 @@ def _votes(value: str | int, where: str) -> int:
     if not text.isdigit():
         raise InputError(f"the votes {value!r} are not a whole number ≥ 0", where=where)
     return int(text)
-
-
-def slug(text: str) -> str:
-    """``"Adam B. Schiff"`` → ``"adam-b-schiff"``: an id made of a name."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _split_title(title: str) -> tuple[str, str]:

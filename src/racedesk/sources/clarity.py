@@ -64,7 +64,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.sources import safety
-from racedesk.sources.base import Parsed, WholeFile
+from racedesk.sources.base import Parsed, WholeFile, slug
 from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
 
@@ -219,7 +219,7 @@ def _parent_tag(elem: etree._Element) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "clarity"
+    return slug(text) or "clarity"
 
 
 def _kind(name: str) -> ElectionKind:

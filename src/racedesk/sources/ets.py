@@ -53,7 +53,7 @@ from racedesk.rules.california import (
     retention_rule,
 )
 from racedesk.sources import safety
-from racedesk.sources.base import Parsed, WholeFile
+from racedesk.sources.base import Parsed, WholeFile, slug
 from racedesk.sources.lavote import COUNTY, COUNTY_NAME, LA_TIME
 from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
@@ -95,7 +95,7 @@ def _number(text: str, where: str, what: str) -> int:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "choice"
+    return slug(text) or "choice"
 
 
 @dataclass

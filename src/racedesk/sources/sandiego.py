@@ -53,7 +53,7 @@ from racedesk.model import (
 )
 from racedesk.rules.california import MAJORITY_GROUPS, candidate_rule, measure_rule
 from racedesk.sources import safety
-from racedesk.sources.base import FeedFolder, Parsed, WholeFile
+from racedesk.sources.base import FeedFolder, Parsed, WholeFile, slug
 from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
 
@@ -150,10 +150,6 @@ def _rule(title: str, names: list[str], primary: bool) -> tuple[ContestKind, Rul
     return "candidate", rule, group.title()
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def parse(
     data: bytes,
     *,
@@ -181,9 +177,9 @@ def parse(
         here = f"{where}, contest {title!r}"
         names = [" ".join(r["candidate name"].split()) for r in members]
         contest_kind, rule, group = _rule(title, names, kind == "primary")
-        ids = [_slug(n) or n for n in names]
+        ids = [slug(n) or n for n in names]
         contests.append(Contest(
-            id=_slug(title), title=title, kind=contest_kind,
+            id=slug(title), title=title, kind=contest_kind,
             rule=rule, group=group,
             choices=tuple(Choice(id=i, name=n, party=r.get("party", "")) for i, n, r in zip(ids, names, members, strict=True)),
         ))  # fmt: skip
@@ -193,7 +189,7 @@ def parse(
             if any(col in r for r in members)
         }
         counts.append(ContestCount(
-            contest_id=_slug(title),
+            contest_id=slug(title),
             votes={i: _count(r["total votes"], here, "Total Votes") for i, r in zip(ids, members, strict=True)},
             votes_by_type=by_type,
             precincts_reporting=_count(members[0].get("precincts reported", ""), here, "Precincts Reported"),

@@ -41,7 +41,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.sources import safety
-from racedesk.sources.base import FeedFolder, Parsed, WholeFile
+from racedesk.sources.base import FeedFolder, Parsed, WholeFile, slug
 from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
 
@@ -118,10 +118,6 @@ def _table(lines: list[str], heading: str, where: str) -> tuple[list[str], list[
     return rows[0], rows[2:]
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 def parse(
     data: bytes,
     *,
@@ -147,7 +143,7 @@ def parse(
     first = {r[0]: _number(r[1], f"{where}: {r[0]}") for r in rows if r[0]}
     write_ins = sum(v for name, v in first.items() if name.startswith(WRITE_IN))
     names = sorted(n for n in first if not n.startswith(("(", WRITE_IN)))
-    ids = {name: _slug(name) for name in names}
+    ids = {name: slug(name) for name in names}
     rounds = [RoundCount(name="first choices", tally={ids[n]: first[n] for n in names})]
     for heading, round_name in ROUND_TABLES:
         header, district_rows = _table(lines, heading, where)
@@ -169,14 +165,14 @@ def parse(
             )
         rounds.append(RoundCount(name=round_name, tally=tally))
     contest = Contest(
-        id=_slug(office),
+        id=slug(office),
         title=office.title(),
         kind="candidate",
         rule=Rule(kind="ranked_choice", votes_allowed=3, text="ranked choice (three rankings)"),
         choices=tuple(Choice(id=ids[n], name=n) for n in names),
     )
     election = Election(
-        id=f"{SOURCE}:{day.isoformat()}-{_slug(office)}",
+        id=f"{SOURCE}:{day.isoformat()}-{slug(office)}",
         title=f"San Francisco {office}, {day:%B} {day.day}, {day.year} (ranked choice)",
         date=day,
         jurisdiction="City and County of San Francisco",
