@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Row, Table, func, select
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
@@ -605,13 +605,19 @@ class SqlStore(PetitionQueries):
         return event
 
     def release_events(self, election_id: str, as_of: datetime | None = None) -> list[ReleaseEvent]:
-        e = t.release_events
-        query = select(e.c.data, e.c.made_tz).where(e.c.election_id == election_id)
-        if as_of is not None:
-            query = query.where(e.c.made_us <= to_us(as_of, "as_of"))
-        with self._db.read() as conn:
-            rows = conn.execute(query.order_by(e.c.event_id)).all()
+        rows = self._made_rows(t.release_events, election_id, as_of)
         return [codec.read_release_event(r.data, r.made_tz) for r in rows]
+
+    def _made_rows(
+        self, table: Table, election_id: str, as_of: datetime | None
+    ) -> Sequence[Row[Any, Any]]:
+        """The ``data`` and ``made_tz`` of an election's events in ``table`` made by ``as_of``
+        (all when None), in the order they were made."""
+        query = select(table.c.data, table.c.made_tz).where(table.c.election_id == election_id)
+        if as_of is not None:
+            query = query.where(table.c.made_us <= to_us(as_of, "as_of"))
+        with self._db.read() as conn:
+            return conn.execute(query.order_by(table.c.event_id)).all()
 
     # editors' acts ------------------------------------------------------------------------------------
     def add_editorial(
@@ -640,12 +646,7 @@ class SqlStore(PetitionQueries):
         return act, True
 
     def editorial(self, election_id: str, as_of: datetime | None = None) -> list[EditorialAct]:
-        e = t.editorial_events
-        query = select(e.c.data, e.c.made_tz).where(e.c.election_id == election_id)
-        if as_of is not None:
-            query = query.where(e.c.made_us <= to_us(as_of, "as_of"))
-        with self._db.read() as conn:
-            rows = conn.execute(query.order_by(e.c.event_id)).all()
+        rows = self._made_rows(t.editorial_events, election_id, as_of)
         return [codec.read_editorial(r.data, r.made_tz) for r in rows]
 
     def editorial_count(self, election_id: str) -> int:
