@@ -128,3 +128,23 @@ def test_the_runoff_is_called_for_mc_cann_and_aguirre_and_never_wrong(folder: Pa
     assert row.call is not None and row.call.status == "runoff"
     # the first release after the election-night estimate of 11,000 is the Apr 10 one
     assert row.call.release_time == "2025-04-10T16:46:56-07:00"
+
+
+def test_a_statewide_or_cross_county_contest_is_san_diegos_portion() -> None:
+    """Never call what the county's file sees only part of: a state proposition, or a
+    congressional district that crosses the county line, is shown as San Diego County's part."""
+    rows = (
+        '"PROPOSITION 36","YES","","10","1","0","11","5","5","20"\n'
+        '"PROPOSITION 36","NO","","8","1","0","9","5","5","20"\n'
+        '"UNITED STATES REPRESENTATIVE 48th District","A","","8","1","0","9","5","5","20"\n'
+        '"MEMBER, BOARD OF SUPERVISORS DISTRICT NO. 1","B","","8","1","0","9","5","5","20"\n'
+    )
+    parsed = sandiego.parse(
+        (HEADER + rows).encode(), where="sd/2024-11-05-general/releases/2024-11-05T20-00-00.csv"
+    )
+    portions = {c.title: c.portion for c in parsed.election.contests}
+    assert portions == {
+        "PROPOSITION 36": "San Diego County",
+        "UNITED STATES REPRESENTATIVE 48th District": "San Diego County",
+        "MEMBER, BOARD OF SUPERVISORS DISTRICT NO. 1": "",
+    }

@@ -23,7 +23,9 @@ tracker's ``metadata.json``, whose ``registeredVoters`` is the election's regist
 ``estimatedBallotsRemaining`` figures are outstanding-ballot reports
 (:func:`metadata_reports`; a 0 before any positive figure means "not stated" and is skipped).
 Contests follow California's rules (``racedesk.rules.california``): a county office in a
-primary is decided by a majority, else the top two go to a runoff (EC §8140–8141.5).
+primary is decided by a majority, else the top two go to a runoff (EC §8140–8141.5). A contest
+whose voters are not all in San Diego County (a statewide one, a district that crosses the county
+line) is San Diego County's portion: shown, never called.
 """
 
 from __future__ import annotations
@@ -51,7 +53,12 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
-from racedesk.rules.california import MAJORITY_GROUPS, candidate_rule, measure_rule
+from racedesk.rules.california import (
+    MAJORITY_GROUPS,
+    candidate_rule,
+    measure_rule,
+    portion_in_county,
+)
 from racedesk.sources import safety
 from racedesk.sources.base import FeedFolder, Parsed, WholeFile, slug
 from racedesk.sources.plausible import checked_release
@@ -60,6 +67,7 @@ from racedesk.sources.rules_file import apply_rules
 NAME = "sandiego"
 SOURCE = NAME
 ZONE = ZoneInfo("America/Los_Angeles")
+COUNTY, COUNTY_NAME = "san-diego", "San Diego County"
 HEADER = ("contest name", "candidate name", "total votes")
 _TYPES = {
     "mail ballots votes": "Mail",
@@ -180,7 +188,7 @@ def parse(
         ids = [slug(n) or n for n in names]
         contests.append(Contest(
             id=slug(title), title=title, kind=contest_kind,
-            rule=rule, group=group,
+            rule=rule, group=group, portion=portion_in_county(title, COUNTY, COUNTY_NAME, day.year),
             choices=tuple(Choice(id=i, name=n, party=r.get("party", "")) for i, n, r in zip(ids, names, members, strict=True)),
         ))  # fmt: skip
         by_type = {
