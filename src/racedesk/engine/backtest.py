@@ -288,7 +288,7 @@ def _contest_row(
         coverage_90=_mean(pairs),
         pairs=len(pairs),
         source=source,
-        portion=contest.portion,
+        portion=contest.portion or (f"copy of contest {contest.record}" if contest.record else ""),
     )
 
 
@@ -349,7 +349,7 @@ def run_backtest(
     shares = {c.id: final_shares(c, finals.get(c.id)) for c in election.contests}
     got = _replay(election, ordered, reports, params, seed, shares, tick)
     rows = [
-        _contest_row(c, final_outcome(c, finals.get(c.id)), got, election.source)
+        _contest_row(c, final_outcome(c, finals.get(c.id)), got, c.source or election.source)
         for c in election.contests
     ]
     return BacktestReport(

@@ -39,6 +39,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import cast
 
+from racedesk.engine import joined
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.projection import fraction_bucket, late_centre
@@ -279,18 +280,6 @@ def active_calls(ledger: Sequence[CallEvent]) -> dict[str, CallEvent]:
     return active
 
 
-def releases_counted(
-    good: Sequence[Release], contest_ids: Sequence[str], cap: int
-) -> dict[str, int]:
-    """For each contest, in how many of the last ``cap`` usable releases it had votes counted."""
-    result = dict.fromkeys(contest_ids, 0)
-    for release in good[-cap:] if cap > 0 else ():
-        for count in release.contests:
-            if count.contest_id in result and count.total_votes > 0:
-                result[count.contest_id] += 1
-    return result
-
-
 class _Entries:
     """The ledger events a release adds, numbered after the ledger's."""
 
@@ -420,7 +409,7 @@ def decide_all(
     index = index or ElectionIndex(election)
     active = active_calls(ledger)
     by_id = {c.id: c for c in election.contests}
-    counted = releases_counted(good, list(by_id), max(params.min_releases, 1))
+    counted = joined.releases_counted(election, good, list(by_id), max(params.min_releases, 1))
     sequence = (
         basis.sequence
         if basis.sequence is not None
@@ -428,8 +417,7 @@ def decide_all(
     )
     entries = _Entries(ledger, basis, sequence, params)
     judge = CallJudge(params)
-    back = min(params.recent_batches, len(good) - 1)
-    earlier_counts = good[-1 - back].counts_by_contest() if back > 0 else {}
+    earlier_counts = joined.earlier_counts(election, good, params.recent_batches)
     calls: dict[str, ContestCall] = {}
     for state in states:
         contest = by_id.get(state.contest_id)
@@ -473,7 +461,6 @@ __all__ = [
     "late_allowance",
     "pair_safe",
     "read_count",
-    "releases_counted",
     "stage",
     "threshold_safe",
 ]

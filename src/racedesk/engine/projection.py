@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from racedesk.engine import joined
 from racedesk.engine.index import ElectionIndex, draw_noise
 from racedesk.engine.params import ModelParams
 from racedesk.model import Contest, Election, Release
@@ -386,8 +387,7 @@ def project_all(
     model later without changing callers.
     """
     del ballots_left
-    back = min(params.recent_batches, len(good) - 1)
-    earlier_counts = good[-1 - back].counts_by_contest() if back > 0 else {}
+    earlier_counts = joined.earlier_counts(election, good, params.recent_batches)
     contests = {c.id: c for c in election.contests}
     prepared: list[Prepared] = []
     for state in states:

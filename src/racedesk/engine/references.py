@@ -101,7 +101,7 @@ def score_references(
             verdict = (
                 "not matched"
                 if contest is None
-                else _verdict(call, bool(contest.portion), due, first)
+                else _verdict(call, bool(contest.portion or contest.record), due, first)
             )
             rows.append(
                 BacktestReference(

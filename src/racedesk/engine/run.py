@@ -25,7 +25,11 @@ from racedesk.engine import projection as projection_mod
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.standing import contest_state
-from racedesk.engine.votes_left import contests_votes_left, county_ballots_left
+from racedesk.engine.votes_left import (
+    contests_votes_left,
+    county_ballots_left,
+    joined_votes_left,
+)
 from racedesk.model import Election, OutstandingReport, Release
 from racedesk.model.answers import (
     BallotsLeft,
@@ -74,13 +78,16 @@ def advance(
     good = [r for r, ok in zip(history, usable, strict=True) if ok]
     basis = good[-1] if good else latest
     certified = certified or is_certified(latest)
-    ballots_left = (
-        NOTHING_LEFT if certified else county_ballots_left(election, good, reports, params)
-    )
     # The states rest on the latest release only when it is usable; its problems then belong
     # to them. An unusable release's problems stay on the snapshot alone.
     own = problems if basis is latest else ()
-    lefts = contests_votes_left(election, good, ballots_left, params, index)
+    if election.members and not certified:
+        ballots_left, lefts = joined_votes_left(election, good, reports, params)
+    else:
+        ballots_left = (
+            NOTHING_LEFT if certified else county_ballots_left(election, good, reports, params)
+        )
+        lefts = contests_votes_left(election, good, ballots_left, params, index)
     states = contest_states(index, basis, lefts, own)
     projections: dict[str, Projection] = {}
     new_events: list[CallEvent] = []

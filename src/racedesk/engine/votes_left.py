@@ -41,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from racedesk.engine.index import ElectionIndex
+from racedesk.engine.joined import member_election, member_views
 from racedesk.engine.params import ModelParams
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
 from racedesk.model.answers import BallotsLeft, Interval, VotesLeft, VotesLeftSource
@@ -495,10 +496,44 @@ def _at_pace(count: ContestCount, counted: int, county: Interval, n: int) -> Vot
     )
 
 
+def joined_votes_left(
+    election: Election,
+    good: Sequence[Release],
+    reports: Sequence[OutstandingReport],
+    params: ModelParams,
+) -> tuple[BallotsLeft, list[VotesLeft]]:
+    """An election joined from several sources (``engine.joined``): each contest's votes left
+    from its own source's releases, as if that source were alone. The registrar's estimates
+    (``reports``) are the first source's, the county whose counters the joined election's
+    ballots left rest on, and that source's ballots left is the election's; a source with no
+    county-wide counters and no registration (the Secretary of State's feed) goes at the
+    count's pace of its own feed time.
+
+    Returns the first source's ballots left and every contest's votes left, in the election's
+    order.
+    """
+    by_id: dict[str, VotesLeft] = {}
+    first: BallotsLeft | None = None
+    for i, member in enumerate(election.members):
+        alone = member_election(election, member)
+        views = member_views(election, good, member, params.recent_releases + 1)
+        left = county_ballots_left(alone, views, reports if i == 0 else (), params)
+        if first is None:
+            first = left
+        lefts = _votes_left(alone, alone.contests, views, left, params, None)
+        by_id.update(zip((c.id for c in alone.contests), lefts, strict=True))
+    unknown = VotesLeft(
+        ballots=None, votes=None, source="none", note="no source of this election counts it"
+    )
+    assert first is not None
+    return first, [by_id.get(c.id, unknown) for c in election.contests]
+
+
 __all__ = [
     "ballots_counted",
     "contest_votes_left",
     "contests_votes_left",
     "county_ballots_left",
+    "joined_votes_left",
     "pace_shares",
 ]

@@ -30,6 +30,7 @@ from racedesk.model.election import (
     ContestKind,
     Election,
     ElectionKind,
+    Member,
     Rule,
     RuleKind,
 )
@@ -40,6 +41,7 @@ from racedesk.model.release import (
     Release,
     ReleaseEvent,
     ReleaseEventKind,
+    ReleasePart,
     RoundCount,
     sha256_hex,
 )
@@ -58,6 +60,7 @@ __all__ = [
     "Election",
     "ElectionKind",
     "Interval",
+    "Member",
     "OutstandingReport",
     "Problem",
     "Projection",
@@ -65,6 +68,7 @@ __all__ = [
     "Release",
     "ReleaseEvent",
     "ReleaseEventKind",
+    "ReleasePart",
     "RoundCount",
     "Rule",
     "RuleKind",

@@ -85,6 +85,14 @@ class Contest(msgspec.Struct, frozen=True, kw_only=True):
     portion: str = ""
     #: The question on the ballot as the feed words it (a measure's or a recall's), or "".
     question: str = ""
+    #: In an election joined from several sources (:class:`Member`), the source whose feed
+    #: counts this contest; "" in an election of one source.
+    source: str = ""
+    #: In a joined election, the contest of record when it is another one: the id of the
+    #: contest whose count the desk projects and calls (the state feed's whole Proposition 1
+    #: for Los Angeles County's part of it; the county feed's district wholly in the county for
+    #: the state feed's copy of it). A contest with a record is shown, never called.
+    record: str = ""
 
     def choice(self, choice_id: str) -> Choice:
         for c in self.choices:
@@ -93,8 +101,26 @@ class Contest(msgspec.Struct, frozen=True, kw_only=True):
         raise KeyError(choice_id)
 
 
+class Member(msgspec.Struct, frozen=True, kw_only=True):
+    """One source of an election joined from several (``racedesk.sources.joint``): the
+    election as that source calls it, and what the desk needs of it to count its votes left
+    (its registration; whether its releases give county-wide ballot counters)."""
+
+    source: str
+    election_id: str
+    title: str = ""
+    jurisdiction: str = ""
+    registration: int | None = None
+
+
 class Election(msgspec.Struct, frozen=True, kw_only=True):
-    """An election as its source describes it."""
+    """An election as its source describes it.
+
+    ``members`` is empty for an election of one source; an election joined from several
+    sources (the LA County feed and the Secretary of State's feed of the same election) lists
+    them, first the one whose county-wide counters and registrar's estimates the desk's ballots
+    left rest on, and each contest says which source counts it (``Contest.source``).
+    """
 
     id: str
     title: str
@@ -105,6 +131,7 @@ class Election(msgspec.Struct, frozen=True, kw_only=True):
     registration: int | None = None
     source: str = ""
     timezone: str = "America/Los_Angeles"
+    members: tuple[Member, ...] = ()
 
     def contest(self, contest_id: str) -> Contest:
         for c in self.contests:

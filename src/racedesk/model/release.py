@@ -78,6 +78,20 @@ class ContestCount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return sum(self.votes.values())
 
 
+class ReleasePart(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One source's latest release inside a release of a joined election: which source, its
+    own feed time and payload hash, and its county-wide ballot counters (None where its feed
+    gives none)."""
+
+    source: str
+    feed_time: datetime
+    content_hash: str
+    ballots_counted: int | None = None
+    ballots_mail: int | None = None
+    ballots_in_person: int | None = None
+    status: str = "unofficial"
+
+
 class Release(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One publication of counts.
 
@@ -87,6 +101,8 @@ class Release(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     ``sequence`` is given by the store: the release's place in its election's history (0-based).
     ``set_aside`` says, in words, what the adapter read but did not use: counts of a contest or
     a candidate the election's definition does not have (they stay in the raw payload).
+    ``parts``: in an election joined from several sources, each source's latest release it
+    is made of (:class:`ReleasePart`); empty otherwise.
     """
 
     election_id: str
@@ -101,6 +117,7 @@ class Release(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     status: str = "unofficial"
     sequence: int | None = None
     set_aside: tuple[str, ...] = ()
+    parts: tuple[ReleasePart, ...] = ()
 
     def count(self, contest_id: str) -> ContestCount | None:
         for c in self.contests:

@@ -154,6 +154,10 @@ class ContestSummary(msgspec.Struct, frozen=True, kw_only=True):
     #: The part of the contest the source sees ("Los Angeles County"), or "" for the whole
     #: contest: a portion is shown, never called.
     portion: str = ""
+    #: In an election joined from several sources: the source that counts this contest, and
+    #: the contest of record when it is another (this one is then shown, never called).
+    source: str = ""
+    record: str = ""
     #: The choices' names, in ballot order (what a search finds a contest by, besides its title).
     choices: list[str] = []
     #: The contest's votes, by choice name, and its votes left (None: unknown), from which a page
@@ -205,6 +209,8 @@ def contest_summary(election: Election, snapshot: Snapshot, contest_id: str) -> 
         status=call.status if call else "too early",
         called_for=[names.get(c, c) for c in call.choices] if call else [],
         portion=contest.portion,
+        source=contest.source,
+        record=contest.record,
         choices=[c.name for c in contest.choices],
         votes={names.get(k, k): v for k, v in state.votes.items()} if state else {},
         votes_left=state.votes_left.votes if state else None,
@@ -348,6 +354,10 @@ class ContestDetail(msgspec.Struct, frozen=True, kw_only=True):
     #: The part of the contest the source sees ("Los Angeles County"), or "" for the whole
     #: contest: a portion is shown, never called.
     portion: str = ""
+    #: In an election joined from several sources: the source that counts this contest, and
+    #: the contest of record when it is another (this one is then shown, never called).
+    source: str = ""
+    record: str = ""
     #: A ranked-choice contest's rounds as published so far (empty for any other contest):
     #: ``choices`` then hold the last round's votes.
     rounds: list[RoundDoc] = []
@@ -429,6 +439,8 @@ def contest_view(
         sentence=_sentence(contest, snapshot, recent),
         problems=contest_problems(snapshot, state, contest.id),
         portion=contest.portion,
+        source=contest.source,
+        record=contest.record,
         rounds=round_docs(state),
     )
     return StateDoc(
@@ -666,6 +678,10 @@ class ContestListing(msgspec.Struct, frozen=True, kw_only=True):
     #: The part of the contest the source sees ("Los Angeles County"), or "" for the whole
     #: contest: a portion is shown, never called.
     portion: str = ""
+    #: In an election joined from several sources: the source that counts this contest, and
+    #: the contest of record when it is another (this one is then shown, never called).
+    source: str = ""
+    record: str = ""
 
 
 class ContestListingDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -687,6 +703,8 @@ def contest_listing(election: Election, contest: Contest) -> ContestListing:
         rule=rule_info(contest),
         choices=[c.name for c in contest.choices],
         portion=contest.portion,
+        source=contest.source,
+        record=contest.record,
     )
 
 

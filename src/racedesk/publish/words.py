@@ -89,8 +89,19 @@ def call_words(contest: Contest, call: ContestCall | None) -> str:
         "leading": "Not called yet.",
         "too early": "Too early to call.",
         "write-ins only": "Not called: write-ins only.",
-        "portion only": f"Not called: racedesk sees only {contest.portion}'s part of this contest.",
+        "portion only": _not_called_part(contest),
     }[call.status]
+
+
+def _not_called_part(contest: Contest) -> str:
+    """Why a portion, or a copy of a contest another source counts whole, is not called."""
+    if not contest.portion:
+        return (
+            f"Not called here: the same contest is counted whole in contest {contest.record}, "
+            "which is the one racedesk calls."
+        )
+    whole = f" The whole contest is called from contest {contest.record}." if contest.record else ""
+    return f"Not called: racedesk sees only {contest.portion}'s part of this contest.{whole}"
 
 
 def _has(contest: Contest, choice_id: str) -> bool:
@@ -193,7 +204,7 @@ def _portion_words(contest: Contest, state: ContestState) -> str:
     """Who leads in the part of a contest the source sees ("YES leads in Los Angeles County
     with 51.1%, its part of the contest only."): never what anyone needs, nor a projection."""
     if state.total_votes - state.write_ins <= 0:
-        return f"No votes counted yet in {contest.portion}."
+        return f"No votes counted yet in {contest.portion or 'this copy of the count'}."
     return state.outcome[:1].upper() + state.outcome[1:] + "."
 
 
@@ -281,7 +292,7 @@ def contest_sentence(
             f"No candidate filed: {state.write_ins:,} write-in votes so far, which the feed does "
             "not name."
         )
-    elif contest.portion:
+    elif contest.portion or contest.record:
         parts.append(_portion_words(contest, state))
     elif count is None or count.counted == 0:
         parts.append(

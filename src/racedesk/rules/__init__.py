@@ -53,9 +53,12 @@ def logic_for(rule: Rule) -> RuleLogic:
 def logic_of(contest: Contest) -> RuleLogic:
     """The logic that answers every question about ``contest``: its rule's family, or, for a
     contest the source sees only part of (``contest.portion``), that family seen in part
-    (:class:`racedesk.rules.portion.Portion`)."""
+    (:class:`racedesk.rules.portion.Portion`); in an election joined from several sources, a
+    contest whose count of record is another contest's (``contest.record``: a county's part of
+    a statewide contest, or the state feed's copy of a district the county counts whole) is
+    seen the same way, shown and never called."""
     logic = logic_for(contest.rule)
-    return Portion(logic, contest.portion) if contest.portion else logic
+    return Portion(logic, contest.portion) if contest.portion or contest.record else logic
 
 
 def rule_name(rule: Rule) -> str:

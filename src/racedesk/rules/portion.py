@@ -35,10 +35,22 @@ from racedesk.rules.tally import ContestFacts, StandingResult
 
 
 def never_called(contest: Contest) -> str:
-    """Why a portion is never projected or called, in words."""
+    """Why a portion (or, in a joined election, a copy of a contest counted whole in another
+    source) is never projected or called, in words."""
+    if not contest.portion:
+        return (
+            f"this is a copy of contest {contest.record}, which another source of this election "
+            "counts whole: racedesk projects and calls that one, never the copy"
+        )
+    whole = (
+        f"; contest {contest.record}, the whole contest's count in another source of this "
+        "election, is the one racedesk projects and calls"
+        if contest.record
+        else ""
+    )
     return (
         f"racedesk sees only {contest.portion}'s part of this contest, not the whole contest's "
-        "count, so it never projects or calls it from that part"
+        f"count, so it never projects or calls it from that part{whole}"
     )
 
 
@@ -103,8 +115,17 @@ class Portion(RuleLogic):
         return votes, shown, total, leaders, margin, margin_share, plain, self.outcome(facts, votes)
 
     def outcome(self, facts: ContestFacts, votes: Sequence[int]) -> str:
-        """ "X leads in Los Angeles County with 51.1%" (ties: "X and Y are tied in …")."""
+        """ "X leads in Los Angeles County with 51.1%" (ties: "X and Y are tied in …"); a
+        copy's "X leads with 51.1% in this copy of the count"."""
         shown = sum(votes)
+        if not self.part:
+            if not shown:
+                return "no votes counted yet in this copy of the count"
+            top = max(votes)
+            ahead = [facts.names[i] for i, v in enumerate(votes) if v == top]
+            if len(ahead) > 1:
+                return f"{name_list(ahead)} are tied in this copy of the count"
+            return f"{ahead[0]} leads with {pct(top / shown)} in this copy of the count"
         if not shown:
             return f"no votes counted yet in {self.part}, its part of the contest only"
         top = max(votes)

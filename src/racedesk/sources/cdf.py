@@ -719,7 +719,7 @@ class _Report:
             contests=tuple(contests),
             registration=head.registration,
             source=SOURCE,  # its payloads are CDF reports, whatever fed the issuer
-            **({"timezone": timezone} if timezone else {}),
+            timezone=timezone or "America/Los_Angeles",
         )
         counted, mail, in_person, outstanding = self._ballot_counts(node, head.scope, here)
         status = _one(self.ext, Ext.RELEASE_STATUS)

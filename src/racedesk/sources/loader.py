@@ -8,7 +8,11 @@ A source is one of:
 - a racedesk scenario file (``racedesk.scenario/1``, such as the bundled 2020 DA scenario, named
   ``scenario:la-da-2020``);
 - any single results file an adapter reads (Clarity, NIST CDF, AP, OpenElections, .ets), picked by
-  ``racedesk.sources.registry`` or an explicit format.
+  ``racedesk.sources.registry`` or an explicit format;
+- several of these joined with ``+`` (``lavote/4316-2024-primary+ca-sos/2024-primary``): one
+  election from several sources of the same election, the county's first
+  (:mod:`racedesk.sources.joint`; the contests matched by
+  :mod:`racedesk.rules.california_matching`, a contest-rules file's ``record`` overriding).
 
 Each gives one or more :class:`Canvass`: the election, its releases in order with the raw
 payloads they came from (each hashed once, its hash the release's ``content_hash``), and any
@@ -78,6 +82,9 @@ def load_canvasses(
     spec: str, *, fmt: str | None = None, rules_path: str | None = None
 ) -> list[Canvass]:
     """Read the source ``spec`` into canvasses (see the module's docstring)."""
+    sources = joined_sources(spec)
+    if len(sources) > 1:
+        return [_joined_canvass(sources, fmt, rules_path)]
     canvasses = _load(spec, fmt, rules_path)
     if rules_path:
         from racedesk.sources.rules_file import apply_portions, load_portions
@@ -89,6 +96,61 @@ def load_canvasses(
                 election, contests=apply_portions(election.contests, portions, rules_path)
             )
     return canvasses
+
+
+def joined_sources(spec: str) -> list[str]:
+    """The sources a ``+``-joined spec names (a spec that is itself a path is one source)."""
+    if "+" not in spec or Path(spec).exists() or spec.startswith("scenario:"):
+        return [spec]
+    parts = [p for p in spec.split("+") if p]
+    for part in parts:
+        if not Path(part).exists() and scenario_path(part) is None:
+            raise InputError("no such file or folder, of the sources joined with +", where=part)
+    return parts
+
+
+def _joined_canvass(sources: list[str], fmt: str | None, rules_path: str | None) -> Canvass:
+    """One canvass of the election ``sources`` publish (the county's first): each read as its
+    own canvass, then joined release by release (:func:`racedesk.sources.joint.join`)."""
+    from racedesk.rules.california_matching import match_contests
+    from racedesk.sources import joint
+    from racedesk.sources.rules_file import load_records
+
+    parts: list[Canvass] = []
+    for source in sources:
+        found = load_canvasses(source, fmt=fmt)
+        if len(found) != 1:
+            raise InputError(
+                f"holds {len(found)} elections; a joined source must hold one", where=source
+            )
+        canvass = found[0]
+        if any(p is None for p in canvass.payloads):
+            raise InputError(
+                "its releases were not each read from a payload of their own, so they cannot "
+                "be joined release by release",
+                where=source,
+            )
+        parts.append(canvass)
+    elections = [c.election for c in parts]
+    matches = {m.contest: m.record for m in match_contests(elections[0], elections[1:])}
+    if rules_path:
+        for contest, record in load_records(Path(rules_path)).items():
+            if record:
+                matches[contest] = record
+            else:
+                matches.pop(contest, None)
+    histories = [
+        [(r, p) for r, p in zip(c.releases, c.payloads, strict=True) if p is not None]
+        for c in parts
+    ]
+    election, joined = joint.join(elections, histories, sorted(matches.items()))
+    return Canvass(
+        election=election,
+        releases=[r for r, _ in joined],
+        payloads=[p for _, p in joined],
+        reports=[r for c in parts[:1] for r in c.reports],
+        refused=[r for c in parts for r in c.refused],
+    )
 
 
 def _load(spec: str, fmt: str | None, rules_path: str | None) -> list[Canvass]:

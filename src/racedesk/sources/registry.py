@@ -53,6 +53,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "ca-sos": ("casos", "sos-ca"),
     "sandiego": ("san-diego", "sdvote"),
     "sf-rcv": ("sf-ranked-choice",),
+    "joint": ("joined",),
 }
 _ALIASES = {alias: name for name, aliases in FORMATS.items() for alias in (name, *aliases)}
 
@@ -60,6 +61,8 @@ _ALIASES = {alias: name for name, aliases in FORMATS.items() for alias in (name,
 def _module(name: str) -> Adapter:
     if name == "cdf":
         return cast(Adapter, importlib.import_module("racedesk.sources.cdf"))
+    if name == "joint":
+        return cast(Adapter, importlib.import_module("racedesk.sources.joint"))
     modules: dict[str, Adapter] = {
         "lavote": lavote,
         "clarity": clarity,
@@ -137,6 +140,7 @@ def _head(data: bytes, size: int = 65536) -> tuple[bytes, str]:
 
 
 _SNIFF_ORDER = (
+    "joint",
     "ets",
     "clarity",
     "cdf",
@@ -183,7 +187,9 @@ def adapter_for(source: str, data: bytes | None = None, fmt: str | None = None) 
 #: The formats whose one payload holds an election and its release (``base.WholeFile``): a
 #: payload of theirs is read whole, its definition compared with the stored one, by the CLI and
 #: over HTTP alike (``Desk.take``).
-WHOLE_FILE_FORMATS: frozenset[str] = frozenset({"clarity", "cdf", "ap", "openelections", "ets"})
+WHOLE_FILE_FORMATS: frozenset[str] = frozenset(
+    {"clarity", "cdf", "ap", "openelections", "ets", "joint"}
+)
 
 
 def holds_its_election(adapter: Adapter) -> bool:

@@ -21,6 +21,12 @@ A contest's entry may also say how much of the contest the feed sees, where race
 ``portion = "Los Angeles County"`` (the feed sees only that part: shown, never called) or
 ``portion = ""`` (the feed sees the whole contest); an entry may hold a portion alone.
 
+In an election joined from several sources (``racedesk ingest COUNTY+STATE``), an entry keyed by
+a contest's id may set the contest whose count the desk calls it from: ``record = "prop-1"``
+(``racedesk matches`` prints the matches racedesk made, in this form), or ``record = ""`` to undo
+a match. With a joined source, a rules file sets matches only: each source is read as racedesk
+reads it alone.
+
 The JSON form is the same mapping: ``{"contests": {"107": {"rule": "measure", "threshold":
 "2/3"}}}``. Rules are those of ``docs/`` and ``../shared/domain/california-canvass.md``
 (EC §15452 plurality, §8140–8142 majority or runoff, Prop 14 top two, measures at their
@@ -53,6 +59,7 @@ _KEYS = {
     "condition",
     "text",
     "portion",
+    "record",
 }
 #: The words of a rule a file does not word itself, where they are not the rule's name.
 _DEFAULT_TEXT = {
@@ -95,7 +102,7 @@ def rule_from_entry(entry: Mapping[str, Any], where: str) -> Rule | None:
     if unknown:
         raise ConfigError(f"unknown settings {unknown}; known: {sorted(_KEYS)}", where=where)
     kind = entry.get("rule")
-    if kind is None and "portion" in entry:
+    if kind is None and ("portion" in entry or "record" in entry):
         return None
     if kind not in SETTABLE:
         raise ConfigError(f"rule must be one of {', '.join(SETTABLE)}, not {kind!r}", where=where)
@@ -192,6 +199,27 @@ def parse_portions(data: bytes, where: str) -> dict[str, str]:
                 )
             portions[name] = " ".join(value.split())
     return portions
+
+
+def parse_records(data: bytes, where: str) -> dict[str, str]:
+    """The matches a rules file states for an election joined from several sources, as contest
+    id → the id of its contest of record ("" undoes a match racedesk made)."""
+    records: dict[str, str] = {}
+    for name, entry in _contests_table(data, where).items():
+        if isinstance(entry, Mapping) and "record" in entry:
+            value = entry["record"]
+            if not isinstance(value, str):
+                raise ConfigError(
+                    f'record must be the id of the contest of record, or "" for none, not {value!r}',
+                    where=f"{where}, contest {name!r}",
+                )
+            records[name] = value.strip()
+    return records
+
+
+def load_records(path: Path | str) -> dict[str, str]:
+    """The matches a rules file on disk states (:func:`parse_records`)."""
+    return parse_records(_file(path), str(path))
 
 
 def _file(path: Path | str) -> bytes:

@@ -31,6 +31,7 @@ from racedesk.model import (
     RawPayload,
     Release,
     ReleaseEvent,
+    ReleasePart,
     RoundCount,
     sha256_hex,
 )
@@ -57,6 +58,7 @@ _election_dec = msgspec.json.Decoder(Election)
 _problems_dec = msgspec.json.Decoder(tuple[Problem, ...])
 _unused_dec = msgspec.json.Decoder(tuple[int, ...])
 _rounds_dec = msgspec.json.Decoder(tuple[RoundCount, ...])
+_parts_dec = msgspec.json.Decoder(tuple[ReleasePart, ...])
 _by_type_dec = msgspec.json.Decoder(dict[str, dict[str, int]])
 _snapshot_dec = msgspec.msgpack.Decoder(Snapshot)
 _state_dec = msgspec.msgpack.Decoder(ContestState)
@@ -161,6 +163,7 @@ def release_row(key: int, stored: StoredRelease) -> dict[str, Any]:
         "usable": stored.usable,
         "correction": stored.correction,
         "problems": _json.encode(stored.problems).decode(),
+        "parts": _json.encode(release.parts).decode() if release.parts else None,
         "stored_us": now_us(),
     }
 
@@ -311,6 +314,7 @@ def read_releases(
                 ballots_in_person=h.ballots_in_person,
                 status=h.status,
                 sequence=h.sequence,
+                parts=_parts_dec.decode(h.parts) if h.parts else (),
             ),
             problems=_problems_dec.decode(h.problems),
             usable=bool(h.usable),

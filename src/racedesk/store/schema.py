@@ -103,7 +103,8 @@ quarantine = Table(
 )
 
 #: One row per release; ``release_key`` (see :data:`RELEASE_KEY_SHIFT`) is the integer the
-#: count, snapshot and state rows refer to. ``problems`` is the JSON list of its problems.
+#: count, snapshot and state rows refer to. ``problems`` is the JSON list of its problems;
+#: ``parts`` the JSON list of the sources' releases a joined election's release is made of.
 releases = Table(
     "releases",
     metadata,
@@ -124,6 +125,7 @@ releases = Table(
     Column("correction", Boolean, nullable=False),
     Column("problems", Text, nullable=False),
     Column("stored_us", BigInteger, nullable=False),
+    Column("parts", Text),
     UniqueConstraint("election_id", "sequence"),
     UniqueConstraint("election_id", "content_hash"),
     ForeignKeyConstraint(["election_id"], ["elections.election_id"]),
