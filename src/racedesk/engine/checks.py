@@ -55,6 +55,7 @@ from itertools import chain, repeat
 from operator import gt
 from typing import Final, NamedTuple
 
+from racedesk.engine.joined import parts_disagree
 from racedesk.model import ContestCount, Election, Release
 from racedesk.model.answers import Problem
 
@@ -209,6 +210,7 @@ class ReleaseChecks:
             Problem(code="set-aside", message=note, blocking=False) for note in release.set_aside
         ]
         problems.extend(implausible_time(election, release))
+        problems.extend(parts_disagree(election, release))
         e, m, d = release.ballots_counted, release.ballots_mail, release.ballots_in_person
         if e is not None and m is not None and d is not None and e != m + d:
             problems.append(

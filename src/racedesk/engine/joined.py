@@ -19,11 +19,19 @@ projection and the calls as they would be answered on each source alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import msgspec
 
 from racedesk.model import Contest, ContestCount, Election, Member, Release, ReleasePart
+from racedesk.model.answers import Problem
+
+#: How far a county's count of its part and the state feed's copy of it (its county slice) may
+#: differ, when both have counted the same ballots, before the desk says so: votes, and share
+#: of the part's votes (the larger). The same line as a choice's loss in ``engine.checks``.
+AGREE_VOTES = 25
+AGREE_SHARE = 0.005
 
 
 def member_contests(election: Election, member: Member) -> list[Contest]:
@@ -128,10 +136,88 @@ def releases_counted(
     return result
 
 
+def _name_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", name.lower())
+
+
+def _slices(election: Election) -> list[tuple[Contest, Contest]]:
+    """Each county part whose contest of record another source also counts county by county:
+    (the county's count of its part, that source's slice of the same county)."""
+    by_record: dict[tuple[str, str], Contest] = {}
+    for contest in election.contests:
+        if contest.portion and "@" in contest.id:
+            by_record[(contest.id.split("@", 1)[0], contest.portion)] = contest
+    pairs = []
+    for contest in election.contests:
+        if contest.portion and contest.record:
+            twin = by_record.get((contest.record, contest.portion))
+            if twin is not None and twin.source != contest.source:
+                pairs.append((contest, twin))
+    return pairs
+
+
+def parts_disagree(election: Election, release: Release) -> list[Problem]:
+    """Notices (never blocking) where a county's count of its part of a contest and the state
+    feed's slice of the same county tell different counts beyond the timing of the two feeds:
+
+    - both have counted the same votes (totals within :data:`AGREE_SHARE`) yet a choice's votes
+      differ by more than :data:`AGREE_VOTES` and :data:`AGREE_SHARE` of the total;
+    - the state's slice is ahead of the county's own count, although the county's feed
+      published after the state's (the state copies the county's count, so it lags it).
+
+    Choices are paired by name (letters and digits only, case ignored)."""
+    if not election.members or len(release.parts) < 2:
+        return []
+    counts = release.counts_by_contest()
+    times = {p.source: p.feed_time for p in release.parts}
+    problems: list[Problem] = []
+    for part, twin in _slices(election):
+        mine, theirs = counts.get(part.id), counts.get(twin.id)
+        if mine is None or theirs is None:
+            continue
+        names = {c.id: _name_key(c.name) for c in part.choices}
+        their_votes = {_name_key(c.name): theirs.votes.get(c.id, 0) for c in twin.choices}
+        total, their_total = mine.choice_votes, theirs.choice_votes
+        line = max(AGREE_VOTES, AGREE_SHARE * max(total, their_total))
+        where = f"{part.title} ({part.id}) and the state feed's {twin.portion} slice ({twin.id})"
+        if abs(total - their_total) <= AGREE_SHARE * max(total, 1):
+            off = [
+                (names[c], v, their_votes.get(names[c], 0))
+                for c, v in mine.votes.items()
+                if c in names and abs(v - their_votes.get(names[c], 0)) > line
+            ]
+            if off:
+                name, a, b = off[0]
+                problems.append(
+                    Problem(
+                        code="parts-disagree",
+                        message=f"{where} count about the same votes ({total:,} and "
+                        f"{their_total:,}) but differ for {len(off)} choice(s), "
+                        f"first {name}: {a:,} and {b:,}",
+                        contest_id=part.id,
+                        blocking=False,
+                    )
+                )
+        elif their_total > total + line and times[part.source] > times[twin.source]:
+            problems.append(
+                Problem(
+                    code="parts-disagree",
+                    message=f"{where}: the state's copy counts {their_total:,} votes, more than "
+                    f"the county's own later count ({total:,})",
+                    contest_id=part.id,
+                    blocking=False,
+                )
+            )
+    return problems
+
+
 __all__ = [
+    "AGREE_SHARE",
+    "AGREE_VOTES",
     "earlier_counts",
     "member_contests",
     "member_election",
     "member_views",
+    "parts_disagree",
     "releases_counted",
 ]

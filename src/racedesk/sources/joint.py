@@ -11,7 +11,7 @@ that source published by then, byte for byte (JSON inline as served; any other b
 :mod:`racedesk.rules.california_matching` or a reviewed contest-rules file)::
 
     {"bundle": "racedesk.joint/1",
-     "members": [{"election": {…}, "release": {…LA's GetCounterData…}, "received_at": "…"},
+     "members": [{"election": {…}, "release_base64": "…LA's GetCounterData…", "origin": "…"},
                  {"election": {…}, "release": {…the state's bundle…}}],
      "matches": [{"contest": "9413", "record": "prop-1"}, …]}
 
@@ -60,7 +60,6 @@ class _Member(msgspec.Struct, kw_only=True):
     election: msgspec.Raw
     release: msgspec.Raw = msgspec.Raw(b"null")
     release_base64: str = ""
-    received_at: datetime | None = None
     origin: str = ""
 
 
@@ -300,7 +299,7 @@ def _read(
         releases.append(
             None
             if payload is None
-            else read(payload, where=served.origin or at, received_at=served.received_at)
+            else read(payload, where=served.origin or at, received_at=received_at)
         )
     return _merge(
         election,
@@ -366,7 +365,6 @@ def _member_json(
         entry["release"] = msgspec.Raw(data)
     else:  # not JSON, or JSON with bytes around it (a final newline) that must be kept
         entry["release_base64"] = base64.b64encode(data).decode()
-    entry["received_at"] = payload.received_at
     entry["origin"] = payload.origin
     return entry
 
