@@ -560,6 +560,7 @@ def backtest(
         ),
     ] = None,
     quiet: QuietOption = False,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Contest-rules file.")] = None,
 ) -> None:
     """Replay a whole canvass knowing only what was known at each release, and score the calls."""
     from racedesk.engine.backtest import run_backtest
@@ -567,7 +568,7 @@ def backtest(
 
     model = load_params(str(params) if params else None)
     out = terminal.console()
-    for canvass in load_canvasses(source, fmt=fmt):
+    for canvass in load_canvasses(source, fmt=fmt, rules_path=str(rules) if rules else None):
         refs = load_reference_calls(references, canvass.election) if references else []
         with terminal.progress(quiet) as progress:
             task = progress.add_task(
@@ -602,6 +603,48 @@ def backtest(
             from racedesk.publish.backtest_report import write_report
 
             write_report(report, report_json, report_md)
+
+
+@command()
+def matches(
+    source: Annotated[
+        str, typer.Argument(help="Sources of one election joined with + (the county's first).")
+    ],
+    fmt: FormatOption = None,
+    rules_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules-out",
+            help="Write the matches as a contest-rules file to review and pass back with --rules.",
+        ),
+    ] = None,
+) -> None:
+    """Which contests of the joined sources are one contest, and which count of each is called."""
+    from rich.table import Table
+
+    from racedesk.sources.loader import joined_matches
+    from racedesk.sources.rules_file import records_file
+
+    elections, found = joined_matches(source, fmt)
+    titles = {c.id: (c.title, e.source) for e in elections for c in e.contests}
+    out = terminal.console()
+    table = Table(title=f"{len(found)} matches", title_justify="left")
+    for column in ("contest", "source", "counted in", "contest of record", "why"):
+        table.add_column(column)
+    for m in found:
+        title, where = titles[m.contest]
+        record_title, record_source = titles[m.record]
+        table.add_row(
+            f"{title} ({m.contest})", where, record_source, f"{record_title} ({m.record})", m.how
+        )
+    out.print(table)
+    out.print(
+        "each contest is shown beside its contest of record and never called; the contest of "
+        "record is projected and called"
+    )
+    if rules_out:
+        rules_out.write_text(records_file((m.contest, m.record, m.how) for m in found))
+        out.print(f"wrote {rules_out}: edit it and pass it with --rules to change a match")
 
 
 SchedulerOption = Annotated[

@@ -169,3 +169,29 @@ def test_the_joined_payload_holds_each_sources_bytes(spec: str) -> None:
     assert payload is not None and joint.sniff(payload.data, "")
     assert joint.parse(payload.data, where="x").releases[0].parts == canvass.releases[-1].parts
     assert isinstance(canvass.releases[-1].feed_time, datetime)
+
+
+def test_matches_are_reviewed_and_changed_with_a_rules_file(spec: str, tmp_path: Path) -> None:
+    """``racedesk matches`` lists the matches of the 2024 primary's two feeds (here: those of
+    the feeds kept) and writes them as a rules file; undoing one there (``record = ""``) makes
+    the state's copy of District 27 a whole contest of its own again."""
+    rules = tmp_path / "matches.toml"
+    shown = runner.invoke(
+        app, ["matches", spec, "--rules-out", str(rules)], catch_exceptions=False,
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert "4 matches" in shown.output  # Prop 1, the Senate, District 26 and District 27
+    text = rules.read_text()
+    assert '[contests."9413"]\nrecord = "prop-1"' in text
+    assert '[contests."us-rep-district-27"]\nrecord = "9006"' in text
+    rules.write_text(
+        text.replace('[contests."us-rep-district-27"]\nrecord = "9006"', '[contests."us-rep-district-27"]\nrecord = ""')
+    )  # fmt: skip
+    (canvass,) = load_canvasses(spec, rules_path=str(rules))
+    contests = {c.id: c for c in canvass.election.contests}
+    assert contests["us-rep-district-27"].record == ""
+    assert contests["9413"].record == "prop-1"
+    payload = canvass.payloads[-1]
+    assert payload is not None
+    assert joint.read_election(payload.data).contest("us-rep-district-27").record == ""

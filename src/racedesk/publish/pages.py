@@ -21,7 +21,7 @@ import msgspec
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from racedesk.model import Election
+from racedesk.model import Contest, Election
 from racedesk.model.answers import CallEvent
 from racedesk.publish.charts import chart_data, release_times
 from racedesk.publish.contest_part import (
@@ -222,6 +222,7 @@ def render_contest(
         links=links,
         election=election,
         contest=contest,
+        joined=joined_links(election, contest),
         part=part,
         records=records,
         chart=chart,
@@ -235,6 +236,25 @@ def render_contest(
         events_url=links.events(election_id),
         live_url=links.contest(election_id, contest_id),
     )
+
+
+def joined_links(election: Election, contest: Contest) -> list[tuple[str, Contest]]:
+    """In an election joined from several sources, the contests a contest page links to, each
+    with what it is to this one: its contest of record (whose count is called), or the
+    contests shown beside this one (a county's part, a copy of the count), never called."""
+    if not election.members:
+        return []
+    found: list[tuple[str, Contest]] = []
+    by_id = {c.id: c for c in election.contests}
+    if contest.record and contest.record in by_id:
+        found.append(("the contest of record, whose count racedesk calls", by_id[contest.record]))
+    feeds = {m.source: m.jurisdiction or m.source for m in election.members}
+    for other in election.contests:
+        if other.record == contest.id:
+            what = f"{other.portion}'s part" if other.portion else "a copy of this count"
+            feed = feeds.get(other.source, other.source)
+            found.append((f"{what}, in {feed}'s feed: shown, never called", other))
+    return found
 
 
 def render_embed(

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -34,6 +35,9 @@ from racedesk.model import Election, OutstandingReport, RawPayload, Release, Rul
 from racedesk.model.answers import CallEvent
 from racedesk.sources import registry, safety
 from racedesk.sources.base import Adapter
+
+if TYPE_CHECKING:
+    from racedesk.rules.california_matching import Match
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,28 @@ def joined_sources(spec: str) -> list[str]:
     return parts
 
 
+def joined_matches(spec: str, fmt: str | None = None) -> tuple[list[Election], list[Match]]:
+    """The elections a ``+``-joined spec names (each read alone) and the matches racedesk makes
+    of their contests (:func:`racedesk.rules.california_matching.match_contests`), before any
+    rules file."""
+    from racedesk.rules.california_matching import match_contests
+
+    sources = joined_sources(spec)
+    if len(sources) < 2:
+        raise InputError("name two sources of one election joined with +", where=spec)
+    elections = [_one_canvass(source, fmt).election for source in sources]
+    return elections, match_contests(elections[0], elections[1:])
+
+
+def _one_canvass(source: str, fmt: str | None) -> Canvass:
+    found = load_canvasses(source, fmt=fmt)
+    if len(found) != 1:
+        raise InputError(
+            f"holds {len(found)} elections; a joined source must hold one", where=source
+        )
+    return found[0]
+
+
 def _joined_canvass(sources: list[str], fmt: str | None, rules_path: str | None) -> Canvass:
     """One canvass of the election ``sources`` publish (the county's first): each read as its
     own canvass, then joined release by release (:func:`racedesk.sources.joint.join`)."""
@@ -118,12 +144,7 @@ def _joined_canvass(sources: list[str], fmt: str | None, rules_path: str | None)
 
     parts: list[Canvass] = []
     for source in sources:
-        found = load_canvasses(source, fmt=fmt)
-        if len(found) != 1:
-            raise InputError(
-                f"holds {len(found)} elections; a joined source must hold one", where=source
-            )
-        canvass = found[0]
+        canvass = _one_canvass(source, fmt)
         if any(p is None for p in canvass.payloads):
             raise InputError(
                 "its releases were not each read from a payload of their own, so they cannot "

@@ -217,6 +217,21 @@ def parse_records(data: bytes, where: str) -> dict[str, str]:
     return records
 
 
+def records_file(rows: Iterable[tuple[str, str, str]]) -> str:
+    """A contest-rules file (TOML) stating matches for a joined election: one entry per
+    (contest id, contest of record, why matched), the reason as a comment, for a user to review,
+    change or undo (``record = ""``) and pass back with ``--rules``."""
+    lines = [f'format = "{FORMAT}"', ""]
+    for contest, record, how in rows:
+        lines += [
+            f"# {how}",
+            f"[contests.{json.dumps(contest)}]",
+            f"record = {json.dumps(record)}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
 def load_records(path: Path | str) -> dict[str, str]:
     """The matches a rules file on disk states (:func:`parse_records`)."""
     return parse_records(_file(path), str(path))
