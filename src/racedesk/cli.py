@@ -477,8 +477,9 @@ def watch(
     source: Annotated[
         str,
         typer.Argument(
-            help="A live feed: lavote:ELECTION_ID (LA County), clarity:URL (a Clarity site) or "
-            "ca-sos:DATE (the Secretary of State's feeds of the election of that date)."
+            help="A live feed: lavote:ELECTION_ID (LA County), clarity:URL (a Clarity site), "
+            "ca-sos:DATE (the Secretary of State's feeds of the election of that date), or "
+            "lavote:ELECTION_ID+ca-sos:DATE (both, as one election)."
         ),
     ],
     db: DbOption = None,
@@ -499,14 +500,32 @@ def watch(
         ),
     ] = None,
     webhooks: WebhookOption = None,
+    state_url: Annotated[
+        str | None,
+        typer.Option("--state-base-url", help="A joined watch: the state's feeds' base URL."),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="A joined watch: a rules file's matches (record = …)."),
+    ] = None,
 ) -> None:
     """Poll a live feed and store each new release as it is published."""
     from racedesk.desk.watch import casos_poller, watch_casos, watch_clarity, watch_source
+    from racedesk.desk.watch_joined import JoinedWatch, watch_joined
+    from racedesk.sources.rules_file import load_records
 
     desk = open_desk(db_url(db))
     say = terminal.console().print
     with _notifying(desk, webhooks):
-        if source.startswith("clarity:"):
+        if "+" in source:
+            records = load_records(rules) if rules else None
+            joined = JoinedWatch(
+                desk, source, feeds=feeds, county_url=base_url, state_url=state_url,
+                records=records,
+            )  # fmt: skip
+            with joined:
+                watch_joined(joined, interval=interval, max_polls=max_polls, say=say)
+        elif source.startswith("clarity:"):
             url = source.split(":", 1)[1]
             watch_clarity(desk, url, interval=interval, max_polls=max_polls, say=say)
         elif source.startswith("ca-sos:"):

@@ -907,7 +907,9 @@ def _refusal(kept: _History, release: Release) -> IngestResult | None:
     last = history[-1]
     latest = last.release
     replaces = release.feed_time == latest.feed_time and not kept.used(last)
-    if release.feed_time <= latest.feed_time and not replaces:
+    if release.parts and _has_newer_part(release, latest):
+        pass  # a joined release: one source published after the other's later feed time
+    elif release.feed_time <= latest.feed_time and not replaces:
         return _not_stored(
             release,
             "stale",
@@ -917,6 +919,21 @@ def _refusal(kept: _History, release: Release) -> IngestResult | None:
     if _same_counts(latest, release):
         return _not_stored(release, "unchanged", "the counts did not change")
     return None
+
+
+def _has_newer_part(release: Release, latest: Release) -> bool:
+    """Whether a release of a joined election holds a source's payload newer than the one the
+    latest stored release holds (a source's first, or one with a later feed time): its feed
+    time, the latest of its sources', may then equal the latest release's and it is no older
+    copy."""
+    before = {p.source: p for p in latest.parts}
+    for part in release.parts:
+        old = before.get(part.source)
+        if old is None or (
+            part.content_hash != old.content_hash and part.feed_time > old.feed_time
+        ):
+            return True
+    return False
 
 
 def _confirmed(problem: Problem, event: ReleaseEvent) -> Problem:

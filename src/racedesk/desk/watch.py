@@ -134,10 +134,10 @@ def watch_clarity(
         say(f"{fetched.kind}: {fetched.message}")
         return fetched.kind
 
-    return _poll(step, interval, max_polls, client, stop, backoff_cap)
+    return poll_every(step, interval, max_polls, client, stop, backoff_cap)
 
 
-def _poll(
+def poll_every(
     step: Callable[[httpx.Client], str],
     interval: float,
     max_polls: int | None,
@@ -246,7 +246,7 @@ def watch_casos(
         say(f"{polled.kind}: {polled.message}")
         return polled.kind
 
-    return _poll(step, interval, max_polls, client, stop, backoff_cap)
+    return poll_every(step, interval, max_polls, client, stop, backoff_cap)
 
 
 def _take_bundle(desk: Desk, polled: FeedsPolled, say: Callable[[str], object]) -> str:
@@ -320,4 +320,4 @@ def replay_in_background(
     return thread, stop
 
 
-__all__ = ["ReplayItem", "replay_in_background", "watch_clarity", "watch_source"]
+__all__ = ["ReplayItem", "poll_every", "replay_in_background", "watch_clarity", "watch_source"]

@@ -350,9 +350,7 @@ def feed_folder(folder: Path) -> FeedFolder | None:
     return None
 
 
-def _member_json(
-    election_json: bytes, payload: RawPayload | None, release: Release | None
-) -> dict[str, Any]:
+def _member_json(election_json: bytes, payload: RawPayload | None) -> dict[str, Any]:
     entry: dict[str, Any] = {"election": msgspec.Raw(election_json)}
     if payload is None:
         return entry
@@ -369,6 +367,34 @@ def _member_json(
     return entry
 
 
+def joined_payload(
+    elections: Sequence[Election],
+    payloads: Sequence[RawPayload | None],
+    matches: Sequence[tuple[str, str]],
+) -> bytes:
+    """The bytes of a joined release: each source's election and its latest payload (None: it
+    has published none yet), and the matches (module docstring)."""
+    document = {
+        "bundle": BUNDLE,
+        "members": [
+            _member_json(_encoder.encode(e), p) for e, p in zip(elections, payloads, strict=True)
+        ],
+        "matches": [{"contest": c, "record": r} for c, r in matches],
+    }
+    return _encoder.encode(document)
+
+
+def members_of(data: bytes, where: str = "joint") -> list[tuple[Election, bytes | None]]:
+    """Each source's election and latest payload (None: none yet) in a joined release: what a
+    live desk starts again from after a restart."""
+    joint = _decode(data, where)
+    elections = _member_elections(joint, where)
+    return [
+        (e, _payload(m, f"{where} › {e.source}"))
+        for e, m in zip(elections, joint.members, strict=True)
+    ]
+
+
 def join(
     elections: Sequence[Election],
     histories: Sequence[Sequence[tuple[Release, RawPayload]]],
@@ -379,28 +405,16 @@ def join(
     the payloads they were read from), in feed-time order; each release made from the sources'
     releases already read, as :func:`read_release` reads its payload."""
     election = joined_election(elections, matches)
-    encoded = [_encoder.encode(e) for e in elections]
     timeline = sorted(
-        (
-            (release.feed_time, i, n)
-            for i, h in enumerate(histories)
-            for n, (release, _) in enumerate(h)
-        ),
+        (release.feed_time, i, n)
+        for i, h in enumerate(histories)
+        for n, (release, _) in enumerate(h)
     )
     latest: list[tuple[Release, RawPayload] | None] = [None] * len(elections)
     out: list[tuple[Release, RawPayload]] = []
-    match_json = [{"contest": c, "record": r} for c, r in matches]
     for _, i, n in timeline:
         latest[i] = histories[i][n]
-        document = {
-            "bundle": BUNDLE,
-            "members": [
-                _member_json(encoded[k], *(latest[k] or (None, None))[::-1])
-                for k in range(len(elections))
-            ],
-            "matches": match_json,
-        }
-        data = _encoder.encode(document)
+        data = joined_payload(elections, [item[1] if item else None for item in latest], matches)
         trigger = histories[i][n][1]
         raw = RawPayload.of(
             data, source=SOURCE, received_at=trigger.received_at, origin=f"joined: {trigger.origin}"
@@ -420,6 +434,8 @@ __all__ = [
     "NAME",
     "join",
     "joined_election",
+    "joined_payload",
+    "members_of",
     "parse",
     "read_election",
     "read_release",
