@@ -140,7 +140,7 @@ def _name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", name.lower())
 
 
-def _slices(election: Election) -> list[tuple[Contest, Contest]]:
+def slices(election: Election) -> list[tuple[Contest, Contest]]:
     """Each county part whose contest of record another source also counts county by county:
     (the county's count of its part, that source's slice of the same county)."""
     by_record: dict[tuple[str, str], Contest] = {}
@@ -171,7 +171,7 @@ def parts_disagree(election: Election, release: Release) -> list[Problem]:
     counts = release.counts_by_contest()
     times = {p.source: p.feed_time for p in release.parts}
     problems: list[Problem] = []
-    for part, twin in _slices(election):
+    for part, twin in slices(election):
         mine, theirs = counts.get(part.id), counts.get(twin.id)
         if mine is None or theirs is None:
             continue
@@ -220,4 +220,5 @@ __all__ = [
     "member_views",
     "parts_disagree",
     "releases_counted",
+    "slices",
 ]
