@@ -8,8 +8,11 @@ state with its votes left, as the calls and the projection read it.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from racedesk.model import (
@@ -90,3 +93,33 @@ def state(
         margin_share=0.0, votes_left=VotesLeft(ballots=interval, votes=interval, source="registrar"),
         standings=(), outcome="",
     )  # fmt: skip
+
+
+def state_feeds(
+    source: Path,
+    into: Path,
+    feeds: Sequence[str],
+    *,
+    until: str = "",
+    **quirks: dict[str, str],
+) -> Path:
+    """A folder of the state's archived ``feeds`` (their files linked) with their manifest rows,
+    up to the feed time ``until`` (``2024-03-06T02:00``; all when empty); ``quirks`` sets
+    manifest columns of the rows of a file (``{"us-rep-district-16/…json": {"variants": "2"}}``)."""
+    into.mkdir(parents=True)
+    text = (source / "manifest.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    kept = [
+        r for r in rows
+        if r["file"].split("/")[0] in feeds and (not until or r["release_ts"] <= until)
+    ]  # fmt: skip
+    for r in kept:
+        r.update(quirks.get(r["file"], {}))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(kept)
+    (into / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
+    for feed in feeds:
+        (into / feed).symlink_to(source / feed)
+    return into

@@ -32,3 +32,12 @@ def primary_2024(shared_data: Path) -> Path:
     if not path.is_dir():
         pytest.skip(f"LA 2024 primary feed not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def ca_primary(shared_data: Path) -> Path:
+    """The state's archived feeds of the March 5, 2024 primary."""
+    path = shared_data / "ca-sos" / "2024-primary"
+    if not path.is_dir():
+        pytest.skip(f"the state's 2024 primary feeds not found at {path}")
+    return path

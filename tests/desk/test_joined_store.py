@@ -6,8 +6,6 @@ the stored answers are the replay's."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import msgspec
 import pytest
 from typer.testing import CliRunner
 
+from builders import state_feeds
 from racedesk.cli import app
 from racedesk.data import load_params
 from racedesk.desk import Desk
@@ -49,18 +48,7 @@ def _la_night(source: Path, into: Path) -> Path:
 
 
 def _state_night(source: Path, into: Path) -> Path:
-    into.mkdir(parents=True)
-    text = (source / "manifest.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    kept = [r for r in rows if r["file"].split("/")[0] in STATE_FEEDS and r["release_ts"] <= UNTIL]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(kept)
-    (into / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
-    for feed in STATE_FEEDS:
-        (into / feed).symlink_to(source / feed)
-    return into
+    return state_feeds(source, into, STATE_FEEDS, until=UNTIL)
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,13 @@ real files, linked, with the manifest's rows of those feeds). One test runs the 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from builders import state_feeds
 from racedesk.engine.backtest import BacktestReport, run_backtest
 from racedesk.engine.params import ModelParams
 from racedesk.errors import InputError
@@ -34,37 +33,9 @@ SUBSET = (
 )
 
 
-@pytest.fixture(scope="session")
-def ca_primary(shared_data: Path) -> Path:
-    path = shared_data / "ca-sos" / "2024-primary"
-    if not path.is_dir():
-        pytest.skip(f"the state's 2024 primary feeds not found at {path}")
-    return path
-
-
-def _subset(source: Path, into: Path, feeds: tuple[str, ...], **quirks: dict[str, str]) -> Path:
-    """A folder of ``feeds`` of the archive (their files linked), with their manifest rows;
-    ``quirks`` sets manifest columns of the rows of a file (``{"us-rep-district-16/…json":
-    {"variants": "2"}}``)."""
-    into.mkdir()
-    text = (source / "manifest.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    kept = [r for r in rows if r["file"].split("/")[0] in feeds]
-    for r in kept:
-        r.update(quirks.get(r["file"], {}))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(kept)
-    (into / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
-    for feed in feeds:
-        (into / feed).symlink_to(source / feed)
-    return into
-
-
 @pytest.fixture(scope="module")
 def subset(ca_primary: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _subset(ca_primary, tmp_path_factory.mktemp("ca") / "2024-primary", SUBSET)
+    return state_feeds(ca_primary, tmp_path_factory.mktemp("ca") / "2024-primary", SUBSET)
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +180,7 @@ def test_district_16s_second_place_is_never_called(scored: BacktestReport) -> No
     assert d16.call_events == 0 and d16.call is None
 
 
-def test_no_wrong_call_in_the_subset(scored: BacktestReport) -> None:
+def test_no_wrong_call_in_thestate_feeds(scored: BacktestReport) -> None:
     assert scored.summary.wrong_calls == 0
     # the whole contests of the subset that the count settles; its county parts never are
     called = [c for c in scored.contests if c.call is not None]
@@ -220,7 +191,7 @@ def test_no_wrong_call_in_the_subset(scored: BacktestReport) -> None:
 
 def test_quirks_are_kept_and_said(ca_primary: Path, tmp_path: Path) -> None:
     odd = "us-rep-district-16/2024-03-08T17-28-00.json"
-    folder = _subset(ca_primary, tmp_path / "f", ("us-rep-district-16",),
+    folder = state_feeds(ca_primary, tmp_path / "f", ("us-rep-district-16",),
                      **{odd: {"variants": "2", "out_of_order": "1"}})  # fmt: skip
     (canvass,) = load_canvasses(str(folder))
     # nothing in the folder's name says "primary": eleven candidates for a voter-nominated
@@ -319,7 +290,7 @@ def test_the_cli_backtests_the_folder_with_its_format_named(
 
     from racedesk.cli import app
 
-    folder = _subset(ca_primary, tmp_path / "feeds", ("ballot-measures", "us-rep-district-16"))
+    folder = state_feeds(ca_primary, tmp_path / "feeds", ("ballot-measures", "us-rep-district-16"))
     report = tmp_path / "backtest.json"
     result = CliRunner().invoke(
         app, ["backtest", str(folder), "--format", "ca-sos", "--report-json", str(report)]

@@ -23,14 +23,6 @@ from racedesk.sources.outstanding import load_reports
 
 
 @pytest.fixture(scope="module")
-def ca_primary(shared_data: Path) -> Path:
-    path = shared_data / "ca-sos" / "2024-primary"
-    if not path.is_dir():
-        pytest.skip(f"the state's 2024 primary feeds not found at {path}")
-    return path
-
-
-@pytest.fixture(scope="module")
 def joined(primary_2024: Path, ca_primary: Path) -> Canvass:
     (canvass,) = load_canvasses(f"{primary_2024}+{ca_primary}")
     return canvass

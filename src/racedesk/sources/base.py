@@ -80,6 +80,28 @@ class ReadRelease(Protocol):
     ) -> Release: ...
 
 
+class ReadElection(Protocol):
+    """An adapter's ``read_election``."""
+
+    def __call__(
+        self, data: bytes, where: str, rules: Mapping[str, Rule] | None = None
+    ) -> Election: ...
+
+
+class ReadReleaseOf(Protocol):
+    """An adapter's ``read_release``: one release of the election it is given."""
+
+    def __call__(
+        self,
+        data: bytes,
+        election: Election,
+        *,
+        where: str,
+        received_at: datetime | None = None,
+        content_hash: str | None = None,
+    ) -> Release: ...
+
+
 class Adapter(Protocol):
     NAME: str
 
@@ -165,6 +187,25 @@ class WholeFile:
     def feed_folder(folder: Path) -> FeedFolder | None:
         """``None``: the format's results are one file, not a folder."""
         return None
+
+
+def election_and_release(
+    read_election: ReadElection,
+    read_release: ReadReleaseOf,
+    data: bytes,
+    *,
+    where: str,
+    received_at: datetime | None = None,
+    rules: Mapping[str, Rule] | None = None,
+    content_hash: str | None = None,
+) -> Parsed:
+    """``parse`` of a format whose every payload holds its election and one release: the
+    election ``read_election`` reads, and its release as ``read_release`` reads it."""
+    election = read_election(data, where, rules)
+    release = read_release(
+        data, election, where=where, received_at=received_at, content_hash=content_hash
+    )
+    return Parsed(election=election, releases=(release,))
 
 
 def slug(text: str) -> str:

@@ -54,7 +54,14 @@ from racedesk.model.election import ElectionKind
 from racedesk.rules import logic_for
 from racedesk.rules.california import VOTER_NOMINATED_OFFICES, measure_rule, state_office_rule
 from racedesk.sources import safety
-from racedesk.sources.base import FeedFolder, FolderRelease, Parsed, ReadRelease, slug
+from racedesk.sources.base import (
+    FeedFolder,
+    FolderRelease,
+    Parsed,
+    ReadRelease,
+    election_and_release,
+    slug,
+)
 
 NAME = "ca-sos"
 SOURCE = NAME
@@ -496,11 +503,10 @@ def parse(
     content_hash: str | None = None,
 ) -> Parsed:
     """A bundle or one feed's document: the election it describes and its one release."""
-    election = read_election(data, where, rules)
-    release = read_release(
-        data, election, where=where, received_at=received_at, content_hash=content_hash
-    )
-    return Parsed(election=election, releases=(release,))
+    return election_and_release(
+        read_election, read_release, data, where=where, received_at=received_at, rules=rules,
+        content_hash=content_hash,
+    )  # fmt: skip
 
 
 def sniff(data: bytes, name: str) -> bool:

@@ -48,7 +48,7 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
-from racedesk.sources.base import FeedFolder, Parsed, ReadRelease
+from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, election_and_release
 
 NAME = "joint"
 SOURCE = NAME
@@ -338,11 +338,10 @@ def parse(
     content_hash: str | None = None,
 ) -> Parsed:
     """The joined election and its one release that a joined release holds."""
-    election = read_election(data, where, rules)
-    release = read_release(
-        data, election, where=where, received_at=received_at, content_hash=content_hash
-    )
-    return Parsed(election=election, releases=(release,))
+    return election_and_release(
+        read_election, read_release, data, where=where, received_at=received_at, rules=rules,
+        content_hash=content_hash,
+    )  # fmt: skip
 
 
 def feed_folder(folder: Path) -> FeedFolder | None:
