@@ -82,6 +82,7 @@ def test_swing_envelope_covers_every_swing_seen() -> None:
         Swing(0.30, 0.4, 2_000.0, False, 3),  # small contest: sets the design effect
         Swing(0.14, 0.3, 400_000.0, True, 1),  # a minor pair in a large contest
         Swing(0.01, 0.5, 50.0, False, 4),
+        Swing(0.40, 0.4, 2_000.0, True, 3),  # a small contest's minor pair: its own design effect
     ]
     envelope = calibrate.swing_envelope(swings, 4.0, 5)
     # a swing seen late in the count could have come earlier; none seen in bucket 4 keeps 3's
@@ -90,12 +91,12 @@ def test_swing_envelope_covers_every_swing_seen() -> None:
     assert envelope.shift_minor == (0.14,) * 5
     for s in swings:
         base = (envelope.shift_minor if s.minor else envelope.shift)[s.bucket]
-        assert (
-            s.swing
-            <= base + 4.0 * math.sqrt(s.q * (1 - s.q) * envelope.design / s.votes_left) + 1e-12
-        )
-    # the small contest's swing lies exactly on the envelope of its stage
+        design = envelope.design_minor if s.minor else envelope.design
+        assert s.swing <= base + 4.0 * math.sqrt(s.q * (1 - s.q) * design / s.votes_left) + 1e-12
+    # the small contest's swing lies exactly on the envelope of its stage, and the minor pair's
+    # on the minor pairs' (which leaves the other pairs' design effect alone)
     assert 0.06 + 4.0 * math.sqrt(0.24 * envelope.design / 2_000) == pytest.approx(0.30)
+    assert 0.14 + 4.0 * math.sqrt(0.24 * envelope.design_minor / 2_000) == pytest.approx(0.40)
 
 
 def test_late_swings_carry_the_stage_of_the_count() -> None:

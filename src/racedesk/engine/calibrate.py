@@ -70,6 +70,7 @@ LEARNED = (
     "late_shift_max",
     "late_shift_max_minor",
     "late_design_effect",
+    "late_design_effect_minor",
     "late_shift_max_pace",
     "late_design_effect_pace",
 )
@@ -308,6 +309,8 @@ class Envelope(NamedTuple):
     shift: tuple[float, ...]
     shift_minor: tuple[float, ...]
     design: float
+    #: The design effect of minor pairs' swings (at least ``design``).
+    design_minor: float = 1.0
 
 
 def late_swings(
@@ -367,13 +370,15 @@ def swing_envelope(swings: Sequence[Swing], z: float, buckets: int) -> Envelope:
     shift = _stage_maxima([s for s in large if not s.minor], buckets, everything)
     minor = _stage_maxima([s for s in large if s.minor], buckets, everything)
     shift_minor = [max(a, m) for a, m in zip(shift, minor, strict=True)]
-    design = 1.0
+    design = {False: 1.0, True: 1.0}
     for s in swings:
         base = (shift_minor if s.minor else shift)[s.bucket]
         spread = z * math.sqrt(max(s.q * (1 - s.q), 1e-6) / s.votes_left)
         if s.swing > base and spread > 0:
-            design = max(design, ((s.swing - base) / spread) ** 2)
-    return Envelope(tuple(shift), tuple(shift_minor), float(design))
+            design[s.minor] = max(design[s.minor], ((s.swing - base) / spread) ** 2)
+    return Envelope(
+        tuple(shift), tuple(shift_minor), design[False], max(design[True], design[False])
+    )
 
 
 def pace_envelope(
@@ -385,11 +390,12 @@ def pace_envelope(
     widened as the projection widens such counts' spread (``widen``, ``params.pace_spread``:
     the shift by ``widen``, the design effect by its square)."""
     floor = [max(a, m) for a, m in zip(others.shift, others.shift_minor, strict=True)]
+    design = max(others.design, others.design_minor)
     if not swings:
-        return tuple(widen * a for a in floor), widen**2 * others.design
+        return tuple(widen * a for a in floor), widen**2 * design
     own = swing_envelope([s._replace(minor=False) for s in swings], z, buckets)
     shift = tuple(max(a, f) for a, f in zip(own.shift, floor, strict=True))
-    return shift, max(own.design, others.design)
+    return shift, max(own.design, design)
 
 
 def calibrate(
@@ -429,6 +435,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "training_coverage_90": round(overall, 4),
         "moment_spread": round(math.sqrt(tau2), 4),
         "late_design_effect_seen": round(envelope.design, 2),
+        "late_design_effect_minor_seen": round(envelope.design_minor, 2),
         "pace_rows": float(sum(1 for r in rows if r.prepared.widen > 1)),
         "late_design_effect_pace_seen": round(design_pace, 2),
     }
@@ -446,6 +453,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "late_shift_max": [round(SAFETY * a, 4) for a in envelope.shift],
         "late_shift_max_minor": [round(SAFETY * a, 4) for a in envelope.shift_minor],
         "late_design_effect": round(SAFETY**2 * envelope.design, 2),
+        "late_design_effect_minor": round(SAFETY**2 * envelope.design_minor, 2),
         "late_shift_max_pace": [round(SAFETY * a, 4) for a in shift_pace],
         "late_design_effect_pace": round(SAFETY**2 * design_pace, 2),
     }
@@ -459,6 +467,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         sampling_spread=float(fitted["sampling_spread"]),  # type: ignore[arg-type]
         late_shift_max=tuple(fitted["late_shift_max"]),  # type: ignore[arg-type]
         late_design_effect=float(fitted["late_design_effect"]),  # type: ignore[arg-type]
+        late_design_effect_minor=float(fitted["late_design_effect_minor"]),  # type: ignore[arg-type]
         late_shift_max_minor=tuple(fitted["late_shift_max_minor"]),  # type: ignore[arg-type]
         late_shift_max_pace=tuple(fitted["late_shift_max_pace"]),  # type: ignore[arg-type]
         late_design_effect_pace=float(fitted["late_design_effect_pace"]),  # type: ignore[arg-type]
