@@ -13,7 +13,8 @@ the final shares. From the rows (``docs/method.md``):
    its variance that grows as the votes left shrink (``(m(1−m))²·κ/(R·m)``);
 3. ``late_spread`` (τ_f) per bucket: found by bisection so that the 90% intervals of the
    projection hold the final shares in 90% of the bucket's (contest, release) pairs, with the
-   same draws at every step;
+   same draws at every step, each pair drawn as the projection draws it (widened by
+   ``Prepared.widen`` where the count is paced by the state's feed);
 4. ``late_shift_max`` and ``late_design_effect``: the envelope of every late swing seen (a
    leader's share of all votes, or the two-way share between adjacent choices), measured from
    the late share's centre of step 1 (what the recent batches left unexplained, the residual
@@ -21,8 +22,9 @@ the final shares. From the rows (``docs/method.md``):
    ``A_f + late_noise_z · sqrt(q(1−q)·d / R)``, ``A_f`` per bucket ``f`` of the share of the
    count done, the largest swing in large contests at that stage of the count or later (kept
    apart for two choices holding less than ``minor_pair_share`` of the votes between them, whose
-   two-way split swings further: ``late_shift_max_minor``) and ``d`` the smallest factor that
-   covers every smaller one, each with a margin (``SAFETY`` on ``A``, its square on ``d``): the
+   two-way split swings further: ``late_shift_max_minor``, ``A_f`` where none was seen) and ``d``
+   the smallest factor that covers every smaller one (``late_design_effect_minor`` for minor
+   pairs), each with a margin (``SAFETY`` on ``A``, its square on ``d``): the
    allowance the call rule gives a trailing choice.
 
 The result keeps every other parameter of ``base`` and records what it was calibrated on, its
@@ -221,6 +223,9 @@ class _Group:
         self.mid = np.array([p.left_mid for p in preps])
         self.high = np.array([p.left_high for p in preps])
         self.bucket = np.array([p.bucket for p in preps])
+        #: each row's spread as the projection widens it (``Prepared.widen``: counts paced only
+        #: by the state's feed), so that calibration draws what the desk will draw
+        self.widen = np.array([p.widen for p in preps])
         self.final = np.stack([f for _, _, f in items])
         c, k = self.votes.shape
         self.u = rng.random((c, CALIBRATION_DRAWS))
@@ -236,7 +241,7 @@ class _Group:
             s = slice(start, start + step)
             final = proj.simulate(
                 self.votes[s], self.centre[s], self.low[s], self.mid[s], self.high[s],
-                spreads[self.bucket[s]], sampling, self.u[s], self.eps[s],
+                spreads[self.bucket[s]] * self.widen[s], sampling, self.u[s], self.eps[s],
             )  # fmt: skip
             part = np.partition(final, (lo_rank, hi_rank), axis=2)
             lo = part[:, :, lo_rank] - 1e-9
@@ -361,14 +366,18 @@ def swing_envelope(swings: Sequence[Swing], z: float, buckets: int) -> Envelope:
     """The smallest envelope ``A_f + z·sqrt(q(1−q)·d / R)`` over every swing seen: ``A_f`` per
     bucket ``f`` of the share of the count done, the largest swing in large contests (``LARGE``
     votes left or more) at that stage of the count or later, ``A_minor_f`` the same for minor
-    pairs (at least ``A_f``), and ``d`` the one design effect that covers every other swing
-    above its stage's ``A``."""
+    pairs (at least ``A_f``; ``A_f`` itself when no minor pair of a large contest was seen), and
+    ``d`` the one design effect that covers every other swing above its stage's ``A`` (minor
+    pairs' swings apart: ``design_minor``)."""
     if not swings:
         return Envelope((0.0,) * buckets, (0.0,) * buckets, 1.0)
     everything = max(s.swing for s in swings)
     large = [s for s in swings if s.votes_left >= LARGE]
     shift = _stage_maxima([s for s in large if not s.minor], buckets, everything)
-    minor = _stage_maxima([s for s in large if s.minor], buckets, everything)
+    large_minor = [s for s in large if s.minor]
+    # with no minor pair seen in a large contest, minor pairs start from the others' shift and
+    # their own design effect covers every minor swing seen (not the largest swing of all)
+    minor = _stage_maxima(large_minor, buckets, everything) if large_minor else shift
     shift_minor = [max(a, m) for a, m in zip(shift, minor, strict=True)]
     design = {False: 1.0, True: 1.0}
     for s in swings:
