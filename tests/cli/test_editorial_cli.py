@@ -1,7 +1,7 @@
 """Editorial control from the command line (issue 18, item 1; issue 17, item 4), on a copy of
 the real 2024 general's first five releases (the fifth with Hochman's and Gascón's totals
 swapped, held until an editor confirms it): the District Attorney (contest 9547) is called for
-NATHAN HOCHMAN at the 8:56 pm release, ledger event 16."""
+NATHAN HOCHMAN at the 8:56 pm release, ledger event 17."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_an_editor_runs_the_night_from_the_command_line(general_2024: Path, tmp_
     assert (row["state"], row["status"], row["recommendation"]["event_id"]) == (
         "recommended",
         None,
-        16,
+        17,
     )
     assert row["recommendation"]["choice_names"] == ["NATHAN HOCHMAN"]
     # the CSV export and the status show only what is published
@@ -46,10 +46,10 @@ def test_an_editor_runs_the_night_from_the_command_line(general_2024: Path, tmp_
     status = json.loads(run("status", "--db", db, "--contest", "9547", "--json"))
     assert status["contests"][0]["contest"]["call"]["status"] == "leading"
 
-    out = run("call", "hold", "16", "--by", "Ana Editor", "--note", "wait", "--db", db)
-    assert "hold #16 on contest 9547 by Ana Editor" in out
+    out = run("call", "hold", "17", "--by", "Ana Editor", "--note", "wait", "--db", db)
+    assert "hold #17 on contest 9547 by Ana Editor" in out
     assert _da(db)["state"] == "held"
-    run("call", "approve", "16", "--by", "Ana Editor", "--db", db)
+    run("call", "approve", "17", "--by", "Ana Editor", "--db", db)
     row = _da(db)
     assert (row["state"], row["status"], row["choice_names"]) == (
         "published",
@@ -58,7 +58,7 @@ def test_an_editor_runs_the_night_from_the_command_line(general_2024: Path, tmp_
     )
     run("export", "--db", db, "--format", "csv", "--out", str(csv))
     assert ",called," in csv.read_text()
-    again = run("call", "approve", "16", "--by", "Bo Editor", "--db", db)
+    again = run("call", "approve", "17", "--by", "Bo Editor", "--db", db)
     assert "by Ana Editor" in again and "already in force: nothing stored" in again
     doc = json.loads(run("ledger", "--db", db, "--json", "--state", "published"))
     assert [r["contest_id"] for r in doc["contests"]] == ["9547"]
@@ -70,11 +70,11 @@ def test_an_editor_runs_the_night_from_the_command_line(general_2024: Path, tmp_
     run("call", "rescind", "9547", "--by", "Chief", "--note", "too soon", "--db", db)
     assert _da(db)["state"] == "published"  # the approved desk's call again
 
-    # the swapped release, confirmed, rescinds call 16: it cannot be approved back (exit 2)
+    # the swapped release, confirmed, rescinds call 17: it cannot be approved back (exit 2)
     run("confirm", "4", "--by", "Ana Editor", "--db", db)
-    refused = runner.invoke(app, ["call", "approve", "16", "--by", "Mallory", "--db", db])
+    refused = runner.invoke(app, ["call", "approve", "17", "--by", "Mallory", "--db", db])
     assert refused.exit_code == 2
-    assert "event 16 was rescinded" in refused.output
+    assert "event 17 was rescinded" in refused.output
     unknown = runner.invoke(app, ["call", "approve", "999", "--by", "Mallory", "--db", db])
     assert unknown.exit_code == 2 and "no call event 999" in unknown.output
     bad = runner.invoke(app, ["publishing-mode", "sometimes", "--by", "X", "--db", db])

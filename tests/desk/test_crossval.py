@@ -12,7 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from racedesk.cli import app
-from racedesk.desk.crossval import CanvassSpec, calibrate_many, leave_one_out, parse_spec
+from racedesk.desk.crossval import (
+    CanvassSpec,
+    calibrate_many,
+    leave_one_out,
+    parse_spec,
+    reports_of,
+)
 from racedesk.desk.parallel import SERIAL, run_all
 from racedesk.engine.calibrate import calibrate
 from racedesk.engine.crossval import encode
@@ -95,3 +101,33 @@ def test_the_command_prints_each_fold_and_writes_the_report(
     assert "sandiego:2025-04-08 (calibrated on scenario:la-da-2020-primary," in result.output
     assert "Out of sample, 3 canvasses: 0 wrong calls" in " ".join(result.output.split())
     assert msgspec.json.decode(out.read_bytes()) == json.loads(serial)
+
+
+def test_reports_of_another_jurisdiction_are_refused(shared_data: Path) -> None:
+    """LA County's reports of Mar 5, 2024 are not the state's primary's ballots left (given
+    to it, they made 6 wrong calls): backtest and crossval refuse them, naming both, exit 2;
+    San Diego's own metadata is taken by San Diego's feed and refused by LA's."""
+    state = shared_data / "ca-sos" / "2024-primary"
+    la = shared_data / "lavote" / "outstanding-reports.csv"
+    sd = shared_data / "sandiego" / "2025-04-08-bos1-special-primary"
+    for needed in (state, la, sd):
+        if not needed.exists():
+            pytest.skip(f"shared data not found at {needed}")
+    said = (
+        f"{la}: the reports are a county registrar's estimates (county-wide), not of "
+        "California: election ca-sos:2024-03-05 (California) cannot take them as its ballots left"
+    )
+    runner = CliRunner()
+    for args in (
+        ["backtest", str(state), "--outstanding", str(la)],
+        ["crossval", f"{state}={la}", SCENARIO, "--scheduler", SERIAL],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert said in " ".join(result.output.split())
+    canvass = load_canvasses(str(sd))[0]
+    assert reports_of(canvass, sd / "metadata.json")  # its own reports
+    lavote = shared_data / "lavote" / "4316-2024-primary"
+    if lavote.is_dir():
+        with pytest.raises(InputError, match=r"San Diego County's estimates .* not of Los Angeles"):
+            reports_of(load_canvasses(str(lavote))[0], sd / "metadata.json")

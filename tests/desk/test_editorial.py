@@ -2,7 +2,7 @@
 published once an editor approves; holds, rejections, calls and rescinds by hand are acts
 appended with the editor's name, the wall-clock time and a note, and made once. Built from the
 real 2024 general (lavote:4324), on SQLite and PostgreSQL: after the 8:56 pm release the desk
-calls the District Attorney (contest 9547) for NATHAN HOCHMAN (23483), ledger event 16."""
+calls the District Attorney (contest 9547) for NATHAN HOCHMAN (23483), ledger event 17."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_in_the_recommend_mode_a_call_is_published_once_approved(
     desk = _desk(db_url, feed)
     eid, editors = election.id, desk.editors
     (call,) = [e for e in desk.ledger(eid) if e.contest_id == DA]
-    assert (call.event_id, call.choices) == (16, (HOCHMAN,))
+    assert (call.event_id, call.choices) == (17, (HOCHMAN,))
     # the default mode publishes the engine's calls as it makes them
     assert editors.mode() == "auto"
     assert editors.publications(eid)[DA].state == "published"
@@ -61,16 +61,16 @@ def test_in_the_recommend_mode_a_call_is_published_once_approved(
     assert (recommended.state, recommended.status, recommended.choices) == ("recommended", None, ())
     assert recommended.recommendation == call
 
-    held, _ = editors.decide(eid, "hold", 16, "Ana Editor", "wait for Long Beach", made_at=_at(5))
+    held, _ = editors.decide(eid, "hold", 17, "Ana Editor", "wait for Long Beach", made_at=_at(5))
     assert (held.act, held.target, held.contest_id, held.note) == (
         "hold",
-        16,
+        17,
         DA,
         "wait for Long Beach",
     )
     assert editors.publications(eid)[DA].state == "held"
 
-    approval, stored = editors.decide(eid, "approve", 16, "Ana Editor", made_at=_at(20))
+    approval, stored = editors.decide(eid, "approve", 17, "Ana Editor", made_at=_at(20))
     assert stored and approval.made_at == _at(20) and approval.event_id == 1
     published = editors.publications(eid)[DA]
     assert (published.state, published.status, published.choices) == (
@@ -79,12 +79,12 @@ def test_in_the_recommend_mode_a_call_is_published_once_approved(
         (HOCHMAN,),
     )
     # the same approval again is not stored; as of before it the call was held
-    assert editors.decide(eid, "approve", 16, "Bo Editor", made_at=_at(21)) == (approval, False)
+    assert editors.decide(eid, "approve", 17, "Bo Editor", made_at=_at(21)) == (approval, False)
     assert [a.act for a in editors.acts(eid)] == ["hold", "approve"]
     assert editors.publications(eid, as_of=_at(10))[DA].state == "held"
     assert editors.publications(eid, as_of=_at(2))[DA].state == "recommended"
 
-    rejected, _ = editors.decide(eid, "reject", 16, "Chief", "not yet", made_at=_at(30))
+    rejected, _ = editors.decide(eid, "reject", 17, "Chief", "not yet", made_at=_at(30))
     assert editors.publications(eid)[DA].state == "rejected"
     assert rejected.event_id == 2
     # every other contest the engine called stays a recommendation
@@ -100,7 +100,7 @@ def test_calls_and_rescinds_by_hand(
     eid, editors = election.id, desk.editors
     # in the auto mode the engine's call is published; an editor rescinds it
     rescind, _ = editors.rescind(eid, DA, "Chief", "the desk is not sure", made_at=_at(1))
-    assert (rescind.act, rescind.target) == ("rescind", 16)
+    assert (rescind.act, rescind.target) == ("rescind", 17)
     withdrawn = editors.publications(eid)[DA]
     assert (withdrawn.state, withdrawn.status) == ("rescinded", "rescinded")
     assert editors.rescind(eid, DA, "Chief", made_at=_at(2)) == (rescind, False)
@@ -132,13 +132,13 @@ def test_decisions_are_refused_on_what_is_not_a_standing_call(
     with pytest.raises(NotFound):
         editors.decide(eid, "approve", 999_999, "Chief")
     with pytest.raises(InputError, match="editor's name"):
-        editors.decide(eid, "approve", 16, "  ")
+        editors.decide(eid, "approve", 17, "  ")
     with pytest.raises(InputError, match="no publishing mode"):
         editors.set_mode("sometimes", "Chief")
     assert editors.acts(eid) == [] and editors.mode() == "auto"
     # a rescinded call cannot be decided on (issue 17, item 4)
     _rescind(desk, eid, files[3][1])
     for kind in ("approve", "hold", "reject"):
-        with pytest.raises(StoreError, match="event 16 was rescinded"):
-            editors.decide(eid, kind, 16, "Chief")  # type: ignore[arg-type]
+        with pytest.raises(StoreError, match="event 17 was rescinded"):
+            editors.decide(eid, kind, 17, "Chief")  # type: ignore[arg-type]
     assert editors.acts(eid) == []

@@ -3,6 +3,7 @@ parameter file it writes. The real-data calibration is exercised by tests/engine
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import msgspec
@@ -74,6 +75,24 @@ def test_spread_is_fitted_to_90_percent_coverage() -> None:
     assert coverage[0] == -1.0  # an empty bucket has no coverage
 
 
+def test_spread_is_fitted_as_the_projection_widens_count_paced_rows() -> None:
+    """Rows whose votes left come from the count's pace alone are projected with their spread
+    widened by ``pace_spread`` (``Prepared.widen``); calibration draws them the same way, so
+    such rows, widened twice, ask for half the spread (before, their own swings set everyone's
+    spread: the LA primary's intervals held 95.0% in its fold with the state's primary)."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for _ in range(600):
+        d = float(rng.normal(0, 0.04))
+        rows.append(row([0.55, 0.45], late=[0.55 + d, 0.45 - d], left=10_000, bucket=2))
+    finals = [r.final for r in rows]
+    plain, _, _ = calibrate.fit_spread([r.prepared for r in rows], finals, 0.0, 5, 0.9)
+    paced = [dataclasses.replace(r.prepared, widen=2.0) for r in rows]
+    halved, coverage, _ = calibrate.fit_spread(paced, finals, 0.0, 5, 0.9)
+    assert coverage[2] == pytest.approx(0.9, abs=0.02)
+    assert halved[2] == pytest.approx(plain[2] / 2, rel=0.05)
+
+
 def test_swing_envelope_covers_every_swing_seen() -> None:
     Swing = calibrate.Swing
     swings = [
@@ -82,6 +101,7 @@ def test_swing_envelope_covers_every_swing_seen() -> None:
         Swing(0.30, 0.4, 2_000.0, False, 3),  # small contest: sets the design effect
         Swing(0.14, 0.3, 400_000.0, True, 1),  # a minor pair in a large contest
         Swing(0.01, 0.5, 50.0, False, 4),
+        Swing(0.40, 0.4, 2_000.0, True, 3),  # a small contest's minor pair: its own design effect
     ]
     envelope = calibrate.swing_envelope(swings, 4.0, 5)
     # a swing seen late in the count could have come earlier; none seen in bucket 4 keeps 3's
@@ -90,12 +110,30 @@ def test_swing_envelope_covers_every_swing_seen() -> None:
     assert envelope.shift_minor == (0.14,) * 5
     for s in swings:
         base = (envelope.shift_minor if s.minor else envelope.shift)[s.bucket]
-        assert (
-            s.swing
-            <= base + 4.0 * math.sqrt(s.q * (1 - s.q) * envelope.design / s.votes_left) + 1e-12
-        )
-    # the small contest's swing lies exactly on the envelope of its stage
+        design = envelope.design_minor if s.minor else envelope.design
+        assert s.swing <= base + 4.0 * math.sqrt(s.q * (1 - s.q) * design / s.votes_left) + 1e-12
+    # the small contest's swing lies exactly on the envelope of its stage, and the minor pair's
+    # on the minor pairs' (which leaves the other pairs' design effect alone)
     assert 0.06 + 4.0 * math.sqrt(0.24 * envelope.design / 2_000) == pytest.approx(0.30)
+    assert 0.14 + 4.0 * math.sqrt(0.24 * envelope.design_minor / 2_000) == pytest.approx(0.40)
+
+
+def test_without_a_large_minor_pair_minor_pairs_start_from_the_others_shift() -> None:
+    """Calibrated on canvasses with no minor pair in a large contest (a general election's
+    two-way contests), the minor pairs' shift is the others' and their design effect covers
+    every minor swing seen, not the largest swing of any contest (which once held the 2024 DA
+    primary's runoff places back until the count ruled them out outright)."""
+    Swing = calibrate.Swing
+    swings = [
+        Swing(0.10, 0.4, 500_000.0, False, 1),
+        Swing(0.06, 0.4, 300_000.0, False, 3),
+        Swing(0.70, 0.4, 300.0, False, 2),  # the largest swing of all, in a tiny contest
+        Swing(0.40, 0.4, 2_000.0, True, 3),  # a small contest's minor pair
+    ]
+    envelope = calibrate.swing_envelope(swings, 4.0, 5)
+    assert envelope.shift_minor == envelope.shift == (0.10, 0.10, 0.06, 0.06, 0.06)
+    assert 0.06 + 4.0 * math.sqrt(0.24 * envelope.design_minor / 2_000) == pytest.approx(0.40)
+    assert envelope.design < envelope.design_minor
 
 
 def test_late_swings_carry_the_stage_of_the_count() -> None:

@@ -135,9 +135,10 @@ def test_allowance_grows_as_the_votes_left_shrink() -> None:
 STAGED = msgspec.structs.replace(PARAMS, late_shift_max=(0.2, 0.2, 0.12, 0.12, 0.08))
 
 
-def test_the_allowance_is_the_swing_seen_at_the_stage_the_count_could_be_at() -> None:
-    """Late swings seen in calibration shrink as the count goes on; the stage is read at the
-    high end of the votes left, so an uncertain count gets an early stage's larger allowance."""
+def test_the_allowance_is_the_swing_seen_at_the_stage_the_count_is_reckoned_at() -> None:
+    """Late swings seen in calibration shrink as the count goes on; the stage is read where the
+    projection reckons the count (``V / (V + R_mid)``, the bucket calibration measured each
+    swing in), while the trailing choice's need is read at the high end of the votes left."""
     assert calls.late_allowance(0.4, 1_000, STAGED, stage=4) == pytest.approx(
         0.08 + 4 * math.sqrt(0.24 * 10 / 1000)
     )
@@ -146,10 +147,15 @@ def test_the_allowance_is_the_swing_seen_at_the_stage_the_count_could_be_at() ->
     settled = calls.read_count(c, state(c, [44_000, 36_000], (20_000, 20_000, 20_000)))
     assert settled is not None and calls.stage(settled, STAGED) == 2  # 80% done
     assert calls.pair_safe(settled, 0, 1, STAGED)  # 70% > 45% + 12 + 4·sqrt(.2475·10/20000)
-    # the same count were up to 60,000 votes left: 57% done, 0.2 allowed; B would need 56.7%
-    unsure = calls.read_count(c, state(c, [44_000, 36_000], (20_000, 20_000, 60_000)))
+    # up to 60,000 votes left, 20,000 expected: still 80% done (0.12 allowed), but B would need
+    # only (8,000 + 60,000) / 120,000 = 56.7% < 45% + 12 + 2.6
+    wide = calls.read_count(c, state(c, [44_000, 36_000], (20_000, 20_000, 60_000)))
+    assert wide is not None and calls.stage(wide, STAGED) == 2
+    assert not calls.pair_safe(wide, 0, 1, STAGED)
+    # 60,000 expected: 57% done, the earlier stage's 0.2
+    unsure = calls.read_count(c, state(c, [44_000, 36_000], (20_000, 60_000, 60_000)))
     assert unsure is not None and calls.stage(unsure, STAGED) == 1
-    assert not calls.pair_safe(unsure, 0, 1, STAGED)
+    assert calls.late_allowance(0.45, 60_000, STAGED, calls.stage(unsure, STAGED)) > 0.2
 
 
 LEANING = msgspec.structs.replace(STAGED, trend_weight=(1.0,) * 5, trend_prior_votes=0.0)
@@ -176,6 +182,22 @@ def test_the_allowance_is_measured_from_where_the_recent_batches_lean() -> None:
     fading = calls.read_count(c, later, {"1-0": 34_000, "1-1": 34_000}, LEANING)
     assert fading is not None and fading.centre[1] == pytest.approx(2_000 / 12_000)
     assert calls.pair_safe(fading, 0, 1, LEANING)
+
+
+def test_a_minor_pair_gets_its_own_design_effect() -> None:
+    """The two-way split of two choices holding less than ``minor_pair_share`` of the votes
+    swings further in small counts (the LA City Council primaries' runoff places): its noise
+    term uses ``late_design_effect_minor``, so it no longer widens every other pair's."""
+    split = msgspec.structs.replace(
+        STAGED, late_shift_max_minor=(0.25,) * 5, late_design_effect=10.0,
+        late_design_effect_minor=90.0,
+    )  # fmt: skip
+    assert calls.late_allowance(0.4, 1_000, split, stage=2) == pytest.approx(
+        0.12 + 4 * math.sqrt(0.24 * 10 / 1000)
+    )
+    assert calls.late_allowance(0.4, 1_000, split, stage=2, minor=True) == pytest.approx(
+        0.25 + 4 * math.sqrt(0.24 * 90 / 1000)
+    )
 
 
 def test_a_count_paced_contest_gets_the_allowance_learned_on_such_counts() -> None:

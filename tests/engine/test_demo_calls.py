@@ -61,7 +61,7 @@ def test_gascon_is_called_on_the_nov_5_update(scenario: list[Canvass]) -> None:
     assert [names[c] for c in call.choices] == ["George Gascón"]
     # the high end of the votes left is the registrar's 791,200 plus the 10% a later estimate
     # may rise; Lacey's late share centred on 47.1% (46.3% so far, her recent batches a little
-    # ahead) plus the 14.2-point allowance at 78% done is short of it
+    # ahead) plus the 13.3-point allowance at 80% done is short of it
     state = general[1].state(DA)
     assert state is not None and state.votes_left.votes is not None
     assert state.votes_left.votes.high == pytest.approx(870_320, abs=1)

@@ -1,7 +1,7 @@
 """Editorial control in a real headless Chromium (Debian's ``/usr/bin/chromium``, via
 Playwright; the tests skip, saying so, when it is absent), on the real 2024 general's first
 three releases in the ``recommend`` mode: an editor signs in with the write token, holds,
-approves and rejects the District Attorney's call (ledger event 16, NATHAN HOCHMAN) from the
+approves and rejects the District Attorney's call (ledger event 17, NATHAN HOCHMAN) from the
 contest page, and the public page shows the call only while it is approved. Screenshots go to
 ``test-artifacts/`` (git-ignored)."""
 
@@ -63,7 +63,7 @@ def test_an_editor_holds_approves_and_rejects_from_the_contest_page(
         editor.click("button[type=submit]")
         editor.wait_for_selector("#editor")
         assert text(editor, "#editor-state") == "recommended"
-        assert "The desk's call #16: called NATHAN HOCHMAN" in text(editor, "#editor")
+        assert "The desk's call #17: called NATHAN HOCHMAN" in text(editor, "#editor")
         editor.screenshot(path=str(ARTIFACTS / "editor-recommended.png"), full_page=True)
 
         _act(editor, "Hold", "held")

@@ -1,5 +1,5 @@
 """Editorial control over HTTP (issue 18, item 1): in the ``recommend`` mode the public API
-shows the District Attorney's call (contest 9547, ledger event 16, NATHAN HOCHMAN, after the
+shows the District Attorney's call (contest 9547, ledger event 17, NATHAN HOCHMAN, after the
 real 2024 general's 8:56 pm release) only once an editor approves it; holds, rejections, calls
 and rescinds by hand need the token or the signed-in editor's cookie."""
 
@@ -40,7 +40,7 @@ def test_the_public_api_shows_a_call_only_once_an_editor_approves(desk: Desk) ->
     url = f"/api/elections/{eid}/editorial"
     assert client.get("/api/publishing-mode").json()["mode"] == "auto"
     call, events = _public(client, eid)
-    assert (call["status"], call["choices"], events) == ("called", [HOCHMAN], [16])
+    assert (call["status"], call["choices"], events) == ("called", [HOCHMAN], [17])
 
     body = {"mode": "recommend", "editor": "Night Editor"}
     assert client.post("/api/publishing-mode", json=body).status_code == 401
@@ -51,10 +51,10 @@ def test_the_public_api_shows_a_call_only_once_an_editor_approves(desk: Desk) ->
     page = client.get(f"/elections/{eid}/contests/{DA}").text
     assert "Called for Hochman" not in page and "Not called yet." in page
 
-    held = client.post(url, json={"act": "hold", "event_id": 16, "editor": "Ana", "note": "wait"})
+    held = client.post(url, json={"act": "hold", "event_id": 17, "editor": "Ana", "note": "wait"})
     assert held.status_code == 401
     held = client.post(
-        url, json={"act": "hold", "event_id": 16, "editor": "Ana", "note": "wait"}, headers=AUTH
+        url, json={"act": "hold", "event_id": 17, "editor": "Ana", "note": "wait"}, headers=AUTH
     )
     assert held.status_code == 201
     doc = held.json()
@@ -63,15 +63,15 @@ def test_the_public_api_shows_a_call_only_once_an_editor_approves(desk: Desk) ->
     assert doc["contest"]["state"] == "held" and doc["contest"]["status"] is None
     assert _public(client, eid)[0]["status"] == "leading"
 
-    approve = {"act": "approve", "event_id": 16, "editor": "Ana"}
+    approve = {"act": "approve", "event_id": 17, "editor": "Ana"}
     assert client.post(url, json=approve, headers=AUTH).status_code == 201
     call, events = _public(client, eid)
-    assert (call["status"], call["choices"], events) == ("called", [HOCHMAN], [16])
+    assert (call["status"], call["choices"], events) == ("called", [HOCHMAN], [17])
     assert "Called for Hochman." in client.get(f"/elections/{eid}/contests/{DA}").text
     again = client.post(url, json=approve, headers=AUTH)
     assert again.status_code == 200 and not again.json()["stored"]
 
-    reject = {"act": "reject", "event_id": 16, "editor": "Chief", "note": "not sure"}
+    reject = {"act": "reject", "event_id": 17, "editor": "Chief", "note": "not sure"}
     assert client.post(url, json=reject, headers=AUTH).json()["contest"]["state"] == "rejected"
     assert _public(client, eid)[0]["status"] == "leading"
 

@@ -29,7 +29,7 @@ def test_an_editors_act_is_pushed_to_open_pages(general_feed: Feed, tmp_path: Pa
         listener = Listener(f"{server.url}/api/elections/{E}/events")
         try:
             listener.next("ready")
-            body = {"act": "hold", "event_id": 16, "editor": "Ana Editor", "note": "wait"}
+            body = {"act": "hold", "event_id": 17, "editor": "Ana Editor", "note": "wait"}
             posted = httpx.post(
                 f"{server.url}/api/elections/{E}/editorial", json=body, headers=AUTH
             )
@@ -47,7 +47,7 @@ def test_the_static_export_carries_only_approved_calls(general_feed: Feed, tmp_p
     desk = new_desk(tmp_path, general_feed.election)
     ingest(desk, general_feed, upto=3)
     desk.editors.set_mode("recommend", "Night Editor")
-    desk.editors.decide(E, "approve", 16, "Ana Editor")
+    desk.editors.decide(E, "approve", 17, "Ana Editor")
     out = tmp_path / "site"
     export_site(desk, E, out)
     contests = out / "api" / "elections" / "lavote-4324" / "contests"
@@ -56,7 +56,7 @@ def test_the_static_export_carries_only_approved_calls(general_feed: Feed, tmp_p
     other = json.loads((contests / f"{FIRST_CALLED}.json").read_text())["contest"]["call"]
     assert (other["status"], other["choices"]) == ("leading", [])
     ledger = json.loads((out / "api" / "elections" / "lavote-4324" / "ledger.json").read_text())
-    assert [e["event_id"] for e in ledger["events"]] == [16]
+    assert [e["event_id"] for e in ledger["events"]] == [17]
 
 
 def test_a_page_of_an_earlier_release_keeps_what_was_published_then(

@@ -163,7 +163,7 @@ def test_a_notice_answered_500_is_tried_again_and_delivered(
     desk, hooks = _hooked(tmp_path, general_feed, receiver.url, 2)
     receiver.answers[:] = [500]
     events = len(desk.ingest(general_feed.election.id, general_feed.releases[2][1]).new_events)
-    assert events == 75  # the first release of election night with calls: 75 ledger events
+    assert events == 89  # the first release of election night with calls: 89 ledger events
     got = receiver.wait_for(events + 1)
     hooks.close()
     first, again = got[0], got[1]
@@ -243,7 +243,7 @@ def test_a_held_release_its_rescind_and_a_flagged_release_are_noticed(
     got = receiver.wait_for(2)
     rescinds = [g.doc for g in got[1:] if g.doc["kind"] == "rescind"]
     (rescind,) = [r for r in rescinds if r["contest_id"] == DA]
-    assert rescind["text"].startswith("Rescinded: DISTRICT ATTORNEY — the call of ledger event #16")
+    assert rescind["text"].startswith("Rescinded: DISTRICT ATTORNEY — the call of ledger event #17")
     count = len(receiver.got)
     torn = _torn(files[5][1], files[8][1], election, json.loads(files[7][1])["TimeStamp"])
     flagged = desk.ingest(election.id, torn, origin="torn.json")

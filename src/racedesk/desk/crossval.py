@@ -21,7 +21,7 @@ from racedesk.engine.backtest import run_backtest
 from racedesk.engine.calibrate import Row, canvass_rows, fit
 from racedesk.engine.params import ModelParams, default_params
 from racedesk.errors import InputError
-from racedesk.model import OutstandingReport
+from racedesk.model import Election, OutstandingReport
 from racedesk.sources.loader import Canvass, load_canvasses
 
 
@@ -50,7 +50,48 @@ def reports_of(canvass: Canvass, reports: str | Path | None) -> list[Outstanding
     from racedesk.sources.outstanding import load_reports
 
     election = canvass.election
+    refuse_other_jurisdiction(election, Path(reports))
     return load_reports(Path(reports), election.date, ZoneInfo(election.timezone))
+
+
+def reports_kind(path: Path) -> tuple[str, str | None]:
+    """Whose estimates of ballots left the reports at ``path`` are, as
+    :func:`~racedesk.sources.outstanding.load_reports` tells its layouts apart: the state's
+    unprocessed-ballots report (a folder of its versions, or one version) is the Secretary of
+    State's, for the state's feed; San Diego's tracker ``metadata.json`` is that county's, for its
+    feed; any other file is a county registrar's, county-wide (the layout names no county). The
+    words that say so, and the source of the feed the reports belong to (None: a county's)."""
+    from racedesk.sources import casos, sandiego, unprocessed
+
+    if path.is_dir():
+        return "the Secretary of State's unprocessed-ballots report (statewide)", casos.SOURCE
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError:
+        return "a county registrar's estimates (county-wide)", None  # load_reports says why
+    if unprocessed.is_report(head):
+        return "the Secretary of State's unprocessed-ballots report (statewide)", casos.SOURCE
+    if sandiego.is_metadata(head):
+        return "San Diego County's estimates (its tracker's metadata)", sandiego.SOURCE
+    return "a county registrar's estimates (county-wide)", None
+
+
+def refuse_other_jurisdiction(election: Election, path: Path) -> None:
+    """Raise :class:`InputError` when the reports at ``path`` are not of ``election``'s
+    jurisdiction (:func:`reports_kind`): the state's report or San Diego's for another feed,
+    or a county's estimates for the state's feed, whose contests span every county (LA's
+    reports of Mar 5, 2024 made 6 wrong calls in the state's primary of the same day)."""
+    from racedesk.sources import casos
+
+    words, owner = reports_kind(path)
+    statewide = election.source == casos.SOURCE
+    if owner == election.source or (owner is None and not statewide):
+        return
+    raise InputError(
+        f"the reports are {words}, not of {election.jurisdiction}: election {election.id} "
+        f"({election.jurisdiction}) cannot take them as its ballots left",
+        where=str(path),
+    )
 
 
 def _canvasses(spec: CanvassSpec) -> list[tuple[Canvass, list[OutstandingReport]]]:
@@ -141,6 +182,8 @@ __all__ = [
     "fold_task",
     "leave_one_out",
     "parse_spec",
+    "refuse_other_jurisdiction",
+    "reports_kind",
     "reports_of",
     "rows_task",
 ]

@@ -13,7 +13,8 @@ the final shares. From the rows (``docs/method.md``):
    its variance that grows as the votes left shrink (``(m(1−m))²·κ/(R·m)``);
 3. ``late_spread`` (τ_f) per bucket: found by bisection so that the 90% intervals of the
    projection hold the final shares in 90% of the bucket's (contest, release) pairs, with the
-   same draws at every step;
+   same draws at every step, each pair drawn as the projection draws it (widened by
+   ``Prepared.widen`` where the count is paced by the state's feed);
 4. ``late_shift_max`` and ``late_design_effect``: the envelope of every late swing seen (a
    leader's share of all votes, or the two-way share between adjacent choices), measured from
    the late share's centre of step 1 (what the recent batches left unexplained, the residual
@@ -21,8 +22,9 @@ the final shares. From the rows (``docs/method.md``):
    ``A_f + late_noise_z · sqrt(q(1−q)·d / R)``, ``A_f`` per bucket ``f`` of the share of the
    count done, the largest swing in large contests at that stage of the count or later (kept
    apart for two choices holding less than ``minor_pair_share`` of the votes between them, whose
-   two-way split swings further: ``late_shift_max_minor``) and ``d`` the smallest factor that
-   covers every smaller one, each with a margin (``SAFETY`` on ``A``, its square on ``d``): the
+   two-way split swings further: ``late_shift_max_minor``, ``A_f`` where none was seen) and ``d``
+   the smallest factor that covers every smaller one (``late_design_effect_minor`` for minor
+   pairs), each with a margin (``SAFETY`` on ``A``, its square on ``d``): the
    allowance the call rule gives a trailing choice.
 
 The result keeps every other parameter of ``base`` and records what it was calibrated on, its
@@ -70,6 +72,7 @@ LEARNED = (
     "late_shift_max",
     "late_shift_max_minor",
     "late_design_effect",
+    "late_design_effect_minor",
     "late_shift_max_pace",
     "late_design_effect_pace",
 )
@@ -220,6 +223,9 @@ class _Group:
         self.mid = np.array([p.left_mid for p in preps])
         self.high = np.array([p.left_high for p in preps])
         self.bucket = np.array([p.bucket for p in preps])
+        #: each row's spread as the projection widens it (``Prepared.widen``: counts paced only
+        #: by the state's feed), so that calibration draws what the desk will draw
+        self.widen = np.array([p.widen for p in preps])
         self.final = np.stack([f for _, _, f in items])
         c, k = self.votes.shape
         self.u = rng.random((c, CALIBRATION_DRAWS))
@@ -235,7 +241,7 @@ class _Group:
             s = slice(start, start + step)
             final = proj.simulate(
                 self.votes[s], self.centre[s], self.low[s], self.mid[s], self.high[s],
-                spreads[self.bucket[s]], sampling, self.u[s], self.eps[s],
+                spreads[self.bucket[s]] * self.widen[s], sampling, self.u[s], self.eps[s],
             )  # fmt: skip
             part = np.partition(final, (lo_rank, hi_rank), axis=2)
             lo = part[:, :, lo_rank] - 1e-9
@@ -308,6 +314,8 @@ class Envelope(NamedTuple):
     shift: tuple[float, ...]
     shift_minor: tuple[float, ...]
     design: float
+    #: The design effect of minor pairs' swings (at least ``design``).
+    design_minor: float = 1.0
 
 
 def late_swings(
@@ -358,22 +366,28 @@ def swing_envelope(swings: Sequence[Swing], z: float, buckets: int) -> Envelope:
     """The smallest envelope ``A_f + z·sqrt(q(1−q)·d / R)`` over every swing seen: ``A_f`` per
     bucket ``f`` of the share of the count done, the largest swing in large contests (``LARGE``
     votes left or more) at that stage of the count or later, ``A_minor_f`` the same for minor
-    pairs (at least ``A_f``), and ``d`` the one design effect that covers every other swing
-    above its stage's ``A``."""
+    pairs (at least ``A_f``; ``A_f`` itself when no minor pair of a large contest was seen), and
+    ``d`` the one design effect that covers every other swing above its stage's ``A`` (minor
+    pairs' swings apart: ``design_minor``)."""
     if not swings:
         return Envelope((0.0,) * buckets, (0.0,) * buckets, 1.0)
     everything = max(s.swing for s in swings)
     large = [s for s in swings if s.votes_left >= LARGE]
     shift = _stage_maxima([s for s in large if not s.minor], buckets, everything)
-    minor = _stage_maxima([s for s in large if s.minor], buckets, everything)
+    large_minor = [s for s in large if s.minor]
+    # with no minor pair seen in a large contest, minor pairs start from the others' shift and
+    # their own design effect covers every minor swing seen (not the largest swing of all)
+    minor = _stage_maxima(large_minor, buckets, everything) if large_minor else shift
     shift_minor = [max(a, m) for a, m in zip(shift, minor, strict=True)]
-    design = 1.0
+    design = {False: 1.0, True: 1.0}
     for s in swings:
         base = (shift_minor if s.minor else shift)[s.bucket]
         spread = z * math.sqrt(max(s.q * (1 - s.q), 1e-6) / s.votes_left)
         if s.swing > base and spread > 0:
-            design = max(design, ((s.swing - base) / spread) ** 2)
-    return Envelope(tuple(shift), tuple(shift_minor), float(design))
+            design[s.minor] = max(design[s.minor], ((s.swing - base) / spread) ** 2)
+    return Envelope(
+        tuple(shift), tuple(shift_minor), design[False], max(design[True], design[False])
+    )
 
 
 def pace_envelope(
@@ -385,11 +399,12 @@ def pace_envelope(
     widened as the projection widens such counts' spread (``widen``, ``params.pace_spread``:
     the shift by ``widen``, the design effect by its square)."""
     floor = [max(a, m) for a, m in zip(others.shift, others.shift_minor, strict=True)]
+    design = max(others.design, others.design_minor)
     if not swings:
-        return tuple(widen * a for a in floor), widen**2 * others.design
+        return tuple(widen * a for a in floor), widen**2 * design
     own = swing_envelope([s._replace(minor=False) for s in swings], z, buckets)
     shift = tuple(max(a, f) for a, f in zip(own.shift, floor, strict=True))
-    return shift, max(own.design, others.design)
+    return shift, max(own.design, design)
 
 
 def calibrate(
@@ -429,6 +444,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "training_coverage_90": round(overall, 4),
         "moment_spread": round(math.sqrt(tau2), 4),
         "late_design_effect_seen": round(envelope.design, 2),
+        "late_design_effect_minor_seen": round(envelope.design_minor, 2),
         "pace_rows": float(sum(1 for r in rows if r.prepared.widen > 1)),
         "late_design_effect_pace_seen": round(design_pace, 2),
     }
@@ -446,6 +462,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "late_shift_max": [round(SAFETY * a, 4) for a in envelope.shift],
         "late_shift_max_minor": [round(SAFETY * a, 4) for a in envelope.shift_minor],
         "late_design_effect": round(SAFETY**2 * envelope.design, 2),
+        "late_design_effect_minor": round(SAFETY**2 * envelope.design_minor, 2),
         "late_shift_max_pace": [round(SAFETY * a, 4) for a in shift_pace],
         "late_design_effect_pace": round(SAFETY**2 * design_pace, 2),
     }
@@ -459,6 +476,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         sampling_spread=float(fitted["sampling_spread"]),  # type: ignore[arg-type]
         late_shift_max=tuple(fitted["late_shift_max"]),  # type: ignore[arg-type]
         late_design_effect=float(fitted["late_design_effect"]),  # type: ignore[arg-type]
+        late_design_effect_minor=float(fitted["late_design_effect_minor"]),  # type: ignore[arg-type]
         late_shift_max_minor=tuple(fitted["late_shift_max_minor"]),  # type: ignore[arg-type]
         late_shift_max_pace=tuple(fitted["late_shift_max_pace"]),  # type: ignore[arg-type]
         late_design_effect_pace=float(fitted["late_design_effect_pace"]),  # type: ignore[arg-type]

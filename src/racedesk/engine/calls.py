@@ -112,7 +112,10 @@ def late_allowance(
     counts (``late_shift_max_pace``, ``late_design_effect_pace``).
     """
     q = min(max(share, 0.0), 1.0)
-    design = params.late_design_effect_pace if pace else params.late_design_effect
+    if pace:
+        design = params.late_design_effect_pace
+    else:
+        design = params.late_design_effect_minor if minor else params.late_design_effect
     spread = math.sqrt(q * (1 - q) * design / max(votes_left, 1.0))
     if pace:
         shifts = params.late_shift_max_pace
@@ -123,9 +126,12 @@ def late_allowance(
 
 
 def stage(count: Count, params: ModelParams) -> int:
-    """The bucket of the share of the count done (``params.fraction_edges``) were the most votes
-    left: ``V / (V + R_high)``, the earliest stage the count could be at."""
-    done = count.counted / (count.counted + count.left_high) if count.counted > 0 else 0.0
+    """The bucket of the share of the count done (``params.fraction_edges``) as the projection
+    reckons it, ``V / (V + R_mid)``: the bucket each late swing was measured in when the
+    envelope was calibrated (:attr:`racedesk.engine.projection.Prepared.bucket`), so the rule
+    reads the envelope at the stage it was learned for. The high end of the votes left still
+    sets the trailing choice's need."""
+    done = count.counted / (count.counted + count.left_mid) if count.counted > 0 else 0.0
     return fraction_bucket(done, params)
 
 

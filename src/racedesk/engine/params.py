@@ -92,6 +92,8 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     minor_pair_share: float = 2 / 3
     late_noise_z: float = 4.0
     late_design_effect: float = 150.0
+    # ... and of the two-way split of a minor pair (``minor_pair_share``), which swings further
+    late_design_effect_minor: float = 150.0
     # the same envelope for contests whose votes left come from the count's pace alone (the
     # state's feed, whose late batches are whole counties: docs/method.md, "Calibration")
     late_shift_max_pace: tuple[float, ...] = (0.4, 0.4, 0.4, 0.4, 0.4)
