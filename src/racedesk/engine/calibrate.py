@@ -13,8 +13,9 @@ the final shares. From the rows (``docs/method.md``):
    its variance that grows as the votes left shrink (``(m(1−m))²·κ/(R·m)``);
 3. ``late_spread`` (τ_f) per bucket: found by bisection so that the 90% intervals of the
    projection hold the final shares in 90% of the bucket's (contest, release) pairs, with the
-   same draws at every step, each pair drawn as the projection draws it (widened by
-   ``Prepared.widen`` where the count is paced by the state's feed);
+   same draws at every step, on the counts whose votes left the registrar or registration
+   bound (counts paced only by the state's feed are projected with τ widened by
+   ``pace_spread`` and set it only where there is nothing else, drawn widened);
 4. ``late_shift_max`` and ``late_design_effect``: the envelope of every late swing seen (a
    leader's share of all votes, or the two-way share between adjacent choices), measured from
    the late share's centre of step 1 (what the recent batches left unexplained, the residual
@@ -428,9 +429,15 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
     trend = fit_trend(rows, buckets)
     prepared = [centred(row, trend) for row in rows]
     tau2, kappa = fit_sampling(rows, prepared)
+    # the spread is fitted on counts whose votes left the registrar or registration bounds;
+    # counts paced only by the state's feed are projected with it widened by ``pace_spread``
+    # and do not set it (their own swings would set every canvass's spread), unless there is
+    # nothing else
+    spread_rows = [i for i, p in enumerate(prepared) if p.widen == 1] or range(len(prepared))
     spreads, coverage, sizes = fit_spread(
-        prepared, [r.final for r in rows], kappa, buckets, base.level
-    )
+        [prepared[i] for i in spread_rows], [rows[i].final for i in spread_rows], kappa,
+        buckets, base.level,
+    )  # fmt: skip
     residuals = late_swings(rows, base.minor_pair_share, [p.centre for p in prepared])
     envelope = swing_envelope([s for s in residuals if not s.pace], base.late_noise_z, buckets)
     shift_pace, design_pace = pace_envelope(

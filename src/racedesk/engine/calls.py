@@ -12,7 +12,9 @@ A call (``calls-and-hurdles.md``, "Calls") is made on a usable release only, and
    trailing choice needs more of the votes left than any late swing seen in calibration allows:
    its share of the two-way vote left (the hurdle of ``calls-and-hurdles.md``) must exceed its
    expected late share ``q`` plus ``late_shift_max[f] + late_noise_z · sqrt(q(1 − q) · d / R₂)``,
-   ``f`` the stage of the count (the bucket of the share of it done, were the most votes left).
+   ``f`` the stage of the count (the bucket of the share of it done as the projection reckons
+   it, the stage the envelope was calibrated at), ``d`` ``late_design_effect`` (its ``_minor``
+   figure for two choices holding less than ``minor_pair_share`` of the votes).
    ``q`` is the two-way share of the late shares' centre (the share so far leaning toward the
    contest's recent batches by the trend weight, ``projection.late_centre``), and the envelope
    is calibrated on the late swings that centre left unexplained (``calibrate.late_swings``).
@@ -107,7 +109,8 @@ def late_allowance(
     ``minor_pair_share`` of the votes, ``minor``, whose split swings further); the part that
     shrinks with the votes left is
     ``late_noise_z`` standard errors of a share of ``votes_left`` votes counted in batches that
-    come from a few places at a time (``late_design_effect``, learned too). Where the votes
+    come from a few places at a time (``late_design_effect``, learned too;
+    ``late_design_effect_minor`` for a minor pair). Where the votes
     left come from the count's pace alone (``pace``), both parts are those learned on such
     counts (``late_shift_max_pace``, ``late_design_effect_pace``).
     """
