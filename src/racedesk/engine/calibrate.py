@@ -47,6 +47,7 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
+from racedesk.engine import joined
 from racedesk.engine import projection as proj
 from racedesk.engine.params import ModelParams, default_params
 from racedesk.engine.replay import replay
@@ -116,8 +117,7 @@ def canvass_rows(
         good.append(release)
         if index == last:
             break
-        back = min(base.recent_batches, len(good) - 1)
-        earlier_counts = good[-1 - back].counts_by_contest() if back > 0 else {}
+        earlier_counts = joined.earlier_counts(election, good, base.recent_batches)
         for state in snapshot.states:
             contest = contests.get(state.contest_id)
             final = finals.get(state.contest_id)
