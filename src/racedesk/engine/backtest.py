@@ -129,8 +129,9 @@ class BacktestReport(msgspec.Struct, frozen=True, kw_only=True):
     #: The reference contests (AP's calls, concessions) against the desk's calls: how early
     #: (``racedesk.engine.references``); empty when the backtest was given none.
     references: list[BacktestReference] = []
-    #: Whether the model's parameters were calibrated on this very canvass: its figures are
-    #: then in sample (``docs/method.md`` has the cross-validated ones).
+    #: Whether the model's parameters were calibrated on this very canvass (or, for an election
+    #: joined from several sources, on one of its sources' canvasses): its figures are then in
+    #: sample (``docs/method.md`` has the cross-validated ones).
     in_sample: bool = False
 
 
@@ -370,7 +371,9 @@ def run_backtest(
         references=score_references(
             election, references, [r.feed_time for r in ordered], got.first_calls
         ),
-        in_sample=election.id in params.calibrated_on,
+        in_sample=bool(
+            {election.id, *(m.election_id for m in election.members)} & set(params.calibrated_on)
+        ),
     )
 
 
