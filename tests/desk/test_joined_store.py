@@ -6,6 +6,7 @@ the stored answers are the replay's."""
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from pathlib import Path
 
@@ -183,3 +184,28 @@ def test_matches_are_reviewed_and_changed_with_a_rules_file(spec: str, tmp_path:
     payload = canvass.payloads[-1]
     assert payload is not None
     assert joint.read_election(payload.data).contest("us-rep-district-27").record == ""
+
+
+def test_a_broken_joined_payload_is_refused_saying_which_source(spec: str, tmp_path: Path) -> None:
+    """A joined payload whose county release is cut short, or whose state election is not one,
+    is refused (exit 2) naming the payload and the source inside it; nothing stored is lost."""
+    db = f"sqlite:///{tmp_path / 'joined.sqlite'}"
+    stored = runner.invoke(app, ["ingest", spec, "--db", db, "--quiet"], catch_exceptions=False)
+    assert stored.exit_code == 0, stored.output
+    (canvass,) = load_canvasses(spec)
+    before = len(open_store(db).releases(canvass.election.id))
+    payload = canvass.payloads[-1]
+    assert payload is not None
+    cut = msgspec.json.decode(payload.data)
+    cut["members"][0]["release_base64"] = base64.b64encode(b'{"TimeStamp": "03/05').decode()
+    wrong = msgspec.json.decode(payload.data)
+    wrong["members"][1]["election"] = {"id": "ca-sos:2024-03-05"}
+    for doc, said in ((cut, "› lavote ("), (wrong, "source 2's election")):
+        path = tmp_path / "broken.json"
+        path.write_bytes(msgspec.json.encode(doc))
+        refused = runner.invoke(app, ["ingest", str(path), "--db", db, "--quiet"])
+        assert refused.exit_code == 2, refused.output
+        flat = " ".join(refused.output.split())
+        assert "broken.json" in flat.replace(" ", "")
+        assert said in flat
+    assert len(open_store(db).releases(canvass.election.id)) == before

@@ -299,7 +299,11 @@ def _read(
         releases.append(
             None
             if payload is None
-            else read(payload, where=served.origin or at, received_at=received_at)
+            else read(
+                payload,
+                where=f"{at} ({served.origin})" if served.origin else at,
+                received_at=received_at,
+            )
         )
     return _merge(
         election,
