@@ -23,7 +23,7 @@ from racedesk.desk.ingest import Desk
 from racedesk.desk.watch import poll_every
 from racedesk.errors import InputError, RacedeskError
 from racedesk.model import Election, RawPayload
-from racedesk.rules.california_matching import match_contests
+from racedesk.rules import california_matching
 from racedesk.sources import casos, joint, lavote
 from racedesk.sources.casos_poll import FeedPoller
 from racedesk.sources.poll import FAILURES, Poller, PollEvent, feed_id, local_time
@@ -85,7 +85,11 @@ class JoinedWatch:
             interval=0,
             client=client,
         )
-        stored = self._restart(f"joint:lavote:{feed_id(county)}+ca-sos:{day.isoformat()}")
+        stored = self._restart(
+            joint.joined_id(
+                [f"{lavote.SOURCE}:{feed_id(county)}", f"{casos.SOURCE}:{day.isoformat()}"]
+            )
+        )
         names = tuple(feeds or sorted(stored))
         if not names:
             raise InputError(
@@ -174,13 +178,7 @@ class JoinedWatch:
         if latest.county is None or latest.state is None:
             return "waiting"
         elections = [latest.county, latest.state]
-        matches = {m.contest: m.record for m in match_contests(latest.county, [latest.state])}
-        for contest, record in self.records.items():
-            if record:
-                matches[contest] = record
-            else:
-                matches.pop(contest, None)
-        pairs = sorted(matches.items())
+        pairs = california_matching.records(latest.county, [latest.state], self.records)
         data = joint.joined_payload(elections, [latest.county_payload, latest.state_payload], pairs)
         received = max(
             p.received_at for p in (latest.county_payload, latest.state_payload) if p is not None

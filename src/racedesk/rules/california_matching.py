@@ -19,7 +19,7 @@ in a contest-rules file (``record = "prop-1"``, ``record = ""``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from racedesk.model import Contest, Election
@@ -117,4 +117,19 @@ def match_contests(county: Election, others: Sequence[Election]) -> list[Match]:
     return matches
 
 
-__all__ = ["Match", "match_contests", "office_key"]
+def records(
+    county: Election, others: Sequence[Election], reviewed: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """The (contest, contest of record) pairs a joined election is made with, sorted: those
+    :func:`match_contests` finds, with a reviewed rules file's ``record`` entries (``reviewed``:
+    contest id → its contest of record, "" for none) setting or undoing a match."""
+    pairs = {m.contest: m.record for m in match_contests(county, others)}
+    for contest, record in (reviewed or {}).items():
+        if record:
+            pairs[contest] = record
+        else:
+            pairs.pop(contest, None)
+    return sorted(pairs.items())
+
+
+__all__ = ["Match", "match_contests", "office_key", "records"]

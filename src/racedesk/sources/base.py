@@ -107,19 +107,11 @@ class Adapter(Protocol):
 
     def sniff(self, data: bytes, name: str) -> bool: ...
 
-    def read_election(
-        self, data: bytes, where: str, rules: Mapping[str, Rule] | None = None
-    ) -> Election: ...
+    @property
+    def read_election(self) -> ReadElection: ...
 
-    def read_release(
-        self,
-        data: bytes,
-        election: Election,
-        *,
-        where: str,
-        received_at: datetime | None = None,
-        content_hash: str | None = None,
-    ) -> Release: ...
+    @property
+    def read_release(self) -> ReadReleaseOf: ...
 
     def release_reader(self, election: Election) -> ReadRelease: ...
 

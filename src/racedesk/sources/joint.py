@@ -123,6 +123,12 @@ def _renamed(elections: Sequence[Election]) -> list[dict[str, str]]:
     return names
 
 
+def joined_id(election_ids: Sequence[str]) -> str:
+    """The id of the election joined from the sources' elections ``election_ids``, the county's
+    first: ``joint:lavote:4316+ca-sos:2024-03-05``."""
+    return f"{SOURCE}:" + "+".join(election_ids)
+
+
 def joined_election(elections: Sequence[Election], matches: Sequence[tuple[str, str]]) -> Election:
     """The one election of ``elections`` (one per source, the county's first) with the
     ``matches`` (contest, contest of record) set on its contests."""
@@ -150,7 +156,7 @@ def joined_election(elections: Sequence[Election], matches: Sequence[tuple[str, 
     )
     others = " and ".join(e.jurisdiction for e in elections[1:])
     return Election(
-        id="joint:" + "+".join(e.id for e in elections),
+        id=joined_id([e.id for e in elections]),
         title=f"{first.title} ({first.jurisdiction}, with {others})",
         date=first.date,
         jurisdiction=first.jurisdiction,
@@ -437,6 +443,7 @@ __all__ = [
     "NAME",
     "join",
     "joined_election",
+    "joined_id",
     "joined_payload",
     "members_of",
     "parse",

@@ -138,7 +138,7 @@ def _one_canvass(source: str, fmt: str | None) -> Canvass:
 def _joined_canvass(sources: list[str], fmt: str | None, rules_path: str | None) -> Canvass:
     """One canvass of the election ``sources`` publish (the county's first): each read as its
     own canvass, then joined release by release (:func:`racedesk.sources.joint.join`)."""
-    from racedesk.rules.california_matching import match_contests
+    from racedesk.rules.california_matching import records
     from racedesk.sources import joint
     from racedesk.sources.rules_file import load_records
 
@@ -153,18 +153,14 @@ def _joined_canvass(sources: list[str], fmt: str | None, rules_path: str | None)
             )
         parts.append(canvass)
     elections = [c.election for c in parts]
-    matches = {m.contest: m.record for m in match_contests(elections[0], elections[1:])}
-    if rules_path:
-        for contest, record in load_records(Path(rules_path)).items():
-            if record:
-                matches[contest] = record
-            else:
-                matches.pop(contest, None)
+    matches = records(
+        elections[0], elections[1:], load_records(Path(rules_path)) if rules_path else None
+    )
     histories = [
         [(r, p) for r, p in zip(c.releases, c.payloads, strict=True) if p is not None]
         for c in parts
     ]
-    election, joined = joint.join(elections, histories, sorted(matches.items()))
+    election, joined = joint.join(elections, histories, matches)
     return Canvass(
         election=election,
         releases=[r for r, _ in joined],
