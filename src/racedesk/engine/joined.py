@@ -65,7 +65,7 @@ def member_views(
     distinct payload of that source, with its feed time and counters. The last ``full`` carry
     the member's counts; the older ones only their counters and times (all that the ballots
     left read of them)."""
-    ids = {c.id for c in election.contests if c.source == member.source}
+    ids = {c.id for c in member_contests(election, member)}
     picked: list[tuple[Release, ReleasePart]] = []
     seen = ""
     for release in good:

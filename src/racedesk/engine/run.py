@@ -42,6 +42,7 @@ from racedesk.model.answers import (
     Snapshot,
     VotesLeft,
 )
+from racedesk.model.release import says_certified
 
 
 def advance(
@@ -132,14 +133,11 @@ NOTHING_LEFT = BallotsLeft(
     note="the registrar certified the count: nothing is left to count",
 )
 
-#: Release statuses (the feed's own word) that say the count is certified.
-CERTIFIED_STATUSES = frozenset({"certified", "official", "final"})
-
 
 def is_certified(release: Release) -> bool:
     """Whether a release says of itself that the registrar certified its count (its status
-    is one of :data:`CERTIFIED_STATUSES`)."""
-    return release.status.strip().lower() in CERTIFIED_STATUSES
+    is one of :data:`racedesk.model.release.CERTIFIED_STATUSES`)."""
+    return says_certified(release.status)
 
 
 def contest_states(

@@ -78,6 +78,16 @@ class ContestCount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return sum(self.votes.values())
 
 
+#: Release statuses (a feed's own word) that say the registrar certified the count.
+CERTIFIED_STATUSES = frozenset({"certified", "official", "final"})
+
+
+def says_certified(status: str) -> bool:
+    """Whether a feed's status word says the registrar certified the count
+    (:data:`CERTIFIED_STATUSES`, case and spaces around it ignored)."""
+    return status.strip().lower() in CERTIFIED_STATUSES
+
+
 class ReleasePart(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One source's latest release inside a release of a joined election: which source, its
     own feed time and payload hash, and its county-wide ballot counters (None where its feed

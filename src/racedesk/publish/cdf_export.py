@@ -39,6 +39,7 @@ from lxml import etree
 import racedesk
 from racedesk.model import Contest, ContestCount, Election, Release, ReleaseEvent
 from racedesk.model.answers import Interval, Snapshot
+from racedesk.model.release import says_certified
 from racedesk.rules import logic_for
 from racedesk.sources.cdf import (
     COUNT_TYPES,
@@ -57,7 +58,6 @@ Node = dict[str, Any]
 #: The ``ObjectId`` of the jurisdiction's ``ReportingUnit``.
 SCOPE_ID = "ru.jurisdiction"
 
-_CERTIFIED = {"certified", "official", "final"}
 _STATUSES = {"correction": "correction", "recount": "recount", "pre-election": "pre-election"}
 
 
@@ -139,7 +139,7 @@ def results_status(release: Release, snapshot: Snapshot | None) -> str:
     when the snapshot says no ballot is left (high bound 0), else ``unofficial-partial``.
     """
     status = release.status.strip().lower()
-    if status in _CERTIFIED:
+    if says_certified(status):
         return "certified"
     if status in _STATUSES:
         return _STATUSES[status]

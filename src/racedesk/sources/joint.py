@@ -48,12 +48,12 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
+from racedesk.model.release import says_certified
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, election_and_release
 
 NAME = "joint"
 SOURCE = NAME
 BUNDLE = "racedesk.joint/1"
-CERTIFIED = frozenset({"certified", "official", "final"})
 
 
 class _Member(msgspec.Struct, kw_only=True):
@@ -225,9 +225,7 @@ def _merge(
     if not parts:
         raise InputError("a joined release holds no source's release", where=election.id)
     counters = releases[0]
-    certified = len(parts) == len(election.members) and all(
-        p.status.strip().lower() in CERTIFIED for p in parts
-    )
+    certified = len(parts) == len(election.members) and all(says_certified(p.status) for p in parts)
     return Release(
         election_id=election.id,
         source=SOURCE,
