@@ -37,10 +37,12 @@ from racedesk.engine.checks import ReleaseChecks, is_held
 from racedesk.engine.editorial import decision_refusal
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
+from racedesk.engine.replay import revised_at
 from racedesk.engine.run import advance
 from racedesk.errors import InputError, NotFound, SequenceConflict, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
+from racedesk.model.release import estimate_note
 from racedesk.publish.words import with_sentences
 from racedesk.sources.base import Adapter, Parsed, ReadRelease, only_release
 from racedesk.sources.registry import (
@@ -645,15 +647,12 @@ class Desk:
         history = self._fresh(election_id).stored
         if history:
             when = max(at or datetime.now(tz=UTC), report.as_of)
-            note = f"the registrar's estimate of {report.as_of:%Y-%m-%d %H:%M}" + (
-                f": {report.total:,} ballots left" if report.total is not None else ""
-            )
             event = ReleaseEvent(
                 kind="estimate",
                 sequence=history[-1].release.sequence or 0,
                 made_at=when,
                 made_by=report.source or "registrar",
-                note=note,
+                note=estimate_note(report),
             )
             self._revise(election_id, event)
 
@@ -778,14 +777,7 @@ class Desk:
         snapshot = self._advance(
             election, kept.stored, last.release, kept.flags(), problems, as_of=when
         )
-        snapshot = msgspec.structs.replace(
-            snapshot,
-            new_events=tuple(
-                msgspec.structs.replace(e, release_time=when) for e in snapshot.new_events
-            ),
-            revised_at=when,
-            revised_because=f"{event.kind} by {event.made_by}: {event.note}",
-        )
+        snapshot = revised_at(snapshot, when, f"{event.kind} by {event.made_by}: {event.note}")
         sequence = last.release.sequence or 0
         if self.project:
             snapshot = with_sentences(election, snapshot, self._earlier(election_id, sequence))

@@ -1,8 +1,9 @@
 """Backtest: replay a whole canvass release by release and score the desk against the final count.
 
 At each release the desk knows only what was known then: the releases so far and the
-outstanding reports published by that release's feed time (``engine.replay``). The final
-release is the truth. The report (``racedesk.backtest/1``, ``docs/backtest.md``) gives:
+outstanding reports published by that release's feed time (``engine.replay``); a report
+published between two releases makes the earlier one's snapshot again at its time, as the live
+desk does, and the calls it allows are dated then. The final release is the truth. The report (``racedesk.backtest/1``, ``docs/backtest.md``) gives:
 
 - per contest: the final outcome (winners named exactly as in the source), the first call
   (status, choices, release time and index) and whether it was right, the number of call and
@@ -89,6 +90,10 @@ class BacktestRelease(msgspec.Struct, frozen=True, kw_only=True):
     called_share: float
     coverage_90: float | None
     pairs: int
+    #: When this entry is release ``index``'s snapshot made again at ``time`` by a registrar's
+    #: estimate published before the next release (``engine.replay``, ``estimates``): what made
+    #: it again; "" for a release. Such an entry has no coverage pairs of its own.
+    estimate: str = ""
 
 
 class BacktestSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -228,14 +233,18 @@ def _replay(
     got = _Replayed(covered={c.id: [] for c in election.contests})
     last = len(ordered) - 1
     contests = len(election.contests)
-    for index, snapshot in enumerate(replay(election, ordered, reports, params, seed)):
+    index = -1
+    for snapshot in replay(election, ordered, reports, params, seed, estimates=True):
         got.events.extend(snapshot.new_events)
         for event in snapshot.new_events:
             if event.status in CALL_STATUSES and event.contest_id not in got.first_calls:
                 got.first_calls[event.contest_id] = event
-        night = is_election_night(election, snapshot.feed_time)
+        again = snapshot.revised_at is not None
+        index += 0 if again else 1
+        moment = snapshot.revised_at or snapshot.feed_time
+        night = is_election_night(election, moment)
         here: list[float] = []
-        if snapshot.usable and index < last:
+        if snapshot.usable and index < last and not again:
             for cid, value in _coverage(snapshot, shares).items():
                 here.append(value)
                 got.covered[cid].append(value)
@@ -243,16 +252,18 @@ def _replay(
         got.timeline.append(
             BacktestRelease(
                 index=index,
-                time=snapshot.feed_time.isoformat(),
+                time=moment.isoformat(),
                 usable=snapshot.usable,
                 election_night=night,
                 called=len(got.first_calls),
                 called_share=len(got.first_calls) / contests if contests else 0.0,
                 coverage_90=_mean(here),
                 pairs=len(here),
+                estimate=snapshot.revised_because if again else "",
             )
         )
-        tick()
+        if not again:
+            tick()
     return got
 
 
@@ -320,7 +331,7 @@ def _summary(rows: Sequence[BacktestContest], got: _Replayed) -> BacktestSummary
         pairs=len(all_pairs),
         rescinds=sum(r.rescinds for r in rows),
         called_election_night=night_called / contests if contests else 0.0,
-        called_by_release=[entry.called_share for entry in got.timeline],
+        called_by_release=[e.called_share for e in got.timeline if not e.estimate],
         median_call_release=statistics.median(first_indexes) if first_indexes else None,
         coverage_90_election_night=_mean(got.night_cover),
         coverage_90_after=_mean(got.after_cover),

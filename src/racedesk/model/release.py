@@ -156,6 +156,14 @@ class OutstandingReport(msgspec.Struct, frozen=True, kw_only=True):
     source: str = ""
 
 
+def estimate_note(report: OutstandingReport) -> str:
+    """What a registrar's estimate says, in the words of the ``estimate`` release event that puts
+    it in effect: "the registrar's estimate of 2024-11-06 17:00: 1,116,100 ballots left"."""
+    return f"the registrar's estimate of {report.as_of:%Y-%m-%d %H:%M}" + (
+        f": {report.total:,} ballots left" if report.total is not None else ""
+    )
+
+
 ReleaseEventKind = Literal["confirmed", "certified", "estimate", "retired", "admitted"]
 
 

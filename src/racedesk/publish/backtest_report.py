@@ -28,7 +28,7 @@ def _pct(x: float | None, places: int = 1) -> str:
 def plot_svg(report: BacktestReport) -> str:
     """An SVG line chart of contests called and 90% coverage per release (0–100%)."""
     timeline = report.timeline
-    n = max(1, len(timeline) - 1)
+    n = max(1, report.releases - 1)
     inner_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     inner_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
 
@@ -75,7 +75,7 @@ def plot_svg(report: BacktestReport) -> str:
             f'<text x="{lx + 22}" y="{HEIGHT - 8}">{label}</text>'
         )
     parts.append(
-        f'<text x="{WIDTH - MARGIN_RIGHT}" y="{HEIGHT - 8}" text-anchor="end">release (0–{len(timeline) - 1}); '
+        f'<text x="{WIDTH - MARGIN_RIGHT}" y="{HEIGHT - 8}" text-anchor="end">release (0–{report.releases - 1}); '
         "band: 85–95%</text>"
     )
     parts.append("</svg>")
@@ -107,6 +107,8 @@ def _reference_lines(report: BacktestReport) -> list[str]:
     for r in report.references:
         due = "–" if r.deadline_index is None else f"{r.deadline_index} ({r.deadline_time})"
         call = "–" if r.call_index is None else f"{r.call_index} ({r.call_time})"
+        if r.call_release_time is not None:
+            call += ", on the registrar's estimate"
         lead = "–" if r.lead_releases is None else f"{r.lead_releases:+d}, {r.lead_hours:+.1f} h"
         said = f"{r.caller}: {r.reference}".strip(": ").replace("|", "/")
         lines.append(
@@ -144,8 +146,9 @@ def markdown(report: BacktestReport, plot_name: str) -> str:
         "|---|---|---|---|---|---|",
     ]
     for e in report.timeline:
+        which = f"{e.index}, again: {e.estimate}" if e.estimate else f"{e.index}"
         lines.append(
-            f"| {e.index} | {e.time} | {'yes' if e.usable else 'no'} | {e.called} ({_pct(e.called_share)}) "
+            f"| {which} | {e.time} | {'yes' if e.usable else 'no'} | {e.called} ({_pct(e.called_share)}) "
             f"| {_pct(e.coverage_90)} | {e.pairs} |"
         )
     lines += _reference_lines(report)

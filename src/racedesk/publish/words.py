@@ -211,7 +211,9 @@ def _portion_words(contest: Contest, state: ContestState) -> str:
 def reference_words(ref: BacktestReference) -> str:
     """A reference contest of a backtest in one line: "LA County District Attorney [9547]: AP
     2024-11-06 01:06, due by the release of 2024-11-06 01:12; racedesk called it on the release
-    of 2024-11-05 20:56: as early, 1 release and 4.2 hours ahead." """
+    of 2024-11-05 20:56: as early, 1 release and 4.2 hours ahead." A call made when a registrar's
+    estimate made a release's snapshot again says so: "… on the registrar's estimate of
+    2024-11-06 17:00 (after the release of 2024-11-06 16:30) …"."""
     due = (
         f", due by the release of {ref.deadline_time[:16].replace('T', ' ')}"
         if ref.deadline_time
@@ -221,7 +223,13 @@ def reference_words(ref: BacktestReference) -> str:
     head = f"{ref.contest} [{ref.contest_id or 'no contest found'}]: {said}{due}"
     if ref.call_time is None:
         return f"{head}; racedesk: {ref.verdict}."
-    called = f"racedesk called it on the release of {ref.call_time[:16].replace('T', ' ')}"
+    at = ref.call_time[:16].replace("T", " ")
+    called = f"racedesk called it on the release of {at}"
+    if ref.call_release_time is not None:
+        after = ref.call_release_time[:16].replace("T", " ")
+        called = (
+            f"racedesk called it on the registrar's estimate of {at} (after the release of {after})"
+        )
     lead = ""
     if ref.lead_releases is not None and ref.lead_hours is not None:
         n, hours = abs(ref.lead_releases), abs(ref.lead_hours)
