@@ -90,7 +90,7 @@ def test_a_cdf_report_claiming_the_la_election_is_refused(
     assert len(store.releases(E)) == 32
     assert [v for v, _ in store.election_versions(E)] == [1]
     ledger = store.ledger(E)
-    assert not any(e.outside for e in ledger) and len(ledger) == 169
+    assert not any(e.outside for e in ledger) and len(ledger) == 200
     assert active_calls(ledger)[DA].choices == (HOCHMAN,)
 
 
@@ -102,7 +102,7 @@ def test_an_admitted_report_is_logged_and_its_calls_stay_outside(
         "ingest", str(forged), "--db", f"sqlite:///{db}",
         "--into-existing", "Ann Editor", "--why", "the registrar's own export",
     )  # fmt: skip
-    assert "1 releases stored" in said and "169 outside calls" in said
+    assert "1 releases stored" in said and "200 outside calls" in said
     store = open_store(f"sqlite:///{db}")
     # the LA definition stays the election's: the report's is not stored
     assert [v for v, _ in store.election_versions(E)] == [1]
@@ -115,7 +115,7 @@ def test_an_admitted_report_is_logged_and_its_calls_stay_outside(
     )
     ledger = store.ledger(E)
     outside = [e for e in ledger if e.outside]
-    assert len(outside) == 169 and all(e.approved_by == "outside: racedesk" for e in outside)
+    assert len(outside) == 200 and all(e.approved_by == "outside: racedesk" for e in outside)
     assert all(e.approved_by != "racedesk" for e in outside)
     (forged_da,) = [e for e in outside if e.contest_id == DA]
     assert forged_da.choices == (GASCON,)
@@ -186,7 +186,7 @@ def test_over_http_the_report_needs_the_same_explicit_choice(
     (event,) = desk.store.release_events(E)
     assert (event.kind, event.made_by, event.sequence) == ("admitted", "Ann Editor", 32)
     ledger = desk.store.ledger(E)
-    assert sum(1 for e in ledger if e.outside) == 169
+    assert sum(1 for e in ledger if e.outside) == 200
     assert active_calls(ledger)[DA].choices == (HOCHMAN,)
     latest = desk.store.snapshot(E)
     assert latest is not None and latest.calls[DA].choices == (HOCHMAN,)

@@ -139,6 +139,29 @@ def test_swing_envelope_covers_every_swing_seen() -> None:
     assert 0.14 + 4.0 * math.sqrt(0.24 * envelope.design_minor / 2_000) == pytest.approx(0.40)
 
 
+def test_swing_caps_are_the_largest_swing_seen_with_about_as_many_votes_left() -> None:
+    Swing = calibrate.Swing
+    swings = [
+        Swing(0.15, 0.4, 30_000.0, False, 1),  # a mid-size contest early in the count
+        Swing(0.19, 0.4, 500.0, False, 4),  # a small one late in the count
+        Swing(0.05, 0.4, 400_000.0, False, 3),
+        Swing(0.60, 0.5, 5.0, False, 4),  # a handful of votes: informs no cap of 30 or more
+    ]
+    caps = calibrate.swing_caps(swings, 5, (30.0, 1_000.0, 100_000.0), minimum=1)
+    # at 100,000 votes left: the swings with 33,334 or more left (not the 30,000 one), at that
+    # stage or later; at 1,000: those with 334 or more
+    assert caps[0] == caps[1] == caps[2] == caps[3] == [0.19, 0.19, 0.05]
+    assert caps[4] == [0.19, 0.19, None]  # none with 33,334 or more left at stage 4
+    # too few swings seen: no cap
+    assert calibrate.swing_caps(swings, 5, (30.0,), minimum=5)[0] == [None]
+    # never below a swing it was learned from, where the allowance reads it: each swing with R
+    # votes left is covered by the cap of every point below R
+    for s in swings:
+        for g, cap in zip((30.0, 1_000.0, 100_000.0), caps[s.bucket], strict=True):
+            if g < s.votes_left and cap is not None:
+                assert cap >= s.swing
+
+
 def test_without_a_large_minor_pair_minor_pairs_start_from_the_others_shift() -> None:
     """Calibrated on canvasses with no minor pair in a large contest (a general election's
     two-way contests), the minor pairs' shift is the others' and their design effect covers

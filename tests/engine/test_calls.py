@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import msgspec
 import pytest
@@ -219,6 +220,72 @@ def test_a_count_paced_contest_gets_the_allowance_learned_on_such_counts() -> No
     count = calls.read_count(c, by_pace, None, paced)
     assert count is not None and count.pace
     assert not calls.pair_safe(count, 0, 1, paced)  # within 45% + 30 + 8.9
+
+
+#: Caps as calibration learns them (``calibrate.swing_caps``): a row per stage of the count, a
+#: cap per point of ``late_cap_votes`` (30, 100, 300, 1,000 … 100,000 votes left).
+CAPPED = msgspec.structs.replace(
+    STAGED,
+    late_design_effect=62.92,
+    late_shift_max=(0.11,) * 5,
+    late_cap=((0.69, 0.34, 0.24, 0.24, 0.22, 0.19, 0.19, 0.18),) * 5,
+)
+
+
+def test_the_allowance_is_never_more_than_the_largest_swing_seen_with_as_many_votes_left() -> None:
+    """The envelope's noise term grows without end as the votes left shrink; the swings seen
+    did not (at most 15–19 points whatever the contest's size), so the cap bounds it."""
+    envelope = 0.11 + 4 * math.sqrt(0.25 * 62.92 / 832)
+    assert envelope == pytest.approx(0.66, abs=0.01)  # a 50% choice could lose 66 points
+    assert calls.late_allowance(0.5, 832, CAPPED, stage=4) == 0.24  # the cap of 300–1,000
+    assert calls.late_allowance(0.5, 832, STAGED, stage=4) == pytest.approx(
+        0.08 + 4 * math.sqrt(0.25 * 10 / 832)
+    )  # no cap calibrated: the envelope alone
+    assert calls.late_cap(20, 4, False, CAPPED) == 1.0  # below the first point: none
+    assert calls.late_cap(150_000, 4, False, CAPPED) == 0.18
+    assert calls.late_cap(100_000, 4, False, CAPPED) == 0.19  # just below a point: the one under
+    # a large count: the envelope is below the cap and stays the allowance
+    assert calls.late_allowance(0.5, 2_000_000, CAPPED, stage=4) == pytest.approx(
+        0.11 + 4 * math.sqrt(0.25 * 62.92 / 2_000_000)
+    )
+    assert calls.late_allowance(0.5, 832, CAPPED, stage=4, pace=True) > 0.24  # pace: no cap
+
+
+def test_a_majority_with_a_few_hundred_votes_left_is_called_under_the_cap() -> None:
+    """LA City Council District 4, Mar 13, 2024, 5 pm: Nithya Raman had 50.64% of 64,052 votes
+    with at most 1,132 left; she needed 14% of them to keep her majority. The envelope alone
+    (design effect 62.92) let her lose 60 points of them; the cap lets her lose 24."""
+    rule = Rule(kind="majority_or_runoff", advance=2)
+    c = contest("9368", ["RAMAN", "WEAVER", "BARONIAN"], rule)
+    now = state(c, [32_436, 24_736, 6_880], (28, 471, 1_132))
+    count = calls.read_count(c, now)
+    assert count is not None
+    half = threshold_needs(32_436, 64_052, 1_132, 1, 2)
+    assert half == pytest.approx(0.137, abs=0.001)
+    uncapped = msgspec.structs.replace(CAPPED, late_cap=())
+    assert not calls.threshold_safe(count, 0, Fraction(1, 2), True, uncapped)
+    assert calls.threshold_safe(count, 0, Fraction(1, 2), True, CAPPED)
+
+
+def test_a_call_holds_at_every_count_of_the_votes_left_down_to_the_low_end() -> None:
+    """B holds 30% of a pair 20 votes apart. With 100,000 votes left B would need 50.01% of
+    them, 20 points beyond its share, and the allowance at that many votes is 11.8 points; with
+    1,000 left B needs 51% and the allowance is 28.3 points. The rule once read the high end
+    alone and called it: a call must hold at every count from the low end up."""
+    c = contest("1", ["A", "B"])
+    wide = calls.read_count(c, state(c, [35, 15], (1_000, 5_000, 100_000)))
+    narrow = calls.read_count(c, state(c, [35, 15], (60_000, 80_000, 100_000)))
+    assert wide is not None and narrow is not None
+    assert calls.counts_to_check(100_000, 1_000, PARAMS) == [
+        100_000, 50_000, 30_000, 25_000, 12_500, 10_000, 6_250, 3_125, 3_000, 1_562.5,
+    ]  # fmt: skip
+    high = calls.late_allowance(0.3, 100_000, PARAMS, calls.stage(wide, PARAMS))
+    assert high == pytest.approx(0.1 + 4 * math.sqrt(0.21 * 10 / 100_000))
+    assert pair_hurdle(35, 15, 50, 100_000) > 0.3 + high  # safe at the high end alone
+    low = calls.late_allowance(0.3, 1_000, PARAMS, 0)
+    assert pair_hurdle(35, 15, 50, 1_000) < 0.3 + low
+    assert not calls.pair_safe(wide, 0, 1, PARAMS)
+    assert calls.pair_safe(narrow, 0, 1, PARAMS)
 
 
 def test_hurdle_formulas() -> None:

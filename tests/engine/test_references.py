@@ -69,7 +69,7 @@ def test_a_day_is_due_by_its_end_and_a_minute_by_its_deadline_release() -> None:
             [
                 ("9054", "late", -1, -16.3),
                 ("9054", "as early", 2, 55.7),
-                ("9368", "late", -1, -16.3),
+                ("9368", "as early", 1, 31.3),
                 ("9051", "no reference time", None, None),
                 ("9052", "no reference time", None, None),
                 ("9053", "no reference time", None, None),

@@ -18,13 +18,17 @@ from racedesk.sources.outstanding import load_reports
 #: ballots left) comes after the 4:30 pm release: ``tests/desk/test_corrections.py``,
 #: ``test_a_report_of_ballots_left_takes_effect_at_once``.
 CALLED_ON_THE_ESTIMATE_OF_NOV_6 = [
-    ("9470", "called"), ("9492", "called"), ("9499", "called"), ("9514", "called"),
+    ("9476", "called"), ("9492", "called"), ("9499", "called"), ("9514", "called"),
     ("9515", "called"), ("9522", "called"), ("9527", "called"), ("9536", "called"),
     ("9548", "called"), ("9549", "called"), ("9551", "called"), ("9575", "called"),
-    ("9657", "called"), ("9663", "called"), ("9700", "called"), ("9722", "called"),
-    ("9744", "called"), ("9844", "called"), ("9865", "passed"), ("9876", "passed"),
-    ("9880", "passed"), ("9882", "passed"), ("9885", "passed"), ("9886", "passed"),
-    ("9896", "passed"), ("9913", "passed"), ("9917", "passed"), ("9931", "passed"),
+    ("9603", "called"), ("9626", "called"), ("9633", "called"), ("9654", "called"),
+    ("9662", "called"), ("9663", "called"), ("9680", "called"), ("9700", "called"),
+    ("9708", "called"), ("9738", "called"), ("9744", "called"), ("9758", "called"),
+    ("9761", "called"), ("9772", "called"), ("9780", "called"), ("9801", "called"),
+    ("9802", "called"), ("9831", "called"), ("9838", "called"), ("9849", "called"),
+    ("9860", "passed"), ("9876", "passed"), ("9880", "passed"), ("9885", "passed"),
+    ("9886", "passed"), ("9896", "passed"), ("9913", "passed"), ("9921", "passed"),
+    ("9922", "passed"), ("9931", "passed"), ("9934", "passed"), ("9935", "passed"),
     ("9937", "passed"), ("9943", "passed"), ("9955", "passed"),
 ]  # fmt: skip
 
@@ -70,7 +74,7 @@ def test_the_backtest_takes_the_registrars_estimate_as_the_live_desk_does(
     shared_data: Path,
 ) -> None:
     """LA's 2024 general: the registrar's estimate of Nov 6, 5 pm came half an hour after the
-    4:30 pm release; replayed with ``estimates`` it calls at 5 pm the 31 contests the live desk
+    4:30 pm release; replayed with ``estimates`` it calls at 5 pm the 47 contests the live desk
     calls on it (Measure A among them), where the plain replay waited for Nov 7's release."""
     canvass = load_canvasses(str(shared_data / "lavote" / "4324-2024-general"))[0]
     election_ = canvass.election

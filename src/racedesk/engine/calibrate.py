@@ -26,7 +26,10 @@ the final shares. From the rows (``docs/method.md``):
    two-way split swings further: ``late_shift_max_minor``, ``A_f`` where none was seen) and ``d``
    the smallest factor that covers every smaller one (``late_design_effect_minor`` for minor
    pairs), each with a margin (``SAFETY`` on ``A``, its square on ``d``): the
-   allowance the call rule gives a trailing choice.
+   allowance the call rule gives a trailing choice;
+5. ``late_cap`` (and ``late_cap_minor``): per bucket and per point of ``late_cap_votes``, the
+   largest of those swings seen at that stage or later where at least a third as many votes
+   were left, with the margin (:func:`swing_caps`): the allowance is never more than it.
 
 The result keeps every other parameter of ``base`` and records what it was calibrated on, its
 training coverage and the figures of each step in ``calibration``; its ``version`` names the
@@ -77,7 +80,13 @@ LEARNED = (
     "late_design_effect_minor",
     "late_shift_max_pace",
     "late_design_effect_pace",
+    "late_cap",
+    "late_cap_minor",
 )
+#: A cap on the late allowance is learned only from at least this many swings.
+CAP_MIN_SWINGS = 100
+#: Swings with at least 1 / CAP_REACH of a cap's votes left inform it.
+CAP_REACH = 3.0
 
 
 @dataclass(frozen=True)
@@ -391,6 +400,37 @@ def swing_envelope(swings: Sequence[Swing], z: float, buckets: int) -> Envelope:
     )
 
 
+def swing_caps(
+    swings: Sequence[Swing], buckets: int, grid: Sequence[float], minimum: int = CAP_MIN_SWINGS
+) -> list[list[float | None]]:
+    """Per bucket ``f`` of the share of the count done and per point ``g`` of ``grid`` (votes
+    left): the largest swing seen at stage ``f`` or later among the swings with at least
+    ``g / CAP_REACH`` votes left, or None where fewer than ``minimum`` were seen. Late swings
+    do not grow as the votes left shrink the way a sample's error does (the envelope's noise
+    term, four standard errors at the largest design effect seen, allows a 50% choice to lose
+    55 points of 832 votes left): what is seen is a shift of up to 15–19 points whatever the
+    size, so the cap says how far a late share has strayed where about as many votes were
+    left."""
+    if not swings:
+        return [[None] * len(grid) for _ in range(buckets)]
+    swing = np.array([s.swing for s in swings])
+    left = np.array([s.votes_left for s in swings])
+    bucket = np.array([s.bucket for s in swings])
+    caps: list[list[float | None]] = []
+    for f in range(buckets):
+        row: list[float | None] = []
+        for g in grid:
+            seen = swing[(bucket >= f) & (left >= g / CAP_REACH)]
+            row.append(float(seen.max()) if seen.size >= minimum else None)
+        caps.append(row)
+    return caps
+
+
+def _learned_caps(caps: Sequence[Sequence[float | None]]) -> list[list[float]]:
+    """The caps with the margin, at most 1 (and 1, no cap, where none was learned)."""
+    return [[1.0 if c is None else round(min(1.0, SAFETY * c), 4) for c in row] for row in caps]
+
+
 def pace_envelope(
     swings: Sequence[Swing], z: float, buckets: int, others: Envelope, widen: float
 ) -> tuple[tuple[float, ...], float]:
@@ -443,6 +483,15 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
     shift_pace, design_pace = pace_envelope(
         [s for s in residuals if s.pace], base.late_noise_z, buckets, envelope, base.pace_spread
     )
+    steady = [s for s in residuals if not s.pace]
+    caps = swing_caps([s for s in steady if not s.minor], buckets, base.late_cap_votes)
+    minor_caps = swing_caps([s for s in steady if s.minor], buckets, base.late_cap_votes)
+    # a minor pair's cap is never below the others' (as its envelope); none where too few minor
+    # pairs were seen
+    caps_minor = [
+        [None if m is None or c is None else max(c, m) for c, m in zip(row, mrow, strict=True)]
+        for row, mrow in zip(caps, minor_caps, strict=True)
+    ]
     overall = sum(c * n for c, n in zip(coverage, sizes, strict=True) if c >= 0) / max(
         1, sum(sizes)
     )
@@ -472,6 +521,8 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "late_design_effect_minor": round(SAFETY**2 * envelope.design_minor, 2),
         "late_shift_max_pace": [round(SAFETY * a, 4) for a in shift_pace],
         "late_design_effect_pace": round(SAFETY**2 * design_pace, 2),
+        "late_cap": _learned_caps(caps),
+        "late_cap_minor": _learned_caps(caps_minor),
     }
     digest = hashlib.sha256(json.dumps([names, fitted], sort_keys=True).encode()).hexdigest()[:10]
     return msgspec.structs.replace(
@@ -487,6 +538,8 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         late_shift_max_minor=tuple(fitted["late_shift_max_minor"]),  # type: ignore[arg-type]
         late_shift_max_pace=tuple(fitted["late_shift_max_pace"]),  # type: ignore[arg-type]
         late_design_effect_pace=float(fitted["late_design_effect_pace"]),  # type: ignore[arg-type]
+        late_cap=tuple(tuple(row) for row in fitted["late_cap"]),  # type: ignore[attr-defined]
+        late_cap_minor=tuple(tuple(row) for row in fitted["late_cap_minor"]),  # type: ignore[attr-defined]
         calibration=figures,
     )
 

@@ -19,8 +19,12 @@ A call (``calls-and-hurdles.md``, "Calls") is made on a usable release only, and
    contest's recent batches by the trend weight, ``projection.late_centre``), and the envelope
    is calibrated on the late swings that centre left unexplained (``calibrate.late_swings``).
    For a threshold (a measure, a majority) the share needed of all votes left must lie beyond
-   the choice's centre by the same allowance. A choice that cannot catch up even with every
-   ballot left (eliminated) passes this test whatever the allowance.
+   the choice's centre by the same allowance. The allowance is never more than the largest
+   swing seen where about as many votes were left (``late_cap``: the envelope's noise term
+   grows without end as the votes left shrink, the swings seen do not), and the test holds at
+   every count of the votes left from the high end of the interval down to its low end
+   (:func:`counts_to_check`), not at the high end alone. A choice that cannot catch up even
+   with every ballot left (eliminated) passes this test whatever the allowance.
 
 A contest with no named choice ("No Candidates Filed") is "write-ins only": the feed counts its
 write-ins together and never names them, so the desk never calls it.
@@ -36,6 +40,7 @@ names the event it undoes.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -125,7 +130,41 @@ def late_allowance(
     else:
         shifts = params.late_shift_max_minor if minor else params.late_shift_max
     shift = shifts[min(max(stage, 0), len(shifts) - 1)]
-    return shift + params.late_noise_z * spread
+    envelope = shift + params.late_noise_z * spread
+    if pace:
+        return envelope
+    return min(envelope, late_cap(votes_left, stage, minor, params))
+
+
+def late_cap(votes_left: float, stage: int, minor: bool, params: ModelParams) -> float:
+    """The most a late share has strayed from its centre where about as many votes were left
+    (``params.late_cap``, learned by ``calibrate.swing_caps``): the cap of the largest point of
+    ``params.late_cap_votes`` below ``votes_left`` at ``stage`` (``late_cap_minor`` for a minor
+    pair); 1, no cap, below the first point or with no caps calibrated."""
+    caps = params.late_cap_minor if minor else params.late_cap
+    if not caps:
+        return 1.0
+    row = caps[min(max(stage, 0), len(caps) - 1)]
+    k = bisect.bisect_left(params.late_cap_votes, votes_left) - 1
+    return row[k] if k >= 0 else 1.0
+
+
+def counts_to_check(high: float, low: float, params: ModelParams) -> list[float]:
+    """The votes left at which a call must hold (rule 4): the high end of the interval, each
+    point of ``params.late_cap_votes`` between the low end and it (just below one, the cap is
+    the next point down's: the allowance steps up there), and the high end halved again and
+    again down to the low end. A trailing choice's need grows as the votes left shrink (its
+    deficit spread over fewer votes) and so does the allowance; the need outgrows it below
+    the high end almost always, but not always, and a call is about every count of the votes
+    left the desk reckons possible."""
+    floor = max(low, 1.0)
+    points = [high]
+    points += [g for g in params.late_cap_votes if floor < g < high]
+    half = high / 2
+    while half > floor:
+        points.append(half)
+        half /= 2
+    return sorted(set(points), reverse=True)
 
 
 def stage(count: Count, params: ModelParams) -> int:
@@ -154,8 +193,13 @@ def pair_safe(count: Count, a: int, b: int, params: ModelParams) -> bool:
     ca, cb = count.late_share(a), count.late_share(b)
     q = cb / (ca + cb) if ca + cb > 0 else vb / (va + vb)
     minor = (va + vb) < params.minor_pair_share * count.counted
-    allowance = late_allowance(q, two_way, params, stage(count, params), minor, count.pace)
-    return pair_hurdle(va, vb, count.counted, count.left_high) > q + allowance
+    at = stage(count, params)
+    pair = (va + vb) / count.counted
+    for left in counts_to_check(two_way, count.left_low * pair, params):
+        allowance = late_allowance(q, left, params, at, minor, count.pace)
+        if pair_hurdle(va, vb, count.counted, left / pair) <= q + allowance:
+            return False
+    return True
 
 
 def threshold_safe(
@@ -168,15 +212,20 @@ def threshold_safe(
     if count.counted <= 0:
         return False
     share = count.late_share(i)
-    need = threshold_needs(
-        count.votes[i], count.counted, count.left_high, threshold.numerator, threshold.denominator
-    )
-    allowance = late_allowance(
-        share, count.left_high, params, stage(count, params), pace=count.pace
-    )
-    if above:
-        return need <= 0 or need < share - allowance
-    return need > 1 or need > share + allowance
+    at = stage(count, params)
+    for left in counts_to_check(count.left_high, count.left_low, params):
+        need = threshold_needs(
+            count.votes[i], count.counted, left, threshold.numerator, threshold.denominator
+        )
+        allowance = late_allowance(share, left, params, at, pace=count.pace)
+        held = (
+            (need <= 0 or need < share - allowance)
+            if above
+            else (need > 1 or need > share + allowance)
+        )
+        if not held:
+            return False
+    return True
 
 
 class CallJudge:

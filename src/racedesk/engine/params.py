@@ -98,6 +98,17 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     # state's feed, whose late batches are whole counties: docs/method.md, "Calibration")
     late_shift_max_pace: tuple[float, ...] = (0.4, 0.4, 0.4, 0.4, 0.4)
     late_design_effect_pace: float = 600.0
+    # ... and never more than the largest late swing seen where about as many votes were left
+    # (docs/method.md, "Calls"): with more than ``late_cap_votes[k]`` votes left at stage f of
+    # the count, at most ``late_cap[f][k]`` (``late_cap_minor`` for a minor pair): the largest
+    # swing seen at that stage or later among those with at least ``late_cap_votes[k]`` / 3
+    # votes left, times the margin; 1 (no cap) where too few were seen, and with no caps at all
+    # (these defaults) the allowance is the envelope alone
+    late_cap_votes: tuple[float, ...] = (
+        30.0, 100.0, 300.0, 1_000.0, 3_000.0, 10_000.0, 30_000.0, 100_000.0,
+    )  # fmt: skip
+    late_cap: tuple[tuple[float, ...], ...] = ()
+    late_cap_minor: tuple[tuple[float, ...], ...] = ()
     call_probability: float = 0.995
     close_probability: float = 0.9
     rescind_probability: float = 0.5

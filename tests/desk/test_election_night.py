@@ -1,0 +1,95 @@
+"""What holds the 2024 general's election night back (``docs/method.md``, "The late shift a call
+must rule out"): the calls the desk makes by the end of the night with its own votes left, and
+with the ballots still to come known exactly, trained on the other small canvasses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from racedesk.desk.crossval import CanvassSpec, rows_task
+from racedesk.engine.backtest import is_election_night
+from racedesk.engine.calibrate import fit
+from racedesk.engine.params import ModelParams, default_params
+from racedesk.engine.replay import replay
+from racedesk.model import OutstandingReport
+from racedesk.rules import CALL_STATUSES
+from racedesk.settings import REPO_ROOT
+from racedesk.sources.loader import load_canvasses
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def trained(shared_data: Path) -> ModelParams:
+    """Calibrated on the LA primary (with LA's reports), San Diego's special primary and the
+    2020 scenario: every canvass of ``tests/desk/test_crossval_figures.py`` but the general."""
+    la = shared_data / "lavote"
+    sd = shared_data / "sandiego" / "2025-04-08-bos1-special-primary"
+    if not sd.is_dir():
+        pytest.skip(f"San Diego's 2025 canvass not found at {sd}")
+    specs = [
+        CanvassSpec(str(la / "4316-2024-primary"), str(la / "outstanding-reports.csv")),
+        CanvassSpec(str(sd), str(sd / "metadata.json")),
+        CanvassSpec("scenario:la-da-2020"),
+    ]
+    found = [got for spec in specs for got in rows_task(spec)]
+    return fit([r for _, rows in found for r in rows], [eid for eid, _ in found], default_params())
+
+
+def _called_by_night(general_2024: Path, params: ModelParams, exact: bool) -> int:
+    canvass = load_canvasses(str(general_2024))[0]
+    election = canvass.election
+    ordered = sorted(canvass.releases, key=lambda r: r.feed_time)
+    final = ordered[-1].ballots_counted or 0
+    night = [r for r in ordered if is_election_night(election, r.feed_time)]
+    # the county's ballots still to come, known at each release of the night
+    reports = (
+        [
+            OutstandingReport(as_of=r.feed_time, total=final - (r.ballots_counted or 0))
+            for r in night
+        ]
+        if exact
+        else []
+    )
+    last = None
+    for snapshot in replay(election, night, reports, params):
+        last = snapshot
+    assert last is not None
+    return sum(1 for c in last.calls.values() if c.status in CALL_STATUSES)
+
+
+def test_the_ballots_still_to_come_would_call_half_the_general_by_the_end_of_the_night(
+    general_2024: Path, trained: ModelParams
+) -> None:
+    exact = msgspec.structs.replace(trained, report_rise=0.0, report_fall=0.0)
+    rows = {
+        "the desk's": _called_by_night(general_2024, trained, False),
+        "county exact": _called_by_night(general_2024, exact, True),
+        "shares up to 1.6": _called_by_night(
+            general_2024, msgspec.structs.replace(exact, coverage_high=1.6, rolloff_high=1.0), True
+        ),
+        "contest exact": _called_by_night(
+            general_2024, msgspec.structs.replace(exact, coverage_high=1.0, rolloff_high=1.0), True
+        ),
+        "no cap": _called_by_night(
+            general_2024,
+            msgspec.structs.replace(
+                exact, coverage_high=1.0, rolloff_high=1.0, late_cap=(), late_cap_minor=()
+            ),
+            True,
+        ),
+    }
+    assert rows == {
+        "the desk's": 139,
+        "county exact": 172,
+        "shares up to 1.6": 188,
+        "contest exact": 219,
+        "no cap": 159,
+    }
+    method = (REPO_ROOT / "docs" / "method.md").read_text(encoding="utf-8")
+    said = re.findall(r"^\| [^|]+ \| ([0-9]+) \(([0-9.]+)%\) \|$", method, re.MULTILINE)
+    assert said == [(str(n), f"{100 * n / 373:.1f}") for n in rows.values()]
