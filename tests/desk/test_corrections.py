@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 import pytest
 
+from engine.test_replay_estimates import CALLED_ON_THE_ESTIMATE_OF_NOV_6
 from racedesk.desk import Desk
 from racedesk.engine.replay import replay
 from racedesk.errors import NotFound, StoreError
@@ -221,20 +222,7 @@ def test_a_report_of_ballots_left_takes_effect_at_once(db_url: str, feed, shared
     # the report narrows the votes left: 47 contests are called on it at once, Measure A (9880)
     # among them (9524 and 9623, called on it before the call rule read the envelope at the
     # stage the projection reckons, are called already)
-    assert sorted((e.contest_id, e.status) for e in new) == [
-        ("9476", "called"), ("9492", "called"), ("9499", "called"), ("9514", "called"),
-        ("9515", "called"), ("9522", "called"), ("9527", "called"), ("9536", "called"),
-        ("9548", "called"), ("9549", "called"), ("9551", "called"), ("9575", "called"),
-        ("9603", "called"), ("9626", "called"), ("9633", "called"), ("9654", "called"),
-        ("9662", "called"), ("9663", "called"), ("9680", "called"), ("9700", "called"),
-        ("9708", "called"), ("9738", "called"), ("9744", "called"), ("9758", "called"),
-        ("9761", "called"), ("9772", "called"), ("9780", "called"), ("9801", "called"),
-        ("9802", "called"), ("9831", "called"), ("9838", "called"), ("9849", "called"),
-        ("9860", "passed"), ("9876", "passed"), ("9880", "passed"), ("9885", "passed"),
-        ("9886", "passed"), ("9896", "passed"), ("9913", "passed"), ("9921", "passed"),
-        ("9922", "passed"), ("9931", "passed"), ("9934", "passed"), ("9935", "passed"),
-        ("9937", "passed"), ("9943", "passed"), ("9955", "passed"),
-    ]  # fmt: skip
+    assert sorted((e.contest_id, e.status) for e in new) == CALLED_ON_THE_ESTIMATE_OF_NOV_6
     assert {("9524", "called"), ("9623", "called")} <= {(e.contest_id, e.status) for e in ledger}
     assert {e.release_time for e in new} == {added_at}
     (event,) = desk.release_events(election.id)

@@ -426,6 +426,22 @@ def swing_caps(
     return caps
 
 
+def steady_caps(
+    residuals: Sequence[Swing], buckets: int, grid: Sequence[float]
+) -> tuple[list[list[float | None]], list[list[float | None]]]:
+    """The caps (:func:`swing_caps`) of the counts not paced by the state's feed: the other
+    pairs', and the minor pairs' (never below the others', as their envelope; none where too
+    few minor pairs were seen)."""
+    steady = [s for s in residuals if not s.pace]
+    caps = swing_caps([s for s in steady if not s.minor], buckets, grid)
+    minor = swing_caps([s for s in steady if s.minor], buckets, grid)
+    caps_minor = [
+        [None if m is None or c is None else max(c, m) for c, m in zip(row, mrow, strict=True)]
+        for row, mrow in zip(caps, minor, strict=True)
+    ]
+    return caps, caps_minor
+
+
 def _learned_caps(caps: Sequence[Sequence[float | None]]) -> list[list[float]]:
     """The caps with the margin, at most 1 (and 1, no cap, where none was learned)."""
     return [[1.0 if c is None else round(min(1.0, SAFETY * c), 4) for c in row] for row in caps]
@@ -483,15 +499,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
     shift_pace, design_pace = pace_envelope(
         [s for s in residuals if s.pace], base.late_noise_z, buckets, envelope, base.pace_spread
     )
-    steady = [s for s in residuals if not s.pace]
-    caps = swing_caps([s for s in steady if not s.minor], buckets, base.late_cap_votes)
-    minor_caps = swing_caps([s for s in steady if s.minor], buckets, base.late_cap_votes)
-    # a minor pair's cap is never below the others' (as its envelope); none where too few minor
-    # pairs were seen
-    caps_minor = [
-        [None if m is None or c is None else max(c, m) for c, m in zip(row, mrow, strict=True)]
-        for row, mrow in zip(caps, minor_caps, strict=True)
-    ]
+    caps, caps_minor = steady_caps(residuals, buckets, base.late_cap_votes)
     overall = sum(c * n for c, n in zip(coverage, sizes, strict=True) if c >= 0) / max(
         1, sum(sizes)
     )
