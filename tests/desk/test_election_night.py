@@ -5,6 +5,7 @@ with the ballots still to come known exactly, trained on the other small canvass
 from __future__ import annotations
 
 import re
+import statistics
 from pathlib import Path
 
 import msgspec
@@ -93,3 +94,54 @@ def test_the_ballots_still_to_come_would_call_half_the_general_by_the_end_of_the
     method = (REPO_ROOT / "docs" / "method.md").read_text(encoding="utf-8")
     said = re.findall(r"^\| [^|]+ \| ([0-9]+) \(([0-9.]+)%\) \|$", method, re.MULTILINE)
     assert said == [(str(n), f"{100 * n / 373:.1f}") for n in rows.values()]
+
+
+def test_the_nights_votes_left_against_what_came(general_2024: Path, trained: ModelParams) -> None:
+    """At the night's last release (3:46 am) the registration bound allowed 2.7 times the ballots
+    that came, and each contest's high end a median 2.6 times its votes counted."""
+    canvass = load_canvasses(str(general_2024))[0]
+    election = canvass.election
+    ordered = sorted(canvass.releases, key=lambda r: r.feed_time)
+    final = ordered[-1]
+    night = [r for r in ordered if is_election_night(election, r.feed_time)]
+    *_, last = replay(election, night, [], trained)
+    assert last.feed_time.isoformat() == "2024-11-06T03:46:07-08:00"
+    assert last.ballots_left.ballots is not None
+    came = (final.ballots_counted or 0) - (last.ballots_counted or 0)
+    assert (round(last.ballots_left.ballots.high), came) == (3_121_262, 1_177_565)
+    ends = final.counts_by_contest()
+    whole = {c.id for c in election.contests if not c.portion}
+    ratios, highs, shares = [], [], []
+    for state in last.states:
+        end = ends.get(state.contest_id)
+        left = state.votes_left.votes
+        if state.contest_id not in whole or end is None or left is None or left.high <= 0:
+            continue
+        if not state.ballots or state.ballots < 1_000 or end.ballots is None:
+            continue
+        counted = state.total_votes + state.write_ins
+        to_come = end.total_votes + end.write_ins - counted
+        highs.append(left.high / counted)
+        ratios.append(to_come / left.high)
+        share_now = state.ballots / (last.ballots_counted or 1)
+        shares.append((end.ballots - state.ballots) / came / share_now)
+    assert round(statistics.median(highs), 1) == 2.6
+    assert round(statistics.median(ratios), 2) == 0.17
+    assert round(max(shares), 2) == 1.57
+    method = (REPO_ROOT / "docs" / "method.md").read_text(encoding="utf-8")
+    for said in ("3,121,262", "1,177,565", "1.57 times", "median\n2.6 times", "median 17%"):
+        assert said.replace("\n", " ") in " ".join(method.split()), said
+
+
+def test_the_primarys_largest_residual_is_a_partys(primary_2024: Path) -> None:
+    """Assembly 48's Republican, Dan Tran, had 43.5% on Mar 6, 2024 and 32.6% of the votes still
+    to come (``docs/method.md``)."""
+    canvass = load_canvasses(str(primary_2024))[0]
+    ordered = sorted(canvass.releases, key=lambda r: r.feed_time)
+    (mar_6,) = [r for r in ordered if r.feed_time.isoformat().startswith("2024-03-06T16")]
+    now, end = mar_6.count("9035"), ordered[-1].count("9035")
+    assert now is not None and end is not None
+    tran = "23070"
+    share = now.votes[tran] / sum(now.votes.values())
+    late = (end.votes[tran] - now.votes[tran]) / (sum(end.votes.values()) - sum(now.votes.values()))
+    assert (round(100 * share, 1), round(100 * late, 1)) == (43.5, 32.6)
