@@ -316,7 +316,8 @@ def replay(
     fmt: FormatOption = None,
     seed: Annotated[int, typer.Option(help="Random seed of the projection.")] = 0,
 ) -> None:
-    """Replay SOURCE release by release: a table per release for each contest chosen."""
+    """Replay SOURCE release by release: a table per release for each contest chosen (and a
+    row for each registrar's estimate that made a release's snapshot again soon after it)."""
     canvasses = load_canvasses(source, fmt=fmt)
     model = load_params(str(params) if params else None)
     docs = []
@@ -328,10 +329,16 @@ def replay(
         with terminal.progress(quiet=len(canvass.releases) < 10) as progress:
             task = progress.add_task(f"replaying {election.id}", total=len(canvass.releases))
             for snap in replay_canvass(
-                election, canvass.releases, _reports_for(canvass, outstanding), model, seed
+                election,
+                canvass.releases,
+                _reports_for(canvass, outstanding),
+                model,
+                seed,
+                estimates=True,
             ):
                 snapshots.append(snap)
-                progress.advance(task)
+                if snap.revised_at is None:
+                    progress.advance(task)
         per_contest = []
         for c in contests:
             rows = []
@@ -349,7 +356,7 @@ def replay(
         docs.append(
             documents.ReplayedElection(
                 election=documents.election_info(election),
-                releases=len(snapshots),
+                releases=sum(1 for s in snapshots if s.revised_at is None),
                 contests=per_contest,
                 final=documents.election_view(election, snapshots[-1])
                 if snapshots and not contests

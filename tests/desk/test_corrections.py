@@ -15,12 +15,14 @@ import msgspec
 import pytest
 
 from engine.test_replay_estimates import CALLED_ON_THE_ESTIMATE_OF_NOV_6
+from racedesk.data import load_params
 from racedesk.desk import Desk
 from racedesk.engine.replay import replay
 from racedesk.errors import NotFound, StoreError
 from racedesk.model import Election
 from racedesk.publish import cdf_export
 from racedesk.sources import lavote
+from racedesk.sources.base import Parsed
 from racedesk.sources.outstanding import load_reports
 from racedesk.store import open_store
 
@@ -233,6 +235,57 @@ def test_a_report_of_ballots_left_takes_effect_at_once(db_url: str, feed, shared
     # the same report again changes nothing
     assert not desk.add_outstanding(election.id, report, at=added_at + timedelta(hours=1))
     assert desk.snapshot(election.id) == after
+
+
+def test_an_estimate_a_day_after_the_latest_release_waits_for_the_next(
+    db_url: str, feed, shared_data
+) -> None:
+    """The registrar's estimate of Nov 9, 5 pm (526,000 left) speaks of the ballots left after
+    that day's update: taken before the desk holds the update, it would be read against Nov 8's
+    count. It is kept, and makes the snapshot of Nov 9's release again as soon as it comes."""
+    election, files = feed
+    desk = _desk(db_url, election)
+    for _, data in files[:20]:  # up to Nov 8, 4:42 pm
+        desk.ingest(election.id, data)
+    (report,) = [
+        r for r in _reports(shared_data, election) if r.as_of.date().isoformat() == "2024-11-09"
+    ]
+    before = desk.snapshot(election.id)
+    assert before.feed_time.isoformat() == "2024-11-08T16:42:07-08:00"
+    assert desk.add_outstanding(election.id, report, at=report.as_of)
+    assert desk.snapshot(election.id) == before and desk.release_events(election.id) == []
+    desk.ingest(election.id, files[20][1])  # Nov 9, 4:44 pm
+    after = desk.snapshot(election.id)
+    assert after.feed_time.isoformat() == "2024-11-09T16:44:27-08:00"
+    assert after.ballots_left.source == "registrar" and after.ballots_left.as_of == report.as_of
+    assert after.revised_at == report.as_of
+    (event,) = desk.release_events(election.id)
+    assert (event.kind, event.sequence, event.made_at) == ("estimate", 20, report.as_of)
+
+
+def test_a_past_canvass_ingested_with_its_reports_keeps_the_backtests_ledger(
+    db_url: str, feed, shared_data
+) -> None:
+    """Ingested with the registrar's reports, the 2024 general's ledger is the one the backtest
+    replays (``engine.replay`` with ``estimates``): each estimate of 5 pm makes the 4:30 pm
+    release's snapshot again then, as it did live."""
+    election, files = feed
+    desk = _desk(db_url, election)
+    reports = _reports(shared_data, election)
+    releases = [lavote.read_release(data, election, where=str(path)) for path, data in files]
+    parsed = Parsed(election=election, releases=tuple(releases), reports=tuple(reports))
+    taken = desk.take(parsed, [None] * len(releases), origin="test")
+    assert taken.reports == 8
+    stored = [(e.contest_id, e.status, e.release_time) for e in desk.ledger(election.id)]
+    replayed = [
+        (e.contest_id, e.status, e.release_time)
+        for s in replay(election, releases, reports, load_params(), estimates=True)
+        for e in s.new_events
+    ]
+    assert stored == replayed
+    assert [e.kind for e in desk.release_events(election.id)] == ["estimate"] * 8
+    measure_a = next(e for e in desk.ledger(election.id) if e.contest_id == "9880")
+    assert measure_a.release_time.isoformat() == "2024-11-06T17:00:00-08:00"
 
 
 # --- item 7: the end of the count --------------------------------------------------------------------

@@ -34,9 +34,9 @@ CALLED_ON_THE_ESTIMATE_OF_NOV_6 = [
 
 
 def test_an_estimate_between_releases_makes_the_earlier_one_again_at_its_time() -> None:
-    """Only an estimate published after a release and the same day (the one that goes with the
-    day's update) makes it again; one published with a release goes with it, one a day later
-    waits for the next release."""
+    """Only an estimate published soon after a release (the one that goes with the day's
+    update) makes it again; one published with a release goes with it, one a day later waits
+    for the next release."""
     a = contest("1", ["ADA", "ALAN"])
     releases = [release([a], [[600, 400]], 0), release([a], [[1200, 800]], 10)]
     reports = [

@@ -37,7 +37,7 @@ from racedesk.engine.checks import ReleaseChecks, is_held
 from racedesk.engine.editorial import decision_refusal
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
-from racedesk.engine.replay import revised_at
+from racedesk.engine.replay import makes_again, revised_at
 from racedesk.engine.run import advance
 from racedesk.errors import InputError, NotFound, SequenceConflict, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
@@ -366,8 +366,10 @@ class Desk:
         """Take what a payload (or a source's file) holds, the one way for the CLI and HTTP
         alike (issue 17, one reading path): its election (:meth:`take_election`: refused when
         another source created it, a new definition version when it changed, the choices it
-        added or left out noted on its first release stored), the registrar's reports it states,
-        its releases in order (``payloads[i]``: the raw bytes of release i, kept first; ``None``
+        added or left out noted on its first release stored), the registrar's reports it states
+        (one published soon after a release and before the next, taken when it came, as
+        the live desk took it: the backtest's ``engine.replay`` with ``estimates``), its releases
+        in order (``payloads[i]``: the raw bytes of release i, kept first; ``None``
         when kept already or when many releases share one payload), then its outside calls.
         ``each`` is told every release's result. An editor's ``admitted`` choice is logged."""
         before = len(self.store.election_versions(parsed.election.id))
@@ -382,15 +384,26 @@ class Desk:
             releases = [
                 msgspec.structs.replace(r, received_at=max(r.received_at, now)) for r in releases
             ]
-        reports = self.add_outstanding_reports(election.id, list(parsed.reports))
+        times = [r.feed_time for r in releases]
+        after = [(t, times[i + 1] if i + 1 < len(times) else None) for i, t in enumerate(times)]
+        # an estimate published soon after a release and before the next is taken when it
+        # came (the release's snapshot made again then), as the live desk took it; the others
+        # are kept first and known to every release at or after them
+        timely = [r for r in parsed.reports if any(makes_again(r, t, n) for t, n in after)]
+        reports = self.add_outstanding_reports(
+            election.id, [r for r in parsed.reports if r not in timely]
+        )
         results: list[IngestResult] = []
-        for release, raw in zip(releases, payloads, strict=True):
+        for (released, following), release, raw in zip(after, releases, payloads, strict=True):
             result = self.ingest_parsed(release, raw, notes)
             if result.status == "stored":
                 notes = ()
             results.append(result)
             if each is not None:
                 each(result)
+            for report in sorted(timely, key=lambda r: r.as_of):
+                if makes_again(report, released, following):
+                    reports += self.add_outstanding(election.id, report, at=report.as_of)
         calls = self.add_outside_calls(election.id, parsed.calls, origin)
         if admitted is not None and election.source != parsed.election.source:
             self.note_admission(
@@ -476,6 +489,7 @@ class Desk:
             kept.snapshots[sequence] = snapshot
             news = ReleaseNews(sequence, release.feed_time, release.content_hash, usable, noted)
             tell(self._listeners, DeskNews(election, news, snapshot.new_events))
+            self._estimate_of_its_day(election.id, release)
             return IngestResult(
                 status="stored",
                 election_id=election.id,
@@ -490,6 +504,19 @@ class Desk:
             f"could not commit release {release.content_hash[:12]}: other writers kept taking its place",
             where=release.election_id,
         )
+
+    def _estimate_of_its_day(self, election_id: str, release: Release) -> None:
+        """A registrar's estimate kept before ``release`` came in, published soon after it (the
+        estimate that goes with the day's update, taken before the desk held the update), makes its snapshot again at once, dated when it was published (the desk's
+        history goes by feed times): the release's own snapshot cannot know it."""
+        waiting = [
+            r
+            for r in self.store.outstanding(election_id)
+            if makes_again(r, release.feed_time, None)
+        ]
+        if waiting:
+            latest = max(waiting, key=lambda r: r.as_of)
+            self._estimate_in_effect(election_id, latest, latest.as_of)
 
     def _confirm(
         self, election_id: str, sequence: int, by_release: Release, kept: _History
@@ -533,8 +560,12 @@ class Desk:
     ) -> Snapshot:
         """The snapshot after ``release`` (the last of ``history`` when it is already stored),
         with ``flags`` saying which releases are used, the reports known at ``as_of`` (default:
-        its feed time) and the whole ledger."""
-        reports = self.store.outstanding(election.id, as_of=as_of or release.feed_time)
+        its feed time) and the whole ledger. Of the reports published after the release, only
+        those soon after it count (``engine.replay.makes_again``): a later one speaks of a count
+        the desk may not hold yet."""
+        known = self.store.outstanding(election.id, as_of=as_of or release.feed_time)
+        released = release.feed_time
+        reports = [r for r in known if r.as_of <= released or makes_again(r, released, None)]
         ledger = self.store.ledger(election.id) if self.project else []
         releases = [s.release for s in history]
         if not releases or releases[-1] is not release:
@@ -643,8 +674,14 @@ class Desk:
         self, election_id: str, report: OutstandingReport, at: datetime | None
     ) -> None:
         """The latest release's snapshot made again with a new estimate (an ``estimate``
-        release event dated ``at``, now by default, never before the estimate)."""
+        release event dated ``at``, now by default, never before the estimate). An estimate
+        published longer after the latest release (``engine.replay.ESTIMATE_HOURS``) waits for
+        the next release instead (``engine.replay.makes_again``): it speaks of the ballots left
+        after a count the desk may not hold yet (the registrar's update of its day)."""
         history = self._fresh(election_id).stored
+        latest = history[-1].release.feed_time if history else None
+        if latest is not None and report.as_of > latest and not makes_again(report, latest, None):
+            return  # published long after the latest release: it waits for the next
         if history:
             when = max(at or datetime.now(tz=UTC), report.as_of)
             event = ReleaseEvent(

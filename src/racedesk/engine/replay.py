@@ -7,22 +7,22 @@ outstanding reports published by that release's feed time, and advances the desk
 so far.
 
 With ``estimates``, it also takes each report as the live desk does (``Desk.add_outstanding``):
-a registrar's estimate published after a release, before the next one and on the same day (the
-estimate that goes with the day's update), makes that release's snapshot again at the
-estimate's time, and the calls it allows are dated then. LA's registrar puts out its estimate
-at about 5 pm, half an hour after the day's update: without this a backtest would hold every
-call the estimate allows until the next day's release. An estimate published a day or more
-after the release before it waits for the next release: a canvass kept as some of its updates
-only (the 2020 scenario's reported updates) lacks the counts the registrar published between,
-and the estimate speaks of ballots left after those counts, not after the release the desk
-holds (the 2020 primary's estimate of Mar 17, 64,000 left, came 13 days after the release
-before it, with 800,000 ballots counted since).
+a registrar's estimate published after a release, before the next one and within
+``ESTIMATE_HOURS`` of it (the estimate that goes with the day's update), makes that release's
+snapshot again at the estimate's time, and the calls it allows are dated then. LA's registrar
+puts out its estimate at about 5 pm, half an hour after the day's update: without this a
+backtest would hold every call the estimate allows until the next day's release. An estimate
+published longer after the release before it waits for the next release: a canvass kept as
+some of its updates only (the 2020 scenario's reported updates) lacks the counts the registrar
+published between, and the estimate speaks of ballots left after those counts, not after the
+release the desk holds (the 2020 primary's estimate of Mar 17, 64,000 left, came 13 days after
+the release before it, with 800,000 ballots counted since).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import msgspec
 
@@ -33,6 +33,12 @@ from racedesk.engine.run import advance
 from racedesk.model import Election, OutstandingReport, Release
 from racedesk.model.answers import CallEvent, Problem, Snapshot
 from racedesk.model.release import estimate_note
+
+#: How long after a release an estimate may come and still be taken as that release's: LA's
+#: registrar gives it half an hour after the day's update (4:30 pm, 5 pm); a later one may speak
+#: of a count published since (an election night's last release at 3:46 am is 13 hours before
+#: the next day's 5 pm estimate, with 81,000 ballots counted in between at 4:30 pm).
+ESTIMATE_HOURS = 6
 
 
 def replay(
@@ -46,7 +52,8 @@ def replay(
 ) -> Iterator[Snapshot]:
     """The desk's snapshot after each of ``releases`` (taken in feed-time order); with
     ``estimates``, after each release also its snapshot made again at each report published
-    that day before the next release (``Snapshot.revised_at`` says which: module docstring)."""
+    soon after it, before the next release (``Snapshot.revised_at`` says which: module
+    docstring)."""
     ordered = sorted(releases, key=lambda r: r.feed_time)
     history: list[Release] = []
     usable: list[bool] = []
@@ -72,11 +79,8 @@ def replay(
         if not estimates:
             continue
         until = ordered[sequence + 1].feed_time if sequence + 1 < len(ordered) else None
-        day = release.feed_time.date()
         for report in by_time:
-            if report.as_of <= release.feed_time or (until is not None and report.as_of >= until):
-                continue
-            if report.as_of.astimezone(release.feed_time.tzinfo).date() != day:
+            if not makes_again(report, release.feed_time, until):
                 continue
             known = [r for r in reports if r.as_of <= report.as_of]
             revised = advance(
@@ -86,6 +90,15 @@ def replay(
             revised = revised_at(revised, report.as_of, because)
             ledger.extend(revised.new_events)
             yield revised
+
+
+def makes_again(report: OutstandingReport, released: datetime, following: datetime | None) -> bool:
+    """Whether the registrar's ``report`` makes the snapshot of the release published at
+    ``released`` again (module docstring): published after it, before the next release
+    (published at ``following``; None: none yet), and within ``ESTIMATE_HOURS`` of it."""
+    if report.as_of <= released or (following is not None and report.as_of >= following):
+        return False
+    return report.as_of - released <= timedelta(hours=ESTIMATE_HOURS)
 
 
 def revised_at(snapshot: Snapshot, when: datetime, because: str) -> Snapshot:

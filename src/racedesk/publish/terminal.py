@@ -46,8 +46,9 @@ def contest_table(title: str, rows: Sequence[StateDoc]) -> Table:
         shares = {ch.id: ch.share for ch in c.choices}
         left = c.votes_left.votes if c.votes_left else None
         status = c.call.status if c.call else "too early"
+        again = view.release.revised_at
         table.add_row(
-            local_time(view.release.feed_time),
+            f"{local_time(again)} estimate" if again else local_time(view.release.feed_time),
             count(c.total_votes),
             count_interval(left),
             *[pct(shares.get(ch.id)) for ch in ranked],
