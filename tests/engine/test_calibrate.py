@@ -249,3 +249,29 @@ def test_a_bad_parameter_file_is_a_config_error(tmp_path) -> None:  # type: igno
     bad.write_text('{"schema": "other/1"}')
     with pytest.raises(ConfigError, match="unknown parameter schema"):
         load_params(bad)
+
+
+def test_the_method_quotes_the_shipped_calibration() -> None:
+    """docs/method.md ("Calibration") quotes the shipped file's own figures: its rows and
+    training coverage, the largest residuals seen per stage of the count, the design effects
+    before the margin, and the residuals its caps come from (the cap without the margin)."""
+    from racedesk.settings import REPO_ROOT
+
+    method = " ".join((REPO_ROOT / "docs" / "method.md").read_text(encoding="utf-8").split())
+    shipped = load_params()
+    figures = shipped.calibration
+    assert f"({figures['rows']:,.0f} contest-release rows" in method
+    assert f"training coverage {100 * figures['training_coverage_90']:.1f}%" in method
+    for label, key in (
+        ("large contests", "bucket_{}_late_swing_large_seen"),
+        ("minor pairs", "bucket_{}_late_swing_large_minor_seen"),
+    ):
+        cells = " | ".join(f"{figures[key.format(b)]:.4f}" for b in range(5))
+        assert f"| largest residual seen then or later, {label} | {cells} |" in method, label
+    assert f"the largest, {figures['late_design_effect_minor_seen']:.1f} before the" in method
+    assert f"the other pairs need {figures['late_design_effect_seen']:.2f}" in method
+    # the caps at 50–70% done, with 100, 10,000 and 100,000 votes left, without the margin
+    row = shipped.late_cap[1]
+    said = [f"{row[k] / calibrate.SAFETY:.4f}" for k in (2, 5, 7)]
+    assert f"the largest is {said[0]} with 100 or more votes left, {said[1]} with 3,334" in method
+    assert f"and {said[2]} with 33,334 or more" in method

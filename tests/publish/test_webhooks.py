@@ -261,6 +261,26 @@ def test_a_held_release_its_rescind_and_a_flagged_release_are_noticed(
     assert all(_genuine(g) for g in got)
 
 
+def test_in_the_recommend_mode_a_call_notice_says_it_is_not_published(
+    tmp_path: Path, general_feed: Feed, receiver: Receiver
+) -> None:
+    """Editors publish the calls (``docs/editors.md``): a chat that posts the notices must not
+    read the engine's recommendation as the desk's call."""
+    desk, hooks = _hooked(tmp_path, general_feed, receiver.url, 2)
+    desk.editors.set_mode("recommend", "Ana Editor")
+    result = desk.ingest(general_feed.election.id, general_feed.releases[2][1])
+    got = receiver.wait_for(len(result.new_events))
+    hooks.close()
+    (da,) = [g.doc for g in got if g.doc["contest_id"] == DA]
+    assert da["kind"] == "call" and da["recommended"] is True
+    assert da["text"].startswith(
+        "Recommended, not published until an editor approves it (ledger event #17): Called: "
+        "DISTRICT ATTORNEY — NATHAN HOCHMAN (release #2 of"
+    )
+    assert all(g.doc["recommended"] for g in got)
+    assert all(_genuine(g) for g in got)
+
+
 def test_a_usable_release_with_notes_only_sends_nothing_of_itself() -> None:
     """Every LA release carries non-blocking notes (a counter the feed leaves empty): they are
     not worth an editor's attention."""

@@ -488,7 +488,7 @@ class Desk:
             kept.snapshots = {q: v for q, v in kept.snapshots.items() if q >= sequence - 1}
             kept.snapshots[sequence] = snapshot
             news = ReleaseNews(sequence, release.feed_time, release.content_hash, usable, noted)
-            tell(self._listeners, DeskNews(election, news, snapshot.new_events))
+            tell(self._listeners, self._news(election, news, snapshot.new_events))
             self._estimate_of_its_day(election.id, release)
             return IngestResult(
                 status="stored",
@@ -504,6 +504,13 @@ class Desk:
             f"could not commit release {release.content_hash[:12]}: other writers kept taking its place",
             where=release.election_id,
         )
+
+    def _news(
+        self, election: Election, release: ReleaseNews | None, events: Sequence[CallEvent]
+    ) -> DeskNews:
+        """What the listeners hear of a committed write, with the publishing mode in force."""
+        recommended = bool(events) and self.editors.mode() == "recommend"
+        return DeskNews(election, release, tuple(events), recommended=recommended)
 
     def _estimate_of_its_day(self, election_id: str, release: Release) -> None:
         """A registrar's estimate kept before ``release`` came in, published soon after it (the
@@ -820,7 +827,7 @@ class Desk:
             snapshot = with_sentences(election, snapshot, self._earlier(election_id, sequence))
         self.store.commit_revision(snapshot, when, event.event_id)
         kept.snapshots[sequence] = snapshot
-        tell(self._listeners, DeskNews(election, None, snapshot.new_events))
+        tell(self._listeners, self._news(election, None, snapshot.new_events))
 
     def quarantine_payload(
         self, data: bytes, origin: str, received_at: datetime, reason: str

@@ -35,11 +35,14 @@ class ReleaseNews:
 @dataclass(frozen=True)
 class DeskNews:
     """One committed write: the election, the release stored (None when the write stored no
-    release) and the call events appended to the ledger, in order."""
+    release) and the call events appended to the ledger, in order. ``recommended``: the desk
+    publishes its calls once an editor approves them (the ``recommend`` publishing mode,
+    ``docs/editors.md``), so the engine's calls among ``events`` are recommendations."""
 
     election: Election
     release: ReleaseNews | None
     events: tuple[CallEvent, ...]
+    recommended: bool = False
 
 
 Listener = Callable[[DeskNews], None]

@@ -55,6 +55,9 @@ class WebhookDoc(msgspec.Struct, frozen=True, kw_only=True):
     election: ElectionInfo
     release: ReleaseNotice | None = None
     event: LedgerEntry | None = None
+    #: A call the engine made while the desk publishes calls once an editor approves them (the
+    #: ``recommend`` mode): a recommendation, not yet published.
+    recommended: bool = False
 
 
 def notices(news: DeskNews, *, now: datetime | None = None) -> list[WebhookDoc]:
@@ -67,11 +70,15 @@ def notices(news: DeskNews, *, now: datetime | None = None) -> list[WebhookDoc]:
     for event in news.events:
         entry = ledger_entry(news.election, event)
         kind: NoticeKind = "rescind" if event.status == "rescinded" else "call"
+        recommended = (
+            news.recommended and kind == "call" and not event.outside
+            and event.approved_by == "racedesk"
+        )  # fmt: skip
         found.append(
             WebhookDoc(
                 id=f"{news.election.id}/event/{event.event_id}",
                 kind=kind,
-                text=call_text(news.election, entry),
+                text=call_text(news.election, entry, recommended=recommended),
                 made_at=made_at,
                 election_id=news.election.id,
                 election_title=news.election.title,
@@ -84,6 +91,7 @@ def notices(news: DeskNews, *, now: datetime | None = None) -> list[WebhookDoc]:
                     hash=event.release_hash,
                 ),
                 event=entry,
+                recommended=recommended,
             )
         )
     return found
@@ -116,9 +124,11 @@ def _names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
-def call_text(election: Election, entry: LedgerEntry) -> str:
+def call_text(election: Election, entry: LedgerEntry, *, recommended: bool = False) -> str:
     """The line a chat shows for a ledger event: "Called: District Attorney — NATHAN J.
-    HOCHMAN (release #2 of …, Nov 5 20:56)"; a rescind names the event it withdraws."""
+    HOCHMAN (release #2 of …, Nov 5 20:56)"; a rescind names the event it withdraws. A call the
+    desk only recommends (``recommended``: editors publish calls) says so first:
+    "Recommended, not published until an editor approves it (ledger event #17): Called: …"."""
     where = (
         f"release #{entry.release_sequence} of {election.title}, {local_time(entry.release_time)}"
     )
@@ -130,7 +140,13 @@ def call_text(election: Election, entry: LedgerEntry) -> str:
         )
     who = f" — {_names(entry.choice_names)}" if entry.choice_names else ""
     by = "" if entry.approved_by == "racedesk" else f", by {entry.approved_by}"
-    return f"{entry.status.capitalize()}: {title}{who} ({where}{by})"
+    said = f"{entry.status.capitalize()}: {title}{who} ({where}{by})"
+    if recommended:
+        return (
+            "Recommended, not published until an editor approves it "
+            f"(ledger event #{entry.event_id}): {said}"
+        )
+    return said
 
 
 def release_text(election: Election, release: ReleaseNews) -> str:
