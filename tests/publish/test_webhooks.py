@@ -270,7 +270,6 @@ def test_in_the_recommend_mode_a_call_notice_says_it_is_not_published(
     desk.editors.set_mode("recommend", "Ana Editor")
     result = desk.ingest(general_feed.election.id, general_feed.releases[2][1])
     got = receiver.wait_for(len(result.new_events))
-    hooks.close()
     (da,) = [g.doc for g in got if g.doc["contest_id"] == DA]
     assert da["kind"] == "call" and da["recommended"] is True
     assert da["text"].startswith(
@@ -278,6 +277,21 @@ def test_in_the_recommend_mode_a_call_notice_says_it_is_not_published(
         "DISTRICT ATTORNEY — NATHAN HOCHMAN (release #2 of"
     )
     assert all(g.doc["recommended"] for g in got)
+    # an editor publishes it, another holds it: a notice each; the same act again, none
+    count = len(got)
+    desk.editors.decide(general_feed.election.id, "approve", 17, "Ana Editor", "AP agrees")
+    desk.editors.decide(general_feed.election.id, "approve", 17, "Ana Editor")
+    desk.editors.decide(general_feed.election.id, "hold", 17, "Bo Editor")
+    got = receiver.wait_for(count + 2)
+    hooks.close()
+    acts = [g.doc for g in got[count:]]
+    assert len(got) == count + 2 and [a["kind"] for a in acts] == ["editorial", "editorial"]
+    assert [a["text"] for a in acts] == [
+        "Approved by Ana Editor: DISTRICT ATTORNEY — ledger event #17 is published. AP agrees",
+        "Held by Bo Editor: DISTRICT ATTORNEY — ledger event #17 is not published",
+    ]
+    assert acts[0]["act"]["act"] == "approve" and acts[0]["act"]["target"] == 17
+    assert acts[0]["id"] != acts[1]["id"] and acts[0]["contest_id"] == DA
     assert all(_genuine(g) for g in got)
 
 

@@ -7,6 +7,7 @@ the acts by ``engine.editorial``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from racedesk.engine.calls import active_calls
@@ -36,8 +37,21 @@ class Editors:
     """Editors' acts over one store. Every write returns the act in force and whether it was
     stored now (False: the same act was in force already, nothing was written)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self, store: Store, on_act: Callable[[str, EditorialAct], None] | None = None
+    ) -> None:
         self.store = store
+        #: Told of every act stored now (election id, act): the desk's listeners hear of it.
+        self.on_act = on_act
+
+    def _stored(
+        self, election_id: str, done: tuple[EditorialAct, bool]
+    ) -> tuple[EditorialAct, bool]:
+        """``done`` as the store returned it, told to ``on_act`` when it was stored now."""
+        act, stored = done
+        if stored and self.on_act is not None:
+            self.on_act(election_id, act)
+        return done
 
     # reads -------------------------------------------------------------------------------------
     def mode(self, as_of: datetime | None = None) -> PublishingMode:
@@ -90,7 +104,7 @@ class Editors:
         if refusal:
             raise StoreError(f"event {event_id} {refusal}", where=election_id)
         act = _act(kind, editor, note, made_at, contest_id=target.contest_id, target=event_id)
-        return self.store.add_editorial(election_id, act)
+        return self._stored(election_id, self.store.add_editorial(election_id, act))
 
     def call(
         self,
@@ -123,7 +137,7 @@ class Editors:
         act = _act(
             "call", editor, note, made_at, contest_id=contest_id, choices=tuple(dict.fromkeys(ids))
         )
-        return self.store.add_editorial(election.id, act)
+        return self._stored(election.id, self.store.add_editorial(election.id, act))
 
     def rescind(
         self,
@@ -150,7 +164,9 @@ class Editors:
             else (now.recommendation.event_id)
         )
         act = _act("rescind", editor, note, made_at, contest_id=contest_id, target=target)
-        return self.store.add_editorial(election_id, act, unless_repeated=False)
+        return self._stored(
+            election_id, self.store.add_editorial(election_id, act, unless_repeated=False)
+        )
 
 
 def _act(

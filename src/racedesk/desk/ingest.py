@@ -42,6 +42,7 @@ from racedesk.engine.run import advance
 from racedesk.errors import InputError, NotFound, SequenceConflict, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
+from racedesk.model.editorial import EditorialAct
 from racedesk.model.release import estimate_note
 from racedesk.publish.words import with_sentences
 from racedesk.sources.base import Adapter, Parsed, ReadRelease, only_release
@@ -163,7 +164,7 @@ class Desk:
         #: Told of every committed release and call event (:mod:`racedesk.desk.news`).
         self._listeners: list[Listener] = []
         #: Editors' acts on the desk's calls and what is published (``docs/editors.md``).
-        self.editors = Editors(store)
+        self.editors = Editors(store, on_act=self._act_stored)
 
     def listen(self, listener: Listener) -> None:
         """Tell ``listener`` of every release and call event this desk commits from now on
@@ -504,6 +505,12 @@ class Desk:
             f"could not commit release {release.content_hash[:12]}: other writers kept taking its place",
             where=release.election_id,
         )
+
+    def _act_stored(self, election_id: str, act: EditorialAct) -> None:
+        """Tell the listeners of an editor's act on an election's calls (not of a change of the
+        desk-wide publishing mode)."""
+        if election_id:
+            tell(self._listeners, DeskNews(self.election(election_id), None, (), acts=(act,)))
 
     def _news(
         self, election: Election, release: ReleaseNews | None, events: Sequence[CallEvent]

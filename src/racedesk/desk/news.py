@@ -17,6 +17,7 @@ from datetime import datetime
 
 from racedesk.model import Election
 from racedesk.model.answers import CallEvent, Problem
+from racedesk.model.editorial import EditorialAct
 
 log = logging.getLogger("racedesk.desk")
 
@@ -43,6 +44,9 @@ class DeskNews:
     release: ReleaseNews | None
     events: tuple[CallEvent, ...]
     recommended: bool = False
+    #: An editor's act on the election's calls stored now (``docs/editors.md``): approve, hold,
+    #: reject, a call or a rescind by hand.
+    acts: tuple[EditorialAct, ...] = ()
 
 
 Listener = Callable[[DeskNews], None]
@@ -50,7 +54,7 @@ Listener = Callable[[DeskNews], None]
 
 def tell(listeners: list[Listener], news: DeskNews) -> None:
     """Hand ``news`` to every listener; one that fails is logged, never raised."""
-    if news.release is None and not news.events:
+    if news.release is None and not news.events and not news.acts:
         return
     for listener in list(listeners):
         try:

@@ -1,7 +1,8 @@
 """The notices the desk sends editors (``racedesk.webhook/1``, ``docs/json-schema.md``): one for
-each call and each rescind the desk appends to its ledger, and one for each release it stores
-held (a likely mapping error, used once an editor confirms it) or flagged (a blocking problem:
-kept, not used).
+each call and each rescind the desk appends to its ledger, one for each release it stores held
+(a likely mapping error, used once an editor confirms it) or flagged (a blocking problem: kept,
+not used), and one for each editor's act on a call (approve, hold, reject, a call or a rescind
+by hand: ``docs/editors.md``).
 
 A notice carries a one-line ``text`` a chat workflow can post as it is, the flat fields a Slack
 or Teams workflow reads as variables (``kind``, ``election_title``, ``contest_title`` …), and
@@ -21,10 +22,11 @@ from racedesk.desk.news import DeskNews, ReleaseNews
 from racedesk.engine.checks import is_held
 from racedesk.model import Election
 from racedesk.model.answers import Problem
+from racedesk.model.editorial import EditorialAct
 from racedesk.publish.documents import ElectionInfo, LedgerEntry, election_info, ledger_entry
 from racedesk.publish.terminal import local_time
 
-NoticeKind = Literal["call", "rescind", "release-held", "release-flagged"]
+NoticeKind = Literal["call", "rescind", "release-held", "release-flagged", "editorial"]
 #: Problems named in a flagged release's ``text`` (the rest are in ``release.problems``).
 PROBLEMS_IN_TEXT = 3
 
@@ -58,6 +60,8 @@ class WebhookDoc(msgspec.Struct, frozen=True, kw_only=True):
     #: A call the engine made while the desk publishes calls once an editor approves them (the
     #: ``recommend`` mode): a recommendation, not yet published.
     recommended: bool = False
+    #: For an ``editorial`` notice, the editor's act (``racedesk.editorial/1``'s acts).
+    act: EditorialAct | None = None
 
 
 def notices(news: DeskNews, *, now: datetime | None = None) -> list[WebhookDoc]:
@@ -94,7 +98,54 @@ def notices(news: DeskNews, *, now: datetime | None = None) -> list[WebhookDoc]:
                 recommended=recommended,
             )
         )
+    for act in news.acts:
+        title = _contest_title(news.election, act.contest_id)
+        found.append(
+            WebhookDoc(
+                id=f"{news.election.id}/editorial/{act.event_id}",
+                kind="editorial",
+                text=act_text(news.election, act),
+                made_at=made_at,
+                election_id=news.election.id,
+                election_title=news.election.title,
+                contest_id=act.contest_id,
+                contest_title=title,
+                election=election_info(news.election),
+                act=act,
+            )
+        )
     return found
+
+
+def _contest_title(election: Election, contest_id: str) -> str:
+    try:
+        return election.contest(contest_id).title
+    except KeyError:
+        return ""
+
+
+def act_text(election: Election, act: EditorialAct) -> str:
+    """The line a chat shows for an editor's act: "Approved by Ana Editor: DISTRICT ATTORNEY —
+    ledger event #17 is published", with the editor's note after it."""
+    title = _contest_title(election, act.contest_id) or f"contest {act.contest_id}"
+    event = f"ledger event #{act.target}"
+    said = {
+        "approve": f"Approved by {act.made_by}: {title} — {event} is published",
+        "hold": f"Held by {act.made_by}: {title} — {event} is not published",
+        "reject": f"Rejected by {act.made_by}: {title} — {event} will not be published",
+        "rescind": f"Rescinded by {act.made_by}: {title} — its published call is withdrawn",
+    }.get(act.act)
+    if said is None:  # a call by hand
+        names = [_choice_name(election, act.contest_id, c) for c in act.choices]
+        said = f"Called by {act.made_by}: {title} — {_names(tuple(names))} (published at once)"
+    return f"{said}. {act.note}" if act.note else said
+
+
+def _choice_name(election: Election, contest_id: str, choice_id: str) -> str:
+    try:
+        return election.contest(contest_id).choice(choice_id).name
+    except KeyError:
+        return choice_id
 
 
 def _release_notice(election: Election, release: ReleaseNews, made_at: str) -> WebhookDoc:
