@@ -263,6 +263,25 @@ def test_an_estimate_a_day_after_the_latest_release_waits_for_the_next(
     assert (event.kind, event.sequence, event.made_at) == ("estimate", 20, report.as_of)
 
 
+def test_a_whole_file_of_estimates_takes_the_one_of_the_latest_releases_day(
+    db_url: str, feed, shared_data
+) -> None:
+    """``racedesk outstanding FILE`` with every estimate of the canvass, while the desk holds the
+    releases up to Nov 6, 4:30 pm: the snapshot is made again with the estimate of 5 pm that day,
+    never with a later one (Nov 26's would be read against Nov 6's count)."""
+    election, files = feed
+    desk = _desk(db_url, election)
+    for _, data in files[:18]:
+        desk.ingest(election.id, data)
+    assert desk.add_outstanding_reports(election.id, _reports(shared_data, election)) == 8
+    after = desk.snapshot(election.id)
+    assert after.ballots_left.source == "registrar"
+    assert after.ballots_left.as_of is not None
+    assert after.ballots_left.as_of.isoformat() == "2024-11-06T17:00:00-08:00"
+    assert after.ballots_left.ballots is not None
+    assert after.ballots_left.ballots.mid == 1_116_100
+
+
 def test_a_past_canvass_ingested_with_its_reports_keeps_the_backtests_ledger(
     db_url: str, feed, shared_data
 ) -> None:

@@ -578,8 +578,7 @@ class Desk:
         those soon after it count (``engine.replay.makes_again``): a later one speaks of a count
         the desk may not hold yet."""
         known = self.store.outstanding(election.id, as_of=as_of or release.feed_time)
-        released = release.feed_time
-        reports = [r for r in known if r.as_of <= released or makes_again(r, released, None)]
+        reports = [r for r in known if _takes(r, release.feed_time)]
         ledger = self.store.ledger(election.id) if self.project else []
         releases = [s.release for s in history]
         if not releases or releases[-1] is not release:
@@ -668,8 +667,12 @@ class Desk:
         :meth:`add_outstanding`); returns how many were new."""
         self.election(election_id)
         new = self.store.put_outstanding_reports(election_id, reports)
-        if new and reports:
-            self._estimate_in_effect(election_id, max(reports, key=lambda r: r.as_of), at)
+        history = self._fresh(election_id).stored if new else []
+        latest = history[-1].release.feed_time if history else None
+        # the latest of them the latest release can take (one published long after it waits)
+        usable = [r for r in reports if latest is None or _takes(r, latest)]
+        if new and usable:
+            self._estimate_in_effect(election_id, max(usable, key=lambda r: r.as_of), at)
         return new
 
     def add_outstanding(
@@ -694,7 +697,7 @@ class Desk:
         after a count the desk may not hold yet (the registrar's update of its day)."""
         history = self._fresh(election_id).stored
         latest = history[-1].release.feed_time if history else None
-        if latest is not None and report.as_of > latest and not makes_again(report, latest, None):
+        if latest is not None and not _takes(report, latest):
             return  # published long after the latest release: it waits for the next
         if history:
             when = max(at or datetime.now(tz=UTC), report.as_of)
@@ -934,6 +937,12 @@ class Desk:
             return None
         raw = self.store.raw(latest.release.content_hash)
         return raw.data if raw is not None else None
+
+
+def _takes(report: OutstandingReport, released: datetime) -> bool:
+    """Whether the snapshot of a release published at ``released`` takes ``report``: one
+    published by then, or soon after (``engine.replay.makes_again``)."""
+    return report.as_of <= released or makes_again(report, released, None)
 
 
 def _refusal(kept: _History, release: Release) -> IngestResult | None:
