@@ -390,7 +390,10 @@ class Desk:
         # an estimate published soon after a release and before the next is taken when it
         # came (the release's snapshot made again then), as the live desk took it; the others
         # are kept first and known to every release at or after them
-        timely = [r for r in parsed.reports if any(makes_again(r, t, n) for t, n in after)]
+        timely = sorted(
+            (r for r in parsed.reports if any(makes_again(r, t, n) for t, n in after)),
+            key=lambda r: r.as_of,
+        )
         reports = self.add_outstanding_reports(
             election.id, [r for r in parsed.reports if r not in timely]
         )
@@ -402,7 +405,7 @@ class Desk:
             results.append(result)
             if each is not None:
                 each(result)
-            for report in sorted(timely, key=lambda r: r.as_of):
+            for report in timely:
                 if makes_again(report, released, following):
                     reports += self.add_outstanding(election.id, report, at=report.as_of)
         calls = self.add_outside_calls(election.id, parsed.calls, origin)
@@ -521,16 +524,16 @@ class Desk:
 
     def _estimate_of_its_day(self, election_id: str, release: Release) -> None:
         """A registrar's estimate kept before ``release`` came in, published soon after it (the
-        estimate that goes with the day's update, taken before the desk held the update), makes its snapshot again at once, dated when it was published (the desk's
-        history goes by feed times): the release's own snapshot cannot know it."""
+        estimate that goes with the day's update, taken before the desk held the update),
+        makes its snapshot again at once, dated when it was published (the desk's history goes
+        by feed times): the release's own snapshot cannot know it."""
         waiting = [
             r
             for r in self.store.outstanding(election_id)
             if makes_again(r, release.feed_time, None)
         ]
         if waiting:
-            latest = max(waiting, key=lambda r: r.as_of)
-            self._estimate_in_effect(election_id, latest, latest.as_of)
+            self._estimate_in_effect(election_id, waiting, max(r.as_of for r in waiting))
 
     def _confirm(
         self, election_id: str, sequence: int, by_release: Release, kept: _History
@@ -667,12 +670,8 @@ class Desk:
         :meth:`add_outstanding`); returns how many were new."""
         self.election(election_id)
         new = self.store.put_outstanding_reports(election_id, reports)
-        history = self._fresh(election_id).stored if new else []
-        latest = history[-1].release.feed_time if history else None
-        # the latest of them the latest release can take (one published long after it waits)
-        usable = [r for r in reports if latest is None or _takes(r, latest)]
-        if new and usable:
-            self._estimate_in_effect(election_id, max(usable, key=lambda r: r.as_of), at)
+        if new:
+            self._estimate_in_effect(election_id, reports, at)
         return new
 
     def add_outstanding(
@@ -684,31 +683,35 @@ class Desk:
         self.election(election_id)
         if not self.store.put_outstanding(election_id, report):
             return False
-        self._estimate_in_effect(election_id, report, at)
+        self._estimate_in_effect(election_id, [report], at)
         return True
 
     def _estimate_in_effect(
-        self, election_id: str, report: OutstandingReport, at: datetime | None
+        self, election_id: str, reports: Sequence[OutstandingReport], at: datetime | None
     ) -> None:
-        """The latest release's snapshot made again with a new estimate (an ``estimate``
-        release event dated ``at``, now by default, never before the estimate). An estimate
-        published longer after the latest release (``engine.replay.ESTIMATE_HOURS``) waits for
-        the next release instead (``engine.replay.makes_again``): it speaks of the ballots left
-        after a count the desk may not hold yet (the registrar's update of its day)."""
+        """The latest release's snapshot made again with the newest of ``reports`` it takes (an
+        ``estimate`` release event dated ``at``, now by default, never before the estimate).
+        An estimate published longer after the latest release (``engine.replay.ESTIMATE_HOURS``)
+        waits for the next release instead (``engine.replay.makes_again``): it speaks of the
+        ballots left after a count the desk may not hold yet (the registrar's update of its
+        day)."""
         history = self._fresh(election_id).stored
-        latest = history[-1].release.feed_time if history else None
-        if latest is not None and not _takes(report, latest):
-            return  # published long after the latest release: it waits for the next
-        if history:
-            when = max(at or datetime.now(tz=UTC), report.as_of)
-            event = ReleaseEvent(
-                kind="estimate",
-                sequence=history[-1].release.sequence or 0,
-                made_at=when,
-                made_by=report.source or "registrar",
-                note=estimate_note(report),
-            )
-            self._revise(election_id, event)
+        if not history:
+            return
+        latest = history[-1].release
+        taken = [r for r in reports if _takes(r, latest.feed_time)]
+        if not taken:
+            return  # each published long after the latest release: they wait for the next
+        report = max(taken, key=lambda r: r.as_of)
+        when = max(at or datetime.now(tz=UTC), report.as_of)
+        event = ReleaseEvent(
+            kind="estimate",
+            sequence=latest.sequence or 0,
+            made_at=when,
+            made_by=report.source or "registrar",
+            note=estimate_note(report),
+        )
+        self._revise(election_id, event)
 
     def confirm_release(
         self, election_id: str, sequence: int, editor: str, *, at: datetime | None = None

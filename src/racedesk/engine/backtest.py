@@ -2,8 +2,9 @@
 
 At each release the desk knows only what was known then: the releases so far and the
 outstanding reports published by that release's feed time (``engine.replay``); a report
-published between two releases makes the earlier one's snapshot again at its time, as the live
-desk does, and the calls it allows are dated then. The final release is the truth. The report (``racedesk.backtest/1``, ``docs/backtest.md``) gives:
+published soon after a release, before the next, makes that release's snapshot again at its
+time, as the live desk does, and the calls it allows are dated then. The final release is the
+truth. The report (``racedesk.backtest/1``, ``docs/backtest.md``) gives:
 
 - per contest: the final outcome (winners named exactly as in the source), the first call
   (status, choices, release time and index) and whether it was right, the number of call and
