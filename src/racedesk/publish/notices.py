@@ -22,8 +22,8 @@ from racedesk.desk.news import DeskNews, ReleaseNews
 from racedesk.engine.checks import is_held
 from racedesk.model import Election
 from racedesk.model.answers import Problem
-from racedesk.model.editorial import EditorialAct
 from racedesk.publish.documents import ElectionInfo, LedgerEntry, election_info, ledger_entry
+from racedesk.publish.editorial_document import ActRow, act_row
 from racedesk.publish.terminal import local_time
 
 NoticeKind = Literal["call", "rescind", "release-held", "release-flagged", "editorial"]
@@ -60,8 +60,8 @@ class WebhookDoc(msgspec.Struct, frozen=True, kw_only=True):
     #: A call the engine made while the desk publishes calls once an editor approves them (the
     #: ``recommend`` mode): a recommendation, not yet published.
     recommended: bool = False
-    #: For an ``editorial`` notice, the editor's act (``racedesk.editorial/1``'s acts).
-    act: EditorialAct | None = None
+    #: For an ``editorial`` notice, the editor's act (a row of ``racedesk.editorial/1``'s acts).
+    act: ActRow | None = None
 
 
 def notices(news: DeskNews, *, now: datetime | None = None) -> list[WebhookDoc]:
@@ -99,35 +99,28 @@ def notices(news: DeskNews, *, now: datetime | None = None) -> list[WebhookDoc]:
             )
         )
     for act in news.acts:
-        title = _contest_title(news.election, act.contest_id)
+        row = act_row(news.election, act)
         found.append(
             WebhookDoc(
                 id=f"{news.election.id}/editorial/{act.event_id}",
                 kind="editorial",
-                text=act_text(news.election, act),
+                text=act_text(row),
                 made_at=made_at,
                 election_id=news.election.id,
                 election_title=news.election.title,
                 contest_id=act.contest_id,
-                contest_title=title,
+                contest_title=row.contest_title,
                 election=election_info(news.election),
-                act=act,
+                act=row,
             )
         )
     return found
 
 
-def _contest_title(election: Election, contest_id: str) -> str:
-    try:
-        return election.contest(contest_id).title
-    except KeyError:
-        return ""
-
-
-def act_text(election: Election, act: EditorialAct) -> str:
+def act_text(act: ActRow) -> str:
     """The line a chat shows for an editor's act: "Approved by Ana Editor: DISTRICT ATTORNEY —
     ledger event #17 is published", with the editor's note after it."""
-    title = _contest_title(election, act.contest_id) or f"contest {act.contest_id}"
+    title = act.contest_title or f"contest {act.contest_id}"
     event = f"ledger event #{act.target}"
     said = {
         "approve": f"Approved by {act.made_by}: {title} — {event} is published",
@@ -136,16 +129,9 @@ def act_text(election: Election, act: EditorialAct) -> str:
         "rescind": f"Rescinded by {act.made_by}: {title} — its published call is withdrawn",
     }.get(act.act)
     if said is None:  # a call by hand
-        names = [_choice_name(election, act.contest_id, c) for c in act.choices]
-        said = f"Called by {act.made_by}: {title} — {_names(tuple(names))} (published at once)"
+        names = _names(act.choice_names)
+        said = f"Called by {act.made_by}: {title} — {names} (published at once)"
     return f"{said}. {act.note}" if act.note else said
-
-
-def _choice_name(election: Election, contest_id: str, choice_id: str) -> str:
-    try:
-        return election.contest(contest_id).choice(choice_id).name
-    except KeyError:
-        return choice_id
 
 
 def _release_notice(election: Election, release: ReleaseNews, made_at: str) -> WebhookDoc:
