@@ -43,7 +43,7 @@ from racedesk.errors import InputError, NotFound, SequenceConflict, StoreError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, ReleaseEvent
 from racedesk.model.answers import CallEvent, ContestState, Problem, Snapshot
 from racedesk.model.editorial import EditorialAct
-from racedesk.model.release import estimate_note
+from racedesk.model.release import estimate_event
 from racedesk.publish.words import with_sentences
 from racedesk.sources.base import Adapter, Parsed, ReadRelease, only_release
 from racedesk.sources.registry import (
@@ -704,14 +704,7 @@ class Desk:
             return  # each published long after the latest release: they wait for the next
         report = max(taken, key=lambda r: r.as_of)
         when = max(at or datetime.now(tz=UTC), report.as_of)
-        event = ReleaseEvent(
-            kind="estimate",
-            sequence=latest.sequence or 0,
-            made_at=when,
-            made_by=report.source or "registrar",
-            note=estimate_note(report),
-        )
-        self._revise(election_id, event)
+        self._revise(election_id, estimate_event(report, latest.sequence or 0, when))
 
     def confirm_release(
         self, election_id: str, sequence: int, editor: str, *, at: datetime | None = None
@@ -834,7 +827,7 @@ class Desk:
         snapshot = self._advance(
             election, kept.stored, last.release, kept.flags(), problems, as_of=when
         )
-        snapshot = revised_at(snapshot, when, f"{event.kind} by {event.made_by}: {event.note}")
+        snapshot = revised_at(snapshot, when, event.said)
         sequence = last.release.sequence or 0
         if self.project:
             snapshot = with_sentences(election, snapshot, self._earlier(election_id, sequence))

@@ -32,7 +32,7 @@ from racedesk.engine.params import ModelParams
 from racedesk.engine.run import advance
 from racedesk.model import Election, OutstandingReport, Release
 from racedesk.model.answers import CallEvent, Problem, Snapshot
-from racedesk.model.release import estimate_note
+from racedesk.model.release import estimate_event
 
 #: How long after a release an estimate may come and still be taken as that release's: LA's
 #: registrar gives it half an hour after the day's update (4:30 pm, 5 pm); a later one may speak
@@ -86,8 +86,8 @@ def replay(
             revised = advance(
                 election, history, usable, known, ledger, params, seed, problems, index=index
             )
-            because = f"estimate by {report.source or 'registrar'}: {estimate_note(report)}"
-            revised = revised_at(revised, report.as_of, because)
+            event = estimate_event(report, sequence, report.as_of)
+            revised = revised_at(revised, report.as_of, event.said)
             ledger.extend(revised.new_events)
             yield revised
 

@@ -156,14 +156,6 @@ class OutstandingReport(msgspec.Struct, frozen=True, kw_only=True):
     source: str = ""
 
 
-def estimate_note(report: OutstandingReport) -> str:
-    """What a registrar's estimate says, in the words of the ``estimate`` release event that puts
-    it in effect: "the registrar's estimate of 2024-11-06 17:00: 1,116,100 ballots left"."""
-    return f"the registrar's estimate of {report.as_of:%Y-%m-%d %H:%M}" + (
-        f": {report.total:,} ballots left" if report.total is not None else ""
-    )
-
-
 ReleaseEventKind = Literal["confirmed", "certified", "estimate", "retired", "admitted"]
 
 
@@ -192,6 +184,28 @@ class ReleaseEvent(msgspec.Struct, frozen=True, kw_only=True):
     note: str = ""
     issuer: str = ""
     event_id: int = -1
+
+    @property
+    def said(self) -> str:
+        """The event in words, as a snapshot it made again says why: "estimate by registrar:
+        the registrar's estimate of 2024-11-06 17:00: 1,116,100 ballots left"."""
+        return f"{self.kind} by {self.made_by}: {self.note}"
+
+
+def estimate_event(report: OutstandingReport, sequence: int, made_at: datetime) -> ReleaseEvent:
+    """The ``estimate`` event that puts a registrar's ``report`` in effect on release
+    ``sequence`` at ``made_at``: made by its source (else "registrar"), its note saying what it
+    says ("the registrar's estimate of 2024-11-06 17:00: 1,116,100 ballots left")."""
+    note = f"the registrar's estimate of {report.as_of:%Y-%m-%d %H:%M}" + (
+        f": {report.total:,} ballots left" if report.total is not None else ""
+    )
+    return ReleaseEvent(
+        kind="estimate",
+        sequence=sequence,
+        made_at=made_at,
+        made_by=report.source or "registrar",
+        note=note,
+    )
 
 
 def sha256_hex(data: bytes) -> str:
