@@ -75,6 +75,37 @@ def test_spread_is_fitted_to_90_percent_coverage() -> None:
     assert coverage[0] == -1.0  # an empty bucket has no coverage
 
 
+def test_a_bucket_with_few_rows_borrows_its_nearest_buckets_rows() -> None:
+    """A bucket's spread is fitted on at least ``SPREAD_ROWS`` rows, widened toward the
+    neighbour with more rows; a bucket with none takes its neighbours' spread, not 0."""
+    assert calibrate.spread_windows([2819, 6079, 913, 1457, 4527], 1_000) == [
+        (0, 0), (1, 1), (1, 2), (3, 3), (4, 4),
+    ]  # fmt: skip
+    assert calibrate.spread_windows([0, 0, 600, 0, 0], 1_000) == [(0, 4)] * 5
+    assert calibrate.spread_windows([500, 400, 0, 0, 3000], 1_000) == [
+        (0, 4), (0, 4), (0, 4), (3, 4), (4, 4),
+    ]  # fmt: skip
+    rng = np.random.default_rng(3)
+    rows = []
+    for bucket, n, sd in ((1, 1_200, 0.04), (2, 100, 0.0), (4, 1_200, 0.01)):
+        for _ in range(n):
+            d = float(rng.normal(0, sd))
+            rows.append(row([0.55, 0.45], late=[0.55 + d, 0.45 - d], bucket=bucket))
+    spreads, coverage, sizes = calibrate.fit_spread(
+        [r.prepared for r in rows], [r.final for r in rows], 0.0, 5, 0.9
+    )
+    assert sizes == [0, 1_200, 100, 0, 1_200]
+    # bucket 2's 100 steady rows alone would ask for no spread at all: fitted with bucket 1's
+    # rows it is nearly bucket 1's, so its own rows are over-covered
+    assert spreads[2] > 0.8 * spreads[1] > 0
+    assert coverage[2] == 1.0
+    # the empty buckets take the spread of the rows nearest them (fitted on draws of their own)
+    assert spreads[0] == pytest.approx(spreads[1], rel=0.1)
+    assert spreads[3] == pytest.approx(spreads[4], rel=0.1)
+    assert spreads[4] < spreads[1] / 2
+    assert coverage[0] == coverage[3] == -1.0
+
+
 def test_spread_is_fitted_as_the_projection_widens_count_paced_rows() -> None:
     """Rows whose votes left come from the count's pace alone are projected with their spread
     widened by ``pace_spread`` (``Prepared.widen``); calibration draws them the same way, so
@@ -253,7 +284,7 @@ def test_a_bad_parameter_file_is_a_config_error(tmp_path) -> None:  # type: igno
 
 def test_the_method_quotes_the_shipped_calibration() -> None:
     """docs/method.md ("Calibration") quotes the shipped file's own figures: its rows and
-    training coverage, the largest residuals seen per stage of the count, the design effects
+    training coverage, each bucket's spread and the rows it is fitted on, the largest residuals seen per stage of the count, the design effects
     before the margin, and the residuals its caps come from (the cap without the margin)."""
     from racedesk.settings import REPO_ROOT
 
@@ -262,6 +293,10 @@ def test_the_method_quotes_the_shipped_calibration() -> None:
     figures = shipped.calibration
     assert f"({figures['rows']:,.0f} contest-release rows" in method
     assert f"training coverage {100 * figures['training_coverage_90']:.1f}%" in method
+    cells = " | ".join(f"{figures[f'bucket_{b}_spread_rows']:,.0f}" for b in range(5))
+    assert f"| rows its spread is fitted on | {cells} |" in method
+    cells = " | ".join(f"{t:.4f}" for t in shipped.late_spread)
+    assert f"| `late_spread` (`τ_f`) | {cells} |" in method
     for label, key in (
         ("large contests", "bucket_{}_late_swing_large_seen"),
         ("minor pairs", "bucket_{}_late_swing_large_minor_seen"),

@@ -12,8 +12,9 @@ the final shares. From the rows (``docs/method.md``):
 2. ``sampling_spread`` (κ): from the moments of the late share around its centre, the part of
    its variance that grows as the votes left shrink (``(m(1−m))²·κ/(R·m)``);
 3. ``late_spread`` (τ_f) per bucket: found by bisection so that the 90% intervals of the
-   projection hold the final shares in 90% of the bucket's (contest, release) pairs, with the
-   same draws at every step, on the counts whose votes left the registrar or registration
+   projection hold the final shares in 90% of the bucket's (contest, release) pairs (at least
+   as wide as for its nearest buckets' pairs with its own where it has fewer than
+   ``SPREAD_ROWS``), with the same draws at every step, on the counts whose votes left the registrar or registration
    bound (counts paced only by the state's feed are projected with τ widened by
    ``pace_spread`` and set it only where there is nothing else, drawn widened);
 4. ``late_shift_max`` and ``late_design_effect``: the envelope of every late swing seen (a
@@ -64,6 +65,10 @@ CALIBRATION_DRAWS = 200
 #: Bisection steps for each bucket's spread, and the largest spread tried.
 BISECTION_STEPS = 14
 SPREAD_MAX = 3.0
+#: A bucket with fewer rows than this gets at least the spread fitted on it and its nearest
+#: buckets together (a few hundred rows of one canvass set a bucket's spread anywhere from 0.06
+#: to 0.10 between folds, and an empty bucket's to 0: docs/method.md, "Calibration").
+SPREAD_ROWS = 1_000
 #: Margin on the largest late swing seen, for the call rule.
 SAFETY = 1.25
 #: The coverage the intervals are calibrated to.
@@ -261,36 +266,77 @@ class _Group:
         return out
 
 
+def spread_windows(sizes: Sequence[int], least: int) -> list[tuple[int, int]]:
+    """For each bucket, the buckets whose rows set its spread (first, last, inclusive): itself,
+    widened one bucket at a time toward the neighbour with more rows until they hold ``least``
+    rows (or every bucket)."""
+    count = len(sizes)
+    windows: list[tuple[int, int]] = []
+    for b in range(count):
+        lo = hi = b
+        while sum(sizes[lo : hi + 1]) < least and (lo > 0 or hi < count - 1):
+            if lo > 0 and (hi == count - 1 or sizes[lo - 1] >= sizes[hi + 1]):
+                lo -= 1
+            else:
+                hi += 1
+        windows.append((lo, hi))
+    return windows
+
+
 def fit_spread(
     prepared: Sequence[proj.Prepared], finals: Sequence[FloatArray], sampling: float, buckets: int,
     level: float,
 ) -> tuple[list[float], list[float], list[int]]:  # fmt: skip
-    """τ_f per bucket by bisection to ``TARGET`` coverage; also each bucket's coverage and size."""
-    rng = np.random.default_rng(0)
-    by_k: dict[int, list[tuple[int, proj.Prepared, FloatArray]]] = {}
-    for i, (prep, final) in enumerate(zip(prepared, finals, strict=True)):
-        by_k.setdefault(len(prep.votes), []).append((i, prep, final))
-    groups = [_Group(by_k[k], rng) for k in sorted(by_k)]
+    """τ_f per bucket by bisection to ``TARGET`` coverage of the bucket's rows, raised to that
+    of the rows of its window where it has fewer than ``SPREAD_ROWS`` (:func:`spread_windows`:
+    a few rows can say the late vote strays far, not that it stays close); also each bucket's
+    coverage (of its own rows) and size."""
     bucket_of = np.array([p.bucket for p in prepared], dtype=np.int64)
     sizes = np.bincount(bucket_of, minlength=buckets)
+    wide = spread_windows([int(n) for n in sizes], SPREAD_ROWS)
+    # each bucket's own rows (window b is bucket b), then the windows of the buckets that borrow,
+    # each fitted apart; the borrowed rows get draws of their own, so that a bucket that does not
+    # borrow is fitted on the very draws it would be without the windows
+    borrows = [b for b in range(buckets) if wide[b] != (b, b)]
+    windows = [(b, b) for b in range(buckets)] + [wide[b] for b in borrows]
+    members = [(int(b), i) for i, b in enumerate(bucket_of)]
+    members += [
+        (w, i) for w, (lo, hi) in enumerate(windows[buckets:], start=buckets)
+        for i in range(len(prepared)) if lo <= bucket_of[i] <= hi
+    ]  # fmt: skip
+    groups: list[_Group] = []
+    for seed, part in ((0, range(len(prepared))), (1, range(len(prepared), len(members)))):
+        rng = np.random.default_rng(seed)
+        by_k: dict[int, list[tuple[int, proj.Prepared, FloatArray]]] = {}
+        for j in part:
+            w, i = members[j]
+            by_k.setdefault(len(prepared[i].votes), []).append(
+                (j, replace(prepared[i], bucket=w), finals[i])
+            )
+        groups += [_Group(by_k[k], rng) for k in sorted(by_k)]
+    window_of = np.array([w for w, _ in members], dtype=np.int64)
+    window_sizes = np.bincount(window_of, minlength=len(windows))
 
     def coverage(spreads: FloatArray) -> FloatArray:
-        held = np.zeros(len(prepared))
+        held = np.zeros(len(members))
         for g in groups:
             held[g.pair_ids] = g.covered(spreads, sampling, level)
-        sums = np.bincount(bucket_of, weights=held, minlength=buckets)
-        return np.divide(sums, sizes, out=np.full(buckets, math.nan), where=sizes > 0)
+        sums = np.bincount(window_of, weights=held, minlength=len(windows))
+        return np.divide(
+            sums, window_sizes, out=np.full(len(windows), math.nan), where=window_sizes > 0
+        )
 
-    low = np.zeros(buckets)
-    high = np.full(buckets, SPREAD_MAX)
+    low = np.zeros(len(windows))
+    high = np.full(len(windows), SPREAD_MAX)
     for _ in range(BISECTION_STEPS):
         mid = (low + high) / 2
-        cov = coverage(mid)
-        enough = np.nan_to_num(cov, nan=1.0) >= TARGET
+        enough = np.nan_to_num(coverage(mid), nan=1.0) >= TARGET
         high = np.where(enough, mid, high)
         low = np.where(enough, low, mid)
-    spreads = high
-    final_cov = coverage(spreads)
+    spreads = high[:buckets].copy()
+    for w, b in enumerate(borrows, start=buckets):
+        spreads[b] = max(spreads[b], high[w])
+    final_cov = coverage(np.concatenate([spreads, high[buckets:]]))[:buckets]
     return (
         [float(round(s, 4)) for s in spreads],
         [float(c) if not math.isnan(c) else -1.0 for c in final_cov],
@@ -512,8 +558,11 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "pace_rows": float(sum(1 for r in rows if r.prepared.widen > 1)),
         "late_design_effect_pace_seen": round(design_pace, 2),
     }
+    windows = spread_windows(sizes, SPREAD_ROWS)
     for b in range(buckets):
         figures[f"bucket_{b}_rows"] = float(sizes[b])
+        lo, hi = windows[b]
+        figures[f"bucket_{b}_spread_rows"] = float(sum(sizes[lo : hi + 1]))
         figures[f"bucket_{b}_coverage_90"] = round(coverage[b], 4)
         figures[f"bucket_{b}_late_swing_large_seen"] = round(envelope.shift[b], 4)
         figures[f"bucket_{b}_late_swing_large_minor_seen"] = round(envelope.shift_minor[b], 4)
