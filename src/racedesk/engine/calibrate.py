@@ -12,11 +12,11 @@ the final shares. From the rows (``docs/method.md``):
 2. ``sampling_spread`` (κ): from the moments of the late share around its centre, the part of
    its variance that grows as the votes left shrink (``(m(1−m))²·κ/(R·m)``);
 3. ``late_spread`` (τ_f) per bucket: found by bisection so that the 90% intervals of the
-   projection hold the final shares in 90% of the bucket's (contest, release) pairs (at least
-   as wide as for its nearest buckets' pairs with its own where it has fewer than
-   ``SPREAD_ROWS``), with the same draws at every step, on the counts whose votes left the registrar or registration
-   bound (counts paced only by the state's feed are projected with τ widened by
-   ``pace_spread`` and set it only where there is nothing else, drawn widened);
+   projection hold the final shares in 90% of the bucket's (contest, release) pairs (and at
+   least as wide as for its pairs and its nearest buckets' together where it has fewer than
+   ``SPREAD_ROWS``), with the same draws at every step, on the counts whose votes left the
+   registrar or registration bound (counts paced only by the state's feed are projected with τ
+   widened by ``pace_spread`` and set it only where there is nothing else, drawn widened);
 4. ``late_shift_max`` and ``late_design_effect``: the envelope of every late swing seen (a
    leader's share of all votes, or the two-way share between adjacent choices), measured from
    the late share's centre of step 1 (what the recent batches left unexplained, the residual
