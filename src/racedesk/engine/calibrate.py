@@ -301,8 +301,8 @@ def fit_spread(
     windows = [(b, b) for b in range(buckets)] + [wide[b] for b in borrows]
     members = [(int(b), i) for i, b in enumerate(bucket_of)]
     members += [
-        (w, i) for w, (lo, hi) in enumerate(windows[buckets:], start=buckets)
-        for i in range(len(prepared)) if lo <= bucket_of[i] <= hi
+        (w, int(i)) for w, (lo, hi) in enumerate(windows[buckets:], start=buckets)
+        for i in np.flatnonzero((bucket_of >= lo) & (bucket_of <= hi))
     ]  # fmt: skip
     groups: list[_Group] = []
     for seed, part in ((0, range(len(prepared))), (1, range(len(prepared), len(members)))):
