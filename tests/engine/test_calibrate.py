@@ -45,17 +45,41 @@ def test_trend_weight_is_the_slope_of_the_late_vote_on_the_recent_batches() -> N
     # late shares move half as far from the count as the batches did, in bucket 1
     rows = [
         row([0.6, 0.4], late=[0.6 - 0.5 * d, 0.4 + 0.5 * d], batch=[0.6 - d, 0.4 + d], bucket=1)
-        for d in (0.02, 0.05, 0.1, -0.04)
+        for d in (0.02, 0.05, 0.1, -0.04) * 25
     ]
     # and the wrong way in bucket 3: clipped to 0
     rows += [
         row([0.5, 0.5], late=[0.5 - d, 0.5 + d], batch=[0.5 + d, 0.5 - d], bucket=3)
-        for d in (0.03, 0.06)
+        for d in (0.03, 0.06) * 50
     ]
-    weights = calibrate.fit_trend(rows, 5)
+    # a batch that did not lean says nothing of the slope, and is not counted
+    rows.append(row([0.5, 0.5], late=[0.4, 0.6], batch=[0.5, 0.5], bucket=3))
+    weights, sizes = calibrate.fit_trend(rows, 5)
+    assert sizes == [0, 100, 0, 100, 0]
     assert weights[1] == pytest.approx(0.5)
     assert weights[3] == 0.0
-    assert weights[0] == weights[2] == weights[4] == 0.0  # no rows: no trend
+    # a bucket without rows takes its nearest buckets': 0 and 2 bucket 1's, 4 bucket 3's
+    assert weights[0] == weights[2] == pytest.approx(0.5)
+    assert weights[4] == 0.0
+
+
+def test_a_bucket_with_few_rows_takes_its_trend_from_its_nearest_buckets() -> None:
+    """A row whose late vote followed its batch all the way does not set a bucket's trend
+    weight to 1 beside 1,500 rows whose late vote followed theirs a fifth of the way."""
+    rows = [
+        row([0.6, 0.4], late=[0.6 - 0.2 * d, 0.4 + 0.2 * d], batch=[0.6 - d, 0.4 + d], bucket=1)
+        for d in (0.02, -0.03, 0.05) * 500
+    ]
+    rows.append(row([0.5, 0.5], late=[0.3, 0.7], batch=[0.3, 0.7], bucket=0))
+    alone, _ = calibrate.fit_trend(rows[-1:], 5)
+    assert alone == [1.0] * 5
+    weights, sizes = calibrate.fit_trend(rows, 5)
+    assert sizes == [1, 1_500, 0, 0, 0]
+    # bucket 0's window is buckets 0 and 1: Σ x·y over Σ x·x of both, x = b − p, y = s − p
+    # (2 · 0.2² and 2 · 0.2² for its row, 0.2 · 2d² and 2d² for each of bucket 1's)
+    assert calibrate.spread_windows(sizes, calibrate.TREND_ROWS)[0] == (0, 1)
+    assert weights[0] == pytest.approx((0.08 + 0.2 * 3.8) / (0.08 + 3.8))
+    assert weights[1] == pytest.approx(0.2)
 
 
 def test_spread_is_fitted_to_90_percent_coverage() -> None:
@@ -284,7 +308,7 @@ def test_a_bad_parameter_file_is_a_config_error(tmp_path) -> None:  # type: igno
 
 def test_the_method_quotes_the_shipped_calibration() -> None:
     """docs/method.md ("Calibration") quotes the shipped file's own figures: its rows and
-    training coverage, each bucket's spread and the rows it is fitted on, the largest residuals seen per stage of the count, the design effects
+    training coverage, each bucket's trend weight and spread and the rows they are fitted on, the largest residuals seen per stage of the count, the design effects
     before the margin, and the residuals its caps come from (the cap without the margin)."""
     from racedesk.settings import REPO_ROOT
 
@@ -293,6 +317,10 @@ def test_the_method_quotes_the_shipped_calibration() -> None:
     figures = shipped.calibration
     assert f"({figures['rows']:,.0f} contest-release rows" in method
     assert f"training coverage {100 * figures['training_coverage_90']:.1f}%" in method
+    cells = " | ".join(f"{figures[f'bucket_{b}_trend_rows']:,.0f}" for b in range(5))
+    assert f"| rows its trend weight is fitted on | {cells} |" in method
+    cells = " | ".join(f"{t:.4f}" for t in shipped.trend_weight)
+    assert f"| `trend_weight` (`β_f`) | {cells} |" in method
     cells = " | ".join(f"{figures[f'bucket_{b}_spread_rows']:,.0f}" for b in range(5))
     assert f"| rows its spread is fitted on | {cells} |" in method
     cells = " | ".join(f"{t:.4f}" for t in shipped.late_spread)

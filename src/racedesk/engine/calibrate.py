@@ -8,7 +8,8 @@ the final shares. From the rows (``docs/method.md``):
 
 1. ``trend_weight`` (β) per share-of-count-done bucket: the least-squares slope of the late
    share's departure from the share so far (``s − p``) on the recent batches' departure
-   (``w·(b − p)``), clipped to [0, 1];
+   (``w·(b − p)``), clipped to [0, 1], over the bucket's rows and, where it has fewer than
+   ``TREND_ROWS`` whose recent batches leaned, its nearest buckets' too;
 2. ``sampling_spread`` (κ): from the moments of the late share around its centre, the part of
    its variance that grows as the votes left shrink (``(m(1−m))²·κ/(R·m)``);
 3. ``late_spread`` (τ_f) per bucket: found by bisection so that the 90% intervals of the
@@ -69,6 +70,9 @@ SPREAD_MAX = 3.0
 #: buckets together (a few hundred rows of one canvass set a bucket's spread anywhere from 0.06
 #: to 0.10 between folds, and an empty bucket's to 0: docs/method.md, "Calibration").
 SPREAD_ROWS = 1_000
+#: Rows whose recent batches leaned (``w(b − p)`` not 0) below which a bucket's trend weight is
+#: fitted on its nearest buckets' rows too: a slope needs far fewer rows than a 90% tail.
+TREND_ROWS = 100
 #: Margin on the largest late swing seen, for the call rule.
 SAFETY = 1.25
 #: The coverage the intervals are calibrated to.
@@ -165,21 +169,32 @@ def canvass_rows(
     return rows
 
 
-def fit_trend(rows: Sequence[Row], buckets: int) -> list[float]:
-    """β per bucket: slope of ``s − p`` on ``w(b − p)`` through the origin, clipped to [0, 1]."""
+def fit_trend(rows: Sequence[Row], buckets: int) -> tuple[list[float], list[int]]:
+    """β per bucket: slope of ``s − p`` on ``w(b − p)`` through the origin, clipped to [0, 1],
+    over the rows of the bucket's window (:func:`spread_windows`): a bucket with fewer than
+    ``TREND_ROWS`` rows whose recent batches leaned at all takes in its nearest buckets' (a
+    slope on a handful of rows is theirs, not the count's); also each bucket's number of such
+    rows."""
     sxy = np.zeros(buckets)
     sxx = np.zeros(buckets)
+    sizes = [0] * buckets
     for row in rows:
         if row.batch is None or row.late is None:
             continue
         p = row.prepared.shares
         x = row.batch_weight * (row.batch - p)
-        y = row.late - p
-        sxy[row.prepared.bucket] += float(x @ y)
-        sxx[row.prepared.bucket] += float(x @ x)
-    return [
-        float(min(max(sxy[b] / sxx[b], 0.0), 1.0)) if sxx[b] > 0 else 0.0 for b in range(buckets)
-    ]
+        xx = float(x @ x)
+        if xx <= 0:
+            continue
+        b = row.prepared.bucket
+        sxy[b] += float(x @ (row.late - p))
+        sxx[b] += xx
+        sizes[b] += 1
+    slopes: list[float] = []
+    for lo, hi in spread_windows(sizes, TREND_ROWS):
+        xx = float(sxx[lo : hi + 1].sum())
+        slopes.append(float(min(max(sxy[lo : hi + 1].sum() / xx, 0.0), 1.0)) if xx > 0 else 0.0)
+    return slopes, sizes
 
 
 def centred(row: Row, trend: Sequence[float]) -> proj.Prepared:
@@ -267,9 +282,9 @@ class _Group:
 
 
 def spread_windows(sizes: Sequence[int], least: int) -> list[tuple[int, int]]:
-    """For each bucket, the buckets whose rows set its spread (first, last, inclusive): itself,
-    widened one bucket at a time toward the neighbour with more rows until they hold ``least``
-    rows (or every bucket)."""
+    """For each bucket, the buckets whose rows set its spread or its trend weight (first, last,
+    inclusive): itself, widened one bucket at a time toward the neighbour with more rows until
+    they hold ``least`` rows (or every bucket)."""
     count = len(sizes)
     windows: list[tuple[int, int]] = []
     for b in range(count):
@@ -528,7 +543,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
     if not rows:
         raise ValueError("nothing to calibrate on: the canvasses have no counted contests")
     buckets = len(base.fraction_edges) + 1
-    trend = fit_trend(rows, buckets)
+    trend, trend_sizes = fit_trend(rows, buckets)
     prepared = [centred(row, trend) for row in rows]
     tau2, kappa = fit_sampling(rows, prepared)
     # the spread is fitted on counts whose votes left the registrar or registration bounds;
@@ -559,8 +574,11 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "late_design_effect_pace_seen": round(design_pace, 2),
     }
     windows = spread_windows(sizes, SPREAD_ROWS)
+    trend_windows = spread_windows(trend_sizes, TREND_ROWS)
     for b in range(buckets):
         figures[f"bucket_{b}_rows"] = float(sizes[b])
+        lo, hi = trend_windows[b]
+        figures[f"bucket_{b}_trend_rows"] = float(sum(trend_sizes[lo : hi + 1]))
         lo, hi = windows[b]
         figures[f"bucket_{b}_spread_rows"] = float(sum(sizes[lo : hi + 1]))
         figures[f"bucket_{b}_coverage_90"] = round(coverage[b], 4)
