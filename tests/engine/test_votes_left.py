@@ -106,6 +106,37 @@ def test_registrar_estimate_less_ballots_counted_since() -> None:
     )
 
 
+def test_a_spent_estimate_still_leaves_the_trickle_of_late_ballots() -> None:
+    """San Diego's registrar said none were left on Apr 11, 2025 (66,518 counted); 108 more
+    came. Once an estimate is spent (none left, or the count has passed it even after its
+    rise), the high end is ``report_trickle`` of the ballots counted, not 0."""
+    late = at(9, 17)
+    none_left = county_ballots_left(
+        election(), [release(late - timedelta(hours=1), 66_518)],
+        [OutstandingReport(as_of=late, total=0)], PARAMS,
+    )  # fmt: skip
+    assert none_left.ballots == Interval(low=0, mid=0, high=round(0.015 * 66_518))
+    assert "with the estimate spent, up to 1.5% of the ballots counted may still come" in (
+        none_left.note
+    )
+    # 2,000 left, then 2,500 counted since: passed even after the 10% rise
+    passed = county_ballots_left(
+        election(),
+        [release(late - timedelta(hours=1), 600_000), release(late + timedelta(days=1), 602_500)],
+        [OutstandingReport(as_of=late, total=2_000)],
+        PARAMS,
+    )
+    assert passed.ballots is not None and passed.ballots.high == round(0.015 * 602_500)
+    assert "the count has passed the estimate by 500 ballots" in passed.note
+    # not spent: the estimate's own high end, however small against the count
+    some = county_ballots_left(
+        election(), [release(late - timedelta(hours=1), 600_000)],
+        [OutstandingReport(as_of=late, total=100)], PARAMS,
+    )  # fmt: skip
+    assert some.ballots is not None and some.ballots.high == 110
+    assert "spent" not in some.note
+
+
 def test_the_latest_report_with_a_total_is_used() -> None:
     good = [release(at(6, 16, 35), 500_000), release(at(9, 16, 35), 600_000)]
     reports = [
@@ -150,8 +181,9 @@ def test_a_report_the_count_has_passed_gives_zero_never_negative() -> None:
     left = county_ballots_left(
         election(), good, [OutstandingReport(as_of=at(6, 17), total=100_000)], PARAMS
     )
-    assert left.ballots == Interval(low=0.0, mid=0.0, high=0.0)
-    assert left.note.endswith("the count has passed the estimate by 100,000 ballots")
+    # spent even after its rise: only the trickle of late ballots is left at the high end
+    assert left.ballots == Interval(low=0.0, mid=0.0, high=0.015 * 700_000)
+    assert "the count has passed the estimate by 100,000 ballots" in left.note
     rose = county_ballots_left(
         election(), good, [OutstandingReport(as_of=at(6, 17), total=150_000)], PARAMS
     )

@@ -41,6 +41,11 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     report_rise: float = 0.8  # a first estimate may rise by this share (mail still in the post)
     report_rise_later: float = 0.1  # ... a later one by this share (the largest seen: 2%)
     report_fall: float = 0.8  # an estimate may overstate what is left by this share
+    # once an estimate is spent (none left, or the count has passed it), ballots may still come
+    # (cures, provisionals, late overseas ballots) up to this share of those counted: after a
+    # county reported none left its count grew by up to 1.31% (Imperial, the state's
+    # unprocessed-ballots reports of the 2024 general), San Diego's 2025 special primary 0.16%
+    report_trickle: float = 0.015
     first_estimate_days: int = 1  # estimates made up to this many days after election day
     coverage_low: float = 0.5  # a contest's share of the ballots left, relative to its share
     coverage_high: float = 2.0  # of the ballots counted so far (CBLT / EBLT)

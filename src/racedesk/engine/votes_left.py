@@ -126,7 +126,8 @@ def _from_registrar(
 ) -> BallotsLeft:
     """The registrar's latest estimate, less the ballots counted since it: it may rise by
     ``report_rise`` (``report_rise_later`` after ``first_estimate_days``) and fall by
-    ``report_fall``, never beyond the registration bound ``cap``."""
+    ``report_fall``, never beyond the registration bound ``cap``. An estimate spent (none left
+    even after the rise) still leaves up to ``report_trickle`` of the ballots counted."""
     total = report.total or 0
     base = None
     for r in good:
@@ -143,6 +144,9 @@ def _from_registrar(
     mid = float(total - since)
     low = total * (1 - params.report_fall) - since
     high = total * (1 + rise) - since
+    spent = high <= 0
+    if spent:
+        high = params.report_trickle * counted
     if cap is not None:
         low, mid, high = min(low, cap), min(mid, cap), min(high, cap)
     interval = Interval(low=_whole(low), mid=_whole(mid), high=_whole(high))
@@ -157,6 +161,11 @@ def _from_registrar(
     )
     if mid < 0:
         note += f"; the count has passed the estimate by {-mid:,.0f} ballots"
+    if spent:
+        note += (
+            f"; with the estimate spent, up to {params.report_trickle:.1%} of the ballots counted "
+            "may still come (cured, provisional and late overseas ballots)"
+        )
     return BallotsLeft(ballots=interval, source="registrar", as_of=report.as_of, note=note)
 
 
