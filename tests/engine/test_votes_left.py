@@ -11,6 +11,7 @@ import pytest
 
 from racedesk.engine.params import ModelParams, default_params
 from racedesk.engine.votes_left import (
+    PACE_FLOOR,
     ballots_counted,
     contest_votes_left,
     contests_votes_left,
@@ -251,8 +252,13 @@ def test_the_counts_pace_at_its_measured_times_and_between() -> None:
     between = pace_shares(e, at(13, 8), PARAMS)
     assert between.low == pytest.approx((0.775 + 0.924) / 2)
     assert between.mid == pytest.approx((0.880 + 0.960) / 2)
-    # before the first measured time, the first; after the last, the whole count is in
-    assert pace_shares(e, at(5, 20, 30), PARAMS) == pace_shares(e, at(6, 2), PARAMS)
+    # as the polls close nothing need be in (at least a thousandth, PACE_FLOOR), then toward
+    # the first measured time, 6 hours later: at 8:30 pm, a twelfth of the way to 10%
+    assert pace_shares(e, at(5, 20), PARAMS).low == PACE_FLOOR
+    early = pace_shares(e, at(5, 20, 30), PARAMS)
+    assert (early.low, early.mid, early.high) == (pytest.approx(0.1 / 12), 0.460, 0.821)
+    assert pace_shares(e, at(5, 19), PARAMS).low == PACE_FLOOR
+    # after the last, the whole count is in
     assert pace_shares(e, at(30, 12) + timedelta(days=10), PARAMS).low == 1.0
 
 
@@ -275,9 +281,11 @@ def test_ballots_left_by_the_counts_pace() -> None:
     )
 
 
-def test_a_district_is_counted_at_the_pace_of_the_whole() -> None:
-    """Its votes left are its own votes × the ballots left per ballot counted, at all three
-    ends: a district of a tenth of the state gets a tenth of the state's votes left."""
+def test_a_district_is_counted_at_the_pace_of_the_whole_but_may_lag_it() -> None:
+    """Its votes left are its own votes × the ballots left per ballot counted: a district of a
+    tenth of the state gets a tenth of the state's votes left, low and middle. Its high end is a
+    part's (``count_pace_least_part``: 21.8% in at 3 days, where the whole has at least 22.6%),
+    since one slow county can hold a district back; a contest on every ballot keeps the whole's."""
     e = election(registration=None)
     r = release(
         at(8, 20), None, wide=(2_500_000, 1_700_000, None), board=(300_000, 200_000, 340_000, None)
@@ -287,11 +295,41 @@ def test_a_district_is_counted_at_the_pace_of_the_whole() -> None:
     left = contest_votes_left(e, BOARD, [r], county, PARAMS)
     assert left.source == "count pace"
     assert left.votes is not None and left.ballots is not None
-    for end in ("low", "mid", "high"):
+    for end in ("low", "mid"):
         ratio = getattr(county.ballots, end) / 4_200_000
         assert getattr(left.votes, end) == pytest.approx(840_000 * ratio)
         assert getattr(left.ballots, end) == pytest.approx(getattr(county.ballots, end) * 0.1)
-    assert left.note.startswith("counted at the pace of the whole count: 0.77 votes left per vote")
+    lag = 1 / 0.218 - 1
+    assert county.ballots.high / 4_200_000 == pytest.approx(1 / 0.226 - 1, abs=1e-6)
+    assert left.votes.high == pytest.approx(840_000 * lag)
+    assert left.ballots.high == pytest.approx(4_200_000 * lag * 0.1)
+    assert left.note == (
+        "counted at the pace of the whole count: 0.77 votes left per vote counted (at least "
+        "0.10); up to 3.59, since only 10.0% of the ballots counted carry it and one slow county "
+        "can hold back such a part of the count"
+    )
+    whole = contest_votes_left(e, WIDE, [r], county, PARAMS)
+    assert whole.votes is not None
+    assert whole.votes.high == pytest.approx(4_200_000 * county.ballots.high / 4_200_000)
+    assert whole.note.startswith("counted at the pace of the whole count: 0.77 votes left per")
+    assert "slow county" not in whole.note
+
+
+def test_a_district_may_lag_the_whole_most_late_in_the_count() -> None:
+    """Eight days after the polls closed the whole has at least 92.4% in (0.082 left per
+    counted), a part at least 44.8% (1.23): Assembly District 20 had 0.88 at 7.85 days in the
+    state's 2024 primary, when the whole had 0.08. On election night a part may have less in
+    than the whole: the state's Senate District 31 had 1/209 of its count in at 8:10 pm, so at
+    9 pm a part has at least a sixth of 5.4% in, the whole a sixth of 10%."""
+    e = election(registration=None)
+    for when, least in ((at(13, 20), 0.448), (at(5, 21), 0.054 / 6)):
+        r = release(
+            when, None, wide=(2_500_000, 1_700_000, None), board=(300_000, 200_000, 340_000, None)
+        )
+        county = county_ballots_left(e, [r], [], PARAMS)
+        left = contest_votes_left(e, BOARD, [r], county, PARAMS)
+        assert left.votes is not None
+        assert left.votes.high == pytest.approx(840_000 * (1 / least - 1))
 
 
 def test_ballots_counted_without_a_county_counter() -> None:
@@ -484,7 +522,10 @@ def test_the_2020_primary_scenario_has_the_counts_pace_before_the_first_estimate
     states no registration, and its first two releases (Mar 3 and 4, 2020) came before the
     registrar's first estimate (Mar 5), so its ballots left were unknown; they are now the
     count's pace, and the later releases, which have an estimate, keep the registrar's. The call
-    is unchanged: the runoff of Lacey and Gascón, at the Mar 20 release."""
+    is unchanged: the runoff of Lacey and Gascón, at the Mar 20 release. It moved again when
+    the count's pace came to take nothing as in at the close of the polls (its first release,
+    at 9 pm, is an hour into the six over which the least share in rises to 10%): the high end
+    of its first ballots left is the counted × (1 / (10% / 6) − 1), the call still Mar 20's."""
     from racedesk.data import load_params
     from racedesk.engine.backtest import run_backtest
     from racedesk.engine.replay import replay
@@ -502,6 +543,8 @@ def test_the_2020_primary_scenario_has_the_counts_pace_before_the_first_estimate
     shares = pace_shares(canvass.election, first.feed_time, params)
     assert first.ballots_left.ballots is not None
     assert first.ballots_left.ballots.mid == round(counted * (1 / shares.mid - 1)) == 471_325
+    assert first.feed_time.hour == 21 and shares.low == pytest.approx(0.1 / 6)
+    assert first.ballots_left.ballots.high == round(counted * (1 / shares.low - 1))
     (contest,) = run_backtest(canvass.election, canvass.releases, canvass.reports, params).contests
     assert contest.call is not None
     assert (contest.call.status, contest.call.choices) == (

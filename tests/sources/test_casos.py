@@ -242,7 +242,37 @@ def test_the_whole_folder_backtest_makes_no_wrong_call(ca_primary: Path) -> None
     report = run_backtest(canvass.election, canvass.releases, [], ModelParams())
     s = report.summary
     assert s.wrong_calls == 0
-    assert 0.85 <= s.coverage_90 <= 0.95, s.coverage_90
+    # election night is held wide by the pace's least (10% in, where half the count was in);
+    # after it the intervals hold 93.8% (86.2% before a district could lag the whole's pace)
+    assert s.coverage_90_election_night is not None and s.coverage_90_after is not None
+    assert s.coverage_90_election_night >= 0.97, s.coverage_90_election_night
+    assert 0.87 <= s.coverage_90_after <= 0.95, s.coverage_90_after
+
+
+def test_every_district_of_the_state_primary_has_room_for_the_votes_that_came(
+    ca_primary: Path,
+) -> None:
+    """A district is counted at the pace of its counties, and a slow county can hold it back
+    (``docs/hurdles.md``, "A part of the count lags the whole"): at every release the high end
+    of each district's votes left held the votes that came after it. At the whole's pace alone,
+    Assembly District 20 was allowed 0.11 votes left per vote counted at 7.85 days, where 0.88
+    came, and 76 of the 152 districts were short at some release."""
+    from racedesk.engine.replay import replay
+
+    (canvass,) = load_canvasses(str(ca_primary))
+    final = {c.contest_id: c.total_votes for c in canvass.releases[-1].contests}
+    districts = {c.id for c in canvass.election.contests if "district" in c.id and not c.portion}
+    assert len(districts) == 152
+    short: list[str] = []
+    for snap in replay(canvass.election, canvass.releases, [], ModelParams()):
+        for state in snap.states:
+            left = state.votes_left.votes
+            if state.contest_id not in districts or left is None or not state.total_votes:
+                continue
+            came = final[state.contest_id] - state.total_votes
+            if came > left.high + 1:
+                short.append(f"{state.contest_id} at {snap.feed_time}: {came} > {left.high:.0f}")
+    assert not short, short[:5]
 
 
 # --- the state's unprocessed-ballots report (2024 general) ---------------------------------------

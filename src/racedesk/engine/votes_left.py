@@ -19,7 +19,9 @@ County-wide, from the best source known at the release:
    after the polls closed, a share of the final count is in (``params.count_pace_*``, measured
    on past canvasses), so the ballots left are the ballots counted × (1 / share − 1), each
    contest's votes left its own votes × the same (a district is counted at the pace of the
-   whole, within the interval);
+   whole, within the interval, but one carried on under ``params.pace_part_share`` of the
+   ballots counted may lag it as far as ``params.count_pace_least_part`` allows: one slow county
+   can hold most of a district);
 4. else nothing: no estimate, and every standing is unknown.
 
 Per contest: the county's ballots left × the contest's share of them (its CBLT / EBLT so far;
@@ -169,6 +171,11 @@ def _from_registrar(
     return BallotsLeft(ballots=interval, source="registrar", as_of=report.as_of, note=note)
 
 
+#: The least share of the final count the count's pace takes to be in (as the polls close,
+#: nothing need be): up to 999 ballots left per ballot counted.
+PACE_FLOOR = 0.001
+
+
 def pace_shares(election: Election, when: datetime, params: ModelParams) -> Interval:
     """The share of the final count in at ``when`` by the count's pace (``params.count_pace_*``,
     by days since the polls closed at 8 pm on election day, EC §14212): ``low`` the least,
@@ -181,7 +188,7 @@ def pace_shares(election: Election, when: datetime, params: ModelParams) -> Inte
         return float(np.interp(days, at, table))
 
     return Interval(
-        low=share(params.count_pace_least),
+        low=max(PACE_FLOOR, share(params.count_pace_least)),
         mid=share(params.count_pace_typical),
         high=share(params.count_pace_most),
     )
@@ -334,6 +341,7 @@ def _votes_left(
     out: list[VotesLeft] = []
     everywhere: int | None = None  # ballots counted county-wide, worked out once when needed
     counts = None
+    part: float | None = None  # a district's most left per counted by the count's pace
     for i, c in enumerate(contests):
         n = c.rule.votes_allowed
         if nothing[i]:
@@ -343,7 +351,9 @@ def _votes_left(
                 counts = index.counts(latest) if index else latest.counts_by_contest()
                 everywhere = ballots_counted(latest, election)
             assert everywhere is not None
-            out.append(_without_counters(c, counts[c.id], everywhere, county, source, params))
+            if part is None and source == "count pace":
+                part = _part_pace(election, latest, params)
+            out.append(_without_counters(c, counts[c.id], everywhere, county, source, params, part))
         else:
             share, share_lo, share_hi, per_ballot, per_lo, per_hi, *ends = rows[i]
             note = (
@@ -457,13 +467,16 @@ def _without_counters(
     county: Interval,
     source: VotesLeftSource,
     params: ModelParams,
+    part: float | None = None,
 ) -> VotesLeft:
     """Formats with no ballots per contest (or no county-wide count): the contest's votes per
     ballot counted county-wide (``counted``: :func:`ballots_counted`) carry over to the ballots
-    left; the high end assumes every ballot left carries the contest with every vote allowed."""
+    left; the high end assumes every ballot left carries the contest with every vote allowed.
+    ``part``: under the count's pace, the most ballots left per ballot counted of a part of the
+    feed (:func:`_part_pace`)."""
     n = contest.rule.votes_allowed
     if source == "count pace" and counted:
-        return _at_pace(count, counted, county, n)
+        return _at_pace(count, counted, county, n, part, params.pace_part_share)
     rate = min(float(n), count.total_votes / counted) if counted else n * params.rolloff_prior
     reach = min(1.0, rate / (n * params.rolloff_prior))
     ballots = Interval(
@@ -487,21 +500,56 @@ def _without_counters(
     )
 
 
-def _at_pace(count: ContestCount, counted: int, county: Interval, n: int) -> VotesLeft:
+def _part_pace(election: Election, latest: Release, params: ModelParams) -> float:
+    """The most ballots left per ballot counted of a part of the feed (a district) by the count's
+    pace: ``1 / least − 1`` for the least share in of ``params.count_pace_least_part`` at the
+    latest release's time."""
+    closed = datetime.combine(election.date, time(20), tzinfo=ZoneInfo(election.timezone))
+    days = (latest.feed_time - closed) / timedelta(days=1)
+    least = float(np.interp(days, params.count_pace_days, params.count_pace_least_part))
+    return 1 / max(PACE_FLOOR, least) - 1
+
+
+def _at_pace(
+    count: ContestCount,
+    counted: int,
+    county: Interval,
+    n: int,
+    part: float | None = None,
+    part_share: float = 0.5,
+) -> VotesLeft:
     """Votes left by the count's pace: the contest's own votes × the ballots left per ballot
     counted (``county`` / ``counted``), low, middle and high; its ballots left the same share of
-    the county's as its votes are of the ballots counted, at most ``n`` votes each."""
+    the county's as its votes are of the ballots counted, at most ``n`` votes each. A contest on
+    fewer than ``part_share`` of the ballots counted is a part of the feed, which a slow county
+    can hold back: its high end is at least ``part`` votes left per vote counted."""
     votes = count.total_votes
-    ratio = Interval(low=county.low / counted, mid=county.mid / counted, high=county.high / counted)
     share = min(1.0, votes / n / counted)
+    # the ballots that carry it, where the feed says (a ranked-choice round: one vote each)
+    carried = min(1.0, count.ballots / counted) if count.ballots else share
+    high = county.high / counted
+    lags = part is not None and carried < part_share and part > high
+    if lags:
+        assert part is not None
+        high = part
+    ratio = Interval(low=county.low / counted, mid=county.mid / counted, high=high)
+    note = (
+        f"counted at the pace of the whole count: {ratio.mid:.2f} votes left per vote counted "
+        f"(between {ratio.low:.2f} and {ratio.high:.2f})"
+    )
+    if lags:
+        note = (
+            f"counted at the pace of the whole count: {ratio.mid:.2f} votes left per vote counted "
+            f"(at least {ratio.low:.2f}); up to {ratio.high:.2f}, since only {carried:.1%} of the "
+            "ballots counted carry it and one slow county can hold back such a part of the count"
+        )
     return VotesLeft(
-        ballots=Interval(low=county.low * share, mid=county.mid * share, high=county.high * share),
+        ballots=Interval(
+            low=county.low * share, mid=county.mid * share, high=high * counted * share
+        ),
         votes=Interval(low=votes * ratio.low, mid=votes * ratio.mid, high=votes * ratio.high),
         source="count pace",
-        note=(
-            f"counted at the pace of the whole count: {ratio.mid:.2f} votes left per vote counted "
-            f"(between {ratio.low:.2f} and {ratio.high:.2f})"
-        ),
+        note=note,
     )
 
 
