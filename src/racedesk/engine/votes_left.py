@@ -176,12 +176,17 @@ def _from_registrar(
 PACE_FLOOR = 0.001
 
 
+def _days_since_close(election: Election, when: datetime) -> float:
+    """Days from the close of the polls, 8 pm on election day (EC §14212), to ``when``."""
+    closed = datetime.combine(election.date, time(20), tzinfo=ZoneInfo(election.timezone))
+    return (when - closed) / timedelta(days=1)
+
+
 def pace_shares(election: Election, when: datetime, params: ModelParams) -> Interval:
     """The share of the final count in at ``when`` by the count's pace (``params.count_pace_*``,
     by days since the polls closed at 8 pm on election day, EC §14212): ``low`` the least,
     ``mid`` the typical, ``high`` the most; before the first measured time, the first."""
-    closed = datetime.combine(election.date, time(20), tzinfo=ZoneInfo(election.timezone))
-    days = (when - closed) / timedelta(days=1)
+    days = _days_since_close(election, when)
     at = params.count_pace_days
 
     def share(table: Sequence[float]) -> float:
@@ -504,8 +509,7 @@ def _part_pace(election: Election, latest: Release, params: ModelParams) -> floa
     """The most ballots left per ballot counted of a part of the feed (a district) by the count's
     pace: ``1 / least − 1`` for the least share in of ``params.count_pace_least_part`` at the
     latest release's time."""
-    closed = datetime.combine(election.date, time(20), tzinfo=ZoneInfo(election.timezone))
-    days = (latest.feed_time - closed) / timedelta(days=1)
+    days = _days_since_close(election, latest.feed_time)
     least = float(np.interp(days, params.count_pace_days, params.count_pace_least_part))
     return 1 / max(PACE_FLOOR, least) - 1
 
@@ -533,16 +537,13 @@ def _at_pace(
         assert part is not None
         high = part
     ratio = Interval(low=county.low / counted, mid=county.mid / counted, high=high)
-    note = (
-        f"counted at the pace of the whole count: {ratio.mid:.2f} votes left per vote counted "
-        f"(between {ratio.low:.2f} and {ratio.high:.2f})"
+    note = f"counted at the pace of the whole count: {ratio.mid:.2f} votes left per vote counted "
+    note += (
+        f"(at least {ratio.low:.2f}); up to {ratio.high:.2f}, since only {carried:.1%} of the "
+        "ballots counted carry it and one slow county can hold back such a part of the count"
+        if lags
+        else f"(between {ratio.low:.2f} and {ratio.high:.2f})"
     )
-    if lags:
-        note = (
-            f"counted at the pace of the whole count: {ratio.mid:.2f} votes left per vote counted "
-            f"(at least {ratio.low:.2f}); up to {ratio.high:.2f}, since only {carried:.1%} of the "
-            "ballots counted carry it and one slow county can hold back such a part of the count"
-        )
     return VotesLeft(
         ballots=Interval(
             low=county.low * share, mid=county.mid * share, high=high * counted * share
