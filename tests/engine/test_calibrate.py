@@ -4,7 +4,9 @@ parameter file it writes. The real-data calibration is exercised by tests/engine
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
+from pathlib import Path
 
 import msgspec
 import numpy as np
@@ -304,6 +306,28 @@ def test_a_bad_parameter_file_is_a_config_error(tmp_path) -> None:  # type: igno
     bad.write_text('{"schema": "other/1"}')
     with pytest.raises(ConfigError, match="unknown parameter schema"):
         load_params(bad)
+
+
+@pytest.mark.parametrize(
+    ("tables", "message"),
+    [
+        ({"count_pace_days": [0, 1, 1]}, "must rise from one time to the next"),
+        ({"count_pace_most": [0.9, 1.0]}, "count_pace_most needs 17 values"),
+        ({"count_pace_least_part": [0.2] + [0.1] * 16}, "never fall with time"),
+        ({"count_pace_least": [1.5] * 17}, "between 0 and 1"),
+        ({"count_pace_least_part": [0.5] * 17}, "at 0 days after the polls closed"),
+    ],
+)
+def test_a_count_pace_table_that_cannot_be_read_is_a_config_error(
+    tmp_path: Path, tables: dict[str, list[float]], message: str
+) -> None:
+    """The count's pace is read by interpolation over its times: tables of another length,
+    times out of order or shares that fall with time would give a wrong pace without a word."""
+    bad = tmp_path / "p.json"
+    bad.write_text(json.dumps({"schema": "racedesk.params/1", **tables}))
+    with pytest.raises(ConfigError, match=message) as err:
+        load_params(bad)
+    assert err.value.where == str(bad)
 
 
 def test_the_method_quotes_the_shipped_calibration() -> None:
