@@ -1,18 +1,19 @@
 """The count's pace of a part of a feed (a district), measured: ``params.count_pace_least_part``.
 
 A district is counted at the pace of its counties, and one slow county can hold most of it. For
-each of ``count_pace_days``, this prints the most ballots left per ballot counted seen at that
-time after the polls closed or later, from just after the table's time before it (the share in
-is interpolated between them) (``docs/hurdles.md``, "Else the count's pace"):
+each of ``count_pace_days`` this prints the least share in that a part of the count may have
+then (``docs/hurdles.md``, "Else the count's pace"), and the figure that set it, from every
+figure of ballots left per ballot counted seen since the time before it:
 
 - in every district feed of the state's 2024 primary (U.S. House, State Senate, Assembly; the
   final release is the final count);
 - in every county of the state's unprocessed-ballots reports of the 2024 general (16 days on;
   each county's last figure processed is its final count);
 
-leaving ``MARGIN`` times each figure's ballots left, never more in than the whole's least and
-never less than at the time before.
-Run from the project root with ``../shared/data`` beside it (or ``RACEDESK_SHARED_DATA``).
+The share in is interpolated between the table's times, so the line from the time before must
+leave ``MARGIN`` times each figure's ballots left between the two, and this time's least
+``MARGIN`` times every later figure's; never more in than the whole's least, never less than at
+the time before, and all in at 30 days (the whole's). Run from the project root with ``../shared/data`` beside it (or ``RACEDESK_SHARED_DATA``).
 """
 
 from __future__ import annotations
