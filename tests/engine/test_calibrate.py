@@ -150,10 +150,13 @@ def test_spread_is_fitted_as_the_projection_widens_count_paced_rows() -> None:
     assert halved[2] == pytest.approx(plain[2] / 2, rel=0.05)
 
 
-def test_count_paced_rows_do_not_set_the_spread_of_the_others() -> None:
+@pytest.mark.parametrize("pace_spread", [2.0, 1.0])
+def test_count_paced_rows_do_not_set_the_spread_of_the_others(pace_spread: float) -> None:
     """The state's feed, paced by the count alone, swings far more; its rows are projected
-    with the spread widened by ``pace_spread`` and leave the others' spread alone (drawn in
-    with them they moved the LA folds' coverage from 90% to 95%, widened 80%)."""
+    with the spread widened by ``pace_spread`` and leave the others' spread and envelope alone
+    (drawn in with them they moved the LA folds' coverage from 90% to 95%, widened 80%). They
+    are known by where their votes left came from (``Prepared.paced``), not by how far they are
+    widened: at a ``pace_spread`` of 1 (not widened) they were taken for the others'."""
     rng = np.random.default_rng(3)
     plain = []
     for _ in range(300):
@@ -163,11 +166,17 @@ def test_count_paced_rows_do_not_set_the_spread_of_the_others() -> None:
     for _ in range(300):
         d = float(rng.normal(0, 0.2))
         r = row([0.55, 0.45], late=[0.55 + d, 0.45 - d], left=10_000, bucket=2)
-        paced.append(dataclasses.replace(r, prepared=dataclasses.replace(r.prepared, widen=2.0)))
-    alone = calibrate.fit(plain, ["a"], ModelParams())
-    both = calibrate.fit(plain + paced, ["a", "b"], ModelParams())
+        prep = dataclasses.replace(r.prepared, widen=pace_spread, paced=True)
+        paced.append(dataclasses.replace(r, prepared=prep))
+    base = ModelParams(pace_spread=pace_spread)
+    alone = calibrate.fit(plain, ["a"], base)
+    both = calibrate.fit(plain + paced, ["a", "b"], base)
     assert both.late_spread[2] == alone.late_spread[2]
-    only_paced = calibrate.fit(paced, ["b"], ModelParams())
+    assert both.late_shift_max == alone.late_shift_max
+    assert both.late_design_effect == alone.late_design_effect
+    assert both.late_shift_max_pace[2] > alone.late_shift_max_pace[2]
+    assert both.calibration["pace_rows"] == 300
+    only_paced = calibrate.fit(paced, ["b"], base)
     assert only_paced.late_spread[2] > alone.late_spread[2]
 
 
@@ -267,6 +276,24 @@ def test_the_pace_envelope_is_learned_on_count_paced_rows_or_widened_from_the_ot
     seen.append(calibrate.Swing(0.05, 0.4, 200_000, False, 4, True))
     shift, _ = calibrate.pace_envelope(seen, 4.0, 5, others, 2.0)
     assert shift == pytest.approx((0.3, 0.3, 0.12, 0.12, 0.12))
+
+
+def test_a_narrower_projection_of_count_paced_rows_never_narrows_their_call_envelope() -> None:
+    """Where calibration saw no count paced by the state's feed, the call rule's envelope for
+    such counts is the others' widened by ``pace_envelope_widen`` whatever ``pace_spread``
+    (the projection's) is: it was one figure, and a projection set narrower halved the shift
+    a call on the state's feed must rule out."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for _ in range(300):
+        d = float(rng.normal(0, 0.04))
+        rows.append(row([0.55, 0.45], late=[0.55 + d, 0.45 - d], left=10_000, bucket=2))
+    wide = calibrate.fit(rows, ["a"], ModelParams())
+    narrow = calibrate.fit(rows, ["a"], ModelParams(pace_spread=1.0))
+    assert narrow.late_shift_max == wide.late_shift_max
+    assert narrow.late_shift_max_pace == wide.late_shift_max_pace
+    assert narrow.late_design_effect_pace == wide.late_design_effect_pace
+    assert narrow.late_shift_max_pace[2] == pytest.approx(2 * wide.late_shift_max_minor[2])
 
 
 def test_learned_document_round_trips_and_keeps_other_defaults() -> None:

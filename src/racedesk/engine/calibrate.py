@@ -374,7 +374,7 @@ class Swing(NamedTuple):
     votes_left: float
     minor: bool
     bucket: int
-    #: Whether the row's votes left came from the count's pace alone (``Prepared.widen``).
+    #: Whether the row's votes left came from the count's pace alone (``Prepared.paced``).
     pace: bool = False
 
 
@@ -405,7 +405,7 @@ def late_swings(
         order = np.argsort(-prep.votes, kind="stable")
         lead = int(order[0])
         q = float(centre[lead])
-        pace = prep.widen > 1
+        pace = prep.paced
         swings.append(
             Swing(abs(float(row.late[lead]) - q), q, row.late_votes, False, prep.bucket, pace)
         )
@@ -514,8 +514,8 @@ def pace_envelope(
     """The envelope (per-bucket shift, design effect) for counts whose votes left come from the
     count's pace alone, from their own ``swings`` (minor pairs and others together), never
     below ``others`` (the envelope of every other count); with no such swing seen, ``others``
-    widened as the projection widens such counts' spread (``widen``, ``params.pace_spread``:
-    the shift by ``widen``, the design effect by its square)."""
+    widened (``widen``, ``params.pace_envelope_widen``: the shift by ``widen``, the design
+    effect by its square)."""
     floor = [max(a, m) for a, m in zip(others.shift, others.shift_minor, strict=True)]
     design = max(others.design, others.design_minor)
     if not swings:
@@ -550,16 +550,16 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
     # counts paced only by the state's feed are projected with it widened by ``pace_spread``
     # and do not set it (their own swings would set every canvass's spread), unless there is
     # nothing else
-    spread_rows = [i for i, p in enumerate(prepared) if p.widen == 1] or range(len(prepared))
+    spread_rows = [i for i, p in enumerate(prepared) if not p.paced] or range(len(prepared))
     spreads, coverage, sizes = fit_spread(
         [prepared[i] for i in spread_rows], [rows[i].final for i in spread_rows], kappa,
         buckets, base.level,
     )  # fmt: skip
     residuals = late_swings(rows, base.minor_pair_share, [p.centre for p in prepared])
     envelope = swing_envelope([s for s in residuals if not s.pace], base.late_noise_z, buckets)
-    shift_pace, design_pace = pace_envelope(
-        [s for s in residuals if s.pace], base.late_noise_z, buckets, envelope, base.pace_spread
-    )
+    paced = [s for s in residuals if s.pace]
+    z, widen = base.late_noise_z, base.pace_envelope_widen
+    shift_pace, design_pace = pace_envelope(paced, z, buckets, envelope, widen)
     caps, caps_minor = steady_caps(residuals, buckets, base.late_cap_votes)
     overall = sum(c * n for c, n in zip(coverage, sizes, strict=True) if c >= 0) / max(
         1, sum(sizes)
@@ -570,7 +570,7 @@ def fit(rows: Sequence[Row], names: Sequence[str], base: ModelParams) -> ModelPa
         "moment_spread": round(math.sqrt(tau2), 4),
         "late_design_effect_seen": round(envelope.design, 2),
         "late_design_effect_minor_seen": round(envelope.design_minor, 2),
-        "pace_rows": float(sum(1 for r in rows if r.prepared.widen > 1)),
+        "pace_rows": float(sum(1 for r in rows if r.prepared.paced)),
         "late_design_effect_pace_seen": round(design_pace, 2),
     }
     windows = spread_windows(sizes, SPREAD_ROWS)

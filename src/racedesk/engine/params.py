@@ -97,6 +97,10 @@ class ModelParams(msgspec.Struct, frozen=True, kw_only=True):
     # of the calibrated one: such a feed (the state's) is not among the canvasses the spread was
     # calibrated on, and its late count shifts further (docs/hurdles.md)
     pace_spread: float = 2.0
+    # the call rule's envelope for such counts where calibration saw none of them: the others'
+    # largest swings times this, their design effect times its square. Apart from
+    # ``pace_spread``, so that a projection set narrower never makes a call easier
+    pace_envelope_widen: float = 2.0
     # projection and calls (see engine/projection.py, engine/calls.py and docs/method.md)
     draws: int = 400
     level: float = 0.9

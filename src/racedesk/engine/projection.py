@@ -75,6 +75,9 @@ class Prepared:
     #: ``params.pace_spread`` where the votes left come only from the count's pace (a feed with
     #: no counters, registration or estimate, whose late batches the calibration never saw).
     widen: float = 1.0
+    #: Whether the votes left come only from the count's pace: calibration keeps such counts
+    #: apart whatever ``widen`` is (``pace_spread`` may be 1).
+    paced: bool = False
 
     @property
     def counted(self) -> float:
@@ -168,6 +171,7 @@ def prepare(
     shares = [v / counted for v in counts]
     centre = late_centre(counts, earlier, ids, bucket, params)
     votes = np.array(counts, dtype=np.float64)
+    paced = state.votes_left.source == "count pace"
     return Prepared(
         contest=contest,
         votes=votes,
@@ -178,7 +182,8 @@ def prepare(
         left_high=high,
         fraction=fraction,
         bucket=bucket,
-        widen=params.pace_spread if state.votes_left.source == "count pace" else 1.0,
+        widen=params.pace_spread if paced else 1.0,
+        paced=paced,
     )
 
 
