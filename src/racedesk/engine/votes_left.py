@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
 import numpy as np
 import numpy.typing as npt
 
@@ -46,7 +47,13 @@ from racedesk.engine.index import ElectionIndex
 from racedesk.engine.joined import member_election, member_views
 from racedesk.engine.params import ModelParams
 from racedesk.model import Contest, ContestCount, Election, OutstandingReport, Release
-from racedesk.model.answers import BallotsLeft, Interval, VotesLeft, VotesLeftSource
+from racedesk.model.answers import (
+    BallotsLeft,
+    BallotsLeftByType,
+    Interval,
+    VotesLeft,
+    VotesLeftSource,
+)
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -112,9 +119,7 @@ def county_ballots_left(
     else:
         left = _from_turnout(election, reg, counted, cap, params)
     if guessed and left.source != "registration bound":
-        left = BallotsLeft(
-            ballots=left.ballots, source=left.source, as_of=left.as_of, note=left.note + _GUESSED
-        )
+        left = msgspec.structs.replace(left, note=left.note + _GUESSED)
     return left
 
 
@@ -131,13 +136,15 @@ def _from_registrar(
     ``report_fall``, never beyond the registration bound ``cap``. An estimate spent (none left
     even after the rise) still leaves up to ``report_trickle`` of the ballots counted."""
     total = report.total or 0
-    base = None
+    at_report = None
     for r in good:
         if r.feed_time <= report.as_of:
-            base = ballots_counted(r, election)
+            at_report = r
         else:
             break
-    if base is None:
+    if at_report is not None:
+        base = ballots_counted(at_report, election)
+    else:
         base = report.counted_so_far or 0
     since = max(0, counted - base)
     first = election.date + timedelta(days=params.first_estimate_days)
@@ -168,7 +175,48 @@ def _from_registrar(
             f"; with the estimate spent, up to {params.report_trickle:.1%} of the ballots counted "
             "may still come (cured, provisional and late overseas ballots)"
         )
-    return BallotsLeft(ballots=interval, source="registrar", as_of=report.as_of, note=note)
+    by_type = ballots_left_by_type(report, at_report, good[-1] if good else None)
+    return BallotsLeft(
+        ballots=interval, source="registrar", as_of=report.as_of, note=note, by_type=by_type
+    )
+
+
+#: The kinds of ballot an estimate's categories are counted as: mail ballots in the feed's mail
+#: counter (LA's ``MBLT``), conditional voter registration and provisional ballots, cast at a
+#: vote center, in its in-person counter (``DBLT``). Any other category no counter tells apart.
+BALLOT_KINDS = {"vbm": "by mail", "mail": "by mail", "cvr": "in person", "provisional": "in person"}
+
+
+def ballots_left_by_type(
+    report: OutstandingReport, at_report: Release | None, latest: Release | None
+) -> tuple[BallotsLeftByType, ...]:
+    """The registrar's estimate by kind of ballot (:data:`BALLOT_KINDS`), each less the ballots
+    of that kind counted since the estimate: the feed's mail or in-person counter at ``latest``
+    less at ``at_report`` (the last release at or before the estimate); not less anything
+    where either release lacks the counter. Empty without a breakdown."""
+    groups: dict[str, dict[str, int]] = {}
+    for category, figure in report.breakdown.items():
+        groups.setdefault(BALLOT_KINDS.get(category, category), {})[category] = figure
+    out = []
+    for kind, categories in groups.items():
+        estimated = sum(categories.values())
+        since = None
+        if kind in ("by mail", "in person") and at_report is not None and latest is not None:
+            field = "ballots_mail" if kind == "by mail" else "ballots_in_person"
+            now, then = getattr(latest, field), getattr(at_report, field)
+            if now is not None and then is not None:
+                since = max(0, now - then)
+        left = max(0, estimated - (since or 0))
+        out.append(
+            BallotsLeftByType(
+                kind=kind,
+                categories=categories,
+                estimated=estimated,
+                counted_since=since,
+                left=left,
+            )
+        )
+    return tuple(out)
 
 
 #: The least share of the final count the count's pace takes to be in (as the polls close,

@@ -10,6 +10,7 @@ the answers, the CLI and the web app show them. Nothing here does I/O or keeps a
 
 from racedesk.model.answers import (
     BallotsLeft,
+    BallotsLeftByType,
     CallEvent,
     CallStatus,
     ChoiceProjection,
@@ -48,6 +49,7 @@ from racedesk.model.release import (
 
 __all__ = [
     "BallotsLeft",
+    "BallotsLeftByType",
     "CallEvent",
     "CallStatus",
     "Choice",

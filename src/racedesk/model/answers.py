@@ -63,6 +63,26 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     blocking: bool = True
 
 
+class BallotsLeftByType(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One kind of ballot in the registrar's estimate of ballots left, and what of it the
+    count has taken in since.
+
+    ``kind`` is ``"by mail"`` (the estimate's vote-by-mail ballots, counted in the feed's mail
+    counter), ``"in person"`` (conditional voter registration and provisional ballots, cast at
+    a vote center and counted in its in-person counter) or the estimate's own name for any
+    other category (``"other"``: write-ins, damaged ballots, signature cures), which no counter
+    tells apart. ``categories`` are the estimate's figures it is made of; ``estimated`` their
+    sum; ``counted_since`` the ballots of the kind counted since the estimate (None where the
+    feed does not count the kind apart); ``left`` the estimate less those, never below 0.
+    """
+
+    kind: str
+    categories: dict[str, int]
+    estimated: int
+    counted_since: int | None
+    left: int
+
+
 class BallotsLeft(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """County-wide ballots left to count after a release, as an interval, with its source.
 
@@ -74,6 +94,9 @@ class BallotsLeft(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     source: VotesLeftSource
     as_of: datetime | None = None
     note: str = ""
+    #: The registrar's estimate by kind of ballot, where it gives a breakdown (source
+    #: ``"registrar"``): what is left of its mail and its in-person ballots.
+    by_type: tuple[BallotsLeftByType, ...] = ()
 
 
 class VotesLeft(msgspec.Struct, frozen=True, kw_only=True, gc=False):

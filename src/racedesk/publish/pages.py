@@ -47,6 +47,7 @@ from racedesk.publish.overview import key_contests, layout
 from racedesk.publish.page_tables import contest_csv, overview_csv
 from racedesk.publish.petitions import PetitionsDoc
 from racedesk.publish.search import fold
+from racedesk.publish.words import by_type_words
 from racedesk.rules import rule_name
 from racedesk.sources.hidden_text import visible
 
@@ -92,7 +93,7 @@ def _environment() -> Environment:
         expected_counted=expected_counted,
         choice_name=choice_name,
     )
-    env.globals.update(when=when, statuses=STATUSES)
+    env.globals.update(when=when, statuses=STATUSES, by_type_words=by_type_words)
     return env
 
 

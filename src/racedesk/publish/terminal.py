@@ -14,6 +14,7 @@ from racedesk.model import Election
 from racedesk.model.answers import Snapshot
 from racedesk.publish.documents import ContestSummary, StateDoc
 from racedesk.publish.numbers import count, count_interval, pct
+from racedesk.publish.words import by_type_words
 from racedesk.rules.names import short_name
 from racedesk.sources.hidden_text import visible
 
@@ -72,6 +73,13 @@ def status_table(
     table.add_column("share", justify="right")
     table.add_column("votes", justify="right")
     table.add_column("status")
+    left = snapshot.ballots_left
+    if left.ballots is not None:
+        words = by_type_words(left.by_type)
+        table.caption = f"ballots left {count_interval(left.ballots)} ({left.source})" + (
+            f"; {escape(words)}" if words else ""
+        )
+        table.caption_justify = "left"
     for v in summaries:
         top = v.leaders[0] if v.leaders else ""
         table.add_row(

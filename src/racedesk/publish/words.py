@@ -20,7 +20,14 @@ from racedesk.engine.calls import read_count
 from racedesk.engine.crossval import CrossValSummary, Fold
 from racedesk.engine.references import BacktestReference
 from racedesk.model import Contest, Election
-from racedesk.model.answers import ContestCall, ContestState, Interval, Projection, Snapshot
+from racedesk.model.answers import (
+    BallotsLeftByType,
+    ContestCall,
+    ContestState,
+    Interval,
+    Projection,
+    Snapshot,
+)
 from racedesk.rules import Count, RuleLogic, logic_of
 from racedesk.rules.base import Focus
 from racedesk.rules.names import short_name
@@ -404,3 +411,27 @@ def count_progress_sentence(rest_must_be: Fraction, so_far: Fraction) -> str:
     if rest_must_be <= 0:
         return f"enough valid signatures already; {pct(float(so_far))} so far"
     return f"the rest must be {pct(float(rest_must_be))} valid; {pct(float(so_far))} so far"
+
+
+_CATEGORY_NAMES = {"vbm": "vote by mail", "cvr": "conditional voter registration"}
+
+
+def by_type_words(by_type: Sequence[BallotsLeftByType]) -> str:
+    """The registrar's estimate by kind of ballot, in words, with what each kind's counter took
+    in since: "of the registrar's estimate, 89,000 by mail (45,999 counted since: about 43,001
+    left); 98,300 in person (conditional voter registration 87,000, provisional 11,300; 6,393
+    counted since: about 91,907 left)". Empty without a breakdown."""
+    parts = []
+    for t in by_type:
+        inside = []
+        if len(t.categories) > 1 or t.kind == "in person":
+            inside.append(
+                ", ".join(f"{_CATEGORY_NAMES.get(k, k)} {v:,}" for k, v in t.categories.items())
+            )
+        if t.counted_since is not None:
+            inside.append(f"{t.counted_since:,} counted since: about {t.left:,} left")
+        elif t.kind not in ("by mail", "in person"):
+            inside.append("no counter tells it apart")
+        kind = t.kind if t.kind in ("by mail", "in person") else _CATEGORY_NAMES.get(t.kind, t.kind)
+        parts.append(f"{t.estimated:,} {kind}" + (f" ({'; '.join(inside)})" if inside else ""))
+    return "of the registrar's estimate, " + "; ".join(parts) if parts else ""
