@@ -5,7 +5,7 @@ estimates of 2024 (``docs/hurdles.md``, step 1)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -77,6 +77,20 @@ def test_a_kind_no_counter_tells_apart_is_kept_as_the_estimate_gave_it() -> None
         ("other", 9_200, None, 9_200),
     ]
     assert ballots_left_by_type(OutstandingReport(as_of=when, total=5), bare, bare) == ()
+
+
+def test_the_states_report_by_county_says_nothing_by_kind(shared_data: Path) -> None:
+    """The Secretary of State's unprocessed-ballots report breaks its total down by county
+    (``alameda``, ``los_angeles`` …): no kind of ballot, so nothing is said by kind."""
+    folder = shared_data / "ca-sos" / "2024-general-unprocessed-ballots"
+    reports = load_reports(folder / "unprocessed-ballots-status", date(2024, 11, 5))
+    assert reports and "los_angeles" in reports[0].breakdown
+    when = reports[0].as_of
+    bare = Release(
+        election_id="e", source="s", feed_time=when, received_at=when, content_hash="h",
+        contests=(), ballots_counted=10, ballots_mail=5, ballots_in_person=5,
+    )  # fmt: skip
+    assert all(ballots_left_by_type(r, bare, bare) == () for r in reports)
 
 
 def test_what_came_of_each_kind_of_ballot_after_each_estimate(

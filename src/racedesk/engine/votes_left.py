@@ -193,7 +193,10 @@ def ballots_left_by_type(
     """The registrar's estimate by kind of ballot (:data:`BALLOT_KINDS`), each less the ballots
     of that kind counted since the estimate: the feed's mail or in-person counter at ``latest``
     less at ``at_report`` (the last release at or before the estimate); not less anything
-    where either release lacks the counter. Empty without a breakdown."""
+    where either release lacks the counter. Empty without a breakdown by kind of ballot: the
+    Secretary of State's report breaks its total down by county, which says nothing of kinds."""
+    if not any(category in BALLOT_KINDS for category in report.breakdown):
+        return ()
     groups: dict[str, dict[str, int]] = {}
     for category, figure in report.breakdown.items():
         groups.setdefault(BALLOT_KINDS.get(category, category), {})[category] = figure
