@@ -53,6 +53,9 @@ def test_each_fold_leaves_its_canvass_out(serial: bytes) -> None:
     for name, fold in folds.items():
         assert name not in fold["trained_on"] and len(fold["trained_on"]) == 2
     assert folds["sandiego:2025-04-08"]["outstanding_reports"] == 5
+    for fold in folds.values():
+        low, high = fold["coverage_90_release_low"], fold["coverage_90_release_high"]
+        assert low <= fold["coverage_90"] <= high
     assert doc["summary"]["folds"] == 3
     assert doc["summary"]["wrong_calls"] == sum(f["wrong_calls"] for f in doc["folds"]) == 0
 

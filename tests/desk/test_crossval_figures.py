@@ -79,3 +79,17 @@ def test_docs_quote_the_folds_figures(folds: dict[str, CrossValReport]) -> None:
         words = "with reports" if label == "reports" else "without reports"
         quoted = re.search(rf"{words}: ([0-9]+ of [0-9]+ reference contests)", method)
         assert quoted is not None and quoted.group(1) == said, (label, said)
+
+
+def test_docs_quote_each_la_folds_coverage_by_release(folds: dict[str, CrossValReport]) -> None:
+    """A fold's coverage is the mean over its releases; ``docs/method.md`` ("Known limits")
+    gives how far single releases stray from it in each LA fold, with and without reports."""
+    method = " ".join((REPO_ROOT / "docs" / "method.md").read_text(encoding="utf-8").split())
+    for report in folds.values():
+        for f in report.folds:
+            low, high = f.coverage_90_release_low, f.coverage_90_release_high
+            assert low is not None and high is not None and f.coverage_90 is not None
+            assert low <= f.coverage_90 <= high
+            if f.canvass.startswith("lavote:"):
+                said = f"{100 * low:.1f}% to {100 * high:.1f}%"
+                assert said in method, (f.canvass, said)

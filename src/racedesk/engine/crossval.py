@@ -41,6 +41,11 @@ class Fold(msgspec.Struct, frozen=True, kw_only=True):
     #: Contests the source saw only part of (never called; not in the shares above).
     portions: int
     references: list[BacktestReference] = []
+    #: The lowest and highest coverage of the 90% intervals at one release (of the releases
+    #: with pairs): ``coverage_90`` is their mean, weighted by pairs, and may hold while
+    #: single releases stray far either way.
+    coverage_90_release_low: float | None = None
+    coverage_90_release_high: float | None = None
 
 
 class CrossValSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,6 +84,7 @@ def fold_params(rows: Mapping[str, Sequence[Row]], left_out: str, base: ModelPar
 def fold_of(report: BacktestReport, params: ModelParams) -> Fold:
     """The figures of one fold: ``report`` is the left-out canvass's backtest with ``params``."""
     s = report.summary
+    by_release = [e.coverage_90 for e in report.timeline if e.coverage_90 is not None and e.pairs]
     return Fold(
         canvass=report.election.id,
         trained_on=list(params.calibrated_on),
@@ -93,6 +99,8 @@ def fold_of(report: BacktestReport, params: ModelParams) -> Fold:
         called_election_night=s.called_election_night,
         portions=s.portions,
         references=list(report.references),
+        coverage_90_release_low=min(by_release, default=None),
+        coverage_90_release_high=max(by_release, default=None),
     )
 
 

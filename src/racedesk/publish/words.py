@@ -248,7 +248,8 @@ def reference_words(ref: BacktestReference) -> str:
 def fold_words(fold: Fold) -> str:
     """A fold of a leave-one-out run in one line: "lavote:4324 (calibrated on lavote:4316,
     scenario:la-da-2020; 8 reports): 373 contests, 320 called, 0 wrong calls, 90% intervals held
-    90.8% of 9,000 pairs, 30.0% called by the end of election night." """
+    90.8% of 9,000 pairs (70.0% to 100.0% at one release), 30.0% called by the end of election
+    night." """
     reports = f"{fold.outstanding_reports} report{'s' if fold.outstanding_reports != 1 else ''}"
     portions = f", {fold.portions} seen in part only" if fold.portions else ""
     held = (
@@ -256,6 +257,9 @@ def fold_words(fold: Fold) -> str:
         if fold.coverage_90 is not None
         else "no interval to score"
     )
+    low, high = fold.coverage_90_release_low, fold.coverage_90_release_high
+    if low is not None and high is not None and low != high:
+        held += f" ({pct(low, 1)} to {pct(high, 1)} at one release)"
     return (
         f"{fold.canvass} (calibrated on {', '.join(fold.trained_on)}; {reports}): "
         f"{fold.contests} contests, {fold.called} called, {fold.wrong_calls} wrong "
