@@ -84,7 +84,7 @@ def fold_params(rows: Mapping[str, Sequence[Row]], left_out: str, base: ModelPar
 def fold_of(report: BacktestReport, params: ModelParams) -> Fold:
     """The figures of one fold: ``report`` is the left-out canvass's backtest with ``params``."""
     s = report.summary
-    by_release = [e.coverage_90 for e in report.timeline if e.coverage_90 is not None and e.pairs]
+    by_release = [e.coverage_90 for e in report.timeline if e.coverage_90 is not None]
     return Fold(
         canvass=report.election.id,
         trained_on=list(params.calibrated_on),

@@ -185,6 +185,8 @@ def _from_registrar(
 #: counter (LA's ``MBLT``), conditional voter registration and provisional ballots, cast at a
 #: vote center, in its in-person counter (``DBLT``). Any other category no counter tells apart.
 BALLOT_KINDS = {"vbm": "by mail", "mail": "by mail", "cvr": "in person", "provisional": "in person"}
+#: The release's counter of each kind of :data:`BALLOT_KINDS`.
+KIND_COUNTERS = {"by mail": "ballots_mail", "in person": "ballots_in_person"}
 
 
 def ballots_left_by_type(
@@ -204,8 +206,8 @@ def ballots_left_by_type(
     for kind, categories in groups.items():
         estimated = sum(categories.values())
         since = None
-        if kind in ("by mail", "in person") and at_report is not None and latest is not None:
-            field = "ballots_mail" if kind == "by mail" else "ballots_in_person"
+        field = KIND_COUNTERS.get(kind)
+        if field is not None and at_report is not None and latest is not None:
             now, then = getattr(latest, field), getattr(at_report, field)
             if now is not None and then is not None:
                 since = max(0, now - then)

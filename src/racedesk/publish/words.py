@@ -19,6 +19,7 @@ import msgspec
 from racedesk.engine.calls import read_count
 from racedesk.engine.crossval import CrossValSummary, Fold
 from racedesk.engine.references import BacktestReference
+from racedesk.engine.votes_left import KIND_COUNTERS
 from racedesk.model import Contest, Election
 from racedesk.model.answers import (
     BallotsLeftByType,
@@ -434,8 +435,8 @@ def by_type_words(by_type: Sequence[BallotsLeftByType]) -> str:
             )
         if t.counted_since is not None:
             inside.append(f"{t.counted_since:,} counted since: about {t.left:,} left")
-        elif t.kind not in ("by mail", "in person"):
+        elif t.kind not in KIND_COUNTERS:
             inside.append("no counter tells it apart")
-        kind = t.kind if t.kind in ("by mail", "in person") else _CATEGORY_NAMES.get(t.kind, t.kind)
+        kind = t.kind if t.kind in KIND_COUNTERS else _CATEGORY_NAMES.get(t.kind, t.kind)
         parts.append(f"{t.estimated:,} {kind}" + (f" ({'; '.join(inside)})" if inside else ""))
     return "of the registrar's estimate, " + "; ".join(parts) if parts else ""
