@@ -18,6 +18,7 @@ from sqlalchemy import select
 from store_support import Feed
 
 from racedesk.engine.checks import with_correction_note
+from racedesk.engine.replay import revised_at
 from racedesk.errors import InputError, RacedeskError, SequenceConflict, StoreError
 from racedesk.model import ContestCount, OutstandingReport, RawPayload, Release
 from racedesk.model.answers import Problem
@@ -529,3 +530,32 @@ def test_a_release_with_unusual_counts_round_trips(store: SqlStore, general: Fee
     assert store.commit_release(StoredRelease(release=odd, usable=False)) is not None
     back = store.release(general.election.id, 0)
     assert back.release == odd and back.usable is False
+
+
+def test_a_release_made_again_is_read_as_it_stood_at_a_time(store: SqlStore, general: Feed) -> None:
+    """A release's snapshot made again twice (a report of ballots left, then another) is read,
+    by sequence as by time, as it stood at the time asked: before the first, the first
+    snapshot; between the two, the first revision; after both, the second."""
+    commit_all(store, general)
+    eid = general.election.id
+    last = general.snapshots[-1]
+    seq = last.release_sequence
+    assert store.revision_times(eid, seq) == []
+    first = last.feed_time + timedelta(hours=1)
+    second = first + timedelta(hours=2)
+    for when, because in ((first, "one"), (second, "two")):
+        store.commit_revision(revised_at(last, when, because), when, cause=1)
+    assert store.revision_times(eid, seq) == [first, second]
+    assert store.revision_times(eid, seq - 1) == []
+    for as_of, because in (
+        (first - timedelta(microseconds=1), ""),
+        (first, "one"),
+        (second - timedelta(microseconds=1), "one"),
+        (second, "two"),
+        (None, "two"),
+    ):
+        by_sequence = store.snapshot_at(eid, seq, as_of)
+        assert by_sequence is not None and by_sequence.revised_because == because
+        if as_of is not None:
+            by_time = store.snapshot(eid, as_of)
+            assert by_time is not None and by_time.revised_because == because

@@ -913,8 +913,10 @@ class Desk:
     def snapshot(self, election_id: str, as_of: datetime | None = None) -> Snapshot | None:
         return self.store.snapshot(election_id, as_of)
 
-    def snapshot_at(self, election_id: str, sequence: int) -> Snapshot | None:
-        return self.store.snapshot_at(election_id, sequence)
+    def snapshot_at(
+        self, election_id: str, sequence: int, as_of: datetime | None = None
+    ) -> Snapshot | None:
+        return self.store.snapshot_at(election_id, sequence, as_of)
 
     def releases(self, election_id: str, as_of: datetime | None = None) -> list[StoredRelease]:
         return self.store.releases(election_id, as_of)

@@ -5,6 +5,11 @@ Everything cached is keyed by a release sequence, and what the desk knew after r
 changes (the store is append-only): the snapshot after release *n*, a contest's document after
 release *n*, a page rendered from them. Only the latest release's number and the call ledger can
 change, and they are re-read from the store every ``latest_ttl`` seconds.
+
+A release's snapshot made again later (the registrar's estimate of ballots left, an editor's
+confirmation: ``Desk.add_outstanding``) is read as of a time by a *cut* (:meth:`Library.cut`):
+asked as of a time before it was made again, the release is read as it stood then, and the
+cached values are keyed by the cut too.
 """
 
 from __future__ import annotations
@@ -224,24 +229,50 @@ class Library:
         ]
         return max((q for q in before if q is not None), default=None)
 
-    def snapshot(self, election_id: str, sequence: int) -> Snapshot:
-        return self._snapshot(election_id, sequence)[0]
+    def cut(
+        self, election_id: str, sequence: int | None, as_of: datetime | None
+    ) -> datetime | None:
+        """The time a request as of ``as_of`` reads release ``sequence`` at: ``as_of`` when the
+        release's snapshot was made again after that time (it is then read as it stood at
+        ``as_of``, as ``racedesk status --as-of`` reads it), else None (its latest snapshot)."""
+        if as_of is None or sequence is None:
+            return None
+        times = self._docs.get_or(
+            ("revision-times", election_id, sequence),
+            lambda: self.desk.store.revision_times(election_id, sequence),
+            self._lock,
+        )
+        return as_of if any(made > as_of for made in times) else None
+
+    def snapshot(self, election_id: str, sequence: int, cut: datetime | None = None) -> Snapshot:
+        """The public snapshot after release ``sequence``, as it stood at ``cut`` (:meth:`cut`;
+        None: its latest)."""
+        return self._snapshot(election_id, sequence, cut)[0]
 
     def _snapshot(
-        self, election_id: str, sequence: int
+        self, election_id: str, sequence: int, cut: datetime | None = None
     ) -> tuple[Snapshot, dict[str, ContestState]]:
         def load() -> tuple[Snapshot, dict[str, ContestState]]:
-            found = self.desk.snapshot_at(election_id, sequence)
+            found = self.desk.snapshot_at(election_id, sequence, cut)
             if found is None:
                 raise NotFound(f"election {election_id} has no release {sequence}")
-            found = public_snapshot(self.desk, self.definition(election_id, sequence), found)
+            found = public_snapshot(
+                self.desk, self.definition(election_id, sequence), found, as_of=cut
+            )
             return found, {s.contest_id: s for s in found.states}
 
-        return self._snapshots.get_or((election_id, sequence), load, self._lock)
+        return self._snapshots.get_or((election_id, sequence, cut), load, self._lock)
 
-    def history(self, election_id: str, contest_id: str, upto: int) -> list[ContestState]:
+    def history(
+        self, election_id: str, contest_id: str, upto: int, cut: datetime | None = None
+    ) -> list[ContestState]:
         """The contest's state after releases 0…``upto``, from the snapshots (what the desk
-        knew after each release: after a release it could not use, the last usable state)."""
+        knew after each release: after a release it could not use, the last usable state),
+        the last as it stood at ``cut`` (:meth:`cut`)."""
+        if cut is not None:
+            earlier = self.history(election_id, contest_id, upto - 1) if upto > 0 else []
+            state = self._snapshot(election_id, upto, cut)[1].get(contest_id)
+            return [*earlier, state] if state is not None else earlier
         key = (election_id, contest_id)
         with self._lock:
             known = self._histories.setdefault(key, [])
@@ -256,10 +287,13 @@ class Library:
                     known.extend(more)
         return [state for state in known[: upto + 1] if state is not None]
 
-    def ledger(self, election_id: str, upto: int | None = None) -> list[CallEvent]:
-        """The call ledger as published (its events up to release ``upto``: only the calls
-        editors published, ``publish.published``), re-read at most every ``latest_ttl``
-        seconds."""
+    def ledger(
+        self, election_id: str, upto: int | None = None, as_of: datetime | None = None
+    ) -> list[CallEvent]:
+        """The call ledger as published (its events up to release ``upto`` and, when given,
+        dated at or before ``as_of``: a call made when an estimate made a release's snapshot
+        again, or an editor's approval, is dated when it was made; only the calls editors
+        published, ``publish.published``), re-read at most every ``latest_ttl`` seconds."""
         now = time.monotonic()
         with self._lock:
             cached = self._ledgers.get(election_id)
@@ -271,9 +305,12 @@ class Library:
             cached = (now, tuple(shown))
             with self._lock:
                 self._ledgers[election_id] = cached
-        if upto is None:
-            return list(cached[1])
-        return [e for e in cached[1] if e.release_sequence <= upto]
+        return [
+            e
+            for e in cached[1]
+            if (upto is None or e.release_sequence <= upto)
+            and (as_of is None or e.release_time <= as_of)
+        ]
 
     def cached(self, key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
         """``make()``, kept under ``key``; the key must name everything the value depends on
@@ -306,15 +343,18 @@ class Library:
             rows.append(documents.election_entry(election, snap))
         return documents.elections_view(rows)
 
-    def election_doc(self, election_id: str, sequence: int | None) -> documents.StatusDoc:
-        """The election and every contest's summary after release ``sequence``."""
+    def election_doc(
+        self, election_id: str, sequence: int | None, cut: datetime | None = None
+    ) -> documents.StatusDoc:
+        """The election and every contest's summary after release ``sequence`` (as it stood
+        at ``cut``: :meth:`cut`)."""
         election = self.election(election_id)
         if sequence is None:
             return documents.election_view(election, None)
         return self._docs.get_or(
-            ("election", election_id, sequence),
+            ("election", election_id, sequence, cut),
             lambda: documents.election_view(
-                self.definition(election_id, sequence), self.snapshot(election_id, sequence)
+                self.definition(election_id, sequence), self.snapshot(election_id, sequence, cut)
             ),
             self._lock,
         )
@@ -326,24 +366,29 @@ class Library:
         *,
         status: str | None = None,
         q: str | None = None,
+        cut: datetime | None = None,
     ) -> documents.ContestsDoc:
         """The election's contests, filtered by call status and a search in titles."""
-        doc = self.election_doc(election_id, sequence)
+        doc = self.election_doc(election_id, sequence, cut)
         rows = filter_contests(doc.contests, status=status, q=q)
         return documents.contests_view(doc, rows, call_status=status, q=q)
 
-    def contest_doc(self, election_id: str, contest_id: str, sequence: int) -> documents.StateDoc:
-        """One contest after release ``sequence`` (``racedesk.state/1``), as the election was
-        defined then (:meth:`definition`)."""
+    def contest_doc(
+        self, election_id: str, contest_id: str, sequence: int, cut: datetime | None = None
+    ) -> documents.StateDoc:
+        """One contest after release ``sequence`` (``racedesk.state/1``; as it stood at
+        ``cut``: :meth:`cut`), as the election was defined then (:meth:`definition`)."""
         election = self.definition(election_id, sequence)
         self.contest(election, contest_id)
 
         def make() -> documents.StateDoc:
-            snap = self.snapshot(election_id, sequence)
-            recent = self.history(election_id, contest_id, sequence)
+            snap = self.snapshot(election_id, sequence, cut)
+            recent = self.history(election_id, contest_id, sequence, cut)
             return documents.contest_view(election, snap, contest_id, recent)
 
-        return self._docs.get_or(("contest", election_id, contest_id, sequence), make, self._lock)
+        return self._docs.get_or(
+            ("contest", election_id, contest_id, sequence, cut), make, self._lock
+        )
 
     def peek_contest_json(
         self, election_id: str, contest_id: str, release: int | None = None
@@ -362,41 +407,50 @@ class Library:
                 election_id,
                 contest_id,
                 latest[1] if release is None else release,
+                None,
             )
             found = self._docs.get(key)
             if found is not None:
                 self._docs.move_to_end(key)
             return found
 
-    def contest_json(self, election_id: str, contest_id: str, sequence: int) -> bytes:
+    def contest_json(
+        self, election_id: str, contest_id: str, sequence: int, cut: datetime | None = None
+    ) -> bytes:
         """:meth:`contest_doc` encoded, cached: the hottest read of the API."""
         return self._docs.get_or(
-            ("contest-json", election_id, contest_id, sequence),
-            lambda: msgspec.json.encode(self.contest_doc(election_id, contest_id, sequence)),
+            ("contest-json", election_id, contest_id, sequence, cut),
+            lambda: msgspec.json.encode(self.contest_doc(election_id, contest_id, sequence, cut)),
             self._lock,
         )
 
     def history_doc(
-        self, election_id: str, contest_id: str, sequence: int | None
+        self, election_id: str, contest_id: str, sequence: int | None, cut: datetime | None = None
     ) -> documents.HistoryDoc:
         election = self.election(election_id)
         self.contest(election, contest_id)
-        states = [] if sequence is None else self.history(election_id, contest_id, sequence)
+        states = [] if sequence is None else self.history(election_id, contest_id, sequence, cut)
         return documents.history_view(election, contest_id, states)
 
-    def ledger_doc(self, election_id: str, sequence: int | None) -> documents.LedgerDoc:
+    def ledger_doc(
+        self, election_id: str, sequence: int | None, as_of: datetime | None = None
+    ) -> documents.LedgerDoc:
         election = self.election(election_id)
-        events = [] if sequence is None else self.ledger(election_id, sequence)
+        events = [] if sequence is None else self.ledger(election_id, sequence, as_of)
         return documents.ledger_view(election, events)
 
-    def releases_doc(self, election_id: str, sequence: int | None) -> documents.ReleasesDoc:
+    def releases_doc(
+        self, election_id: str, sequence: int | None, as_of: datetime | None = None
+    ) -> documents.ReleasesDoc:
         election = self.election(election_id)
         every = self.releases(election_id)
         stored = [] if sequence is None else every[: sequence + 1]
-        # as of release n: the events made before the release after it
+        # as of release n: the events made before the release after it (and by ``as_of``)
         until = every[len(stored)].release.feed_time if len(stored) < len(every) else None
         events = [
-            e for e in self.desk.release_events(election_id) if until is None or e.made_at < until
+            e
+            for e in self.desk.release_events(election_id)
+            if (until is None or e.made_at < until) and (as_of is None or e.made_at <= as_of)
         ]
         return documents.release_view(election, stored, events)
 

@@ -14,6 +14,7 @@ part record and fills the same elements from them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -116,10 +117,12 @@ def render_election(
     *,
     status: str | None = None,
     q: str | None = None,
+    cut: datetime | None = None,
 ) -> str:
-    """One election's contests with their status badges, a search and a status filter."""
+    """One election's contests with their status badges, a search and a status filter, after
+    release ``sequence`` (as it stood at ``cut``: ``Library.cut``)."""
     election = library.election(election_id)
-    doc = library.election_doc(election_id, sequence)
+    doc = library.election_doc(election_id, sequence, cut)
     counts: dict[str, int] = {}
     for row in doc.contests:
         counts[row.status] = counts.get(row.status, 0) + 1
@@ -179,10 +182,12 @@ def render_contest(
     latest: int | None = None,
     embed_all: bool = False,
     ledger: Sequence[CallEvent] | None = None,
+    cut: datetime | None = None,
 ) -> str:
-    """A contest page as of release ``sequence`` (the slider can move to any release up to
-    ``latest``). ``embed_all`` embeds every release's part record, for a static export's
-    slider; ``ledger`` is the election's call ledger when the caller has read it already."""
+    """A contest page as of release ``sequence`` (as it stood at ``cut``: ``Library.cut``;
+    the slider can move to any release up to ``latest``). ``embed_all`` embeds every release's
+    part record, for a static export's slider; ``ledger`` is the election's call ledger when
+    the caller has read it already."""
     election = library.election(election_id)
     contest = library.contest(election, contest_id)
     if latest is None:
@@ -197,14 +202,15 @@ def render_contest(
     records: list[dict[str, Any]] = []
     if sequence is not None and latest is not None:
         record = part_record(
-            election, library.contest_doc(election_id, contest_id, sequence), marks, rows
+            election, library.contest_doc(election_id, contest_id, sequence, cut), marks, rows
         )
         part = _contest_part(links, election, record, rows)
-        states = library.history(election_id, contest_id, latest)
+        at = cut if latest == sequence else None
+        states = library.history(election_id, contest_id, latest, at)
         chart = chart_data(
             contest,
             states,
-            lambda seq: library.snapshot(election_id, seq),
+            lambda seq: library.snapshot(election_id, seq, cut if seq == sequence else None),
             [m.label for m in marks],
             release_times(stored),
             election.timezone,
@@ -213,7 +219,9 @@ def render_contest(
             records = [
                 part_record(
                     election,
-                    library.contest_doc(election_id, contest_id, m.sequence),
+                    library.contest_doc(
+                        election_id, contest_id, m.sequence, cut if m.sequence == sequence else None
+                    ),
                     marks,
                     rows,
                 )
@@ -264,8 +272,10 @@ def render_embed(
     election_id: str,
     contest_id: str,
     sequence: int | None,
+    cut: datetime | None = None,
 ) -> str:
-    """A contest's embeddable widget as of release ``sequence``: a small page a newsroom puts
+    """A contest's embeddable widget as of release ``sequence`` (as it stood at ``cut``): a
+    small page a newsroom puts
     in an ``<iframe>`` on its story pages (the call, the margin and how much is counted, each
     choice's votes and share, the release's time, a link to the full page). In the live app
     it follows the releases as the contest page does."""
@@ -277,7 +287,7 @@ def render_embed(
         stored = library.releases(election_id, latest) if latest is not None else []
         record = part_record(
             election,
-            library.contest_doc(election_id, contest_id, sequence),
+            library.contest_doc(election_id, contest_id, sequence, cut),
             release_marks(election, stored),
         )
     return ENV.get_template("embed.html").render(
@@ -298,17 +308,25 @@ def election_table(
     *,
     status: str | None = None,
     q: str | None = None,
+    cut: datetime | None = None,
 ) -> str:
     """The overview's contests as CSV (:func:`~racedesk.publish.page_tables.overview_csv`),
     filtered and ordered as the page with the same ``status`` and ``q`` shows them."""
     election = library.election(election_id)
-    doc = library.election_doc(election_id, sequence)
+    doc = library.election_doc(election_id, sequence, cut)
     found = filter_contests(doc.contests, status=status, q=q)
     return overview_csv(doc, found, election.timezone)
 
 
-def contest_table(library: Library, election_id: str, contest_id: str, sequence: int) -> str:
-    """A contest's results table as of release ``sequence``, as CSV
+def contest_table(
+    library: Library,
+    election_id: str,
+    contest_id: str,
+    sequence: int,
+    cut: datetime | None = None,
+) -> str:
+    """A contest's results table as of release ``sequence`` (as it stood at ``cut``), as CSV
     (:func:`~racedesk.publish.page_tables.contest_csv`)."""
     election = library.election(election_id)
-    return contest_csv(library.contest_doc(election_id, contest_id, sequence), election.timezone)
+    doc = library.contest_doc(election_id, contest_id, sequence, cut)
+    return contest_csv(doc, election.timezone)

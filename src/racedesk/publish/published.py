@@ -7,6 +7,7 @@ is nowhere in them, and an editor's call or rescind is.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import msgspec
 
@@ -82,11 +83,14 @@ def published_ledger(
     return shown_events(ledger, acts, mode)
 
 
-def public_snapshot(desk: Desk, election: Election, snapshot: Snapshot) -> Snapshot:
+def public_snapshot(
+    desk: Desk, election: Election, snapshot: Snapshot, as_of: datetime | None = None
+) -> Snapshot:
     """The desk's ``snapshot`` as the public saw it: with the editors' acts made before the
-    next release was received (all of them for the latest release) and the mode then, so that
-    a page of an earlier release never changes after the fact. Unchanged while no editor has
-    acted (the ``auto`` mode publishes every call)."""
+    next release was received (all of them for the latest release; none after ``as_of``, when
+    the snapshot is read as it stood then) and the mode then, so that a page of an earlier
+    release never changes after the fact. Unchanged while no editor has acted (the ``auto``
+    mode publishes every call)."""
     if desk.store.editorial_count(election.id) == 0:
         return snapshot
     sequence = snapshot.release_sequence
@@ -96,11 +100,17 @@ def public_snapshot(desk: Desk, election: Election, snapshot: Snapshot) -> Snaps
         if latest is not None and sequence < latest
         else None
     )
+    if as_of is not None:
+        cutoff = as_of if cutoff is None else min(cutoff, as_of)
     acts = desk.editors.acts(election.id, cutoff)
     mode = desk.editors.mode(cutoff)
     if not acts and mode == "auto":
         return snapshot
-    ledger = [e for e in desk.ledger(election.id) if e.release_sequence <= sequence]
+    ledger = [
+        e
+        for e in desk.ledger(election.id)
+        if e.release_sequence <= sequence and (as_of is None or e.release_time <= as_of)
+    ]
     shown = {e.event_id for e in shown_events(ledger, acts, mode)}
     return published_snapshot(election, snapshot, publications(ledger, acts, mode), shown)
 

@@ -75,6 +75,7 @@ def export_site(
     lib = library or Library(desk)
     election = lib.election(election_id)
     sequence = lib.sequence(election_id, as_of=as_of)
+    cut = lib.cut(election_id, sequence, as_of)  # the release as it stood then
     written = 0
     pages = 0
     documents = 0
@@ -85,36 +86,37 @@ def export_site(
 
     petitions = lib.petitions_doc()
     index = render_index(
-        Links.static_site(0), _elections_doc_for(lib, election_id, sequence), petitions
+        Links.static_site(0), _elections_doc_for(lib, election_id, sequence, cut), petitions
     )
     written += _write(out / "index.html", index)
     pages += 1
     written += _write(
         out / "elections" / name / "index.html",
-        render_election(lib, Links.static_site(2), election_id, sequence),
+        render_election(lib, Links.static_site(2), election_id, sequence, cut=cut),
     )
     pages += 1
     written += _write(
-        out / "elections" / name / "contests.csv", election_table(lib, election_id, sequence)
+        out / "elections" / name / "contests.csv",
+        election_table(lib, election_id, sequence, cut=cut),
     )
     api = out / "api" / "elections"
     docs: list[tuple[Path, Any]] = [
-        (out / "api" / "elections.json", _elections_doc_for(lib, election_id, sequence)),
-        (api / f"{name}.json", lib.election_doc(election_id, sequence)),
-        (api / name / "contests.json", lib.contests_doc(election_id, sequence)),
-        (api / name / "ledger.json", lib.ledger_doc(election_id, sequence)),
-        (api / name / "releases.json", lib.releases_doc(election_id, sequence)),
+        (out / "api" / "elections.json", _elections_doc_for(lib, election_id, sequence, cut)),
+        (api / f"{name}.json", lib.election_doc(election_id, sequence, cut)),
+        (api / name / "contests.json", lib.contests_doc(election_id, sequence, cut=cut)),
+        (api / name / "ledger.json", lib.ledger_doc(election_id, sequence, as_of)),
+        (api / name / "releases.json", lib.releases_doc(election_id, sequence, as_of)),
     ]
-    ledger = lib.ledger(election_id, sequence) if sequence is not None else []
+    ledger = lib.ledger(election_id, sequence, as_of) if sequence is not None else []
     for contest in election.contests:
         cid = file_name(contest.id)
-        added, count = _write_contest(lib, out / "elections" / name / "contests", election_id, contest.id, sequence, ledger)  # fmt: skip
+        added, count = _write_contest(lib, out / "elections" / name / "contests", election_id, contest.id, sequence, ledger, cut)  # fmt: skip
         written += added
         pages += count
         tick()
         if sequence is not None:
-            docs.append((api / name / "contests" / f"{cid}.json", lib.contest_doc(election_id, contest.id, sequence)))  # fmt: skip
-        docs.append((api / name / "contests" / cid / "history.json", lib.history_doc(election_id, contest.id, sequence)))  # fmt: skip
+            docs.append((api / name / "contests" / f"{cid}.json", lib.contest_doc(election_id, contest.id, sequence, cut)))  # fmt: skip
+        docs.append((api / name / "contests" / cid / "history.json", lib.history_doc(election_id, contest.id, sequence, cut)))  # fmt: skip
     docs.append((out / "api" / "petitions.json", petitions))
     for item in petitions.petitions:
         petition = lib.petition_doc(item.petition.id)
@@ -142,24 +144,26 @@ def _write_contest(
     contest_id: str,
     sequence: int | None,
     ledger: Sequence[CallEvent],
+    cut: datetime | None = None,
 ) -> tuple[int, int]:
     """Write a contest's page (every release's part embedded for its slider), its embeddable
     widget (``<file>.embed.html``) and its results table as CSV (``<file>.csv``), as of
-    release ``sequence``; the bytes and the pages written."""
+    release ``sequence`` (as it stood at ``cut``); the bytes and the pages written."""
     cid = file_name(contest_id)
     links = Links.static_site(3)
     written = _write(
         folder / f"{cid}.html",
         render_contest(
             lib, links, election_id, contest_id, sequence, latest=sequence, embed_all=True,
-            ledger=ledger,
+            ledger=ledger, cut=cut,
         ),
     )  # fmt: skip
     written += _write(
-        folder / f"{cid}.embed.html", render_embed(lib, links, election_id, contest_id, sequence)
+        folder / f"{cid}.embed.html",
+        render_embed(lib, links, election_id, contest_id, sequence, cut),
     )
     table = (
-        contest_table(lib, election_id, contest_id, sequence)
+        contest_table(lib, election_id, contest_id, sequence, cut)
         if sequence is not None
         else ",".join(CONTEST_COLUMNS) + "\r\n"
     )
@@ -168,8 +172,8 @@ def _write_contest(
 
 
 def _elections_doc_for(
-    lib: Library, election_id: str, sequence: int | None
+    lib: Library, election_id: str, sequence: int | None, cut: datetime | None = None
 ) -> documents.ElectionsDoc:
     election = lib.election(election_id)
-    snap = lib.snapshot(election_id, sequence) if sequence is not None else None
+    snap = lib.snapshot(election_id, sequence, cut) if sequence is not None else None
     return documents.elections_view([documents.election_entry(election, snap)])

@@ -146,14 +146,20 @@ class Store(Protocol):
     def snapshot(self, election_id: str, as_of: datetime | None = None) -> Snapshot | None:
         """The desk's snapshot after the latest release up to ``as_of`` (None before any)."""
 
-    def snapshot_at(self, election_id: str, sequence: int) -> Snapshot | None:
-        """The snapshot of release ``sequence``: its latest revision when it was made again."""
+    def snapshot_at(
+        self, election_id: str, sequence: int, as_of: datetime | None = None
+    ) -> Snapshot | None:
+        """The snapshot of release ``sequence``: its latest revision (made by ``as_of``, when
+        given) when it was made again."""
 
     def commit_revision(self, snapshot: Snapshot, made_at: datetime, cause: int) -> int:
         """Append a release's snapshot made again at ``made_at`` (because of release event
         ``cause``) with the call events it triggered, in one transaction; returns its revision
         (1, 2, …). As of a time before ``made_at`` the release's earlier snapshot is read.
         ``SequenceConflict`` (nothing written) when the release is no longer the latest."""
+
+    def revision_times(self, election_id: str, sequence: int) -> list[datetime]:
+        """When release ``sequence``'s snapshot was made again, in order (empty: never)."""
 
     def revisions(self, election_id: str) -> int:
         """How many snapshots of the election were made again (a reader's caches of snapshots

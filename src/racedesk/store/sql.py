@@ -514,7 +514,9 @@ class SqlStore(PetitionQueries):
                 return revised
             return self._snapshot(conn, found.release_key, found.feed_tz)
 
-    def snapshot_at(self, election_id: str, sequence: int) -> Snapshot | None:
+    def snapshot_at(
+        self, election_id: str, sequence: int, as_of: datetime | None = None
+    ) -> Snapshot | None:
         s = t.snapshots
         with self._db.read() as conn:
             found = conn.execute(
@@ -524,7 +526,7 @@ class SqlStore(PetitionQueries):
             ).first()
             if found is None:
                 return None
-            revised = self._revision(conn, election_id, sequence, None)
+            revised = self._revision(conn, election_id, sequence, as_of)
             if revised is not None:
                 return revised
             return self._snapshot(conn, found.release_key, found.feed_tz)
@@ -577,6 +579,16 @@ class SqlStore(PetitionQueries):
                 "writer; read again and retry"
             ) from exc
         return revision
+
+    def revision_times(self, election_id: str, sequence: int) -> list[datetime]:
+        v = t.revised_snapshots
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(v.c.made_us, v.c.made_tz)
+                .where(v.c.election_id == election_id, v.c.sequence == sequence)
+                .order_by(v.c.revision)
+            ).all()
+        return [codec.from_us(r.made_us, r.made_tz) for r in rows]
 
     def revisions(self, election_id: str) -> int:
         v = t.revised_snapshots

@@ -51,7 +51,9 @@ def list_elections(web: Served) -> Response:
 def get_election(web: Served, election_id: ElectionId, as_of: datetime | None = AS_OF) -> Response:
     """The election, its latest release (as of ``as_of``), the county's ballots left and
     every contest's summary (``racedesk.status/1``)."""
-    return json_reply(web.library.election_doc(election_id, web.sequence(election_id, as_of)))
+    sequence = web.sequence(election_id, as_of)
+    cut = web.cut(election_id, sequence, as_of)
+    return json_reply(web.library.election_doc(election_id, sequence, cut))
 
 
 @router.get(
@@ -73,7 +75,9 @@ def list_contests(
 ) -> Response:
     """The election's contests, filtered by call status and searched by title."""
     sequence = web.sequence(election_id, as_of)
-    return json_reply(web.library.contests_doc(election_id, sequence, status=status, q=q))
+    cut = web.cut(election_id, sequence, as_of)
+    doc = web.library.contests_doc(election_id, sequence, status=status, q=q, cut=cut)
+    return json_reply(doc)
 
 
 @router.get(
@@ -99,7 +103,8 @@ async def get_contest(
 
     def read() -> bytes:
         sequence = web.known_sequence(election_id, as_of, release)
-        return library.contest_json(election_id, contest_id, sequence)
+        cut = web.cut(election_id, sequence, as_of if release is None else None)
+        return library.contest_json(election_id, contest_id, sequence, cut)
 
     return Response(await run_in_threadpool(read), media_type="application/json")
 
@@ -115,7 +120,8 @@ def get_history(
 ) -> Response:
     """One contest's state after every release up to ``as_of`` (``racedesk.history/1``)."""
     sequence = web.sequence(election_id, as_of)
-    return json_reply(web.library.history_doc(election_id, contest_id, sequence))
+    cut = web.cut(election_id, sequence, as_of)
+    return json_reply(web.library.history_doc(election_id, contest_id, sequence, cut))
 
 
 @router.get(
@@ -124,7 +130,8 @@ def get_history(
 )
 def get_ledger(web: Served, election_id: ElectionId, as_of: datetime | None = AS_OF) -> Response:
     """Every call event up to ``as_of``: calls, rescinds and approvals (``racedesk.ledger/1``)."""
-    return json_reply(web.library.ledger_doc(election_id, web.sequence(election_id, as_of)))
+    sequence = web.sequence(election_id, as_of)
+    return json_reply(web.library.ledger_doc(election_id, sequence, web.aware(election_id, as_of)))
 
 
 @router.get(
@@ -134,7 +141,9 @@ def get_ledger(web: Served, election_id: ElectionId, as_of: datetime | None = AS
 def get_releases(web: Served, election_id: ElectionId, as_of: datetime | None = AS_OF) -> Response:
     """Every release up to ``as_of`` with its content hash, problems and whether it was
     used (``racedesk.releases/1``)."""
-    return json_reply(web.library.releases_doc(election_id, web.sequence(election_id, as_of)))
+    sequence = web.sequence(election_id, as_of)
+    moment = web.aware(election_id, as_of)
+    return json_reply(web.library.releases_doc(election_id, sequence, moment))
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -156,9 +165,12 @@ def election_page(
 ) -> HTMLResponse:
     library = web.library
     sequence = web.sequence(election_id, as_of)
+    cut = web.cut(election_id, sequence, as_of)
     html = library.cached(
-        ("election-page", election_id, sequence, status, q),
-        lambda: render_election(library, _LINKS, election_id, sequence, status=status, q=q),
+        ("election-page", election_id, sequence, cut, status, q),
+        lambda: render_election(
+            library, _LINKS, election_id, sequence, status=status, q=q, cut=cut
+        ),
     )
     return HTMLResponse(html)
 
@@ -174,14 +186,22 @@ def contest_page(
 ) -> HTMLResponse:
     library = web.library
     sequence = web.sequence(election_id, as_of, release)
+    cut = web.cut(election_id, sequence, as_of if release is None else None)
     latest = library.latest_sequence(election_id)
     ledger = library.ledger(election_id, latest)
     # Every open page asks for this after a release: rendered once per release and ledger.
-    key = ("contest-page", election_id, contest_id, sequence, latest, len(ledger))
+    key = ("contest-page", election_id, contest_id, sequence, cut, latest, len(ledger))
     html = library.cached(
         key,
         lambda: render_contest(
-            library, _LINKS, election_id, contest_id, sequence, latest=latest, ledger=ledger
+            library,
+            _LINKS,
+            election_id,
+            contest_id,
+            sequence,
+            latest=latest,
+            ledger=ledger,
+            cut=cut,
         ),
     )
     panel = editor_panel(web, request, election_id, contest_id)
@@ -214,7 +234,8 @@ def election_csv(
     """The overview's contests as the page shows them (same ``status`` and ``q``), as CSV."""
     library = web.library
     sequence = web.sequence(election_id, as_of)
-    text = election_table(library, election_id, sequence, status=status, q=q)
+    cut = web.cut(election_id, sequence, as_of)
+    text = election_table(library, election_id, sequence, status=status, q=q, cut=cut)
     return _csv(text, f"{_file_part(election_id)}-contests.csv")
 
 
@@ -229,9 +250,10 @@ def contest_csv(
     """A contest's results table as of a release, as CSV."""
     library = web.library
     sequence = web.sequence(election_id, as_of, release)
+    cut = web.cut(election_id, sequence, as_of if release is None else None)
     library.contest(library.election(election_id), contest_id)
     text = (
-        contest_table(library, election_id, contest_id, sequence)
+        contest_table(library, election_id, contest_id, sequence, cut)
         if sequence is not None
         else ",".join(CONTEST_COLUMNS) + "\r\n"
     )
@@ -250,11 +272,12 @@ def contest_embed(
     (:data:`racedesk.publish.web.edges.FRAMEABLE`)."""
     library = web.library
     sequence = web.sequence(election_id, as_of, release)
+    cut = web.cut(election_id, sequence, as_of if release is None else None)
     latest = library.latest_sequence(election_id)
     calls = len(library.ledger(election_id, latest))
     html = library.cached(
-        ("contest-embed", election_id, contest_id, sequence, latest, calls),
-        lambda: render_embed(library, _LINKS, election_id, contest_id, sequence),
+        ("contest-embed", election_id, contest_id, sequence, cut, latest, calls),
+        lambda: render_embed(library, _LINKS, election_id, contest_id, sequence, cut),
     )
     return HTMLResponse(html)
 

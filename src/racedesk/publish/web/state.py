@@ -46,6 +46,20 @@ class WebState:
             election_id, as_of=aware(as_of, election.timezone), release=release
         )
 
+    def aware(self, election_id: str, as_of: datetime | None) -> datetime | None:
+        """``as_of`` with a zone: a time without one is the election's local time."""
+        if as_of is None:
+            return None
+        return aware(as_of, self.library.election(election_id).timezone)
+
+    def cut(
+        self, election_id: str, sequence: int | None, as_of: datetime | None
+    ) -> datetime | None:
+        """When a request as of ``as_of`` reads release ``sequence`` (:meth:`Library.cut`):
+        ``as_of`` (a time without a zone being the election's local time) when the release was
+        made again after it, else None."""
+        return self.library.cut(election_id, sequence, self.aware(election_id, as_of))
+
     def known_sequence(
         self, election_id: str, as_of: datetime | None, release: int | None = None
     ) -> int:
