@@ -5,6 +5,9 @@ A source is one of:
 - a folder laid out as a feed archive (the LA County feed's ``election_data.json`` +
   ``releases/*.json``; the Secretary of State's folder per feed, read into one bundle per feed
   time), read with the adapter of its format;
+- a folder of snapshots: files of a format whose one file holds an election and its release
+  (Clarity, NIST CDF, AP, OpenElections, .ets), each the results as published at one time (a
+  night's ``detail.xml`` files, a canvass's ``.ets`` files), read as one canvass per election;
 - a racedesk scenario file (``racedesk.scenario/1``, such as the bundled 2020 DA scenario, named
   ``scenario:la-da-2020``);
 - any single results file an adapter reads (Clarity, NIST CDF, AP, OpenElections, .ets), picked by
@@ -181,6 +184,9 @@ def _load(spec: str, fmt: str | None, rules_path: str | None) -> list[Canvass]:
     if bundled is None and not path.exists():
         raise InputError("no such file or folder", where=spec)
     if path.is_dir():
+        whole = fmt is not None and registry.format_name(fmt) in registry.WHOLE_FILE_FORMATS
+        if whole or (fmt is None and registry.feed_layout(path) is None):
+            return _snapshot_canvasses(path, fmt, rules)
         return [_folder_canvass(registry.adapter_for(str(path), None, fmt), path, rules)]
     data = safety.read_file(path)
     if fmt == "scenario" or bundled is not None or _looks_like_scenario(data):
@@ -214,6 +220,71 @@ def _folder_canvass(adapter: Adapter, folder: Path, rules: Mapping[str, Rule] | 
         canvass.releases.append(release)
         canvass.payloads.append(raw)
     return canvass
+
+
+def _snapshot_canvasses(
+    folder: Path, fmt: str | None, rules: Mapping[str, Rule] | None
+) -> list[Canvass]:
+    """A folder of snapshots (module docstring): each file read whole, with the format ``fmt``
+    names or the one it is told to be; one canvass per election the files hold, in the order of
+    their first releases, its releases in the order of their feed times (then of the files'
+    names) and its election as its latest file defines it. A file that cannot be read (one of
+    no results format, a format that holds no election of its own, a file cut short) is refused
+    with its reason and the others are read. :class:`InputError` when no file is read."""
+    named = registry.adapter_named(fmt) if fmt else None
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    read: dict[str, list[tuple[Election, Release, RawPayload]]] = {}
+    refused: list[Refused] = []
+    for path in files:
+        data = safety.read_file(path)
+        raw = RawPayload.of(
+            data,
+            source=named.NAME if named else "unknown",
+            received_at=datetime.now(tz=UTC),
+            origin=str(path),
+        )
+        try:
+            adapter = named or registry.adapter_for(str(path), data, None)
+            if not registry.holds_its_election(adapter):
+                raise InputError(
+                    f"a {adapter.NAME} file holds no election of its own; a folder of "
+                    "snapshots holds files of one of: "
+                    + ", ".join(sorted(registry.WHOLE_FILE_FORMATS - {"joint"})),
+                    where=str(path),
+                )
+            parsed = adapter.parse(
+                data,
+                where=str(path),
+                received_at=raw.received_at,
+                rules=rules,
+                content_hash=raw.content_hash,
+            )
+        except InputError as exc:
+            refused.append(Refused(payload=raw, problem=exc.message))
+            continue
+        raw = msgspec.structs.replace(raw, source=adapter.NAME)
+        for release in parsed.releases:
+            read.setdefault(parsed.election.id, []).append((parsed.election, release, raw))
+    if not read:
+        raise InputError(
+            f"none of its {len(files)} files is a results file racedesk reads"
+            + (f": {refused[0].problem}" if refused else ""),
+            where=str(folder),
+            hint="a folder of snapshots holds files of one whole-file format; name it with "
+            "--format when it cannot be told",
+        )
+    canvasses: list[Canvass] = []
+    for taken in sorted(read.values(), key=lambda t: min(r.feed_time for _, r, _ in t)):
+        taken.sort(key=lambda t: t[1].feed_time)  # stable: files in name order at one time
+        canvasses.append(
+            Canvass(
+                election=taken[-1][0],
+                releases=[r for _, r, _ in taken],
+                payloads=[p for _, _, p in taken],
+            )
+        )
+    canvasses[0].refused = refused
+    return canvasses
 
 
 def _file_canvass(

@@ -192,6 +192,13 @@ WHOLE_FILE_FORMATS: frozenset[str] = frozenset(
 )
 
 
+def feed_layout(folder: Path) -> str | None:
+    """The format whose archive layout ``folder`` has (LA County's feed, San Diego's, the
+    Secretary of State's, San Francisco's ranked-choice results), or None: then it may be a
+    folder of one whole-file format's snapshots (``loader``)."""
+    return _by_name(str(folder)) if folder.is_dir() else None
+
+
 def holds_its_election(adapter: Adapter) -> bool:
     """Whether each payload ``adapter`` reads holds its election's definition too."""
     return adapter.NAME in WHOLE_FILE_FORMATS
@@ -246,6 +253,7 @@ __all__ = [
     "FORMATS",
     "adapter_for",
     "adapter_of",
+    "feed_layout",
     "format_name",
     "read",
     "read_folder",
