@@ -15,14 +15,6 @@ from racedesk.sources import ets
 NOV18 = ("0018nov18-zero.ets", "0018nov18-start.ets", "0018nov18-mid.ets", "0018nov18-end.ets")
 
 
-@pytest.fixture(scope="module")
-def ets_dir(shared_data: Path) -> Path:
-    path = shared_data / "formats" / "la-ets"
-    if not path.is_dir():
-        pytest.skip(f".ets samples not found at {path}")
-    return path
-
-
 def test_mar20_matches_the_published_parse(ets_dir: Path) -> None:
     parsed = ets.parse((ets_dir / "2798mar20.ets").read_bytes(), where="2798mar20.ets")
     published = json.loads((ets_dir / "2798mar20.json").read_bytes())

@@ -22,14 +22,6 @@ NOV18 = ("0018nov18-zero.ets", "0018nov18-start.ets", "0018nov18-mid.ets", "0018
 COUNTED = [0, 495_898, 805_361, 1_268_176]  # each file's ballots counted, in feed-time order
 
 
-@pytest.fixture(scope="module")
-def ets_dir(shared_data: Path) -> Path:
-    path = shared_data / "formats" / "la-ets"
-    if not path.is_dir():
-        pytest.skip(f".ets samples not found at {path}")
-    return path
-
-
 @pytest.fixture()
 def night(ets_dir: Path, tmp_path: Path) -> Path:
     """The 2018 files in a folder of their own, named so that their names' order is not their

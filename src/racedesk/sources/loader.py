@@ -37,7 +37,7 @@ from racedesk.errors import InputError
 from racedesk.model import Election, OutstandingReport, RawPayload, Release, Rule
 from racedesk.model.answers import CallEvent
 from racedesk.sources import registry, safety
-from racedesk.sources.base import Adapter
+from racedesk.sources.base import Adapter, Parsed
 
 if TYPE_CHECKING:
     from racedesk.rules.california_matching import Match
@@ -252,13 +252,7 @@ def _snapshot_canvasses(
                     + ", ".join(sorted(registry.WHOLE_FILE_FORMATS - {"joint"})),
                     where=str(path),
                 )
-            parsed = adapter.parse(
-                data,
-                where=str(path),
-                received_at=raw.received_at,
-                rules=rules,
-                content_hash=raw.content_hash,
-            )
+            parsed = _parse(adapter, raw, rules)
         except InputError as exc:
             refused.append(Refused(payload=raw, problem=exc.message))
             continue
@@ -295,13 +289,7 @@ def _file_canvass(
     raw = RawPayload.of(
         data, source=adapter.NAME, received_at=datetime.now(tz=UTC), origin=str(path)
     )
-    parsed = adapter.parse(
-        data,
-        where=str(path),
-        received_at=raw.received_at,
-        rules=rules,
-        content_hash=raw.content_hash,
-    )
+    parsed = _parse(adapter, raw, rules)
     one = len(parsed.releases) == 1
     return Canvass(
         election=parsed.election,
@@ -309,6 +297,17 @@ def _file_canvass(
         payloads=[raw] if one else [None] * len(parsed.releases),
         reports=list(parsed.reports),
         calls=list(parsed.calls),
+    )
+
+
+def _parse(adapter: Adapter, raw: RawPayload, rules: Mapping[str, Rule] | None) -> Parsed:
+    """What ``raw``'s bytes hold, read with ``adapter`` (its releases hashed as ``raw`` is)."""
+    return adapter.parse(
+        raw.data,
+        where=raw.origin,
+        received_at=raw.received_at,
+        rules=rules,
+        content_hash=raw.content_hash,
     )
 
 
