@@ -16,6 +16,7 @@ from racedesk.engine.votes_left import (
     contest_votes_left,
     contests_votes_left,
     county_ballots_left,
+    estimates_held,
     pace_shares,
 )
 from racedesk.model import Choice, Contest, ContestCount, Election, OutstandingReport, Release, Rule
@@ -129,13 +130,15 @@ def test_a_spent_estimate_still_leaves_the_trickle_of_late_ballots() -> None:
     )
     assert passed.ballots is not None and passed.ballots.high == round(0.015 * 602_500)
     assert "the count has passed the estimate by 500 ballots" in passed.note
-    # not spent: the estimate's own high end, however small against the count
+    # not spent, and counting provisional ballots among its kinds: the estimate's own high
+    # end, however small against the count
+    itemized = {"vbm": 60, "provisional": 40}
     some = county_ballots_left(
         election(), [release(late - timedelta(hours=1), 600_000)],
-        [OutstandingReport(as_of=late, total=100)], PARAMS,
+        [OutstandingReport(as_of=late, total=100, breakdown=itemized)], PARAMS,
     )  # fmt: skip
     assert some.ballots is not None and some.ballots.high == 110
-    assert "spent" not in some.note
+    assert "spent" not in some.note and "to cure" not in some.note
 
 
 def test_the_latest_report_with_a_total_is_used() -> None:
@@ -170,7 +173,11 @@ def test_a_first_estimate_may_rise_with_the_mail_in_the_post_and_a_later_one_les
     after = county_ballots_left(
         election(),
         [release(late - timedelta(hours=1), 600_000)],
-        [OutstandingReport(as_of=late, total=10_000)],
+        [
+            OutstandingReport(
+                as_of=late, total=10_000, breakdown={"vbm": 9_000, "provisional": 1_000}
+            )
+        ],
         PARAMS,
     )
     assert after.ballots is not None and after.ballots.high == 11_000
@@ -552,3 +559,50 @@ def test_the_2020_primary_scenario_has_the_counts_pace_before_the_first_estimate
         ["Jackie Lacey", "George Gascón"],
     )
     assert contest.call.release_time.startswith("2020-03-20T17:00")
+
+
+def test_a_bare_later_estimate_may_leave_out_ballots_to_cure() -> None:
+    """A later estimate that gives a bare total (no kinds, provisional ones among them) from a
+    registrar whose later estimates have not yet held may leave out ballots to cure or under
+    review, as the state's county figures of the 2024 general did (Fresno, Nov 30: 600
+    remaining, 4,322 came): the trickle is added to its high end. Once three later estimates
+    in a row held (each followed by no more than 5% beyond what it said), it is not."""
+    late = at(9, 17)
+    bare = county_ballots_left(
+        election(), [release(late - timedelta(hours=1), 600_000)],
+        [OutstandingReport(as_of=late, total=100)], PARAMS,
+    )  # fmt: skip
+    assert bare.ballots is not None and bare.ballots.high == 110 + round(0.015 * 600_000)
+    assert "may leave out" in bare.note and "held 3 times running" in bare.note
+    # a first estimate, made by the day after election day: its 80% rise, no trickle
+    first = county_ballots_left(
+        election(), [release(at(6, 16), 300_000)],
+        [OutstandingReport(as_of=at(6, 17), total=1_000)], PARAMS,
+    )  # fmt: skip
+    assert first.ballots is not None and first.ballots.high == 1_800
+    # four later estimates, each followed by no more than it said: the last has held three
+    # times, so its high end is its own
+    days = [9, 10, 11, 12]
+    good = [release(at(d, 16), 600_000 + 10_000 * i) for i, d in enumerate(days)]
+    totals = [40_000, 30_000, 20_000, 10_000]
+    reports = [
+        OutstandingReport(as_of=at(d, 17), total=t) for d, t in zip(days, totals, strict=True)
+    ]
+    held = county_ballots_left(election(), good, reports, PARAMS)
+    assert held.ballots is not None and held.ballots.high == 11_000
+    # the same, but one estimate rose: 10,000 counted by the next, which said 31,000 were left
+    # (41,000 against 30,000 said): the registrar's estimates have not held
+    risen = [*reports[:2], OutstandingReport(as_of=at(11, 17), total=31_000), reports[3]]
+    not_held = county_ballots_left(election(), good, risen, PARAMS)
+    assert not_held.ballots is not None
+    assert not_held.ballots.high == 11_000 + round(0.015 * 630_000)
+
+
+def test_estimates_held_needs_three_pairs_none_risen_beyond_five_percent() -> None:
+    steady = [(100, 1_000), (600, 500), (900, 200), (1_050, 50)]
+    assert estimates_held(steady, PARAMS)
+    assert not estimates_held(steady[:3], PARAMS)  # two pairs only
+    risen = [(100, 1_000), (600, 551), (900, 200), (1_050, 50)]  # 500 + 551: 5.1% more
+    assert not estimates_held(risen, PARAMS)
+    just = [(100, 1_000), (600, 550), (900, 200), (1_050, 50)]  # 5.0% more: held
+    assert estimates_held(just, PARAMS)

@@ -35,6 +35,7 @@ per ballot so far, widened to take in the last ``recent_releases`` batches.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -107,7 +108,8 @@ def county_ballots_left(
     with_total = [r for r in reports if r.total is not None]
     if with_total:
         report = max(with_total, key=lambda r: r.as_of)
-        left = _from_registrar(election, good, report, counted, cap, params)
+        held = estimates_held(_later_estimates(election, good, with_total, params), params)
+        left = _from_registrar(election, good, report, counted, cap, params, held=held)
     elif (reg is None or cap is None) and latest is not None and counted > 0:
         return _from_pace(election, latest, counted, params)
     elif reg is None or cap is None:
@@ -123,6 +125,79 @@ def county_ballots_left(
     return left
 
 
+def _release_at(good: Sequence[Release], when: datetime) -> Release | None:
+    """The last release of ``good`` published at or before ``when``."""
+    found = None
+    for r in good:
+        if r.feed_time <= when:
+            found = r
+        else:
+            break
+    return found
+
+
+def _counted_at(election: Election, good: Sequence[Release], report: OutstandingReport) -> int:
+    """The ballots counted when ``report`` was made: by the last release at or before it, else
+    as the report says."""
+    at_report = _release_at(good, report.as_of)
+    if at_report is not None:
+        return ballots_counted(at_report, election)
+    return report.counted_so_far or 0
+
+
+def _is_early(election: Election, report: OutstandingReport, params: ModelParams) -> bool:
+    first = election.date + timedelta(days=params.first_estimate_days)
+    return report.as_of.date() <= first
+
+
+def _later_estimates(
+    election: Election,
+    good: Sequence[Release],
+    reports: Sequence[OutstandingReport],
+    params: ModelParams,
+) -> list[tuple[int, int]]:
+    """The registrar's estimates made after ``first_estimate_days``, in time order, each as
+    (ballots counted when it was made, its total)."""
+    later = sorted(
+        (r for r in reports if r.total is not None and not _is_early(election, r, params)),
+        key=lambda r: r.as_of,
+    )
+    return [(_counted_at(election, good, r), r.total or 0) for r in later]
+
+
+def estimates_held(later: Sequence[tuple[int, int]], params: ModelParams) -> bool:
+    """Whether a registrar's later estimates (``(counted when made, total)`` in time order)
+    have held: at least ``report_held_times`` of them were followed by another with ballots
+    counted in between, and for every such pair the ballots counted by the second plus its
+    total came to at most ``report_held_rise`` more than the first's total (LA's 2024 ones:
+    3.7% more at most)."""
+    # a pair tells only when ballots were counted between its two estimates
+    pairs = [(a, b) for a, b in itertools.pairwise(later) if a[1] > 0 and b[0] > a[0]]
+    if len(pairs) < params.report_held_times:
+        return False
+    return all(
+        (counted_b - counted_a) + total_b <= total_a * (1 + params.report_held_rise)
+        for (counted_a, total_a), (counted_b, total_b) in pairs
+    )
+
+
+def estimate_high(
+    total: int, since: int, counted: int, *, early: bool, itemized: bool, held: bool,
+    params: ModelParams,
+) -> float:  # fmt: skip
+    """The most ballots left by an estimate of ``total`` with ``since`` counted after it and
+    ``counted`` in all: the estimate risen by ``report_rise`` (``report_rise_later`` after
+    ``first_estimate_days``), less ``since``; plus ``report_trickle`` of ``counted`` (cures,
+    provisional and late overseas ballots) once it is spent, and for a later estimate that is
+    not ``itemized`` (it counts provisional ballots among its kinds) and whose registrar's
+    later estimates have not ``held`` (:func:`estimates_held`): it may leave those out."""
+    rise = params.report_rise if early else params.report_rise_later
+    high = max(0.0, total * (1 + rise) - since)
+    if high <= 0 or not (early or itemized or held):
+        high += params.report_trickle * counted
+    return high
+
+
 def _from_registrar(
     election: Election,
     good: Sequence[Release],
@@ -130,32 +205,25 @@ def _from_registrar(
     counted: int,
     cap: int | None,
     params: ModelParams,
+    *,
+    held: bool = False,
 ) -> BallotsLeft:
-    """The registrar's latest estimate, less the ballots counted since it: it may rise by
-    ``report_rise`` (``report_rise_later`` after ``first_estimate_days``) and fall by
-    ``report_fall``, never beyond the registration bound ``cap``. An estimate spent (none left
-    even after the rise) still leaves up to ``report_trickle`` of the ballots counted."""
+    """The registrar's latest estimate, less the ballots counted since it: it may rise
+    (:func:`estimate_high`) and fall by ``report_fall``, never beyond the registration bound
+    ``cap``; ``held``: its registrar's later estimates have held (:func:`estimates_held`)."""
     total = report.total or 0
-    at_report = None
-    for r in good:
-        if r.feed_time <= report.as_of:
-            at_report = r
-        else:
-            break
-    if at_report is not None:
-        base = ballots_counted(at_report, election)
-    else:
-        base = report.counted_so_far or 0
-    since = max(0, counted - base)
-    first = election.date + timedelta(days=params.first_estimate_days)
-    early = report.as_of.date() <= first
+    at_report = _release_at(good, report.as_of)
+    since = max(0, counted - _counted_at(election, good, report))
+    early = _is_early(election, report, params)
     rise = params.report_rise if early else params.report_rise_later
+    itemized = "provisional" in report.breakdown
     mid = float(total - since)
     low = total * (1 - params.report_fall) - since
-    high = total * (1 + rise) - since
-    spent = high <= 0
-    if spent:
-        high = params.report_trickle * counted
+    spent = total * (1 + rise) - since <= 0
+    high = estimate_high(
+        total, since, counted, early=early, itemized=itemized, held=held, params=params
+    )
+    bare = not (spent or early or itemized or held)
     if cap is not None:
         low, mid, high = min(low, cap), min(mid, cap), min(high, cap)
     interval = Interval(low=_whole(low), mid=_whole(mid), high=_whole(high))
@@ -174,6 +242,13 @@ def _from_registrar(
         note += (
             f"; with the estimate spent, up to {params.report_trickle:.1%} of the ballots counted "
             "may still come (cured, provisional and late overseas ballots)"
+        )
+    elif bare:
+        note += (
+            f"; it does not count provisional ballots among its kinds and its registrar's later "
+            f"estimates have not yet held {params.report_held_times} times running, so up to "
+            f"{params.report_trickle:.1%} of the ballots counted more may come (ballots to cure "
+            "or under review, which such an estimate may leave out)"
         )
     by_type = ballots_left_by_type(report, at_report, good[-1] if good else None)
     return BallotsLeft(
