@@ -16,7 +16,8 @@ ContestId = Annotated[str, Path(description="Contest id, e.g. `9547`.")]
 AS_OF = Query(
     None,
     description="Answer as of this time (ISO 8601): what the desk knew at the last release at or "
-    "before it. A time without a zone is the election's local time.",
+    "before it, as it stood then (a registrar's estimate or an editor's act that came later is "
+    "not yet in it). A time without a zone is the election's local time.",
 )
 RELEASE = Query(None, ge=0, description="Answer as of this release sequence (0-based).")
 
