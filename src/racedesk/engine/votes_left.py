@@ -108,8 +108,7 @@ def county_ballots_left(
     with_total = [r for r in reports if r.total is not None]
     if with_total:
         report = max(with_total, key=lambda r: r.as_of)
-        held = estimates_held(_later_estimates(election, good, with_total, params), params)
-        left = _from_registrar(election, good, report, counted, cap, params, held=held)
+        left = _from_registrar(election, good, report, with_total, counted, cap, params)
     elif (reg is None or cap is None) and latest is not None and counted > 0:
         return _from_pace(election, latest, counted, params)
     elif reg is None or cap is None:
@@ -136,10 +135,9 @@ def _release_at(good: Sequence[Release], when: datetime) -> Release | None:
     return found
 
 
-def _counted_at(election: Election, good: Sequence[Release], report: OutstandingReport) -> int:
-    """The ballots counted when ``report`` was made: by the last release at or before it, else
-    as the report says."""
-    at_report = _release_at(good, report.as_of)
+def _counted_at(election: Election, at_report: Release | None, report: OutstandingReport) -> int:
+    """The ballots counted when ``report`` was made: by ``at_report``, the last release at or
+    before it, else as the report says."""
     if at_report is not None:
         return ballots_counted(at_report, election)
     return report.counted_so_far or 0
@@ -162,7 +160,7 @@ def _later_estimates(
         (r for r in reports if r.total is not None and not _is_early(election, r, params)),
         key=lambda r: r.as_of,
     )
-    return [(_counted_at(election, good, r), r.total or 0) for r in later]
+    return [(_counted_at(election, _release_at(good, r.as_of), r), r.total or 0) for r in later]
 
 
 def estimates_held(later: Sequence[tuple[int, int]], params: ModelParams) -> bool:
@@ -181,49 +179,66 @@ def estimates_held(later: Sequence[tuple[int, int]], params: ModelParams) -> boo
     )
 
 
+def _risen(total: int, since: int, early: bool, params: ModelParams) -> float:
+    """An estimate of ``total`` risen by ``report_rise`` (``report_rise_later`` after
+    ``first_estimate_days``), less the ``since`` counted after it."""
+    rise = params.report_rise if early else params.report_rise_later
+    return total * (1 + rise) - since
+
+
+def _trickle_cause(risen: float, *, early: bool, itemized: bool, held: bool) -> str:
+    """Why the trickle of late ballots is added to an estimate's high end: "spent" (none left
+    even after its rise), "bare" (a later estimate that is not ``itemized``, counting
+    provisional ballots among its kinds, and whose registrar's later estimates have not
+    ``held``: it may leave out ballots to cure or under review), or "" (it is not)."""
+    if risen <= 0:
+        return "spent"
+    return "" if early or itemized or held else "bare"
+
+
 def estimate_high(
     total: int, since: int, counted: int, *, early: bool, itemized: bool, held: bool,
     params: ModelParams,
 ) -> float:  # fmt: skip
     """The most ballots left by an estimate of ``total`` with ``since`` counted after it and
-    ``counted`` in all: the estimate risen by ``report_rise`` (``report_rise_later`` after
-    ``first_estimate_days``), less ``since``; plus ``report_trickle`` of ``counted`` (cures,
-    provisional and late overseas ballots) once it is spent, and for a later estimate that is
-    not ``itemized`` (it counts provisional ballots among its kinds) and whose registrar's
-    later estimates have not ``held`` (:func:`estimates_held`): it may leave those out."""
-    rise = params.report_rise if early else params.report_rise_later
-    high = max(0.0, total * (1 + rise) - since)
-    if high <= 0 or not (early or itemized or held):
-        high += params.report_trickle * counted
-    return high
+    ``counted`` in all: the estimate risen (:func:`_risen`), plus ``report_trickle`` of
+    ``counted`` (cures, provisional and late overseas ballots) where :func:`_trickle_cause`
+    gives a cause."""
+    risen = _risen(total, since, early, params)
+    cause = _trickle_cause(risen, early=early, itemized=itemized, held=held)
+    return max(0.0, risen) + (params.report_trickle * counted if cause else 0.0)
 
 
 def _from_registrar(
     election: Election,
     good: Sequence[Release],
     report: OutstandingReport,
+    reports: Sequence[OutstandingReport],
     counted: int,
     cap: int | None,
     params: ModelParams,
-    *,
-    held: bool = False,
 ) -> BallotsLeft:
-    """The registrar's latest estimate, less the ballots counted since it: it may rise
-    (:func:`estimate_high`) and fall by ``report_fall``, never beyond the registration bound
-    ``cap``; ``held``: its registrar's later estimates have held (:func:`estimates_held`)."""
+    """The registrar's latest estimate ``report``, less the ballots counted since it: it may
+    rise (:func:`estimate_high`; whether its registrar's later ``reports`` so far have held,
+    :func:`estimates_held`, is asked only of a bare later one) and fall by ``report_fall``,
+    never beyond the registration bound ``cap``."""
     total = report.total or 0
     at_report = _release_at(good, report.as_of)
-    since = max(0, counted - _counted_at(election, good, report))
+    since = max(0, counted - _counted_at(election, at_report, report))
     early = _is_early(election, report, params)
     rise = params.report_rise if early else params.report_rise_later
     itemized = "provisional" in report.breakdown
+    held = not (early or itemized) and estimates_held(
+        _later_estimates(election, good, reports, params), params
+    )
     mid = float(total - since)
     low = total * (1 - params.report_fall) - since
-    spent = total * (1 + rise) - since <= 0
     high = estimate_high(
         total, since, counted, early=early, itemized=itemized, held=held, params=params
     )
-    bare = not (spent or early or itemized or held)
+    cause = _trickle_cause(
+        _risen(total, since, early, params), early=early, itemized=itemized, held=held
+    )
     if cap is not None:
         low, mid, high = min(low, cap), min(mid, cap), min(high, cap)
     interval = Interval(low=_whole(low), mid=_whole(mid), high=_whole(high))
@@ -238,12 +253,12 @@ def _from_registrar(
     )
     if mid < 0:
         note += f"; the count has passed the estimate by {-mid:,.0f} ballots"
-    if spent:
+    if cause == "spent":
         note += (
             f"; with the estimate spent, up to {params.report_trickle:.1%} of the ballots counted "
             "may still come (cured, provisional and late overseas ballots)"
         )
-    elif bare:
+    elif cause == "bare":
         note += (
             f"; it does not count provisional ballots among its kinds and its registrar's later "
             f"estimates have not yet held {params.report_held_times} times running, so up to "

@@ -51,8 +51,7 @@ def list_elections(web: Served) -> Response:
 def get_election(web: Served, election_id: ElectionId, as_of: datetime | None = AS_OF) -> Response:
     """The election, its latest release (as of ``as_of``), the county's ballots left and
     every contest's summary (``racedesk.status/1``)."""
-    sequence = web.sequence(election_id, as_of)
-    cut = web.cut(election_id, sequence, as_of)
+    sequence, cut = web.point(election_id, as_of)
     return json_reply(web.library.election_doc(election_id, sequence, cut))
 
 
@@ -74,8 +73,7 @@ def list_contests(
     as_of: datetime | None = AS_OF,
 ) -> Response:
     """The election's contests, filtered by call status and searched by title."""
-    sequence = web.sequence(election_id, as_of)
-    cut = web.cut(election_id, sequence, as_of)
+    sequence, cut = web.point(election_id, as_of)
     doc = web.library.contests_doc(election_id, sequence, status=status, q=q, cut=cut)
     return json_reply(doc)
 
@@ -103,7 +101,7 @@ async def get_contest(
 
     def read() -> bytes:
         sequence = web.known_sequence(election_id, as_of, release)
-        cut = web.cut(election_id, sequence, as_of if release is None else None)
+        cut = web.cut(election_id, sequence, as_of, release)
         return library.contest_json(election_id, contest_id, sequence, cut)
 
     return Response(await run_in_threadpool(read), media_type="application/json")
@@ -119,8 +117,7 @@ def get_history(
     web: Served, election_id: ElectionId, contest_id: ContestId, as_of: datetime | None = AS_OF
 ) -> Response:
     """One contest's state after every release up to ``as_of`` (``racedesk.history/1``)."""
-    sequence = web.sequence(election_id, as_of)
-    cut = web.cut(election_id, sequence, as_of)
+    sequence, cut = web.point(election_id, as_of)
     return json_reply(web.library.history_doc(election_id, contest_id, sequence, cut))
 
 
@@ -164,8 +161,7 @@ def election_page(
     as_of: datetime | None = None,
 ) -> HTMLResponse:
     library = web.library
-    sequence = web.sequence(election_id, as_of)
-    cut = web.cut(election_id, sequence, as_of)
+    sequence, cut = web.point(election_id, as_of)
     html = library.cached(
         ("election-page", election_id, sequence, cut, status, q),
         lambda: render_election(
@@ -185,8 +181,7 @@ def contest_page(
     as_of: datetime | None = None,
 ) -> HTMLResponse:
     library = web.library
-    sequence = web.sequence(election_id, as_of, release)
-    cut = web.cut(election_id, sequence, as_of if release is None else None)
+    sequence, cut = web.point(election_id, as_of, release)
     latest = library.latest_sequence(election_id)
     ledger = library.ledger(election_id, latest)
     # Every open page asks for this after a release: rendered once per release and ledger.
@@ -233,8 +228,7 @@ def election_csv(
 ) -> Response:
     """The overview's contests as the page shows them (same ``status`` and ``q``), as CSV."""
     library = web.library
-    sequence = web.sequence(election_id, as_of)
-    cut = web.cut(election_id, sequence, as_of)
+    sequence, cut = web.point(election_id, as_of)
     text = election_table(library, election_id, sequence, status=status, q=q, cut=cut)
     return _csv(text, f"{_file_part(election_id)}-contests.csv")
 
@@ -249,8 +243,7 @@ def contest_csv(
 ) -> Response:
     """A contest's results table as of a release, as CSV."""
     library = web.library
-    sequence = web.sequence(election_id, as_of, release)
-    cut = web.cut(election_id, sequence, as_of if release is None else None)
+    sequence, cut = web.point(election_id, as_of, release)
     library.contest(library.election(election_id), contest_id)
     text = (
         contest_table(library, election_id, contest_id, sequence, cut)
@@ -271,8 +264,7 @@ def contest_embed(
     """A contest's embeddable widget: the one page other sites may frame
     (:data:`racedesk.publish.web.edges.FRAMEABLE`)."""
     library = web.library
-    sequence = web.sequence(election_id, as_of, release)
-    cut = web.cut(election_id, sequence, as_of if release is None else None)
+    sequence, cut = web.point(election_id, as_of, release)
     latest = library.latest_sequence(election_id)
     calls = len(library.ledger(election_id, latest))
     html = library.cached(

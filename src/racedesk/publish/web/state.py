@@ -53,12 +53,25 @@ class WebState:
         return aware(as_of, self.library.election(election_id).timezone)
 
     def cut(
-        self, election_id: str, sequence: int | None, as_of: datetime | None
+        self,
+        election_id: str,
+        sequence: int | None,
+        as_of: datetime | None,
+        release: int | None = None,
     ) -> datetime | None:
         """When a request as of ``as_of`` reads release ``sequence`` (:meth:`Library.cut`):
         ``as_of`` (a time without a zone being the election's local time) when the release was
-        made again after it, else None."""
+        made again after it, else None; None too when the request named its ``release``."""
+        if release is not None:
+            return None
         return self.library.cut(election_id, sequence, self.aware(election_id, as_of))
+
+    def point(
+        self, election_id: str, as_of: datetime | None, release: int | None = None
+    ) -> tuple[int | None, datetime | None]:
+        """The release a request is about (:meth:`sequence`) and when it is read (:meth:`cut`)."""
+        sequence = self.sequence(election_id, as_of, release)
+        return sequence, self.cut(election_id, sequence, as_of, release)
 
     def known_sequence(
         self, election_id: str, as_of: datetime | None, release: int | None = None
