@@ -46,8 +46,9 @@ from engine_core import reference_loop_ns
 from racedesk.desk import Desk, load_params
 from racedesk.engine import calls, projection
 from racedesk.engine.checks import ReleaseChecks
+from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
-from racedesk.engine.standing import contest_state
+from racedesk.engine.run import contest_states
 from racedesk.engine.votes_left import contests_votes_left, county_ballots_left
 from racedesk.model import Election, Release
 from racedesk.model.answers import CallEvent
@@ -87,6 +88,7 @@ def stages(election: Election, files: Files, params: ModelParams) -> dict[str, l
     ledger: list[CallEvent] = []
     checks = ReleaseChecks()
     read_release = lavote.release_reader(election)  # the election's index, built once
+    index = ElectionIndex(election)  # what the desk keeps from one release to the next
     for path, data in files:
         t = time.perf_counter()
         msgspec.json.decode(data)
@@ -98,16 +100,12 @@ def stages(election: Election, files: Files, params: ModelParams) -> dict[str, l
         t2 = time.perf_counter()
         good.append(release)
         left = county_ballots_left(election, good, (), params)
-        lefts = contests_votes_left(election, good, left, params)
-        counts = release.counts_by_contest()
-        states = [
-            contest_state(c, counts.get(c.id), release, contest_left)
-            for c, contest_left in zip(election.contests, lefts, strict=True)
-        ]
+        lefts = contests_votes_left(election, good, left, params, index)
+        states = contest_states(index, release, lefts, ())
         t3 = time.perf_counter()
-        found = projection.project_all(election, good, states, left, params, 0)
+        found = projection.project_all(election, good, states, left, params, 0, index)
         events, _ = calls.decide_all(
-            election, release, states, found, ledger, params, usable=True, good=good
+            election, release, states, found, ledger, params, usable=True, good=good, index=index
         )
         ledger.extend(events)
         t4 = time.perf_counter()

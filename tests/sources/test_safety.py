@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import struct
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from racedesk.errors import InputError, UnsafeInputError
 from racedesk.sources import ap, clarity, ets, openelections, safety
@@ -257,3 +260,72 @@ def test_a_json_key_given_twice_is_refused_naming_it() -> None:
     assert twice.value.problem == (
         "the JSON has the key 'Value' twice in one object: which value is meant cannot be told"
     )
+
+
+# JSON as a results feed writes it: objects, lists, counts, and strings that may hold colons,
+# quotes, backslashes and characters outside ASCII.
+_keys = st.text(alphabet='ab:"\\é', max_size=3)
+_leaves = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | _keys
+_trees = st.recursive(
+    _leaves,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _with_a_key_twice(tree: object, value: object) -> bytes | None:
+    """``tree`` written as JSON with the first key of its first object (depth first) given a
+    second time, holding ``value``; None when it has no object with a key."""
+    if isinstance(tree, dict):
+        if tree:
+            key = next(iter(tree))
+            body = ", ".join(
+                [json.dumps(key) + ": " + json.dumps(v) for k, v in tree.items()]
+                + [json.dumps(key) + ": " + json.dumps(value)]
+            )
+            return b"{" + body.encode() + b"}"
+        return None
+    if isinstance(tree, list):
+        for i, item in enumerate(tree):
+            inner = _with_a_key_twice(item, value)
+            if inner is not None:
+                parts = [json.dumps(x).encode() for x in tree]
+                parts[i] = inner
+                return b"[" + b", ".join(parts) + b"]"
+    return None
+
+
+@given(tree=_trees, value=_leaves, ascii_only=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_colon_count_never_clears_a_document_with_a_key_twice(
+    tree: object, value: object, ascii_only: bool
+) -> None:
+    raw = json.dumps(tree, ensure_ascii=ascii_only).encode()
+    # a document without a key twice: cleared by the count unless it has a \u escape
+    assert safety.no_key_twice_by_colons(raw) is (b"\\u" not in raw)
+    safety.refuse_duplicate_keys(raw, "ok.json")
+    twice = _with_a_key_twice(tree, value)
+    if twice is not None:
+        assert not safety.no_key_twice_by_colons(twice)
+        with pytest.raises(InputError, match="twice in one object"):
+            safety.refuse_duplicate_keys(twice, "r.json")
+
+
+def test_an_escaped_colon_cannot_hide_a_key_given_twice() -> None:
+    # \u003a decodes to a colon the document does not spell: counted again, the colons would
+    # balance the key that was dropped, so a document with \u escapes is read object by object
+    masked = b'{"Value": 1, "Value": 900000, "note": "\\u003a"}'
+    kept = b'{"Value":900000,"note":":"}'  # what a decoder keeps, written out again
+    assert masked.count(b":") == kept.count(b":") == 3
+    assert not safety.no_key_twice_by_colons(masked)
+    with pytest.raises(InputError, match="'Value' twice"):
+        safety.refuse_duplicate_keys(masked, "r.json")
+    with pytest.raises(InputError, match="'Value' twice"):
+        safety.refuse_duplicate_keys(masked.decode(), "r.json")
+
+
+def test_a_real_release_is_cleared_by_the_colon_count(shared_data: Path) -> None:
+    folder = shared_data / "lavote" / "4324-2024-general" / "releases"
+    raw = (folder / "2024-11-05T20-56-08.json").read_bytes()
+    assert safety.no_key_twice_by_colons(raw)
+    safety.refuse_duplicate_keys(raw, "ok.json")
