@@ -469,7 +469,12 @@ class Desk:
                 flags[judged.confirms] = True
             snapshot = self._advance(election, history, release, [*flags, usable], problems)
             if self.project:  # what is said of each contest after the release, stored with it
-                snapshot = with_sentences(election, snapshot, self._earlier(election.id, sequence))
+                snapshot = with_sentences(
+                    election,
+                    snapshot,
+                    self._earlier(election.id, sequence),
+                    self._index(election).logics,
+                )
             just_before = history[-1].release if history else None
             noted = self._checks.with_correction_note(problems, release, just_before)
             stored = StoredRelease(
@@ -830,7 +835,12 @@ class Desk:
         snapshot = revised_at(snapshot, when, event.said)
         sequence = last.release.sequence or 0
         if self.project:
-            snapshot = with_sentences(election, snapshot, self._earlier(election_id, sequence))
+            snapshot = with_sentences(
+                election,
+                snapshot,
+                self._earlier(election_id, sequence),
+                self._index(election).logics,
+            )
         self.store.commit_revision(snapshot, when, event.event_id)
         kept.snapshots[sequence] = snapshot
         tell(self._listeners, self._news(election, None, snapshot.new_events))

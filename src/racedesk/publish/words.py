@@ -79,26 +79,29 @@ def batch_share(
     return added[choice] / total
 
 
-def call_words(contest: Contest, call: ContestCall | None) -> str:
-    """The words that end a contest's sentence for its call ("Called for Hochman.")."""
+def call_words(contest: Contest, call: ContestCall | None, logic: RuleLogic | None = None) -> str:
+    """The words that end a contest's sentence for its call ("Called for Hochman."); ``logic``
+    is the contest's rule family (worked out when not given, and only for a decided question)."""
     if call is None:
         return ""
+    status = call.status
+    if status in ("passed", "failed"):
+        return (logic or logic_of(contest)).decided_words(contest, status)
+    if status == "portion only":
+        return _not_called_part(contest)
     names = [short_name(contest.choice(c).name) for c in call.choices if _has(contest, c)]
     joined = " and ".join(names)
     return {
         "called": f"Called for {joined}.",
         "runoff": f"Runoff: {joined} advance.",
         "advanced": f"{joined} advance.",
-        "passed": logic_of(contest).decided_words(contest, "passed"),
-        "failed": logic_of(contest).decided_words(contest, "failed"),
         "winner not leading": f"Called for {joined}, who is not leading the count now.",
         "rescinded": "The call was rescinded.",
         "too close": "Too close to call.",
         "leading": "Not called yet.",
         "too early": "Too early to call.",
         "write-ins only": "Not called: write-ins only.",
-        "portion only": _not_called_part(contest),
-    }[call.status]
+    }[status]
 
 
 def _not_called_part(contest: Contest) -> str:
@@ -323,7 +326,7 @@ def contest_sentence(
         parts.extend(_need_words(contest, state, count, focus, earlier, batch_words))
         if projection is not None:
             parts.extend(_projected_words(count, focus, projection))
-    words = call_words(contest, call)
+    words = call_words(contest, call, logic)
     if words:
         parts.append(words)
     return " ".join(parts)
@@ -333,6 +336,7 @@ def contest_sentences(
     election: Election,
     snapshot: Snapshot,
     earlier_states: Sequence[Sequence[ContestState]],
+    logics: Sequence[RuleLogic] | None = None,
 ) -> dict[str, str]:
     """Every contest's sentence after ``snapshot``'s release, as a page of that release says it,
     to be stored with the snapshot.
@@ -347,7 +351,7 @@ def contest_sentences(
             recent.setdefault(earlier.contest_id, []).append(earlier)
     now = {s.contest_id: s for s in snapshot.states}
     sentences = {}
-    for contest in election.contests:
+    for at, contest in enumerate(election.contests):
         state = now.get(contest.id)
         if state is not None:
             sentences[contest.id] = contest_sentence(
@@ -356,18 +360,23 @@ def contest_sentences(
                 snapshot.projections.get(contest.id),
                 snapshot.calls.get(contest.id),
                 [*recent.get(contest.id, ()), state],
+                logics[at] if logics is not None else None,
             )
     return sentences
 
 
 def with_sentences(
-    election: Election, snapshot: Snapshot, earlier: Sequence[Snapshot | None]
+    election: Election,
+    snapshot: Snapshot,
+    earlier: Sequence[Snapshot | None],
+    logics: Sequence[RuleLogic] | None = None,
 ) -> Snapshot:
     """``snapshot`` with every contest's sentence in it (:func:`contest_sentences`); ``earlier``
-    are the snapshots of the releases before it, oldest first (None where there is none)."""
+    are the snapshots of the releases before it, oldest first (None where there is none);
+    ``logics`` the contests' rule families in the election's order, when the caller keeps them."""
     states = [s.states for s in earlier if s is not None]
     return msgspec.structs.replace(
-        snapshot, sentences=contest_sentences(election, snapshot, states)
+        snapshot, sentences=contest_sentences(election, snapshot, states, logics)
     )
 
 
