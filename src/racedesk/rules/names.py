@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Final
 
 _PARTICLES: Final = frozenset(
@@ -18,11 +17,6 @@ _CAPITALS: Final = frozenset({"II", "III", "IV", "VI", "VII", "VIII", "IX"})
 _JOINS: Final = re.compile(r"([-'’\"“”(])")
 
 
-#: Names met by a desk are few and met at every release: each is worked out once.
-_NAMES_KEPT: Final = 65_536
-
-
-@lru_cache(maxsize=_NAMES_KEPT)
 def proper_case(name: str) -> str:
     """A name as people write it, where the feed shouts it in capitals: "NATHAN HOCHMAN" →
     "Nathan Hochman", "GEORGE GASCÓN" → "George Gascón", "KEVIN MCDONALD" → "Kevin McDonald",
@@ -48,7 +42,6 @@ def _proper_part(part: str) -> str:
     return part.capitalize()
 
 
-@lru_cache(maxsize=_NAMES_KEPT)
 def short_name(name: str) -> str:
     """The name used in phrases: a candidate's surname with its particles ("NATHAN HOCHMAN" →
     "Hochman", "CLAUDIA DE LA CRUZ" → "De La Cruz"), title-cased when the feed shouts."""
