@@ -206,6 +206,12 @@ def estimate_high(
     gives a cause."""
     risen = _risen(total, since, early, params)
     cause = _trickle_cause(risen, early=early, itemized=itemized, held=held)
+    return _with_trickle(risen, cause, counted, params)
+
+
+def _with_trickle(risen: float, cause: str, counted: int, params: ModelParams) -> float:
+    """An estimate ``risen`` (never below 0), plus ``report_trickle`` of ``counted`` where the
+    trickle has a ``cause``."""
     return max(0.0, risen) + (params.report_trickle * counted if cause else 0.0)
 
 
@@ -233,12 +239,9 @@ def _from_registrar(
     )
     mid = float(total - since)
     low = total * (1 - params.report_fall) - since
-    high = estimate_high(
-        total, since, counted, early=early, itemized=itemized, held=held, params=params
-    )
-    cause = _trickle_cause(
-        _risen(total, since, early, params), early=early, itemized=itemized, held=held
-    )
+    risen = _risen(total, since, early, params)
+    cause = _trickle_cause(risen, early=early, itemized=itemized, held=held)
+    high = _with_trickle(risen, cause, counted, params)  # as estimate_high
     if cap is not None:
         low, mid, high = min(low, cap), min(mid, cap), min(high, cap)
     interval = Interval(low=_whole(low), mid=_whole(mid), high=_whole(high))

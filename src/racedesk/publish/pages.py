@@ -205,12 +205,16 @@ def render_contest(
             election, library.contest_doc(election_id, contest_id, sequence, cut), marks, rows
         )
         part = _contest_part(links, election, record, rows)
-        at = cut if latest == sequence else None
-        states = library.history(election_id, contest_id, latest, at)
+
+        def read_at(seq: int) -> datetime | None:
+            """The page's own release is read as it stood at ``cut``; the others as they are."""
+            return cut if seq == sequence else None
+
+        states = library.history(election_id, contest_id, latest, read_at(latest))
         chart = chart_data(
             contest,
             states,
-            lambda seq: library.snapshot(election_id, seq, cut if seq == sequence else None),
+            lambda seq: library.snapshot(election_id, seq, read_at(seq)),
             [m.label for m in marks],
             release_times(stored),
             election.timezone,
@@ -219,9 +223,7 @@ def render_contest(
             records = [
                 part_record(
                     election,
-                    library.contest_doc(
-                        election_id, contest_id, m.sequence, cut if m.sequence == sequence else None
-                    ),
+                    library.contest_doc(election_id, contest_id, m.sequence, read_at(m.sequence)),
                     marks,
                     rows,
                 )
