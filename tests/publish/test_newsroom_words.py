@@ -62,6 +62,16 @@ def test_the_margin_and_the_expected_vote_counted(general_2024: Path) -> None:
     assert expected_counted(3_000_000, Interval(low=0, mid=0, high=0)) == (
         "100% of the expected vote counted"
     )
+    # the DA's page after the last release: 3,321,126 votes and about 13,000 (0-16,000) left
+    assert expected_counted(3_321_126, Interval(low=0, mid=13_000, high=16_000)) == (
+        ">99% of the expected vote counted"
+    )
+    assert expected_counted(990_000, Interval(low=0, mid=6_000, high=12_000)) == (
+        "about 99% of the expected vote counted (99–100%)"
+    )
+    assert expected_counted(990_000, Interval(low=1_000, mid=6_000, high=12_000)) == (
+        "about 99% of the expected vote counted (99% to over 99%)"
+    )
     assert expected_counted(0, left) == "" and expected_counted(10, None) == ""
 
 

@@ -64,14 +64,23 @@ def margin(votes: dict[str, int], names: dict[str, str]) -> str:
 def expected_counted(counted: int, left: Interval | None) -> str:
     """How much of the expected vote is counted: the votes counted over those plus the votes
     left, at the middle and the two ends of the votes left: "about 96% of the expected vote
-    counted (94–98%)" ("" when the votes left are unknown)."""
+    counted (94–98%)", ">99%" while any vote is left ("" when the votes left are unknown)."""
     if left is None or counted <= 0:
         return ""
     done = [counted / (counted + max(v, 0.0)) for v in (left.high, left.mid, left.low)]
-    low, mid, high = (round(d * 100) for d in done)
-    if low == high:
+    low, mid, high = (_share_done(d) for d in done)
+    if low == high or mid == ">99":
         return f"{mid}% of the expected vote counted"
+    if high == ">99":
+        return f"about {mid}% of the expected vote counted ({low}% to over 99%)"
     return f"about {mid}% of the expected vote counted ({low}–{high}%)"
+
+
+def _share_done(done: float) -> str:
+    """A share of the expected vote, in whole points, that never reads "100" while votes are
+    still left (">99", as AP's expected vote says it)."""
+    whole = round(done * 100)
+    return ">99" if whole == 100 and done < 1 else str(whole)
 
 
 def chance(p: float | None, draws: int = 1) -> str:
