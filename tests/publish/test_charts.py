@@ -133,6 +133,10 @@ def test_da_chart_follows_gascon_against_what_he_needed(
     batch = chart["batch"]
     assert batch is not None and batch["id"] == GASCON
     assert len(batch["shares"]) == len(states)
+    # nothing is drawn for the zero report of Oct 29: the axis starts on election night
+    assert batch["need_mid"][0] is None and batch["need_mid"][1] is not None
+    assert chart["first"] == 1 and labels[chart["first"]] == "1"
+    assert times[1] - times[0] > 7 * 86_400
     # Gascón's share of each batch, computed here from the raw files, on the same denominator
     releases = [read_release(data, general_feed.election) for _, data in general_feed.releases]
     for i in range(2, len(states)):

@@ -131,7 +131,9 @@ def chart_data(
     - ``shares``: each leading choice's share after every release, with the projection's
       central interval of its final share (``Projection.level``, 90%);
     - ``batch``: the trailing choice's share of each batch against the share it needed of the
-      votes left after that batch (low–high), on the hurdle's own denominator.
+      votes left after that batch (low–high), on the hurdle's own denominator;
+    - ``first``: the first release that counts a vote in the contest, where the time axis
+      starts (a feed's zero report, a week before election day, has nothing to draw).
     """
     last = states[-1] if states else None
     order = sorted(
@@ -148,6 +150,7 @@ def chart_data(
         "level": levels[-1] if levels and order else None,
         "series": [_share_series(contest, choice, states, projections) for choice in order],
         "batch": _batch_series(contest, states, trailer) if trailer is not None else None,
+        "first": next((i for i, s in enumerate(states) if s.total_votes > 0), 0),
     }
 
 
@@ -182,7 +185,8 @@ def _batch_series(
     contest: Contest, states: Sequence[ContestState], trailer: Standing
 ) -> dict[str, Any]:
     """The batch chart: the ``trailer``'s share of each batch (none for the first release)
-    against the share it needed of the votes left after it (low, mid, high)."""
+    against the share it needed of the votes left after it (low, mid, high; none before a vote
+    is counted)."""
     names = {c.id: choice_name(c.name, contest.kind) for c in contest.choices}
     shares: list[float | None] = [None]
     need_low: list[float | None] = []
@@ -195,7 +199,8 @@ def _batch_series(
             shares.append(round(share, 6) if share is not None else None)
         elif i > 0:
             shares.append(None)
-        iv = standing.needs if standing and standing.status == "contending" else None
+        contending = standing and standing.status == "contending" and state.total_votes > 0
+        iv = standing.needs if standing and contending else None
         need_low.append(round(iv.low, 6) if iv else None)
         need_mid.append(round(iv.mid, 6) if iv else None)
         need_high.append(round(iv.high, 6) if iv else None)

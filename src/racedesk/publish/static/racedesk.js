@@ -171,7 +171,8 @@
       padding: [12, 36, 0, 0],
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), zone); },
       scales: { x: { time: true, range: function (u, lo, hi) {
-        return lo === hi ? [lo - 1800, hi + 1800] : [lo, hi];
+        if (chart.first != null && chart.first <= upto) lo = Math.max(lo, chart.times[chart.first]);
+        return lo >= hi ? [hi - 1800, hi + 1800] : [lo, hi];
       } } },
       axes: [xAxis(chart), yAxis()],
       legend: { live: true },
