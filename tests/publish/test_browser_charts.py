@@ -97,8 +97,8 @@ def test_the_legend_shows_the_release_shown_without_hovering(
 def test_x_is_the_feed_time(
     live_server: Callable[[FastAPI], LiveServer], page: Any, general_desk: Desk
 ) -> None:
-    """Each release sits at its feed time: the week from the Oct 29 release to election night
-    is wider than election night's releases, an hour's width the same everywhere."""
+    """Each release sits at its feed time, an hour's width the same everywhere; the axis starts
+    at election night's first count, the Oct 29 zero report (a week before) left off it."""
     server = live_server(create_app(general_desk, token=TOKEN))
     page.goto(f"{server.url}/elections/{E}/contests/{DA}")
     legend(page)
@@ -109,6 +109,7 @@ def test_x_is_the_feed_time(
     for t, x in xs:
         assert x - x0 == pytest.approx((xn - x0) * (t - t0) / (tn - t0), abs=1.0)
     assert xs[1][1] - xs[0][1] > 10 * (xs[2][1] - xs[1][1])
+    assert xs[0][1] < 0 and xs[1][1] == pytest.approx(0, abs=1.0)  # the zero report off the axis
 
 
 def test_colours_stay_with_the_choice_when_the_lead_changes(
