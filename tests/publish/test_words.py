@@ -109,6 +109,34 @@ def test_measure_sentence_and_projection_clause() -> None:
     assert text.endswith("Too close to call.")
 
 
+def test_what_a_measure_or_a_majority_has_clinched_is_named() -> None:
+    """Measure A's sentence after the 2024 general's last release said "it has clinched it
+    whatever the votes left do to pass at 50%"; what is clinched is named."""
+    m = Contest(
+        id="m", title="MEASURE A", kind="measure",
+        rule=Rule(kind="measure", threshold="1/2", text="Majority of votes cast"),
+        choices=(Choice(id="y", name="YES"), Choice(id="n", name="NO")),
+    )  # fmt: skip
+    won = state(m, {"y": 1_989_295, "n": 1_453_394}, (0, 14_000, 17_000))
+    assert words.contest_sentence(m, won, None, None, []) == (
+        "Yes has 57.8%; it has clinched passage at 50% whatever the votes left do."
+    )
+    lost = state(m, {"y": 4_000, "n": 6_000}, (100, 500, 1_000))
+    assert words.contest_sentence(m, lost, None, None, []) == (
+        "Yes has 40.0%; it cannot catch up: even every one of the votes left would not be "
+        "enough to pass at 50%."
+    )
+    majority = Contest(
+        id="cd4", title="CITY COUNCIL 4", kind="candidate",
+        rule=Rule(kind="majority_or_runoff", advance=2),
+        choices=(Choice(id="r", name="NITHYA RAMAN"), Choice(id="k", name="LEVON BAGHDASSARIAN")),
+    )  # fmt: skip
+    held = state(majority, {"r": 32_436, "k": 15_000}, (0, 500, 1_132))
+    assert words.contest_sentence(majority, held, None, None, []) == (
+        "Raman has clinched a majority whatever the votes left do."
+    )
+
+
 def test_no_votes_and_unknown_votes_left() -> None:
     empty = state(DA, {"g": 0, "l": 0}, (0, 0, 0))
     assert words.contest_sentence(DA, empty, None, None, []) == "No votes counted yet."

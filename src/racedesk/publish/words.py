@@ -119,26 +119,36 @@ def _has(contest: Contest, choice_id: str) -> bool:
     return any(c.id == choice_id for c in contest.choices)
 
 
-def _need_clause(who: str, need: Interval, count: Count, denominator: str) -> str:
+def _need_clause(
+    who: str, need: Interval, count: Count, denominator: str, goal: tuple[str, str] = ("it", "")
+) -> str:
     """What ``who`` needs of the votes left, never shown outside 0–100% (calls-and-hurdles.md):
-    beyond all of them at every estimate is "cannot catch up", at or below 0% "clinched"."""
+    beyond all of them at every estimate is "cannot catch up", at or below 0% "clinched".
+    ``goal`` names what is sought, as clinched ("a majority") and as needed for (" for a
+    majority")."""
+    clinched, sought = goal
     if need.low > 1:
-        return f"{who} cannot catch up: even every one of the votes left would not be enough"
+        return (
+            f"{who} cannot catch up: even every one of the votes left would not be enough{sought}"
+        )
     if need.high <= 0:
-        return f"{who} has clinched it whatever the votes left do"
+        return f"{who} has clinched {clinched} whatever the votes left do"
     most = f"{about(count.left_high)} votes left"
     if need.mid > 1:
         return (
-            f"{who} would need more than all of {denominator}{about(count.left_mid)} votes left, "
-            f"or {pct(need.low)} if as many as {most}"
+            f"{who} would need more than all of {denominator}{about(count.left_mid)} votes left"
+            f"{sought}, or {pct(need.low)} if as many as {most}"
         )
     if need.high > 1:
         return (
-            f"{who} would need {pct(need.mid)} of {denominator}{about(count.left_mid)} votes left "
-            f"({pct(need.low)} if as many as {most}; not enough even with all of them if as few "
-            f"as {about(count.left_low)} are)"
+            f"{who} would need {pct(need.mid)} of {denominator}{about(count.left_mid)} votes left"
+            f"{sought} ({pct(need.low)} if as many as {most}; not enough even with all of them "
+            f"if as few as {about(count.left_low)} are)"
         )
-    return f"{who} would need {pct_range(need)} of {denominator}{about(count.left_mid)} votes left"
+    return (
+        f"{who} would need {pct_range(need)} of {denominator}{about(count.left_mid)} votes left"
+        f"{sought}"
+    )
 
 
 def _batches(recent: Sequence[ContestState]) -> tuple[ContestState | None, str]:
@@ -184,10 +194,10 @@ def _need_words(
                 f"Yes has {pct(share)}; the pass rate {contest.rule.text!r} cannot be read as a threshold."
             ]
         need = need_interval(count, i, focus.threshold, clipped=False)
-        text = (
-            f"Yes has {pct(share)}; "
-            + _need_clause("it", need, count, "").replace("it would need", "it needs")
-            + f" to pass at {pct(float(focus.threshold), 0)}"
+        at = pct(float(focus.threshold), 0)
+        goal = (f"passage at {at}", f" to pass at {at}")
+        text = f"Yes has {pct(share)}; " + _need_clause("it", need, count, "", goal).replace(
+            "it would need", "it needs"
         )
         b = batch_share(state, earlier, count.ids[i], None)
         if b is not None:
@@ -196,7 +206,7 @@ def _need_words(
     who = short_name(count.names[i])
     if focus.mode == "majority" and focus.threshold is not None:
         need = need_interval(count, i, focus.threshold, clipped=False)
-        text = _need_clause(who, need, count, "") + " for a majority"
+        text = _need_clause(who, need, count, "", ("a majority", " for a majority"))
         b = batch_share(state, earlier, count.ids[i], None)
     elif focus.mode == "pair":
         need = hurdle_interval(count, focus.rival, i, clipped=False)
