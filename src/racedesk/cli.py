@@ -430,8 +430,8 @@ def status(
             history = desk.contest_history(chosen.id, c.id)
             recent = [s for s in history if s.release_sequence <= snap.release_sequence][-4:]
             view = documents.contest_view(chosen, snap, c.id, recent)
-            out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", [view]))
-            out.print(f"[bold]{view.contest.sentence}[/bold]\n")
+            out.print(terminal.contest_results(view))
+            out.print(view.contest.sentence + "\n", style="bold", markup=False)
         return
     out.print(
         terminal.status_table(

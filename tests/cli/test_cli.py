@@ -91,6 +91,45 @@ def test_status_of_one_contest(ingested: str) -> None:
     ] == 1_983_802
 
 
+def test_status_of_one_contest_prints_its_results_table(ingested: str) -> None:
+    """One row per choice, as the contest page shows it, names in proper case; the margin,
+    the expected vote counted and the votes left under it; then the sentence."""
+    result = runner.invoke(
+        app, ["status", "--db", ingested, "--contest", "9547"], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code == 0, result.output
+    rows = [
+        [cell.strip() for cell in line.strip("│ ").split("│")]
+        for line in result.stdout.splitlines()
+        if line.startswith("│")
+    ]
+    assert [row[:3] for row in rows] == [
+        ["Nathan Hochman", "1,983,802", "59.89%"],
+        ["George Gascón", "1,328,710", "40.11%"],
+    ]
+    # without the registrar's estimates (this database has none), as many as 1,872,000 votes
+    # may be left by registration: never "needs 0.0%" at the 195,000 expected
+    assert [row[5] for row in rows] == [
+        "needs none of the votes left expected (32.5% if the most are left) to stay ahead of "
+        "George Gascón (share of all votes left, if the other choices get none)",
+        "needs all of the votes left expected or more (67.5% if the most are left) to pass "
+        "Nathan Hochman (share of all votes left, if the other choices get none)",
+    ]
+    out = " ".join(result.stdout.split())
+    assert "DISTRICT ATTORNEY (9547) · most votes wins" in out
+    assert "Hochman +19.8, 655,092 votes · " in out
+    assert "after the release of Dec 2 14:55" in out
+    assert "Called for Hochman." in out
+
+
+def test_status_names_leaders_as_pages_do(ingested: str) -> None:
+    result = runner.invoke(app, ["status", "--db", ingested], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    (da,) = [line for line in result.stdout.splitlines() if "DISTRICT ATTORNEY (9547)" in line]
+    cells = [cell.strip() for cell in da.strip("│ ").split("│")]
+    assert cells[1:] == ["Nathan Hochman", "59.89%", "3,321,126", "called: Nathan Hochman"]
+
+
 def test_contests_lists_every_contest_with_its_rule(general_2024: Path) -> None:
     doc = json.loads(run("contests", str(general_2024), "--json"))
     assert len(doc["contests"]) == 373

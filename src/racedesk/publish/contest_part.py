@@ -86,7 +86,20 @@ def _standing_parts(standing: Standing, names: dict[str, str], leading: bool) ->
         aim = f"to {'stay ahead of' if leading else 'pass'} {names.get(rival, rival)}"
     else:
         aim = goal
-    return [pct_interval(needs), aim, standing.denominator or "the votes left"]
+    return [_need_words(needs), aim, standing.denominator or "the votes left"]
+
+
+def _need_words(needs: Interval) -> str:
+    """The share needed of the votes left, never "0.0%" or "100.0%" at the middle estimate
+    (``calls-and-hurdles.md``: at or below 0% is clinched, above 100% eliminated): a choice
+    that needs none of the votes left expected needs a share only if the most are left (its
+    need rises with the votes left), and one that needs them all is short only unless the most
+    are left (its need falls with them)."""
+    if needs.mid <= 0 < needs.high:
+        return f"none of the votes left expected ({pct(needs.high, 1)} if the most are left)"
+    if needs.mid >= 1 > needs.low:
+        return f"all of the votes left expected or more ({pct(needs.low, 1)} if the most are left)"
+    return pct_interval(needs)
 
 
 @dataclass(frozen=True)

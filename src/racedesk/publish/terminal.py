@@ -11,9 +11,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from racedesk.model import Election
-from racedesk.model.answers import Snapshot
+from racedesk.model.answers import Interval, Snapshot
+from racedesk.publish.contest_part import choice_name, standing_text
 from racedesk.publish.documents import ContestSummary, StateDoc
-from racedesk.publish.numbers import count, count_interval, pct
+from racedesk.publish.numbers import (
+    chance,
+    count,
+    count_interval,
+    expected_counted,
+    margin,
+    pct,
+    pct_interval,
+)
 from racedesk.publish.words import by_type_words
 from racedesk.rules.names import short_name
 from racedesk.sources.hidden_text import visible
@@ -59,6 +68,58 @@ def contest_table(title: str, rows: Sequence[StateDoc]) -> Table:
     return table
 
 
+def contest_results(view: StateDoc) -> Table:
+    """A contest after one release as its page shows it: one row per choice, most votes first
+    (votes, share, projected final share with its interval, the chance of the outcome it seeks,
+    its standing in words); the caption gives the margin, how much of the expected vote is
+    counted and the votes left with their source."""
+    c = view.contest
+    order = [ch.id for ch in c.choices]
+    names = {ch.id: choice_name(ch.name, c.kind) for ch in c.choices}
+    table = Table(
+        title=f"{escape(visible(c.title))} ({escape(c.id)}) · {escape(visible(c.rule.text))}",
+        title_justify="left",
+    )
+    table.add_column("choice", overflow="fold")
+    table.add_column("votes", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("projected", justify="right")
+    table.add_column("chance", justify="right")
+    table.add_column("standing", overflow="fold")
+    draws = c.projection.draws if c.projection else 1
+    leaders = set(c.leaders)
+    for ch in sorted(c.choices, key=lambda ch: (-ch.votes, order.index(ch.id))):
+        proj = ch.projection
+        shown = (
+            pct_interval(Interval(low=proj.share_low, mid=proj.share_mid, high=proj.share_high))
+            if proj
+            else "–"
+        )
+        table.add_row(
+            escape(visible(names[ch.id])),
+            count(ch.votes),
+            pct(ch.share) if c.total_votes else "–",
+            shown,
+            chance(proj.probability, draws) if proj else "–",
+            escape(visible(standing_text(ch.standing, names, ch.id in leaders))),
+        )
+    left = c.votes_left.votes if c.votes_left else None
+    said = [
+        margin(
+            {ch.name: ch.votes for ch in c.choices}, {ch.name: names[ch.id] for ch in c.choices}
+        ),
+        expected_counted(c.total_votes, left),
+        f"votes left {count_interval(left)}"
+        + (f" ({c.votes_left.source})" if c.votes_left else ""),
+    ]
+    released = view.release.revised_at or view.release.feed_time
+    table.caption = escape(
+        " · ".join(p for p in said if p) + f" · after the release of {local_time(released)}"
+    )
+    table.caption_justify = "left"
+    return table
+
+
 def status_table(
     election: Election, snapshot: Snapshot, summaries: Sequence[ContestSummary]
 ) -> Table:
@@ -82,12 +143,13 @@ def status_table(
         table.caption_justify = "left"
     for v in summaries:
         top = v.leaders[0] if v.leaders else ""
+        called = ", ".join(choice_name(n, v.kind) for n in v.called_for)
         table.add_row(
             f"{escape(visible(v.title))} [dim]({escape(v.id)})[/dim]",
-            escape(visible(", ".join(v.leaders))),
+            escape(visible(", ".join(choice_name(n, v.kind) for n in v.leaders))),
             pct(v.shares.get(top)) if top else "–",
             count(v.total_votes),
-            v.status + (f": {escape(visible(', '.join(v.called_for)))}" if v.called_for else ""),
+            v.status + (f": {escape(visible(called))}" if called else ""),
         )
     return table
 
