@@ -347,8 +347,10 @@ def replay(
                 rows.append(documents.contest_view(election, snap, c.id, [r for r in recent if r]))
             per_contest.append(documents.ReplayedContest(id=c.id, title=c.title, releases=rows))
             if not as_json:
-                out.print(terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", rows))
-                out.print(f"[bold]{rows[-1].contest.sentence}[/bold]\n")
+                out.print(
+                    terminal.contest_table(f"{c.title} ({c.id}) · {c.rule.text}", rows, out.width)
+                )
+                out.print(rows[-1].contest.sentence + "\n", style="bold", markup=False)
         if not contests and not as_json:
             _print_summary(out, election, snapshots)
         if canvass.refused:

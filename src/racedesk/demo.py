@@ -35,7 +35,9 @@ def terminal_replay(canvasses: list[Canvass]) -> None:
                 recent = [s.state(contest.id) for s in snapshots[max(0, i - 3) : i + 1]]
                 view = documents.contest_view(election, snap, contest.id, [r for r in recent if r])
                 rows.append(view)
-            out.print(terminal.contest_table(f"{contest.title} · {contest.rule.text}", rows))
+            out.print(
+                terminal.contest_table(f"{contest.title} · {contest.rule.text}", rows, out.width)
+            )
             for view in rows:
                 out.print(
                     f"  {terminal.local_time(view.release.feed_time)}: {view.contest.sentence}"

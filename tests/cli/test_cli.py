@@ -62,6 +62,20 @@ def test_replay_table_heads_each_column_with_the_candidates_surname(general_2024
     assert columns[3:7] == ["Harris", "Trump", "Kennedy", "Stein"]
 
 
+def test_replay_cuts_no_figure_on_an_80_column_terminal(general_2024: Path) -> None:
+    """On 80 columns the table shows as many choices as fit (the DA's two) and folds what is
+    long, never cutting a figure short with an ellipsis ("(0–5,737,00…")."""
+    result = runner.invoke(
+        app, ["replay", str(general_2024), "--contest", "9547"], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.stdout
+    head = " ".join(line for line in lines if line.startswith("┃"))
+    assert "Hochman" in head and "Gascón" in head
+
+
 def test_reingest_changes_nothing(ingested: str, general_2024: Path) -> None:
     out = run("ingest", str(general_2024), "--db", ingested)
     assert "0 releases stored, 32 already known or unchanged" in out

@@ -36,21 +36,29 @@ def local_time(value: datetime | str | None) -> str:
     return value.strftime("%b %d %H:%M").replace(" 0", " ")
 
 
-def contest_table(title: str, rows: Sequence[StateDoc]) -> Table:
+#: Columns of the release-by-release table apart from the choices', at their narrowest
+#: (release, votes counted, votes left, standing and call, with the borders), and each choice's.
+_HISTORY_FIXED, _HISTORY_CHOICE = 56, 9
+
+
+def contest_table(title: str, rows: Sequence[StateDoc], width: int | None = None) -> Table:
     """A contest release by release: time, votes counted, votes left, shares, outcome and call.
 
     ``rows`` are ``racedesk.state/1`` documents (see :func:`racedesk.publish.documents.contest_view`).
+    The shares of the four most voted choices are shown, or as many as fit in ``width``
+    columns (at least one), so that no figure is cut on a narrow terminal.
     """
+    most = 4 if width is None else max(1, min(4, (width - _HISTORY_FIXED) // _HISTORY_CHOICE))
     table = Table(
         title=escape(visible(title)), title_justify="left", show_lines=False, expand=False
     )
     table.add_column("release", no_wrap=True)
-    table.add_column("votes counted", justify="right")
-    table.add_column("votes left", justify="right")
-    ranked = sorted(rows[-1].contest.choices, key=lambda c: -c.votes)[:4] if rows else []
+    table.add_column("votes counted", justify="right", overflow="fold")
+    table.add_column("votes left", justify="right", overflow="fold")
+    ranked = sorted(rows[-1].contest.choices, key=lambda c: -c.votes)[:most] if rows else []
     for choice in ranked:
-        table.add_column(escape(visible(short_name(choice.name))), justify="right")
-    table.add_column("standing and call")
+        table.add_column(escape(visible(short_name(choice.name))), justify="right", overflow="fold")
+    table.add_column("standing and call", overflow="fold")
     for view in rows:
         c = view.contest
         shares = {ch.id: ch.share for ch in c.choices}
@@ -60,7 +68,7 @@ def contest_table(title: str, rows: Sequence[StateDoc]) -> Table:
         table.add_row(
             f"{local_time(again)} estimate" if again else local_time(view.release.feed_time),
             count(c.total_votes),
-            count_interval(left),
+            count_interval(left).replace(" (", "\n(", 1),
             *[pct(shares.get(ch.id)) for ch in ranked],
             f"{c.outcome} · {status}"
             + ("" if view.release.usable else " · release not used (see problems)"),
@@ -81,10 +89,10 @@ def contest_results(view: StateDoc) -> Table:
         title_justify="left",
     )
     table.add_column("choice", overflow="fold")
-    table.add_column("votes", justify="right")
-    table.add_column("share", justify="right")
-    table.add_column("projected", justify="right")
-    table.add_column("chance", justify="right")
+    table.add_column("votes", justify="right", overflow="fold")
+    table.add_column("share", justify="right", overflow="fold")
+    table.add_column("projected", justify="right", overflow="fold")
+    table.add_column("chance", justify="right", overflow="fold")
     table.add_column("standing", overflow="fold")
     draws = c.projection.draws if c.projection else 1
     leaders = set(c.leaders)
@@ -129,11 +137,11 @@ def status_table(
         title=f"{escape(visible(election.title))} · after the release of {local_time(snapshot.feed_time)}",
         title_justify="left",
     )
-    table.add_column("contest")
+    table.add_column("contest", overflow="fold")
     table.add_column("leading", overflow="fold")
-    table.add_column("share", justify="right")
-    table.add_column("votes", justify="right")
-    table.add_column("status")
+    table.add_column("share", justify="right", overflow="fold")
+    table.add_column("votes", justify="right", overflow="fold")
+    table.add_column("status", overflow="fold")
     left = snapshot.ballots_left
     if left.ballots is not None:
         words = by_type_words(left.by_type)
