@@ -38,6 +38,7 @@ from racedesk.sources.loader import Canvass, load_canvasses
 
 if TYPE_CHECKING:
     from racedesk.desk.crossval import CanvassSpec
+    from racedesk.store import Store
 
 app = typer.Typer(
     help="racedesk: a decision desk in a box. Reads an election's results release by release, "
@@ -167,8 +168,21 @@ def db_url(db: str | None) -> str:
 
 
 def _reading_desk(db: str | None) -> Desk:
-    """A desk over an existing database: a command that only reads never creates one (an empty
-    SQLite file where a typo pointed), and says which file it looked for."""
+    """A desk over an existing database (:func:`existing_db_url`)."""
+    return open_desk(existing_db_url(db))
+
+
+def _reading_store(db: str | None) -> Store:
+    """The store of an existing database (:func:`existing_db_url`), for the petitions' and the
+    money's commands that only read."""
+    from racedesk.store import open_store
+
+    return open_store(existing_db_url(db))
+
+
+def existing_db_url(db: str | None) -> str:
+    """``--db`` as a URL (:func:`db_url`) for a command that only reads: it never creates a
+    database (an empty SQLite file where a typo pointed), and says which file it looked for."""
     url = db_url(db)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -180,7 +194,7 @@ def _reading_desk(db: str | None) -> Desk:
                 hint="ingest a source into it first: racedesk ingest SOURCE --db "
                 f"{path}; a URL needs four slashes for an absolute path (sqlite:////srv/…)",
             )
-    return open_desk(url)
+    return url
 
 
 @contextlib.contextmanager
@@ -1063,7 +1077,7 @@ def recall_ingest(
     from racedesk.sources.safety import read_file
     from racedesk.store import open_store
 
-    store = open_store(db)
+    store = open_store(db_url(db))
     try:
         done = ingest_petitions(store, read_file(table), origin=str(table), only=petition or ())
     finally:
@@ -1090,10 +1104,9 @@ def recall_status(
     """A stored petition's verdict, stages, sample arithmetic and ledger as of a date (or every
     petition's verdict)."""
     from racedesk.publish import petition_tables, petitions
-    from racedesk.store import open_store
 
     day = _parse_day(as_of)
-    store = open_store(db)
+    store = _reading_store(db)
     try:
         if petition is None:
             listing = petitions.petitions_view(store, day)
@@ -1127,11 +1140,10 @@ def recall_election(
     removes by more than half; add each count to its releases and `racedesk ingest` it."""
     from racedesk.publish.petitions import petition_status_view
     from racedesk.publish.recall_election import recall_scenario
-    from racedesk.store import open_store
 
     day = _parse_day(election_date)
     assert day is not None
-    store = open_store(db)
+    store = _reading_store(db)
     try:
         doc = recall_scenario(petition_status_view(store, petition), day)
     finally:
@@ -1207,7 +1219,7 @@ def money_ingest(
     from racedesk.desk.money import ingest_money
     from racedesk.store import open_store
 
-    results = ingest_money(open_store(db), paths)
+    results = ingest_money(open_store(db_url(db)), paths)
     if as_json:
         _print_json({"schema": "racedesk.money-ingest/1", "files": results})
         return
@@ -1227,9 +1239,8 @@ def money_status(db: DbOption = None, as_json: JsonOption = False) -> None:
     date its latest statement runs to."""
     from racedesk.desk.money import stored_filings
     from racedesk.publish.money_document import money_status as status_view
-    from racedesk.store import open_store
 
-    store = open_store(db)
+    store = _reading_store(db)
     doc = status_view(store.money_payloads(), store.money_filings(), stored_filings(store))
     if as_json:
         _print_json(doc)
@@ -1269,9 +1280,8 @@ def money_links(
     from racedesk.desk.money import stored_filings
     from racedesk.money.links import suggest_links
     from racedesk.sources.money_links import write_links
-    from racedesk.store import open_store
 
-    text = write_links(suggest_links(stored_filings(open_store(db))))
+    text = write_links(suggest_links(stored_filings(_reading_store(db))))
     if out is None:
         sys.stdout.write(text)
     else:
@@ -1302,9 +1312,8 @@ def money_export(
     from racedesk.sources.money_links import read_links
     from racedesk.sources.reported_figures import read_reported
     from racedesk.sources.safety import read_file
-    from racedesk.store import open_store
 
-    store = open_store(db)
+    store = _reading_store(db)
     filings = stored_filings(store)
     if links is not None:
         chosen = read_links(read_file(links), where=str(links))

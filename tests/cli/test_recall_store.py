@@ -156,3 +156,24 @@ def test_a_reports_file_follows_a_full_count(tmp_path: Path) -> None:
         env={"COLUMNS": "200"},
     )
     assert "Full count under way: the rest must be 83.4% valid; 72.6% so far." in result.output
+
+
+def test_petitions_and_money_take_a_database_file_s_path(shared_data: Path, tmp_path: Path) -> None:
+    """``--db`` is a URL or the path of a SQLite file for every command, as the README says:
+    the petitions' and the money's commands refused a path ("cannot read the database URL"),
+    and those that only read never create a database."""
+    table = shared_data / "recalls" / "petitions.csv"
+    if not table.exists():
+        pytest.skip(f"no {table}")
+    path = tmp_path / "desk.sqlite"
+    for args in (["money", "status"], ["recall", "status"], ["money", "export", "--json"]):
+        missing = runner.invoke(app, [*args, "--db", str(path)])
+        assert missing.exit_code == 2 and f"no database at {path}" in missing.stderr, args
+        assert not path.exists()
+    ingested = runner.invoke(app, ["recall", "ingest", str(table), "--db", str(path)])
+    assert ingested.exit_code == 0, ingested.output
+    status = runner.invoke(app, ["recall", "status", "gascon_2022", "--db", str(path), "--json"])
+    assert status.exit_code == 0, status.output
+    assert json.loads(status.output)["verdict"] == "failed"
+    money = runner.invoke(app, ["money", "status", "--db", str(path), "--json"])
+    assert money.exit_code == 0, money.output
