@@ -133,6 +133,10 @@ def test_status_of_one_contest_prints_its_results_table(ingested: str) -> None:
     assert "DISTRICT ATTORNEY (9547) · most votes wins" in out
     assert "Hochman +19.8, 655,092 votes · " in out
     assert "after the release of Dec 2 14:55" in out
+    # the sentence's votes left are the named choices' (194,000), the caption's all (195,000)
+    assert "votes left about 195,000 (0–1,872,000) (model)" in out
+    assert "Gascón would need more than all of about 194,000 votes left" in out
+    assert "The sentence below says about 194,000: the votes left for the named choices" in out
     assert "Called for Hochman." in out
 
 

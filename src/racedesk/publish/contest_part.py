@@ -157,11 +157,11 @@ def call_line(
     return f"{verb} {made} (release #{event.release_sequence}): {call.sentence}"
 
 
-def named_left(doc: StateDoc) -> str:
+def named_left(doc: StateDoc, where: str = "above") -> str:
     """Why the sentence's votes left differ from the Votes left figure: the hurdles and the
     sentence are stated on the votes left for the named choices (``engine.calls.read_count``:
     the votes left times the named choices' part of the votes counted so far), the figure
-    counts write-ins too. "" when both say the same."""
+    counts write-ins too. "" when both say the same; ``where`` the sentence is shown."""
     contest = doc.contest
     left = contest.votes_left.votes if contest.votes_left else None
     if left is None or not contest.write_ins or contest.total_votes <= 0:
@@ -171,7 +171,7 @@ def named_left(doc: StateDoc) -> str:
     if said == shown:
         return ""
     return (
-        f"The sentence above says {said}: the votes left for the named choices, without the "
+        f"The sentence {where} says {said}: the votes left for the named choices, without the "
         f"{pct(1 - named)} of the votes that have gone to write-ins so far."
     )
 

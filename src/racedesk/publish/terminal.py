@@ -12,7 +12,7 @@ from rich.table import Table
 
 from racedesk.model import Election
 from racedesk.model.answers import Interval, Snapshot
-from racedesk.publish.contest_part import choice_name, standing_text
+from racedesk.publish.contest_part import choice_name, named_left, standing_text
 from racedesk.publish.documents import ContestSummary, StateDoc
 from racedesk.publish.numbers import (
     chance,
@@ -80,7 +80,8 @@ def contest_results(view: StateDoc) -> Table:
     """A contest after one release as its page shows it: one row per choice, most votes first
     (votes, share, projected final share with its interval, the chance of the outcome it seeks,
     its standing in words); the caption gives the margin, how much of the expected vote is
-    counted and the votes left with their source."""
+    counted and the votes left with their source, and why the sentence's votes left differ
+    where write-ins make them (:func:`~racedesk.publish.contest_part.named_left`)."""
     c = view.contest
     order = [ch.id for ch in c.choices]
     names = {ch.id: choice_name(ch.name, c.kind) for ch in c.choices}
@@ -122,7 +123,9 @@ def contest_results(view: StateDoc) -> Table:
     ]
     released = view.release.revised_at or view.release.feed_time
     table.caption = escape(
-        " · ".join(p for p in said if p) + f" · after the release of {local_time(released)}"
+        " · ".join(p for p in said if p)
+        + f" · after the release of {local_time(released)}"
+        + (f". {named}" if (named := named_left(view, "below")) else "")
     )
     table.caption_justify = "left"
     return table
