@@ -199,8 +199,10 @@ def _batch_series(
             shares.append(round(share, 6) if share is not None else None)
         elif i > 0:
             shares.append(None)
-        contending = standing and standing.status == "contending" and state.total_votes > 0
-        iv = standing.needs if standing and contending else None
+        contending = (
+            standing is not None and standing.status == "contending" and state.total_votes > 0
+        )
+        iv = standing.needs if standing is not None and contending else None
         need_low.append(round(iv.low, 6) if iv else None)
         need_mid.append(round(iv.mid, 6) if iv else None)
         need_high.append(round(iv.high, 6) if iv else None)

@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo
 
 from racedesk.model import Election
 from racedesk.model.answers import CallEvent, ContestCall, Interval, Standing
-from racedesk.publish.documents import ChoiceView, ProjectionInfo, RoundDoc, StateDoc
+from racedesk.publish.documents import (
+    ChoiceView,
+    ContestDetail,
+    ProjectionInfo,
+    RoundDoc,
+    StateDoc,
+)
 from racedesk.publish.numbers import (
     chance,
     count,
@@ -61,7 +67,11 @@ def standing_text(standing: Standing | None, names: dict[str, str], leading: boo
     (two-way share of the votes left for …)"."""
     if not standing:
         return "–"
-    parts = _standing_parts(standing, names, leading)
+    return standing_words(_standing_parts(standing, names, leading))
+
+
+def standing_words(parts: Sequence[str]) -> str:
+    """A standing's parts (a results row's ``standing``) as one line of words."""
     if len(parts) == 1:
         return parts[0]
     need, aim, denominator = parts
@@ -189,15 +199,11 @@ def part_record(
     contest = doc.contest
     release = doc.release
     order = [c.id for c in contest.choices]
-    names = {c.id: choice_name(c.name, contest.kind) for c in contest.choices}
-    leaders = set(contest.leaders)
+    names = choice_names(contest)
     call = contest.call
     status = call.status if call else "too early"
     draws = contest.projection.draws if contest.projection else 1
-    rows = [
-        _choice_row(c, names, c.id in leaders, draws)
-        for c in sorted(contest.choices, key=lambda c: (-c.votes, order.index(c.id)))
-    ]
+    rows = choice_rows(contest)
     note = "votes"
     if contest.write_ins:
         note += f", of which {count(contest.write_ins)} write-ins"
@@ -302,6 +308,23 @@ def outcome_lines(outcomes: dict[str, float], draws: int) -> list[list[str]]:
     elif rest > 1:
         shown.append([f"{rest} other outcomes", "<1% each"])
     return shown
+
+
+def choice_names(contest: ContestDetail) -> dict[str, str]:
+    """Each choice's name as the pages show it (:func:`choice_name`), by id."""
+    return {c.id: choice_name(c.name, contest.kind) for c in contest.choices}
+
+
+def choice_rows(contest: ContestDetail) -> list[dict[str, Any]]:
+    """The results table's rows (:func:`_choice_row`), most votes first, ties in ballot order."""
+    order = [c.id for c in contest.choices]
+    names = choice_names(contest)
+    leaders = set(contest.leaders)
+    draws = contest.projection.draws if contest.projection else 1
+    return [
+        _choice_row(c, names, c.id in leaders, draws)
+        for c in sorted(contest.choices, key=lambda c: (-c.votes, order.index(c.id)))
+    ]
 
 
 def _choice_row(

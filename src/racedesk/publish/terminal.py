@@ -11,17 +11,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from racedesk.model import Election
-from racedesk.model.answers import Interval, Snapshot
-from racedesk.publish.contest_part import choice_name, named_left, standing_text
+from racedesk.model.answers import Snapshot
+from racedesk.publish.contest_part import (
+    choice_name,
+    choice_names,
+    choice_rows,
+    named_left,
+    standing_words,
+)
 from racedesk.publish.documents import ContestSummary, StateDoc
 from racedesk.publish.numbers import (
-    chance,
     count,
     count_interval,
     expected_counted,
     margin,
     pct,
-    pct_interval,
 )
 from racedesk.publish.words import by_type_words
 from racedesk.rules.names import short_name
@@ -83,8 +87,7 @@ def contest_results(view: StateDoc) -> Table:
     counted and the votes left with their source, and why the sentence's votes left differ
     where write-ins make them (:func:`~racedesk.publish.contest_part.named_left`)."""
     c = view.contest
-    order = [ch.id for ch in c.choices]
-    names = {ch.id: choice_name(ch.name, c.kind) for ch in c.choices}
+    names = choice_names(c)
     table = Table(
         title=f"{escape(visible(c.title))} ({escape(c.id)}) · {escape(visible(c.rule.text))}",
         title_justify="left",
@@ -95,22 +98,14 @@ def contest_results(view: StateDoc) -> Table:
     table.add_column("projected", justify="right", overflow="fold")
     table.add_column("chance", justify="right", overflow="fold")
     table.add_column("standing", overflow="fold")
-    draws = c.projection.draws if c.projection else 1
-    leaders = set(c.leaders)
-    for ch in sorted(c.choices, key=lambda ch: (-ch.votes, order.index(ch.id))):
-        proj = ch.projection
-        shown = (
-            pct_interval(Interval(low=proj.share_low, mid=proj.share_mid, high=proj.share_high))
-            if proj
-            else "–"
-        )
+    for row in choice_rows(c):
         table.add_row(
-            escape(visible(names[ch.id])),
-            count(ch.votes),
-            pct(ch.share) if c.total_votes else "–",
-            shown,
-            chance(proj.probability, draws) if proj else "–",
-            escape(visible(standing_text(ch.standing, names, ch.id in leaders))),
+            escape(visible(row["name"])),
+            row["votes"],
+            row["share"] if c.total_votes else "–",
+            row["proj"],
+            row["chance"],
+            escape(visible(standing_words(row["standing"]))),
         )
     left = c.votes_left.votes if c.votes_left else None
     said = [
