@@ -67,3 +67,13 @@ def test_the_whole_contest_and_la_part_link_each_other(
     page.click("ul.joined a")
     page.wait_for_url("**/contests/9006")
     assert "a copy of this count, in California's feed" in text(page, "ul.joined")
+
+    # the overview says which rows are a part and which a copy, and links a copy to its record
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server.url}/elections/{E}")
+    part = page.locator("#contests tr", has=page.locator("a[href$='/contests/9413']"))
+    assert "Los Angeles County's part only" in part.inner_text()
+    copy = page.locator("#contests tr", has=page.locator("a[href$='/contests/us-rep-district-27']"))
+    assert "a copy: counted whole here" in copy.inner_text()
+    copy.locator("small.portion a").click()
+    page.wait_for_url("**/contests/9006")

@@ -774,3 +774,40 @@ _SMALL_XML = cdf_export.to_xml(*small_election())
 )
 def test_fuzz_damaged_xml(at: int, insert: bytes, cut: int) -> None:
     _outcome(_SMALL_XML[:at] + insert + _SMALL_XML[at + cut :])
+
+
+def _with_state_contest(portion_ext: str | None) -> dict[str, Any]:
+    """The other issuer's county report with a U.S. Senate contest of the state's district."""
+    tree = other_issuer_report()
+    tree["GpUnit"].append(
+        {"@id": "ru-state", "@type": T + "ReportingUnit", "Type": "state", "Name": _itext("CA")}
+    )
+    senate: dict[str, Any] = {
+        "@id": "cc-senate",
+        "@type": T + "CandidateContest",
+        "ElectionDistrictId": "ru-state",
+        "Name": "U.S. Senate",
+        "VoteVariation": "plurality",
+        "VotesAllowed": 1,
+        "ContestSelection": [],
+    }
+    if portion_ext is not None:
+        senate["ExternalIdentifier"] = [
+            {
+                "@type": T + "ExternalIdentifier",
+                "Type": "other",
+                "OtherType": "racedesk-portion",
+                "Value": portion_ext,
+            }
+        ]
+    tree["Election"][0]["Contest"].append(senate)
+    return tree
+
+
+def test_a_county_s_cdf_report_sees_a_state_s_contest_as_its_part() -> None:
+    parsed = cdf.parse(_json(_with_state_contest(None)), where="example.json")
+    portions = {c.id: c.portion for c in parsed.election.contests}
+    assert portions == {"cc-mayor": "", "bm-1": "", "cc-da": "", "cc-senate": "Example County"}
+    # racedesk's extension, where the report states it, wins
+    stated = cdf.parse(_json(_with_state_contest("Example County part")), where="example.json")
+    assert stated.election.contest("cc-senate").portion == "Example County part"

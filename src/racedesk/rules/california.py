@@ -27,7 +27,9 @@
   that does (a "joint" district, California's name for one that lies in more than one county,
   Education Code §35512 and §4010 ff.; and the districts named in :data:`SPANNING_DISTRICTS`).
 
-Every adapter of a California feed (LA County's JSON and ``.ets``, NIST CDF reports) asks here.
+Every adapter of a California county's feed (LA County's JSON and ``.ets``, San Diego's CSV)
+asks here, and :mod:`racedesk.rules.county_part` for a California county's file of another
+source.
 """
 
 from __future__ import annotations
@@ -187,7 +189,7 @@ def retention_rule() -> Rule:
 #: Offices and questions on which every Californian votes (or every voter of a party, in a
 #: presidential primary), and appellate courts, whose districts span several counties.
 _STATEWIDE: Final = re.compile(
-    r"^(?:PRESIDENT|PRESIDENTIAL|UNITED STATES SENATOR|U\.\s?S\. SENATOR|GOVERNOR|"
+    r"^(?:PRESIDENT|PRESIDENTIAL|UNITED STATES SENAT(?:OR|E)|U\.?\s?S\.? SENAT(?:OR|E)|GOVERNOR|"
     r"LIEUTENANT GOVERNOR|SECRETARY OF STATE|(?:STATE )?CONTROLLER|(?:STATE )?TREASURER|"
     r"ATTORNEY GENERAL|INSURANCE COMMISSIONER|(?:STATE )?SUPERINTENDENT OF PUBLIC INSTRUCTION|"
     r"STATE MEASURE|STATE PROPOSITION|PROPOSITION)\b"
@@ -195,12 +197,13 @@ _STATEWIDE: Final = re.compile(
     re.IGNORECASE,
 )
 _DISTRICT_OFFICE: Final = (
-    (re.compile(r"^(?:UNITED STATES REPRESENTATIVE|REPRESENTATIVE IN CONGRESS|U\.\s?S\. "
-                r"REPRESENTATIVE)\b\D*(\d+)", re.I), "us-rep-district-"),
-    (re.compile(r"^(?:STATE SENATOR|MEMBER OF THE STATE SENATE)\b\D*(\d+)", re.I),
+    (re.compile(r"^(?:UNITED STATES REPRESENTATIVE|REPRESENTATIVE IN CONGRESS|U\.?\s?S\.? "
+                r"REPRESENTATIVE|U\.?\s?S\.? HOUSE|UNITED STATES HOUSE|CONGRESSIONAL DISTRICT)"
+                r"\b\D*(\d+)", re.I), "us-rep-district-"),
+    (re.compile(r"^(?:STATE SENATOR|MEMBER OF THE STATE SENATE|STATE SENATE)\b\D*(\d+)", re.I),
      "state-senate-district-"),
-    (re.compile(r"^(?:MEMBER OF THE STATE ASSEMBLY|MEMBER OF THE ASSEMBLY|STATE ASSEMBLY)"
-                r"\b\D*(\d+)", re.I), "state-assembly-district-"),
+    (re.compile(r"^(?:MEMBER OF THE STATE ASSEMBLY|MEMBER OF THE ASSEMBLY|STATE ASSEMBLY|"
+                r"STATE HOUSE)\b\D*(\d+)", re.I), "state-assembly-district-"),
 )  # fmt: skip
 #: Special districts known to lie in more than one county though their names do not say
 #: "joint", by the county whose feed carries them.
@@ -211,7 +214,9 @@ SPANNING_DISTRICTS: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 _JOINT: Final = re.compile(r"\bJOINT\b.*\bDISTRICT\b", re.IGNORECASE)
-#: The last year whose elections the district maps of 2021 hold for.
+#: The years whose elections the district maps of 2021 hold for: the elections of 2022 to 2030.
+#: Before them the districts of 2011 held, of which racedesk keeps no table.
+MAPS_HOLD_FROM: Final = 2022
 MAPS_HOLD_UNTIL: Final = 2030
 
 
@@ -220,8 +225,8 @@ def portion_in_county(title: str, county: str, county_name: str, year: int) -> s
     contest, else ``county_name`` ("Los Angeles County"), the part the feed covers.
 
     ``county`` is the county as the state's feed names it (``los-angeles``); ``year`` the
-    election's, for which district maps hold (a district of a later map is taken as a portion
-    until a contest-rules file says otherwise).
+    election's, for which district maps hold (a district of an earlier or a later map is taken
+    as a portion until a contest-rules file says otherwise: its lines are not in the table).
     """
     text = " ".join(title.split())
     if _STATEWIDE.search(text):
@@ -230,7 +235,7 @@ def portion_in_county(title: str, county: str, county_name: str, year: int) -> s
         match = pattern.search(text)
         if match:
             spans = DISTRICT_COUNTIES.get(prefix + str(int(match.group(1))))
-            whole = year <= MAPS_HOLD_UNTIL and spans == (county,)
+            whole = MAPS_HOLD_FROM <= year <= MAPS_HOLD_UNTIL and spans == (county,)
             return "" if whole else county_name
     upper = text.upper()
     if _JOINT.search(upper) or any(
@@ -247,6 +252,7 @@ def unknown_rule(type_text: str) -> Rule:
 
 __all__ = [
     "MAJORITY_GROUPS",
+    "MAPS_HOLD_FROM",
     "MAPS_HOLD_UNTIL",
     "SPANNING_DISTRICTS",
     "VOTER_NOMINATED_OFFICES",

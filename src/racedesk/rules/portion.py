@@ -2,7 +2,8 @@
 
 A county's feed carries contests whose voters are not all in the county: statewide propositions,
 President, U.S. Senate, districts that cross the county line, special districts mostly in
-another county (:func:`racedesk.rules.california.portion_in_county` says which). The county's
+another county (:func:`racedesk.rules.california.portion_in_county` says which; for a county's
+results of any state, :func:`racedesk.rules.county_part.county_part`). The county's
 count of such a contest is not the contest's: Los Angeles County's 2024 count passed State
 Measures 5, 6 and 32, which failed statewide. So a portion's standing says who leads *in the
 part* ("YES leads in Los Angeles County with 51.1%"), no choice is clinched or eliminated, the

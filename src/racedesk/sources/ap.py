@@ -14,7 +14,8 @@ How it maps onto the release model:
 - with ``level="state"`` (the default) a contest's counts are its state-level reporting unit's,
   or the sum of its ``subunit`` units when the payload has no state-level unit; with
   ``level="subunit"`` every subunit is kept as its own contest, id
-  ``"{statePostal}-{raceID}-{reportingunitID}"``;
+  ``"{statePostal}-{raceID}-{reportingunitID}"``, a county's part of the race
+  (``Contest.portion``: shown, never called, :mod:`racedesk.rules.portion`);
 - AP's calls are imported as calls from an outside source (``outside="AP"``, ``approved_by=
   "outside: AP"``; shown in the ledger, never the desk's standing call):
   ``winner: "X"`` → ``called`` (``passed``/``failed`` for a ballot measure), ``winner: "R"`` →
@@ -57,6 +58,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.model.answers import CallEvent, CallStatus, Interval
+from racedesk.rules.county_part import county_name_of
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.plausible import checked_release
@@ -479,6 +481,9 @@ class _Races:
                     choices=_known_choices(known, candidates),
                     group=race.officeName.strip(),
                     party=race.party.strip(),
+                    portion=""
+                    if unit is None or cid == rid
+                    else county_name_of(unit.reportingunitName, state),
                 )
             )
             if unit is not None:

@@ -19,6 +19,11 @@ Reading:
 - Rules come from racedesk's extension when present; otherwise from ``VoteVariation``,
   ``NumberElected``, ``NumberRunoff``, ``VotesAllowed``, the measure ``Type`` and the
   ``PassageThreshold`` text; a contest-rules file (``rules``) overrides either.
+- A report scoped to a county or smaller (``ElectionScopeId``'s ``Type``) sees only its part of
+  a contest whose ``ElectionDistrictId`` is a state, the country, a seat in Congress or the
+  legislature or a judicial district: ``Contest.portion`` names the scope ("Los Angeles
+  County"), shown and never called, unless racedesk's extension says the portion
+  (``racedesk-portion``, "" for whole).
 - The election keeps the id the report gives it (``racedesk-election-id``), but its ``source``
   is ``cdf``: its payloads are CDF reports, which only this adapter reads.
 - Candidates marked ``winner``/``projected-winner``/``advanced-to-runoff`` become call events
@@ -58,6 +63,7 @@ from racedesk.model import (
 from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.rules import logic_for
 from racedesk.rules.california import measure_rule, retention_rule
+from racedesk.rules.county_part import county_name_of
 from racedesk.sources import safety
 from racedesk.sources.base import (
     MAX_PAYLOAD_BYTES,
@@ -598,6 +604,13 @@ _ELECTION_TYPES: dict[str, ElectionKind] = {
     "runoff": "general",
     "other": "general",
 }
+#: Reporting units no wider than a county (``ReportingUnitType``): a report scoped to one sees
+#: only its part of a contest of a wider unit.
+_LOCAL_UNITS = frozenset({"county", "city", "municipality", "town", "township", "village",
+                          "borough", "ward", "precinct", "county-council", "city-council"})  # fmt: skip
+#: Units that reach beyond a county, or may: the contest's whole is not in a local report.
+_WIDER_UNITS = frozenset({"country", "state", "congressional", "state-house", "state-senate",
+                          "judicial"})  # fmt: skip
 _STATUS_TO_RELEASE = {"certified": "certified", "correction": "correction", "recount": "recount"}
 
 
@@ -993,7 +1006,7 @@ class _ContestReader:
             choices=tuple(choices),
             group=_one(self.ext, Ext.GROUP) or "",
             party=" / ".join(self.report._party(p, where) for p in party_ids),
-            portion=_one(self.ext, Ext.PORTION) or "",
+            portion=self._portion(node),
             question=(
                 _itext(self.node["FullText"], self.where, "FullText")
                 if self.node.get("FullText") is not None
@@ -1001,6 +1014,30 @@ class _ContestReader:
             ),
         )
         return contest, self._count(choice_selections, writein_selections)
+
+    def _portion(self, node: Node) -> str:
+        """The part of the contest the report sees: as racedesk's extension states it, else as
+        :meth:`_part_seen` reads it from the reporting units."""
+        stated = _one(self.ext, Ext.PORTION)
+        return stated if stated is not None else self._part_seen(node)
+
+    def _part_seen(self, node: Node) -> str:
+        """The part of the contest a local report sees, when the report does not say it
+        (``racedesk-portion``): a report whose election scope is a county or smaller sees only
+        its part of a contest whose district is a state, a country, a seat in Congress or the
+        legislature or a judicial district (``ReportingUnitType``); "" otherwise."""
+        scope = self.report.gpunits.get(self.scope or "")
+        district = self.report.gpunits.get(_str(node, "ElectionDistrictId", self.where) or "")
+        if scope is None or district is None or district is scope:
+            return ""
+        if _str(scope, "Type", self.where) not in _LOCAL_UNITS:
+            return ""
+        if _str(district, "Type", self.where) not in _WIDER_UNITS:
+            return ""
+        name = scope.get("Name")
+        return county_name_of(
+            _itext(name, self.where, "Name") if name is not None else str(self.scope)
+        )
 
     def _candidate_choice(self, sel_id: str, cand_ids: list[str], where: str) -> Choice:
         if not cand_ids:

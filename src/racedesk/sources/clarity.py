@@ -19,6 +19,13 @@ Per-precinct numbers are summarized into these totals, not kept. A choice's coun
 ``totalVotes``; its vote types are kept as the feed states them, even where they do not add up
 to the total (the Arkansas 2014 sample's Senate choice: 462,123 by type of 477,734).
 
+A county's file (turnout by precinct, ``VoterTurnout``; the region a county's name, "Greenup")
+sees only the county's part of a contest reaching beyond it (a U.S. Senate primary, a
+legislative district): ``Contest.portion`` names the county ("Greenup County"), so the contest
+is shown and never called (:mod:`racedesk.rules.county_part`; the file does not say the state,
+so no district maps apply and a contest-rules file says ``portion = ""`` for a district wholly in
+the county). A state's file (``ElectionVoterTurnout`` by county) sees its contests whole.
+
 Rules: a candidate contest elects the ``voteFor`` choices with the most votes (plurality,
 EC §15452 in California; the common rule elsewhere); a question (``isQuestion="true"``) is a
 measure passing with more than half of the yes+no votes. Where the real rule differs (a
@@ -50,6 +57,7 @@ from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta, timezone
 from urllib.parse import urlsplit, urlunsplit
 
+import msgspec
 from lxml import etree
 
 from racedesk.errors import InputError
@@ -63,6 +71,7 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
+from racedesk.rules.county_part import county_name_of, county_part
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile, slug
 from racedesk.sources.plausible import checked_release
@@ -394,6 +403,7 @@ class _Reader:
         self.region: str | None = None
         self.registered: int | None = None
         self.ballots: int | None = None
+        self.turnout = ""  # ElectionVoterTurnout (a state's file) or VoterTurnout (a county's)
         self.contests: list[Contest] = []
         self.counts: list[ContestCount] = []
         self.seen: set[str] = set()
@@ -601,12 +611,22 @@ def _read_skeleton(skeleton: bytes, reader: _Reader, where: str) -> _Reader:
         elif tag in _HEAD:
             setattr(reader, _HEAD[tag], (elem.text or "").strip())
         elif _parent_tag(elem) == "ElectionResult":  # the election's turnout
+            reader.turnout = tag
             reader.registered = _count(elem, "totalVoters", f"{where}, <{tag}>", required=False)
             reader.ballots = _count(elem, "ballotsCast", f"{where}, <{tag}>", required=False)
         elem.clear()
     if first:
         raise InputError("not a Clarity detail.xml: no <ElectionResult> content", where=where)
     return reader
+
+
+def _county_file(reader: _Reader) -> bool:
+    """True for a county's file: its turnout is by precinct (``VoterTurnout``), or it has none
+    and its region is not a state's postal code ("AR")."""
+    if reader.turnout:
+        return reader.turnout == "VoterTurnout"
+    region = (reader.region or "").strip()
+    return bool(region) and not re.fullmatch(r"[A-Z]{2}", region)
 
 
 def _parsed(
@@ -622,13 +642,22 @@ def _parsed(
     day = _date(reader.day, f"{where}, <ElectionDate>")
     region = reader.region or ""
     name = reader.name or f"{region} election".strip()
+    contests = reader.contests
+    if _county_file(reader):
+        part = county_name_of(region)
+        contests = [
+            msgspec.structs.replace(
+                c, portion=county_part(c.title, part, state="", county="", year=day.year)
+            )
+            for c in contests
+        ]
     election = Election(
         id=f"{SOURCE}:{_slug(region)}-{day.isoformat()}",
         title=name,
         date=day,
         jurisdiction=region,
         kind=_kind(name),
-        contests=apply_rules(reader.contests, rules, where),
+        contests=apply_rules(contests, rules, where),
         registration=reader.registered or None,
         source=SOURCE,
         timezone=zone,

@@ -20,6 +20,10 @@ How it maps onto the release model (one file is one release: the final count):
   vote-for-one contest; "Total Votes Cast" must equal the choices plus write-ins;
 - any other column whose every value is a whole number is a vote type, kept in
   ``votes_by_type`` (vote type → choice id → votes);
+- a county's file (``…__alpine__precinct.csv``, or a file whose rows name one county) sees
+  only the county's part of a contest reaching beyond it (President, a district crossing the
+  county line): ``Contest.portion`` names the county ("Alpine County"), so the contest is shown
+  and never called (:mod:`racedesk.rules.county_part`); a state's file sees its contests whole;
 - rules: the files do not say them; each contest is plurality electing one (a rules file says
   otherwise: a primary's top-two or majority-or-runoff contests, a measure's threshold).
 
@@ -48,6 +52,7 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
+from racedesk.rules.county_part import county_name_of, county_part
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.plausible import checked_release
@@ -170,7 +175,9 @@ def parse(
     day, state, kind, place = _described(where, election_date)
     header, rows = _read_rows(text, where)
     tallies, turnout = _tally(rows, header, where, primary=kind == "primary")
-    final = apply_rules(_contests(tallies, where), rules, where)
+    county = _one_county(place, tallies)
+    part = _Part(county_name_of(county, state), state, _slug(county), day.year) if county else None
+    final = apply_rules(_contests(tallies, where, part), rules, where)
     counts = _counts(final, tallies, where)
     place_name = place.replace("_", " ").title()
     jurisdiction = ", ".join(p for p in (place_name, state) if p)
@@ -307,8 +314,28 @@ def _tally(
     return tallies, turnout
 
 
-def _contests(tallies: dict[str, _Tally], where: str) -> list[Contest]:
-    """A contest per tally, decided by plurality (the file states no rule)."""
+@dataclass(frozen=True)
+class _Part:
+    """The county a county's file covers: its name, the state, its key and the year."""
+
+    name: str
+    state: str
+    county: str
+    year: int
+
+
+def _one_county(place: str, tallies: dict[str, _Tally]) -> str:
+    """The county the file covers alone: the one its name states (``…__alpine__precinct``),
+    else the one county its rows name when they name one only; "" for a file of a state."""
+    if place:
+        return place
+    counties = {u[0].strip() for t in tallies.values() for u in t.units}
+    return counties.pop() if len(counties) == 1 and "" not in counties else ""
+
+
+def _contests(tallies: dict[str, _Tally], where: str, part: _Part | None) -> list[Contest]:
+    """A contest per tally, decided by plurality (the file states no rule); in a county's file,
+    a contest reaching beyond the county is its part (:mod:`racedesk.rules.county_part`)."""
     contests: list[Contest] = []
     for key, t in tallies.items():
         title = t.office + (f" District {t.district}" if t.district else "")
@@ -325,6 +352,11 @@ def _contests(tallies: dict[str, _Tally], where: str) -> list[Contest]:
                 choices=tuple(Choice(id=cid, name=n, party=p) for cid, (n, p) in t.names.items()),
                 group=t.office,
                 party=t.party,
+                portion=county_part(
+                    title, part.name, state=part.state, county=part.county, year=part.year
+                )
+                if part
+                else "",
             )
         )
     return contests
