@@ -5,6 +5,7 @@ Clarity, OpenElections and AP in ``../shared/data/formats``."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from datetime import date
@@ -16,6 +17,7 @@ import pytest
 from racedesk.engine.backtest import run_backtest
 from racedesk.engine.params import default_params
 from racedesk.rules.california import portion_in_county
+from racedesk.rules.california_districts_2011 import DISTRICT_COUNTIES_2011
 from racedesk.rules.county_part import county_name_of, county_part
 from racedesk.sources import ap, openelections
 from racedesk.sources.loader import load_canvasses
@@ -64,11 +66,34 @@ def test_california_asks_the_district_table_for_the_years_its_maps_hold() -> Non
     assert county_part("State Senate District 35", la, state="ca", county="los-angeles", year=2024) == ""  # fmt: skip
     assert county_part("State House District 40", la, state="ca", county="los-angeles", year=2024) == ""  # fmt: skip
     assert county_part("U.S. Senate", la, state="ca", county="los-angeles", year=2024) == la
-    # before 2022 the districts of 2011 held: racedesk keeps no table of them
+    # from 2012 to 2021 the districts of 2011 held: the 27th reached into San Bernardino County
     assert county_part(house, la, state="CA", county="los-angeles", year=2020) == la
-    for title in ("UNITED STATES REPRESENTATIVE, 27th District", "STATE SENATOR, 35th District"):
-        assert portion_in_county(title, "los-angeles", la, 2020) == la
-        assert portion_in_county(title, "los-angeles", la, 2022) == ""
+    house_27, senate_35 = "UNITED STATES REPRESENTATIVE, 27th District", "STATE SENATOR, 35th District"  # fmt: skip
+    assert portion_in_county(house_27, "los-angeles", la, 2020) == la
+    assert portion_in_county(senate_35, "los-angeles", la, 2020) == ""
+    # the even-numbered State Senate districts of 2011 were not on the 2020 ballot: no lines
+    assert portion_in_county("STATE SENATOR, 26th District", "los-angeles", la, 2018) == la
+    # before the 2011 maps, no lines at all
+    assert portion_in_county(senate_35, "los-angeles", la, 2010) == la
+
+
+def test_the_2011_table_is_the_2020_general_by_county(shared_data: Path) -> None:
+    """Each district of the 2011 maps on the 2020 ballot spans the counties whose results have
+    its contest (``rules/california_districts_2011.py``)."""
+    path = shared_data / "formats" / "openelections" / "20201103__ca__general__county.csv"
+    prefix = {"U.S. House": "us-rep-district-", "State Senate": "state-senate-district-",
+              "State Assembly": "state-assembly-district-"}  # fmt: skip
+    spans: dict[str, set[str]] = {}
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["office"] in prefix and row["district"]:
+                key = prefix[row["office"]] + str(int(row["district"]))
+                spans.setdefault(key, set()).add(row["county"].lower().replace(" ", "-"))
+    assert {k: tuple(sorted(v)) for k, v in spans.items()} == DISTRICT_COUNTIES_2011
+    assert len(spans) == 153
+    assert sum(len(v) > 1 for v in spans.values()) == 81
+    touching = {k for k, v in spans.items() if "los-angeles" in v}
+    assert (len(touching), sum(spans[k] == {"los-angeles"} for k in touching)) == (49, 28)
 
 
 @pytest.mark.parametrize(

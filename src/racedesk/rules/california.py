@@ -22,8 +22,9 @@
 - **How much of a contest a county's feed sees** (:func:`portion_in_county`): all of a
   county's own contests, but only the county's part of a statewide contest (President, U.S.
   Senate, statewide offices and propositions, the Supreme Court and the Courts of Appeal), of a
-  district of the 2021 maps that spans other counties
-  (:data:`racedesk.rules.california_districts.DISTRICT_COUNTIES`), and of a special district
+  district that spans other counties (:func:`district_table`: the 2021 maps,
+  :data:`racedesk.rules.california_districts.DISTRICT_COUNTIES`, and the 2011 maps before them,
+  :data:`racedesk.rules.california_districts_2011.DISTRICT_COUNTIES_2011`), and of a special district
   that does (a "joint" district, California's name for one that lies in more than one county,
   Education Code §35512 and §4010 ff.; and the districts named in :data:`SPANNING_DISTRICTS`).
 
@@ -41,6 +42,7 @@ from typing import Final
 from racedesk.errors import InputError
 from racedesk.model import Rule
 from racedesk.rules.california_districts import DISTRICT_COUNTIES
+from racedesk.rules.california_districts_2011 import DISTRICT_COUNTIES_2011
 
 # Groups and titles of offices decided by majority-or-runoff in a primary (EC §8140–8142 for
 # county and judicial offices; city charters for "PRIMARY NOMINATING" elections and the school
@@ -215,9 +217,21 @@ SPANNING_DISTRICTS: Final[dict[str, tuple[str, ...]]] = {
 }
 _JOINT: Final = re.compile(r"\bJOINT\b.*\bDISTRICT\b", re.IGNORECASE)
 #: The years whose elections the district maps of 2021 hold for: the elections of 2022 to 2030.
-#: Before them the districts of 2011 held, of which racedesk keeps no table.
 MAPS_HOLD_FROM: Final = 2022
 MAPS_HOLD_UNTIL: Final = 2030
+#: The first year of the maps of 2011, which held until the 2021 maps.
+MAPS_2011_FROM: Final = 2012
+
+
+def district_table(year: int) -> dict[str, tuple[str, ...]]:
+    """The counties each district spans, by the maps in force for the elections of ``year``:
+    the 2021 maps for 2022 to 2030, the 2011 maps (as far as the 2020 general shows them) for
+    2012 to 2021, none for other years (every district then taken as a portion)."""
+    if MAPS_HOLD_FROM <= year <= MAPS_HOLD_UNTIL:
+        return DISTRICT_COUNTIES
+    if MAPS_2011_FROM <= year < MAPS_HOLD_FROM:
+        return DISTRICT_COUNTIES_2011
+    return {}
 
 
 def portion_in_county(title: str, county: str, county_name: str, year: int) -> str:
@@ -225,8 +239,10 @@ def portion_in_county(title: str, county: str, county_name: str, year: int) -> s
     contest, else ``county_name`` ("Los Angeles County"), the part the feed covers.
 
     ``county`` is the county as the state's feed names it (``los-angeles``); ``year`` the
-    election's, for which district maps hold (a district of an earlier or a later map is taken
-    as a portion until a contest-rules file says otherwise: its lines are not in the table).
+    election's, for which district maps hold (:func:`district_table`; a district racedesk has no
+    lines for is taken as a portion until a contest-rules file says otherwise). A special
+    election held on the lines of the maps before (in 2022, for a seat won in 2020) needs a
+    contest-rules file to say so.
     """
     text = " ".join(title.split())
     if _STATEWIDE.search(text):
@@ -234,9 +250,8 @@ def portion_in_county(title: str, county: str, county_name: str, year: int) -> s
     for pattern, prefix in _DISTRICT_OFFICE:
         match = pattern.search(text)
         if match:
-            spans = DISTRICT_COUNTIES.get(prefix + str(int(match.group(1))))
-            whole = MAPS_HOLD_FROM <= year <= MAPS_HOLD_UNTIL and spans == (county,)
-            return "" if whole else county_name
+            spans = district_table(year).get(prefix + str(int(match.group(1))))
+            return "" if spans == (county,) else county_name
     upper = text.upper()
     if _JOINT.search(upper) or any(
         upper.startswith(name) for name in SPANNING_DISTRICTS.get(county, ())
@@ -252,11 +267,13 @@ def unknown_rule(type_text: str) -> Rule:
 
 __all__ = [
     "MAJORITY_GROUPS",
+    "MAPS_2011_FROM",
     "MAPS_HOLD_FROM",
     "MAPS_HOLD_UNTIL",
     "SPANNING_DISTRICTS",
     "VOTER_NOMINATED_OFFICES",
     "candidate_rule",
+    "district_table",
     "measure_rule",
     "portion_in_county",
     "retention_rule",
