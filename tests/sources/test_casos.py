@@ -65,11 +65,12 @@ def test_entries_are_placed_by_feed_and_title() -> None:
     whole = casos.entry_part("us-rep-district-27", "U.S. House of Representatives District 27",
                              "Districtwide")  # fmt: skip
     assert whole == ("us-rep-district-27", "U.S. House of Representatives District 27", "",
-                     "us-rep-district-27")  # fmt: skip
+                     "us-rep-district-27", "U.S. House of Representatives District 27")  # fmt: skip
     sliced = casos.entry_part("us-rep-district-27-county-los-angeles",
                               "U.S. House of Representatives District 27", "Los Angeles County")  # fmt: skip
     assert sliced.contest_id == "us-rep-district-27@los-angeles"
     assert sliced.portion == "Los Angeles County"
+    assert sliced.whole_title == "U.S. House of Representatives District 27"
     repeated = casos.entry_part("us-rep-district-27-county-los-angeles",
                                 "U.S. House of Representatives District 27", "Districtwide")  # fmt: skip
     assert repeated.contest_id == "us-rep-district-27" and repeated.portion == ""
@@ -81,6 +82,7 @@ def test_entries_are_placed_by_feed_and_title() -> None:
                                 "Districtwide")  # fmt: skip
     assert district.contest_id == "president-democrat@district-7"
     assert district.portion == "Congressional District 7"
+    assert district.whole_title == "President Democratic"
     multi = casos.entry_part("us-rep", "U.S. House of Representatives District 3", "Districtwide")
     assert multi.contest_id == "us-rep-district-3"
 
@@ -125,7 +127,8 @@ def test_one_election_from_the_feeds(canvass) -> None:
     assert (prop.rule.kind, prop.rule.threshold) == ("measure", "1/2")
     assert [c.id for c in prop.choices] == ["YES", "NO"]
     la = election.contest("prop-1@los-angeles")
-    assert (la.portion, la.group) == ("Los Angeles County", "prop-1")
+    assert (la.portion, la.group, prop.group) == ("Los Angeles County", prop.title, prop.title)
+    assert la.title == f"{prop.title} - Los Angeles County"
     assert election.contest("us-senate@alameda").portion == "Alameda County"
     assert election.contest("us-rep-district-27@los-angeles").portion == "Los Angeles County"
     names = [c.name for c in senate.choices]

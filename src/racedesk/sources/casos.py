@@ -182,12 +182,14 @@ def _split_title(title: str) -> tuple[str, str]:
 
 class Part(NamedTuple):
     """Where an entry of a feed belongs: its contest id, its title, its portion (empty for the
-    whole contest) and the id of the whole contest (itself when whole)."""
+    whole contest), the id of the whole contest (itself when whole) and the whole contest's
+    title (the contest's group: the office a page lists the whole and its parts under)."""
 
     contest_id: str
     title: str
     portion: str
     whole_id: str
+    whole_title: str
 
 
 def _county_part(base: str, scope: str, county_slug: str | None) -> tuple[str, str] | None:
@@ -210,13 +212,13 @@ def entry_part(feed: str, office: str, scope: str) -> Part:
         base = f"{feed}-district-{district.group(1)}"
     county = _county_part(base, scope, derived.group("county") if derived else None)
     if county is not None:
-        return Part(county[0], f"{office} - {county[1]}", county[1], base)
+        return Part(county[0], f"{office} - {county[1]}", county[1], base, office)
     if feed.endswith("-districts") and district:
         portion = f"Congressional District {district.group(1)}"
         whole_office = _DISTRICT.sub("", office).replace("  ", " ").strip()
         return Part(f"{base}@district-{district.group(1)}", f"{whole_office} - {portion}",
-                    portion, base)  # fmt: skip
-    return Part(base, office, "", base)
+                    portion, base, whole_office)  # fmt: skip
+    return Part(base, office, "", base, office)
 
 
 def _measure_part(part: Part, number: str, name: str) -> Part:
@@ -224,10 +226,9 @@ def _measure_part(part: Part, number: str, name: str) -> Part:
     mid = f"prop-{int(number)}" if number.isdigit() else f"prop-{slug(number)}"
     at = part.contest_id.find("@")
     suffix = part.contest_id[at:] if at >= 0 else ""
-    title = f"Proposition {number.lstrip('0') or number}: {name}".rstrip(": ")
-    if part.portion:
-        title += f" - {part.portion}"
-    return Part(mid + suffix, title, part.portion, mid)
+    whole = f"Proposition {number.lstrip('0') or number}: {name}".rstrip(": ")
+    title = f"{whole} - {part.portion}" if part.portion else whole
+    return Part(mid + suffix, title, part.portion, mid, whole)
 
 
 class _Read(NamedTuple):
@@ -369,7 +370,7 @@ def read_election(data: bytes, where: str = "ca-sos", rules: Mapping[str, Rule] 
             kind=logic_for(rule).contest_kind,
             rule=rule,
             choices=_choices(read.entry, read.measure),
-            group=part.whole_id,
+            group=part.whole_title,
             portion=part.portion,
         )
     if overrides:
