@@ -115,7 +115,9 @@ def test_calls_are_imported_from_ap(ap_dir: Path) -> None:
 def test_measures_recalls_and_candidates(ap_dir: Path) -> None:
     parsed = ap.parse((ap_dir / "20151103_national.json").read_bytes(), where="national.json")
     kinds = {c.id: (c.kind, c.rule.kind, c.rule.threshold) for c in parsed.election.contests}
-    assert kinds["CO-7582"] == ("measure", "measure", "1/2")
+    # AP states no threshold: anything from a majority to two-thirds, settled where all agree
+    assert kinds["CO-7582"] == ("measure", "measure", "2/3")
+    assert parsed.election.contest("CO-7582").rule.alt_threshold == "1/2"
     assert kinds["CO-7583"] == ("recall", "recall", "1/2")  # "Question Recall Williams Dist 1"
     assert kinds["KY-18525"] == ("candidate", "plurality", None)
     kentucky = parsed.election.contest("KY-18525")

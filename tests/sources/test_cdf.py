@@ -368,7 +368,7 @@ def test_hand_written_xml_reads_like_json(shared_data: Path) -> None:
         ("Majority", "1/2", None, ""),
         ("3/5", "3/5", None, ""),
         ("2/3 votes, 55% if prop 5 passes", "2/3", "11/20", "prop 5 passes"),
-        ("", "1/2", None, ""),
+        ("", "2/3", "1/2", "the threshold, which the source does not state, is a majority"),
         ("as the charter says", None, None, ""),
     ],
 )

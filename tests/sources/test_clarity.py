@@ -191,10 +191,11 @@ def test_vote_for_n_questions_and_write_ins() -> None:
     )
     assert [k.name for k in council.choices] == ["ANA", "BEN"]
     assert council.choices[0].party == "NP"
-    assert (
-        measure.kind == "measure"
-        and measure.rule.kind == "measure"
-        and measure.rule.threshold == "1/2"
+    # the file states no threshold: a majority to two-thirds, settled only where both agree
+    assert (measure.kind, measure.rule.threshold, measure.rule.alt_threshold) == (
+        "measure",
+        "2/3",
+        "1/2",
     )
     count = parsed.releases[0].count("7")
     assert count is not None

@@ -31,6 +31,7 @@ from racedesk.model.answers import (
 )
 from racedesk.rules import Count, RuleLogic, logic_of
 from racedesk.rules.base import Focus
+from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.names import short_name
 from racedesk.rules.places import hurdle_interval
 from racedesk.rules.threshold import need_interval
@@ -97,7 +98,7 @@ def call_words(contest: Contest, call: ContestCall | None, logic: RuleLogic | No
         "advanced": f"{joined} advance.",
         "winner not leading": f"Called for {joined}, who is not leading the count now.",
         "rescinded": "The call was rescinded.",
-        "too close": "Too close to call.",
+        "too close": "Not called." if contest.rule.alt_threshold else "Too close to call.",
         "leading": "Not called yet.",
         "too early": "Too early to call.",
         "write-ins only": "Not called: write-ins only.",
@@ -193,6 +194,9 @@ def _need_words(
             return [
                 f"Yes has {pct(share)}; the pass rate {contest.rule.text!r} cannot be read as a threshold."
             ]
+        split = _split_words(contest, state)
+        if split:
+            return [f"Yes has {pct(share)}: {split}."]
         need = need_interval(count, i, focus.threshold, clipped=False)
         at = pct(float(focus.threshold), 0)
         goal = (f"passage at {at}", f" to pass at {at}")
@@ -219,6 +223,22 @@ def _need_words(
     if b is not None:
         text += f"; {who} has had {pct(b, 0)} of {batch_words}"
     return [text + "."]
+
+
+def _split_words(contest: Contest, state: ContestState) -> str:
+    """For a measure of two thresholds whose count lies between them (the standing's outcome
+    "passing at 50%, failing at 67%"), what the outcome turns on: its condition, or the
+    threshold the source does not state (:func:`racedesk.rules.california.unstated_measure_rule`).
+    "" when the count is not between them."""
+    if not contest.rule.alt_threshold or not state.outcome.startswith("passing at "):
+        return ""
+    if "failing at" not in state.outcome:
+        return ""
+    if contest.rule.text == unstated_measure_rule().text:
+        turns = "the source does not state which threshold holds (a contest-rules file can)"
+    else:
+        turns = f"it passes only if {contest.rule.condition or 'its condition holds'}"
+    return f"{state.outcome}; {turns}"
 
 
 def _portion_words(contest: Contest, state: ContestState) -> str:

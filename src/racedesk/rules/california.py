@@ -7,9 +7,10 @@
   of a general election is plurality, vote for N electing N (EC §15452).
 - **Measures**: the threshold is read from the feed's words ("Majority of votes cast", "55%",
   "2/3 of votes cast", "Two-thirds", "2/3 votes, 55% if prop 5 passes"), the words kept
-  verbatim; no words is a simple majority (California Constitution art. II §10(a)); words
-  racedesk cannot read keep no threshold, so that the standing says "rule unknown" rather than
-  guess. Recalls pass by more than half (EC §11000 ff.).
+  verbatim; no words is any threshold from a majority to two-thirds, settled only where they
+  all agree (:func:`unstated_measure_rule`; a statewide proposition's majority, art. II §10(a),
+  is stated); words racedesk cannot read keep no threshold, so that the standing says "rule
+  unknown" rather than guess. Recalls pass by more than half (EC §11000 ff.).
 - **Judges' retention** (LA's ``"Type": "Judicial"``, ``.ets`` JC records): yes/no, retained
   with more than half of the votes on the question (California Constitution art. VI §16).
 - **The Secretary of State's feed** names the office in each contest's title ("U.S. Senate
@@ -124,8 +125,30 @@ def measure_rule(
             return Rule(
                 kind="measure", threshold=None, text="super-majority (threshold not stated)"
             )
-        return Rule(kind="measure", threshold="1/2", text="(none given: simple majority)")
+        return unstated_measure_rule()
     return Rule(kind="measure", threshold=None, text=words)
+
+
+def unstated_measure_rule() -> Rule:
+    """The rule of a measure whose source states no threshold: any of a majority, 55%, 60% or
+    two-thirds (California's local special taxes need two-thirds, art. XIII C §2(d), its school
+    bonds 55%; Florida's constitutional amendments 60%), so it is held as two thresholds, more
+    than half and two-thirds, and settled only where both agree (:mod:`racedesk.rules.threshold`):
+    passed at two-thirds or more, failed below half, otherwise not called until a contest-rules
+    file states the threshold. A statewide proposition's majority (art. II §10(a)) is stated by
+    the adapter that reads it."""
+    return Rule(
+        kind="measure",
+        threshold="2/3",
+        alt_threshold="1/2",
+        condition="the threshold, which the source does not state, is a majority",
+        text="threshold not stated by the source (a majority, 55%, 60% or two-thirds)",
+    )
+
+
+#: The threshold of a California statewide proposition (California Constitution art. II §10(a),
+#: art. XVIII §4): more than half of the votes on it.
+STATE_MEASURE_WORDS: Final = "Majority of votes cast"
 
 
 def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
@@ -271,6 +294,7 @@ __all__ = [
     "MAPS_HOLD_FROM",
     "MAPS_HOLD_UNTIL",
     "SPANNING_DISTRICTS",
+    "STATE_MEASURE_WORDS",
     "VOTER_NOMINATED_OFFICES",
     "candidate_rule",
     "district_table",
@@ -279,5 +303,6 @@ __all__ = [
     "retention_rule",
     "state_office_rule",
     "unknown_rule",
+    "unstated_measure_rule",
     "votes_allowed",
 ]

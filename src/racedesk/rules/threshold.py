@@ -420,8 +420,8 @@ def _standing(
     status = _status(yes, total, left, ballots, qs)
     yes_needs: Interval | None = None
     no_needs: Interval | None = None
-    if status == "contending":
-        yes_needs = _yes_need(yes, total, left, qs)  # type: ignore[arg-type]
+    if status == "contending" and left is not None and left[2] > 0:
+        yes_needs = _yes_need(yes, total, left, qs)
         no_needs = Interval(
             low=1.0 - yes_needs.high, mid=1.0 - yes_needs.mid, high=1.0 - yes_needs.low
         )

@@ -23,7 +23,9 @@ How it maps onto the release model:
 - v3 fields are read when present: ``raceCallStatus`` ("Too Close to Call" becomes a ``too
   close`` event; a call status never overrides the ``winner`` flags) and ``eevp`` (AP's estimated
   expected vote, percent counted), which sets the ``votes_left`` a call assumed;
-- rules: AP does not state them. A ballot measure (``officeID`` "I") passes with more than half;
+- rules: AP does not state them. A ballot measure (``officeID`` "I") has a threshold from a
+  majority to two-thirds, settled only where all agree (Florida's amendments need 60%:
+  :func:`racedesk.rules.california.unstated_measure_rule`);
   a recall question (a ballot measure
   whose name says recall) passes with more than half (EC §11000 ff. in California); a race where
   AP marks a runoff is majority-or-runoff (top two advance); every other race is
@@ -58,6 +60,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.model.answers import CallEvent, CallStatus, Interval
+from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
@@ -221,9 +224,7 @@ def _rule(race: _Race, runoff: bool) -> Rule:
     if _is_recall(race):
         return Rule(kind="recall", threshold="1/2", text="recall passes with a majority")
     if _is_measure(race):
-        return Rule(
-            kind="measure", threshold="1/2", text="(none given: more than half of the votes cast)"
-        )
+        return unstated_measure_rule()
     seats = race.numWinners or 1
     if runoff:
         advance = race.numRunoff or 2 * seats

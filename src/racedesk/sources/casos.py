@@ -52,7 +52,12 @@ from racedesk.errors import InputError
 from racedesk.model import Choice, Contest, ContestCount, Election, Release, Rule, sha256_hex
 from racedesk.model.election import ElectionKind
 from racedesk.rules import logic_for
-from racedesk.rules.california import VOTER_NOMINATED_OFFICES, measure_rule, state_office_rule
+from racedesk.rules.california import (
+    STATE_MEASURE_WORDS,
+    VOTER_NOMINATED_OFFICES,
+    measure_rule,
+    state_office_rule,
+)
 from racedesk.sources import safety
 from racedesk.sources.base import (
     FeedFolder,
@@ -361,7 +366,7 @@ def read_election(data: bytes, where: str = "ca-sos", rules: Mapping[str, Rule] 
             continue
         office = _split_title(read.entry.raceTitle)[0]
         rule = overrides.pop(part.contest_id, None) or (
-            measure_rule(None) if read.measure is not None
+            measure_rule(STATE_MEASURE_WORDS) if read.measure is not None
             else state_office_rule(office, primary=primary)
         )  # fmt: skip
         contests[part.contest_id] = Contest(

@@ -28,8 +28,9 @@ the county). A state's file (``ElectionVoterTurnout`` by county) sees its contes
 
 Rules: a candidate contest elects the ``voteFor`` choices with the most votes (plurality,
 EC §15452 in California; the common rule elsewhere); a question (``isQuestion="true"``) is a
-measure passing with more than half of the yes+no votes. Where the real rule differs (a
-primary's runoff condition, a 55% or two-thirds measure) a rules file says so
+measure whose threshold the file does not state: anything from a majority to two-thirds,
+settled only where all agree (:func:`racedesk.rules.california.unstated_measure_rule`). Where
+the real rule is known (a primary's runoff condition, a measure's threshold) a rules file says so
 (:mod:`racedesk.sources.rules_file`).
 
 Reading large files: a county's file is tens to hundreds of MB, almost all of it per-precinct
@@ -71,6 +72,7 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
+from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, county_part
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile, slug
@@ -494,11 +496,7 @@ class _Reader:
         vote_for = _count(elem, "voteFor", here, required=False) or 1
         question = (elem.get("isQuestion") or "").strip().lower() == "true"
         if question:
-            rule = Rule(
-                kind="measure",
-                threshold="1/2",
-                text="(none given: more than half of the votes cast)",
-            )
+            rule = unstated_measure_rule()
         else:
             rule = Rule(
                 kind="plurality",

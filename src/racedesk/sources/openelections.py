@@ -24,8 +24,10 @@ How it maps onto the release model (one file is one release: the final count):
   only the county's part of a contest reaching beyond it (President, a district crossing the
   county line): ``Contest.portion`` names the county ("Alpine County"), so the contest is shown
   and never called (:mod:`racedesk.rules.county_part`); a state's file sees its contests whole;
-- rules: the files do not say them; each contest is plurality electing one (a rules file says
-  otherwise: a primary's top-two or majority-or-runoff contests, a measure's threshold).
+- rules: the files do not say them; each contest is plurality electing one, and a contest whose
+  choices are yes and no a measure whose threshold may be anything from a majority to
+  two-thirds, settled only where all agree (a rules file says otherwise: a primary's top-two or
+  majority-or-runoff contests, a measure's threshold).
 
 The release is dated the election day (the files carry no publication time) and has status
 ``final``. Precincts reporting = precincts in the contest (final results).
@@ -52,6 +54,7 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
+from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, county_part
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
@@ -314,6 +317,10 @@ def _tally(
     return tallies, turnout
 
 
+#: What a ``county`` cell holds on a state's rows rather than a county's name.
+_NOT_A_COUNTY = frozenset({"", "statewide", "state", "total", "totals", "all"})
+
+
 @dataclass(frozen=True)
 class _Part:
     """The county a county's file covers: its name, the state, its key and the year."""
@@ -330,12 +337,19 @@ def _one_county(place: str, tallies: dict[str, _Tally]) -> str:
     if place:
         return place
     counties = {u[0].strip() for t in tallies.values() for u in t.units}
-    return counties.pop() if len(counties) == 1 and "" not in counties else ""
+    if len(counties) != 1 or _norm(next(iter(counties))) in _NOT_A_COUNTY:
+        return ""
+    return counties.pop()
+
+
+#: The first words of a question's choices: a contest whose choices are all these is a measure.
+_YES_NO = frozenset({"yes", "no", "for", "against"})
 
 
 def _contests(tallies: dict[str, _Tally], where: str, part: _Part | None) -> list[Contest]:
-    """A contest per tally, decided by plurality (the file states no rule); in a county's file,
-    a contest reaching beyond the county is its part (:mod:`racedesk.rules.county_part`)."""
+    """A contest per tally, decided by plurality (the file states no rule), or a measure whose
+    threshold is not stated when its choices are yes and no; in a county's file, a contest
+    reaching beyond the county is its part (:mod:`racedesk.rules.county_part`)."""
     contests: list[Contest] = []
     for key, t in tallies.items():
         title = t.office + (f" District {t.district}" if t.district else "")
@@ -343,12 +357,15 @@ def _contests(tallies: dict[str, _Tally], where: str, part: _Part | None) -> lis
             title += f" ({t.party})"
         if not t.names:
             raise InputError(f"contest {title} has no candidates, only totals", where=where)
+        question = {_norm(n).split(" ")[0] for n, _ in t.names.values()} <= _YES_NO
         contests.append(
             Contest(
                 id=key,
                 title=title,
-                kind="candidate",
-                rule=Rule(kind="plurality", text="most votes wins (the file states no rule)"),
+                kind="measure" if question else "candidate",
+                rule=unstated_measure_rule()
+                if question
+                else Rule(kind="plurality", text="most votes wins (the file states no rule)"),
                 choices=tuple(Choice(id=cid, name=n, party=p) for cid, (n, p) in t.names.items()),
                 group=t.office,
                 party=t.party,
