@@ -19,7 +19,7 @@ from racedesk.engine.params import default_params
 from racedesk.rules.california import portion_in_county
 from racedesk.rules.california_districts_2011 import DISTRICT_COUNTIES_2011
 from racedesk.rules.county_part import county_name_of, county_part
-from racedesk.sources import ap, openelections
+from racedesk.sources import ap, clarity, openelections
 from racedesk.sources.loader import load_canvasses
 
 GREENUP = "Greenup County"
@@ -180,3 +180,34 @@ def test_ap_subunits_are_their_counties_parts(shared_data: Path) -> None:
         assert contest.portion == county_name_of(names[contest.id], contest.id[:2])
     whole = ap.parse(data, where="national.json")
     assert not any(c.portion for c in whole.election.contests)
+
+
+SANTA_CLARA = b"""<?xml version="1.0" encoding="utf-8"?>
+<ElectionResult>
+  <Timestamp>11/5/2024 9:41:12 PM PST</Timestamp>
+  <ElectionName>General Election</ElectionName>
+  <ElectionDate>11/5/2024</ElectionDate>
+  <Region>Santa Clara</Region>
+  <VoterTurnout totalVoters="1000" ballotsCast="600" voterTurnout="60.00" />
+  <Contest key="1" text="State Assembly District 26" voteFor="1" isQuestion="false">
+    <Choice key="1" text="ANA" totalVotes="300" /><Choice key="2" text="BEN" totalVotes="200" />
+  </Contest>
+  <Contest key="2" text="U.S. House District 16" voteFor="1" isQuestion="false">
+    <Choice key="3" text="CY" totalVotes="300" /><Choice key="4" text="DEE" totalVotes="200" />
+  </Contest>
+</ElectionResult>
+"""
+
+
+def test_a_clarity_site_s_address_names_its_state() -> None:
+    """Fetched from ``…/CA/Santa_Clara/…``, a Clarity county file takes California's district
+    table: Assembly 26 lies wholly in Santa Clara County, U.S. House 16 reaches San Mateo. As a
+    file on disk, which does not name its state, both are the county's part."""
+    site = "https://results.enr.clarityelections.com/CA/Santa_Clara/122140/355987/reports/detailxml.zip"
+    assert clarity.site_state(site) == "ca"
+    assert clarity.site_state("https://results.enr.clarityelections.com/GA/105369/") == "ga"
+    assert clarity.site_state("/tmp/detail.xml") == ""
+    fetched = clarity.parse(SANTA_CLARA, where=site)
+    assert [c.portion for c in fetched.election.contests] == ["", "Santa Clara County"]
+    on_disk = clarity.parse(SANTA_CLARA, where="detail.xml")
+    assert {c.portion for c in on_disk.election.contests} == {"Santa Clara County"}

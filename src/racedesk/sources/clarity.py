@@ -23,8 +23,9 @@ A county's file (turnout by precinct, ``VoterTurnout``; the region a county's na
 sees only the county's part of a contest reaching beyond it (a U.S. Senate primary, a
 legislative district): ``Contest.portion`` names the county ("Greenup County"), so the contest
 is shown and never called (:mod:`racedesk.rules.county_part`; the file does not say the state,
-so no district maps apply and a contest-rules file says ``portion = ""`` for a district wholly in
-the county). A state's file (``ElectionVoterTurnout`` by county) sees its contests whole.
+so no district maps apply, unless the file was fetched from the site's address, which names
+it: ``…/CA/Santa_Clara/…`` applies California's district table; else a contest-rules file says
+``portion = ""`` for a district wholly in the county). A state's file (``ElectionVoterTurnout`` by county) sees its contests whole.
 
 Rules: a candidate contest elects the ``voteFor`` choices with the most votes (plurality,
 EC §15452 in California; the common rule elsewhere); a question (``isQuestion="true"``) is a
@@ -618,6 +619,17 @@ def _read_skeleton(skeleton: bytes, reader: _Reader, where: str) -> _Reader:
     return reader
 
 
+def site_state(where: str) -> str:
+    """The state a Clarity site's address names (``https://results.enr.clarityelections.com/CA/
+    Santa_Clara/116281/…`` → ``"ca"``), or "" for a file or an address that names none."""
+    parts = urlsplit(where.strip())
+    if parts.scheme not in ("http", "https"):
+        return ""
+    segments = [seg for seg in parts.path.split("/") if seg]
+    first = segments[0] if segments else ""
+    return first.lower() if re.fullmatch(r"[A-Za-z]{2}", first) else ""
+
+
 def _county_file(reader: _Reader) -> bool:
     """True for a county's file: its turnout is by precinct (``VoterTurnout``), or it has none
     and its region is not a state's postal code ("AR")."""
@@ -642,10 +654,14 @@ def _parsed(
     name = reader.name or f"{region} election".strip()
     contests = reader.contests
     if _county_file(reader):
-        part = county_name_of(region)
+        part, state = county_name_of(region), site_state(where)
+        county = re.sub(r"\s+county$", "", region.strip(), flags=re.I)
         contests = [
             msgspec.structs.replace(
-                c, portion=county_part(c.title, part, state="", county="", year=day.year)
+                c,
+                portion=county_part(
+                    c.title, part, state=state, county=_slug(county), year=day.year
+                ),
             )
             for c in contests
         ]
@@ -694,5 +710,6 @@ __all__ = [
     "read_release",
     "read_version",
     "release_reader",
+    "site_state",
     "sniff",
 ]
