@@ -31,10 +31,10 @@ from racedesk.model.answers import (
 )
 from racedesk.rules import Count, RuleLogic, logic_of
 from racedesk.rules.base import Focus
-from racedesk.rules.california import unstated_measure_rule
+from racedesk.rules.california import UNSTATED_THRESHOLD
 from racedesk.rules.names import short_name
 from racedesk.rules.places import hurdle_interval
-from racedesk.rules.threshold import need_interval
+from racedesk.rules.threshold import need_interval, thresholds
 
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
@@ -194,7 +194,7 @@ def _need_words(
             return [
                 f"Yes has {pct(share)}; the pass rate {contest.rule.text!r} cannot be read as a threshold."
             ]
-        split = _split_words(contest, state)
+        split = _split_words(contest, state, count.votes[i], count.counted)
         if split:
             return [f"Yes has {pct(share)}: {split}."]
         need = need_interval(count, i, focus.threshold, clipped=False)
@@ -225,16 +225,15 @@ def _need_words(
     return [text + "."]
 
 
-def _split_words(contest: Contest, state: ContestState) -> str:
-    """For a measure of two thresholds whose count lies between them (the standing's outcome
-    "passing at 50%, failing at 67%"), what the outcome turns on: its condition, or the
-    threshold the source does not state (:func:`racedesk.rules.california.unstated_measure_rule`).
-    "" when the count is not between them."""
-    if not contest.rule.alt_threshold or not state.outcome.startswith("passing at "):
+def _split_words(contest: Contest, state: ContestState, yes: int, total: int) -> str:
+    """For a measure of two thresholds whose count (``yes`` of the ``total`` yes+no votes) lies
+    between them, the standing's outcome ("passing at 50%, failing at 67%") and what it turns
+    on: its condition, or the threshold the source does not state
+    (:func:`racedesk.rules.california.unstated_measure_rule`). "" when the count is not between
+    them."""
+    if len({q.met(yes, total) for q in thresholds(contest.rule)}) < 2:
         return ""
-    if "failing at" not in state.outcome:
-        return ""
-    if contest.rule.text == unstated_measure_rule().text:
+    if contest.rule.text == UNSTATED_THRESHOLD:
         turns = "the source does not state which threshold holds (a contest-rules file can)"
     else:
         turns = f"it passes only if {contest.rule.condition or 'its condition holds'}"

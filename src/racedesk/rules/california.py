@@ -129,6 +129,12 @@ def measure_rule(
     return Rule(kind="measure", threshold=None, text=words)
 
 
+#: The rule text of a measure whose source states no threshold (:func:`unstated_measure_rule`).
+UNSTATED_THRESHOLD: Final = (
+    "threshold not stated by the source (a majority, 55%, 60% or two-thirds)"
+)
+
+
 def unstated_measure_rule() -> Rule:
     """The rule of a measure whose source states no threshold: any of a majority, 55%, 60% or
     two-thirds (California's local special taxes need two-thirds, art. XIII C §2(d), its school
@@ -142,7 +148,7 @@ def unstated_measure_rule() -> Rule:
         threshold="2/3",
         alt_threshold="1/2",
         condition="the threshold, which the source does not state, is a majority",
-        text="threshold not stated by the source (a majority, 55%, 60% or two-thirds)",
+        text=UNSTATED_THRESHOLD,
     )
 
 
@@ -295,6 +301,7 @@ __all__ = [
     "MAPS_HOLD_UNTIL",
     "SPANNING_DISTRICTS",
     "STATE_MEASURE_WORDS",
+    "UNSTATED_THRESHOLD",
     "VOTER_NOMINATED_OFFICES",
     "candidate_rule",
     "district_table",
