@@ -111,6 +111,36 @@ def test_measure_probabilities_follow_the_threshold() -> None:
     assert fails.choices[1].probability == 1.0  # NO gets what it seeks
 
 
+def test_a_measure_of_two_thresholds_has_a_chance_at_each() -> None:
+    """A measure whose source states no threshold is held to two-thirds and a majority at once:
+    its outcomes split the draws three ways (passing whichever holds, failing whichever holds,
+    and between), and each choice's chance at the majority is kept beside the one at 2/3."""
+    from racedesk.rules.california import unstated_measure_rule
+
+    c = contest("1", ["YES", "NO"], unstated_measure_rule())
+    counted = project([c], [state(c, [559, 441], (0, 0, 0))])["1"]
+    assert counted.outcomes == {
+        "passes whichever threshold holds": 0.0,
+        "fails whichever threshold holds": 0.0,
+        "passes with a majority, fails at 2/3": 1.0,
+    }
+    yes, no = counted.choices
+    assert (yes.probability, yes.probability_alt) == (0.0, 1.0)
+    assert (no.probability, no.probability_alt) == (1.0, 0.0)
+    # 60% yes with as many votes left as counted: a majority likely, two-thirds unlikely
+    p = project([c], [state(c, [6000, 4000], (5_000, 10_000, 15_000))])["1"]
+    yes, no = p.choices
+    assert sum(p.outcomes.values()) == pytest.approx(1.0)
+    assert yes.probability == pytest.approx(p.outcomes["passes whichever threshold holds"])
+    assert no.probability_alt == pytest.approx(p.outcomes["fails whichever threshold holds"])
+    assert yes.probability < 0.5 < yes.probability_alt  # type: ignore[operator]
+    assert yes.probability_alt + no.probability_alt == pytest.approx(1.0)  # type: ignore[operator]
+    # one threshold: no second chance
+    majority = contest("1", ["YES", "NO"], Rule(kind="measure", threshold="1/2"))
+    single = project([majority], [state(majority, [600, 400], (0, 0, 0))])["1"]
+    assert single.choices[0].probability_alt is None and set(single.outcomes) == {"passes", "fails"}
+
+
 def test_majority_or_runoff_outcomes() -> None:
     rule = Rule(kind="majority_or_runoff", seats=1, advance=2)
     c = contest("1", ["A", "B", "C"], rule)

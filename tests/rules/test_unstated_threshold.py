@@ -8,12 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from racedesk.cli import app
+from racedesk.desk import Desk
 from racedesk.engine.backtest import run_backtest
 from racedesk.engine.params import default_params
+from racedesk.publish.web.app import create_app
 from racedesk.sources.loader import load_canvasses
+from racedesk.store import open_store
+
+ELECTION = "openelections:2024-11-05-fl-general"
 
 #: Made-up statewide counts at telling shares: 46.9% yes (fails at every threshold), 55.9% (the
 #: share of Florida's Amendment 3, which failed at 60%), 57.2%, 66.4% (each passing at a majority,
@@ -75,7 +81,23 @@ def test_the_desk_says_what_the_outcome_turns_on(florida: Path, tmp_path: Path) 
         "threshold holds (a contest-rules file can). Yes is projected at 55.9%. Not called."
     ) in text
     assert "needs" not in text  # nothing is left to need
+    # the chance at two-thirds, and at a majority in brackets, as the caption says
+    assert "│ Yes │ 559,000 │ 55.90% │ 55.9% │ 0% (100%) │" in text
+    assert "│ No │ 441,000 │ 44.10% │ 44.1% │ 100% (0%) │" in text
+    assert (
+        "Yes's chance to pass at 2/3 (a majority if the threshold, which the source does not "
+        "state, is a majority)"
+    ) in text
     passed = runner.invoke(app, ["status", "--db", str(db), "--contest", "amendment-6"])
     assert "it has clinched passage at 67% whatever the votes left do" in " ".join(
         passed.output.split()
     )
+    # the page shows the same, with the projected outcomes split three ways
+    client = TestClient(create_app(Desk(open_store(f"sqlite:///{db}")), token=None))
+    page = client.get(f"/elections/{ELECTION}/contests/amendment-3").text
+    assert ">0% (100%)</td>" in page and ">100% (0%)</td>" in page
+    assert "Yes&#39;s chance to pass at 2/3 (a majority if the threshold" in page
+    assert "passes with a majority, fails at 2/3: <strong>100%</strong>" in page
+    doc = client.get(f"/api/elections/{ELECTION}/contests/amendment-3").json()["contest"]
+    assert [(c["projection"]["probability"], c["projection"]["probability_alt"])
+            for c in doc["choices"]] == [(0.0, 1.0), (1.0, 0.0)]  # fmt: skip

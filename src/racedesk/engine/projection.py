@@ -352,6 +352,7 @@ def project_prepared(
         for j, prep in enumerate(items):
             if not adds_up([row[1] for row in bounds[j]]):
                 continue
+            alt = logics[j].alt_probabilities(prep.contest, outs[j])
             choices = tuple(
                 ChoiceProjection(
                     choice_id=c.id,
@@ -359,6 +360,7 @@ def project_prepared(
                     share_mid=bounds[j][q][1],
                     share_high=bounds[j][q][2],
                     probability=prob_rows[j][q],
+                    probability_alt=alt[q] if alt is not None else None,
                 )
                 for q, c in enumerate(prep.contest.choices)
             )

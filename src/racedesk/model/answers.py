@@ -166,13 +166,19 @@ class ContestState(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
 
 class ChoiceProjection(msgspec.Struct, frozen=True, kw_only=True):
-    """The distribution of one choice's final share, and its chance of the outcome it seeks."""
+    """The distribution of one choice's final share, and its chance of the outcome it seeks.
+
+    ``probability_alt`` is that chance at a measure's conditional threshold (the rule's
+    ``alt_threshold``: the one that holds if its condition does, or a majority where the source
+    states no threshold); None where the rule has one threshold only.
+    """
 
     choice_id: str
     share_mid: float
     share_low: float
     share_high: float
     probability: float
+    probability_alt: float | None = None
 
 
 class Projection(msgspec.Struct, frozen=True, kw_only=True):

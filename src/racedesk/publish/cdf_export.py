@@ -476,6 +476,8 @@ def _choice_extension(contest: Contest, choice_id: str, snapshot: Snapshot | Non
                 )
             )
             out.append(_ident(Ext.PROBABILITY, _num(cp.probability)))
+            if cp.probability_alt is not None:
+                out.append(_ident(Ext.PROBABILITY_ALT, _num(cp.probability_alt)))
     return out
 
 

@@ -25,6 +25,7 @@ from racedesk.publish.documents import (
 )
 from racedesk.publish.numbers import (
     chance,
+    chances,
     count,
     count_interval,
     expected_counted,
@@ -209,6 +210,11 @@ def part_record(
         note += f", of which {count(contest.write_ins)} write-ins"
     if contest.ballots is not None:
         note += f"; {count(contest.ballots)} ballots counted in the contest"
+    note += "".join(
+        f". {row['name']}'s {row['goal']}"
+        for row in rows
+        if "(" in row["chance"] and "(" in row["goal"]
+    )
     left = contest.votes_left
     projection = contest.projection
     sequence = release.sequence
@@ -342,7 +348,7 @@ def _choice_row(
         "proj": pct_interval(Interval(low=proj.share_low, mid=proj.share_mid, high=proj.share_high))
         if proj
         else "–",
-        "chance": chance(proj.probability, draws) if proj else "–",
+        "chance": chances(proj.probability, proj.probability_alt, draws) if proj else "–",
         "goal": f"chance {standing.goal}" if standing and standing.goal else "",
         "standing": _standing_parts(standing, names, leader) if standing else ["–"],
         "standing_class": f"sd-{standing.status}" if standing else "",

@@ -98,8 +98,20 @@ def chance(p: float | None, draws: int = 1) -> str:
     return f"{p * 100:.0f}%"
 
 
+def chances(p: float | None, p_alt: float | None, draws: int = 1) -> str:
+    """A choice's chance (:func:`chance`) and, for a measure with a conditional threshold, its
+    chance at that threshold in brackets, as the goal reads ("to pass at 2/3 (a majority if
+    …)": "<1% (>99%)"); one figure where the two read the same."""
+    main = chance(p, draws)
+    if p_alt is None:
+        return main
+    alt = chance(p_alt, draws)
+    return main if alt == main else f"{main} ({alt})"
+
+
 __all__ = [
     "chance",
+    "chances",
     "count",
     "count_interval",
     "expected_counted",

@@ -19,7 +19,7 @@ from racedesk.model.answers import Interval
 from racedesk.publish.contest_part import choice_name, standing_text, when
 from racedesk.publish.csv_cells import safe_cell
 from racedesk.publish.documents import ContestSummary, StateDoc, StatusDoc
-from racedesk.publish.numbers import chance, expected_counted, margin, pct_interval
+from racedesk.publish.numbers import chances, expected_counted, margin, pct_interval
 
 #: The overview's columns, one row per contest.
 OVERVIEW_COLUMNS = (
@@ -135,7 +135,7 @@ def contest_csv(doc: StateDoc, zone: str) -> str:
                 c.votes,
                 _share(c.share) if contest.total_votes else "",
                 projected,
-                chance(proj.probability, draws) if proj else "",
+                chances(proj.probability, proj.probability_alt, draws) if proj else "",
                 standing_text(c.standing, names, c.id in leaders) if c.standing else "",
                 status,
                 called_for,

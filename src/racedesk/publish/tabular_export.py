@@ -56,6 +56,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("seats", pa.int64(), "seats filled (candidate contests)"),
     Column("votes_allowed", pa.int64(), "votes each ballot may give"),
     Column("threshold", pa.string(), "a measure's passing share, as a fraction (1/2, 11/20, 2/3)"),
+    Column(
+        "alt_threshold",
+        pa.string(),
+        "a measure's conditional passing share (or a majority where its source states none)",
+    ),
     Column("portion", pa.string(), "the part of the contest the counts cover; empty: the whole"),
     Column("ballot_order", pa.int64(), "the choice's place on the ballot, from 1"),
     Column("choice_id", pa.string(), "the choice"),
@@ -84,6 +89,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("final_share_mid", pa.float64(), "… central value"),
     Column("final_share_high", pa.float64(), "… high end"),
     Column("probability", pa.float64(), "probability of the outcome the choice seeks"),
+    Column("probability_alt", pa.float64(), "the same at the measure's conditional threshold"),
     Column("call_status", pa.string(), "the contest's call status (snapshot)"),
     Column("called", pa.bool_(), "the call names this choice"),
 )
@@ -135,6 +141,7 @@ def rows(
                 "seats": contest.rule.seats,
                 "votes_allowed": contest.rule.votes_allowed,
                 "threshold": contest.rule.threshold,
+                "alt_threshold": contest.rule.alt_threshold,
                 "portion": contest.portion,
                 "ballot_order": order,
                 "choice_id": choice.id,
@@ -163,6 +170,7 @@ def rows(
                 "final_share_mid": final.share_mid if final is not None else None,
                 "final_share_high": final.share_high if final is not None else None,
                 "probability": final.probability if final is not None else None,
+                "probability_alt": final.probability_alt if final is not None else None,
                 "call_status": call.status if call is not None else None,
                 "called": choice.id in call.choices if call is not None else None,
             }

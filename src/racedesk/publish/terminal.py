@@ -84,8 +84,9 @@ def contest_results(view: StateDoc) -> Table:
     """A contest after one release as its page shows it: one row per choice, most votes first
     (votes, share, projected final share with its interval, the chance of the outcome it seeks,
     its standing in words); the caption gives the margin, how much of the expected vote is
-    counted and the votes left with their source, and why the sentence's votes left differ
-    where write-ins make them (:func:`~racedesk.publish.contest_part.named_left`)."""
+    counted and the votes left with their source, why the sentence's votes left differ
+    where write-ins make them (:func:`~racedesk.publish.contest_part.named_left`), and what a
+    chance in brackets is (a measure's chance at its conditional threshold)."""
     c = view.contest
     names = choice_names(c)
     table = Table(
@@ -98,7 +99,8 @@ def contest_results(view: StateDoc) -> Table:
     table.add_column("projected", justify="right", overflow="fold")
     table.add_column("chance", justify="right", overflow="fold")
     table.add_column("standing", overflow="fold")
-    for row in choice_rows(c):
+    rows = choice_rows(c)
+    for row in rows:
         table.add_row(
             escape(visible(row["name"])),
             row["votes"],
@@ -121,6 +123,11 @@ def contest_results(view: StateDoc) -> Table:
         " · ".join(p for p in said if p)
         + f" · after the release of {local_time(released)}"
         + (f". {named}" if (named := named_left(view, "below")) else "")
+        + "".join(
+            f". {visible(row['name'])}'s {row['goal']}"
+            for row in rows
+            if "(" in row["chance"] and "(" in row["goal"]
+        )
     )
     table.caption_justify = "left"
     return table

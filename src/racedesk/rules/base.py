@@ -260,6 +260,12 @@ class RuleLogic:
         probability of what it seeks, and each contest's outcomes with their probabilities."""
         raise NotImplementedError
 
+    def alt_probabilities(self, contest: Contest, outcomes: dict[str, float]) -> list[float] | None:
+        """Each choice's chance of what it seeks at the rule's conditional threshold, read from
+        the contest's ``outcomes`` (:meth:`outcomes`); None for a rule with no such threshold."""
+        del contest, outcomes
+        return None
+
     # --- calls ------------------------------------------------------------------------------
 
     def verdict(

@@ -94,7 +94,7 @@ class Threshold:
     """One threshold q = num/den: a majority is *more* than half (``strict``); 55% and 2/3 are
     "at least"."""
 
-    __slots__ = ("den", "fraction", "num", "strict", "value", "words")
+    __slots__ = ("at_words", "den", "fraction", "num", "strict", "value", "words")
 
     def __init__(self, q: Fraction) -> None:
         self.fraction = q
@@ -102,6 +102,8 @@ class Threshold:
         self.value = float(q)
         self.strict = q == Fraction(1, 2)
         self.words = threshold_words(q)
+        #: The threshold after "passes": "with a majority", "at 2/3".
+        self.at_words = f"with {self.words}" if self.strict else f"at {self.words}"
 
     def met(self, votes: int | float, total: int | float) -> bool:
         """Whether ``votes`` of ``total`` reach the threshold."""
@@ -117,6 +119,26 @@ def thresholds(rule: Rule) -> list[Threshold]:
     if any(q is None for q in qs):
         return []
     return [Threshold(q) for q in qs if q is not None]
+
+
+def outcome_labels(qs: Sequence[Threshold]) -> tuple[str, str, str]:
+    """A question's outcomes in words: passing, failing, and (with two thresholds) passing at
+    the lower and failing at the higher. With two thresholds, passing and failing are at every
+    threshold, so the three read as one partition of the draws: "passes whichever threshold
+    holds", "fails whichever threshold holds", "passes with a majority, fails at 2/3"."""
+    if len(qs) < 2:
+        return "passes", "fails", ""
+    low, high = sorted(qs, key=lambda q: q.fraction)
+    return (
+        "passes whichever threshold holds",
+        "fails whichever threshold holds",
+        f"passes {low.at_words}, fails {high.at_words}",
+    )
+
+
+def _met(share: npt.NDArray[np.float64], q: Threshold) -> npt.NDArray[np.bool_]:
+    """Which draws of yes's final share reach ``q`` (more than half; at least any other)."""
+    return share > q.value if q.strict else share >= q.value
 
 
 class ThresholdFacts(ContestFacts):
@@ -211,36 +233,51 @@ class Question(RuleLogic):
         votes: npt.NDArray[np.float64],
         final: npt.NDArray[np.floating],
     ) -> tuple[npt.NDArray[np.float64], list[dict[str, float]]]:
-        """Yes's chance of reaching the main threshold (and the conditional one, as
-        ``passes at q``); the no choice seeks the opposite. A question whose threshold cannot be
-        read, or whose yes cannot be told from no, has no probabilities (NaN). All the group's
-        questions are compared at once, in double precision whatever the draws'."""
+        """Yes's chance of reaching the main threshold; the no choice seeks the opposite. The
+        outcomes are passing and failing (:func:`outcome_labels`); with a conditional threshold,
+        passing and failing whichever threshold holds and the outcome between the two. A
+        question whose threshold cannot be read, or whose yes cannot be told from no, has no
+        probabilities (NaN). All the group's questions are compared at once, in double precision
+        whatever the draws'."""
         del votes
-        c_count, k, _ = final.shape
+        c_count, k, d = final.shape
         probs = np.full((c_count, k), math.nan)
         outs: list[dict[str, float]] = [{} for _ in range(c_count)]
         qs = [logic.thresholds if isinstance(logic, Question) else [] for logic in logics]
         yes = [logic.yes_no(c)[0] for logic, c in zip(logics, contests, strict=True)]
         rows = np.arange(c_count)
-        share = final[rows, np.maximum(np.array(yes), 0), :]  # (C, D)
-        main = np.array([q[0].value if q else math.nan for q in qs])
-        strict = np.array([bool(q) and q[0].strict for q in qs])
-        met = np.where(strict[:, None], share > main[:, None], share >= main[:, None])
-        passes = (np.count_nonzero(met, axis=1) / met.shape[1]).tolist()
-        alt = np.array([q[1].value if len(q) > 1 else math.nan for q in qs])
-        met_alt = share >= alt[:, None]
-        passes_alt = (np.count_nonzero(met_alt, axis=1) / met_alt.shape[1]).tolist()
+        share = final[rows, np.maximum(np.array(yes), 0), :].astype(np.float64)  # (C, D)
         for j in range(c_count):
             if not qs[j] or yes[j] < 0:
                 continue
-            p = passes[j]
+            met = [_met(share[j], q) for q in qs[j]]
+            p = int(np.count_nonzero(met[0])) / d
             probs[j, :] = 1.0 - p
             probs[j, yes[j]] = p
-            outs[j]["passes"] = p
-            outs[j]["fails"] = 1.0 - p
-            if len(qs[j]) > 1:
-                outs[j][f"passes at {qs[j][1].fraction}"] = passes_alt[j]
+            passing, failing, between = outcome_labels(qs[j])
+            everywhere = int(np.count_nonzero(np.logical_and.reduce(met))) / d
+            nowhere = int(np.count_nonzero(~np.logical_or.reduce(met))) / d
+            outs[j][passing] = everywhere
+            outs[j][failing] = nowhere
+            if between:
+                low, high = (met[1], met[0]) if qs[j][1].fraction < qs[j][0].fraction else met
+                outs[j][between] = int(np.count_nonzero(low & ~high)) / d
         return probs, outs
+
+    def alt_probabilities(self, contest: Contest, outcomes: dict[str, float]) -> list[float] | None:
+        """Yes's chance of reaching the conditional threshold, and no's of keeping yes from it:
+        the lower threshold is reached by passing whichever holds or passing between the two;
+        the higher by passing whichever holds."""
+        qs = self.thresholds
+        yes, _no = self.yes_no(contest)
+        if len(qs) < 2 or yes < 0:
+            return None
+        passing, _failing, between = outcome_labels(qs)
+        if passing not in outcomes:
+            return None
+        lower = qs[1].fraction < qs[0].fraction
+        p = outcomes[passing] + outcomes[between] if lower else outcomes[passing]
+        return [p if i == yes else 1.0 - p for i in range(len(contest.choices))]
 
     def focus(self, count: Count) -> Focus:
         """Yes against the main threshold (None where it cannot be read)."""
@@ -266,7 +303,9 @@ class Question(RuleLogic):
         if yes < 0:
             return Verdict("too early", (), "cannot tell yes from no")
         share = count.votes[yes] / count.counted
-        p_pass = projection.outcomes.get("passes", 0.0)
+        passing, failing, _between = outcome_labels(qs)
+        p_pass = projection.outcomes.get(passing, 0.0)
+        p_fail = projection.outcomes.get(failing, 0.0)
         mid = next(c.share_mid for c in projection.choices if c.choice_id == count.ids[yes])
         guarded = any(judge.guarded(min(abs(share - q.value), abs(mid - q.value))) for q in qs)
         hurdle = need_interval(count, yes, qs[0].fraction)
@@ -279,26 +318,28 @@ class Question(RuleLogic):
                 else f"yes needs {pct(hurdle.high)} or less of the votes left, far below its {pct(share)} so far"
             )
             return Verdict("passed", (count.ids[yes],), reason, p_pass, hurdle)
-        if not guarded and fails and judge.sure(1 - p_pass):
+        if not guarded and fails and judge.sure(p_fail):
             reason = (
                 f"yes cannot reach {pct(qs[0].value)} even with every vote left ({pct(share)} so far)"
                 if hurdle.low >= 1
                 else f"yes would need {pct(hurdle.low)} or more of the votes left, far above its {pct(share)} so far"
             )
-            return Verdict("failed", (count.ids[no],), reason, 1 - p_pass, hurdle)
-        lean = max(p_pass, 1 - p_pass)
-        verdict = judge.uncalled(lean, guarded, "yes" if p_pass >= 0.5 else "no")
+            return Verdict("failed", (count.ids[no],), reason, p_fail, hurdle)
+        lean = max(p_pass, p_fail)
+        verdict = judge.uncalled(lean, guarded, "yes" if p_pass >= p_fail else "no")
         return Verdict(verdict.status, (), verdict.reason, lean, hurdle)
 
     def called_probability(
         self, contest: Contest, event: CallEvent, projection: Projection
     ) -> float:
+        passing, failing, _between = outcome_labels(self.thresholds)
         if event.status == "passed":
-            return projection.outcomes.get("passes", 0.0)
-        return projection.outcomes.get("fails", 0.0)
+            return projection.outcomes.get(passing, 0.0)
+        return projection.outcomes.get(failing, 0.0)
 
     def leading_now(self, contest: Contest, event: CallEvent, state: ContestState) -> bool:
-        """Whether the count so far is on the side of the call (passing for passed)."""
+        """Whether the count so far is on the side of the call at every threshold (passing for
+        passed)."""
         qs = self.thresholds
         yes, _no = self.yes_no(contest)
         if not qs or yes < 0:
@@ -307,8 +348,8 @@ class Question(RuleLogic):
         total = sum(state.votes.get(c, 0) for c in ids)
         if total == 0:
             return True
-        passing = qs[0].met(state.votes.get(ids[yes], 0), total)
-        return passing == (event.status == "passed")
+        yes_votes = state.votes.get(ids[yes], 0)
+        return all(q.met(yes_votes, total) == (event.status == "passed") for q in qs)
 
     def final_outcome(self, contest: Contest, count: ContestCount) -> tuple[str, list[str]]:
         """Passed (the yes choice) or failed (the no choice) at every threshold; too close when

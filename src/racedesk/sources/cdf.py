@@ -154,6 +154,7 @@ class Ext:
     RIVAL = "racedesk-rival"
     FINAL_SHARE = "racedesk-final-share"
     PROBABILITY = "racedesk-probability"
+    PROBABILITY_ALT = "racedesk-probability-alt"
 
 
 #: Fields that hold a list (``maxOccurs="unbounded"`` in the XSD): always lists in the tree.
