@@ -211,3 +211,19 @@ def test_a_clarity_site_s_address_names_its_state() -> None:
     assert [c.portion for c in fetched.election.contests] == ["", "Santa Clara County"]
     on_disk = clarity.parse(SANTA_CLARA, where="detail.xml")
     assert {c.portion for c in on_disk.election.contests} == {"Santa Clara County"}
+
+
+def test_every_county_of_a_state_is_the_census_count(shared_data: Path) -> None:
+    """The 2020 census counts 3,143 counties and equivalents; the table keeps all but Alaska's
+    30 and New England's 67 (AP's subunits there are house districts and towns). California's
+    58 are the counties of the state's district table."""
+    from racedesk.rules.county_part import STATE_COUNTIES, every_county
+
+    assert len(STATE_COUNTIES) == 44 and sum(STATE_COUNTIES.values()) == 3143 - 30 - 67
+    path = shared_data / "ca-sos" / "districts-2022-2030-counties.csv"
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as f:
+            counties = {c for row in csv.DictReader(f) for c in row["counties"].split()}
+        assert len(counties) == STATE_COUNTIES["CA"] == 58
+    assert every_county("co", 64) and not every_county("CO", 63)
+    assert not every_county("VT", 10_000) and not every_county("", 1)

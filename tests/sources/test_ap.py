@@ -12,6 +12,7 @@ import pytest
 
 from racedesk.errors import InputError
 from racedesk.sources import ap
+from racedesk.sources.rules_file import apply_portions
 
 RESULTS = ("20121106_ak_prez.json", "20151103_national.json", "20160201_district_results.json")
 
@@ -73,7 +74,8 @@ def test_subunits_sum_to_the_state_and_can_be_kept(ap_dir: Path) -> None:
     # subunits listed do not cover every county, so that sum is not AP's state total).
     for race in payload["races"]:
         race["reportingUnits"] = [u for u in race["reportingUnits"] if u["level"] == "subunit"]
-    summed = ap.parse(json.dumps(payload).encode(), where="national.json").releases[0]
+    summed_parse = ap.parse(json.dumps(payload).encode(), where="national.json")
+    summed = summed_parse.releases[0]
     for race in payload["races"]:
         count = summed.count(f"{_state(race)}-{race['raceID']}")
         assert count is not None
@@ -84,6 +86,30 @@ def test_subunits_sum_to_the_state_and_can_be_kept(ap_dir: Path) -> None:
         assert count.votes == totals
         assert count.precincts_total == sum(u["precinctsTotal"] for u in race["reportingUnits"])
     assert [c.votes for c in summed.contests] != [c.votes for c in by_state.contests]
+    # ... and is whole only where the units listed are every county of the state: all 64 of
+    # Colorado's and all 120 of Kentucky's; Jefferson County's alone is its part
+    parts = {c.id: c.portion for c in summed_parse.election.contests}
+    assert parts == {
+        "CO-7582": "", "CO-7583": "Jefferson County", "CO-7585": "Jefferson County",
+        "CO-7587": "Jefferson County", "KY-18525": "",
+    }  # fmt: skip
+
+
+def test_a_sum_of_some_counties_is_the_race_s_part_never_called(ap_dir: Path) -> None:
+    """A payload asked for some reporting units only (no state-level unit): Kentucky's governor
+    from 3 of its 120 counties, or Colorado's Proposition BB from one, is the race's part: its
+    sum is not the state's, so it is shown and never called; a rules file takes it whole."""
+    payload = _load(ap_dir, "20151103_national.json")
+    for race in payload["races"]:
+        subunits = [u for u in race["reportingUnits"] if u["level"] == "subunit"]
+        race["reportingUnits"] = subunits[: 3 if race["officeName"] == "Governor" else 1]
+    data = json.dumps(payload).encode()
+    parts = {c.id: c.portion for c in ap.parse(data, where="national.json").election.contests}
+    assert parts["KY-18525"] == "the 3 reporting units listed"
+    assert parts["CO-7582"] == "Adams County"
+    contests = ap.parse(data, where="national.json").election.contests
+    taken = apply_portions(contests, {"KY-18525": ""}, "rules.toml")
+    assert {c.id: c.portion for c in taken}["KY-18525"] == ""
 
 
 def test_calls_are_imported_from_ap(ap_dir: Path) -> None:

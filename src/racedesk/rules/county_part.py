@@ -52,6 +52,26 @@ _BEYOND: Final = re.compile(
 )
 
 
+#: Each state's counties and county equivalents by the 2020 census (Louisiana's parishes,
+#: Virginia's 38 independent cities, Baltimore, St. Louis, Carson City, the District of
+#: Columbia): 3,143 in all with Alaska's 30 boroughs and census areas and New England's 67
+#: counties, which are left out, for AP's subunits there are house districts and towns.
+STATE_COUNTIES: Final[dict[str, int]] = {
+    "AL": 67, "AZ": 15, "AR": 75, "CA": 58, "CO": 64, "DE": 3, "DC": 1, "FL": 67, "GA": 159,
+    "HI": 5, "ID": 44, "IL": 102, "IN": 92, "IA": 99, "KS": 105, "KY": 120, "LA": 64, "MD": 24,
+    "MI": 83, "MN": 87, "MS": 82, "MO": 115, "MT": 56, "NE": 93, "NV": 17, "NJ": 21, "NM": 33,
+    "NY": 62, "NC": 100, "ND": 53, "OH": 88, "OK": 77, "OR": 36, "PA": 67, "SC": 46, "SD": 66,
+    "TN": 95, "TX": 254, "UT": 29, "VA": 133, "WA": 39, "WV": 55, "WI": 72, "WY": 23,
+}  # fmt: skip
+
+
+def every_county(state: str, counties: int) -> bool:
+    """Whether ``counties`` distinct counties' results are all of ``state``'s
+    (:data:`STATE_COUNTIES`); never for a state whose count is not kept here."""
+    known = STATE_COUNTIES.get(state.strip().upper())
+    return known is not None and counties >= known
+
+
 def county_part(title: str, county_name: str, *, state: str, county: str, year: int) -> str:
     """How much of the contest titled ``title`` a county's results see (module docstring):
     ``""`` for the whole contest, else ``county_name`` ("Alpine County"), the part they cover.
@@ -75,4 +95,4 @@ def county_name_of(place: str, state: str = "") -> str:
     return f"{name} {'Parish' if state.strip().lower() == 'la' else 'County'}"
 
 
-__all__ = ["county_name_of", "county_part"]
+__all__ = ["STATE_COUNTIES", "county_name_of", "county_part", "every_county"]

@@ -12,7 +12,10 @@ How it maps onto the release model:
 - one contest per race, id ``"{statePostal}-{raceID}"`` (AP's race ids are unique within a
   state only); its choices are the candidates (``candidateID``), in ballot order;
 - with ``level="state"`` (the default) a contest's counts are its state-level reporting unit's,
-  or the sum of its ``subunit`` units when the payload has no state-level unit; with
+  or the sum of its ``subunit`` units when the payload has no state-level unit (a payload asked
+  for some reporting units only). Such a sum is whole when its units are every county of the
+  state; else it is the race's part ("Jefferson County", "the 3 reporting units listed"),
+  shown and never called (a rules file's ``portion = ""`` takes it whole); with
   ``level="subunit"`` every subunit is kept as its own contest, id
   ``"{statePostal}-{raceID}-{reportingunitID}"``, a county's part of the race
   (``Contest.portion``: shown, never called, :mod:`racedesk.rules.portion`);
@@ -61,7 +64,7 @@ from racedesk.model import (
 )
 from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.rules.california import unstated_measure_rule
-from racedesk.rules.county_part import county_name_of
+from racedesk.rules.county_part import county_name_of, every_county
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.plausible import checked_release
@@ -287,21 +290,40 @@ def _sum_units(units: list[_Unit], where: str) -> _Unit:
     )
 
 
-def _state_unit(race: _Race, where: str) -> _Unit | None:
-    """The unit holding the race's state-wide counts, or None for an initialization race."""
+def _summed_part(race: _Race, subunits: list[_Unit]) -> str:
+    """What the sum of a race's ``subunits`` covers when the payload has no state-level unit
+    (a payload asked for some reporting units only): the whole race when they are every county
+    of the state (:func:`racedesk.rules.county_part.every_county`: Colorado's 64, Kentucky's
+    120); else, since nothing says a race AP covers lies inside the units listed (its races are
+    a state's and its districts'), one county's name ("Jefferson County") or "the N reporting
+    units listed": the race's part, shown, never called. A rules file's ``portion = ""`` takes
+    the sum whole (a county's own race)."""
+    state = _state_of(race)
+    listed = {u.reportingunitID or u.reportingunitName.strip() for u in subunits}
+    if every_county(state, len(listed)):
+        return ""
+    if len(listed) == 1:
+        return county_name_of(subunits[0].reportingunitName, state)
+    return f"the {len(listed)} reporting units listed"
+
+
+def _state_unit(race: _Race, where: str) -> tuple[_Unit | None, str]:
+    """The unit holding the race's state-wide counts (None for an initialization race), and
+    the part of the race it covers: ``""`` for AP's state-level unit, else the part its
+    subunits' sum covers (:func:`_summed_part`)."""
     units = race.reportingUnits
     if not units:
-        return None
+        return None, ""
     state = [u for u in units if u.level.lower() == "state"]
     if len(state) > 1:
         raise InputError("the race has more than one state-level reporting unit", where=where)
     if state:
-        return state[0]
+        return state[0], ""
     subunits = [u for u in units if u.level.lower() == "subunit"]
     if subunits:
-        return _sum_units(subunits, where)
+        return _sum_units(subunits, where), _summed_part(race, subunits)
     if len(units) == 1:
-        return units[0]
+        return units[0], ""
     raise InputError(
         f"the race has no state-level reporting unit and no subunits to sum (levels: "
         f"{sorted({u.level for u in units})})",
@@ -464,7 +486,7 @@ class _Races:
         )
         base_title = _title(race, state)
         known: dict[tuple[str, ...], tuple[Choice, ...]] = {}  # the race's units list the same
-        for cid, unit in self._units(race, rid, level, here):
+        for cid, unit, portion in self._units(race, rid, level, here):
             if cid in self.seen:
                 raise InputError(f"contest {cid} appears twice", where=here)
             self.seen.add(cid)
@@ -482,9 +504,7 @@ class _Races:
                     choices=_known_choices(known, candidates),
                     group=race.officeName.strip(),
                     party=race.party.strip(),
-                    portion=""
-                    if unit is None or cid == rid
-                    else county_name_of(unit.reportingunitName, state),
+                    portion=portion,
                 )
             )
             if unit is not None:
@@ -500,18 +520,21 @@ class _Races:
 
     def _units(
         self, race: _Race, rid: str, level: Level, here: str
-    ) -> list[tuple[str, _Unit | None]]:
-        """The race's contests by id with the unit that reports each (``None``: no results)."""
+    ) -> list[tuple[str, _Unit | None, str]]:
+        """The race's contests by id with the unit that reports each (``None``: no results)
+        and the part of the race it covers (``""``: the whole race)."""
         if not race.reportingUnits:
-            return [(rid, None)]
+            return [(rid, None, "")]
         self.initialization = False
+        state = _state_of(race)
         if level == "subunit" and any(u.level.lower() == "subunit" for u in race.reportingUnits):
             return [
-                (f"{rid}-{u.reportingunitID}", u)
+                (f"{rid}-{u.reportingunitID}", u, county_name_of(u.reportingunitName, state))
                 for u in race.reportingUnits
                 if u.level.lower() == "subunit"
             ]
-        return [(rid, _state_unit(race, here))]
+        unit, portion = _state_unit(race, here)
+        return [(rid, unit, portion)]
 
 
 def _election(day: date, read: _Races, contests: tuple[Contest, ...]) -> Election:
