@@ -148,3 +148,57 @@ def test_a_statewide_or_cross_county_contest_is_san_diegos_portion() -> None:
         "UNITED STATES REPRESENTATIVE 48th District": "San Diego County",
         "MEMBER, BOARD OF SUPERVISORS DISTRICT NO. 1": "",
     }
+
+
+def test_a_folder_of_the_countys_own_files_is_read_as_its_archive(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The tracker keeps the county's files under the names it fetched them by
+    (``election_results_20250408_2230.csv``), beside its ``metadata.json``: read as one canvass,
+    on the election's day, with the county's own release times and the same runoff call."""
+    raw = tmp_path / "primary_results"
+    raw.mkdir()
+    with (folder / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            (raw / Path(row["source_path"]).name).write_bytes((folder / row["file"]).read_bytes())
+    (raw / "metadata.json").write_bytes((folder / "metadata.json").read_bytes())
+    assert registry.feed_layout(raw) == "sandiego"
+    (canvass,) = load_canvasses(str(raw))
+    (archived,) = load_canvasses(str(folder))
+    assert canvass.election.id == "sandiego:2025-04-08" and canvass.election.kind == "primary"
+    assert canvass.election.registration == 373_641
+    # the file fetched at 22:30 is the county's release of 22:11:43 (the tracker's metadata)
+    assert [r.feed_time for r in canvass.releases] == [r.feed_time for r in archived.releases]
+    reports = load_reports(raw / "metadata.json", canvass.election.date)
+    report = run_backtest(canvass.election, canvass.releases, reports, default_params())
+    (row,) = report.contests
+    assert row.call is not None and (row.call.status, row.call.release_time) == (
+        "runoff",
+        "2025-04-10T16:46:56-07:00",
+    )
+
+
+def test_the_election_s_kind_is_told_from_its_contests_where_no_folder_says_it() -> None:
+    """A county office with more than two candidates is a primary's (a general's is the runoff
+    of the top two): a majority elects, else the top two advance. Taken for a general's, five
+    candidates' contest would be won by the most votes."""
+    five = "".join(
+        f'"MEMBER, BOARD OF SUPERVISORS DISTRICT NO. 1","{name}","","{v}","1","0","{v}","5","5","99"\n'
+        for name, v in (("A", 40), ("B", 30), ("C", 10), ("D", 9), ("WRITE-IN", 1))
+    )
+    two = (
+        '"MEMBER, BOARD OF SUPERVISORS DISTRICT NO. 1","A","","40","1","0","40","5","5","99"\n'
+        '"MEMBER, BOARD OF SUPERVISORS DISTRICT NO. 1","B","","30","1","0","30","5","5","99"\n'
+        '"MEMBER, BOARD OF SUPERVISORS DISTRICT NO. 1","WRITE-IN","","1","0","0","1","5","5","99"\n'
+    )
+    where = "downloads/election_results_20250408_2200.csv"
+    primary = sandiego.parse((HEADER + five).encode(), where=where).election
+    assert primary.kind == "primary" and primary.contests[0].rule.kind == "majority_or_runoff"
+    assert primary.date.isoformat() == "2025-04-08"
+    general = sandiego.parse((HEADER + two).encode(), where=where).election
+    assert general.kind == "general" and general.contests[0].rule.kind == "plurality"
+    # a folder's name that says it wins
+    said = sandiego.parse(
+        (HEADER + five).encode(), where="2025-07-01-general/2025-07-01T20-00-00.csv"
+    ).election
+    assert said.kind == "general"

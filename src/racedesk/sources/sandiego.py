@@ -11,14 +11,18 @@ outstanding ballots become an outstanding-ballot report of the release's time.
 The file states neither the election's date nor the release's time, so they come from its name
 and folder:
 
-- the release's time (Pacific): an archived name ``2025-04-08T22-11-43.csv`` or the county's
-  own ``election_results_20250408_2230.csv``; else when it was received;
+- the release's time (Pacific): the tracker's ``metadata.json`` time for the file where it lists
+  it, else an archived name ``2025-04-08T22-11-43.csv`` or the county's own
+  ``election_results_20250408_2230.csv`` (the time it was fetched); else when it was received;
 - the election's date: the nearest folder named ``YYYY-MM-DD…`` (an archive such as
-  ``sandiego/2025-04-08-bos1-special-primary/releases/``), else the release's own date; a
-  folder whose name says ``primary`` makes a primary.
+  ``sandiego/2025-04-08-bos1-special-primary/releases/``), else the first release's day among
+  the county's files beside it, else the release's own date;
+- its kind: a primary or a general where that folder's name says so, else a primary where a
+  county office lists more than two candidates (:func:`_kind_of`), else a general.
 
 An archive folder holds ``releases/*.csv`` (one per feed time; a second copy of a time, such as
-``…_county-export-as-downloaded.csv``, is the same release and is left out) and may hold the
+``…_county-export-as-downloaded.csv``, is the same release and is left out); a folder of the
+county's own files, as the tracker keeps them, is read the same way. Either may hold the
 tracker's ``metadata.json``, whose ``registeredVoters`` is the election's registration and whose
 ``estimatedBallotsRemaining`` figures are outstanding-ballot reports
 (:func:`metadata_reports`; a 0 before any positive figure means "not stated" and is skipped).
@@ -36,6 +40,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path, PurePath
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -79,6 +84,7 @@ _COUNTY_NAME = re.compile(r"election_results_(\d{8})_(\d{4})", re.IGNORECASE)
 _DATED_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _OUTSTANDING = re.compile(r"PROJECTED OUTSTANDING BALLOTS:\s*([\d,]+)", re.IGNORECASE)
 _MEASURE = re.compile(r"\b(PROPOSITION|MEASURE)\b", re.IGNORECASE)
+_WRITE_IN = re.compile(r"\bWRITE[- ]?INS?\b", re.IGNORECASE)
 
 
 def sniff(data: bytes, name: str) -> bool:
@@ -105,14 +111,51 @@ def feed_time(where: str, received_at: datetime | None) -> datetime:
     )
 
 
-def _election_of(where: str, released: datetime) -> tuple[date, ElectionKind, str]:
-    """The election's date, kind and archive folder name (module docstring)."""
+def _election_of(where: str, released: datetime) -> tuple[date, str, str]:
+    """The election's date, its kind where a folder's name says it ("primary", "general";
+    ``""`` where none does) and the archive folder's name (module docstring)."""
     for part in reversed(PurePath(where).parent.parts):
         dated = _DATED_FOLDER.match(part)
         if dated:
-            kind: ElectionKind = "primary" if "primary" in part.lower() else "general"
+            low = part.lower()
+            kind = "primary" if "primary" in low else "general" if "general" in low else ""
             return date.fromisoformat(dated.group(1)), kind, part
-    return released.date(), "general", ""
+    return _first_release_day(where) or released.date(), "", ""
+
+
+def _release_stamp(name: str) -> datetime | None:
+    """The feed time a file's name gives (:func:`feed_time`), or None."""
+    try:
+        return feed_time(name, None)
+    except InputError:
+        return None
+
+
+def _first_release_day(where: str) -> date | None:
+    """The day of the first release among the county's files beside ``where`` (a folder of the
+    county's own ``election_results_YYYYMMDD_HHMM.csv``, as the tracker keeps them): the
+    election's, for the count starts on election day and goes on for weeks."""
+    folder = Path(where).parent
+    if not folder.is_dir():
+        return None
+    stamps = [t for p in folder.glob("*.csv") if (t := _release_stamp(p.name)) is not None]
+    return min(stamps).date() if stamps else None
+
+
+def _kind_of(stated: str, contests: Mapping[str, list[str]]) -> ElectionKind:
+    """The election's kind: as its folder says, else a primary where a county office lists more
+    than two candidates (write-ins aside), for a general's county office is the runoff of the
+    primary's top two (EC §8141.5); else a general. Taken for a general, the special primary of
+    five for San Diego's Board of Supervisors District 1 (2025) was called for McCann on
+    election night, where a runoff was due."""
+    if stated in ("primary", "general"):
+        return cast(ElectionKind, stated)
+    for title, names in contests.items():
+        office = any(g in title.lower() for g in MAJORITY_GROUPS)
+        named = [n for n in names if not _WRITE_IN.search(n)]
+        if office and not _MEASURE.search(title) and len(named) > 2:
+            return "primary"
+    return "general"
 
 
 def _rows(text: str, where: str) -> tuple[list[dict[str, str]], int | None]:
@@ -173,11 +216,17 @@ def parse(
         safety.unpack(data, where, suffixes=(".csv",)), where, what="CSV file"
     )
     released = feed_time(where, received_at)
-    day, kind, folder = _election_of(where, released)
+    day, stated, folder = _election_of(where, released)
+    metadata = _metadata_of(where, folder)
+    released = _tracked_time(metadata, where) or released
     rows, outstanding = _rows(text, where)
     by_contest: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_contest.setdefault(" ".join(row["contest name"].split()), []).append(row)
+    kind = _kind_of(
+        stated,
+        {t: [r["candidate name"] for r in members] for t, members in by_contest.items()},
+    )
     contests: list[Contest] = []
     counts: list[ContestCount] = []
     ballots = 0
@@ -212,7 +261,7 @@ def parse(
         jurisdiction="San Diego County, CA",
         kind=kind,
         contests=final,
-        registration=_registration(where, folder),
+        registration=_registration(metadata),
         source=SOURCE,
         timezone=ZONE.key,
     )
@@ -232,6 +281,7 @@ def parse(
 
 class _Update(msgspec.Struct):
     timestamp: str
+    filename: str = ""
     registeredVoters: int | None = None
     estimatedBallotsRemaining: int | None = None
     ballotsCountedTotal: int | None = None
@@ -251,15 +301,34 @@ def _metadata(path: Path) -> _Metadata:
         raise InputError(f"not JSON: {exc}", where=where) from None
 
 
-def _registration(where: str, folder: str) -> int | None:
-    """``registeredVoters`` of the archive's ``metadata.json``, when there is one."""
-    if not folder:
-        return None
-    path = next((p / "metadata.json" for p in Path(where).parents if p.name == folder), None)
-    if path is None or not path.is_file():
+def _metadata_of(where: str, folder: str) -> Path | None:
+    """The tracker's ``metadata.json`` of the release file at ``where``: the archive folder's
+    (``folder``), else beside the file or in its parent folder; None where there is none."""
+    places = [p for p in Path(where).parents if p.name == folder] if folder else []
+    places = places or list(Path(where).parents)[:2]
+    return next((p / "metadata.json" for p in places if (p / "metadata.json").is_file()), None)
+
+
+def _registration(path: Path | None) -> int | None:
+    """``registeredVoters`` of the tracker's ``metadata.json`` at ``path``, when it states it."""
+    if path is None:
         return None
     seen = [u.registeredVoters for u in _metadata(path).updates if u.registeredVoters]
     return seen[-1] if seen else None
+
+
+def _tracked_time(path: Path | None, where: str) -> datetime | None:
+    """The time the tracker's ``metadata.json`` gives the county's file at ``where`` (its
+    ``filename``): the county's own time of the release, where the file's name has the time the
+    tracker fetched it (``election_results_20250408_2230.csv`` is the release of 22:11:43)."""
+    if path is None:
+        return None
+    name = PurePath(where).name
+    for update in _metadata(path).updates:
+        if update.filename and update.filename == name:
+            moment = datetime.fromisoformat(update.timestamp)
+            return moment if moment.tzinfo else moment.replace(tzinfo=ZONE)
+    return None
 
 
 def is_metadata(data: bytes) -> bool:
@@ -285,22 +354,25 @@ def metadata_reports(path: Path, election_date: date | None = None) -> list[Outs
 
 
 def feed_folder(folder: Path) -> FeedFolder | None:
-    """An archive folder (module docstring): its last release file stands for the election,
-    and one file per feed time, in time order."""
-    files = sorted(p for p in (folder / "releases").glob("*.csv") if _ARCHIVED.match(p.name))
-    by_time: dict[str, Path] = {}
-    for path in files:
-        stamp = _ARCHIVED.match(path.name)
+    """An archive folder (module docstring), or a folder of the county's own files as its
+    tracker keeps them (``election_results_20250408_2230.csv``, with or without ``releases/``):
+    its last release file stands for the election, and one file per feed time, in time order."""
+    for place in (folder / "releases", folder):
+        files = [p for p in place.glob("*.csv") if _release_stamp(p.name)] if place.is_dir() else []
+        if files:
+            break
+    by_time: dict[datetime, Path] = {}
+    for path in sorted(files):
+        stamp = _release_stamp(path.name)
         assert stamp is not None
-        key = stamp.group(0)
-        if key not in by_time or len(path.name) < len(by_time[key].name):
-            by_time[key] = path
+        if stamp not in by_time or len(path.name) < len(by_time[stamp].name):
+            by_time[stamp] = path
     chosen = [by_time[k] for k in sorted(by_time)]
     return FeedFolder(election=chosen[-1], releases=chosen) if chosen else None
 
 
 def is_feed_folder(path: Path) -> bool:
-    """A folder with ``releases/*.csv`` in the county's format."""
+    """A folder of the county's CSV files named by their time (:func:`feed_folder`)."""
     found = feed_folder(path) if path.is_dir() else None
     return found is not None and sniff(safety.read_file(found.election)[:4096], "")
 
