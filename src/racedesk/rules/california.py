@@ -184,8 +184,9 @@ def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
 #: Offices the state's feed names in a contest title that are voter-nominated (EC §359.5):
 #: top-two in a primary (Prop 14).
 VOTER_NOMINATED_OFFICES: Final = re.compile(
-    r"^(U\.?S\.? Senate|U\.?S\.? House of Representatives|U\.?S\.? Representative|"
-    r"State Senate|State Assembly|Member of the State Assembly|Governor|Lieutenant Governor|"
+    r"^(U\.?S\.? Senate|U\.?S\.? House\b|U\.?S\.? Representative|"
+    r"State Senate|State Assembly|State House\b|Member of the State Assembly|Governor|"
+    r"Lieutenant Governor|"
     r"Secretary of State|Controller|Treasurer|Attorney General|Insurance Commissioner|"
     r"Board of Equalization)\b",
     re.IGNORECASE,

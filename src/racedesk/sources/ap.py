@@ -26,13 +26,15 @@ How it maps onto the release model:
 - v3 fields are read when present: ``raceCallStatus`` ("Too Close to Call" becomes a ``too
   close`` event; a call status never overrides the ``winner`` flags) and ``eevp`` (AP's estimated
   expected vote, percent counted), which sets the ``votes_left`` a call assumed;
-- rules: AP does not state them. A ballot measure (``officeID`` "I") has a threshold from a
-  majority to two-thirds, settled only where all agree (Florida's amendments need 60%:
-  :func:`racedesk.rules.california.unstated_measure_rule`);
-  a recall question (a ballot measure
-  whose name says recall) passes with more than half (EC §11000 ff. in California); a race where
-  AP marks a runoff is majority-or-runoff (top two advance); every other race is
-  plurality with ``numWinners`` seats (1 when absent). A rules file says otherwise.
+- rules: AP does not state them. A single-seat race of more than two candidates where the
+  state's law asks a majority (a Georgia or Texas primary, a Georgia general:
+  :mod:`racedesk.rules.state_law`) is majority-or-runoff from the start. A ballot measure
+  (``officeID`` "I") has a threshold from a majority to two-thirds, settled only where all
+  agree (Florida's amendments need 60%: :func:`racedesk.rules.california.unstated_measure_rule`);
+  a recall question (a ballot measure whose name says recall) passes with more than half (EC
+  §11000 ff. in California); a race where AP marks a runoff is majority-or-runoff (top two
+  advance); every other race is plurality with ``numWinners`` seats (1 when absent). A rules
+  file says otherwise.
 
 The payload's ``timestamp`` is the release's feed time. An elections list (``elections``) or a
 trend report (``trendtable``) is not a results payload: it is refused with an error saying so.
@@ -65,6 +67,7 @@ from racedesk.model import (
 from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, every_county
+from racedesk.rules.state_law import state_candidate_rule
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.plausible import checked_release
@@ -233,6 +236,13 @@ def _rule(race: _Race, runoff: bool) -> Rule:
         advance = race.numRunoff or 2 * seats
         return Rule(kind="majority_or_runoff", seats=seats, votes_allowed=seats, advance=advance,
                     text="a majority elects; otherwise the top two go to a runoff (AP marked a runoff)")  # fmt: skip
+    kind: ElectionKind = "primary" if race.raceTypeID.upper() in _PRIMARY_TYPES else "general"
+    named = max([len(u.candidates) for u in race.reportingUnits] + [len(race.candidates)])
+    by_law = state_candidate_rule(
+        _state_of(race), kind, _title(race, _state_of(race)), seats=seats, candidates=named
+    )
+    if by_law is not None:
+        return by_law
     return Rule(kind="plurality", seats=seats, votes_allowed=seats,
                 text=f"the {seats} with the most votes win" if seats > 1 else "most votes wins")  # fmt: skip
 

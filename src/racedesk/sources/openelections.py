@@ -56,6 +56,7 @@ from racedesk.model import (
 )
 from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, county_part
+from racedesk.rules.state_law import state_candidate_rule
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.plausible import checked_release
@@ -180,7 +181,7 @@ def parse(
     tallies, turnout = _tally(rows, header, where, primary=kind == "primary")
     county = _one_county(place, tallies)
     part = _Part(county_name_of(county, state), state, _slug(county), day.year) if county else None
-    final = apply_rules(_contests(tallies, where, part), rules, where)
+    final = apply_rules(_contests(tallies, where, part, state, kind), rules, where)
     counts = _counts(final, tallies, where)
     place_name = place.replace("_", " ").title()
     jurisdiction = ", ".join(p for p in (place_name, state) if p)
@@ -346,10 +347,14 @@ def _one_county(place: str, tallies: dict[str, _Tally]) -> str:
 _YES_NO = frozenset({"yes", "no", "for", "against"})
 
 
-def _contests(tallies: dict[str, _Tally], where: str, part: _Part | None) -> list[Contest]:
-    """A contest per tally, decided by plurality (the file states no rule), or a measure whose
-    threshold is not stated when its choices are yes and no; in a county's file, a contest
-    reaching beyond the county is its part (:mod:`racedesk.rules.county_part`)."""
+def _contests(
+    tallies: dict[str, _Tally], where: str, part: _Part | None, state: str, kind: ElectionKind
+) -> list[Contest]:
+    """A contest per tally, decided by plurality (the file states no rule) unless the state's
+    law says otherwise (a Georgia primary's majority, California's top two:
+    :mod:`racedesk.rules.state_law`), or a measure whose threshold is not stated when its
+    choices are yes and no; in a county's file, a contest reaching beyond the county is its part
+    (:mod:`racedesk.rules.county_part`)."""
     contests: list[Contest] = []
     for key, t in tallies.items():
         title = t.office + (f" District {t.district}" if t.district else "")
@@ -358,6 +363,11 @@ def _contests(tallies: dict[str, _Tally], where: str, part: _Part | None) -> lis
         if not t.names:
             raise InputError(f"contest {title} has no candidates, only totals", where=where)
         question = {_norm(n).split(" ")[0] for n, _ in t.names.values()} <= _YES_NO
+        by_law = (
+            None
+            if question
+            else state_candidate_rule(state, kind, title, seats=1, candidates=len(t.names))
+        )
         contests.append(
             Contest(
                 id=key,
@@ -365,7 +375,8 @@ def _contests(tallies: dict[str, _Tally], where: str, part: _Part | None) -> lis
                 kind="measure" if question else "candidate",
                 rule=unstated_measure_rule()
                 if question
-                else Rule(kind="plurality", text="most votes wins (the file states no rule)"),
+                else by_law
+                or Rule(kind="plurality", text="most votes wins (the file states no rule)"),
                 choices=tuple(Choice(id=cid, name=n, party=p) for cid, (n, p) in t.names.items()),
                 group=t.office,
                 party=t.party,

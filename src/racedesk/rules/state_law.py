@@ -1,0 +1,94 @@
+"""Which states elect a candidate by a majority, else hold a runoff, where a source does not say.
+
+AP, Clarity and OpenElections state no contest's rule. Taken as plurality everywhere, a
+Georgia or Texas primary's leader at 45% would be "called" where a runoff of the top two is due:
+a wrong call. So a single-seat contest of more than two candidates, in a state whose law asks
+a majority, is majority-or-runoff (:mod:`racedesk.rules.runoff`):
+
+- **Primaries** in Alabama, Arkansas, Georgia, Mississippi, Oklahoma, South Carolina and Texas
+  nominate by a majority of the votes, else the top two meet in a runoff primary.
+- **General elections** in Georgia (O.C.G.A. §21-2-501) elect by a majority, else a runoff of
+  the top two; Louisiana's November ballot is its open primary, decided the same way (La. R.S.
+  18:511). Presidential electors are chosen by plurality everywhere.
+- **California's** primaries send the top two of a voter-nominated office to November (Prop
+  14; EC §359.5) and elect a county office by a majority, else a runoff (EC §8140):
+  :func:`racedesk.rules.california.candidate_rule`, whatever the number of candidates.
+- **North Carolina** nominates with more than 30% of the votes and **South Dakota** its
+  governor, senators and representatives with 35%, else a runoff: racedesk has no rule of a
+  threshold below half, so such a primary contest is kept ``unknown`` (shown, never called)
+  until a contest-rules file states its rule.
+
+Two candidates (or one) need no such rule: the one with the most votes has a majority of the
+two. A contest-rules file states any other rule (a city's runoff, a local body's).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from racedesk.model import Rule
+from racedesk.model.election import ElectionKind
+from racedesk.rules.california import VOTER_NOMINATED_OFFICES, candidate_rule
+
+#: States whose party primaries nominate by a majority, else a runoff of the top two.
+RUNOFF_PRIMARIES: Final = frozenset({"AL", "AR", "GA", "MS", "OK", "SC", "TX"})
+#: States whose general elections (Louisiana's: its open primary) elect by a majority.
+RUNOFF_GENERALS: Final = frozenset({"GA", "LA"})
+#: States whose primaries nominate at a share below half, else a runoff (module docstring).
+LOWER_BAR_PRIMARIES: Final = {
+    "NC": "more than 30% of the votes nominates (N.C. Gen. Stat. §163-111)",
+    "SD": "35% of the votes nominates a governor, senator or representative (SDCL 12-6-51.1)",
+}
+_SOUTH_DAKOTA_OFFICES: Final = re.compile(
+    r"\b(?:GOVERNOR|U\.?\s?S\.?\s+(?:SENAT|HOUSE|REPRESENTATIVE)|UNITED STATES|CONGRESS)",
+    re.IGNORECASE,
+)
+_ELECTORS: Final = re.compile(r"^\s*(?:[A-Z]{2}\s+)?PRESIDENT", re.IGNORECASE)
+_CALIFORNIA: Final = re.compile(r"^\s*CA\s+(?=\S)")
+
+
+def state_candidate_rule(
+    state: str, kind: ElectionKind, title: str, *, seats: int, candidates: int
+) -> Rule | None:
+    """The rule the law of ``state`` (a postal code) gives a candidate contest of ``kind``'s
+    election titled ``title``, electing ``seats`` among ``candidates`` named candidates, where
+    it is not plurality (module docstring); None where plurality holds, or ``state`` is not
+    known."""
+    st = state.strip().upper()
+    if st == "CA" and kind == "primary":
+        office = _CALIFORNIA.sub("", title)  # AP's titles start with the state
+        rule = candidate_rule(
+            primary=True,
+            group=office,
+            title=office,
+            nonpartisan=True,
+            voter_nominated=bool(VOTER_NOMINATED_OFFICES.search(office)),
+            vote_for=seats,
+        )
+        return None if rule.kind == "plurality" else rule
+    if seats != 1 or candidates <= 2 or _ELECTORS.search(title):
+        return None
+    if (kind == "primary" and st in RUNOFF_PRIMARIES) or st in RUNOFF_GENERALS:
+        return Rule(
+            kind="majority_or_runoff",
+            seats=1,
+            votes_allowed=1,
+            advance=2,
+            text=f"a majority elects; otherwise the top two go to a runoff ({st}'s {kind})",
+        )
+    bar = LOWER_BAR_PRIMARIES.get(st) if kind == "primary" else None
+    if bar is not None and (st != "SD" or _SOUTH_DAKOTA_OFFICES.search(title)):
+        return Rule(
+            kind="unknown",
+            text=f"{bar}, else a runoff",
+        )
+    return None
+
+
+__all__ = [
+    "LOWER_BAR_PRIMARIES",
+    "RUNOFF_GENERALS",
+    "RUNOFF_PRIMARIES",
+    "state_candidate_rule",
+]

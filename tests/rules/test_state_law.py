@@ -1,0 +1,102 @@
+"""Where a source states no rule, the state's law decides whether a majority is needed
+(``rules/state_law.py``): a Georgia or Texas primary's leader at 45% is not elected, a runoff
+of the top two is due; California's primaries send a voter-nominated office's top two on."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from racedesk.engine.backtest import run_backtest
+from racedesk.engine.params import default_params
+from racedesk.model.election import ElectionKind
+from racedesk.rules.state_law import state_candidate_rule
+from racedesk.sources import ap, clarity
+from racedesk.sources.loader import load_canvasses
+
+
+@pytest.mark.parametrize(
+    ("state", "kind", "title", "candidates", "rule"),
+    [
+        ("GA", "primary", "GA U.S. Senate", 3, "majority_or_runoff"),
+        ("tx", "primary", "Railroad Commissioner", 4, "majority_or_runoff"),
+        ("GA", "primary", "GA U.S. Senate", 2, None),  # the most votes are a majority of two
+        ("KY", "primary", "US Senator - REPUBLICAN", 5, None),  # Kentucky nominates by plurality
+        ("TX", "general", "U.S. House District 23", 3, None),
+        ("GA", "general", "U.S. Senate", 3, "majority_or_runoff"),  # O.C.G.A. §21-2-501
+        ("GA", "general", "GA President", 3, None),  # electors: plurality
+        ("LA", "general", "U.S. House District 2", 6, "majority_or_runoff"),  # the open primary
+        ("NC", "primary", "Lieutenant Governor", 4, "unknown"),  # more than 30% nominates
+        ("SD", "primary", "Governor", 3, "unknown"),  # 35%
+        ("SD", "primary", "State Senate District 1", 3, None),
+        ("CA", "primary", "CA U.S. House District 27", 6, "top_two"),  # Prop 14
+        ("CA", "primary", "State House District 5", 1, "top_two"),
+        ("CA", "primary", "District Attorney", 3, "majority_or_runoff"),  # EC §8140
+        ("CA", "primary", "President (DEM)", 20, None),
+        ("CA", "general", "U.S. House District 27", 2, None),
+        ("", "primary", "U.S. Senate", 5, None),  # the state unknown: as before
+    ],
+)
+def test_the_state_s_law_decides_where_plurality_does_not_hold(
+    state: str, kind: ElectionKind, title: str, candidates: int, rule: str | None
+) -> None:
+    found = state_candidate_rule(state, kind, title, seats=1, candidates=candidates)
+    assert (found.kind if found else None) == rule
+
+
+def test_an_ap_primary_in_a_runoff_state_is_never_called_for_its_plurality_leader(
+    shared_data: Path,
+) -> None:
+    """AP's 2015 Kentucky governor's race (three candidates) counted as a Georgia Republican
+    primary whose leader has 45%: a runoff of the top two, not a winner. Before, plurality: it
+    would have been called for the leader."""
+    path = shared_data / "formats" / "ap" / "20151103_national.json"
+    if not path.is_file():
+        pytest.skip(f"AP sample not found at {path}")
+    payload = json.loads(path.read_bytes())
+    (race,) = [copy.deepcopy(r) for r in payload["races"] if r["officeName"] == "Governor"]
+    race["raceTypeID"], race["raceType"] = "R", "Primary"
+    for unit in race["reportingUnits"]:
+        unit["statePostal"] = "GA"
+        for c in unit["candidates"]:
+            c["winner"] = ""
+        if unit["level"] == "state":
+            for c, votes in zip(unit["candidates"], (450_000, 350_000, 200_000), strict=False):
+                c["voteCount"] = votes
+    race.pop("statePostal", None)
+    data = json.dumps({**payload, "races": [race]}).encode()
+    parsed = ap.parse(data, where="ga.json")
+    (contest,) = parsed.election.contests
+    assert parsed.election.kind == "primary"
+    assert (contest.rule.kind, contest.rule.advance) == ("majority_or_runoff", 2)
+    report = run_backtest(parsed.election, parsed.releases, [], default_params())
+    assert report.contests[0].final_status == "runoff"
+
+
+def test_a_clarity_file_from_a_runoff_state_s_site_needs_a_majority(shared_data: Path) -> None:
+    """Greenup County's 2014 Republican U.S. Senate primary (five candidates) is plurality in
+    Kentucky; the same file served from a Georgia site would need a majority."""
+    path = shared_data / "formats" / "clarity" / "precinct.xml"
+    if not path.is_file():
+        pytest.skip(f"Clarity sample not found at {path}")
+    data = path.read_bytes()
+    kentucky = clarity.parse(data, where="https://results.enr.clarityelections.com/KY/Greenup/1/")
+    georgia = clarity.parse(data, where="https://results.enr.clarityelections.com/GA/Greenup/1/")
+    assert [c.rule.kind for c in kentucky.election.contests] == ["plurality"]
+    assert [c.rule.kind for c in georgia.election.contests] == ["majority_or_runoff"]
+
+
+def test_california_s_primary_files_send_the_top_two_on(shared_data: Path) -> None:
+    """OpenElections' Amador County file of the 2020 primary: U.S. House 4 and the Assembly's
+    5th district ("State House District 5") are top-two contests (Prop 14), not won by the most
+    votes; the parties' presidential primaries are plurality."""
+    path = shared_data / "formats" / "openelections" / "20200303__ca__primary__amador__precinct.csv"
+    if not path.is_file():
+        pytest.skip(f"OpenElections sample not found at {path}")
+    (canvass,) = load_canvasses(str(path))
+    rules = {c.title: c.rule.kind for c in canvass.election.contests}
+    assert rules["U.S. House District 4"] == rules["State House District 5"] == "top_two"
+    assert rules["President (DEM)"] == rules["President (REP)"] == "plurality"
