@@ -27,7 +27,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from racedesk.model import Rule
+import msgspec
+
+from racedesk.model import Contest, Rule
 from racedesk.model.election import ElectionKind
 from racedesk.rules.california import VOTER_NOMINATED_OFFICES, candidate_rule
 
@@ -86,9 +88,21 @@ def state_candidate_rule(
     return None
 
 
+def with_state_law(contest: Contest, state: str, kind: ElectionKind) -> Contest:
+    """``contest`` with the rule the law of ``state`` gives it (:func:`state_candidate_rule`)
+    where its source took it for plurality; any other rule is the source's own, kept."""
+    if contest.rule.kind != "plurality":
+        return contest
+    rule = state_candidate_rule(
+        state, kind, contest.title, seats=contest.rule.seats, candidates=len(contest.choices)
+    )
+    return contest if rule is None else msgspec.structs.replace(contest, rule=rule)
+
+
 __all__ = [
     "LOWER_BAR_PRIMARIES",
     "RUNOFF_GENERALS",
     "RUNOFF_PRIMARIES",
     "state_candidate_rule",
+    "with_state_law",
 ]

@@ -75,7 +75,7 @@ from racedesk.model import (
 )
 from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, county_part
-from racedesk.rules.state_law import state_candidate_rule
+from racedesk.rules.state_law import with_state_law
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile, slug
 from racedesk.sources.plausible import checked_release
@@ -631,17 +631,6 @@ def site_state(where: str) -> str:
     return first.lower() if re.fullmatch(r"[A-Za-z]{2}", first) else ""
 
 
-def _by_state_law(contest: Contest, state: str, kind: ElectionKind) -> Contest:
-    """``contest`` with the rule its state's law gives it where that is not plurality (a
-    Georgia primary's majority, else a runoff: :mod:`racedesk.rules.state_law`)."""
-    if contest.rule.kind != "plurality":
-        return contest
-    rule = state_candidate_rule(
-        state, kind, contest.title, seats=contest.rule.seats, candidates=len(contest.choices)
-    )
-    return contest if rule is None else msgspec.structs.replace(contest, rule=rule)
-
-
 def _county_file(reader: _Reader) -> bool:
     """True for a county's file: its turnout is by precinct (``VoterTurnout``), or it has none
     and its region is not a state's postal code ("AR")."""
@@ -679,7 +668,7 @@ def _parsed(
         ]
     kind = _kind(name)
     state = region.strip() if re.fullmatch(r"[A-Z]{2}", region.strip()) else site_state(where)
-    contests = [_by_state_law(c, state, kind) for c in contests]
+    contests = [with_state_law(c, state, kind) for c in contests]
     election = Election(
         id=f"{SOURCE}:{_slug(region)}-{day.isoformat()}",
         title=name,
