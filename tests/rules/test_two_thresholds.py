@@ -100,3 +100,23 @@ def test_a_second_chance_is_shown_in_brackets_only_where_it_differs(
     p: float, p_alt: float | None, shown: str
 ) -> None:
     assert chances(p, p_alt, draws=400) == shown
+
+
+def test_a_measure_s_failing_chance_counts_every_threshold(general_2024: Path) -> None:
+    """Measure BC needs 2/3, or 55% if Prop 5 passes. Replayed without the registrar's reports,
+    on Nov 18 its yes reached 55% in 2 of 400 draws (none reached 2/3): failing whichever
+    threshold holds was 99.5% projected, not the ">99.5%" of failing at 2/3 alone said before
+    (the golden digest of BC's call was re-pinned for this sentence)."""
+    canvass = load_canvasses(str(general_2024))[0]
+    ordered = sorted(canvass.releases, key=lambda r: r.feed_time)
+    snaps = list(replay(canvass.election, ordered[:28], [], default_params()))
+    nov_18 = snaps[27]
+    assert nov_18.feed_time.strftime("%Y-%m-%d %H:%M") == "2024-11-18 16:39"
+    outcomes = nov_18.projections[MEASURE_BC].outcomes
+    assert outcomes == {
+        "passes whichever threshold holds": 0.0,
+        "fails whichever threshold holds": 0.995,
+        "passes at 55%, fails at 2/3": 0.005,
+    }
+    call = nov_18.calls[MEASURE_BC]
+    assert call.status == "leading" and "(99.5% projected)" in call.sentence

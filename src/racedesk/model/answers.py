@@ -165,12 +165,12 @@ class ContestState(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     rounds: tuple[RoundCount, ...] = ()
 
 
-class ChoiceProjection(msgspec.Struct, frozen=True, kw_only=True):
+class ChoiceProjection(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """The distribution of one choice's final share, and its chance of the outcome it seeks.
 
     ``probability_alt`` is that chance at a measure's conditional threshold (the rule's
     ``alt_threshold``: the one that holds if its condition does, or a majority where the source
-    states no threshold); None where the rule has one threshold only.
+    states no threshold); None, and left out of the encoding, where the rule has one threshold.
     """
 
     choice_id: str

@@ -255,10 +255,11 @@ class Question(RuleLogic):
             probs[j, :] = 1.0 - p
             probs[j, yes[j]] = p
             passing, failing, between = outcome_labels(qs[j])
-            everywhere = int(np.count_nonzero(np.logical_and.reduce(met))) / d
-            nowhere = int(np.count_nonzero(~np.logical_or.reduce(met))) / d
-            outs[j][passing] = everywhere
-            outs[j][failing] = nowhere
+            if len(met) == 1:
+                outs[j][passing], outs[j][failing] = p, 1.0 - p
+                continue
+            outs[j][passing] = int(np.count_nonzero(np.logical_and.reduce(met))) / d
+            outs[j][failing] = int(np.count_nonzero(~np.logical_or.reduce(met))) / d
             if between:
                 low, high = (met[1], met[0]) if qs[j][1].fraction < qs[j][0].fraction else met
                 outs[j][between] = int(np.count_nonzero(low & ~high)) / d
