@@ -202,3 +202,29 @@ def test_the_election_s_kind_is_told_from_its_contests_where_no_folder_says_it()
         (HEADER + five).encode(), where="2025-07-01-general/2025-07-01T20-00-00.csv"
     ).election
     assert said.kind == "general"
+
+
+def test_a_desk_watching_the_countys_address_keeps_one_election_for_weeks(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The county's file states no date: fetched from its address on Apr 10, it is a release of
+    the Apr 8 election the desk follows. Before, it was read as an election of Apr 10 and
+    refused, and the desk stopped taking the count after election night."""
+    from racedesk.desk import Desk
+    from racedesk.store import open_store
+
+    url = "https://www.sandiego.gov/results/election_results.csv"
+    night = folder / "releases" / "2025-04-08T22-11-43.csv"
+    election = sandiego.read_election(night.read_bytes(), str(night))
+    desk = Desk(open_store(f"sqlite:///{tmp_path / 'desk.sqlite'}"))
+    desk.add_election(election)
+    for name, fetched in (
+        ("2025-04-08T22-11-43.csv", datetime(2025, 4, 8, 22, 15, tzinfo=PACIFIC)),
+        ("2025-04-10T16-46-56.csv", datetime(2025, 4, 10, 16, 50, tzinfo=PACIFIC)),
+    ):
+        data = (folder / "releases" / name).read_bytes()
+        desk.ingest(election.id, data, origin=url, received_at=fetched)
+    latest = desk.store.latest_release(election.id)
+    assert latest is not None
+    assert latest.release.feed_time == datetime(2025, 4, 10, 16, 50, tzinfo=PACIFIC)
+    assert latest.release.ballots_counted == 62_568

@@ -39,6 +39,7 @@ import io
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path, PurePath
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -65,7 +66,7 @@ from racedesk.rules.california import (
     portion_in_county,
 )
 from racedesk.sources import safety
-from racedesk.sources.base import FeedFolder, Parsed, WholeFile, slug
+from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, WholeFile, only_release, slug
 from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
 
@@ -208,15 +209,20 @@ def parse(
     received_at: datetime | None = None,
     rules: Mapping[str, Rule] | None = None,
     content_hash: str | None = None,
+    of: Election | None = None,
 ) -> Parsed:
     """One release of the county's CSV (module docstring), its election, and the banner's
-    outstanding ballots as a report. Rejected with an :class:`InputError` naming ``where``: not
-    UTF-8, no header, a count that is not a whole number."""
+    outstanding ballots as a report; ``of``, the election the file is known to be a release of
+    (a desk's, watching the county's address), gives the election's date and kind. Rejected with
+    an :class:`InputError` naming ``where``: not UTF-8, no header, a count that is not a whole
+    number."""
     text = safety.decode_text(
         safety.unpack(data, where, suffixes=(".csv",)), where, what="CSV file"
     )
     released = feed_time(where, received_at)
     day, stated, folder = _election_of(where, released)
+    if of is not None:
+        day, stated = of.date, of.kind
     metadata = _metadata_of(where, folder)
     released = _tracked_time(metadata, where) or released
     rows, outstanding = _rows(text, where)
@@ -379,8 +385,29 @@ def is_feed_folder(path: Path) -> bool:
 
 _WHOLE = WholeFile(parse)
 read_election = _WHOLE.read_election
-read_release = _WHOLE.read_release
-release_reader = _WHOLE.release_reader
+
+
+def read_release(
+    data: bytes,
+    election: Election,
+    *,
+    where: str,
+    received_at: datetime | None = None,
+    content_hash: str | None = None,
+) -> Release:
+    """The one release of ``election`` the file holds. The file states no date, so a file
+    fetched from the county's address on Apr 10 is a release of the Apr 8 election the desk
+    follows, not of an election of Apr 10."""
+    parsed = parse(
+        data, where=where, received_at=received_at, content_hash=content_hash, of=election
+    )
+    return only_release(parsed, election, where)
+
+
+def release_reader(election: Election) -> ReadRelease:
+    """:func:`read_release` for ``election``."""
+    return partial(read_release, election=election)
+
 
 __all__ = [
     "NAME",
