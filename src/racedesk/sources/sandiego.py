@@ -112,15 +112,22 @@ def feed_time(where: str, received_at: datetime | None) -> datetime:
     )
 
 
-def _election_of(where: str, released: datetime) -> tuple[date, str, str]:
+def _election_of(
+    where: str, released: datetime, of: Election | None = None
+) -> tuple[date, str, str]:
     """The election's date, its kind where a folder's name says it ("primary", "general";
-    ``""`` where none does) and the archive folder's name (module docstring)."""
+    ``""`` where none does) and the archive folder's name (module docstring); ``of``'s date and
+    kind where the file is known to be a release of ``of``."""
     for part in reversed(PurePath(where).parent.parts):
         dated = _DATED_FOLDER.match(part)
         if dated:
             low = part.lower()
             kind = "primary" if "primary" in low else "general" if "general" in low else ""
+            if of is not None:
+                return of.date, of.kind, part
             return date.fromisoformat(dated.group(1)), kind, part
+    if of is not None:
+        return of.date, of.kind, ""
     return _first_release_day(where) or released.date(), "", ""
 
 
@@ -220,9 +227,7 @@ def parse(
         safety.unpack(data, where, suffixes=(".csv",)), where, what="CSV file"
     )
     released = feed_time(where, received_at)
-    day, stated, folder = _election_of(where, released)
-    if of is not None:
-        day, stated = of.date, of.kind
+    day, stated, folder = _election_of(where, released, of)
     metadata = _metadata_of(where, folder)
     released = _tracked_time(metadata, where) or released
     rows, outstanding = _rows(text, where)
