@@ -66,7 +66,7 @@ from racedesk.rules.california import (
     portion_in_county,
 )
 from racedesk.sources import safety
-from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, WholeFile, only_release, slug
+from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, WholeFile, slug
 from racedesk.sources.plausible import checked_release
 from racedesk.sources.rules_file import apply_rules
 
@@ -392,6 +392,14 @@ _WHOLE = WholeFile(parse)
 read_election = _WHOLE.read_election
 
 
+def release_reader(election: Election) -> ReadRelease:
+    """:meth:`WholeFile.read_release` for ``election``, whose date and kind the file takes
+    (:func:`parse`'s ``of``). The file states no date, so a file fetched from the county's
+    address on Apr 10 is a release of the Apr 8 election the desk follows, not of an election
+    of Apr 10."""
+    return WholeFile(partial(parse, of=election)).release_reader(election)
+
+
 def read_release(
     data: bytes,
     election: Election,
@@ -400,18 +408,10 @@ def read_release(
     received_at: datetime | None = None,
     content_hash: str | None = None,
 ) -> Release:
-    """The one release of ``election`` the file holds. The file states no date, so a file
-    fetched from the county's address on Apr 10 is a release of the Apr 8 election the desk
-    follows, not of an election of Apr 10."""
-    parsed = parse(
-        data, where=where, received_at=received_at, content_hash=content_hash, of=election
+    """The one release of ``election`` the file holds (:func:`release_reader`)."""
+    return release_reader(election)(
+        data, where=where, received_at=received_at, content_hash=content_hash
     )
-    return only_release(parsed, election, where)
-
-
-def release_reader(election: Election) -> ReadRelease:
-    """:func:`read_release` for ``election``."""
-    return partial(read_release, election=election)
 
 
 __all__ = [
