@@ -42,6 +42,12 @@ GREENUP = "Greenup County"
         ("Issue No. 1", GREENUP),
         ("Amendment 2", GREENUP),
         ("Regional Transit Authority Board", GREENUP),
+        # Arizona's statewide commissioners and courts as its county files name them.
+        ("Corporation Commissioner", GREENUP),
+        ("Public Service Commissioners", GREENUP),
+        ("State Mine Inspector", GREENUP),
+        ("Supr Ct Retn/BRUTINEL", GREENUP),
+        ("Ct App Div2/EPPICH", GREENUP),
         ("County Judge/Executive", ""),
         ("Sheriff", ""),
         ("Circuit Court Clerk", ""),

@@ -100,3 +100,37 @@ def test_california_s_primary_files_send_the_top_two_on(shared_data: Path) -> No
     rules = {c.title: c.rule.kind for c in canvass.election.contests}
     assert rules["U.S. House District 4"] == rules["State House District 5"] == "top_two"
     assert rules["President (DEM)"] == rules["President (REP)"] == "plurality"
+
+
+@pytest.mark.parametrize(
+    ("state", "stage", "title", "candidates", "rule"),
+    [
+        # California's special primary for a vacancy: a majority elects (EC §10704(d)).
+        ("CA", "primary", "U.S. House District 34", 23, "majority_or_runoff"),
+        ("CA", "primary", "State Assembly District 51", 5, "majority_or_runoff"),
+        ("CA", "primary", "District Attorney", 3, "majority_or_runoff"),  # EC §8140, as ever
+        ("CA", "general", "U.S. House District 34", 2, None),
+        # Texas's and Mississippi's special elections need a majority, else a runoff.
+        ("TX", "general", "State Senate District 30", 6, "majority_or_runoff"),
+        ("MS", "general", "County Supervisor District 2", 4, "majority_or_runoff"),
+        ("TN", "general", "U.S. House District 7", 3, None),
+        # A special primary follows the state's primaries.
+        ("AL", "primary", "U.S. Senate (REP)", 9, "majority_or_runoff"),
+        ("TN", "primary", "U.S. House District 7 (REP)", 4, None),
+    ],
+)
+def test_a_special_election_follows_the_state_s_law_for_its_stage(
+    state: str, stage: ElectionKind, title: str, candidates: int, rule: str | None
+) -> None:
+    found = state_candidate_rule(state, stage, title, seats=1, candidates=candidates, special=True)
+    assert (found.kind if found else None) == rule
+    if found is not None and state == "CA" and "House" in title:
+        assert (found.advance, found.text) == (
+            2,
+            "a majority elects; otherwise the top two go to the special general election",
+        )
+
+
+def test_california_s_regular_primary_still_sends_the_top_two_on_whatever_the_share() -> None:
+    found = state_candidate_rule("CA", "primary", "U.S. House District 34", seats=1, candidates=5)
+    assert found is not None and found.kind == "top_two"

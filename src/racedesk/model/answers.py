@@ -120,7 +120,8 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     - ``eliminated``: it can no longer be reached;
     - ``contending``: still open; ``needs`` is the share of the votes left the choice needs,
       on the denominator named by ``denominator``, as an interval when the votes left are;
-    - ``unknown``: no estimate of votes left, so neither can be said;
+    - ``unknown``: no estimate of votes left, or no known rule (``denominator`` then says
+      so), so neither can be said;
     - ``portion``: the source sees only part of the contest (a county's part of a statewide
       contest), so its count cannot say.
 

@@ -88,7 +88,7 @@ def _standing_parts(standing: Standing, names: dict[str, str], leading: bool) ->
     if status == "eliminated":
         return ["eliminated"]
     if status == "unknown":
-        return ["unknown: no estimate of votes left"]
+        return [f"unknown: {standing.denominator or 'no estimate of votes left'}"]
     needs = standing.needs
     if needs is None:
         return ["contending"]

@@ -82,7 +82,8 @@ def batch_share(
 
 def call_words(contest: Contest, call: ContestCall | None, logic: RuleLogic | None = None) -> str:
     """The words that end a contest's sentence for its call ("Called for Hochman."); ``logic``
-    is the contest's rule family (worked out when not given, and only for a decided question)."""
+    is the contest's rule family (worked out when not given, and only for a decided question or
+    one too early to call, which may be one never called: its rule unknown)."""
     if call is None:
         return ""
     status = call.status
@@ -90,6 +91,10 @@ def call_words(contest: Contest, call: ContestCall | None, logic: RuleLogic | No
         return (logic or logic_of(contest)).decided_words(contest, status)
     if status == "portion only":
         return _not_called_part(contest)
+    if status == "too early":
+        never = (logic or logic_of(contest)).uncallable(contest)
+        if never:
+            return f"Not called: {never}."
     names = [short_name(contest.choice(c).name) for c in call.choices if _has(contest, c)]
     joined = " and ".join(names)
     return {

@@ -10,9 +10,14 @@ a majority, is majority-or-runoff (:mod:`racedesk.rules.runoff`):
 - **General elections** in Georgia (O.C.G.A. §21-2-501) elect by a majority, else a runoff of
   the top two; Louisiana's November ballot is its open primary, decided the same way (La. R.S.
   18:511). Presidential electors are chosen by plurality everywhere.
+- **Special elections** to fill a vacancy in Texas (Tex. Elec. Code §2.021, §2.023) and
+  Mississippi (Miss. Code §23-15-833) elect by a majority, else a runoff of the top two; a
+  special election's primary follows the state's primaries.
 - **California's** primaries send the top two of a voter-nominated office to November (Prop
   14; EC §359.5) and elect a county office by a majority, else a runoff (EC §8140):
-  :func:`racedesk.rules.california.candidate_rule`, whatever the number of candidates.
+  :func:`racedesk.rules.california.candidate_rule`, whatever the number of candidates. In a
+  special primary to fill a vacancy a majority elects outright, else the top two meet in the
+  special general election (EC §10704(d)).
 - **North Carolina** nominates with more than 30% of the votes and **South Dakota** its
   governor, senators and representatives with 35%, else a runoff: racedesk has no rule of a
   threshold below half, so such a primary contest is kept ``unknown`` (shown, never called)
@@ -37,6 +42,8 @@ from racedesk.rules.california import VOTER_NOMINATED_OFFICES, candidate_rule
 RUNOFF_PRIMARIES: Final = frozenset({"AL", "AR", "GA", "MS", "OK", "SC", "TX"})
 #: States whose general elections (Louisiana's: its open primary) elect by a majority.
 RUNOFF_GENERALS: Final = frozenset({"GA", "LA"})
+#: States whose special elections to fill a vacancy elect by a majority, else a runoff.
+RUNOFF_SPECIALS: Final = frozenset({"MS", "TX"})
 #: States whose primaries nominate at a share below half, else a runoff (module docstring).
 LOWER_BAR_PRIMARIES: Final = {
     "NC": "more than 30% of the votes nominates (N.C. Gen. Stat. §163-111)",
@@ -51,27 +58,28 @@ _CALIFORNIA: Final = re.compile(r"^\s*CA\s+(?=\S)")
 
 
 def state_candidate_rule(
-    state: str, kind: ElectionKind, title: str, *, seats: int, candidates: int
+    state: str,
+    kind: ElectionKind,
+    title: str,
+    *,
+    seats: int,
+    candidates: int,
+    special: bool = False,
 ) -> Rule | None:
     """The rule the law of ``state`` (a postal code) gives a candidate contest of ``kind``'s
-    election titled ``title``, electing ``seats`` among ``candidates`` named candidates, where
-    it is not plurality (module docstring); None where plurality holds, or ``state`` is not
-    known."""
+    election (a ``special`` one's primary or general) titled ``title``, electing ``seats``
+    among ``candidates`` named candidates, where it is not plurality (module docstring); None
+    where plurality holds, or ``state`` is not known."""
     st = state.strip().upper()
     if st == "CA" and kind == "primary":
-        office = _CALIFORNIA.sub("", title)  # AP's titles start with the state
-        rule = candidate_rule(
-            primary=True,
-            group=office,
-            title=office,
-            nonpartisan=True,
-            voter_nominated=bool(VOTER_NOMINATED_OFFICES.search(office)),
-            vote_for=seats,
-        )
-        return None if rule.kind == "plurality" else rule
+        return _california_primary(title, seats=seats, special=special)
     if seats != 1 or candidates <= 2 or _ELECTORS.search(title):
         return None
-    if (kind == "primary" and st in RUNOFF_PRIMARIES) or st in RUNOFF_GENERALS:
+    if (
+        (kind == "primary" and st in RUNOFF_PRIMARIES)
+        or st in RUNOFF_GENERALS
+        or (special and kind != "primary" and st in RUNOFF_SPECIALS)
+    ):
         return Rule(
             kind="majority_or_runoff",
             seats=1,
@@ -86,6 +94,31 @@ def state_candidate_rule(
             text=f"{bar}, else a runoff",
         )
     return None
+
+
+def _california_primary(title: str, *, seats: int, special: bool) -> Rule | None:
+    """A California primary's rule (:func:`racedesk.rules.california.candidate_rule`); in a
+    special primary for a vacancy, a voter-nominated office is won outright by a majority, else
+    the top two meet in the special general election (EC §10704(d))."""
+    office = _CALIFORNIA.sub("", title)  # AP's titles start with the state
+    voter_nominated = bool(VOTER_NOMINATED_OFFICES.search(office))
+    if special and voter_nominated and seats == 1:
+        return Rule(
+            kind="majority_or_runoff",
+            seats=1,
+            votes_allowed=1,
+            advance=2,
+            text="a majority elects; otherwise the top two go to the special general election",
+        )
+    rule = candidate_rule(
+        primary=True,
+        group=office,
+        title=office,
+        nonpartisan=True,
+        voter_nominated=voter_nominated,
+        vote_for=seats,
+    )
+    return None if rule.kind == "plurality" else rule
 
 
 def with_state_law(contest: Contest, state: str, kind: ElectionKind) -> Contest:
@@ -103,6 +136,7 @@ __all__ = [
     "LOWER_BAR_PRIMARIES",
     "RUNOFF_GENERALS",
     "RUNOFF_PRIMARIES",
+    "RUNOFF_SPECIALS",
     "state_candidate_rule",
     "with_state_law",
 ]

@@ -25,7 +25,8 @@ def settle_with(contest: Contest) -> str:
     """The words that say how a user gives the contest its rule."""
     return (
         f'set its rule in a contest-rules file: [contests."{contest.id}"] rule = "plurality", '
-        f'"majority_or_runoff", "top_two", "measure", "recall" or "retention" (--rules FILE)'
+        f'"majority_or_runoff", "top_two", "measure", "recall" or "retention", with seats = N '
+        f"for a contest electing N (--rules FILE)"
     )
 
 
@@ -54,7 +55,7 @@ class Unknown(RuleLogic):
         standings = tuple(
             Standing(
                 choice_id=t.ids[i], name=t.names[i], votes=v, share=v * inv, status="unknown",
-                goal="",
+                goal="", denominator="its rule is not known",
             )
             for i, v in enumerate(t.votes)
         )  # fmt: skip

@@ -24,10 +24,15 @@ How it maps onto the release model (one file is one release: the final count):
   only the county's part of a contest reaching beyond it (President, a district crossing the
   county line): ``Contest.portion`` names the county ("Alpine County"), so the contest is shown
   and never called (:mod:`racedesk.rules.county_part`); a state's file sees its contests whole;
-- rules: the files do not say them; each contest is plurality electing one, and a contest whose
-  choices are yes and no a measure whose threshold may be anything from a majority to
-  two-thirds, settled only where all agree (a rules file says otherwise: a primary's top-two or
-  majority-or-runoff contests, a measure's threshold).
+- rules: the files do not say them. A contest whose choices are yes and no is a measure whose
+  threshold may be anything from a majority to two-thirds, settled only where all agree. Any
+  other elects as many as its words or its office say (:mod:`racedesk.rules.seats`: "Vote for
+  3", Arizona's two representatives a district, a sheriff), by plurality unless the state's law
+  asks a majority (:mod:`racedesk.rules.state_law`); where nothing says how many it elects, its
+  rule is unknown (shown, never called). A rules file says otherwise (a contest's seats, a
+  primary's top-two or majority-or-runoff contests, a measure's threshold);
+- a special election's name states its stage (``…__special__primary__los_angeles__…``): a
+  special primary's rules are a primary's, and in California a majority in it elects outright.
 
 The release is dated the election day (the files carry no publication time) and has status
 ``final``. Precincts reporting = precincts in the contest (final results).
@@ -42,6 +47,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import PurePath
+from typing import NamedTuple
 
 from racedesk.errors import InputError
 from racedesk.model import (
@@ -56,6 +62,7 @@ from racedesk.model import (
 )
 from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, county_part
+from racedesk.rules.seats import seats_of
 from racedesk.rules.state_law import state_candidate_rule
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
@@ -125,8 +132,24 @@ def sniff(data: bytes, name: str) -> bool:
     return stem.endswith(".csv") and bool(_NAME.match(stem[:-4]))
 
 
-def describe_name(name: str) -> tuple[date, str, ElectionKind, str] | None:
-    """The election a file name states: (date, state, kind, place) or None."""
+class FileName(NamedTuple):
+    """The election an OpenElections file name states."""
+
+    day: date
+    state: str
+    kind: ElectionKind
+    #: "primary" or "general": the stage of a special election the name states
+    #: (``20170404__ca__special__primary__los_angeles__precinct.csv``), else ``kind``.
+    stage: ElectionKind
+    place: str
+
+
+_STAGES: dict[str, ElectionKind] = {"primary": "primary", "general": "general", "runoff": "general"}
+
+
+def describe_name(name: str) -> FileName | None:
+    """The election a file name states (its date, state, kind, a special election's stage, the
+    county or place), or None."""
     stem = PurePath(name).name
     stem = stem[:-4] if stem.lower().endswith(".csv") else stem
     m = _NAME.match(stem)
@@ -139,8 +162,11 @@ def describe_name(name: str) -> tuple[date, str, ElectionKind, str] | None:
     kind_text = m.group("kind").lower()
     kind: ElectionKind = next((v for k, v in _KINDS.items() if k in kind_text), "special")
     rest = [p for p in (m.group("rest") or "").split("__") if p]
+    stage = kind
+    if kind == "special" and rest and rest[0].lower() in _STAGES:
+        stage = _STAGES[rest.pop(0).lower()]
     place = rest[0] if len(rest) > 1 else ""
-    return day, str(m.group("state")).upper(), kind, str(place)
+    return FileName(day, str(m.group("state")).upper(), kind, stage, str(place))
 
 
 class _Tally:
@@ -176,12 +202,13 @@ def parse(
     text = safety.decode_text(
         safety.unpack(data, where, suffixes=(".csv",)), where, what="CSV file"
     )
-    day, state, kind, place = _described(where, election_date)
+    named = _described(where, election_date)
+    day, state, kind, place = named.day, named.state, named.kind, named.place
     header, rows = _read_rows(text, where)
-    tallies, turnout = _tally(rows, header, where, primary=kind == "primary")
+    tallies, turnout = _tally(rows, header, where, primary=named.stage == "primary")
     county = _one_county(place, tallies)
     part = _Part(county_name_of(county, state), state, _slug(county), day.year) if county else None
-    final = apply_rules(_contests(tallies, where, part, state, kind), rules, where)
+    final = apply_rules(_contests(tallies, where, part, named), rules, where)
     counts = _counts(final, tallies, where)
     place_name = place.replace("_", " ").title()
     jurisdiction = ", ".join(p for p in (place_name, state) if p)
@@ -210,21 +237,19 @@ def parse(
     return Parsed(election=election, releases=(release,))
 
 
-def _described(where: str, election_date: date | None) -> tuple[date, str, ElectionKind, str]:
+def _described(where: str, election_date: date | None) -> FileName:
     """The election's date, state, kind and place, from the file's name (OpenElections names
     its files ``20201103__ca__general__county.csv``) or ``election_date``, which wins."""
     described = describe_name(where)
     if described is not None:
-        day, state, kind, place = described
-    elif election_date is not None:
-        day, state, kind, place = election_date, "", "general", ""
-    else:
-        raise InputError(
-            "cannot tell the election date: name the file like OpenElections does "
-            "(20201103__ca__general__county.csv)",
-            where=where,
-        )
-    return election_date or day, state, kind, place
+        return described._replace(day=election_date or described.day)
+    if election_date is not None:
+        return FileName(election_date, "", "general", "general", "")
+    raise InputError(
+        "cannot tell the election date: name the file like OpenElections does "
+        "(20201103__ca__general__county.csv)",
+        where=where,
+    )
 
 
 def _read_rows(text: str, where: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -348,13 +373,11 @@ _YES_NO = frozenset({"yes", "no", "for", "against"})
 
 
 def _contests(
-    tallies: dict[str, _Tally], where: str, part: _Part | None, state: str, kind: ElectionKind
+    tallies: dict[str, _Tally], where: str, part: _Part | None, named: FileName
 ) -> list[Contest]:
-    """A contest per tally, decided by plurality (the file states no rule) unless the state's
-    law says otherwise (a Georgia primary's majority, California's top two:
-    :mod:`racedesk.rules.state_law`), or a measure whose threshold is not stated when its
-    choices are yes and no; in a county's file, a contest reaching beyond the county is its part
-    (:mod:`racedesk.rules.county_part`)."""
+    """A contest per tally: a measure whose threshold is not stated when its choices are yes
+    and no, else a candidate contest (:func:`_candidate_rule`); in a county's file, a contest
+    reaching beyond the county is its part (:mod:`racedesk.rules.county_part`)."""
     contests: list[Contest] = []
     for key, t in tallies.items():
         title = t.office + (f" District {t.district}" if t.district else "")
@@ -363,20 +386,12 @@ def _contests(
         if not t.names:
             raise InputError(f"contest {title} has no candidates, only totals", where=where)
         question = {_norm(n).split(" ")[0] for n, _ in t.names.values()} <= _YES_NO
-        by_law = (
-            None
-            if question
-            else state_candidate_rule(state, kind, title, seats=1, candidates=len(t.names))
-        )
         contests.append(
             Contest(
                 id=key,
                 title=title,
                 kind="measure" if question else "candidate",
-                rule=unstated_measure_rule()
-                if question
-                else by_law
-                or Rule(kind="plurality", text="most votes wins (the file states no rule)"),
+                rule=unstated_measure_rule() if question else _candidate_rule(t, title, named),
                 choices=tuple(Choice(id=cid, name=n, party=p) for cid, (n, p) in t.names.items()),
                 group=t.office,
                 party=t.party,
@@ -388,6 +403,31 @@ def _contests(
             )
         )
     return contests
+
+
+def _candidate_rule(t: _Tally, title: str, named: FileName) -> Rule:
+    """A candidate contest's rule, which the file does not state: its seats from its words or
+    its office (:func:`racedesk.rules.seats.seats_of`; where none says, the rule is unknown:
+    shown, never called), then plurality unless the state's law says otherwise (a Georgia
+    primary's majority, California's top two: :mod:`racedesk.rules.state_law`)."""
+    seats = seats_of(named.state, t.office, t.district, year=named.day.year)
+    if seats is None and len(t.names) > 1:
+        return Rule(kind="unknown", text=f"{title} (the file does not state how many it elects)")
+    seats = seats or 1
+    by_law = state_candidate_rule(
+        named.state,
+        named.stage,
+        title,
+        seats=seats,
+        candidates=len(t.names),
+        special=named.kind == "special",
+    )
+    if by_law is not None:
+        return by_law
+    text = f"the {seats} with the most votes win" if seats > 1 else "most votes wins"
+    return Rule(
+        kind="plurality", seats=seats, votes_allowed=seats, text=f"{text} (the file states no rule)"
+    )
 
 
 def _counts(
