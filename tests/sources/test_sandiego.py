@@ -228,3 +228,69 @@ def test_a_desk_watching_the_countys_address_keeps_one_election_for_weeks(
     assert latest is not None
     assert latest.release.feed_time == datetime(2025, 4, 10, 16, 50, tzinfo=PACIFIC)
     assert latest.release.ballots_counted == 62_568
+
+
+def _rows(title: str, votes: tuple[int, ...]) -> str:
+    return "".join(
+        f'"{title}","CANDIDATE {chr(65 + i)}","","{v}","0","0","{v}","5","5","2000"\n'
+        for i, v in enumerate(votes)
+    )
+
+
+def test_a_primary_s_house_district_in_the_county_sends_its_top_two_on() -> None:
+    """The 50th district of the 2021 maps lies in San Diego County, so it is seen whole; in a
+    primary it is top-two (Prop 14), not won by the most votes: its second place advances and
+    must never be called defeated. Read before as a county office of plurality, it was."""
+    rows = _rows("UNITED STATES REPRESENTATIVE 50th District", (500, 300, 120, 80))
+    rows += _rows("MEMBER OF THE STATE ASSEMBLY 77th District", (600, 400))
+    where = "sd/2024-03-05-primary/releases/2024-03-05T20-00-00.csv"
+    parsed = sandiego.parse((HEADER + rows).encode(), where=where)
+    rules = {c.title: (c.rule.kind, c.portion) for c in parsed.election.contests}
+    assert rules == {
+        "UNITED STATES REPRESENTATIVE 50th District": ("top_two", ""),
+        "MEMBER OF THE STATE ASSEMBLY 77th District": ("top_two", ""),
+    }
+    final = {
+        c.title: c
+        for c in run_backtest(parsed.election, parsed.releases, [], default_params()).contests
+    }
+    house = final["UNITED STATES REPRESENTATIVE 50th District"]
+    assert (house.final_status, house.final_winners) == ("advanced", ["CANDIDATE A", "CANDIDATE B"])
+
+
+def test_a_contest_of_many_seats_the_file_does_not_count_is_never_called() -> None:
+    """San Diego's file states no contest's seats. A party's central committee or a school
+    board at large elects several: taken for one seat, all but the leader would be called
+    defeated. Such a contest is kept with its rule unknown; a district's seat is one."""
+    rows = _rows("MEMBER, COUNTY CENTRAL COMMITTEE, REPUBLICAN PARTY, 75TH ASSEMBLY DISTRICT",
+                 (900, 800, 700, 600, 500, 400, 300))  # fmt: skip
+    rows += _rows("GOVERNING BOARD MEMBER, GROSSMONT UNION HIGH SCHOOL DISTRICT", (500, 400, 300))
+    rows += _rows("CITY COUNCIL MEMBER, CITY OF SAN DIEGO DISTRICT 1", (500, 400))
+    where = "sd/2024-11-05-general/releases/2024-11-05T20-00-00.csv"
+    parsed = sandiego.parse((HEADER + rows).encode(), where=where)
+    rules = {c.title: (c.rule.kind, c.rule.seats) for c in parsed.election.contests}
+    assert rules == {
+        "MEMBER, COUNTY CENTRAL COMMITTEE, REPUBLICAN PARTY, 75TH ASSEMBLY DISTRICT": (
+            "unknown",
+            1,
+        ),
+        "GOVERNING BOARD MEMBER, GROSSMONT UNION HIGH SCHOOL DISTRICT": ("unknown", 1),
+        "CITY COUNCIL MEMBER, CITY OF SAN DIEGO DISTRICT 1": ("plurality", 1),
+    }
+    report = run_backtest(parsed.election, parsed.releases, [], default_params())
+    assert {c.title: c.final_winners for c in report.contests if c.rule == "unknown"} == {
+        "MEMBER, COUNTY CENTRAL COMMITTEE, REPUBLICAN PARTY, 75TH ASSEMBLY DISTRICT": [],
+        "GOVERNING BOARD MEMBER, GROSSMONT UNION HIGH SCHOOL DISTRICT": [],
+    }
+
+
+def test_a_special_primary_for_the_assembly_is_won_by_a_majority() -> None:
+    """A special primary for a vacancy (the folder's name says "special"): a majority elects
+    outright, else the top two meet in the special general election (EC §10704(d))."""
+    rows = _rows("MEMBER OF THE STATE ASSEMBLY 79th District", (500, 300, 120, 80))
+    where = "sd/2025-06-03-ad79-special-primary/releases/2025-06-03T20-00-00.csv"
+    (contest,) = sandiego.parse((HEADER + rows).encode(), where=where).election.contests
+    assert (contest.rule.kind, contest.rule.advance) == ("majority_or_runoff", 2)
+    regular = where.replace("ad79-special-primary", "primary")
+    (contest,) = sandiego.parse((HEADER + rows).encode(), where=regular).election.contests
+    assert contest.rule.kind == "top_two"

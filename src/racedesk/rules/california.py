@@ -193,6 +193,25 @@ VOTER_NOMINATED_OFFICES: Final = re.compile(
 )
 
 
+#: The same offices as county ballots word them ("UNITED STATES REPRESENTATIVE 50th District",
+#: "MEMBER OF THE STATE ASSEMBLY 77th District", "STATE SENATOR 39th District").
+_VOTER_NOMINATED_WORDS: Final = re.compile(
+    r"\b(?:UNITED\s+STATES\s+(?:SENATOR|REPRESENTATIVE)|U\.?\s?S\.?\s+(?:SENATOR|REPRESENTATIVE)|"
+    r"REPRESENTATIVE\s+IN\s+CONGRESS|STATE\s+SENATOR|MEMBER(?:,)?\s+(?:OF\s+THE\s+)?STATE\s+ASSEMBLY|"
+    r"MEMBER\s+OF\s+THE\s+ASSEMBLY|(?:STATE\s+)?ASSEMBLY\s?MEMBER|LIEUTENANT\s+GOVERNOR|GOVERNOR|"
+    r"SECRETARY\s+OF\s+STATE|STATE\s+(?:CONTROLLER|TREASURER)|ATTORNEY\s+GENERAL|"
+    r"INSURANCE\s+COMMISSIONER|BOARD\s+OF\s+EQUALIZATION)\b",
+    re.IGNORECASE,
+)
+
+
+def voter_nominated(title: str) -> bool:
+    """Whether ``title`` names a voter-nominated office (EC §359.5), as the state's feed names it
+    (:data:`VOTER_NOMINATED_OFFICES`) or as a county's ballot words it."""
+    office = title.strip()
+    return bool(VOTER_NOMINATED_OFFICES.search(office) or _VOTER_NOMINATED_WORDS.search(office))
+
+
 def state_office_rule(office: str, *, primary: bool) -> Rule:
     """The rule of a candidate contest of the Secretary of State's feed, from the office its
     title names (``"U.S. Senate (Full Term)"``): a voter-nominated office (EC §359.5) is
@@ -312,5 +331,6 @@ __all__ = [
     "state_office_rule",
     "unknown_rule",
     "unstated_measure_rule",
+    "voter_nominated",
     "votes_allowed",
 ]

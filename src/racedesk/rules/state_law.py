@@ -36,7 +36,7 @@ import msgspec
 
 from racedesk.model import Contest, Rule
 from racedesk.model.election import ElectionKind
-from racedesk.rules.california import VOTER_NOMINATED_OFFICES, candidate_rule
+from racedesk.rules.california import candidate_rule, voter_nominated
 
 #: States whose party primaries nominate by a majority, else a runoff of the top two.
 RUNOFF_PRIMARIES: Final = frozenset({"AL", "AR", "GA", "MS", "OK", "SC", "TX"})
@@ -101,8 +101,8 @@ def _california_primary(title: str, *, seats: int, special: bool) -> Rule | None
     special primary for a vacancy, a voter-nominated office is won outright by a majority, else
     the top two meet in the special general election (EC §10704(d))."""
     office = _CALIFORNIA.sub("", title)  # AP's titles start with the state
-    voter_nominated = bool(VOTER_NOMINATED_OFFICES.search(office))
-    if special and voter_nominated and seats == 1:
+    nominated = voter_nominated(office)
+    if special and nominated and seats == 1:
         return Rule(
             kind="majority_or_runoff",
             seats=1,
@@ -115,7 +115,7 @@ def _california_primary(title: str, *, seats: int, special: bool) -> Rule | None
         group=office,
         title=office,
         nonpartisan=True,
-        voter_nominated=voter_nominated,
+        voter_nominated=nominated,
         vote_for=seats,
     )
     return None if rule.kind == "plurality" else rule

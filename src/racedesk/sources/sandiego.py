@@ -27,7 +27,10 @@ tracker's ``metadata.json``, whose ``registeredVoters`` is the election's regist
 ``estimatedBallotsRemaining`` figures are outstanding-ballot reports
 (:func:`metadata_reports`; a 0 before any positive figure means "not stated" and is skipped).
 Contests follow California's rules (``racedesk.rules.california``): a county office in a
-primary is decided by a majority, else the top two go to a runoff (EC §8140–8141.5). A contest
+primary is decided by a majority, else the top two go to a runoff (EC §8140–8141.5), a
+voter-nominated office ("UNITED STATES REPRESENTATIVE 50th District") is top-two (Prop 14). The
+file states no seats: a contest elects as many as its words or office say
+(:mod:`racedesk.rules.seats`), else its rule is unknown, shown and never called. A contest
 whose voters are not all in San Diego County (a statewide one, a district that crosses the county
 line) is San Diego County's portion: shown, never called.
 """
@@ -64,7 +67,10 @@ from racedesk.rules.california import (
     candidate_rule,
     measure_rule,
     portion_in_county,
+    voter_nominated,
 )
+from racedesk.rules.seats import seats_of
+from racedesk.rules.state_law import state_candidate_rule
 from racedesk.sources import safety
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, WholeFile, slug
 from racedesk.sources.plausible import checked_release
@@ -197,14 +203,30 @@ def _count(text: str, where: str, column: str) -> int:
     return value
 
 
-def _rule(title: str, names: list[str], primary: bool) -> tuple[ContestKind, Rule, str]:
-    """The contest's kind, rule and group (California's, module docstring)."""
+def _rule(
+    title: str, names: list[str], kind: ElectionKind, *, year: int, special: bool
+) -> tuple[ContestKind, Rule, str]:
+    """The contest's kind, rule and group (California's, module docstring). The file states no
+    seats: a contest elects as many as its words or office say (:mod:`racedesk.rules.seats`),
+    else its rule is unknown (shown, never called)."""
     if _MEASURE.search(title) and {n.upper() for n in names} <= {"YES", "NO"}:
         return "measure", measure_rule(None), "Measures"
     group = next((g for g in MAJORITY_GROUPS if g in title.lower()), "")
+    named = [n for n in names if not _WRITE_IN.search(n)]
+    seats = seats_of("CA", title, year=year)
+    if seats is None and len(named) > 1:
+        unknown = Rule(kind="unknown", text=f"{title} (the file does not state how many it elects)")
+        return "candidate", unknown, group.title()
+    primary = kind == "primary"
+    if primary and special:
+        by_law = state_candidate_rule(
+            "CA", "primary", title, seats=seats or 1, candidates=len(named), special=True
+        )
+        if by_law is not None:
+            return "candidate", by_law, group.title()
     rule = candidate_rule(
         primary=primary, group=group, title=title, nonpartisan=True,
-        voter_nominated=False, vote_for=1,
+        voter_nominated=voter_nominated(title), vote_for=seats or 1,
     )  # fmt: skip
     return "candidate", rule, group.title()
 
@@ -240,11 +262,11 @@ def parse(
     )
     contests: list[Contest] = []
     counts: list[ContestCount] = []
-    ballots = 0
+    ballots, special = 0, "special" in folder.lower()
     for title, members in by_contest.items():
         here = f"{where}, contest {title!r}"
         names = [" ".join(r["candidate name"].split()) for r in members]
-        contest_kind, rule, group = _rule(title, names, kind == "primary")
+        contest_kind, rule, group = _rule(title, names, kind, year=day.year, special=special)
         ids = [slug(n) or n for n in names]
         contests.append(Contest(
             id=slug(title), title=title, kind=contest_kind,
