@@ -414,13 +414,20 @@ def final_call(
     """A contest's status once the count is certified: the rule's final outcome
     (:meth:`RuleLogic.final_outcome`), entered in the ledger unless the standing call already
     says it (a standing call that says otherwise is rescinded first); ``too close`` stays
-    where the final count cannot decide (a tie for the last place, decided by lot)."""
+    where the final count cannot decide (a tie for the last place, decided by lot). A contest
+    its rule never calls (a portion, a rule unknown, a recall's successor) stays uncalled and
+    says why."""
     count = basis.count(contest.id)
     if count is None or count.choice_votes == 0:
         return ContestCall(
             contest_id=contest.id, status="too early", choices=(),
             sentence="the certified count has no vote in this contest",
         )  # fmt: skip
+    never = logic.uncallable(contest)
+    if never:
+        return ContestCall(
+            contest_id=contest.id, status=logic.never_status, choices=(), sentence=never
+        )
     outcome, winners = logic.final_outcome(contest, count)
     status = cast(CallStatus, outcome)  # a rule family's final outcome is a call status
     choices = tuple(winners)

@@ -20,6 +20,7 @@ from racedesk.model.answers import Interval, Projection, Standing, StandingStatu
 from racedesk.rules.base import Count, Judge, RuleLogic, Verdict, chance, pct, places_with_ties
 from racedesk.rules.hurdle import pair_hurdle
 from racedesk.rules.names import name_list
+from racedesk.rules.successor import never_called_successor
 from racedesk.rules.tally import (
     ALL_VOTES,
     WRITE_INS_ONLY,
@@ -57,6 +58,11 @@ class Places(RuleLogic):
     ties_advance = False
     #: The call status of the choices that take the places.
     call_status: CallStatus = "called"
+
+    def uncallable(self, contest: Contest) -> str:
+        """A recall's successor contest is never projected or called: its winner takes office
+        only if the recall passes (:mod:`racedesk.rules.successor`)."""
+        return never_called_successor(contest.title)
 
     def facts(self, contest: Contest) -> PlaceFacts:
         duel = not self.ties_advance and self.rule.seats == 1 and len(contest.choices) == 2
