@@ -131,3 +131,30 @@ def test_a_state_s_special_primary_file_is_the_state_s_not_a_county_s() -> None:
     contests = {c.title: c for c in parsed.election.contests}
     assert set(contests) == {"U.S. House District 7 (REP)", "U.S. House District 7 (DEM)"}
     assert all(c.portion == "" and c.rule.kind == "plurality" for c in contests.values())
+
+
+def test_rows_that_name_no_candidate_are_set_aside_and_said_not_fatal() -> None:
+    """Arizona's 2020 Greenlee County file by precinct shifts its retention questions' and
+    propositions' columns: "Supr Ct Retn/BRUTINEL" in the office, "ROBERT" in the district, no
+    candidate, no yes or no. Such rows cannot be counted for anyone; they are set aside and
+    said on the release, and the rest of the file is read (before, the whole file was refused
+    at the first such row)."""
+    shifted = (
+        "Greenlee,001 EAGLE,Supr Ct Retn/BRUTINEL,ROBERT,,,10,9,1\n"
+        "Greenlee,002 BLUE,Supr Ct Retn/BRUTINEL,ROBERT,,,20,14,6\n"
+        "Greenlee,001 EAGLE,PROPOSITION 207,,,,4,4,0\n"
+        "Greenlee,001 EAGLE,Board of Supervisors Dist. 2,,,Total Votes Cast,90,80,10\n"
+    )
+    parsed = openelections.parse(
+        (ARIZONA + shifted).encode(), where="20201103__az__general__precinct.csv"
+    )
+    titles = {c.title for c in parsed.election.contests}
+    assert "County Sheriff" in titles and not any("Retn" in t or "207" in t for t in titles)
+    (release,) = parsed.releases
+    assert release.set_aside == (
+        "2 rows of 'Supr Ct Retn/BRUTINEL ROBERT' (lines 15 to 16) name no candidate: 30 votes "
+        "not counted (the file's columns may be shifted)",
+        "1 row of 'PROPOSITION 207' (line 17) names no candidate: 4 votes not counted (the "
+        "file's columns may be shifted)",
+        "'Board of Supervisors Dist. 2' lists only totals, no candidate: left out",
+    )

@@ -44,7 +44,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import NamedTuple
@@ -197,7 +197,9 @@ def parse(
     ``election_date`` is needed when the file name does not state it. Rejected with an
     :class:`InputError` naming ``where`` and the line: a file that is not UTF-8 text, a header
     without office, candidate and votes, a count that is not a whole number, a contest whose
-    "Total Votes Cast" is not the sum of its votes.
+    "Total Votes Cast" is not the sum of its votes. Rows that name no candidate (a file whose
+    columns are shifted: Arizona's 2020 retention questions by precinct) and contests of totals
+    alone are set aside, said in ``Release.set_aside``, and the rest is read.
     """
     text = safety.decode_text(
         safety.unpack(data, where, suffixes=(".csv",)), where, what="CSV file"
@@ -208,7 +210,7 @@ def parse(
     tallies, turnout = _tally(rows, header, where, primary=named.stage == "primary")
     county = _one_county(place, tallies)
     part = _Part(county_name_of(county, state), state, _slug(county), day.year) if county else None
-    final = apply_rules(_contests(tallies, where, part, named), rules, where)
+    final = apply_rules(_contests(tallies, part, named), rules, where)
     counts = _counts(final, tallies, where)
     place_name = place.replace("_", " ").title()
     jurisdiction = ", ".join(p for p in (place_name, state) if p)
@@ -232,6 +234,7 @@ def parse(
         contests=tuple(counts),
         ballots_counted=turnout.ballots if turnout.seen and turnout.ballots else None,
         status="final",
+        set_aside=tuple(turnout.notes()),
     )
     release = checked_release(release, where)
     return Parsed(election=election, releases=(release,))
@@ -285,6 +288,28 @@ class _Turnout:
     seen: bool = False
     registration: int = 0
     ballots: int = 0
+    #: Rows that name no candidate, by office: their lines and votes, set aside.
+    unnamed: dict[str, tuple[list[int], int]] = field(default_factory=dict)
+    #: Offices whose rows are only totals ("Total Votes Cast"), left out.
+    totals_only: list[str] = field(default_factory=list)
+
+    def set_aside(self, office: str, line: int, votes: int) -> None:
+        """Keep a row naming no candidate out of the count, and say so."""
+        lines, total = self.unnamed.get(office, ([], 0))
+        self.unnamed[office] = ([*lines, line], total + votes)
+
+    def notes(self) -> list[str]:
+        """What was set aside, in words (``Release.set_aside``)."""
+        said = []
+        for office, (lines, votes) in self.unnamed.items():
+            rows = f"{len(lines)} rows of {office!r} (lines {lines[0]} to {lines[-1]}) name"
+            if len(lines) == 1:
+                rows = f"1 row of {office!r} (line {lines[0]}) names"
+            said.append(
+                f"{rows} no candidate: {votes:,} votes not counted (the file's columns may be "
+                "shifted)"
+            )
+        return said + [f"{o!r} lists only totals, no candidate: left out" for o in self.totals_only]
 
 
 def _tally(
@@ -316,6 +341,11 @@ def _tally(
                 turnout.ballots += votes
             continue
         district = row.get("district", "")
+        pseudo = _pseudo_candidate(candidate)
+        cid = _slug(candidate) or _norm(candidate)
+        if pseudo is None and not cid:
+            turnout.set_aside(" ".join(f"{office} {district}".split()), line, votes)
+            continue
         party = row.get("party", "")
         split = (_norm(office), district) in party_split
         key = "-".join(
@@ -325,21 +355,22 @@ def _tally(
         if tally is None:
             tally = tallies[key] = _Tally(office, district, party if split else "")
         tally.units.add((row.get("county", ""), row.get("precinct", "")))
-        pseudo = _pseudo_candidate(candidate)
         if pseudo is not None:
             tally.pseudo[pseudo] = tally.pseudo.get(pseudo, 0) + votes
             continue
-        cid = _slug(candidate) or _norm(candidate)
-        if not cid:
-            raise InputError("a row names no candidate", where=here)
         tally.names.setdefault(cid, (" ".join(candidate.split()), party))
         tally.votes[cid] = tally.votes.get(cid, 0) + votes
         for vt in vote_types:
             if row[vt]:
                 per = tally.by_type.setdefault(vt, {})
                 per[cid] = per.get(cid, 0) + _whole(row[vt], here, vt)
+    for key, t in list(tallies.items()):
+        if not t.names:
+            turnout.totals_only.append(" ".join(f"{t.office} {t.district}".split()))
+            del tallies[key]
     if not tallies:
-        raise InputError("the file holds no contests", where=where)
+        unnamed = f": {turnout.notes()[0]}" if turnout.notes() else ""
+        raise InputError(f"the file holds no contests{unnamed}", where=where)
     return tallies, turnout
 
 
@@ -372,9 +403,7 @@ def _one_county(place: str, tallies: dict[str, _Tally]) -> str:
 _YES_NO = frozenset({"yes", "no", "for", "against"})
 
 
-def _contests(
-    tallies: dict[str, _Tally], where: str, part: _Part | None, named: FileName
-) -> list[Contest]:
+def _contests(tallies: dict[str, _Tally], part: _Part | None, named: FileName) -> list[Contest]:
     """A contest per tally: a measure whose threshold is not stated when its choices are yes
     and no, else a candidate contest (:func:`_candidate_rule`); in a county's file, a contest
     reaching beyond the county is its part (:mod:`racedesk.rules.county_part`)."""
@@ -383,8 +412,6 @@ def _contests(
         title = t.office + (f" District {t.district}" if t.district else "")
         if t.party:
             title += f" ({t.party})"
-        if not t.names:
-            raise InputError(f"contest {title} has no candidates, only totals", where=where)
         question = {_norm(n).split(" ")[0] for n, _ in t.names.values()} <= _YES_NO
         contests.append(
             Contest(
