@@ -134,3 +134,22 @@ def test_a_special_election_follows_the_state_s_law_for_its_stage(
 def test_california_s_regular_primary_still_sends_the_top_two_on_whatever_the_share() -> None:
     found = state_candidate_rule("CA", "primary", "U.S. House District 34", seats=1, candidates=5)
     assert found is not None and found.kind == "top_two"
+
+
+def test_a_clarity_file_kept_as_a_mirror_of_its_site_names_its_state(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """A county's detail.xml read from disk names no state; kept where a mirror of the site
+    puts it (``…/GA/Greenup/15263/…``, the site's own path), the path names it, and Georgia's
+    law applies as when the file is fetched from the site. A path that names no state's postal
+    code in that place leaves the state unknown (plurality, as before)."""
+    path = shared_data / "formats" / "clarity" / "precinct.xml"
+    if not path.is_file():
+        pytest.skip(f"Clarity sample not found at {path}")
+    mirrored = tmp_path / "results.enr.clarityelections.com" / "GA" / "Greenup" / "15263"
+    mirrored.mkdir(parents=True)
+    (mirrored / "detail.xml").write_bytes(path.read_bytes())
+    georgia = clarity.parse(path.read_bytes(), where=str(mirrored / "detail.xml"))
+    assert [c.rule.kind for c in georgia.election.contests] == ["majority_or_runoff"]
+    assert clarity.site_state(str(tmp_path / "XX" / "Greenup" / "15263" / "detail.xml")) == ""
+    assert clarity.site_state(str(path)) == ""

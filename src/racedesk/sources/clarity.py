@@ -57,6 +57,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Final
 from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
@@ -74,7 +75,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.rules.california import unstated_measure_rule
-from racedesk.rules.county_part import county_name_of, county_part
+from racedesk.rules.county_part import STATE_COUNTIES, county_name_of, county_part
 from racedesk.rules.state_law import with_state_law
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile, slug
@@ -620,12 +621,27 @@ def _read_skeleton(skeleton: bytes, reader: _Reader, where: str) -> _Reader:
     return reader
 
 
+#: A site's address kept in a file's path, as a mirror of the site keeps it:
+#: ``…/results.enr.clarityelections.com/GA/Fulton/…`` or ``…/GA/Fulton/105430/…`` (the state's
+#: postal code, the county, the election's number).
+_MIRRORED: Final = re.compile(
+    r"clarityelections\.com/([A-Za-z]{2})/|(?:^|[/\\])([A-Z]{2})[/\\][^/\\]+[/\\]\d{3,}(?:[/\\]|$)"
+)
+
+
+#: The states' postal codes: those whose counties racedesk counts, Alaska and New England's.
+_POSTAL_CODES: Final = frozenset(STATE_COUNTIES) | {"AK", "CT", "MA", "ME", "NH", "RI", "VT"}
+
+
 def site_state(where: str) -> str:
     """The state a Clarity site's address names (``https://results.enr.clarityelections.com/CA/
-    Santa_Clara/116281/…`` → ``"ca"``), or "" for a file or an address that names none."""
+    Santa_Clara/116281/…`` → ``"ca"``), also where a file's path keeps that address as a mirror
+    of the site does (``mirror/GA/Fulton/105430/…/detail.xml``); "" where none is named."""
     parts = urlsplit(where.strip())
     if parts.scheme not in ("http", "https"):
-        return ""
+        kept = _MIRRORED.search(where)
+        code = (kept.group(1) or kept.group(2)).upper() if kept else ""
+        return code.lower() if code in _POSTAL_CODES else ""
     segments = [seg for seg in parts.path.split("/") if seg]
     first = segments[0] if segments else ""
     return first.lower() if re.fullmatch(r"[A-Za-z]{2}", first) else ""
