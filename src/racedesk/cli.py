@@ -294,6 +294,7 @@ def _ingest_canvass(
     )
     payloads = canvass.payloads or [None] * len(canvass.releases)
     stored = flagged = 0
+    set_aside: dict[str, None] = {}
     with terminal.progress(quiet) as progress:
         task = progress.add_task(f"storing {canvass.election.id}", total=len(canvass.releases))
 
@@ -301,6 +302,7 @@ def _ingest_canvass(
             nonlocal stored, flagged
             stored += result.status == "stored"
             flagged += result.status == "stored" and not result.usable
+            set_aside.update((p.message, None) for p in result.problems if p.code == "set-aside")
             progress.advance(task)
 
         taken = desk.take(parsed, payloads, origin=source, admitted=admitted, each=each)
@@ -316,6 +318,15 @@ def _ingest_canvass(
         out.print(f"{canvass.summary()} (the refused bytes are kept in quarantine)")
     for name in hidden_in(election):  # a non-blocking flag: pages show the characters
         out.print(f"flagged: {name}", markup=False)
+    _print_set_aside(out, list(set_aside))
+
+
+def _print_set_aside(out: Any, notes: list[str], shown: int = 10) -> None:
+    """What the releases read but did not use (``Release.set_aside``), said once each."""
+    for note in notes[:shown]:
+        out.print(f"set aside: {note}", markup=False)
+    if len(notes) > shown:
+        out.print(f"set aside: {len(notes) - shown} more (the releases' problems list them all)")
 
 
 @command()

@@ -7,6 +7,11 @@ precinct; California's and Tennessee's special primaries), with counts of our ow
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from racedesk.cli import app
 from racedesk.engine.backtest import BacktestContest, run_backtest
 from racedesk.engine.params import default_params
 from racedesk.model.answers import ContestCall
@@ -157,4 +162,21 @@ def test_rows_that_name_no_candidate_are_set_aside_and_said_not_fatal() -> None:
         "1 row of 'PROPOSITION 207' (line 17) names no candidate: 4 votes not counted (the "
         "file's columns may be shifted)",
         "'Board of Supervisors Dist. 2' lists only totals, no candidate: left out",
+    )
+
+
+def test_ingest_says_what_it_set_aside(tmp_path: Path) -> None:
+    """``racedesk ingest`` says each set-aside note once, after its summary line."""
+    path = tmp_path / "20201103__az__general__precinct.csv"
+    path.write_text(ARIZONA + "Greenlee,001 EAGLE,Supr Ct Retn/BRUTINEL,ROBERT,,,10,9,1\n")
+    result = CliRunner().invoke(
+        app,
+        ["ingest", str(path), "--db", f"sqlite:///{tmp_path / 'desk.sqlite'}", "--quiet"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert said.endswith(
+        "contests set aside: 1 row of 'Supr Ct Retn/BRUTINEL ROBERT' (line 15) names no "
+        "candidate: 10 votes not counted (the file's columns may be shifted)"
     )
