@@ -7,6 +7,7 @@ import io
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -61,6 +62,9 @@ def test_county_file_totals(oe_dir: Path) -> None:
     assert parsed.election.kind == "general"
     assert release.status == "final"
     assert release.feed_time.date() == date(2020, 11, 3)
+    # noon UTC: election day still where the desk shows Pacific or Hawaii time
+    hawaii = release.feed_time.astimezone(ZoneInfo("Pacific/Honolulu"))
+    assert (hawaii.date(), hawaii.hour) == (date(2020, 11, 3), 2)
 
 
 def test_precinct_file_with_party_contests_and_pseudo_rows(oe_dir: Path) -> None:

@@ -34,8 +34,9 @@ How it maps onto the release model (one file is one release: the final count):
 - a special election's name states its stage (``…__special__primary__los_angeles__…``): a
   special primary's rules are a primary's, and in California a majority in it elects outright.
 
-The release is dated the election day (the files carry no publication time) and has status
-``final``. Precincts reporting = precincts in the contest (final results).
+The release is dated the election day at noon UTC, which is election day in every US time zone
+(the files carry no publication time; at midnight UTC a Pacific desk showed the day before), and
+has status ``final``. Precincts reporting = precincts in the contest (final results).
 """
 
 from __future__ import annotations
@@ -228,7 +229,9 @@ def parse(
     release = Release(
         election_id=election.id,
         source=SOURCE,
-        feed_time=datetime(day.year, day.month, day.day, tzinfo=UTC),
+        feed_time=datetime(
+            day.year, day.month, day.day, 12, tzinfo=UTC
+        ),  # election day in every US zone
         received_at=received_at or datetime.now(tz=UTC),
         content_hash=content_hash if content_hash is not None else sha256_hex(data),
         contests=tuple(counts),
