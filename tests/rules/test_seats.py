@@ -69,6 +69,13 @@ def test_the_words_of_a_contest_state_its_seats(text: str, seats: int | None) ->
         ("KS", "Unified School District 497 Board Member", "", 2022, None),
         ("CA", "County Central Committee, 5th Assembly District", "", 2024, None),
         ("DE", "Delegate to the Democratic National Convention", "", 2020, None),
+        (
+            "PA",
+            "Delegate to the Republican National Convention, Congressional District 5",
+            "",
+            2020,
+            None,
+        ),
         # What the words state wins over all the above.
         ("CA", "City Council (Vote for 3)", "", 2022, 3),
         ("AZ", "State Representative Dist. 14 (Vote for 1)", "", 2020, 1),

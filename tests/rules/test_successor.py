@@ -42,9 +42,9 @@ Alpine,Shall Gavin Newsom be recalled (removed) from the office of Governor?,,,N
 
 
 def test_the_2021_recall_s_successor_is_never_called_for_its_leader() -> None:
-    """A state's file of a recall, in the shape of California's 2021 (counts of our own, the
-    same shares): the question fails with 61.1% voting no; Elder leads the successor contest
-    with 73%. The question is called; the successor contest never is, and says why."""
+    """A state's file of a recall, in the shape of California's 2021 (counts of our own): the
+    question fails with 61.1% voting no; Elder leads the successor contest with 73%. The
+    question is called; the successor contest never is, and says why."""
     parsed = openelections.parse(
         RECALL.encode(), where="20210914__ca__special__general__county.csv"
     )

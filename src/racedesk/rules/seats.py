@@ -146,10 +146,10 @@ def seats_of(state: str, title: str, district: str = "", *, year: int) -> int | 
     stated = stated_seats(full)
     if stated is not None:
         return stated
-    if _FEDERAL.search(title):
-        return 1
     if _MANY.search(full):
         return None
+    if _FEDERAL.search(title):
+        return 1
     if _is_legislature(title):
         return _legislature_seats(st, title, district, year)
     if _OFFICE_OF_ONE.search(title):

@@ -208,7 +208,7 @@ def parse(
     named = _described(where, election_date)
     day, state, kind, place = named.day, named.state, named.kind, named.place
     header, rows = _read_rows(text, where)
-    tallies, turnout = _tally(rows, header, where, primary=named.stage == "primary")
+    tallies, beside = _tally(rows, header, where, primary=named.stage == "primary")
     county = _one_county(place, tallies)
     part = _Part(county_name_of(county, state), state, _slug(county), day.year) if county else None
     final = apply_rules(_contests(tallies, part, named), rules, where)
@@ -223,7 +223,7 @@ def parse(
         jurisdiction=jurisdiction,
         kind=kind,
         contests=final,
-        registration=turnout.registration if turnout.seen and turnout.registration else None,
+        registration=beside.registration if beside.seen and beside.registration else None,
         source=SOURCE,
     )
     release = Release(
@@ -235,9 +235,9 @@ def parse(
         received_at=received_at or datetime.now(tz=UTC),
         content_hash=content_hash if content_hash is not None else sha256_hex(data),
         contests=tuple(counts),
-        ballots_counted=turnout.ballots if turnout.seen and turnout.ballots else None,
+        ballots_counted=beside.ballots if beside.seen and beside.ballots else None,
         status="final",
-        set_aside=tuple(turnout.notes()),
+        set_aside=tuple(beside.notes()),
     )
     release = checked_release(release, where)
     return Parsed(election=election, releases=(release,))
@@ -285,8 +285,10 @@ def _read_rows(text: str, where: str) -> tuple[list[str], list[tuple[int, dict[s
 
 
 @dataclass
-class _Turnout:
-    """The file's turnout pseudo-offices ("Registered Voters", "Ballots Cast"), added up."""
+class _Beside:
+    """What the file holds beside its contests' votes: its turnout pseudo-offices ("Registered
+    Voters", "Ballots Cast") added up, and what it set aside (rows naming no candidate, offices
+    of totals alone)."""
 
     seen: bool = False
     registration: int = 0
@@ -317,9 +319,9 @@ class _Turnout:
 
 def _tally(
     rows: list[tuple[int, dict[str, str]]], header: list[str], where: str, *, primary: bool
-) -> tuple[dict[str, _Tally], _Turnout]:
+) -> tuple[dict[str, _Tally], _Beside]:
     """Every contest's votes added up over the rows (by contest key, in the file's order),
-    and the turnout."""
+    and what the file holds beside them (:class:`_Beside`)."""
     extra = [h for h in header if h not in _DESCRIPTIVE and h]
     vote_types = [
         h
@@ -328,7 +330,7 @@ def _tally(
     ]
     party_split = _party_split(rows, primary=primary)
     tallies: dict[str, _Tally] = {}
-    turnout = _Turnout()
+    beside = _Beside()
     for line, row in rows:
         here = f"{where}, line {line}"
         office, candidate = row["office"], row["candidate"]
@@ -337,17 +339,17 @@ def _tally(
         votes = _whole(row["votes"], here, "votes")
         pseudo_office = _pseudo_office(office, candidate)
         if pseudo_office is not None:
-            turnout.seen = True
+            beside.seen = True
             if pseudo_office == "registration":
-                turnout.registration += votes
+                beside.registration += votes
             else:
-                turnout.ballots += votes
+                beside.ballots += votes
             continue
         district = row.get("district", "")
         pseudo = _pseudo_candidate(candidate)
         cid = _slug(candidate) or _norm(candidate)
         if pseudo is None and not cid:
-            turnout.set_aside(" ".join(f"{office} {district}".split()), line, votes)
+            beside.set_aside(" ".join(f"{office} {district}".split()), line, votes)
             continue
         party = row.get("party", "")
         split = (_norm(office), district) in party_split
@@ -369,12 +371,12 @@ def _tally(
                 per[cid] = per.get(cid, 0) + _whole(row[vt], here, vt)
     for key, t in list(tallies.items()):
         if not t.names:
-            turnout.totals_only.append(" ".join(f"{t.office} {t.district}".split()))
+            beside.totals_only.append(" ".join(f"{t.office} {t.district}".split()))
             del tallies[key]
     if not tallies:
-        unnamed = f": {turnout.notes()[0]}" if turnout.notes() else ""
+        unnamed = f": {beside.notes()[0]}" if beside.notes() else ""
         raise InputError(f"the file holds no contests{unnamed}", where=where)
-    return tallies, turnout
+    return tallies, beside
 
 
 #: What a ``county`` cell holds on a state's rows rather than a county's name.
