@@ -153,3 +153,26 @@ def test_a_clarity_file_kept_as_a_mirror_of_its_site_names_its_state(
     assert [c.rule.kind for c in georgia.election.contests] == ["majority_or_runoff"]
     assert clarity.site_state(str(tmp_path / "XX" / "Greenup" / "15263" / "detail.xml")) == ""
     assert clarity.site_state(str(path)) == ""
+
+
+@pytest.mark.parametrize(("race_type", "rule"), [("Special Primary", "majority_or_runoff"),
+                                                 ("Primary", "top_two")])  # fmt: skip
+def test_an_ap_california_special_primary_is_won_by_a_majority(
+    shared_data: Path, race_type: str, rule: str
+) -> None:
+    """AP's 2015 Kentucky governor's race (three candidates) counted as a California primary:
+    a voter-nominated office is top-two in a regular primary, but in a special primary for a
+    vacancy a majority elects, else the top two meet again (EC §10704(d)); AP's ``raceType``
+    says "Special"."""
+    path = shared_data / "formats" / "ap" / "20151103_national.json"
+    if not path.is_file():
+        pytest.skip(f"AP sample not found at {path}")
+    payload = json.loads(path.read_bytes())
+    (race,) = [copy.deepcopy(r) for r in payload["races"] if r["officeName"] == "Governor"]
+    race["raceTypeID"], race["raceType"] = "R", race_type
+    for unit in race["reportingUnits"]:
+        unit["statePostal"] = "CA"
+    race.pop("statePostal", None)
+    parsed = ap.parse(json.dumps({**payload, "races": [race]}).encode(), where="ca.json")
+    (contest,) = parsed.election.contests
+    assert contest.rule.kind == rule

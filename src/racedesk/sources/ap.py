@@ -27,8 +27,9 @@ How it maps onto the release model:
   close`` event; a call status never overrides the ``winner`` flags) and ``eevp`` (AP's estimated
   expected vote, percent counted), which sets the ``votes_left`` a call assumed;
 - rules: AP does not state them. A single-seat race of more than two candidates where the
-  state's law asks a majority (a Georgia or Texas primary, a Georgia general:
-  :mod:`racedesk.rules.state_law`) is majority-or-runoff from the start. A ballot measure
+  state's law asks a majority (a Georgia or Texas primary, a Georgia general, a California
+  special primary, whose ``raceType`` says "Special": :mod:`racedesk.rules.state_law`) is
+  majority-or-runoff from the start. A ballot measure
   (``officeID`` "I") has a threshold from a majority to two-thirds, settled only where all
   agree (Florida's amendments need 60%: :func:`racedesk.rules.california.unstated_measure_rule`);
   a recall question (a ballot measure whose name says recall) passes with more than half (EC
@@ -239,7 +240,12 @@ def _rule(race: _Race, runoff: bool) -> Rule:
     kind: ElectionKind = "primary" if race.raceTypeID.upper() in _PRIMARY_TYPES else "general"
     named = max([len(u.candidates) for u in race.reportingUnits] + [len(race.candidates)])
     by_law = state_candidate_rule(
-        _state_of(race), kind, _title(race, _state_of(race)), seats=seats, candidates=named
+        _state_of(race),
+        kind,
+        _title(race, _state_of(race)),
+        seats=seats,
+        candidates=named,
+        special="special" in race.raceType.lower(),
     )
     if by_law is not None:
         return by_law
