@@ -41,6 +41,17 @@ def test_the_words_of_a_contest_state_its_seats(text: str, seats: int | None) ->
         ("CA", "Judge of the Superior Court, Office No. 5", "", 2022, 1),
         ("TX", "Justice of the Peace, Precinct 1", "", 2022, 1),
         ("GA", "County Commission", "3", 2022, 1),
+        (
+            "CA",
+            "GOVERNING BOARD MEMBER, SAN DIEGO UNIFIED SCHOOL DISTRICT, DISTRICT A",
+            "",
+            2024,
+            1,
+        ),
+        ("CA", "DIRECTOR, PALOMAR HEALTH, SEAT B", "", 2024, 1),
+        ("CA", "DISTRICT ATTORNEY", "", 2022, 1),
+        ("CA", "GOVERNING BOARD MEMBER, GROSSMONT UNION HIGH SCHOOL DISTRICT", "", 2024, None),
+        ("CA", "Board of Education, district a", "", 2024, None),  # a capital letter names it
         # Legislatures: one a district, but two in Arizona, New Jersey and the Dakotas.
         ("CA", "State Assembly", "5", 2020, 1),
         ("CA", "State Senate", "1", 2020, 1),

@@ -17,7 +17,7 @@ number of seats is read, in this order, from:
 3. **An office of one**: President, U.S. Senator or Representative, Governor, the state's
    other executive officers, Mayor, Sheriff, a prosecutor, a county's clerk, assessor or
    recorder, and any office of a numbered district, ward, seat, position, place or area
-   ("Board of Supervisors Dist. 1", "Trustee Area 3", "Office No. 5").
+   ("Board of Supervisors Dist. 1", "Trustee Area 3", "Office No. 5", a lettered "DISTRICT A").
 
 Anything else (a city council or school board at large, "Corporation Commissioner") has an
 unknown number of seats: :func:`seats_of` says None, and the source keeps such a contest with
@@ -93,7 +93,7 @@ _OFFICE_OF_ONE: Final = re.compile(
 _AT_LARGE: Final = re.compile(r"\bat[\s-]+large\b", re.IGNORECASE)
 _NUMBERED: Final = re.compile(
     r"\b(?:district|dist|ward|division|div|seat|position|pos|place|post|office|zone|area|"
-    r"subdistrict|precinct)\.?\s*(?:no\.?|number|#)?\s*\d+[a-z]?\b",
+    r"subdistrict|precinct)\.?\s*(?:no\.?|number|#)?\s*(?:\d+[a-z]?|(?-i:[A-Z]))\b",
     re.IGNORECASE,
 )
 _DISTRICT_CELL: Final = re.compile(r"^\s*(?:no\.?\s*)?\d+[a-z]?\s*$", re.IGNORECASE)
