@@ -197,3 +197,33 @@ def test_unreadable_csv_is_an_input_error() -> None:
         oe.parse(huge, where=COUNTY)
     assert err.value.where == f"{COUNTY}, line 2"
     assert "field larger than field limit" in err.value.problem
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "stage", "place"),
+    [
+        ("20200303__ca__primary__amador__precinct.csv", "primary", "primary", "amador"),
+        ("20201103__ca__general__county.csv", "general", "general", ""),
+        ("20201103__ca__general__Alameda__precinct.csv", "general", "general", "Alameda"),
+        ("20170404__ca__special__primary__los_angeles__precinct.csv", "special", "primary",
+         "los_angeles"),
+        ("20251007__tn__special__primary__county.csv", "special", "primary", ""),
+        # a party before the type, an office and a district after it: not places
+        ("20120306__oh__dem__primary__county.csv", "primary", "primary", ""),
+        ("20200128__ga__special__state__house__171.csv", "special", "special", ""),
+        ("20200929__ga__special__us__house__5.csv", "special", "special", ""),
+        ("20200324__ga__primary__president.csv", "primary", "primary", ""),
+        ("20200811__ga__primary__general__runoff.csv", "primary", "primary", ""),
+        ("20121106__md__general__state_legislative.csv", "general", "general", ""),
+    ],
+)  # fmt: skip
+def test_a_file_name_says_the_election_s_kind_stage_and_place(
+    name: str, kind: str, stage: str, place: str
+) -> None:
+    """OpenElections' names run ``date__state[__party][__special]__type[__place][__office
+    [__district]][__level]``. Read as ``date__state__type__place``, Ohio's Democratic primary
+    file was a special election in "Primary" County, and Georgia's special election for House
+    District 171 a county's file of "State" County: neither could call anything."""
+    named = oe.describe_name(name)
+    assert named is not None
+    assert (named.kind, named.stage, named.place) == (kind, stage, place)

@@ -48,7 +48,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import PurePath
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from racedesk.errors import InputError
 from racedesk.model import (
@@ -79,7 +79,6 @@ _DESCRIPTIVE = {"county", "precinct", "office", "district", "party", "candidate"
 _NAME = re.compile(
     r"^(?P<date>\d{8})__(?P<state>[a-z]{2})__(?P<kind>[a-z_]+?)(?:__(?P<rest>.+))?$", re.IGNORECASE
 )
-_KINDS: dict[str, ElectionKind] = {"general": "general", "primary": "primary", "special": "special"}
 
 
 def _norm(text: str) -> str:
@@ -139,18 +138,29 @@ class FileName(NamedTuple):
     day: date
     state: str
     kind: ElectionKind
-    #: "primary" or "general": the stage of a special election the name states
-    #: (``20170404__ca__special__primary__los_angeles__precinct.csv``), else ``kind``.
+    #: "primary" or "general" where the name says it (a special election's stage:
+    #: ``20170404__ca__special__primary__los_angeles__precinct.csv``), else "special".
     stage: ElectionKind
     place: str
 
 
 _STAGES: dict[str, ElectionKind] = {"primary": "primary", "general": "general", "runoff": "general"}
+#: Words of a file name that are not its place: a party's (``…__dem__primary__county``), an
+#: office's (``…__special__state__house__171``, ``…__primary__president``), a reporting level's.
+_NOT_A_PLACE: Final = frozenset(
+    {"dem", "rep", "gop", "lib", "grn", "democratic", "republican", "libertarian", "green",
+     "nonpartisan", "special", "state", "us", "federal", "house", "senate", "president",
+     "presidential", "governor", "congress", "congressional", "assembly", "state_house",
+     "state_senate", "state_legislative", "legislative", "statewide", "precinct", "county",
+     "ward", "town", "parish", "municipality", "district", "vtd"}
+)  # fmt: skip
 
 
 def describe_name(name: str) -> FileName | None:
     """The election a file name states (its date, state, kind, a special election's stage, the
-    county or place), or None."""
+    county or place), or None. OpenElections' names run ``date__state[__party][__special]
+    __type[__place][__office[__district]][__level]``; the place is the word after the type
+    where another follows it and it is not an office, a party or a level."""
     stem = PurePath(name).name
     stem = stem[:-4] if stem.lower().endswith(".csv") else stem
     m = _NAME.match(stem)
@@ -160,14 +170,23 @@ def describe_name(name: str) -> FileName | None:
         day = datetime.strptime(m.group("date"), "%Y%m%d").date()
     except ValueError:
         return None
-    kind_text = m.group("kind").lower()
-    kind: ElectionKind = next((v for k, v in _KINDS.items() if k in kind_text), "special")
-    rest = [p for p in (m.group("rest") or "").split("__") if p]
-    stage = kind
-    if kind == "special" and rest and rest[0].lower() in _STAGES:
-        stage = _STAGES[rest.pop(0).lower()]
-    place = rest[0] if len(rest) > 1 else ""
-    return FileName(day, str(m.group("state")).upper(), kind, stage, str(place))
+    words = [w for w in stem.split("__")[2:] if w]
+    low = [w.lower() for w in words]
+    typed = next((i for i, w in enumerate(low) if w in _STAGES), None)
+    stage: ElectionKind = _STAGES[low[typed]] if typed is not None else "special"
+    if typed is not None and low[typed] == "runoff" and "primary" in low[:typed]:
+        stage = "primary"
+    kind: ElectionKind = "special" if "special" in low else stage
+    rest = words[typed + 1 :] if typed is not None else []
+    while rest and rest[0].lower() in _STAGES:  # "…__primary__general__runoff"
+        rest = rest[1:]
+    place = rest[0] if len(rest) > 1 and not _unplaced(rest[0]) else ""
+    return FileName(day, str(m.group("state")).upper(), kind, stage, place)
+
+
+def _unplaced(word: str) -> bool:
+    """Whether a word of a file name is not a place (:data:`_NOT_A_PLACE`, or a number)."""
+    return word.lower() in _NOT_A_PLACE or word.isdigit()
 
 
 class _Tally:
