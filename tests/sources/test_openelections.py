@@ -227,3 +227,17 @@ def test_a_file_name_says_the_election_s_kind_stage_and_place(
     named = oe.describe_name(name)
     assert named is not None
     assert (named.kind, named.stage, named.place) == (kind, stage, place)
+
+
+def test_each_party_s_primary_file_is_its_own_election() -> None:
+    """Ohio files each party's primary apart (``20120306__oh__dem__primary__county.csv``,
+    ``…__rep__primary__…``): one election id for both would make the second file another
+    definition of the first's election. The party is in the id and the title."""
+    data = b"county,office,district,party,candidate,votes\nAdams,Governor,,DEM,ANN LEE,10\n"
+    dem = oe.parse(data, where="20120306__oh__dem__primary__county.csv").election
+    rep = oe.parse(data, where="20120306__oh__rep__primary__county.csv").election
+    assert (dem.id, rep.id) == (
+        "openelections:2012-03-06-oh-democratic-primary",
+        "openelections:2012-03-06-oh-republican-primary",
+    )
+    assert dem.title == "2012-03-06 Democratic primary election, OH"

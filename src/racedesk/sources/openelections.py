@@ -142,14 +142,22 @@ class FileName(NamedTuple):
     #: ``20170404__ca__special__primary__los_angeles__precinct.csv``), else "special".
     stage: ElectionKind
     place: str
+    #: The party whose primary the file holds, where the name says it (``…__dem__primary__…``).
+    party: str = ""
 
+
+#: A party's word in a file name, and the party's name.
+_PARTIES: Final = {
+    "dem": "Democratic", "democratic": "Democratic", "rep": "Republican", "gop": "Republican",
+    "republican": "Republican", "lib": "Libertarian", "libertarian": "Libertarian",
+    "grn": "Green", "green": "Green",
+}  # fmt: skip
 
 _STAGES: dict[str, ElectionKind] = {"primary": "primary", "general": "general", "runoff": "general"}
 #: Words of a file name that are not its place: a party's (``…__dem__primary__county``), an
 #: office's (``…__special__state__house__171``, ``…__primary__president``), a reporting level's.
 _NOT_A_PLACE: Final = frozenset(
-    {"dem", "rep", "gop", "lib", "grn", "democratic", "republican", "libertarian", "green",
-     "nonpartisan", "special", "state", "us", "federal", "house", "senate", "president",
+    {*_PARTIES, "nonpartisan", "special", "state", "us", "federal", "house", "senate", "president",
      "presidential", "governor", "congress", "congressional", "assembly", "state_house",
      "state_senate", "state_legislative", "legislative", "statewide", "precinct", "county",
      "ward", "town", "parish", "municipality", "district", "vtd"}
@@ -181,7 +189,8 @@ def describe_name(name: str) -> FileName | None:
     while rest and rest[0].lower() in _STAGES:  # "…__primary__general__runoff"
         rest = rest[1:]
     place = rest[0] if len(rest) > 1 and not _unplaced(rest[0]) else ""
-    return FileName(day, str(m.group("state")).upper(), kind, stage, place)
+    party = next((_PARTIES[w] for w in low[: typed or 0] if w in _PARTIES), "")
+    return FileName(day, str(m.group("state")).upper(), kind, stage, place, party)
 
 
 def _unplaced(word: str) -> bool:
@@ -234,10 +243,14 @@ def parse(
     counts = _counts(final, tallies, where)
     place_name = place.replace("_", " ").title()
     jurisdiction = ", ".join(p for p in (place_name, state) if p)
-    ident = "-".join(p for p in (day.isoformat(), state.lower(), kind, _slug(place)) if p)
+    party = named.party
+    ident = "-".join(
+        p for p in (day.isoformat(), state.lower(), _slug(party), kind, _slug(place)) if p
+    )
     election = Election(
         id=f"{SOURCE}:{ident}",
-        title=f"{day.isoformat()} {kind} election" + (f", {jurisdiction}" if jurisdiction else ""),
+        title=f"{day.isoformat()} {f'{party} ' if party else ''}{kind} election"
+        + (f", {jurisdiction}" if jurisdiction else ""),
         date=day,
         jurisdiction=jurisdiction,
         kind=kind,
