@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from racedesk.model import Rule
+
 _NUMBER_WORDS: Final = {
     w: n
     for n, w in enumerate(
@@ -161,6 +163,13 @@ def seats_of(state: str, title: str, district: str = "", *, year: int) -> int | 
     return None
 
 
+def unstated_seats_rule(title: str) -> Rule:
+    """The rule of the contest titled ``title``, of more than one candidate, whose seats nothing
+    states (:func:`seats_of` says None): unknown, so it is shown and never called until a
+    contest-rules file gives its seats."""
+    return Rule(kind="unknown", text=f"{title} (the file does not state how many it elects)")
+
+
 __all__ = [
     "BY_POSITION",
     "LOWER_HOUSE_MEMBERS",
@@ -168,4 +177,5 @@ __all__ = [
     "VARYING_SENATE",
     "seats_of",
     "stated_seats",
+    "unstated_seats_rule",
 ]

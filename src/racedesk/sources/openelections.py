@@ -63,7 +63,7 @@ from racedesk.model import (
 )
 from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, county_part
-from racedesk.rules.seats import seats_of
+from racedesk.rules.seats import seats_of, unstated_seats_rule
 from racedesk.rules.state_law import state_candidate_rule
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
@@ -476,7 +476,7 @@ def _candidate_rule(t: _Tally, title: str, named: FileName) -> Rule:
     primary's majority, California's top two: :mod:`racedesk.rules.state_law`)."""
     seats = seats_of(named.state, t.office, t.district, year=named.day.year)
     if seats is None and len(t.names) > 1:
-        return Rule(kind="unknown", text=f"{title} (the file does not state how many it elects)")
+        return unstated_seats_rule(title)
     seats = seats or 1
     by_law = state_candidate_rule(
         named.state,

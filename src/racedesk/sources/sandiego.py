@@ -69,7 +69,7 @@ from racedesk.rules.california import (
     portion_in_county,
     voter_nominated,
 )
-from racedesk.rules.seats import seats_of
+from racedesk.rules.seats import seats_of, unstated_seats_rule
 from racedesk.rules.state_law import state_candidate_rule
 from racedesk.sources import safety
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, WholeFile, slug
@@ -215,8 +215,7 @@ def _rule(
     named = [n for n in names if not _WRITE_IN.search(n)]
     seats = seats_of("CA", title, year=year)
     if seats is None and len(named) > 1:
-        unknown = Rule(kind="unknown", text=f"{title} (the file does not state how many it elects)")
-        return "candidate", unknown, group.title()
+        return "candidate", unstated_seats_rule(title), group.title()
     primary = kind == "primary"
     if primary and special:
         by_law = state_candidate_rule(
