@@ -146,6 +146,9 @@ class FileName(NamedTuple):
     party: str = ""
 
 
+#: The hour of the day, UTC, a file's one release is dated: election day in every US time zone.
+NOON_UTC: Final = 12
+
 #: A party's word in a file name, and the party's name.
 _PARTIES: Final = {
     "dem": "Democratic", "democratic": "Democratic", "rep": "Republican", "gop": "Republican",
@@ -261,9 +264,7 @@ def parse(
     release = Release(
         election_id=election.id,
         source=SOURCE,
-        feed_time=datetime(
-            day.year, day.month, day.day, 12, tzinfo=UTC
-        ),  # election day in every US zone
+        feed_time=datetime(day.year, day.month, day.day, NOON_UTC, tzinfo=UTC),
         received_at=received_at or datetime.now(tz=UTC),
         content_hash=content_hash if content_hash is not None else sha256_hex(data),
         contests=tuple(counts),
