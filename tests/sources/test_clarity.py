@@ -346,3 +346,21 @@ def test_versions_and_bad_addresses() -> None:
         clarity.election_base("https://example.com/KY/Adair/")
     with pytest.raises(InputError):
         clarity.detail_url("https://results.enr.clarityelections.com/KY/Adair/15263/", "../x")
+
+
+RECALL = """
+  <Contest key="9" text="RECALL OF COUNCIL MEMBER ANA" voteFor="1" isQuestion="true" precinctsReported="2" precinctsParticipating="2">
+    <Choice key="1" text="Yes" totalVotes="310"><VoteType name="Election Day" votes="310" /></Choice>
+    <Choice key="2" text="No" totalVotes="240"><VoteType name="Election Day" votes="240" /></Choice>
+  </Contest>
+"""
+
+
+def test_a_recall_question_is_decided_by_a_majority() -> None:
+    """A question whose words say recall is the recall's (more than half, Cal. Const. art. II
+    §15(a)), not a measure whose threshold the file does not state: at 56.4% yes, that could
+    never be settled."""
+    parsed = clarity.parse(_doc(COUNCIL + RECALL), where="detail.xml")
+    kinds = {c.title: (c.kind, c.rule.kind, c.rule.threshold) for c in parsed.election.contests}
+    assert kinds["RECALL OF COUNCIL MEMBER ANA"] == ("recall", "recall", "1/2")
+    assert kinds["MEASURE A"] == ("measure", "measure", "2/3")

@@ -294,3 +294,21 @@ def test_a_special_primary_for_the_assembly_is_won_by_a_majority() -> None:
     regular = where.replace("ad79-special-primary", "primary")
     (contest,) = sandiego.parse((HEADER + rows).encode(), where=regular).election.contests
     assert contest.rule.kind == "top_two"
+
+
+def test_a_recall_question_is_decided_by_a_majority() -> None:
+    """A yes/no question whose words say recall is the recall's (more than half), and the
+    successor contest on the same ballot waits on it (``rules/successor.py``)."""
+    rows = (
+        '"RECALL OF MEMBER, BOARD OF DIRECTORS, DIVISION 2","YES","","10","1","0","11","5","5","20"\n'
+        '"RECALL OF MEMBER, BOARD OF DIRECTORS, DIVISION 2","NO","","8","1","0","9","5","5","20"\n'
+        '"MEASURE A","YES","","10","1","0","11","5","5","20"\n'
+        '"MEASURE A","NO","","8","1","0","9","5","5","20"\n'
+    )
+    parsed = sandiego.parse((HEADER + rows).encode(),
+                            where="sd/2025-11-04-general/releases/2025-11-04T20-00-00.csv")  # fmt: skip
+    kinds = {c.title: (c.kind, c.rule.kind, c.rule.threshold) for c in parsed.election.contests}
+    assert kinds == {
+        "RECALL OF MEMBER, BOARD OF DIRECTORS, DIVISION 2": ("recall", "recall", "1/2"),
+        "MEASURE A": ("measure", "measure", "2/3"),
+    }

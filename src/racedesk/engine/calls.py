@@ -50,7 +50,7 @@ from racedesk.engine import joined
 from racedesk.engine.index import ElectionIndex
 from racedesk.engine.params import ModelParams
 from racedesk.engine.projection import fraction_bucket, late_centre
-from racedesk.model import Contest, Election, Release
+from racedesk.model import Contest, ContestCount, Election, Release
 from racedesk.model.answers import CallEvent, CallStatus, ContestCall, ContestState, Projection
 from racedesk.rules import CALL_STATUSES, Count, RuleLogic, Verdict, logic_of
 from racedesk.rules.base import chance
@@ -469,10 +469,11 @@ def decide_all(
     ``good`` are the usable releases so far (for the evidence rule; without them no call is
     made). On a release that is not usable nothing enters the ledger: standing calls keep their
     status and other contests are reported as they stood. ``final`` (a certified count): every
-    contest takes its final outcome (:func:`final_call`).
+    contest takes its final outcome (:func:`final_call`). A contest whose outcome waits on
+    another contest's call (:attr:`RuleLogic.condition`: a recall's successor) is decided after
+    the others, on the calls standing then (:meth:`_Deciding.held`).
     """
     index = index or ElectionIndex(election)
-    active = active_calls(ledger)
     by_id = {c.id: c for c in election.contests}
     counted = joined.releases_counted(election, good, list(by_id), max(params.min_releases, 1))
     sequence = (
@@ -481,41 +482,100 @@ def decide_all(
         else (states[0].release_sequence if states else 0)
     )
     entries = _Entries(ledger, basis, sequence, params)
-    judge = CallJudge(params)
-    earlier_counts = joined.earlier_counts(election, good, params.recent_batches)
+    deciding = _Deciding(
+        entries, projections, active_calls(ledger), counted,
+        joined.earlier_counts(election, good, params.recent_batches), usable, final,
+    )  # fmt: skip
     calls: dict[str, ContestCall] = {}
+    waiting: list[tuple[Contest, ContestState]] = []
     for state in states:
         contest = by_id.get(state.contest_id)
         if contest is None:
             continue
-        projection = projections.get(contest.id)
         logic = index.logic(contest.id)
-        standing = active.get(contest.id)
-        if final and usable and contest.choices:
-            calls[contest.id] = final_call(contest, state, basis, standing, logic, entries)
+        if logic.condition is not None:
+            waiting.append((contest, state))
             continue
+        calls[contest.id] = deciding.call(contest, state, logic, True)
+    if waiting:
+        now = active_calls([*ledger, *entries.events])
+        for contest, state in waiting:
+            logic = index.logic(contest.id)
+            held = deciding.held(logic, now)
+            calls[contest.id] = deciding.call(contest, state, logic, held)
+    return entries.events, {
+        s.contest_id: calls[s.contest_id] for s in states if s.contest_id in calls
+    }
+
+
+class _Deciding:
+    """What :func:`decide_all` reads for each contest of one release."""
+
+    def __init__(
+        self,
+        entries: _Entries,
+        projections: Mapping[str, Projection],
+        active: Mapping[str, CallEvent],
+        counted: Mapping[str, int],
+        earlier_counts: Mapping[str, ContestCount],
+        usable: bool,
+        final: bool,
+    ) -> None:
+        self.entries, self.projections, self.active = entries, projections, active
+        self.counted, self.earlier_counts = counted, earlier_counts
+        self.usable, self.final = usable, final
+        self.judge = CallJudge(entries.params)
+
+    @staticmethod
+    def held(logic: RuleLogic, now: Mapping[str, CallEvent]) -> bool | None:
+        """Whether the call ``logic``'s contest waits on is standing as it needs (True), is
+        standing otherwise (False), or is not made (None)."""
+        condition = logic.condition
+        if condition is None:
+            return True
+        standing = now.get(condition.question)
+        return None if standing is None else standing.status == condition.needs
+
+    def call(
+        self, contest: Contest, state: ContestState, logic: RuleLogic, held: bool | None
+    ) -> ContestCall:
+        """``contest``'s call status after the release; ``held`` says whether the call its
+        outcome waits on stands as it needs (:meth:`held`)."""
+        entries, projection = self.entries, self.projections.get(contest.id)
+        standing = self.active.get(contest.id)
+        condition = logic.condition
+        if condition is not None and held is not True:
+            unmet = condition.unmet if held is False else condition.waiting
+            if standing is not None and self.usable:
+                reason = f"{unmet}: call {standing.event_id} is rescinded"
+                rescind = Verdict("rescinded", standing.choices, reason, 0.0)
+                return entries.record(contest, state, rescind, standing.event_id)
+            if standing is None and (held is False or (self.final and self.usable)):
+                return ContestCall(
+                    contest_id=contest.id, status=logic.never_status, choices=(), sentence=unmet
+                )
+        if self.final and self.usable and contest.choices:
+            return final_call(contest, state, entries.basis, standing, logic, entries)
         if standing is not None:
-            calls[contest.id] = _standing_call(
-                contest, state, standing, projection, logic, usable, entries
-            )
-            continue
-        earlier = earlier_counts.get(contest.id)
+            return _standing_call(contest, state, standing, projection, logic, self.usable, entries)
+        earlier = self.earlier_counts.get(contest.id)
         verdict = decide(
-            contest, state, projection, counted.get(contest.id, 0), params, logic, judge,
-            earlier.votes if earlier is not None else None,
+            contest, state, projection, self.counted.get(contest.id, 0), entries.params, logic,
+            self.judge, earlier.votes if earlier is not None else None,
         )  # fmt: skip
-        if verdict.is_call and not usable:
+        if verdict.is_call and held is None and condition is not None:
+            reason = f"{verdict.reason}, but {condition.waiting}"
+            verdict = Verdict("leading", (), reason, verdict.probability, verdict.hurdle)
+        if verdict.is_call and not self.usable:
             reason = (
                 f"{verdict.reason}, but the latest release failed its checks: no call is made on it"
             )
             verdict = Verdict("leading", (), reason, verdict.probability, verdict.hurdle)
         if verdict.is_call:
-            calls[contest.id] = entries.record(contest, state, verdict)
-        else:
-            calls[contest.id] = ContestCall(
-                contest_id=contest.id, status=verdict.status, choices=(), sentence=verdict.reason
-            )
-    return entries.events, calls
+            return entries.record(contest, state, verdict)
+        return ContestCall(
+            contest_id=contest.id, status=verdict.status, choices=(), sentence=verdict.reason
+        )
 
 
 __all__ = [

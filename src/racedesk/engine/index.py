@@ -3,9 +3,10 @@
 An :class:`ElectionIndex` is made by whoever replays or follows a canvass (the desk, a replay, a
 backtest) and passed to :func:`racedesk.engine.run.advance`; the engine keeps nothing between
 calls itself, so two canvasses, or two processes, never share a cache. It holds each contest's
-rule logic (:func:`racedesk.rules.logic_of`) and facts, each usable release's counts by contest
-(the recent ones: a desk reads the latest releases over and over), and the projection's noise
-for each shape of contest group.
+rule logic (:func:`racedesk.rules.logic_of`, which knows the election's other contests: a
+recall's successor waits on the recall question) and facts, each usable release's counts by
+contest (the recent ones: a desk reads the latest releases over and over), and the projection's
+noise for each shape of contest group.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class ElectionIndex:
 
     def __init__(self, election: Election) -> None:
         self.election = election
-        self.logics: list[RuleLogic] = [logic_of(c) for c in election.contests]
+        self.logics: list[RuleLogic] = [logic_of(c, election.contests) for c in election.contests]
         self.facts: list[ContestFacts] = [
             logic.facts(c) for logic, c in zip(self.logics, election.contests, strict=True)
         ]

@@ -401,7 +401,9 @@ def project_all(
         contest = contests.get(state.contest_id)
         if contest is None:
             continue
-        logic = index.logic(contest.id) if index is not None else logic_of(contest)
+        logic = (
+            index.logic(contest.id) if index is not None else logic_of(contest, election.contests)
+        )
         if logic.uncallable(contest):
             continue
         earlier = earlier_counts.get(state.contest_id)

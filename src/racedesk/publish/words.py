@@ -92,9 +92,12 @@ def call_words(contest: Contest, call: ContestCall | None, logic: RuleLogic | No
     if status == "portion only":
         return _not_called_part(contest)
     if status == "too early":
-        never = (logic or logic_of(contest)).uncallable(contest)
+        logic = logic or logic_of(contest)
+        never = logic.uncallable(contest)
         if never:
             return f"Not called: {never}."
+        if logic.condition is not None and call.sentence == logic.condition.unmet:
+            return f"Not called: {call.sentence}."
     names = [short_name(contest.choice(c).name) for c in call.choices if _has(contest, c)]
     joined = " and ".join(names)
     return {

@@ -19,8 +19,10 @@ final outcome. Adding a rule family means adding a module and a line to :data:`F
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from racedesk.model import Contest, Rule
-from racedesk.rules.base import CALL_STATUSES, Count, Judge, RuleLogic, Verdict
+from racedesk.rules.base import CALL_STATUSES, Condition, Count, Judge, RuleLogic, Verdict
 from racedesk.rules.places import Plurality, TopTwo
 from racedesk.rules.portion import Portion
 from racedesk.rules.ranked_choice import RankedChoice
@@ -50,15 +52,21 @@ def logic_for(rule: Rule) -> RuleLogic:
     return FAMILIES[rule.kind](rule)
 
 
-def logic_of(contest: Contest) -> RuleLogic:
+def logic_of(contest: Contest, contests: Sequence[Contest] = ()) -> RuleLogic:
     """The logic that answers every question about ``contest``: its rule's family, or, for a
     contest the source sees only part of (``contest.portion``), that family seen in part
     (:class:`racedesk.rules.portion.Portion`); in an election joined from several sources, a
     contest whose count of record is another contest's (``contest.record``: a county's part of
     a statewide contest, or the state feed's copy of a district the county counts whole) is
-    seen the same way, shown and never called."""
+    seen the same way, shown and never called. Given the election's ``contests``, the logic
+    knows the call in another contest that ``contest``'s outcome waits on, if any
+    (:meth:`RuleLogic.condition_in`: a recall's successor waits on the recall question)."""
     logic = logic_for(contest.rule)
-    return Portion(logic, contest.portion) if contest.portion or contest.record else logic
+    if contest.portion or contest.record:
+        return Portion(logic, contest.portion)
+    if contests:
+        logic.condition = logic.condition_in(contest, contests)
+    return logic
 
 
 def rule_name(rule: Rule) -> str:
@@ -70,6 +78,7 @@ __all__ = [
     "CALL_STATUSES",
     "FAMILIES",
     "SETTABLE",
+    "Condition",
     "Count",
     "Judge",
     "RuleLogic",

@@ -60,6 +60,20 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """Another contest's call that a contest's outcome waits on: a recall's successor takes
+    office only if the recall question is called ``needs`` (:mod:`racedesk.rules.successor`).
+
+    ``waiting`` says why a call waits while that question is not called; ``unmet`` why the
+    contest is not called once the question is called otherwise."""
+
+    question: str
+    needs: CallStatus
+    waiting: str
+    unmet: str
+
+
+@dataclass(frozen=True)
 class Count:
     """A contest's count as the call rules read it: named choices' votes and votes left."""
 
@@ -169,6 +183,8 @@ class RuleLogic:
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
+        #: The call in another contest this contest's outcome waits on (:meth:`condition_in`).
+        self.condition: Condition | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.rule.kind})"
@@ -190,6 +206,11 @@ class RuleLogic:
     def uncallable(self, contest: Contest) -> str:
         """Why the contest can never be projected or called under this rule ("" when it can)."""
         return ""
+
+    def condition_in(self, contest: Contest, contests: Sequence[Contest]) -> Condition | None:
+        """The call among the election's ``contests`` that ``contest``'s outcome waits on
+        (None: it waits on none)."""
+        return None
 
     def default_advance(self, seats: int) -> int:
         """How many choices advance when the rule's writer does not say (0: none advance)."""
@@ -324,6 +345,7 @@ def places_with_ties(contest: Contest, count: ContestCount, places: int) -> list
 
 __all__ = [
     "CALL_STATUSES",
+    "Condition",
     "Count",
     "Focus",
     "Judge",

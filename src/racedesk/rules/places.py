@@ -17,9 +17,19 @@ import numpy.typing as npt
 
 from racedesk.model import CallStatus, Contest, ContestCount
 from racedesk.model.answers import Interval, Projection, Standing, StandingStatus, VotesLeft
-from racedesk.rules.base import Count, Judge, RuleLogic, Verdict, chance, pct, places_with_ties
+from racedesk.rules.base import (
+    Condition,
+    Count,
+    Judge,
+    RuleLogic,
+    Verdict,
+    chance,
+    pct,
+    places_with_ties,
+)
 from racedesk.rules.hurdle import pair_hurdle
 from racedesk.rules.names import name_list
+from racedesk.rules.successor import condition_in as successor_condition_in
 from racedesk.rules.successor import never_called_successor
 from racedesk.rules.tally import (
     ALL_VOTES,
@@ -60,9 +70,15 @@ class Places(RuleLogic):
     call_status: CallStatus = "called"
 
     def uncallable(self, contest: Contest) -> str:
-        """A recall's successor contest is never projected or called: its winner takes office
-        only if the recall passes (:mod:`racedesk.rules.successor`)."""
-        return never_called_successor(contest.title)
+        """A recall's successor contest is never projected or called unless it waits on its
+        recall question in the same election: its winner takes office only if the recall
+        passes (:mod:`racedesk.rules.successor`)."""
+        return "" if self.condition is not None else never_called_successor(contest.title)
+
+    def condition_in(self, contest: Contest, contests: Sequence[Contest]) -> Condition | None:
+        """A recall's successor contest waits on the recall question passing
+        (:func:`racedesk.rules.successor.condition_in`)."""
+        return successor_condition_in(contest, contests)
 
     def facts(self, contest: Contest) -> PlaceFacts:
         duel = not self.ties_advance and self.rule.seats == 1 and len(contest.choices) == 2

@@ -28,6 +28,7 @@ from racedesk.model import CallEvent, Contest, ContestCount, ContestKind, Contes
 from racedesk.model.answers import Interval, Projection, Standing, StandingStatus, VotesLeft
 from racedesk.rules.base import Count, Focus, Judge, RuleLogic, Verdict, pct
 from racedesk.rules.hurdle import reaches, threshold_needs, threshold_status
+from racedesk.rules.successor import successor_condition
 from racedesk.rules.tally import ContestFacts, StandingResult, count_of, left_of, shown_need
 
 #: First words that name the yes and the no choice of a question, in the languages of
@@ -409,6 +410,22 @@ class Recall(Question):
 
 #: The officer a recall question names.
 _RECALLED = re.compile(r"^\s*Shall\s+(.+?)\s+be\s+recalled\b", re.IGNORECASE)
+#: Words that make a yes/no question a recall's: "Shall X be recalled", "Recall of X", "Recall
+#: Question", "City of Montebello Recall Election", "RECALL - X", "X (Recall)".
+_RECALL_WORDS: Final = re.compile(
+    r"\bbe\s+recalled\b|\brecall\s+(?:of|question|election)\b|^\W*recall\b|\brecall\s*[-–:)]",
+    re.IGNORECASE,
+)
+
+
+def recall_question(*texts: str) -> bool:
+    """Whether a yes/no question with these words (its title, its question) asks whether to
+    recall an officer, which more than half of the votes on it decides (Cal. Const. art. II
+    §15(a), EC §11000 ff.; so too in the other states that put a recall to a yes/no question);
+    a recall's successor contest ("Candidates to succeed X if he is recalled") is not one."""
+    return any(
+        _RECALL_WORDS.search(text) and not successor_condition(text) for text in texts if text
+    )
 
 
 def need_interval(count: Count, i: int, q: Fraction, clipped: bool = True) -> Interval:
@@ -557,6 +574,7 @@ __all__ = [
     "need_interval",
     "parse_fraction",
     "parse_threshold",
+    "recall_question",
     "threshold_words",
     "thresholds",
     "yes_no",

@@ -74,9 +74,11 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
-from racedesk.rules.california import unstated_measure_rule
+from racedesk.rules import logic_for
+from racedesk.rules.california import measure_rule, unstated_measure_rule
 from racedesk.rules.county_part import STATE_COUNTIES, county_name_of, county_part
 from racedesk.rules.state_law import with_state_law
+from racedesk.rules.threshold import recall_question
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile, slug
 from racedesk.sources.plausible import checked_release
@@ -498,7 +500,9 @@ class _Reader:
             raise InputError("the contest has no choices", where=here)
         vote_for = _count(elem, "voteFor", here, required=False) or 1
         question = (elem.get("isQuestion") or "").strip().lower() == "true"
-        if question:
+        if question and recall_question(text):
+            rule = measure_rule(None, recall=True)
+        elif question:
             rule = unstated_measure_rule()
         else:
             rule = Rule(
@@ -523,7 +527,7 @@ class _Reader:
             Contest(
                 id=key,
                 title=text,
-                kind="measure" if question else "candidate",
+                kind=logic_for(rule).contest_kind,
                 rule=rule,
                 choices=tuple(self.choices),
             )

@@ -61,10 +61,12 @@ from racedesk.model import (
     Rule,
     sha256_hex,
 )
-from racedesk.rules.california import unstated_measure_rule
+from racedesk.rules import logic_for
+from racedesk.rules.california import measure_rule, unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, county_part
 from racedesk.rules.seats import seats_of, unstated_seats_rule
 from racedesk.rules.state_law import state_candidate_rule
+from racedesk.rules.threshold import recall_question
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.plausible import checked_release
@@ -451,12 +453,13 @@ def _contests(tallies: dict[str, _Tally], part: _Part | None, named: FileName) -
         if t.party:
             title += f" ({t.party})"
         question = {_norm(n).split(" ")[0] for n, _ in t.names.values()} <= _YES_NO
+        rule = _question_rule(title) if question else _candidate_rule(t, title, named)
         contests.append(
             Contest(
                 id=key,
                 title=title,
-                kind="measure" if question else "candidate",
-                rule=unstated_measure_rule() if question else _candidate_rule(t, title, named),
+                kind=logic_for(rule).contest_kind,
+                rule=rule,
                 choices=tuple(Choice(id=cid, name=n, party=p) for cid, (n, p) in t.names.items()),
                 group=t.office,
                 party=t.party,
@@ -468,6 +471,13 @@ def _contests(tallies: dict[str, _Tally], part: _Part | None, named: FileName) -
             )
         )
     return contests
+
+
+def _question_rule(title: str) -> Rule:
+    """A yes/no question's rule: a recall's by more than half where its words say recall
+    (:func:`racedesk.rules.threshold.recall_question`), else a measure whose threshold the file
+    does not state."""
+    return measure_rule(None, recall=True) if recall_question(title) else unstated_measure_rule()
 
 
 def _candidate_rule(t: _Tally, title: str, named: FileName) -> Rule:

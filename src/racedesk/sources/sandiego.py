@@ -71,6 +71,7 @@ from racedesk.rules.california import (
 )
 from racedesk.rules.seats import seats_of, unstated_seats_rule
 from racedesk.rules.state_law import state_candidate_rule
+from racedesk.rules.threshold import recall_question
 from racedesk.sources import safety
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease, WholeFile, slug
 from racedesk.sources.plausible import checked_release
@@ -209,6 +210,8 @@ def _rule(
     """The contest's kind, rule and group (California's, module docstring). The file states no
     seats: a contest elects as many as its words or office say (:mod:`racedesk.rules.seats`),
     else its rule is unknown (shown, never called)."""
+    if {n.upper() for n in names} <= {"YES", "NO"} and recall_question(title):
+        return "recall", measure_rule(None, recall=True), "Measures"
     if _MEASURE.search(title) and {n.upper() for n in names} <= {"YES", "NO"}:
         return "measure", measure_rule(None), "Measures"
     group = next((g for g in MAJORITY_GROUPS if g in title.lower()), "")
