@@ -44,6 +44,7 @@ from racedesk.errors import InputError
 from racedesk.model import Rule
 from racedesk.rules.california_districts import DISTRICT_COUNTIES
 from racedesk.rules.california_districts_2011 import DISTRICT_COUNTIES_2011
+from racedesk.rules.places import plurality_rule
 
 # Groups and titles of offices decided by majority-or-runoff in a primary (EC §8140–8142 for
 # county and judicial offices; city charters for "PRIMARY NOMINATING" elections and the school
@@ -177,8 +178,7 @@ def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
             advance=2 * vote_for,
             text="majority of votes cast elects; otherwise the top two go to the November runoff",
         )
-    return Rule(kind="plurality", seats=vote_for, votes_allowed=vote_for,
-                text=f"the {vote_for} with the most votes win" if vote_for > 1 else "most votes wins")  # fmt: skip
+    return plurality_rule(vote_for)
 
 
 #: Offices the state's feed names in a contest title that are voter-nominated (EC §359.5):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from racedesk.model import CallStatus, Contest, ContestCount
+from racedesk.model import CallStatus, Contest, ContestCount, Rule
 from racedesk.model.answers import Interval, Projection, Standing, StandingStatus, VotesLeft
 from racedesk.rules.base import (
     Condition,
@@ -123,6 +123,20 @@ class Places(RuleLogic):
         if not self.ties_advance and len(winners) > self.places():
             return "too close", winners
         return self.call_status, winners
+
+
+def plurality_rule(seats: int, votes_allowed: int | None = None, *, note: str = "") -> Rule:
+    """The rule of a contest the ``seats`` choices with the most votes win (EC §15452), each
+    voter choosing up to ``votes_allowed`` (``seats`` unless said), in the words every reader
+    shows ("most votes wins"; "the 3 with the most votes win"), with ``note`` after them in
+    brackets ("the file states no rule")."""
+    text = f"the {seats} with the most votes win" if seats > 1 else "most votes wins"
+    return Rule(
+        kind="plurality",
+        seats=seats,
+        votes_allowed=seats if votes_allowed is None else votes_allowed,
+        text=f"{text} ({note})" if note else text,
+    )
 
 
 class Plurality(Places):

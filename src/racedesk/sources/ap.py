@@ -68,6 +68,7 @@ from racedesk.model import (
 from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, every_county
+from racedesk.rules.places import plurality_rule
 from racedesk.rules.state_law import state_candidate_rule
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
@@ -249,8 +250,7 @@ def _rule(race: _Race, runoff: bool) -> Rule:
     )
     if by_law is not None:
         return by_law
-    return Rule(kind="plurality", seats=seats, votes_allowed=seats,
-                text=f"the {seats} with the most votes win" if seats > 1 else "most votes wins")  # fmt: skip
+    return plurality_rule(seats)
 
 
 def _state_of(race: _Race) -> str:

@@ -64,6 +64,7 @@ from racedesk.model.answers import CallEvent, CallStatus, Interval
 from racedesk.rules import logic_for
 from racedesk.rules.california import measure_rule, retention_rule
 from racedesk.rules.county_part import county_name_of
+from racedesk.rules.places import plurality_rule
 from racedesk.sources import safety
 from racedesk.sources.base import (
     MAX_PAYLOAD_BYTES,
@@ -1138,8 +1139,7 @@ class _ContestReader:
                     advance=runoff or 2,
                     text="top two advance",
                 )
-            text = f"the {seats} with the most votes win" if seats > 1 else "most votes wins"
-            return kind, Rule(kind="plurality", seats=seats, votes_allowed=allowed, text=text)
+            return kind, plurality_rule(seats, allowed)
         if kind == "recall":
             return kind, Rule(
                 kind="recall", threshold="1/2", text=threshold_text or "Majority of votes cast"

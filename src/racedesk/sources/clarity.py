@@ -77,6 +77,7 @@ from racedesk.model import (
 from racedesk.rules import logic_for
 from racedesk.rules.california import measure_rule, unstated_measure_rule
 from racedesk.rules.county_part import STATE_COUNTIES, county_name_of, county_part
+from racedesk.rules.places import plurality_rule
 from racedesk.rules.state_law import with_state_law
 from racedesk.rules.threshold import recall_question
 from racedesk.sources import safety
@@ -505,14 +506,7 @@ class _Reader:
         elif question:
             rule = unstated_measure_rule()
         else:
-            rule = Rule(
-                kind="plurality",
-                seats=vote_for,
-                votes_allowed=vote_for,
-                text=f"the {vote_for} with the most votes win"
-                if vote_for > 1
-                else "most votes wins",
-            )
+            rule = plurality_rule(vote_for)
         reported = _count(elem, "precinctsReported", here, required=False)
         if reported is None:
             reported = _count(elem, "precinctsReporting", here, required=False)

@@ -64,6 +64,7 @@ from racedesk.model import (
 from racedesk.rules import logic_for
 from racedesk.rules.california import measure_rule, unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, county_part
+from racedesk.rules.places import plurality_rule
 from racedesk.rules.seats import seats_of, unstated_seats_rule
 from racedesk.rules.state_law import state_candidate_rule
 from racedesk.rules.threshold import recall_question
@@ -499,10 +500,7 @@ def _candidate_rule(t: _Tally, title: str, named: FileName) -> Rule:
     )
     if by_law is not None:
         return by_law
-    text = f"the {seats} with the most votes win" if seats > 1 else "most votes wins"
-    return Rule(
-        kind="plurality", seats=seats, votes_allowed=seats, text=f"{text} (the file states no rule)"
-    )
+    return plurality_rule(seats, note="the file states no rule")
 
 
 def _counts(
