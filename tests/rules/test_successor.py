@@ -237,3 +237,16 @@ def test_the_successor_s_call_is_rescinded_with_the_question_s() -> None:
     ]
     assert status["s"].status == "rescinded"
     assert calls.active_calls([*first, *later]) == {}
+
+
+def test_a_held_call_says_what_it_waits_on() -> None:
+    question, successor = _recall_ballot()
+    _, status = _decide(
+        [question, successor],
+        [state(question, [5010, 4990], 0), state(successor, [6000, 3000, 1000], 0)],
+    )
+    logic = ElectionIndex(election([question, successor])).logic("s")
+    assert call_words(successor, status["s"], logic) == (
+        "Not called yet: its winner takes office only if she is recalled, and the recall "
+        f"question ({QUESTION}) is not called yet."
+    )

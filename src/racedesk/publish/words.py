@@ -83,7 +83,8 @@ def batch_share(
 def call_words(contest: Contest, call: ContestCall | None, logic: RuleLogic | None = None) -> str:
     """The words that end a contest's sentence for its call ("Called for Hochman."); ``logic``
     is the contest's rule family (worked out when not given, and only for a decided question or
-    one too early to call, which may be one never called: its rule unknown)."""
+    one too early to call, which may be one never called: its rule unknown). A contest whose
+    call waits on another's (a recall's successor, given the logic that knows it) says so."""
     if call is None:
         return ""
     status = call.status
@@ -91,6 +92,9 @@ def call_words(contest: Contest, call: ContestCall | None, logic: RuleLogic | No
         return (logic or logic_of(contest)).decided_words(contest, status)
     if status == "portion only":
         return _not_called_part(contest)
+    condition = logic.condition if logic is not None else None
+    if condition is not None and status == "leading" and call.sentence.endswith(condition.waiting):
+        return f"Not called yet: {condition.waiting}."
     if status == "too early":
         logic = logic or logic_of(contest)
         never = logic.uncallable(contest)
