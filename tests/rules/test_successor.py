@@ -79,6 +79,8 @@ def test_the_2021_recall_s_successor_is_never_called_for_its_leader() -> None:
     final = {c.title: c for c in report.contests}
     successor = final["Candidates to succeed Gavin Newsom as Governor if he is recalled:"]
     assert successor.call is None and successor.call_events == 0
+    # the backtest's truth: no one took office by it (a call of Elder would be scored wrong)
+    assert (successor.final_status, successor.final_winners) == ("too early", [])
     question = final["Shall Gavin Newsom be recalled (removed) from the office of Governor?"]
     assert question.call is not None and question.call.status == "failed"
     contest = next(c for c in parsed.election.contests if c.id == successor.id)
@@ -116,7 +118,11 @@ def test_the_2003_recall_s_successor_is_called_once_the_recall_passes() -> None:
     assert question.call is not None and question.call.status == "passed"
     successor = final["Candidates to succeed Gray Davis as Governor if he is recalled:"]
     assert successor.call is not None and successor.call.status == "called"
-    assert successor.call.choices == ["Arnold Schwarzenegger"]
+    assert successor.call.choices == ["Arnold Schwarzenegger"] and successor.correct
+    assert (successor.final_status, successor.final_winners) == (
+        "called",
+        ["Arnold Schwarzenegger"],
+    )
     # the question is a recall's, decided by more than half: not a measure whose threshold the
     # file does not state, which 55.4% could not settle
     rules = {c.title: c.rule for c in parsed.election.contests}

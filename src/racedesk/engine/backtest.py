@@ -24,7 +24,7 @@ final share (of the named choices' votes), and ``coverage_90`` is the mean over 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -155,6 +155,24 @@ def final_outcome(contest: Contest, count: ContestCount | None) -> tuple[str, li
     if count is None or count.choice_votes == 0:
         return "too early", []
     return logic_of(contest).final_outcome(contest, count)
+
+
+def final_outcomes(
+    election: Election, finals: Mapping[str, ContestCount]
+) -> dict[str, tuple[str, list[str]]]:
+    """Every contest's :func:`final_outcome` on the final counts ``finals``; a contest whose
+    outcome waits on another contest's call (a recall's successor,
+    :attr:`racedesk.rules.base.RuleLogic.condition`) has none where the other's final outcome
+    is not the one it needs: no one takes office by the successor of a recall that failed, so
+    any call of it is wrong ("too early", no winner)."""
+    outcomes = {c.id: final_outcome(c, finals.get(c.id)) for c in election.contests}
+    for contest in election.contests:
+        condition = logic_of(contest, election.contests).condition
+        if condition is None:
+            continue
+        if outcomes.get(condition.question, ("", []))[0] != condition.needs:
+            outcomes[contest.id] = ("too early", [])
+    return outcomes
 
 
 def final_shares(contest: Contest, count: ContestCount | None) -> dict[str, float]:
@@ -361,9 +379,9 @@ def run_backtest(
     finals = ordered[-1].counts_by_contest()
     shares = {c.id: final_shares(c, finals.get(c.id)) for c in election.contests}
     got = _replay(election, ordered, reports, params, seed, shares, tick)
+    outcomes = final_outcomes(election, finals)
     rows = [
-        _contest_row(c, final_outcome(c, finals.get(c.id)), got, c.source or election.source)
-        for c in election.contests
+        _contest_row(c, outcomes[c.id], got, c.source or election.source) for c in election.contests
     ]
     return BacktestReport(
         election=BacktestElection(
