@@ -35,6 +35,15 @@ def test_the_words_of_a_contest_state_its_seats(text: str, seats: int | None) ->
         ("AZ", "County Sheriff", "", 2020, 1),
         ("AZ", "County Recorder", "", 2020, 1),
         ("CA", "Mayor", "", 2022, 1),
+        # A recall's successor takes the one recalled officer's place, even on a board at large.
+        (
+            "CA",
+            "Candidates to succeed JANE DOE as Member, Board of Trustees, if she is recalled",
+            "",
+            2022,
+            1,
+        ),
+        ("CA", "Member, Board of Trustees", "", 2022, None),
         # Numbered districts, seats, areas and offices: one member each.
         ("AZ", "Board of Supervisors Dist. 1", "", 2020, 1),
         ("CA", "Governing Board Member, Trustee Area 3", "", 2022, 1),

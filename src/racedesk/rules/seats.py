@@ -17,7 +17,9 @@ number of seats is read, in this order, from:
 3. **An office of one**: President, U.S. Senator or Representative, Governor, the state's
    other executive officers, Mayor, Sheriff, a prosecutor, a county's clerk, assessor or
    recorder, and any office of a numbered district, ward, seat, position, place or area
-   ("Board of Supervisors Dist. 1", "Trustee Area 3", "Office No. 5", a lettered "DISTRICT A").
+   ("Board of Supervisors Dist. 1", "Trustee Area 3", "Office No. 5", a lettered "DISTRICT A");
+   and a recall's successor contest, whose plurality winner takes the one recalled officer's
+   place (Cal. Const. art. II §15(c)), even of a board elected at large.
 
 Anything else (a city council or school board at large, "Corporation Commissioner") has an
 unknown number of seats: :func:`seats_of` says None, and the source keeps such a contest with
@@ -30,6 +32,7 @@ import re
 from typing import Final
 
 from racedesk.model import Rule
+from racedesk.rules.successor import successor_condition
 
 _NUMBER_WORDS: Final = {
     w: n
@@ -148,6 +151,8 @@ def seats_of(state: str, title: str, district: str = "", *, year: int) -> int | 
     stated = stated_seats(full)
     if stated is not None:
         return stated
+    if successor_condition(title):
+        return 1
     if _MANY.search(full):
         return None
     if _FEDERAL.search(title):
