@@ -48,7 +48,9 @@ def test_a_successor_contest_is_told_by_its_words(title: str, condition: str) ->
         ("Recall - Jane Doe, Trustee Area 2", True),
         ("Trustee Area 2 (Recall)", True),
         ("Candidates to succeed GAVIN NEWSOM as Governor if he is recalled:", False),
+        ("CITY OF LOMITA RECALL MAYOR JANE DOE", True),
         ("Measure R: amend the charter's recall procedures", False),
+        ("Measure R: Recall Provisions Amendment", False),
         ("Measure A", False),
     ],
 )

@@ -410,10 +410,12 @@ class Recall(Question):
 
 #: The officer a recall question names.
 _RECALLED = re.compile(r"^\s*Shall\s+(.+?)\s+be\s+recalled\b", re.IGNORECASE)
-#: Words that make a yes/no question a recall's: "Shall X be recalled", "Recall of X", "Recall
-#: Question", "City of Montebello Recall Election", "RECALL - X", "X (Recall)".
-_RECALL_WORDS: Final = re.compile(
-    r"\bbe\s+recalled\b|\brecall\s+(?:of|question|election)\b|^\W*recall\b|\brecall\s*[-–:)]",
+#: The word that makes a yes/no question a recall's ("Shall X be recalled", "Recall of X",
+#: "City of Montebello Recall Election", "Trustee Area 2 (Recall)"), and the words after it that
+#: make it a measure about recalls instead ("recall procedures").
+_RECALL_WORD: Final = re.compile(r"\brecall(?:ed|s)?\b", re.IGNORECASE)
+_ABOUT_RECALLS: Final = re.compile(
+    r"\brecalls?\s+(?:procedures?|process(?:es)?|provisions?|petitions?|laws?|rules?)\b",
     re.IGNORECASE,
 )
 
@@ -424,7 +426,11 @@ def recall_question(*texts: str) -> bool:
     §15(a), EC §11000 ff.; so too in the other states that put a recall to a yes/no question);
     a recall's successor contest ("Candidates to succeed X if he is recalled") is not one."""
     return any(
-        _RECALL_WORDS.search(text) and not successor_condition(text) for text in texts if text
+        _RECALL_WORD.search(text)
+        and not _ABOUT_RECALLS.search(text)
+        and not successor_condition(text)
+        for text in texts
+        if text
     )
 
 

@@ -70,6 +70,7 @@ from racedesk.rules.california import unstated_measure_rule
 from racedesk.rules.county_part import county_name_of, every_county
 from racedesk.rules.places import plurality_rule
 from racedesk.rules.state_law import state_candidate_rule
+from racedesk.rules.threshold import recall_question
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile
 from racedesk.sources.plausible import checked_release
@@ -224,8 +225,7 @@ def _title(race: _Race, state: str) -> str:
 
 
 def _is_recall(race: _Race) -> bool:
-    words = f"{race.officeName} {race.seatName} {race.description}".lower()
-    return _is_measure(race) and "recall" in words
+    return _is_measure(race) and recall_question(race.officeName, race.seatName, race.description)
 
 
 def _rule(race: _Race, runoff: bool) -> Rule:

@@ -52,6 +52,7 @@ from racedesk.rules.california import (
     portion_in_county,
     retention_rule,
 )
+from racedesk.rules.threshold import recall_question
 from racedesk.sources import safety
 from racedesk.sources.base import Parsed, WholeFile, slug
 from racedesk.sources.lavote import COUNTY, COUNTY_NAME, LA_TIME
@@ -149,7 +150,7 @@ def _rule(c: _Contest, primary: bool) -> tuple[ContestKind, Rule]:
     if c.record == "JC":
         return "retention", retention_rule()
     if c.record == "MC":
-        recall = "RECALL" in c.title.upper()
+        recall = recall_question(c.title)
         rule = measure_rule(c.threshold_text.strip("() ").capitalize(), recall=recall)
         return ("recall" if recall else "measure"), rule
     group = next((g for prefix, g in _MAJORITY_OFFICES if c.title.upper().startswith(prefix)), "")

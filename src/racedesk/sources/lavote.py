@@ -38,6 +38,7 @@ from racedesk.rules.california import (
     unknown_rule,
     votes_allowed,
 )
+from racedesk.rules.threshold import recall_question
 from racedesk.sources import safety
 from racedesk.sources.base import FeedFolder, Parsed, ReadRelease
 from racedesk.sources.plausible import checked_release
@@ -153,7 +154,7 @@ def _rule(c: _Contest, primary: bool, group: str, where: str) -> Rule:
     a type racedesk does not know keeps its counts under an unknown rule."""
     kind_text = c.Type.strip().lower()
     if kind_text == "measure":
-        return measure_rule(c.MeasurePassRate, recall="recall" in c.Title.lower())
+        return measure_rule(c.MeasurePassRate, recall=recall_question(c.Title))
     if kind_text == "judicial":
         return retention_rule()
     if kind_text in ("candidate", "presidential"):
