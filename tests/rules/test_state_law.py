@@ -13,6 +13,7 @@ import pytest
 from racedesk.engine.backtest import run_backtest
 from racedesk.engine.params import default_params
 from racedesk.model.election import ElectionKind
+from racedesk.rules.california import state_office_rule
 from racedesk.rules.state_law import state_candidate_rule
 from racedesk.sources import ap, clarity
 from racedesk.sources.loader import load_canvasses
@@ -35,6 +36,16 @@ from racedesk.sources.loader import load_canvasses
         ("CA", "primary", "CA U.S. House District 27", 6, "top_two"),  # Prop 14
         ("CA", "primary", "State House District 5", 1, "top_two"),
         ("CA", "primary", "District Attorney", 3, "majority_or_runoff"),  # EC §8140
+        # nonpartisan offices a primary elects by a majority (Cal. Const. art. II §6(a))
+        ("CA", "primary", "Judge of the Superior Court, Office No. 17", 3, "majority_or_runoff"),
+        ("CA", "primary", "Superintendent of Public Instruction", 8, "majority_or_runoff"),
+        ("CA", "primary", "Treasurer-Tax Collector", 3, "majority_or_runoff"),
+        ("CA", "primary", "Treasurer", 3, "top_two"),  # the state's, voter-nominated
+        # a city's or a district's office: which election it is, the file does not say
+        ("CA", "primary", "Los Angeles Mayor", 12, "unknown"),
+        ("CA", "primary", "City of Chula Vista Mayor", 3, "unknown"),
+        ("CA", "primary", "Governing Board Member, Trustee Area 3", 3, "unknown"),
+        ("CA", "primary", "City of San Diego Council District 1", 4, "top_two"),  # Measure K
         ("CA", "primary", "President (DEM)", 20, None),
         ("CA", "general", "U.S. House District 27", 2, None),
         ("", "primary", "U.S. Senate", 5, None),  # the state unknown: as before
@@ -176,3 +187,15 @@ def test_an_ap_california_special_primary_is_won_by_a_majority(
     parsed = ap.parse(json.dumps({**payload, "races": [race]}).encode(), where="ca.json")
     (contest,) = parsed.election.contests
     assert contest.rule.kind == rule
+
+
+def test_the_state_s_feed_sends_the_superintendent_of_public_instruction_to_a_runoff() -> None:
+    """The Superintendent of Public Instruction is nonpartisan (Cal. Const. art. II §6(a)): a
+    majority in the primary elects, else the top two go on. In 2022 Thurmond led the primary
+    with 45.9% and met Christensen in November; taken as plurality, the state's feed would have
+    had him called elected in June."""
+    rule = state_office_rule("Superintendent of Public Instruction", primary=True)
+    assert (rule.kind, rule.advance) == ("majority_or_runoff", 2)
+    assert state_office_rule("Superintendent of Public Instruction", primary=False).kind == (
+        "plurality"
+    )

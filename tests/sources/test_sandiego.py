@@ -312,3 +312,50 @@ def test_a_recall_question_is_decided_by_a_majority() -> None:
         "RECALL OF MEMBER, BOARD OF DIRECTORS, DIVISION 2": ("recall", "recall", "1/2"),
         "MEASURE A": ("measure", "measure", "2/3"),
     }
+
+
+@pytest.mark.parametrize(
+    ("title", "rule"),
+    [
+        # nonpartisan offices a primary elects by a majority (Cal. Const. art. II §6(a); EC §8140)
+        ("JUDGE OF THE SUPERIOR COURT OFFICE NO. 17", "majority_or_runoff"),
+        ("COUNTY SUPERINTENDENT OF SCHOOLS", "majority_or_runoff"),
+        ("TREASURER-TAX COLLECTOR", "majority_or_runoff"),
+        ("MEMBER, BOARD OF SUPERVISORS DISTRICT NO. 1", "majority_or_runoff"),
+        # the City of San Diego's primary sends the top two on (Measure K of 2016)
+        ("CITY OF SAN DIEGO COUNCIL DISTRICT 1", "top_two"),
+        ("CITY OF SAN DIEGO MAYOR", "top_two"),
+        ("CITY OF SAN DIEGO CITY ATTORNEY", "top_two"),
+        # another city's or a district's: the file does not say which election it is
+        ("CITY OF CHULA VISTA MAYOR", "unknown"),
+        ("SAN DIEGO UNIFIED SCHOOL DISTRICT, DISTRICT A", "unknown"),
+    ],
+)
+def test_a_primary_s_local_offices_take_the_rule_the_law_gives_them(title: str, rule: str) -> None:
+    """Every one of these was "most votes wins" in a primary: a judge or a council member
+    leading at 45% would have been called elected in March."""
+    rows = _rows(title, (450, 300, 250))
+    where = "sd/2024-03-05-primary/releases/2024-03-05T20-00-00.csv"
+    (contest,) = sandiego.parse((HEADER + rows).encode(), where=where).election.contests
+    assert contest.rule.kind == rule
+    general = "sd/2024-11-05-general/releases/2024-11-05T20-00-00.csv"
+    (contest,) = sandiego.parse((HEADER + rows).encode(), where=general).election.contests
+    assert contest.rule.kind == "plurality"
+
+
+def test_a_judge_leading_a_primary_under_half_is_never_called_elected() -> None:
+    rows = _rows("JUDGE OF THE SUPERIOR COURT OFFICE NO. 17", (450, 300, 250))
+    rows += _rows("CITY OF SAN DIEGO COUNCIL DISTRICT 1", (600, 300, 100))
+    where = "sd/2024-03-05-primary/releases/2024-03-05T20-00-00.csv"
+    parsed = sandiego.parse((HEADER + rows).encode(), where=where)
+    final = {
+        c.title: c
+        for c in run_backtest(parsed.election, parsed.releases, [], default_params()).contests
+    }
+    judge = final["JUDGE OF THE SUPERIOR COURT OFFICE NO. 17"]
+    assert (judge.final_status, judge.final_winners) == ("runoff", ["CANDIDATE A", "CANDIDATE B"])
+    council = final["CITY OF SAN DIEGO COUNCIL DISTRICT 1"]
+    assert (council.final_status, council.final_winners) == (
+        "advanced",
+        ["CANDIDATE A", "CANDIDATE B"],
+    )

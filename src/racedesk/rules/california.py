@@ -1,10 +1,14 @@
 """How a California results feed says which rule a contest has.
 
 - **Candidate contests**: in a primary, voter-nominated offices are top-two (Prop 14 of 2010);
-  nonpartisan county and judicial offices, and the offices of a city's primary nominating
-  election, are majority-or-runoff with 2 × seats advancing (EC §8140–8142); everything else on
-  a primary ballot (party contests, consolidated general elections) and every candidate contest
-  of a general election is plurality, vote for N electing N (EC §15452).
+  nonpartisan county and judicial offices, the Superintendent of Public Instruction and a
+  county superintendent of schools (Cal. Const. art. II §6(a)), and the offices of a city's
+  primary nominating election, are majority-or-runoff with 2 × seats advancing (EC
+  §8140–8142); everything else on a primary ballot (party contests, consolidated general
+  elections) and every candidate contest of a general election is plurality, vote for N
+  electing N (EC §15452). A file that names a city's, a school's or a district's office in a
+  primary without the election it belongs to cannot tell which of these it is
+  (:func:`local_primary_rule`: unknown, but the City of San Diego's top-two).
 - **Measures**: the threshold is read from the feed's words ("Majority of votes cast", "55%",
   "2/3 of votes cast", "Two-thirds", "2/3 votes, 55% if prop 5 passes"), the words kept
   verbatim; no words is any threshold from a majority to two-thirds, settled only where they
@@ -158,6 +162,61 @@ def unstated_measure_rule() -> Rule:
 STATE_MEASURE_WORDS: Final = "Majority of votes cast"
 
 
+#: The nonpartisan offices a primary elects by a majority of the votes, else the top two go to
+#: the general election, named by their words (Cal. Const. art. II §6(a); EC §8140–8142): a
+#: judge of the superior court, the Superintendent of Public Instruction, a county
+#: superintendent of schools and the county's offices.
+_PRIMARY_MAJORITY_OFFICES: Final = re.compile(
+    r"\bjudge\b.*\bsuperior\s+court\b|\bsuperior\s+court\b.*\bjudge\b|"
+    r"\bsuperintendent\s+of\s+(?:public\s+instruction|schools)\b|\bboard\s+of\s+supervisors\b|"
+    r"\bcounty\s+supervisor\b|\bsheriff\b|\bdistrict\s+attorney\b|\bassessor\b|"
+    r"\btreasurer[\s-]+tax\s+collector\b|\bauditor[\s-]+controller\b|\bcounty\s+clerk\b|"
+    r"\brecorder\b|\bpublic\s+administrator\b|\bcoroner\b",
+    re.IGNORECASE,
+)
+#: A local office whose rule in a primary a file that names only the office cannot tell: a
+#: city's (a charter city's primary nominating election, majority or top two, or a general-law
+#: city's own election, most votes), a school's, a college's or a special district's.
+_LOCAL_OFFICE: Final = re.compile(
+    r"\b(?:city|town|mayor|council\w*|school|college|unified|trustees?|board\s+of\s+education|"
+    r"governing\s+board|water|fire|hospital|healthcare|community\s+services|directors?|harbor|"
+    r"port|irrigation|sanitation|sanitary|utility|park|recreation|transit|library|cemetery|"
+    r"vector|flood|conservation)\b",
+    re.IGNORECASE,
+)
+#: The City of San Diego's offices, whose primary sends the top two on whatever their votes
+#: (San Diego City Charter, as amended by Measure K of November 2016).
+_SAN_DIEGO_CITY: Final = re.compile(r"^\s*CITY\s+OF\s+SAN\s+DIEGO\b", re.IGNORECASE)
+
+
+def local_primary_rule(title: str, *, vote_for: int = 1) -> Rule | None:
+    """The rule, in a primary, of the office titled ``title`` where the file names the office
+    but not the election it belongs to: the City of San Diego's offices send the top two on
+    (:data:`_SAN_DIEGO_CITY`); any other city's, school's or district's office (and not a
+    county's, a judge's or a voter-nominated one) has a rule the file cannot tell, so unknown
+    (shown, never called; a contest-rules file sets it); None for any other contest."""
+    if voter_nominated(title) or _PRIMARY_MAJORITY_OFFICES.search(title):
+        return None
+    if _SAN_DIEGO_CITY.search(title) and vote_for == 1:
+        return Rule(
+            kind="top_two",
+            seats=1,
+            votes_allowed=1,
+            advance=2,
+            text="top two advance (San Diego City Charter, Measure K of 2016)",
+        )
+    if _LOCAL_OFFICE.search(title):
+        return Rule(
+            kind="unknown",
+            text=(
+                f"{title} in a primary (the file does not say whether it is the city's or the "
+                "district's own election, won by the most votes, or a primary that a majority "
+                "wins or that sends the top two on)"
+            ),
+        )
+    return None
+
+
 def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
                    voter_nominated: bool, vote_for: int) -> Rule:  # fmt: skip
     """The rule of a candidate contest (module docstring): ``group`` is the feed's group of
@@ -169,7 +228,11 @@ def candidate_rule(*, primary: bool, group: str, title: str, nonpartisan: bool,
     if (
         primary
         and nonpartisan
-        and (group.strip().lower() in MAJORITY_GROUPS or _MAJORITY_TITLE.search(title))
+        and (
+            group.strip().lower() in MAJORITY_GROUPS
+            or _MAJORITY_TITLE.search(title)
+            or _PRIMARY_MAJORITY_OFFICES.search(title)
+        )
     ):
         return Rule(
             kind="majority_or_runoff",
@@ -187,7 +250,7 @@ VOTER_NOMINATED_OFFICES: Final = re.compile(
     r"^(U\.?S\.? Senate|U\.?S\.? House\b|U\.?S\.? Representative|"
     r"State Senate|State Assembly|State House\b|Member of the State Assembly|Governor|"
     r"Lieutenant Governor|"
-    r"Secretary of State|Controller|Treasurer|Attorney General|Insurance Commissioner|"
+    r"Secretary of State|Controller|Treasurer(?![\s-]+Tax)|Attorney General|Insurance Commissioner|"
     r"Board of Equalization)\b",
     re.IGNORECASE,
 )
@@ -215,13 +278,15 @@ def voter_nominated(title: str) -> bool:
 def state_office_rule(office: str, *, primary: bool) -> Rule:
     """The rule of a candidate contest of the Secretary of State's feed, from the office its
     title names (``"U.S. Senate (Full Term)"``): a voter-nominated office (EC §359.5) is
-    top-two in a primary (Prop 14); anything else, a party's presidential primary among them,
-    is plurality for one seat (EC §15452)."""
+    top-two in a primary (Prop 14); the Superintendent of Public Instruction, nonpartisan, is
+    elected in a primary by a majority, else the top two go on (Cal. Const. art. II §6(a); EC
+    §8140–8142); anything else, a party's presidential primary among them, is plurality for one
+    seat (EC §15452)."""
     return candidate_rule(
         primary=primary,
         group="",
         title=office,
-        nonpartisan=False,
+        nonpartisan=bool(_PRIMARY_MAJORITY_OFFICES.search(office)),
         voter_nominated=bool(VOTER_NOMINATED_OFFICES.search(office.strip())),
         vote_for=1,
     )
@@ -325,6 +390,7 @@ __all__ = [
     "VOTER_NOMINATED_OFFICES",
     "candidate_rule",
     "district_table",
+    "local_primary_rule",
     "measure_rule",
     "portion_in_county",
     "retention_rule",

@@ -90,7 +90,7 @@ _OFFICE_OF_ONE: Final = re.compile(
     r"treasurer|auditor|controller|comptroller|superintendent|insurance\s+commissioner|"
     r"commissioner\s+of\s+(?:insurance|agriculture|labor|public\s+lands|education)|mayor|"
     r"sheriff|district\s+attorney|county\s+attorney|state'?s\s+attorney|prosecut\w*|"
-    r"public\s+defender|(?:county|city|town|circuit|district)\s+clerk|clerk\s+of\s+(?:the\s+)?"
+    r"public\s+defender|city\s+attorney|(?:county|city|town|circuit|district)\s+clerk|clerk\s+of\s+(?:the\s+)?"
     r"(?:\w+\s+)?court|recorder|register\s+of\s+deeds|assessor|coroner|surveyor|"
     r"tax\s+collector|probate\s+judge|judge\s+of\s+probate|county\s+executive|county\s+judge)\b",
     re.IGNORECASE,

@@ -36,7 +36,7 @@ import msgspec
 
 from racedesk.model import Contest, Rule
 from racedesk.model.election import ElectionKind
-from racedesk.rules.california import candidate_rule, voter_nominated
+from racedesk.rules.california import candidate_rule, local_primary_rule, voter_nominated
 
 #: States whose party primaries nominate by a majority, else a runoff of the top two.
 RUNOFF_PRIMARIES: Final = frozenset({"AL", "AR", "GA", "MS", "OK", "SC", "TX"})
@@ -110,6 +110,9 @@ def _california_primary(title: str, *, seats: int, special: bool) -> Rule | None
             advance=2,
             text="a majority elects; otherwise the top two go to the special general election",
         )
+    local = local_primary_rule(office, vote_for=seats)
+    if local is not None:
+        return local
     rule = candidate_rule(
         primary=True,
         group=office,

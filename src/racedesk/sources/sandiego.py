@@ -65,6 +65,7 @@ from racedesk.model import (
 from racedesk.rules.california import (
     MAJORITY_GROUPS,
     candidate_rule,
+    local_primary_rule,
     measure_rule,
     portion_in_county,
     voter_nominated,
@@ -226,6 +227,9 @@ def _rule(
         )
         if by_law is not None:
             return "candidate", by_law, group.title()
+    local = local_primary_rule(title, vote_for=seats or 1) if primary else None
+    if local is not None:
+        return "candidate", local, group.title()
     rule = candidate_rule(
         primary=primary, group=group, title=title, nonpartisan=True,
         voter_nominated=voter_nominated(title), vote_for=seats or 1,
