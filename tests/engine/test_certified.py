@@ -42,3 +42,29 @@ def test_the_certified_release_of_each_scenario_leaves_nothing_to_count(
         "scenario:la-da-2020-primary": ("runoff", ("lacey", "gascon")),
         "scenario:la-da-2020-general": ("called", ("gascon",)),
     }
+
+
+MEASURES = """county,precinct,office,district,party,candidate,votes
+Alameda,P1,Measure A,,,Yes,6000
+Alameda,P1,Measure A,,,No,4000
+Alameda,P1,Measure B,,,Yes,5000
+Alameda,P1,Measure B,,,No,5000
+"""
+
+
+def test_a_certified_count_says_why_it_leaves_a_measure_undecided() -> None:
+    """A measure whose threshold the file does not state (a majority to two-thirds) at 60% yes:
+    the certified count cannot settle it, and says so in the measure's words. Before, its
+    sentence read "a tie for the last place is decided by lot"."""
+    from racedesk.sources import openelections
+
+    parsed = openelections.parse(MEASURES.encode(), where="20241105__ca__general__alameda.csv")
+    (last,) = replay(parsed.election, parsed.releases, [], load_params())
+    between = last.calls["measure-a"]
+    assert (between.status, between.choices) == ("too close", ())
+    assert between.sentence == (
+        "the certified count cannot decide it: yes lies between its two thresholds, and this "
+        "count does not settle whether the threshold, which the source does not state, is a "
+        "majority"
+    )
+    assert last.calls["measure-b"].status == "failed"  # half is not more than half

@@ -98,4 +98,10 @@ def test_first_choices_alone_are_never_called() -> None:
     verdict = decide(RCV, state, projection(1.0), 5, default_params())
     assert verdict.status == "too early"
     assert "not called on first choices" in verdict.reason
-    assert logic_for(RCV.rule).final_outcome(RCV, base.contests[0]) == ("called", [A])
+    # nor decided on a final count of them, but for a majority of them (write-ins among them)
+    logic = logic_for(RCV.rule)
+    assert logic.final_outcome(RCV, base.contests[0]) == ("too early", [])
+    most = release([RCV], [[51_000, 30_000, 14_000, 4_000]]).contests[0]
+    assert logic.final_outcome(RCV, most) == ("called", [A])
+    many_write_ins = msgspec.structs.replace(most, write_ins=3_000)
+    assert logic.final_outcome(RCV, many_write_ins) == ("too early", [])

@@ -446,7 +446,7 @@ def final_call(
     if not verdict.is_call:
         return ContestCall(
             contest_id=contest.id, status=status, choices=choices,
-            sentence=f"{reason} cannot decide it: a tie for the last place is decided by lot",
+            sentence=f"{reason} cannot decide it: {logic.undecided_words(contest)}",
         )  # fmt: skip
     return entries.record(contest, state, verdict)
 

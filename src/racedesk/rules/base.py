@@ -207,6 +207,11 @@ class RuleLogic:
         """Why the contest can never be projected or called under this rule ("" when it can)."""
         return ""
 
+    def undecided_words(self, contest: Contest) -> str:
+        """Why a final count whose outcome (:meth:`final_outcome`) is no call cannot decide the
+        contest, in words: by default a tie for the last place, decided by lot (EC §15651)."""
+        return "a tie for the last place is decided by lot"
+
     def condition_in(self, contest: Contest, contests: Sequence[Contest]) -> Condition | None:
         """The call among the election's ``contests`` that ``contest``'s outcome waits on
         (None: it waits on none)."""

@@ -160,9 +160,24 @@ class RankedChoice(Plurality):
         return last_round(count).tally
 
     def final_outcome(self, contest: Contest, count: ContestCount) -> tuple[str, list[str]]:
+        """The last round's leader (a tie: too close); where no round after the first choices
+        is published, the first choices decide only a majority of them (write-ins among
+        them), and otherwise nothing is decided ("too early")."""
+        if len(count.rounds) < 2:
+            first = places_with_ties(contest, count, 1)
+            held = sum(count.votes.values()) + count.write_ins
+            if len(first) == 1 and 2 * count.votes.get(first[0], 0) > held:
+                return "called", first
+            return "too early", []
         last = msgspec.structs.replace(count, votes=last_round(count).tally)
         winners = places_with_ties(contest, last, 1)
         return ("too close" if len(winners) > 1 else "called"), winners
+
+    def undecided_words(self, contest: Contest) -> str:
+        return (
+            "a ranked-choice contest is decided by its rounds, none of which is published, and "
+            "no candidate holds a majority of the first choices"
+        )
 
 
 def _sub_count(count: Count, votes: dict[str, int]) -> Count:

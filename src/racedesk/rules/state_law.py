@@ -23,6 +23,10 @@ a majority, is majority-or-runoff (:mod:`racedesk.rules.runoff`):
   threshold below half, so such a primary contest is kept ``unknown`` (shown, never called)
   until a contest-rules file states its rule.
 
+A place that counts a contest by ranked choice gives only its first choices to such a source:
+the contest is ranked choice, never called on first choices alone
+(:mod:`racedesk.rules.ranked_places`).
+
 Two candidates (or one) need no such rule: the one with the most votes has a majority of the
 two. A contest-rules file states any other rule (a city's runoff, a local body's).
 """
@@ -37,6 +41,7 @@ import msgspec
 from racedesk.model import Contest, Rule
 from racedesk.model.election import ElectionKind
 from racedesk.rules.california import candidate_rule, local_primary_rule, voter_nominated
+from racedesk.rules.ranked_places import ranked_rule
 
 #: States whose party primaries nominate by a majority, else a runoff of the top two.
 RUNOFF_PRIMARIES: Final = frozenset({"AL", "AR", "GA", "MS", "OK", "SC", "TX"})
@@ -71,6 +76,9 @@ def state_candidate_rule(
     among ``candidates`` named candidates, where it is not plurality (module docstring); None
     where plurality holds, or ``state`` is not known."""
     st = state.strip().upper()
+    ranked = ranked_rule(st, kind, title, seats=seats, candidates=candidates)
+    if ranked is not None:
+        return ranked
     if st == "CA" and kind == "primary":
         return _california_primary(title, seats=seats, special=special)
     if seats != 1 or candidates <= 2 or _ELECTORS.search(title):

@@ -353,6 +353,19 @@ class Question(RuleLogic):
         yes_votes = state.votes.get(ids[yes], 0)
         return all(q.met(yes_votes, total) == (event.status == "passed") for q in qs)
 
+    def undecided_words(self, contest: Contest) -> str:
+        """Why a final count leaves a question undecided (:meth:`final_outcome`): yes between
+        its two thresholds, or a threshold or a yes that cannot be read."""
+        if not self.thresholds:
+            return f"its pass rate {contest.rule.text!r} cannot be read as a threshold"
+        if self.yes_no(contest)[0] < 0:
+            return "its yes cannot be told from its no"
+        condition = contest.rule.condition or "its condition holds"
+        return (
+            "yes lies between its two thresholds, and this count does not settle whether "
+            f"{condition}"
+        )
+
     def final_outcome(self, contest: Contest, count: ContestCount) -> tuple[str, list[str]]:
         """Passed (the yes choice) or failed (the no choice) at every threshold; too close when
         the count lands between a conditional threshold and the main one, or the threshold or
