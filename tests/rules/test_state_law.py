@@ -49,6 +49,14 @@ from racedesk.sources.loader import load_canvasses
         ("CA", "primary", "President (DEM)", 20, None),
         ("CA", "general", "U.S. House District 27", 2, None),
         ("", "primary", "U.S. Senate", 5, None),  # the state unknown: as before
+        # Washington's primary sends the top two on, however few the candidates
+        ("WA", "primary", "U.S. Representative District 3", 2, "top_two"),
+        ("WA", "primary", "State Representative District 21 Position 1", 5, "top_two"),
+        ("WA", "primary", "Superior Court Judge Position 4", 3, "unknown"),  # a majority: alone
+        ("WA", "primary", "Precinct Committee Officer Dem 123", 3, None),  # elected: most votes
+        ("WA", "general", "U.S. Representative District 3", 2, None),
+        ("NE", "primary", "Legislature District 12", 3, "top_two"),  # nonpartisan
+        ("NE", "primary", "Governor - Republican", 3, None),
     ],
 )
 def test_the_state_s_law_decides_where_plurality_does_not_hold(
@@ -199,3 +207,25 @@ def test_the_state_s_feed_sends_the_superintendent_of_public_instruction_to_a_ru
     assert state_office_rule("Superintendent of Public Instruction", primary=False).kind == (
         "plurality"
     )
+
+
+WASHINGTON = """county,precinct,office,district,party,candidate,votes
+King,P1,U.S. Representative,9,Prefers Democratic Party,Adam Smith,61000
+King,P1,U.S. Representative,9,Prefers Republican Party,Doug Basler,39000
+Pierce,P2,U.S. Representative,9,Prefers Democratic Party,Adam Smith,6000
+Pierce,P2,U.S. Representative,9,Prefers Republican Party,Doug Basler,4000
+"""
+
+
+def test_washington_s_primary_leader_is_sent_on_not_called_elected() -> None:
+    """A state's file of Washington's primary, in OpenElections' shape (counts of our own): the
+    leader at 61% and the second both go on to November (RCW 29A.52.112). Taken as plurality,
+    the leader of two was called elected in August."""
+    from racedesk.sources import openelections
+
+    parsed = openelections.parse(WASHINGTON.encode(), where="20200804__wa__primary__county.csv")
+    (contest,) = parsed.election.contests
+    assert contest.rule.kind == "top_two"
+    (row,) = run_backtest(parsed.election, parsed.releases, [], default_params()).contests
+    assert row.call is not None and row.call.status == "advanced"
+    assert sorted(row.call.choices) == ["Adam Smith", "Doug Basler"]

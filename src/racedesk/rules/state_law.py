@@ -23,6 +23,12 @@ a majority, is majority-or-runoff (:mod:`racedesk.rules.runoff`):
   threshold below half, so such a primary contest is kept ``unknown`` (shown, never called)
   until a contest-rules file states its rule.
 
+- **Washington's** primary sends the top two of every office on, whatever their party and
+  however few the candidates (RCW 29A.52.112); a judge's candidate with a majority goes on
+  alone (RCW 29A.52.231), so a judicial contest is kept ``unknown``; a precinct committee
+  officer is elected at the primary by the most votes. **Nebraska's** primary sends the top two
+  of its nonpartisan legislature's districts on (Neb. Const. art. III §7).
+
 A place that counts a contest by ranked choice gives only its first choices to such a source:
 the contest is ranked choice, never called on first choices alone
 (:mod:`racedesk.rules.ranked_places`).
@@ -58,6 +64,22 @@ _SOUTH_DAKOTA_OFFICES: Final = re.compile(
     r"\b(?:GOVERNOR|U\.?\s?S\.?\s+(?:SENAT|HOUSE|REPRESENTATIVE)|UNITED STATES|CONGRESS)",
     re.IGNORECASE,
 )
+#: States whose primary sends the top two on whatever their party or their votes (Nebraska: for
+#: its nonpartisan legislature only).
+TOP_TWO_PRIMARIES: Final = {
+    "WA": "Washington's primary, RCW 29A.52.112",
+    "NE": "Nebraska's nonpartisan legislature, Neb. Const. art. III §7",
+}
+#: Why a Washington primary's judicial contest is not called (:func:`_top_two_primary`).
+WASHINGTON_JUDGES: Final = (
+    "in Washington's primary a judge's candidate with a majority goes on alone, else the top "
+    "two (RCW 29A.52.231)"
+)
+_NEBRASKA_LEGISLATURE: Final = re.compile(
+    r"\b(?:legislat\w*|state\s+senat\w*|unicameral)\b", re.IGNORECASE
+)
+_PRECINCT_OFFICER: Final = re.compile(r"\bprecinct\s+committee", re.IGNORECASE)
+_JUDGE: Final = re.compile(r"\b(?:judges?|justices?|court)\b", re.IGNORECASE)
 _ELECTORS: Final = re.compile(r"^\s*(?:[A-Z]{2}\s+)?PRESIDENT", re.IGNORECASE)
 _CALIFORNIA: Final = re.compile(r"^\s*CA\s+(?=\S)")
 
@@ -81,6 +103,8 @@ def state_candidate_rule(
         return ranked
     if st == "CA" and kind == "primary":
         return _california_primary(title, seats=seats, special=special)
+    if kind == "primary" and st in TOP_TWO_PRIMARIES and not _ELECTORS.search(title):
+        return _top_two_primary(st, title, seats=seats)
     if seats != 1 or candidates <= 2 or _ELECTORS.search(title):
         return None
     if (
@@ -102,6 +126,25 @@ def state_candidate_rule(
             text=f"{bar}, else a runoff",
         )
     return None
+
+
+def _top_two_primary(st: str, title: str, *, seats: int) -> Rule | None:
+    """A Washington primary's rule, or a Nebraska primary's for the legislature (module
+    docstring): the top two go on, whatever their votes and however few the candidates; a
+    precinct committee officer is elected at Washington's primary by the most votes; a judge
+    with a majority goes on alone, so a judge's contest, or one of several seats, is unknown."""
+    if st == "NE" and not _NEBRASKA_LEGISLATURE.search(title):
+        return None
+    if st == "WA" and _PRECINCT_OFFICER.search(title):
+        return None
+    if st == "WA" and _JUDGE.search(title):
+        return Rule(kind="unknown", text=f"{title}: {WASHINGTON_JUDGES}")
+    if seats != 1:
+        return Rule(kind="unknown", text=f"{title}: {TOP_TWO_PRIMARIES[st]}, for {seats} seats")
+    return Rule(
+        kind="top_two", seats=1, votes_allowed=1, advance=2,
+        text=f"top two advance ({TOP_TWO_PRIMARIES[st]})",
+    )  # fmt: skip
 
 
 def _california_primary(title: str, *, seats: int, special: bool) -> Rule | None:
