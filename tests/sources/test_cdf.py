@@ -482,7 +482,6 @@ def test_oversize_reports_are_refused_before_reading(monkeypatch: pytest.MonkeyP
         ),
         (lambda t: t.update(GeneratedDate="2024-11-06T01:30:00"), "no time zone"),
         (lambda t: t["Election"][0].update(StartDate="soon"), "not a date"),
-        (lambda t: t["Election"][0]["Contest"][0].update(VoteVariation="rcv"), "ranked-choice"),
         (
             lambda t: t["Election"][0]["Contest"].append(
                 copy.deepcopy(t["Election"][0]["Contest"][1])
@@ -811,3 +810,41 @@ def test_a_county_s_cdf_report_sees_a_state_s_contest_as_its_part() -> None:
     # racedesk's extension, where the report states it, wins
     stated = cdf.parse(_json(_with_state_contest("Example County part")), where="example.json")
     assert stated.election.contest("cc-senate").portion == "Example County part"
+
+
+def test_another_issuer_s_ranked_choice_contest_is_read_and_not_called_on_first_choices() -> None:
+    """A ranked-choice contest from an issuer that gives no racedesk rule (Maine's, Alaska's,
+    a city's) was refused with the whole report; it is now read as ranked choice: its first
+    choices shown, never called on them alone (``rules/ranked_choice.py``), and the rest of the
+    report read as before. A ranked count of several seats is kept with its rule unknown."""
+    tree = other_issuer_report()
+    mayor = tree["Election"][0]["Contest"][0]
+    mayor.update(VoteVariation="rcv", VotesAllowed=3)
+    parsed = cdf.parse(_json(tree), where="rcv.json")
+    contests = {c.id: c for c in parsed.election.contests}
+    rule = contests["cc-mayor"].rule
+    assert (rule.kind, rule.votes_allowed, rule.text) == (
+        "ranked_choice",
+        3,
+        "ranked choice (VoteVariation rcv)",
+    )
+    assert len(contests) == len(tree["Election"][0]["Contest"])
+    mayor.update(NumberElected=2)
+    parsed = cdf.parse(_json(tree), where="rcv.json")
+    rule = next(c.rule for c in parsed.election.contests if c.id == "cc-mayor")
+    assert rule.kind == "unknown"
+
+
+def test_a_majority_contest_without_its_runoff_number_is_majority_or_runoff() -> None:
+    """``VoteVariation`` majority with no ``NumberRunoff`` was read as plurality: a leader under
+    half would have been called elected. A majority elects; otherwise the top two, as the
+    rule's words say the report does not state it."""
+    tree = other_issuer_report()
+    tree["Election"][0]["Contest"][0].update(VoteVariation="majority")
+    parsed = cdf.parse(_json(tree), where="majority.json")
+    rule = next(c.rule for c in parsed.election.contests if c.id == "cc-mayor")
+    assert (rule.kind, rule.advance) == ("majority_or_runoff", 2)
+    assert rule.text == (
+        "majority of votes cast elects; otherwise the top two (the report does not say) go to "
+        "a runoff"
+    )

@@ -1114,22 +1114,20 @@ class _ContestReader:
                 condition=_one(ext, Ext.CONDITION) or "",
                 text=_one(ext, Ext.RULE_TEXT) or threshold_text,
             )
-        if variation == "rcv":
-            raise InputError(
-                "ranked-choice contests are not read yet",
-                where=where,
-                hint="racedesk does not count ranked-choice rounds from a CDF report",
-            )
         if kind == "candidate":
             allowed = votes_allowed or 1
+            seats = elected or 1
+            if variation == "rcv":
+                return kind, _ranked_rule(seats, allowed)
             seats = elected or allowed
-            if variation == "majority" and runoff:
+            if variation == "majority":
+                stated = f"the top {runoff}" if runoff else "the top two (the report does not say)"
                 return kind, Rule(
                     kind="majority_or_runoff",
                     seats=seats,
                     votes_allowed=allowed,
-                    advance=runoff,
-                    text=f"majority of votes cast elects; otherwise the top {runoff} go to a runoff",
+                    advance=runoff or 2 * seats,
+                    text=f"majority of votes cast elects; otherwise {stated} go to a runoff",
                 )
             if re.fullmatch(r"top[- ]?two", other_variation):
                 return kind, Rule(
@@ -1351,6 +1349,18 @@ read_election = _verbs.read_election
 read_release = _verbs.read_release
 release_reader = _verbs.release_reader
 feed_folder = _verbs.feed_folder
+
+
+def _ranked_rule(seats: int, allowed: int) -> Rule:
+    """A ranked-choice contest's rule where the report gives no racedesk rule: one seat is
+    :mod:`racedesk.rules.ranked_choice`'s (its rounds, where the report publishes them, decide;
+    its first choices alone never do); a ranked count of several seats is not one racedesk
+    holds, so unknown."""
+    if seats > 1:
+        return Rule(kind="unknown", text=f"ranked choice for {seats} seats (VoteVariation rcv)")
+    return Rule(
+        kind="ranked_choice", votes_allowed=allowed, text="ranked choice (VoteVariation rcv)"
+    )
 
 
 __all__ = [
