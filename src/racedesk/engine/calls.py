@@ -52,7 +52,7 @@ from racedesk.engine.params import ModelParams
 from racedesk.engine.projection import fraction_bucket, late_centre
 from racedesk.model import Contest, ContestCount, Election, Release
 from racedesk.model.answers import CallEvent, CallStatus, ContestCall, ContestState, Projection
-from racedesk.rules import CALL_STATUSES, Count, RuleLogic, Verdict, logic_of
+from racedesk.rules import CALL_STATUSES, Condition, Count, RuleLogic, Verdict, logic_of
 from racedesk.rules.base import chance
 from racedesk.rules.hurdle import pair_hurdle, threshold_needs
 
@@ -471,7 +471,7 @@ def decide_all(
     status and other contests are reported as they stood. ``final`` (a certified count): every
     contest takes its final outcome (:func:`final_call`). A contest whose outcome waits on
     another contest's call (:attr:`RuleLogic.condition`: a recall's successor) is decided after
-    the others, on the calls standing then (:meth:`_Deciding.held`).
+    the others, on the calls standing then.
     """
     index = index or ElectionIndex(election)
     by_id = {c.id: c for c in election.contests}
@@ -487,21 +487,21 @@ def decide_all(
         joined.earlier_counts(election, good, params.recent_batches), usable, final,
     )  # fmt: skip
     calls: dict[str, ContestCall] = {}
-    waiting: list[tuple[Contest, ContestState]] = []
+    waiting: list[tuple[Contest, ContestState, RuleLogic, Condition]] = []
     for state in states:
         contest = by_id.get(state.contest_id)
         if contest is None:
             continue
         logic = index.logic(contest.id)
         if logic.condition is not None:
-            waiting.append((contest, state))
+            waiting.append((contest, state, logic, logic.condition))
             continue
         calls[contest.id] = deciding.call(contest, state, logic, True)
     if waiting:
         now = active_calls([*ledger, *entries.events])
-        for contest, state in waiting:
-            logic = index.logic(contest.id)
-            held = deciding.held(logic, now)
+        for contest, state, logic, condition in waiting:
+            standing = now.get(condition.question)
+            held = None if standing is None else standing.status == condition.needs
             calls[contest.id] = deciding.call(contest, state, logic, held)
     return entries.events, {
         s.contest_id: calls[s.contest_id] for s in states if s.contest_id in calls
@@ -526,21 +526,12 @@ class _Deciding:
         self.usable, self.final = usable, final
         self.judge = CallJudge(entries.params)
 
-    @staticmethod
-    def held(logic: RuleLogic, now: Mapping[str, CallEvent]) -> bool | None:
-        """Whether the call ``logic``'s contest waits on is standing as it needs (True), is
-        standing otherwise (False), or is not made (None)."""
-        condition = logic.condition
-        if condition is None:
-            return True
-        standing = now.get(condition.question)
-        return None if standing is None else standing.status == condition.needs
-
     def call(
         self, contest: Contest, state: ContestState, logic: RuleLogic, held: bool | None
     ) -> ContestCall:
         """``contest``'s call status after the release; ``held`` says whether the call its
-        outcome waits on stands as it needs (:meth:`held`)."""
+        outcome waits on stands as it needs (True; also for a contest that waits on none),
+        stands otherwise (False) or is not made (None)."""
         entries, projection = self.entries, self.projections.get(contest.id)
         standing = self.active.get(contest.id)
         condition = logic.condition

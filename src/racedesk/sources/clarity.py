@@ -75,7 +75,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.rules import logic_for
-from racedesk.rules.california import measure_rule, unstated_measure_rule
+from racedesk.rules.california import measure_rule
 from racedesk.rules.county_part import STATE_COUNTIES, county_name_of, county_part
 from racedesk.rules.places import plurality_rule
 from racedesk.rules.state_law import with_state_law
@@ -501,10 +501,8 @@ class _Reader:
             raise InputError("the contest has no choices", where=here)
         vote_for = _count(elem, "voteFor", here, required=False) or 1
         question = (elem.get("isQuestion") or "").strip().lower() == "true"
-        if question and recall_question(text):
-            rule = measure_rule(None, recall=True)
-        elif question:
-            rule = unstated_measure_rule()
+        if question:
+            rule = measure_rule(None, recall=recall_question(text))
         else:
             rule = plurality_rule(vote_for)
         reported = _count(elem, "precinctsReported", here, required=False)

@@ -62,7 +62,7 @@ from racedesk.model import (
     sha256_hex,
 )
 from racedesk.rules import logic_for
-from racedesk.rules.california import measure_rule, unstated_measure_rule
+from racedesk.rules.california import measure_rule
 from racedesk.rules.county_part import county_name_of, county_part
 from racedesk.rules.places import plurality_rule
 from racedesk.rules.seats import seats_of, unstated_seats_rule
@@ -454,7 +454,11 @@ def _contests(tallies: dict[str, _Tally], part: _Part | None, named: FileName) -
         if t.party:
             title += f" ({t.party})"
         question = {_norm(n).split(" ")[0] for n, _ in t.names.values()} <= _YES_NO
-        rule = _question_rule(title) if question else _candidate_rule(t, title, named)
+        rule = (
+            measure_rule(None, recall=recall_question(title))
+            if question
+            else _candidate_rule(t, title, named)
+        )
         contests.append(
             Contest(
                 id=key,
@@ -472,13 +476,6 @@ def _contests(tallies: dict[str, _Tally], part: _Part | None, named: FileName) -
             )
         )
     return contests
-
-
-def _question_rule(title: str) -> Rule:
-    """A yes/no question's rule: a recall's by more than half where its words say recall
-    (:func:`racedesk.rules.threshold.recall_question`), else a measure whose threshold the file
-    does not state."""
-    return measure_rule(None, recall=True) if recall_question(title) else unstated_measure_rule()
 
 
 def _candidate_rule(t: _Tally, title: str, named: FileName) -> Rule:

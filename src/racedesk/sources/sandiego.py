@@ -211,10 +211,9 @@ def _rule(
     """The contest's kind, rule and group (California's, module docstring). The file states no
     seats: a contest elects as many as its words or office say (:mod:`racedesk.rules.seats`),
     else its rule is unknown (shown, never called)."""
-    if {n.upper() for n in names} <= {"YES", "NO"} and recall_question(title):
-        return "recall", measure_rule(None, recall=True), "Measures"
-    if _MEASURE.search(title) and {n.upper() for n in names} <= {"YES", "NO"}:
-        return "measure", measure_rule(None), "Measures"
+    recall = recall_question(title)
+    if {n.upper() for n in names} <= {"YES", "NO"} and (recall or _MEASURE.search(title)):
+        return ("recall" if recall else "measure"), measure_rule(None, recall=recall), "Measures"
     group = next((g for g in MAJORITY_GROUPS if g in title.lower()), "")
     named = [n for n in names if not _WRITE_IN.search(n)]
     seats = seats_of("CA", title, year=year)
